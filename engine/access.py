@@ -1,0 +1,75 @@
+"""The one access policy: who may see a signal and who may work a task.
+
+Every screen and API endpoint asks here; nothing else decides. Deny by default: a
+user who may not see a signal gets the same answer as for one that does not exist.
+"""
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import and_, false, or_
+
+from .roles import REGIONAL_ROLES
+from .schema import human_task, signal
+from .users import Actor
+
+# The party with regie per route, and so the regional role that sees a routed case.
+ROUTE_ROLE = {"zorgtraject": "zorgcoordinator", "zorg_en_strafrecht": "zvh", "riec": "riec"}
+
+# Municipal roles that work signals of their municipality with personal data.
+CASE_ROLES = ("analist", "aandachtsfunctionaris")
+
+
+class Visibility(enum.Enum):
+    NONE = "geen"
+    STATUS = "status"  # the reporter: that it is handled, not what was found
+    FULL = "volledig"
+
+
+def signal_visibility(actor: Actor, row) -> Visibility:
+    """How much of signal ``row`` (needs ``gemeente_id``, ``route``, ``gemeld_door``) ``actor`` may see."""
+    if any(actor.has_role(rol, row.gemeente_id) for rol in CASE_ROLES):
+        return Visibility.FULL
+    regie = ROUTE_ROLE.get(row.route or "")
+    if regie and actor.has_role(regie, row.gemeente_id):
+        return Visibility.FULL
+    if row.gemeld_door is not None and row.gemeld_door == actor.id:
+        return Visibility.STATUS
+    return Visibility.NONE
+
+
+def may_work_task(actor: Actor, task) -> bool:
+    """Whether ``actor`` may claim or complete ``task`` (a ``human_task`` row)."""
+    if task.toegewezen_aan not in (None, actor.id):
+        return False
+    return actor.has_role(task.rol, task.gemeente_id)
+
+
+def may_see_task(actor: Actor, task) -> bool:
+    """Whether ``actor`` may know ``task`` exists: their own, or one of their role's."""
+    return task.toegewezen_aan == actor.id or actor.has_role(task.rol, task.gemeente_id)
+
+
+def task_scope(actor: Actor):
+    """SQL condition: the tasks ``actor`` may see in an inbox (theirs and their roles')."""
+    clauses = [human_task.c.toegewezen_aan == actor.id]
+    for rol, gemeente_id in actor.roles:
+        if gemeente_id is None:
+            if rol in REGIONAL_ROLES:
+                clauses.append(human_task.c.rol == rol)
+        else:
+            clauses.append(and_(human_task.c.rol == rol, human_task.c.gemeente_id == gemeente_id))
+    return or_(*clauses) if clauses else false()
+
+
+def signal_scope(actor: Actor):
+    """SQL condition: the signals ``actor`` may see in full."""
+    clauses = []
+    for rol, gemeente_id in actor.roles:
+        if rol in CASE_ROLES and gemeente_id is not None:
+            clauses.append(signal.c.gemeente_id == gemeente_id)
+        routes = [route for route, regie in ROUTE_ROLE.items() if regie == rol]
+        if routes:
+            where = signal.c.route.in_(routes)
+            clauses.append(where if gemeente_id is None else and_(where, signal.c.gemeente_id == gemeente_id))
+    return or_(*clauses) if clauses else false()

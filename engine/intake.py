@@ -1,0 +1,75 @@
+"""The intake of a signal: defaults, validation against the start form, and the contract."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection
+
+from .errors import FieldErrors
+from .forms import validate_submission
+from .users import Actor, find_gemeente
+from .validation import CompiledDefinition
+
+BRONNEN = ("intern", "netwerk", "extern", "meldcode")
+UITBUITINGSVORMEN = ("seksueel", "arbeid", "crimineel", "orgaan", "onbekend")
+
+
+def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor, raw: dict,
+                   now: dt.datetime) -> tuple[dict, int]:
+    """Validate a reported signal; return the clean process data and the municipality id.
+
+    Fills what the reporter need not type: the time received (now), the source
+    (``intern``) and the reporter (the signed-in user).
+    """
+    if not isinstance(raw, dict):
+        raise FieldErrors({"data": "moet een JSON-object met de meldingsvelden zijn"})
+    data = dict(raw)
+    data.setdefault("ontvangen_op", now.isoformat().replace("+00:00", "Z"))
+    data.setdefault("bron", "intern")
+    if not isinstance(data.get("melder"), dict) or not data["melder"]:
+        data["melder"] = {"naam": actor.naam}
+    form = compiled.forms.get(compiled.start_form or "")
+    if form is None:
+        raise FieldErrors({"proces": "dit proces heeft geen meldformulier (formulier op het startevent)"})
+    clean = validate_submission(form, data)
+    errors: dict[str, str] = {}
+    gemeente_id = find_gemeente(conn, clean.get("gemeente") or "") if clean.get("gemeente") else None
+    if clean.get("gemeente") and gemeente_id is None:
+        errors["gemeente"] = f"onbekende gemeente '{clean['gemeente']}'"
+    elif gemeente_id is not None and not (actor.gemeenten() & {gemeente_id}):
+        errors["gemeente"] = "u kunt alleen melden voor een gemeente waar u werkt"
+    for key, allowed in (("bron", BRONNEN),):
+        if key in clean and clean[key] not in allowed:
+            errors[key] = f"kies uit: {', '.join(allowed)}"
+    vormen = clean.get("uitbuitingsvormen") or []
+    if not vormen:
+        errors["uitbuitingsvormen"] = "kies minstens één vorm (of 'onbekend')"
+    elif any(v not in UITBUITINGSVORMEN for v in vormen):
+        errors["uitbuitingsvormen"] = f"kies uit: {', '.join(UITBUITINGSVORMEN)}"
+    if errors:
+        raise FieldErrors(errors)
+    clean.setdefault("acute_nood", False)
+    clean.setdefault("identificeerbaar_slachtoffer", False)
+    clean.setdefault("indicatoren", [])
+    clean.setdefault("locatie", None)
+    clean.setdefault("sector", None)
+    return clean, gemeente_id
+
+
+def signal_columns(clean: dict) -> dict:
+    """The ``signal`` row's intake columns from clean process data."""
+    return {
+        "ontvangen_op": dt.datetime.fromisoformat(clean["ontvangen_op"].replace("Z", "+00:00")),
+        "bron": clean["bron"],
+        "melder": clean.get("melder") or {},
+        "omschrijving": clean["omschrijving"],
+        "locatie": clean.get("locatie"),
+        "uitbuitingsvormen": clean["uitbuitingsvormen"],
+        "identificeerbaar_slachtoffer": bool(clean.get("identificeerbaar_slachtoffer")),
+        "minderjarige": clean["minderjarige"],
+        "acute_nood": bool(clean.get("acute_nood")),
+        "sector": clean.get("sector"),
+        "indicatoren": clean.get("indicatoren") or [],
+    }
+
+

@@ -1,0 +1,30 @@
+"""Apply the Alembic migrations (the init command and the tests call this)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database schema up to ``revision``."""
+    with engine.connect().execution_options(write=True) as conn:
+        command.upgrade(alembic_config(conn), revision)
+        conn.commit()
+
+
+def autogenerate(engine: Engine, message: str) -> None:
+    """Write a new migration from the difference between ``schema.py`` and the database."""
+    with engine.connect() as conn:
+        command.revision(alembic_config(conn), message=message, autogenerate=True)

@@ -1,0 +1,12 @@
+"""Alembic environment: migrations run on the connection the init command hands in."""
+from alembic import context
+
+from engine.schema import metadata
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations through engine.migrate.upgrade()")
+context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,124 @@
+"""The engine's front door: one object per process holding the database, clock and spec cache.
+
+Each method is one command in one transaction, or one named query. The web layer
+calls these and nothing below them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from . import commands, definitions, queries
+from .clock import SystemClock
+from .db import Database
+from .definitions import DefinitionCache, Deployment
+from .errors import Conflict, Forbidden
+from .package import ProcessPackage
+from .projections import OPEN
+from .roles import DEPLOY_ROLES
+from .schema import human_task, process_instance
+from .users import Actor, load_actor, user_for_token
+
+
+class Orchestrator:
+    """Commands and queries of Signaalroute.
+
+    :param database: where state lives.
+    :param clock: where ``now`` comes from (tests pass a :class:`~engine.clock.FixedClock`).
+    """
+
+    def __init__(self, database: Database, clock=None):
+        self.db = database
+        self.clock = clock or SystemClock()
+        self.cache = DefinitionCache()
+
+    # --- who -----------------------------------------------------------------------------
+    def actor(self, user_id: int) -> Actor:
+        with self.db.read() as conn:
+            return load_actor(conn, user_id)
+
+    def actor_for_token(self, token: str) -> Actor | None:
+        with self.db.read() as conn:
+            user_id = user_for_token(conn, token)
+            return load_actor(conn, user_id) if user_id is not None else None
+
+    # --- definitions ---------------------------------------------------------------------
+    def deploy(self, package: ProcessPackage, actor: Actor | None = None, opmerking: str | None = None) -> Deployment:
+        """Deploy a package as a new version; ``actor`` ``None`` is the system (CLI, init)."""
+        if actor is not None and not (actor.role_keys() & DEPLOY_ROLES):
+            raise Forbidden("Alleen een procesbeheerder kan een proces deployen.")
+        with self.db.write() as conn:
+            return definitions.deploy(conn, self.cache, package, user_id=actor.id if actor else None,
+                                      now=self.clock.now(), opmerking=opmerking)
+
+    def deploy_folder(self, path: str | Path, opmerking: str | None = None) -> Deployment:
+        return self.deploy(ProcessPackage.from_folder(path), None, opmerking)
+
+    def definitions(self) -> list[dict]:
+        with self.db.read() as conn:
+            return definitions.list_definitions(conn)
+
+    # --- commands ------------------------------------------------------------------------
+    def report_signal(self, actor: Actor, data: dict, proces: str = commands.DEFAULT_PROCESS) -> commands.Started:
+        with self.db.write() as conn:
+            return commands.start_signal(conn, self.cache, actor, data, now=self.clock.now(), proces=proces)
+
+    def complete_task(self, actor: Actor, task_id: int, data: dict):
+        try:
+            with self.db.write() as conn:
+                return commands.complete_task(conn, self.cache, actor, task_id, data, now=self.clock.now())
+        except commands.StaleInstance:
+            raise self._explain_conflict(task_id) from None
+
+    def claim(self, actor: Actor, task_id: int) -> None:
+        try:
+            with self.db.write() as conn:
+                commands.claim_task(conn, actor, task_id, now=self.clock.now())
+        except commands.StaleInstance:
+            raise self._explain_conflict(task_id) from None
+
+    def unclaim(self, actor: Actor, task_id: int) -> None:
+        try:
+            with self.db.write() as conn:
+                commands.unclaim_task(conn, actor, task_id, now=self.clock.now())
+        except commands.StaleInstance:
+            raise self._explain_conflict(task_id) from None
+
+    def _explain_conflict(self, task_id: int) -> Conflict:
+        """After losing a race: say who won, read from the committed state."""
+        with self.db.read() as conn:
+            row = conn.execute(select(human_task).where(human_task.c.id == task_id)).first()
+            if row is not None and row.status != OPEN:
+                return commands._already_done(conn, row)
+            if row is not None and row.toegewezen_aan is not None:
+                return Conflict("Deze taak is intussen door iemand anders geclaimd.")
+        return Conflict("Het dossier is intussen door iemand anders gewijzigd; probeer het opnieuw.")
+
+    # --- queries -------------------------------------------------------------------------
+    def inbox(self, actor: Actor, **filters) -> dict:
+        with self.db.read() as conn:
+            return queries.inbox(conn, actor, **filters)
+
+    def task(self, actor: Actor, task_id: int) -> dict:
+        with self.db.read() as conn:
+            detail = queries.task_detail(conn, actor, task_id)
+            compiled = self.cache.get(conn, _definition_of(conn, detail["instance_id"]))
+        form = compiled.forms.get(detail["formulier"] or "")
+        detail["formulier_schema"] = form.schema if form else None
+        return detail
+
+    def signal(self, actor: Actor, signal_id: int) -> dict:
+        with self.db.read() as conn:
+            view, _ = queries.signal_view(conn, actor, signal_id)
+            return view
+
+    def my_signals(self, actor: Actor, **page) -> list[dict]:
+        with self.db.read() as conn:
+            return queries.my_signals(conn, actor, **page)
+
+
+def _definition_of(conn, instance_id: int) -> int:
+    return conn.execute(
+        select(process_instance.c.definition_id).where(process_instance.c.id == instance_id)
+    ).scalar_one()

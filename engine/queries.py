@@ -1,0 +1,177 @@
+"""Named queries for screens and the API. They read projection tables only (invariant 4)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, and_, case, func, select
+
+from .access import Visibility, may_see_task, signal_scope, signal_visibility, task_scope
+from .clock import isoformat
+from .errors import NotFound
+from .projections import OPEN
+from .schema import audit_event, gemeente, human_task, signal, user
+from .users import Actor, user_names
+
+MAX_PAGE = 200
+
+
+def task_json(row, names: dict[int, str], gemeenten: dict[int, str]) -> dict:
+    """A task as the API writes it (stable Dutch field names)."""
+    return {
+        "id": row.id,
+        "bpmn_id": row.bpmn_id,
+        "naam": row.naam,
+        "rol": row.rol,
+        "signaal_id": row.signal_id,
+        "gemeente": gemeenten.get(row.gemeente_id),
+        "toegewezen_aan": names.get(row.toegewezen_aan),
+        "deadline": isoformat(row.due_at),
+        "aangemaakt_op": isoformat(row.created_at),
+        "status": row.status,
+        "formulier": row.formulier,
+    }
+
+
+def _gemeente_names(conn: Connection) -> dict[int, str]:
+    return {r.id: r.naam for r in conn.execute(select(gemeente.c.id, gemeente.c.naam))}
+
+
+def _usernames(conn: Connection, ids: set) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {r.id: r.gebruikersnaam for r in conn.execute(select(user.c.id, user.c.gebruikersnaam).where(user.c.id.in_(ids)))}
+
+
+def inbox(conn: Connection, actor: Actor, *, bpmn_id: str | None = None, gemeente_id: int | None = None,
+          alleen_mijn: bool = False, overdue_at: dt.datetime | None = None, due_before: dt.datetime | None = None,
+          limit: int = 50, offset: int = 0) -> dict:
+    """Open tasks ``actor`` may do: theirs and their roles', earliest deadline first."""
+    where = [human_task.c.status == OPEN, task_scope(actor)]
+    if alleen_mijn:
+        where.append(human_task.c.toegewezen_aan == actor.id)
+    if bpmn_id:
+        where.append(human_task.c.bpmn_id == bpmn_id)
+    if gemeente_id:
+        where.append(human_task.c.gemeente_id == gemeente_id)
+    if overdue_at is not None:
+        where.append(human_task.c.due_at < overdue_at)
+    if due_before is not None:
+        where.append(human_task.c.due_at <= due_before)
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = conn.execute(
+        select(human_task)
+        .where(and_(*where))
+        .order_by(case((human_task.c.due_at.is_(None), 1), else_=0), human_task.c.due_at, human_task.c.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    total = conn.execute(select(func.count()).select_from(human_task).where(and_(*where))).scalar_one()
+    names = _usernames(conn, {r.toegewezen_aan for r in rows})
+    gemeenten = _gemeente_names(conn)
+    return {"taken": [task_json(r, names, gemeenten) for r in rows], "totaal": total, "limit": limit, "offset": offset}
+
+
+def task_detail(conn: Connection, actor: Actor, task_id: int) -> dict:
+    """One task with its form, if ``actor`` may see it."""
+    row = conn.execute(select(human_task).where(human_task.c.id == task_id)).first()
+    if row is None or not may_see_task(actor, row):
+        raise NotFound("Deze taak bestaat niet of u heeft er geen toegang toe.")
+    names = _usernames(conn, {row.toegewezen_aan, row.completed_by})
+    result = task_json(row, names, _gemeente_names(conn))
+    result["voltooid_door"] = names.get(row.completed_by)
+    result["voltooid_op"] = isoformat(row.completed_at)
+    result["instance_id"] = row.instance_id
+    return result
+
+
+def _signal_row(conn: Connection, signal_id: int):
+    return conn.execute(
+        select(signal, gemeente.c.naam.label("gemeente_naam"))
+        .join(gemeente, gemeente.c.id == signal.c.gemeente_id)
+        .where(signal.c.id == signal_id)
+    ).first()
+
+
+def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, Visibility]:
+    """A signal as ``actor`` may see it: in full, or (for its reporter) its status only."""
+    row = _signal_row(conn, signal_id)
+    visibility = signal_visibility(actor, row) if row is not None else Visibility.NONE
+    if visibility is Visibility.NONE:
+        raise NotFound("Dit signaal bestaat niet of u heeft er geen toegang toe.")
+    base = {
+        "id": row.id,
+        "referentie": row.referentie,
+        "status": row.status,
+        "ontvangen_op": isoformat(row.ontvangen_op),
+        "afgesloten_op": isoformat(row.closed_at),
+    }
+    if visibility is Visibility.STATUS:
+        return base, visibility
+    tasks = conn.execute(
+        select(human_task).where(human_task.c.signal_id == signal_id, human_task.c.status == OPEN).order_by(human_task.c.id)
+    ).all()
+    events = conn.execute(
+        select(audit_event).where(audit_event.c.signal_id == signal_id).order_by(audit_event.c.id)
+    ).all()
+    names = _usernames(conn, {t.toegewezen_aan for t in tasks})
+    people = user_names(conn, {e.user_id for e in events})
+    gemeenten = _gemeente_names(conn)
+    base.update({
+        "fase": row.fase,
+        "uitkomst": row.uitkomst,
+        "route": row.route,
+        "gemeente": row.gemeente_naam,
+        "gegevens": {
+            "bron": row.bron,
+            "melder": row.melder,
+            "omschrijving": row.omschrijving,
+            "locatie": row.locatie,
+            "uitbuitingsvormen": row.uitbuitingsvormen,
+            "identificeerbaar_slachtoffer": row.identificeerbaar_slachtoffer,
+            "minderjarige": row.minderjarige,
+            "acute_nood": row.acute_nood,
+            "sector": row.sector,
+            "indicatoren": row.indicatoren,
+        },
+        "taken": [task_json(t, names, gemeenten) for t in tasks],
+        "historie": [
+            {"wanneer": isoformat(e.at), "wie": people.get(e.user_id), "actie": e.actie,
+             **{k: v for k, v in (e.detail or {}).items() if k in ("stap", "uitkomst", "route", "referentie", "acute_nood")}}
+            for e in events
+        ],
+    })
+    return base, visibility
+
+
+def my_signals(conn: Connection, actor: Actor, *, limit: int = 50, offset: int = 0) -> list[dict]:
+    """The signals ``actor`` reported, status only."""
+    rows = conn.execute(
+        select(signal.c.id, signal.c.referentie, signal.c.status, signal.c.ontvangen_op, signal.c.closed_at)
+        .where(signal.c.gemeld_door == actor.id)
+        .order_by(signal.c.id.desc())
+        .limit(max(1, min(limit, MAX_PAGE)))
+        .offset(offset)
+    ).all()
+    return [
+        {"id": r.id, "referentie": r.referentie, "status": r.status, "ontvangen_op": isoformat(r.ontvangen_op),
+         "afgesloten_op": isoformat(r.closed_at)}
+        for r in rows
+    ]
+
+
+def visible_signals(conn: Connection, actor: Actor, *, limit: int = 50, offset: int = 0) -> list[dict]:
+    """Signals ``actor`` may see in full, newest first (summary fields only)."""
+    rows = conn.execute(
+        select(signal.c.id, signal.c.referentie, signal.c.status, signal.c.fase, signal.c.route,
+               signal.c.ontvangen_op)
+        .where(signal_scope(actor))
+        .order_by(signal.c.id.desc())
+        .limit(max(1, min(limit, MAX_PAGE)))
+        .offset(offset)
+    ).all()
+    return [
+        {"id": r.id, "referentie": r.referentie, "status": r.status, "fase": r.fase, "route": r.route,
+         "ontvangen_op": isoformat(r.ontvangen_op)}
+        for r in rows
+    ]

@@ -1,0 +1,182 @@
+"""The database schema: SQLAlchemy Core tables.
+
+Alembic migrations in ``engine/migrations`` create these tables; the test-suite
+checks that the migrations and this module agree.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+TS = DateTime(timezone=True)
+
+gemeente = Table(
+    "gemeente",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("naam", String(200), nullable=False),
+)
+
+user = Table(
+    "app_user",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("gebruikersnaam", String(100), nullable=False, unique=True),
+    Column("naam", String(200), nullable=False),
+    Column("password_hash", String(200)),
+    Column("actief", Boolean, nullable=False, default=True),
+    Column("created_at", TS, nullable=False),
+)
+
+user_role = Table(
+    "user_role",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
+    Column("rol", String(50), nullable=False),
+    # NULL: the role holds across the region (regional roles: zorgcoordinator, zvh, riec).
+    Column("gemeente_id", ForeignKey("gemeente.id"), nullable=True),
+    UniqueConstraint("user_id", "rol", "gemeente_id"),
+    Index("ix_user_role_rol_gemeente", "rol", "gemeente_id"),
+)
+
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", TS, nullable=False),
+    Column("revoked_at", TS),
+)
+
+process_definition = Table(
+    "process_definition",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sleutel", String(100), nullable=False),
+    Column("versie", Integer, nullable=False),
+    Column("naam", String(200), nullable=False),
+    Column("bpmn_proces_id", String(200), nullable=False),
+    Column("checksum", String(64), nullable=False),
+    Column("deployed_by", ForeignKey("app_user.id"), nullable=True),
+    Column("deployed_at", TS, nullable=False),
+    Column("opmerking", Text),
+    UniqueConstraint("sleutel", "versie"),
+)
+
+process_file = Table(
+    "process_file",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("definition_id", ForeignKey("process_definition.id", ondelete="CASCADE"), nullable=False),
+    Column("naam", String(300), nullable=False),
+    # Bytes, exactly as deployed: an export returns what was deployed, byte for byte.
+    Column("inhoud", LargeBinary, nullable=False),
+    UniqueConstraint("definition_id", "naam"),
+)
+
+process_instance = Table(
+    "process_instance",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("definition_id", ForeignKey("process_definition.id"), nullable=False, index=True),
+    # Optimistic concurrency: every write is UPDATE ... WHERE version = :seen.
+    Column("version", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("state", Text, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("completed_at", TS),
+)
+
+signal = Table(
+    "signal",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("referentie", String(40), nullable=False, unique=True),
+    Column("instance_id", ForeignKey("process_instance.id"), nullable=False, unique=True),
+    Column("gemeente_id", ForeignKey("gemeente.id"), nullable=False),
+    Column("gemeld_door", ForeignKey("app_user.id"), nullable=True, index=True),
+    Column("ontvangen_op", TS, nullable=False),
+    Column("bron", String(20), nullable=False),
+    Column("melder", JSON, nullable=False),
+    Column("omschrijving", Text, nullable=False),
+    Column("locatie", Text),
+    Column("uitbuitingsvormen", JSON, nullable=False),
+    Column("identificeerbaar_slachtoffer", Boolean, nullable=False),
+    Column("minderjarige", String(10), nullable=False),
+    Column("acute_nood", Boolean, nullable=False),
+    Column("sector", String(50)),
+    Column("indicatoren", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("fase", String(300)),
+    Column("uitkomst", String(200)),
+    Column("route", String(50)),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("closed_at", TS),
+    Index("ix_signal_gemeente_status", "gemeente_id", "status"),
+)
+
+human_task = Table(
+    "human_task",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", ForeignKey("process_instance.id"), nullable=False),
+    Column("signal_id", ForeignKey("signal.id"), nullable=True),
+    Column("gemeente_id", ForeignKey("gemeente.id"), nullable=False),
+    Column("spiff_task_id", String(36), nullable=False),
+    Column("bpmn_id", String(200), nullable=False),
+    Column("naam", String(300), nullable=False),
+    Column("rol", String(50), nullable=False),
+    Column("formulier", String(200)),
+    Column("toegewezen_aan", ForeignKey("app_user.id"), nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("due_at", TS),
+    Column("completed_by", ForeignKey("app_user.id"), nullable=True),
+    Column("completed_at", TS),
+    UniqueConstraint("instance_id", "spiff_task_id"),
+    # The inbox: open tasks of a role in a municipality, by deadline.
+    Index("ix_human_task_inbox", "status", "rol", "gemeente_id", "due_at"),
+    Index("ix_human_task_assignee", "toegewezen_aan", "status", "due_at"),
+    Index("ix_human_task_instance", "instance_id", "status"),
+    Index("ix_human_task_due", "status", "due_at"),
+)
+
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", TS, nullable=False),
+    Column("user_id", ForeignKey("app_user.id"), nullable=True),
+    Column("actie", String(50), nullable=False),
+    Column("signal_id", ForeignKey("signal.id"), nullable=True),
+    Column("instance_id", Integer, nullable=True),
+    Column("detail", JSON, nullable=False),
+    Index("ix_audit_event_signal", "signal_id", "id"),
+)

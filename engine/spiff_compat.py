@@ -1,0 +1,63 @@
+"""The few places where SpiffWorkflow 3.2 needs a guard before we can rely on it.
+
+* Task-tree walks stop at depth 1000 (``TaskIterator(max_depth=1000)``): a loop of a
+  few hundred iterations makes READY tasks invisible and ``is_completed()`` wrongly
+  true. The iterator walks without recursion, so we raise the default depth.
+* A DMN table without a matching rule returns nothing and the process fails later
+  with a confusing NameError. :class:`StrictDMNEngine` raises at the decision.
+"""
+from __future__ import annotations
+
+from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
+from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.util.task import TaskIterator
+
+MAX_TASK_DEPTH = 10_000_000
+
+
+def _raise_depth_default(cls) -> None:
+    defaults = list(cls.__init__.__defaults__)
+    # (end_at_spec, max_depth, ...) in both classes' signatures
+    defaults[1] = MAX_TASK_DEPTH
+    cls.__init__.__defaults__ = tuple(defaults)
+
+
+_raise_depth_default(TaskIterator)
+_raise_depth_default(BpmnTaskIterator)
+
+
+class NoMatchingRule(SpiffWorkflowException):
+    """A decision table had no rule for the data it was given."""
+
+
+class StrictDMNEngine(DMNEngine):
+    """A DMN engine that refuses to decide nothing."""
+
+    def __init__(self, decision_table, decision_id: str, decision_name: str):
+        super().__init__(decision_table)
+        self.decision_id = decision_id
+        self.decision_name = decision_name
+
+    def result(self, task):
+        if not self.decide(task):
+            inputs = {
+                inp.expression: task.data.get(inp.expression)
+                for inp in self.decision_table.inputs
+                if inp.expression in task.data
+            }
+            raise NoMatchingRule(
+                f"Beslissing '{self.decision_id}' ({self.decision_name}) heeft geen regel "
+                f"die past bij {inputs}"
+            )
+        return super().result(task)
+
+
+class StrictParser(SpiffBpmnParser):
+    """SpiffBpmnParser whose business rule tasks use :class:`StrictDMNEngine`."""
+
+    def get_engine(self, decision_ref, node):
+        engine = super().get_engine(decision_ref, node)
+        decision = self.dmn_parsers[decision_ref].decision
+        return StrictDMNEngine(engine.decision_table, decision_ref, decision.name)

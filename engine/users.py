@@ -1,0 +1,165 @@
+"""Users, their roles per municipality, and API tokens."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, insert, select, update
+
+from .errors import FieldErrors, NotFound
+from .roles import REGIONAL_ROLES, ROLES
+from .schema import api_token, gemeente, user, user_role
+
+_HASHER = PasswordHasher()
+TOKEN_PREFIX = "sr_"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in user as the engine sees them: who, and which role where.
+
+    ``roles`` holds ``(rol, gemeente_id)`` pairs; ``gemeente_id`` ``None`` means the
+    role holds across the region.
+    """
+
+    id: int
+    gebruikersnaam: str
+    naam: str
+    roles: frozenset[tuple[str, int | None]]
+
+    def has_role(self, rol: str, gemeente_id: int | None = None) -> bool:
+        """Whether the user has ``rol`` in ``gemeente_id`` (or regionally); any municipality if ``None``."""
+        if gemeente_id is None:
+            return any(r == rol for r, _ in self.roles)
+        return (rol, gemeente_id) in self.roles or (rol, None) in self.roles
+
+    def gemeenten(self) -> set[int]:
+        return {g for _, g in self.roles if g is not None}
+
+    def role_keys(self) -> set[str]:
+        return {r for r, _ in self.roles}
+
+
+def ensure_gemeente(conn: Connection, naam: str) -> int:
+    """The id of the municipality called ``naam`` (or with that code); created if new."""
+    naam = naam.strip()
+    if not naam:
+        raise FieldErrors({"gemeente": "is verplicht"})
+    code = gemeente_code(naam)
+    row = conn.execute(select(gemeente.c.id).where(gemeente.c.code == code)).first()
+    if row:
+        return row.id
+    return conn.execute(insert(gemeente).values(code=code, naam=naam)).inserted_primary_key[0]
+
+
+def gemeente_code(naam: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", naam.strip().lower()).strip("-")
+
+
+def find_gemeente(conn: Connection, naam_of_code: str) -> int | None:
+    row = conn.execute(select(gemeente.c.id).where(gemeente.c.code == gemeente_code(naam_of_code))).first()
+    return row.id if row else None
+
+
+def add_user(conn: Connection, gebruikersnaam: str, *, now: dt.datetime, naam: str | None = None,
+             roles: list[str], gemeente_naam: str | None, password: str | None = None) -> int:
+    """Create the user (or add roles to an existing one) and return the id.
+
+    Municipal roles need a municipality; regional roles without one hold region-wide.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9._@-]{2,100}", gebruikersnaam or ""):
+        raise FieldErrors({"gebruikersnaam": "2 tot 100 tekens: letters, cijfers en . _ @ -"})
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise FieldErrors({"rol": f"onbekende rol '{unknown[0]}' (bekend: {', '.join(ROLES)})"})
+    if not roles:
+        raise FieldErrors({"rol": "geef minstens één rol"})
+    gemeente_id = ensure_gemeente(conn, gemeente_naam) if gemeente_naam else None
+    for rol in roles:
+        if gemeente_id is None and rol not in REGIONAL_ROLES and rol != "beheerder":
+            raise FieldErrors({"gemeente": f"de rol '{rol}' hoort bij een gemeente: geef --gemeente"})
+    row = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == gebruikersnaam)).first()
+    if row:
+        user_id = row.id
+        if password:
+            set_password(conn, user_id, password)
+    else:
+        user_id = conn.execute(
+            insert(user).values(
+                gebruikersnaam=gebruikersnaam,
+                naam=naam or gebruikersnaam,
+                password_hash=_HASHER.hash(password) if password else None,
+                actief=True,
+                created_at=now,
+            )
+        ).inserted_primary_key[0]
+    existing = {(r.rol, r.gemeente_id) for r in conn.execute(
+        select(user_role.c.rol, user_role.c.gemeente_id).where(user_role.c.user_id == user_id))}
+    for rol in roles:
+        if (rol, gemeente_id) not in existing:
+            conn.execute(insert(user_role).values(user_id=user_id, rol=rol, gemeente_id=gemeente_id))
+    return user_id
+
+
+def set_password(conn: Connection, user_id: int, password: str) -> None:
+    if len(password) < 10:
+        raise FieldErrors({"wachtwoord": "moet minstens 10 tekens lang zijn"})
+    conn.execute(update(user).where(user.c.id == user_id).values(password_hash=_HASHER.hash(password)))
+
+
+def verify_password(conn: Connection, gebruikersnaam: str, password: str) -> int | None:
+    """The user's id if the password is right, else ``None`` (same answer for unknown users)."""
+    row = conn.execute(
+        select(user.c.id, user.c.password_hash).where(user.c.gebruikersnaam == gebruikersnaam, user.c.actief)
+    ).first()
+    if row is None or not row.password_hash:
+        _HASHER.hash(password)  # same cost either way: do not reveal which users exist
+        return None
+    try:
+        _HASHER.verify(row.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return row.id
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(conn: Connection, user_id: int, *, now: dt.datetime) -> str:
+    """A new API bearer token for the user; only its hash is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    conn.execute(insert(api_token).values(user_id=user_id, token_hash=_token_hash(token), created_at=now))
+    return token
+
+
+def user_for_token(conn: Connection, token: str) -> int | None:
+    row = conn.execute(
+        select(api_token.c.user_id)
+        .join(user, user.c.id == api_token.c.user_id)
+        .where(api_token.c.token_hash == _token_hash(token), api_token.c.revoked_at.is_(None), user.c.actief)
+    ).first()
+    return row.user_id if row else None
+
+
+def load_actor(conn: Connection, user_id: int) -> Actor:
+    row = conn.execute(select(user.c.id, user.c.gebruikersnaam, user.c.naam).where(user.c.id == user_id)).first()
+    if row is None:
+        raise NotFound("gebruiker bestaat niet")
+    roles = frozenset(
+        (r.rol, r.gemeente_id)
+        for r in conn.execute(select(user_role.c.rol, user_role.c.gemeente_id).where(user_role.c.user_id == user_id))
+    )
+    return Actor(row.id, row.gebruikersnaam, row.naam, roles)
+
+
+def user_names(conn: Connection, ids: set[int]) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {r.id: r.naam for r in conn.execute(select(user.c.id, user.c.naam).where(user.c.id.in_(ids)))}
