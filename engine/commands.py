@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import Connection, insert, select, update
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Connection, insert, select, update
 
 from . import audit
 from .access import may_see_task, may_work_task

@@ -227,7 +227,7 @@ def _check(fld: Field, value: Any) -> tuple[Any, str | None]:
             return None, "is geen geldige datum/tijd (ISO 8601, bv. 2026-03-01T14:30:00+01:00)"
         if parsed.tzinfo is None:
             return None, "heeft een tijdzone nodig (bv. +01:00 of Z)"
-        return parsed.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z"), None
+        return parsed.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"), None
     return value, None
 
 

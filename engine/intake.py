@@ -31,21 +31,27 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
     form = compiled.forms.get(compiled.start_form or "")
     if form is None:
         raise FieldErrors({"proces": "dit proces heeft geen meldformulier (formulier op het startevent)"})
-    clean = validate_submission(form, data)
     errors: dict[str, str] = {}
-    gemeente_id = find_gemeente(conn, clean.get("gemeente") or "") if clean.get("gemeente") else None
-    if clean.get("gemeente") and gemeente_id is None:
-        errors["gemeente"] = f"onbekende gemeente '{clean['gemeente']}'"
+    try:
+        clean = validate_submission(form, data)
+    except FieldErrors as exc:
+        # Report the contract's checks too, so one round trip shows every problem.
+        errors.update(exc.fields)
+        clean = {k: v for k, v in data.items() if k not in exc.fields}
+    naam = clean.get("gemeente") if isinstance(clean.get("gemeente"), str) else None
+    gemeente_id = find_gemeente(conn, naam) if naam else None
+    if naam and gemeente_id is None:
+        errors["gemeente"] = f"onbekende gemeente '{naam}'"
     elif gemeente_id is not None and not (actor.gemeenten() & {gemeente_id}):
         errors["gemeente"] = "u kunt alleen melden voor een gemeente waar u werkt"
-    for key, allowed in (("bron", BRONNEN),):
-        if key in clean and clean[key] not in allowed:
-            errors[key] = f"kies uit: {', '.join(allowed)}"
+    if "bron" not in errors and clean.get("bron") not in BRONNEN:
+        errors["bron"] = f"kies uit: {', '.join(BRONNEN)}"
     vormen = clean.get("uitbuitingsvormen") or []
-    if not vormen:
-        errors["uitbuitingsvormen"] = "kies minstens één vorm (of 'onbekend')"
-    elif any(v not in UITBUITINGSVORMEN for v in vormen):
-        errors["uitbuitingsvormen"] = f"kies uit: {', '.join(UITBUITINGSVORMEN)}"
+    if "uitbuitingsvormen" not in errors:
+        if not vormen:
+            errors["uitbuitingsvormen"] = "kies minstens één vorm (of 'onbekend')"
+        elif any(v not in UITBUITINGSVORMEN for v in vormen):
+            errors["uitbuitingsvormen"] = f"kies uit: {', '.join(UITBUITINGSVORMEN)}"
     if errors:
         raise FieldErrors(errors)
     clean.setdefault("acute_nood", False)

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from . import commands, definitions, queries
-from .clock import SystemClock
+from .clock import SystemClock, isoformat
 from .db import Database
 from .definitions import DefinitionCache, Deployment
 from .errors import Conflict, Forbidden
 from .package import ProcessPackage
 from .projections import OPEN
 from .roles import DEPLOY_ROLES
-from .schema import human_task, process_instance
-from .users import Actor, load_actor, user_for_token
+from .schema import human_task, process_instance, signal
+from .users import Actor, actor_for_token, find_gemeente, load_actor, user_names
 
 
 class Orchestrator:
@@ -40,8 +41,7 @@ class Orchestrator:
 
     def actor_for_token(self, token: str) -> Actor | None:
         with self.db.read() as conn:
-            user_id = user_for_token(conn, token)
-            return load_actor(conn, user_id) if user_id is not None else None
+            return actor_for_token(conn, token)
 
     # --- definitions ---------------------------------------------------------------------
     def deploy(self, package: ProcessPackage, actor: Actor | None = None, opmerking: str | None = None) -> Deployment:
@@ -55,9 +55,31 @@ class Orchestrator:
     def deploy_folder(self, path: str | Path, opmerking: str | None = None) -> Deployment:
         return self.deploy(ProcessPackage.from_folder(path), None, opmerking)
 
-    def definitions(self) -> list[dict]:
+    def definitions_json(self) -> list[dict]:
+        """Every deployed version, as the API lists them."""
         with self.db.read() as conn:
-            return definitions.list_definitions(conn)
+            rows = definitions.list_definitions(conn)
+            names = user_names(conn, {r["deployed_by"] for r in rows})
+        return [
+            {"id": r["id"], "sleutel": r["sleutel"], "versie": r["versie"], "naam": r["naam"],
+             "bpmn_proces_id": r["bpmn_proces_id"], "checksum": r["checksum"],
+             "gedeployed_door": names.get(r["deployed_by"]), "gedeployed_op": isoformat(r["deployed_at"]),
+             "opmerking": r["opmerking"], "lopende_instanties": r["lopend"]}
+            for r in rows
+        ]
+
+    def healthy(self) -> bool:
+        """Whether the database answers."""
+        try:
+            with self.db.read() as conn:
+                conn.execute(select(1))
+            return True
+        except OperationalError:
+            return False
+
+    def gemeente_id(self, naam: str) -> int | None:
+        with self.db.read() as conn:
+            return find_gemeente(conn, naam)
 
     # --- commands ------------------------------------------------------------------------
     def report_signal(self, actor: Actor, data: dict, proces: str = commands.DEFAULT_PROCESS) -> commands.Started:
@@ -116,6 +138,15 @@ class Orchestrator:
     def my_signals(self, actor: Actor, **page) -> list[dict]:
         with self.db.read() as conn:
             return queries.my_signals(conn, actor, **page)
+
+    def signal_count(self) -> int:
+        """How many signals exist at all (the demo loader runs only on an empty database)."""
+        with self.db.read() as conn:
+            return conn.execute(select(func.count()).select_from(signal)).scalar_one()
+
+    def visible_signals(self, actor: Actor, **page) -> list[dict]:
+        with self.db.read() as conn:
+            return queries.visible_signals(conn, actor, **page)
 
 
 def _definition_of(conn, instance_id: int) -> int:

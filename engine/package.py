@@ -19,7 +19,7 @@ class ProcessPackage:
     files: dict[str, bytes]
 
     @classmethod
-    def from_folder(cls, folder: str | Path) -> "ProcessPackage":
+    def from_folder(cls, folder: str | Path) -> ProcessPackage:
         """Read every BPMN, DMN and JSON file below ``folder``."""
         root = Path(folder)
         if not root.is_dir():

@@ -15,16 +15,16 @@ from .users import Actor, user_names
 MAX_PAGE = 200
 
 
-def task_json(row, names: dict[int, str], gemeenten: dict[int, str]) -> dict:
-    """A task as the API writes it (stable Dutch field names)."""
+def task_json(row) -> dict:
+    """A task as the API writes it (stable Dutch field names); ``row`` comes from :func:`_task_select`."""
     return {
         "id": row.id,
         "bpmn_id": row.bpmn_id,
         "naam": row.naam,
         "rol": row.rol,
         "signaal_id": row.signal_id,
-        "gemeente": gemeenten.get(row.gemeente_id),
-        "toegewezen_aan": names.get(row.toegewezen_aan),
+        "gemeente": row.gemeente_naam,
+        "toegewezen_aan": row.toegewezen_gebruikersnaam,
         "deadline": isoformat(row.due_at),
         "aangemaakt_op": isoformat(row.created_at),
         "status": row.status,
@@ -32,8 +32,17 @@ def task_json(row, names: dict[int, str], gemeenten: dict[int, str]) -> dict:
     }
 
 
-def _gemeente_names(conn: Connection) -> dict[int, str]:
-    return {r.id: r.naam for r in conn.execute(select(gemeente.c.id, gemeente.c.naam))}
+_assignee = user.alias("assignee")
+
+
+def _task_select():
+    """Tasks with their municipality's name and the assignee's username: one query for a page."""
+    return (
+        select(human_task, gemeente.c.naam.label("gemeente_naam"),
+               _assignee.c.gebruikersnaam.label("toegewezen_gebruikersnaam"))
+        .join(gemeente, gemeente.c.id == human_task.c.gemeente_id)
+        .outerjoin(_assignee, _assignee.c.id == human_task.c.toegewezen_aan)
+    )
 
 
 def _usernames(conn: Connection, ids: set) -> dict[int, str]:
@@ -60,26 +69,23 @@ def inbox(conn: Connection, actor: Actor, *, bpmn_id: str | None = None, gemeent
         where.append(human_task.c.due_at <= due_before)
     limit = max(1, min(limit, MAX_PAGE))
     rows = conn.execute(
-        select(human_task)
+        _task_select()
         .where(and_(*where))
         .order_by(case((human_task.c.due_at.is_(None), 1), else_=0), human_task.c.due_at, human_task.c.id)
         .limit(limit)
         .offset(offset)
     ).all()
     total = conn.execute(select(func.count()).select_from(human_task).where(and_(*where))).scalar_one()
-    names = _usernames(conn, {r.toegewezen_aan for r in rows})
-    gemeenten = _gemeente_names(conn)
-    return {"taken": [task_json(r, names, gemeenten) for r in rows], "totaal": total, "limit": limit, "offset": offset}
+    return {"taken": [task_json(r) for r in rows], "totaal": total, "limit": limit, "offset": offset}
 
 
 def task_detail(conn: Connection, actor: Actor, task_id: int) -> dict:
     """One task with its form, if ``actor`` may see it."""
-    row = conn.execute(select(human_task).where(human_task.c.id == task_id)).first()
+    row = conn.execute(_task_select().where(human_task.c.id == task_id)).first()
     if row is None or not may_see_task(actor, row):
         raise NotFound("Deze taak bestaat niet of u heeft er geen toegang toe.")
-    names = _usernames(conn, {row.toegewezen_aan, row.completed_by})
-    result = task_json(row, names, _gemeente_names(conn))
-    result["voltooid_door"] = names.get(row.completed_by)
+    result = task_json(row)
+    result["voltooid_door"] = _usernames(conn, {row.completed_by}).get(row.completed_by)
     result["voltooid_op"] = isoformat(row.completed_at)
     result["instance_id"] = row.instance_id
     return result
@@ -109,14 +115,12 @@ def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, V
     if visibility is Visibility.STATUS:
         return base, visibility
     tasks = conn.execute(
-        select(human_task).where(human_task.c.signal_id == signal_id, human_task.c.status == OPEN).order_by(human_task.c.id)
+        _task_select().where(human_task.c.signal_id == signal_id, human_task.c.status == OPEN).order_by(human_task.c.id)
     ).all()
     events = conn.execute(
         select(audit_event).where(audit_event.c.signal_id == signal_id).order_by(audit_event.c.id)
     ).all()
-    names = _usernames(conn, {t.toegewezen_aan for t in tasks})
     people = user_names(conn, {e.user_id for e in events})
-    gemeenten = _gemeente_names(conn)
     base.update({
         "fase": row.fase,
         "uitkomst": row.uitkomst,
@@ -134,7 +138,7 @@ def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, V
             "sector": row.sector,
             "indicatoren": row.indicatoren,
         },
-        "taken": [task_json(t, names, gemeenten) for t in tasks],
+        "taken": [task_json(t) for t in tasks],
         "historie": [
             {"wanneer": isoformat(e.at), "wie": people.get(e.user_id), "actie": e.actie,
              **{k: v for k, v in (e.detail or {}).items() if k in ("stap", "uitkomst", "route", "referentie", "acute_nood")}}

@@ -16,7 +16,7 @@ from .roles import REGIONAL_ROLES, ROLES
 from .schema import api_token, gemeente, user, user_role
 
 _HASHER = PasswordHasher()
-TOKEN_PREFIX = "sr_"
+TOKEN_PREFIX = "sr_"  # noqa: S105 - a prefix, not a secret
 
 
 @dataclass(frozen=True)
@@ -138,13 +138,20 @@ def create_token(conn: Connection, user_id: int, *, now: dt.datetime) -> str:
     return token
 
 
-def user_for_token(conn: Connection, token: str) -> int | None:
-    row = conn.execute(
-        select(api_token.c.user_id)
+def actor_for_token(conn: Connection, token: str) -> Actor | None:
+    """The active user holding ``token``, with their roles, in one query; ``None`` if unknown."""
+    rows = conn.execute(
+        select(user.c.id, user.c.gebruikersnaam, user.c.naam, user_role.c.rol, user_role.c.gemeente_id)
+        .select_from(api_token)
         .join(user, user.c.id == api_token.c.user_id)
+        .outerjoin(user_role, user_role.c.user_id == user.c.id)
         .where(api_token.c.token_hash == _token_hash(token), api_token.c.revoked_at.is_(None), user.c.actief)
-    ).first()
-    return row.user_id if row else None
+    ).all()
+    if not rows:
+        return None
+    first = rows[0]
+    roles = frozenset((r.rol, r.gemeente_id) for r in rows if r.rol is not None)
+    return Actor(first.id, first.gebruikersnaam, first.naam, roles)
 
 
 def load_actor(conn: Connection, user_id: int) -> Actor:

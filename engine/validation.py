@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 import isodate
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
-from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
-from SpiffWorkflow.spiff.parser.process import VALIDATOR
-from SpiffWorkflow.spiff.specs.defaults import UserTask, ManualTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
+from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
 
 from . import spiff_compat  # noqa: F401 - installs the task-depth guard
 from .errors import DeployRejected, Problem
@@ -194,7 +194,8 @@ def _check_dmn_expressions(name: str, root, problems: list[Problem]) -> None:
         text = node.text.strip()
         if parent == "inputEntry":
             if text == "-":
-                problems.append(Problem("gebruik een lege cel in plaats van '-' voor 'alles'", name, node.sourceline, _element_id(node)))
+                problems.append(Problem("gebruik een lege cel in plaats van '-' voor 'alles'", name, node.sourceline,
+                                        _element_id(node)))
                 continue
             candidates = [text.replace("?", "dmninputexpr")] if "?" in text else [text, f"dmninputexpr {text}"]
             errors = []
@@ -237,7 +238,8 @@ def _task_meta(name, root, process_id, forms, problems) -> tuple[dict[str, TaskM
         rol = props.get("rol") or lane_role(lanes.get(bpmn_id))
         line = node.sourceline
         if not rol:
-            problems.append(Problem("taak heeft geen rol: zet de eigenschap 'rol' of leg de taak in een baan met een rolnaam", name, line, bpmn_id))
+            problems.append(Problem("taak heeft geen rol: zet de eigenschap 'rol' of leg de taak in een baan met een rolnaam",
+                                    name, line, bpmn_id))
         elif rol not in ROLES:
             problems.append(Problem(f"onbekende rol '{rol}' (bekend: {', '.join(ROLES)})", name, line, bpmn_id))
         formulier = props.get("formulier")
@@ -256,7 +258,8 @@ def _task_meta(name, root, process_id, forms, problems) -> tuple[dict[str, TaskM
     for node in process.iterfind(f"{{{BPMN_NS}}}startEvent"):
         start_form = _properties(node).get("formulier") or start_form
         if start_form and start_form not in forms:
-            problems.append(Problem(f"formulier '{start_form}' bestaat niet in formulieren/", name, node.sourceline, node.get("id")))
+            problems.append(Problem(f"formulier '{start_form}' bestaat niet in formulieren/", name, node.sourceline,
+                                    node.get("id")))
     return tasks, start_form
 
 

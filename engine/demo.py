@@ -1,0 +1,59 @@
+"""Demo data: a user for every role and signals at every step of the route."""
+from __future__ import annotations
+
+from .orchestrator import Orchestrator
+from .users import add_user, create_token
+
+DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 - documented demo password
+
+# gebruikersnaam, naam, rollen, gemeente (None: regional)
+DEMO_USERS = [
+    ("melder", "Mila Melder (Burgerzaken)", ["melder"], "Nijmegen"),
+    ("analist", "Anouk Analist (Meldpunt Ondermijning)", ["analist"], "Nijmegen"),
+    ("aandachtsfunctionaris", "Arjen Aandachtsfunctionaris", ["aandachtsfunctionaris", "melder"], "Nijmegen"),
+    ("zorgcoordinator", "Zara Zorgcoördinator (Moviera)", ["zorgcoordinator"], None),
+    ("zvh", "Zeger van het Zorg- en Veiligheidshuis", ["zvh"], None),
+    ("riec", "Rik RIEC-analist", ["riec"], None),
+    ("procesbeheerder", "Petra Procesbeheerder", ["procesbeheerder"], "Nijmegen"),
+    ("manager", "Maarten Manager", ["manager"], "Nijmegen"),
+    ("beheerder", "Bea Beheerder", ["beheerder"], None),
+    ("analist-arnhem", "Ali Analist (Arnhem)", ["analist"], "Arnhem"),
+]
+
+_INTAKES = [
+    {"omschrijving": "Bij een controle in een nagelsalon sliepen vier medewerkers achter in de zaak; "
+                     "niemand had een eigen identiteitsbewijs.",
+     "uitbuitingsvormen": ["arbeid"], "sector": "overig", "minderjarige": "nee",
+     "indicatoren": ["geen_eigen_identiteitsbewijs", "woont_op_werkplek"], "locatie": "Molenstraat, Nijmegen"},
+    {"omschrijving": "Jonge vrouw meldt zich aan de balie; lijkt bang en wordt buiten opgewacht.",
+     "uitbuitingsvormen": ["seksueel"], "minderjarige": "onbekend", "identificeerbaar_slachtoffer": True,
+     "acute_nood": True},
+    {"omschrijving": "Buurtbewoners zien 's nachts busjes met arbeiders bij een bedrijfspand.",
+     "uitbuitingsvormen": ["arbeid", "crimineel"], "sector": "bouw", "minderjarige": "nee"},
+    {"omschrijving": "Jongen van ongeveer 15 wordt ingezet als drugskoerier.",
+     "uitbuitingsvormen": ["crimineel"], "minderjarige": "ja", "identificeerbaar_slachtoffer": True},
+]
+
+
+def load_demo(orch: Orchestrator) -> dict[str, str]:
+    """Create the demo users (with password and API token) and a few signals; return the tokens."""
+    tokens = {}
+    ids = {}
+    with orch.db.write() as conn:
+        now = orch.clock.now()
+        for username, naam, roles, gemeente in DEMO_USERS:
+            ids[username] = add_user(conn, username, now=now, naam=naam, roles=roles, gemeente_naam=gemeente,
+                                     password=DEMO_PASSWORD)
+            tokens[username] = create_token(conn, ids[username], now=now)
+    actors = {name: orch.actor(user_id) for name, user_id in ids.items()}
+    started = [orch.report_signal(actors["melder"], {"gemeente": "Nijmegen", **intake}) for intake in _INTAKES]
+    # Move the first two signals along the route so every step has something in it.
+    analist, af = actors["analist"], actors["aandachtsfunctionaris"]
+    for signal in started[:2]:
+        task = next(t for t in orch.inbox(analist)["taken"] if t["signaal_id"] == signal.signal_id)
+        orch.complete_task(analist, task["id"], {"vermoeden_versterkt": True,
+                                                 "adresgegevens": "BRP: 6 personen ingeschreven"})
+    task = next(t for t in orch.inbox(af)["taken"] if t["signaal_id"] == started[0].signal_id)
+    orch.complete_task(af, task["id"], {"voldoende_aanleiding": True, "geraadpleegde_ketenpartners": ["nla"],
+                                        "zorg_nodig": True, "strafrechtelijk_traject": True})
+    return tokens

@@ -1,0 +1,53 @@
+"""The Flask application: ``create_app()`` builds it, nothing is built at import."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from engine.db import Database, default_url, make_engine
+from engine.orchestrator import Orchestrator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app.
+
+    :param test_config: settings that replace the environment's (tests pass
+        ``DATABASE_URL`` and a ``CLOCK``); when given, the instance config is not read.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        DATABASE_URL=os.environ.get("DATABASE_URL") or default_url(),
+        PROCESSES_DIR=os.environ.get("PROCESSES_DIR", str(PROJECT_ROOT / "processes")),
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+        CLOCK=None,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    app.json.sort_keys = False
+
+    database = Database(make_engine(app.config["DATABASE_URL"]))
+    app.extensions["signaalroute"] = Orchestrator(database, app.config["CLOCK"])
+
+    from .api import init_app as init_api
+
+    init_api(app)
+
+    from . import home
+
+    app.register_blueprint(home.bp)
+    return app
+
+
+def orchestrator(app: Flask | None = None) -> Orchestrator:
+    """The app's engine front door."""
+    from flask import current_app
+
+    return (app or current_app).extensions["signaalroute"]

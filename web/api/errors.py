@@ -1,0 +1,62 @@
+"""Engine errors to HTTP: ``{"fout": ...}``, with ``velden`` or ``problemen`` where they apply."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import Conflict, DeployRejected, FieldErrors, Forbidden, NotFound, WorkflowFailed
+
+
+class Unauthorized(Exception):
+    pass
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _json(status: int, **body):
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def register(bp: Blueprint) -> None:
+    @bp.errorhandler(FieldErrors)
+    def _fields(exc: FieldErrors):
+        return _json(422, fout=str(exc), velden=exc.fields)
+
+    @bp.errorhandler(DeployRejected)
+    def _deploy(exc: DeployRejected):
+        return _json(422, fout="Het proces is afgewezen; er is niets opgeslagen.",
+                     problemen=[p.as_dict() for p in exc.problems])
+
+    @bp.errorhandler(NotFound)
+    def _not_found(exc):
+        return _json(404, fout=str(exc))
+
+    @bp.errorhandler(Forbidden)
+    def _forbidden(exc):
+        return _json(403, fout=str(exc))
+
+    @bp.errorhandler(Conflict)
+    def _conflict(exc):
+        return _json(409, fout=str(exc))
+
+    @bp.errorhandler(WorkflowFailed)
+    def _failed(exc: WorkflowFailed):
+        return _json(500, fout=str(exc), element=exc.element_id)
+
+    @bp.errorhandler(Unauthorized)
+    def _unauthorized(exc):
+        response = _json(401, fout=str(exc))
+        response.headers["WWW-Authenticate"] = 'Bearer realm="signaalroute"'
+        return response
+
+    @bp.errorhandler(BadRequest)
+    def _bad_request(exc):
+        return _json(400, fout=str(exc))
+
+    @bp.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return _json(exc.code or 500, fout=exc.description or exc.name)

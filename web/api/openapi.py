@@ -1,0 +1,229 @@
+"""The OpenAPI 3.1 description of ``/api/v1``, served at ``/api/v1/openapi.json``."""
+from __future__ import annotations
+
+import functools
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error(description: str, schema: str = "Fout") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def _ok(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_PAGE = [
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+]
+_COMMON = {"401": _error("Geen of een onbekend API-token")}
+
+_SCHEMAS = {
+    "Fout": {
+        "type": "object",
+        "required": ["fout"],
+        "properties": {"fout": {"type": "string"}},
+    },
+    "Veldfouten": {
+        "type": "object",
+        "required": ["fout", "velden"],
+        "properties": {
+            "fout": {"type": "string"},
+            "velden": {"type": "object", "additionalProperties": {"type": "string"},
+                       "description": "veld → melding; geneste velden met een punt (melder.naam)"},
+        },
+    },
+    "Deployfouten": {
+        "type": "object",
+        "required": ["fout", "problemen"],
+        "properties": {
+            "fout": {"type": "string"},
+            "problemen": {"type": "array", "items": {
+                "type": "object",
+                "properties": {
+                    "bestand": {"type": ["string", "null"]},
+                    "regel": {"type": ["integer", "null"]},
+                    "element": {"type": ["string", "null"]},
+                    "melding": {"type": "string"},
+                },
+            }},
+        },
+    },
+    "Melder": {
+        "type": "object",
+        "properties": {"naam": {"type": "string"}, "afdeling": {"type": "string"}, "contact": {"type": "string"}},
+    },
+    "Melding": {
+        "type": "object",
+        "description": "De intakevelden van een signaal (procesdatacontract).",
+        "required": ["gemeente", "omschrijving", "uitbuitingsvormen", "minderjarige"],
+        "properties": {
+            "gemeente": {"type": "string"},
+            "ontvangen_op": {"type": "string", "format": "date-time", "description": "standaard: nu"},
+            "bron": {"type": "string", "enum": ["intern", "netwerk", "extern", "meldcode"], "default": "intern"},
+            "melder": _ref("Melder"),
+            "omschrijving": {"type": "string"},
+            "locatie": {"type": "string"},
+            "uitbuitingsvormen": {"type": "array", "minItems": 1, "items": {
+                "type": "string", "enum": ["seksueel", "arbeid", "crimineel", "orgaan", "onbekend"]}},
+            "identificeerbaar_slachtoffer": {"type": "boolean"},
+            "minderjarige": {"type": "string", "enum": ["ja", "nee", "onbekend"]},
+            "acute_nood": {"type": "boolean"},
+            "sector": {"type": "string"},
+            "indicatoren": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "Taak": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "bpmn_id": {"type": "string"},
+            "naam": {"type": "string"},
+            "rol": {"type": "string"},
+            "signaal_id": {"type": ["integer", "null"]},
+            "gemeente": {"type": "string"},
+            "toegewezen_aan": {"type": ["string", "null"]},
+            "deadline": {"type": ["string", "null"], "format": "date-time"},
+            "aangemaakt_op": {"type": "string", "format": "date-time"},
+            "status": {"type": "string", "enum": ["open", "voltooid", "vervallen"]},
+            "formulier": {"type": ["string", "null"]},
+        },
+    },
+    "Signaal": {
+        "type": "object",
+        "description": "Voor de melder alleen id, referentie, status en data; volledig voor wie het signaal behandelt.",
+        "properties": {
+            "id": {"type": "integer"},
+            "referentie": {"type": "string"},
+            "status": {"type": "string", "enum": ["lopend", "afgerond"]},
+            "ontvangen_op": {"type": "string", "format": "date-time"},
+            "afgesloten_op": {"type": ["string", "null"], "format": "date-time"},
+            "fase": {"type": ["string", "null"]},
+            "uitkomst": {"type": ["string", "null"]},
+            "route": {"type": ["string", "null"], "enum": ["zorgtraject", "zorg_en_strafrecht", "riec", None]},
+            "gemeente": {"type": "string"},
+            "gegevens": {"type": "object"},
+            "taken": {"type": "array", "items": _ref("Taak")},
+            "historie": {"type": "array", "items": {"type": "object", "properties": {
+                "wanneer": {"type": "string", "format": "date-time"},
+                "wie": {"type": ["string", "null"]},
+                "actie": {"type": "string"},
+                "stap": {"type": "string"},
+            }}},
+        },
+    },
+}
+
+
+@functools.cache
+def openapi_document() -> dict:
+    """The document; built once per process."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Signaalroute API",
+            "version": "1",
+            "description": "Signalen van mensenhandel melden, taken oppakken en afronden, processen deployen.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "Token van `signaalroute user add … --token`"}},
+            "schemas": _SCHEMAS,
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/health": {"get": {
+                "summary": "Leeft de dienst en antwoordt de database?", "security": [],
+                "responses": {"200": _ok("in orde", {"type": "object"}), "503": _error("database onbereikbaar")},
+            }},
+            "/signals": {
+                "post": {
+                    "summary": "Een signaal melden",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                        "oneOf": [_ref("Melding"), {"type": "object", "required": ["data"], "properties": {
+                            "data": _ref("Melding"), "proces": {"type": "string"}}}]}}}},
+                    "responses": {
+                        "201": _ok("gemeld", {"type": "object", "properties": {
+                            "id": {"type": "integer"}, "referentie": {"type": "string"}, "status": {"type": "string"}}}),
+                        "400": _error("geen geldige JSON"), "422": _error("ongeldige velden", "Veldfouten"), **_COMMON,
+                    },
+                },
+                "get": {
+                    "summary": "Signalen die ik mag zien (mijn=1: die ik zelf meldde, alleen status)",
+                    "parameters": [{"name": "mijn", "in": "query", "schema": {"type": "boolean"}}, *_PAGE],
+                    "responses": {"200": _ok("lijst", {"type": "object"}), **_COMMON},
+                },
+            },
+            "/signals/{id}": {"get": {
+                "summary": "Status, route, open taken en historie van een signaal",
+                "parameters": [_ID],
+                "responses": {"200": _ok("het signaal", _ref("Signaal")),
+                              "404": _error("bestaat niet of geen toegang"), **_COMMON},
+            }},
+            "/tasks": {"get": {
+                "summary": "Taken die ik mag doen: mijn taken en die van mijn rollen",
+                "parameters": [
+                    {"name": "mijn", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "stap", "in": "query", "schema": {"type": "string"}, "description": "BPMN-id van de stap"},
+                    {"name": "gemeente", "in": "query", "schema": {"type": "string"}},
+                    {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "due_within", "in": "query", "schema": {"type": "string"}, "description": "bv. P2D"},
+                    *_PAGE,
+                ],
+                "responses": {"200": _ok("taken", {"type": "object", "properties": {
+                    "taken": {"type": "array", "items": _ref("Taak")}, "totaal": {"type": "integer"},
+                    "limit": {"type": "integer"}, "offset": {"type": "integer"}}}),
+                    "422": _error("ongeldig filter", "Veldfouten"), **_COMMON},
+            }},
+            "/tasks/{id}": {"get": {
+                "summary": "Eén taak met het formulier (form-js schema)", "parameters": [_ID],
+                "responses": {"200": _ok("de taak", _ref("Taak")), "404": _error("bestaat niet of geen toegang"),
+                              **_COMMON},
+            }},
+            "/tasks/{id}/claim": {"post": {
+                "summary": "Een taak oppakken", "parameters": [_ID],
+                "responses": {"200": _ok("geclaimd", _ref("Taak")), "403": _error("niet uw rol"),
+                              "404": _error("bestaat niet of geen toegang"),
+                              "409": _error("al geclaimd of voltooid door een ander"), **_COMMON},
+            }},
+            "/tasks/{id}/unclaim": {"post": {
+                "summary": "Een taak teruggeven aan de rol", "parameters": [_ID],
+                "responses": {"200": _ok("vrijgegeven", _ref("Taak")), "403": _error("niet door u geclaimd"),
+                              "404": _error("bestaat niet of geen toegang"), "409": _error("al voltooid"), **_COMMON},
+            }},
+            "/tasks/{id}/complete": {"post": {
+                "summary": "Een taak afronden met de formuliervelden", "parameters": [_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["data"], "properties": {"data": {"type": "object"}}}}}},
+                "responses": {"200": _ok("afgerond", {"type": "object"}), "403": _error("niet de uwe"),
+                              "404": _error("bestaat niet of geen toegang"),
+                              "409": _error("al voltooid door een ander"),
+                              "422": _error("ongeldige velden", "Veldfouten"), **_COMMON},
+            }},
+            "/process-definitions": {
+                "get": {"summary": "Alle procesversies", "responses": {"200": _ok("lijst", {"type": "object"}),
+                                                                       **_COMMON}},
+                "post": {
+                    "summary": "Een proces deployen als nieuwe versie (procesbeheerder)",
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": {"type": "object", "required": ["bestanden"], "properties": {
+                            "bestanden": {"type": "object", "additionalProperties": {"type": "string"}},
+                            "opmerking": {"type": "string"}}}},
+                        "application/zip": {"schema": {"type": "string", "format": "binary"}},
+                        "multipart/form-data": {"schema": {"type": "object", "properties": {
+                            "pakket": {"type": "string", "format": "binary"}, "opmerking": {"type": "string"}}}},
+                    }},
+                    "responses": {"201": _ok("nieuwe versie", {"type": "object"}),
+                                  "200": _ok("ongewijzigd: gelijk aan de laatste versie", {"type": "object"}),
+                                  "403": _error("geen procesbeheerder"),
+                                  "422": _error("afgewezen", "Deployfouten"), **_COMMON},
+                },
+            },
+        },
+    }

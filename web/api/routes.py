@@ -1,0 +1,201 @@
+"""The handlers: parse, authorise, one engine call, respond. No queries here."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import isodate
+from flask import Blueprint, g, jsonify, request, url_for
+
+from engine.errors import FieldErrors
+from engine.package import ProcessPackage
+
+from .. import orchestrator
+from .errors import BadRequest, Unauthorized
+from .openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC_ENDPOINTS = {"api.health", "api.openapi"}
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Geef een API-token mee: Authorization: Bearer <token>.")
+    actor = orchestrator().actor_for_token(token.strip())
+    if actor is None:
+        raise Unauthorized("Dit API-token is onbekend of ingetrokken.")
+    g.actor = actor
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise BadRequest("De body moet geldige JSON zijn (Content-Type: application/json).")
+    if not isinstance(body, dict):
+        raise BadRequest("De body moet een JSON-object zijn.")
+    return body
+
+
+def _int_arg(name: str, default: int, minimum: int = 0) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise FieldErrors({name: "moet een geheel getal zijn"})
+    if value < minimum:
+        raise FieldErrors({name: f"moet minstens {minimum} zijn"})
+    return value
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name, "").lower() in ("1", "true", "ja")
+
+
+@bp.get("/health")
+def health():
+    ok = orchestrator().healthy()
+    return jsonify(status="ok" if ok else "fout", database="ok" if ok else "onbereikbaar"), (200 if ok else 503)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.post("/signals")
+def report_signal():
+    body = _json_body()
+    data = body.get("data", body)
+    proces = body.get("proces") if "data" in body else None
+    started = orchestrator().report_signal(g.actor, data, **({"proces": proces} if proces else {}))
+    response = jsonify(id=started.signal_id, referentie=started.referentie, status=started.status)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_signal", signal_id=started.signal_id)
+    return response
+
+
+@bp.get("/signals")
+def list_signals():
+    page = {"limit": _int_arg("limit", 50, 1), "offset": _int_arg("offset", 0)}
+    if _flag("mijn"):
+        return jsonify(signalen=orchestrator().my_signals(g.actor, **page))
+    return jsonify(signalen=orchestrator().visible_signals(g.actor, **page))
+
+
+@bp.get("/signals/<int:signal_id>")
+def get_signal(signal_id: int):
+    return jsonify(orchestrator().signal(g.actor, signal_id))
+
+
+@bp.get("/tasks")
+def list_tasks():
+    filters: dict = {
+        "limit": _int_arg("limit", 50, 1),
+        "offset": _int_arg("offset", 0),
+        "alleen_mijn": _flag("mijn"),
+        "bpmn_id": request.args.get("stap") or None,
+    }
+    if request.args.get("gemeente"):
+        gemeente_id = orchestrator().gemeente_id(request.args["gemeente"])
+        if gemeente_id is None:
+            raise FieldErrors({"gemeente": f"onbekende gemeente '{request.args['gemeente']}'"})
+        filters["gemeente_id"] = gemeente_id
+    now = orchestrator().clock.now()
+    if _flag("overdue"):
+        filters["overdue_at"] = now
+    if request.args.get("due_within"):
+        try:
+            within = isodate.parse_duration(request.args["due_within"])
+            if not isinstance(within, dt.timedelta):
+                raise ValueError
+        except (ValueError, isodate.ISO8601Error):
+            raise FieldErrors({"due_within": "moet een ISO 8601-duur in dagen/uren zijn, bv. P2D of PT12H"})
+        filters["due_before"] = now + within
+    return jsonify(orchestrator().inbox(g.actor, **filters))
+
+
+@bp.get("/tasks/<int:task_id>")
+def get_task(task_id: int):
+    return jsonify(orchestrator().task(g.actor, task_id))
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+def claim(task_id: int):
+    orchestrator().claim(g.actor, task_id)
+    return jsonify(orchestrator().task(g.actor, task_id))
+
+
+@bp.post("/tasks/<int:task_id>/unclaim")
+def unclaim(task_id: int):
+    orchestrator().unclaim(g.actor, task_id)
+    return jsonify(orchestrator().task(g.actor, task_id))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+def complete(task_id: int):
+    body = _json_body()
+    if "data" not in body or not isinstance(body["data"], dict):
+        raise FieldErrors({"data": "de body is {\"data\": {...formuliervelden...}}"})
+    result = orchestrator().complete_task(g.actor, task_id, body["data"])
+    return jsonify(id=task_id, status="voltooid", signaal_status=result.status, route=result.route,
+                   uitkomst=result.uitkomst, nieuwe_taken=result.created)
+
+
+@bp.get("/process-definitions")
+def list_definitions():
+    return jsonify(procesdefinities=orchestrator().definitions_json())
+
+
+@bp.post("/process-definitions")
+def deploy():
+    package, opmerking = _package_from_request()
+    deployment = orchestrator().deploy(package, g.actor, opmerking)
+    response = jsonify(id=deployment.definition_id, sleutel=deployment.sleutel, versie=deployment.versie,
+                       nieuw=deployment.nieuw)
+    response.status_code = 201 if deployment.nieuw else 200
+    return response
+
+
+def _package_from_request() -> tuple[ProcessPackage, str | None]:
+    """A package as a zip (raw body or multipart field ``pakket``) or JSON ``{"bestanden": {...}}``."""
+    upload = request.files.get("pakket")
+    raw = upload.read() if upload else None
+    if raw is None and request.mimetype in ("application/zip", "application/octet-stream"):
+        raw = request.get_data()
+    if raw is not None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                files = {
+                    info.filename: archive.read(info)
+                    for info in archive.infolist()
+                    if not info.is_dir() and info.file_size <= 4 * 1024 * 1024
+                }
+        except zipfile.BadZipFile:
+            raise FieldErrors({"pakket": "is geen geldig zip-bestand"})
+        files = _strip_common_folder(files)
+        return ProcessPackage(files), request.form.get("opmerking")
+    body = _json_body()
+    bestanden = body.get("bestanden")
+    if not isinstance(bestanden, dict) or not bestanden:
+        raise FieldErrors({"bestanden": "geef de bestanden van het proces als {\"naam\": \"inhoud\"}"})
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in bestanden.items()):
+        raise FieldErrors({"bestanden": "namen en inhoud moeten tekst zijn"})
+    return ProcessPackage({k: v.encode("utf-8") for k, v in bestanden.items()}), body.get("opmerking")
+
+
+def _strip_common_folder(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A zip of the folder itself (``signaal-naar-casus/proces.json``) works too."""
+    tops = {name.split("/", 1)[0] for name in files}
+    if len(tops) == 1 and all("/" in name for name in files):
+        return {name.split("/", 1)[1]: content for name, content in files.items()}
+    return files
+

@@ -1,0 +1,123 @@
+"""The ``signaalroute`` command: init, run, deploy, user add."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from engine.errors import DeployRejected, EngineError, FieldErrors
+
+
+def _app():
+    from . import create_app
+
+    return create_app()
+
+
+def _orch(app):
+    from . import orchestrator
+
+    return orchestrator(app)
+
+
+@click.group()
+def main() -> None:
+    """Signaalroute: signalen van mensenhandel van melding tot casus."""
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Maak demogebruikers en voorbeeldsignalen aan.")
+def init(demo: bool) -> None:
+    """Database bijwerken (migraties) en alle processen in processes/ deployen."""
+    from engine.migrate import upgrade
+
+    app = _app()
+    orch = _orch(app)
+    upgrade(orch.db.engine)
+    click.echo(f"Database bijgewerkt ({orch.db.engine.url.render_as_string(hide_password=True)}).", err=True)
+    for folder in sorted(Path(app.config["PROCESSES_DIR"]).iterdir()):
+        if (folder / "proces.json").is_file():
+            _deploy_or_exit(orch, folder, "init")
+    if demo:
+        from engine.demo import DEMO_PASSWORD, load_demo
+
+        if orch.signal_count() > 0:
+            click.echo("Demodata staat er al; niets toegevoegd.", err=True)
+            return
+        tokens = load_demo(orch)
+        click.echo(f"Demogebruikers aangemaakt, wachtwoord '{DEMO_PASSWORD}'. API-tokens:", err=True)
+        for username, token in tokens.items():
+            click.echo(f"  {username:24} {token}", err=True)
+
+
+def _deploy_or_exit(orch, folder: Path, opmerking: str | None):
+    try:
+        deployment = orch.deploy_folder(folder, opmerking)
+    except DeployRejected as exc:
+        click.echo(f"{folder}: {exc}", err=True)
+        sys.exit(1)
+    state = "nieuwe versie" if deployment.nieuw else "ongewijzigd"
+    click.echo(f"{deployment.sleutel} v{deployment.versie} ({state})", err=True)
+    return deployment
+
+
+@main.command()
+@click.option("--port", default=5000, show_default=True, help="Poort op 127.0.0.1.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--threads", default=8, show_default=True)
+def run(port: int, host: str, threads: int) -> None:
+    """De webapplicatie serveren (waitress)."""
+    from waitress import serve
+
+    app = _app()
+    click.echo(f"Signaalroute draait op http://{host}:{port}/", err=True)
+    serve(app, host=host, port=port, threads=threads, ident="signaalroute")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--opmerking", help="Waarom deze versie.")
+def deploy(path: Path, opmerking: str | None) -> None:
+    """Een procesmap deployen als nieuwe versie."""
+    _deploy_or_exit(_orch(_app()), path, opmerking)
+
+
+@main.group()
+def user() -> None:
+    """Gebruikers beheren."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, required=True, help="Rol (meerdere keren mag).")
+@click.option("--gemeente", help="Gemeente (nieuw = wordt aangemaakt). Leeg bij regionale rollen.")
+@click.option("--naam", help="Volledige naam.")
+@click.option("--password", help="Wachtwoord voor aanmelden in de browser.")
+@click.option("--token", is_flag=True, help="Maak een API-token; het token is de enige regel op stdout.")
+def user_add(name: str, roles: tuple[str, ...], gemeente: str | None, naam: str | None, password: str | None,
+             token: bool) -> None:
+    """Een gebruiker aanmaken of rollen toevoegen."""
+    from engine.users import add_user, create_token
+
+    orch = _orch(_app())
+    try:
+        with orch.db.write() as conn:
+            now = orch.clock.now()
+            user_id = add_user(conn, name, now=now, naam=naam, roles=list(roles), gemeente_naam=gemeente,
+                               password=password)
+            new_token = create_token(conn, user_id, now=now) if token else None
+    except FieldErrors as exc:
+        for field, message in exc.fields.items():
+            click.echo(f"{field}: {message}", err=True)
+        sys.exit(2)
+    except EngineError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    click.echo(f"Gebruiker {name} ({', '.join(roles)}{' in ' + gemeente if gemeente else ''}) opgeslagen.", err=True)
+    if new_token:
+        click.echo(new_token)
+
+
+if __name__ == "__main__":
+    main()
