@@ -258,9 +258,10 @@ def validate_submission(form: Form, data: Any, *, allow_extra: frozenset[str] = 
                 _set_path(cleaned, fld.key, _EMPTY.get(fld.type, lambda: None)())
             continue
         value, message = _check(fld, value)
-        if message is None and fld.required and (_is_empty(value) or value is False):
-            # form-js: a required checkbox must be ticked
-            message = "moet aangevinkt zijn" if value is False else "is verplicht"
+        if message is None and fld.required and _is_empty(value):
+            message = "is verplicht"
+        if message is None and fld.required and fld.type == "checkbox" and value is False:
+            message = "moet aangevinkt zijn"  # form-js: a required checkbox must be ticked
         if message:
             errors[fld.key] = message
         else:

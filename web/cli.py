@@ -1,6 +1,7 @@
 """The ``signaalroute`` command: init, run, deploy, user add."""
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -9,10 +10,16 @@ import click
 from engine.errors import DeployRejected, EngineError, FieldErrors
 
 
+@contextlib.contextmanager
 def _app():
-    from . import create_app
+    """The app for one command; its database connections are closed afterwards."""
+    from . import create_app, orchestrator
 
-    return create_app()
+    app = create_app()
+    try:
+        yield app
+    finally:
+        orchestrator(app).db.dispose()
 
 
 def _orch(app):
@@ -30,9 +37,14 @@ def main() -> None:
 @click.option("--demo", is_flag=True, help="Maak demogebruikers en voorbeeldsignalen aan.")
 def init(demo: bool) -> None:
     """Database bijwerken (migraties) en alle processen in processes/ deployen."""
+
+    with _app() as app:
+        _init(app, demo)
+
+
+def _init(app, demo: bool) -> None:
     from engine.migrate import upgrade
 
-    app = _app()
     orch = _orch(app)
     upgrade(orch.db.engine)
     click.echo(f"Database bijgewerkt ({orch.db.engine.url.render_as_string(hide_password=True)}).", err=True)
@@ -70,9 +82,9 @@ def run(port: int, host: str, threads: int) -> None:
     """De webapplicatie serveren (waitress)."""
     from waitress import serve
 
-    app = _app()
-    click.echo(f"Signaalroute draait op http://{host}:{port}/", err=True)
-    serve(app, host=host, port=port, threads=threads, ident="signaalroute")
+    with _app() as app:
+        click.echo(f"Signaalroute draait op http://{host}:{port}/", err=True)
+        serve(app, host=host, port=port, threads=threads, ident="signaalroute")
 
 
 @main.command()
@@ -80,7 +92,8 @@ def run(port: int, host: str, threads: int) -> None:
 @click.option("--opmerking", help="Waarom deze versie.")
 def deploy(path: Path, opmerking: str | None) -> None:
     """Een procesmap deployen als nieuwe versie."""
-    _deploy_or_exit(_orch(_app()), path, opmerking)
+    with _app() as app:
+        _deploy_or_exit(_orch(app), path, opmerking)
 
 
 @main.group()
@@ -98,13 +111,18 @@ def user() -> None:
 def user_add(name: str, roles: tuple[str, ...], gemeente: str | None, naam: str | None, password: str | None,
              token: bool) -> None:
     """Een gebruiker aanmaken of rollen toevoegen."""
+
+    with _app() as app:
+        _user_add(_orch(app), name, list(roles), gemeente, naam, password, token)
+
+
+def _user_add(orch, name, roles, gemeente, naam, password, token) -> None:
     from engine.users import add_user, create_token
 
-    orch = _orch(_app())
     try:
         with orch.db.write() as conn:
             now = orch.clock.now()
-            user_id = add_user(conn, name, now=now, naam=naam, roles=list(roles), gemeente_naam=gemeente,
+            user_id = add_user(conn, name, now=now, naam=naam, roles=roles, gemeente_naam=gemeente,
                                password=password)
             new_token = create_token(conn, user_id, now=now) if token else None
     except FieldErrors as exc:

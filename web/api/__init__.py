@@ -6,9 +6,8 @@ from werkzeug.exceptions import HTTPException
 
 
 def init_app(app: Flask) -> None:
-    from . import errors, routes
+    from . import routes
 
-    errors.register(routes.bp)
     app.register_blueprint(routes.bp)
 
     @app.errorhandler(404)

@@ -12,10 +12,11 @@ from engine.errors import FieldErrors
 from engine.package import ProcessPackage
 
 from .. import orchestrator
-from .errors import BadRequest, Unauthorized
+from .errors import BadRequest, Unauthorized, register
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+register(bp)
 
 PUBLIC_ENDPOINTS = {"api.health", "api.openapi"}
 

@@ -1,0 +1,61 @@
+"""Fixtures for the web tests: an app on the test database and API clients per role."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from engine.users import add_user, create_token
+from web import create_app
+
+
+@pytest.fixture
+def app(orchestrator, clock):
+    url = orchestrator.db.engine.url.render_as_string(hide_password=False)
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "CLOCK": clock, "SECRET_KEY": "test"})
+    yield app
+    app.extensions["signaalroute"].db.dispose()
+
+
+@dataclass
+class ApiClient:
+    """A Flask test client that sends one user's bearer token."""
+
+    client: object
+    token: str
+    username: str
+
+    def _headers(self):
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path, **kwargs):
+        return self.client.get("/api/v1" + path, headers=self._headers(), **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self.client.post("/api/v1" + path, headers=self._headers(), json=json, **kwargs)
+
+
+# username → (roles, municipality)
+API_USERS = {
+    "melder": (["melder"], "Nijmegen"),
+    "analist": (["analist"], "Nijmegen"),
+    "analist2": (["analist"], "Nijmegen"),
+    "af": (["aandachtsfunctionaris"], "Nijmegen"),
+    "zorg": (["zorgcoordinator"], None),
+    "zvh": (["zvh"], None),
+    "riec": (["riec"], None),
+    "pb": (["procesbeheerder"], "Nijmegen"),
+    "arnhem": (["analist", "melder"], "Arnhem"),
+}
+
+
+@pytest.fixture
+def api(app, orchestrator, clock) -> dict[str, ApiClient]:
+    """One API client per user in :data:`API_USERS`."""
+    clients = {}
+    with orchestrator.db.write() as conn:
+        for username, (roles, gemeente) in API_USERS.items():
+            user_id = add_user(conn, username, now=clock.now(), roles=roles, gemeente_naam=gemeente)
+            token = create_token(conn, user_id, now=clock.now())
+            clients[username] = ApiClient(app.test_client(), token, username)
+    return clients
