@@ -1,0 +1,547 @@
+"""Benchmark: the default route through our engine vs. raw SpiffWorkflow in memory.
+
+Run from the repository root::
+
+    .venv/bin/python bench/engine.py              # N=300 instances per side
+    .venv/bin/python bench/engine.py --quick      # N=60, about 3 seconds
+    .venv/bin/python bench/engine.py --attribute  # + where the engine's wall time goes
+    .venv/bin/python bench/engine.py --micro      # + isolated per-call costs of building blocks
+    .venv/bin/python bench/engine.py --profile    # + cProfile of the engine path
+
+The diagnostics run after the figures and do not change them.
+
+The route (process ``signaal-naar-casus``, gemeente "Nijmegen"):
+
+    report_signal (melder)  ->  "Signaal verrijken" (analist, vermoeden_versterkt=True)
+    ->  "Afstemmen en beoordelen" (aandachtsfunctionaris, voldoende_aanleiding=True,
+        strafrechtelijk_traject=True)  ->  DMN 'routering' gives ``zorg_en_strafrecht``
+    ->  "Regie zorg- en strafrechtelijk traject" (zvh, regie_opgepakt=True)  ->  afgerond
+
+engine_ms
+    Per instance, through :class:`engine.orchestrator.Orchestrator` on a fresh SQLite
+    *file* database in a temp dir (schema via ``engine.migrate.upgrade``, process
+    deployed with ``deploy_folder``, users made with ``engine.users.add_user`` inside
+    ``orchestrator.db.write()``), with the real :class:`~engine.clock.SystemClock`.
+    Timed per instance is what a client must do to walk the route:
+
+    * ``report_signal`` (one write transaction);
+    * for each of the three human tasks: find the task id, then ``complete_task``
+      (one write transaction each).
+
+    Finding the task id: a client has to learn it somewhere (inbox, signal view, or
+    the API response). We do *not* time ``Orchestrator.inbox``: it also counts, pages
+    and resolves user and municipality names, which measures inbox listing rather than
+    the route. Instead each lookup is one direct read of the ``human_task``
+    projection in its own read transaction --
+    ``SELECT id FROM human_task WHERE instance_id = ? AND status = 'open'`` (served by
+    index ``ix_human_task_instance``). It **is** included in engine_ms and shown as its
+    own row ("task-id lookup x3") so it can be judged separately.
+
+    Not timed: resolving the signed-in user to an ``Actor`` (the four actors are
+    loaded once, as a web layer resolves them from session/token before it calls the
+    engine), and the read-back check that the last signal of each batch ended
+    ``afgerond`` on route ``zorg_en_strafrecht``.
+
+raw_ms
+    The same route in raw SpiffWorkflow 3.2, in memory, no persistence:
+    ``SpiffBpmnParser(validator=VALIDATOR)`` + ``add_dmn_file`` once (untimed); per
+    instance ``BpmnWorkflow(spec, subprocess_specs)`` with SpiffWorkflow's default
+    script engine, the intake data set on the READY start task, ``do_engine_steps()``,
+    then each READY manual task completed by updating ``task.data`` + ``task.run()`` +
+    ``do_engine_steps()`` until the workflow is completed. The raw side is given the
+    data the engine itself puts into the workflow after form validation (every form
+    field present), so gateways and the DMN see the same inputs on both sides.
+
+Method
+    Both sides are warmed up (20 instances each), then measured in rounds (30; 12
+    with --quick); each round runs a batch of N/rounds instances per side, and the
+    side that goes first alternates between rounds, so both sides see the same
+    background load. A round's figure is batch time / batch size; reported
+    figures are the median over rounds. Breakdown rows are medians over rounds of the
+    per-step means (so they need not add up exactly to the total). ``gc`` stays
+    enabled, as in production; ``gc.collect()`` runs before each batch, untimed.
+
+The last line printed is always ``RESULT engine_ms=<x.xx> raw_ms=<x.xx> ratio=<x.xx>``.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+# This file is called engine.py: put the repository root first so that ``import engine``
+# finds the engine package, not this script's directory.
+sys.path.insert(0, str(ROOT))
+
+from _common import Attribution, median, print_profile, report_attribution  # noqa: E402
+from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser  # noqa: E402
+from SpiffWorkflow.util.task import TaskState  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from engine.clock import SystemClock  # noqa: E402
+from engine.db import Database, make_engine  # noqa: E402
+from engine.migrate import upgrade  # noqa: E402
+from engine.orchestrator import Orchestrator  # noqa: E402
+from engine.projections import FINISHED, OPEN  # noqa: E402
+from engine.schema import human_task, signal  # noqa: E402
+from engine.users import add_user  # noqa: E402
+
+PROCESS_DIR = ROOT / "processes" / "signaal-naar-casus"
+BPMN_FILE = PROCESS_DIR / "signaal-naar-casus.bpmn"
+DMN_FILE = PROCESS_DIR / "routering.dmn"
+PROCESS_ID = "signaal_naar_casus"
+GEMEENTE = "Nijmegen"
+EXPECTED_ROUTE = "zorg_en_strafrecht"
+EXPECTED_END = "end_zorg_en_strafrecht"
+
+# --- the route's data ----------------------------------------------------------------------
+# What the reporter submits; the engine fills ontvangen_op, bron and melder itself.
+INTAKE = {
+    "gemeente": GEMEENTE,
+    "omschrijving": "Meerdere mensen slapen in de bedrijfshal; een man voert steeds het woord.",
+    "uitbuitingsvormen": ["arbeid"],
+    "minderjarige": "nee",
+    "locatie": "Industrieweg 1, Nijmegen",
+    "sector": "logistiek",
+    "indicatoren": ["woont_op_werkplek", "spreekt_niet_voor_zichzelf"],
+}
+
+# (bpmn id of the task, role of the user who does it, submitted form data)
+STEPS = (
+    ("task_verrijken", "analist", {"vermoeden_versterkt": True, "toelichting": "Adres bekend bij handhaving."}),
+    ("task_beoordelen", "aandachtsfunctionaris",
+     {"voldoende_aanleiding": True, "strafrechtelijk_traject": True, "zorg_nodig": True,
+      "geraadpleegde_ketenpartners": ["avim", "nla"]}),
+    ("task_regie_zvh", "zvh", {"regie_opgepakt": True, "behandelaar": "P. de Vries", "covenant": "zvh"}),
+)
+
+# The same data as the engine holds it after form validation (every field of the form
+# present: unticked checkbox False, empty text None). Used by the raw side.
+RAW_INTAKE = {
+    "acute_nood": False,
+    "gemeente": GEMEENTE,
+    "ontvangen_op": "2026-01-05T09:00:00Z",
+    "bron": "intern",
+    "melder": {"naam": "Mila Melder", "afdeling": None, "contact": None},
+    "omschrijving": INTAKE["omschrijving"],
+    "locatie": INTAKE["locatie"],
+    "uitbuitingsvormen": ["arbeid"],
+    "identificeerbaar_slachtoffer": False,
+    "minderjarige": "nee",
+    "sector": "logistiek",
+    "indicatoren": ["woont_op_werkplek", "spreekt_niet_voor_zichzelf"],
+}
+RAW_STEPS = {
+    "task_verrijken": {"adresgegevens": None, "eerdere_interventies": None, "overige_informatie": None,
+                       "vermoeden_versterkt": True, "toelichting": "Adres bekend bij handhaving."},
+    "task_beoordelen": {"geraadpleegde_ketenpartners": ["avim", "nla"], "voldoende_aanleiding": True,
+                        "zorg_nodig": True, "strafrechtelijk_traject": True, "ondermijnende_criminaliteit": False,
+                        "toelichting": None},
+    "task_regie_zvh": {"regie_opgepakt": True, "behandelaar": "P. de Vries", "covenant": "zvh", "toelichting": None},
+}
+
+# Breakdown rows: index into the per-step time list both sides fill.
+ROWS = (
+    ("start", "start (report_signal)"),
+    ("lookup", "task-id lookup x3"),
+    ("task_verrijken", "complete verrijken"),
+    ("task_beoordelen", "complete beoordelen"),
+    ("task_regie_zvh", "complete regie"),
+)
+ROW_INDEX = {key: i for i, (key, _label) in enumerate(ROWS)}
+
+
+# --- engine side ---------------------------------------------------------------------------
+class EngineRoute:
+    """An orchestrator on a fresh SQLite file DB with the process deployed and four users."""
+
+    name = "engine"
+
+    def __init__(self, directory: Path):
+        self.sa_engine = make_engine(f"sqlite:///{directory / 'bench.db'}")
+        upgrade(self.sa_engine)
+        self.orch = Orchestrator(Database(self.sa_engine), SystemClock())
+        self.orch.deploy_folder(PROCESS_DIR)
+        now = self.orch.clock.now()
+        with self.orch.db.write() as conn:
+            ids = {
+                "melder": add_user(conn, "mila.melder", now=now, naam="Mila Melder", roles=["melder"],
+                                   gemeente_naam=GEMEENTE),
+                "analist": add_user(conn, "anton.analist", now=now, naam="Anton Analist", roles=["analist"],
+                                    gemeente_naam=GEMEENTE),
+                "aandachtsfunctionaris": add_user(conn, "aafke.af", now=now, naam="Aafke AF",
+                                                  roles=["aandachtsfunctionaris"], gemeente_naam=GEMEENTE),
+                "zvh": add_user(conn, "zeno.zvh", now=now, naam="Zeno ZVH", roles=["zvh"], gemeente_naam=None),
+            }
+        self.actors = {role: self.orch.actor(user_id) for role, user_id in ids.items()}
+
+    def open_task(self, instance_id: int) -> int:
+        """The id of the instance's one open human task: what a client must find out."""
+        with self.orch.db.read() as conn:
+            return conn.execute(
+                select(human_task.c.id).where(human_task.c.instance_id == instance_id, human_task.c.status == OPEN)
+            ).scalar_one()
+
+    def run_one(self, times: list[float] | None = None) -> int:
+        """Walk the route once; add per-row seconds to ``times``; return the signal id."""
+        clock = time.perf_counter
+        orch, actors = self.orch, self.actors
+        t0 = clock()
+        started = orch.report_signal(actors["melder"], dict(INTAKE))
+        t1 = clock()
+        lookup = 0.0
+        done = []
+        for bpmn_id, role, data in STEPS:
+            a = clock()
+            task_id = self.open_task(started.instance_id)
+            b = clock()
+            orch.complete_task(actors[role], task_id, dict(data))
+            c = clock()
+            lookup += b - a
+            done.append((bpmn_id, c - b))
+        if times is not None:
+            times[ROW_INDEX["start"]] += t1 - t0
+            times[ROW_INDEX["lookup"]] += lookup
+            for bpmn_id, secs in done:
+                times[ROW_INDEX[bpmn_id]] += secs
+        return started.signal_id
+
+    def check(self, signal_id: int) -> None:
+        with self.orch.db.read() as conn:
+            row = conn.execute(select(signal.c.status, signal.c.route).where(signal.c.id == signal_id)).one()
+        if row.status != FINISHED or row.route != EXPECTED_ROUTE:
+            raise SystemExit(f"engine route went wrong: signal {signal_id} status={row.status} route={row.route}")
+
+
+# --- raw SpiffWorkflow side ----------------------------------------------------------------
+class RawRoute:
+    """The same process in plain SpiffWorkflow: parsed once, run in memory."""
+
+    name = "raw"
+
+    def __init__(self):
+        parser = SpiffBpmnParser(validator=VALIDATOR)
+        parser.add_bpmn_file(str(BPMN_FILE))
+        parser.add_dmn_file(str(DMN_FILE))
+        self.spec = parser.get_spec(PROCESS_ID)
+        self.subprocess_specs = parser.get_subprocess_specs(PROCESS_ID)
+
+    def run_one(self, times: list[float] | None = None) -> BpmnWorkflow:
+        clock = time.perf_counter
+        t0 = clock()
+        wf = BpmnWorkflow(self.spec, self.subprocess_specs)
+        for task in wf.get_tasks(state=TaskState.READY):
+            task.data.update(RAW_INTAKE)
+        wf.do_engine_steps()
+        t1 = clock()
+        done = []
+        while True:
+            a = clock()
+            ready = wf.get_tasks(state=TaskState.READY, manual=True)
+            if not ready:
+                break
+            task = ready[0]
+            bpmn_id = task.task_spec.bpmn_id
+            task.data.update(RAW_STEPS[bpmn_id])
+            task.run()
+            wf.do_engine_steps()
+            done.append((bpmn_id, clock() - a))
+        if times is not None:
+            times[ROW_INDEX["start"]] += t1 - t0
+            for bpmn_id, secs in done:
+                times[ROW_INDEX[bpmn_id]] += secs
+        return wf
+
+    def check(self, wf: BpmnWorkflow) -> None:
+        reached = {t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.COMPLETED)}
+        if not wf.is_completed() or EXPECTED_END not in reached or wf.last_task.data.get("route") != EXPECTED_ROUTE:
+            raise SystemExit(f"raw route went wrong: workflow did not reach {EXPECTED_END}")
+
+
+# --- measurement ---------------------------------------------------------------------------
+def run_batch(route, n: int) -> tuple[float, list[float]]:
+    """Time ``n`` instances; return (seconds, per-row seconds). The check is untimed."""
+    times = [0.0] * len(ROWS)
+    gc.collect()
+    last = None
+    start = time.perf_counter()
+    for _ in range(n):
+        last = route.run_one(times)
+    total = time.perf_counter() - start
+    route.check(last)
+    return total, times
+
+
+def measure(sides, n: int, rounds: int) -> dict:
+    """Alternate the sides over ``rounds`` batches; medians of per-instance ms."""
+    batch = max(1, n // rounds)
+    per_round = {side.name: [] for side in sides}
+    per_row = {side.name: [] for side in sides}
+    for r in range(rounds):
+        for side in (sides if r % 2 == 0 else tuple(reversed(sides))):
+            total, rows = run_batch(side, batch)
+            per_round[side.name].append(total / batch * 1000)
+            per_row[side.name].append([s / batch * 1000 for s in rows])
+    return {
+        "measured": batch * rounds,
+        "rounds": per_round,
+        "total": {name: median(vals) for name, vals in per_round.items()},
+        "rows": {name: [median(col) for col in zip(*vals, strict=True)] for name, vals in per_row.items()},
+    }
+
+
+def print_table(result: dict) -> None:
+    eng, raw = result["rows"]["engine"], result["rows"]["raw"]
+    head = f"{'per instance':<24}{'engine ms':>11}{'raw ms':>10}{'ratio':>8}"
+    print(head)
+    print("-" * len(head))
+    for i, (key, label) in enumerate(ROWS):
+        if key == "lookup":
+            print(f"{label:<24}{eng[i]:11.3f}{'-':>10}{'-':>8}")
+        else:
+            print(f"{label:<24}{eng[i]:11.3f}{raw[i]:10.3f}{eng[i] / raw[i]:8.2f}")
+    print("-" * len(head))
+    e, r = result["total"]["engine"], result["total"]["raw"]
+    print(f"{'total (median of rounds)':<24}{e:11.3f}{r:10.3f}{e / r:8.2f}")
+    print()
+    for name in ("engine", "raw"):
+        print(f"rounds, {name:>6} ms/instance: " + " ".join(f"{x:.2f}" for x in result["rounds"][name]))
+    paired = [e / r for e, r in zip(result["rounds"]["engine"], result["rounds"]["raw"], strict=True)]
+    print(f"per-round ratio: median {median(paired):.2f}, min {min(paired):.2f}, max {max(paired):.2f} "
+          "(a check on noise; RESULT uses the ratio of the medians)")
+
+
+# --- diagnostics (only with --attribute / --profile; after the figures) ------------------
+def _statement_label(_conn, statement, *_args, **_kwargs) -> str:
+    kind = getattr(statement, "__visit_name__", type(statement).__name__)
+    table = getattr(getattr(statement, "table", None), "name", None)
+    if table is None and hasattr(statement, "columns_clause_froms"):  # cheap; get_final_froms() is ~100 µs
+        table = ",".join(sorted(getattr(f, "name", "?") for f in statement.columns_clause_froms))
+    return f"Connection.execute: {kind} {table}"
+
+
+def attribute_engine(route: EngineRoute, n: int, rounds: int = 10) -> None:
+    """Where the engine path's wall time goes, per instance, by wrapping its named steps."""
+    import sqlalchemy.engine.base as sa_base
+    import sqlalchemy.sql.dml as sa_dml
+    import sqlalchemy.sql.operators as sa_ops
+    import sqlalchemy.sql.selectable as sa_sel
+
+    from engine import audit, commands, definitions, orchestrator, projections, users
+    from engine.definitions import DefinitionCache
+
+    dialect = route.sa_engine.dialect
+    sql, tx, ser, spiff = ("SQLAlchemy execute (cache key, params, result; excl. sqlite3)",
+                           "transaction + connection handling (incl. sqlite3 commit)",
+                           "state (de)serialisation", "SpiffWorkflow (engine steps, tree walks)")
+    build = "SQLAlchemy statement construction (select/insert/update, where, values, ==)"
+    targets = [
+        (orchestrator.Orchestrator, "report_signal", "Orchestrator.report_signal (own: db.write ctx)", None),
+        (orchestrator.Orchestrator, "complete_task", "Orchestrator.complete_task (own: db.write ctx)", None),
+        (EngineRoute, "open_task", "bench task-id lookup (own: db.read ctx)", None),
+        (commands, "start_signal", "commands.start_signal (own)", None),
+        (commands, "complete_task", "commands.complete_task (own: incl. user task.run)", None),
+        (commands, "latest_definition_id", "definitions.latest_definition_id", None),
+        (DefinitionCache, "get", "DefinitionCache.get", None),
+        (commands, "prepare_intake", "intake.prepare_intake", None),
+        (commands, "validate_submission", "forms.validate_submission", None),
+        (commands, "_load_task", "commands._load_task", None),
+        (commands, "new_workflow", "serialization.new_workflow", spiff),
+        (commands, "load_state", "serialization.load_state", ser),
+        (commands, "dump_state", "serialization.dump_state", ser),
+        (commands, "_save", "commands._save (own)", None),
+        (commands, "_run_engine", "commands._run_engine (do_engine_steps)", spiff),
+        (commands, "sync", "projections.sync (own)", None),
+        (projections, "ready_user_tasks", "projections.ready_user_tasks (get_tasks READY manual)", spiff),
+        (projections, "current_data", "projections.current_data", None),
+        (projections, "_outcome", "projections._outcome (get_tasks COMPLETED)", spiff),
+        (projections, "parse_duration", "validation.parse_duration (isodate)", None),
+        (BpmnWorkflow, "is_completed", "BpmnWorkflow.is_completed", spiff),
+        (BpmnWorkflow, "get_task_from_id", "BpmnWorkflow.get_task_from_id", spiff),
+        (audit, "record", "audit.record (own)", None),
+        (type(route.sa_engine), "connect", "Engine.connect (pool checkout)", tx),
+        (sa_base.Connection, "close", "Connection.close (pool return/reset)", tx),
+        (sa_base.Connection, "_begin_impl", "BEGIN / BEGIN IMMEDIATE", tx),
+        (sa_base.Connection, "_commit_impl", "COMMIT (SQLAlchemy part)", tx),
+        (sa_base.Connection, "execute", _statement_label, sql),
+        (dialect, "do_execute", "sqlite3 cursor.execute", "sqlite3 statement execution"),
+        (dialect, "do_executemany", "sqlite3 cursor.executemany", "sqlite3 statement execution"),
+        (dialect, "do_execute_no_params", "sqlite3 cursor.execute", "sqlite3 statement execution"),
+        (dialect, "do_commit", "sqlite3 commit", tx),
+        (sa_sel.Select, "where", "construct: Select.where()", build),
+        (sa_dml.DMLWhereBase, "where", "construct: Update.where()", build),
+        (sa_dml.ValuesBase, "values", "construct: Insert/Update.values()", build),
+        (sa_ops.ColumnOperators, "__eq__", "construct: column == value", build),
+    ]
+    # select()/insert()/update() as the modules on the path imported them
+    for module in (commands, projections, audit, definitions, users, sys.modules.get(__name__)):
+        for fn in ("select", "insert", "update"):
+            if module is not None and fn in vars(module):
+                targets.append((module, fn, f"construct: {fn}()", build))
+    results = []
+    per_round = max(1, n // rounds)
+    for _ in range(rounds):
+        att = Attribution()
+        for owner, attr, label, group in targets:
+            att.wrap(owner, attr, label, group)
+        gc.collect()
+        try:
+            start = time.perf_counter()
+            for _ in range(per_round):
+                route.run_one()
+            results.append((att, time.perf_counter() - start))
+        finally:
+            att.undo()
+    report_attribution(results, per_round, "Wall-time attribution of the engine path")
+
+
+def micro_costs(route: EngineRoute, n: int = 2000) -> None:
+    """Isolated per-call costs of the building blocks the engine path repeats (µs/call).
+
+    Each figure is the median of 5 timed loops of ``n`` calls after a warm-up, in one
+    process with warm caches, so they are lower bounds of what the same operation
+    costs inside the route. The SQL rows run inside a transaction that is rolled back.
+    """
+    import json
+    import sqlite3
+
+    from sqlalchemy import bindparam, insert, update
+
+    from engine.schema import audit_event, process_instance
+    from engine.serialization import _SERIALIZER, dump_state, load_state
+
+    def cost(fn) -> float:
+        for _ in range(min(200, n)):
+            fn()
+        loops = []
+        for _ in range(5):
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(n):
+                fn()
+            loops.append((time.perf_counter() - start) / n * 1e6)
+        return median(loops)
+
+    db, orch = route.orch.db, route.orch
+    # a mid-route instance: reported and enriched, waiting at "Afstemmen en beoordelen"
+    started = orch.report_signal(route.actors["melder"], dict(INTAKE))
+    orch.complete_task(route.actors["analist"], route.open_task(started.instance_id), dict(STEPS[0][2]))
+    with db.read() as conn:
+        inst = conn.execute(select(process_instance.c.definition_id, process_instance.c.state)
+                            .where(process_instance.c.id == started.instance_id)).one()
+        compiled = orch.cache.get(conn, inst.definition_id)
+    wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)
+    now = orch.clock.now()
+    sid = started.signal_id
+    values = dict(status="lopend", fase="Afstemmen en beoordelen", uitkomst=None, route=None,
+                  updated_at=now, closed_at=None)
+    prebuilt_update = update(signal).where(signal.c.id == bindparam("sid"))
+    prebuilt_insert = insert(audit_event)
+    audit_row = dict(at=now, user_id=1, actie="taak_voltooid", signal_id=sid, instance_id=started.instance_id,
+                     detail={"stap": "Signaal verrijken", "velden": ["toelichting", "vermoeden_versterkt"]})
+
+    rows = []
+
+    def empty_write():
+        with db.write():
+            pass
+
+    def empty_read():
+        with db.read():
+            pass
+
+    rows.append(("empty Database.write() (checkout, BEGIN IMMEDIATE, COMMIT, return)", cost(empty_write)))
+    rows.append(("empty Database.read()", cost(empty_read)))
+    with route.sa_engine.connect() as conn:
+        conn.begin()
+        rows.append(("UPDATE signal: build statement + execute (as projections.sync)",
+                     cost(lambda: conn.execute(update(signal).where(signal.c.id == sid).values(**values)))))
+        rows.append(("UPDATE signal: build statement only",
+                     cost(lambda: update(signal).where(signal.c.id == sid).values(**values))))
+        rows.append(("UPDATE signal: prebuilt statement (bindparam) + execute",
+                     cost(lambda: conn.execute(prebuilt_update, {"sid": sid, **values}))))
+        rows.append(("INSERT audit_event: build + execute (as audit.record)",
+                     cost(lambda: conn.execute(insert(audit_event).values(**audit_row)))))
+        rows.append(("INSERT audit_event: prebuilt statement + execute",
+                     cost(lambda: conn.execute(prebuilt_insert, audit_row))))
+        conn.rollback()
+    raw = sqlite3.connect(str(route.sa_engine.url.database), isolation_level=None)
+    try:
+        cur = raw.cursor()
+        cur.execute("BEGIN")
+        iso = now.isoformat()
+        rows.append(("UPDATE signal: plain sqlite3 cursor.execute",
+                     cost(lambda: cur.execute(
+                         "UPDATE signal SET status=?, fase=?, uitkomst=?, route=?, updated_at=?, closed_at=? WHERE id=?",
+                         ("lopend", "Afstemmen en beoordelen", None, None, iso, None, sid)))))
+        cur.execute("ROLLBACK")
+    finally:
+        raw.close()
+    state = dump_state(wf)
+    as_dict = _SERIALIZER.to_dict(wf)
+    rows.append((f"dump_state (mid-route: {len(wf.tasks)} tasks, {len(state)} chars JSON)",
+                 cost(lambda: dump_state(wf))))
+    rows.append(("  json.dumps of its dict alone", cost(lambda: json.dumps(as_dict))))
+    rows.append(("load_state (same state)", cost(lambda: load_state(state, compiled.spec, compiled.subprocess_specs))))
+    rows.append(("  json.loads alone", cost(lambda: json.loads(state))))
+    print("\nIsolated per-call costs (µs/call, median of 5 loops, warm caches: lower bounds)")
+    for label, us in rows:
+        print(f"{us:9.1f}  {label}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Engine vs raw SpiffWorkflow on the default route.")
+    ap.add_argument("--quick", action="store_true", help="N=60 instances per side")
+    ap.add_argument("-n", type=int, default=None, help="instances per side (default 300; --quick 60)")
+    ap.add_argument("--rounds", type=int, default=None, help="measurement rounds (default 30; --quick 12)")
+    ap.add_argument("--warmup", type=int, default=20, help="warm-up instances per side (default 20)")
+    ap.add_argument("--attribute", action="store_true", help="afterwards: wall-time attribution of the engine path")
+    ap.add_argument("--profile", action="store_true", help="afterwards: cProfile of the engine path")
+    ap.add_argument("--micro", action="store_true", help="afterwards: isolated per-call costs of building blocks")
+    ap.add_argument("--diag-n", type=int, default=200, help="instances for --attribute/--profile (default 200)")
+    ap.add_argument("--top", type=int, default=40, help="rows per cProfile table (default 40)")
+    args = ap.parse_args(argv)
+    n = args.n or (60 if args.quick else 300)
+    rounds = args.rounds or (12 if args.quick else 30)
+
+    with tempfile.TemporaryDirectory(prefix="signaalroute-bench-") as tmp:
+        t_setup = time.perf_counter()
+        engine_route = EngineRoute(Path(tmp))
+        raw_route = RawRoute()
+        setup_s = time.perf_counter() - t_setup
+        for side in (engine_route, raw_route):
+            run_batch(side, args.warmup)
+        result = measure((engine_route, raw_route), n, rounds)
+
+        import SpiffWorkflow
+        import sqlalchemy
+        print("Signaalroute engine benchmark: signaal-naar-casus, route melding -> verrijken -> "
+              f"beoordelen -> {EXPECTED_ROUTE} -> afgerond")
+        print(f"python {sys.version.split()[0]}, SpiffWorkflow {getattr(SpiffWorkflow, '__version__', '3.2')}, "
+              f"SQLAlchemy {sqlalchemy.__version__}; SQLite file DB in {tmp}")
+        print(f"setup {setup_s:.2f}s; warm-up {args.warmup}/side; {result['measured']} instances/side "
+              f"in {rounds} alternating rounds of {result['measured'] // rounds}")
+        print()
+        print_table(result)
+
+        if args.attribute:
+            attribute_engine(engine_route, args.diag_n)
+        if args.micro:
+            micro_costs(engine_route)
+        if args.profile:
+            print_profile(engine_route.run_one, args.diag_n, args.top, "Engine path")
+        engine_route.sa_engine.dispose()
+
+    eng, raw = result["total"]["engine"], result["total"]["raw"]
+    print(f"RESULT engine_ms={eng:.2f} raw_ms={raw:.2f} ratio={eng / raw:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

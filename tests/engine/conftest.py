@@ -1,0 +1,11 @@
+"""Fixtures of the engine tests; the helpers themselves live in ``route_actions``."""
+from __future__ import annotations
+
+import pytest
+from route_actions import RouteActions
+
+
+@pytest.fixture
+def route(orchestrator, users) -> RouteActions:
+    """Report signals and complete their tasks as the ``users`` would."""
+    return RouteActions(orchestrator, users)

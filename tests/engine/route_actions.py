@@ -1,0 +1,134 @@
+"""Action helpers for the engine tests: report a signal, find and complete its tasks, count rows.
+
+Imported by the test modules beside it (``from route_actions import ...``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from engine.commands import Started
+from engine.orchestrator import Orchestrator
+from engine.package import ProcessPackage
+from engine.projections import OPEN
+from engine.schema import audit_event, human_task, process_instance, signal
+from engine.users import Actor, add_user
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PROCESS = ROOT / "processes" / "signaal-naar-casus"
+TEST_DATA = ROOT / "tests" / "data"
+
+# Form data that moves the default process along, per user task.
+VERRIJKT = {"adresgegevens": "Waalkade 1: zes ingeschrevenen", "vermoeden_versterkt": True, "toelichting": "Bevestigd."}
+NIET_VERRIJKT = {"vermoeden_versterkt": False, "toelichting": "Regulier huurconflict."}
+REGIE = {"regie_opgepakt": True, "behandelaar": "J. de Vries", "covenant": "geen", "toelichting": "Intake gepland."}
+
+
+def beoordeeld(*, aanleiding: bool = True, ondermijnend: bool = False, strafrecht: bool = False) -> dict:
+    """Form data for 'Afstemmen en beoordelen'."""
+    return {
+        "geraadpleegde_ketenpartners": ["avim", "zorgcoordinator"],
+        "voldoende_aanleiding": aanleiding,
+        "zorg_nodig": True,
+        "strafrechtelijk_traject": strafrecht,
+        "ondermijnende_criminaliteit": ondermijnend,
+        "toelichting": "Afgestemd met AVIM.",
+    }
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced by ``new``; ``old`` must occur exactly once."""
+    assert text.count(old) == 1, f"expected exactly one {old!r}"
+    return text.replace(old, new)
+
+
+def package_with(package: ProcessPackage, **changes) -> ProcessPackage:
+    """A copy of ``package`` with files changed: ``name=callable(text) -> text``, or ``None`` to delete.
+
+    File names are keyword-unfriendly, so pass them as ``**{"routering.dmn": ...}``.
+    """
+    files = dict(package.files)
+    for name, change in changes.items():
+        if change is None:
+            del files[name]
+        else:
+            files[name] = change(files[name].decode()).encode()
+    return ProcessPackage(files)
+
+
+@dataclass
+class RouteActions:
+    """Drive signals through the process as the people of the ``users`` fixture would."""
+
+    orchestrator: Orchestrator
+    users: object
+
+    def actor_for(self, rol: str) -> Actor:
+        return {
+            "analist": self.users.analist,
+            "aandachtsfunctionaris": self.users.aandachtsfunctionaris,
+            "zorgcoordinator": self.users.zorgcoordinator,
+            "zvh": self.users.zvh,
+            "riec": self.users.riec,
+        }[rol]
+
+    def report(self, data: dict, actor: Actor | None = None, proces: str = "signaal-naar-casus") -> Started:
+        return self.orchestrator.report_signal(actor or self.users.melder, data, proces=proces)
+
+    def open_tasks(self, signal_id: int):
+        """The signal's open ``human_task`` rows, oldest first."""
+        with self.orchestrator.db.read() as conn:
+            return conn.execute(
+                select(human_task).where(human_task.c.signal_id == signal_id, human_task.c.status == OPEN)
+                .order_by(human_task.c.id)
+            ).all()
+
+    def open_task(self, signal_id: int, bpmn_id: str | None = None):
+        """The signal's one open task (of ``bpmn_id``, if given)."""
+        tasks = self.open_tasks(signal_id)
+        assert len(tasks) == 1, [t.bpmn_id for t in tasks]
+        assert bpmn_id is None or tasks[0].bpmn_id == bpmn_id, (tasks[0].bpmn_id, bpmn_id)
+        return tasks[0]
+
+    def complete(self, signal_id: int, bpmn_id: str, data: dict, *, claim: bool = False):
+        """Complete the signal's open ``bpmn_id`` task as its role's user."""
+        task = self.open_task(signal_id, bpmn_id)
+        actor = self.actor_for(task.rol)
+        if claim:
+            self.orchestrator.claim(actor, task.id)
+        return self.orchestrator.complete_task(actor, task.id, data)
+
+    def walk(self, signal_id: int, steps) -> None:
+        """Complete ``(bpmn_id, data)`` steps in order."""
+        for bpmn_id, data in steps:
+            self.complete(signal_id, bpmn_id, data)
+
+    def instance(self, instance_id: int):
+        with self.orchestrator.db.read() as conn:
+            return conn.execute(select(process_instance).where(process_instance.c.id == instance_id)).one()
+
+    def signal_row(self, signal_id: int):
+        with self.orchestrator.db.read() as conn:
+            return conn.execute(select(signal).where(signal.c.id == signal_id)).one()
+
+    def audit(self, signal_id: int, actie: str | None = None) -> list:
+        with self.orchestrator.db.read() as conn:
+            query = select(audit_event).where(audit_event.c.signal_id == signal_id).order_by(audit_event.c.id)
+            if actie:
+                query = query.where(audit_event.c.actie == actie)
+            return conn.execute(query).all()
+
+    def count(self, table) -> int:
+        with self.orchestrator.db.read() as conn:
+            return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+    def counts(self, *tables) -> dict[str, int]:
+        return {table.name: self.count(table) for table in tables}
+
+    def add_user(self, username: str, naam: str, rol: str, gemeente: str | None) -> Actor:
+        with self.orchestrator.db.write() as conn:
+            user_id = add_user(conn, username, now=self.orchestrator.clock.now(), naam=naam, roles=[rol],
+                               gemeente_naam=gemeente)
+        return self.orchestrator.actor(user_id)

@@ -1,0 +1,37 @@
+"""The Alembic migrations build exactly the schema of engine/schema.py, and can be undone."""
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from engine import migrate
+from engine.db import make_engine
+from engine.schema import metadata
+
+
+def test_migrations_match_the_schema_module(db_url):
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
+
+
+def test_migrations_go_down_and_up_again(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'heen-en-terug.db'}")
+    try:
+        migrate.upgrade(engine)
+        with engine.connect().execution_options(write=True) as conn:
+            command.downgrade(migrate.alembic_config(conn), "base")
+            conn.commit()
+        assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+
+        migrate.upgrade(engine)
+
+        assert set(inspect(engine).get_table_names()) == set(metadata.tables) | {"alembic_version"}
+    finally:
+        engine.dispose()

@@ -1,0 +1,71 @@
+"""Screens read projections, never workflow state (invariant 4, engine/queries.py and projections.py)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from route_actions import VERRIJKT, beoordeeld
+from sqlalchemy import update
+
+from engine.schema import process_instance
+
+
+def test_screens_work_without_touching_the_workflow_state(route, users, intake):
+    started = route.report(intake())
+    route.complete(started.signal_id, "task_verrijken", VERRIJKT)
+    with route.orchestrator.db.write() as conn:  # a state no workflow could be restored from
+        conn.execute(update(process_instance).values(state="niet te lezen"))
+
+    inbox = route.orchestrator.inbox(users.aandachtsfunctionaris)
+    view = route.orchestrator.signal(users.aandachtsfunctionaris, started.signal_id)
+    task = route.orchestrator.task(users.aandachtsfunctionaris, inbox["taken"][0]["id"])
+
+    assert [t["naam"] for t in inbox["taken"]] == ["Afstemmen en beoordelen"]
+    assert view["fase"] == "Afstemmen en beoordelen" and len(view["historie"]) == 4
+    assert task["formulier_schema"]["id"] == "afstemmen-beoordelen"
+    assert route.orchestrator.my_signals(users.melder)[0]["status"] == "lopend"
+
+
+def test_the_signal_row_follows_the_process(route, users, intake):
+    started = route.report(intake())
+    assert (route.signal_row(started.signal_id).fase, route.signal_row(started.signal_id).route) == (
+        "Signaal verrijken", None)
+
+    route.complete(started.signal_id, "task_verrijken", VERRIJKT)
+    route.complete(started.signal_id, "task_beoordelen", beoordeeld(strafrecht=True))
+
+    row = route.signal_row(started.signal_id)
+    assert (row.status, row.fase, row.route, row.uitkomst) == (
+        "lopend", "Regie zorg- en strafrechtelijk traject", "zorg_en_strafrecht", None)
+
+
+def test_completed_tasks_keep_who_and_when(route, users, intake):
+    started = route.report(intake())
+    task = route.open_task(started.signal_id)
+
+    route.orchestrator.complete_task(users.analist, task.id, VERRIJKT)
+
+    detail = route.orchestrator.task(users.analist, task.id)
+    assert (detail["status"], detail["voltooid_door"], detail["toegewezen_aan"]) == ("voltooid", "analist", "analist")
+    assert detail["voltooid_op"] == "2026-01-05T09:00:00Z"
+
+
+def test_the_inbox_puts_the_earliest_deadline_first_and_filters(route, users, intake, clock):
+    start = clock.now()
+    done = route.report(intake())
+    route.complete(done.signal_id, "task_verrijken", VERRIJKT)  # leaves the analist's inbox
+    clock.set(start + dt.timedelta(days=2))
+    later = route.report(intake())
+    clock.set(start + dt.timedelta(days=1))
+    sooner = route.report(intake())  # reported after 'later', but due a day earlier
+
+    inbox = route.orchestrator.inbox(users.analist)["taken"]
+
+    assert [t["signaal_id"] for t in inbox] == [sooner.signal_id, later.signal_id]
+    route.orchestrator.claim(users.analist, inbox[1]["id"])
+    mine = route.orchestrator.inbox(users.analist, alleen_mijn=True)["taken"]
+    assert [t["signaal_id"] for t in mine] == [later.signal_id]
+    overdue = route.orchestrator.inbox(users.analist, overdue_at=start + dt.timedelta(days=6, hours=1))["taken"]
+    assert [t["signaal_id"] for t in overdue] == [sooner.signal_id]
+    page = route.orchestrator.inbox(users.analist, limit=1, offset=1)
+    assert (page["totaal"], [t["signaal_id"] for t in page["taken"]]) == (2, [later.signal_id])
+    assert [t["signaal_id"] for t in route.orchestrator.inbox(users.aandachtsfunctionaris)["taken"]] == [done.signal_id]

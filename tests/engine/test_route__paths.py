@@ -1,0 +1,182 @@
+"""Every path of 'Van signaal naar casus', run three ways that must end the same.
+
+(a) straight through: one workflow object in memory;
+(b) persisted: through the Orchestrator's commands, restored from the database at
+    every step (report_signal, inbox, claim, complete_task);
+(c) in memory again, with ``dump_state``/``load_state`` between every step.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import pytest
+from route_actions import NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld
+from SpiffWorkflow.util.task import TaskState
+
+from engine.definitions import latest_definition_id
+from engine.forms import validate_submission
+from engine.intake import prepare_intake
+from engine.serialization import dump_state, load_state, new_workflow
+from engine.validation import CompiledDefinition
+
+
+@dataclass(frozen=True)
+class RoutePath:
+    steps: tuple[tuple[str, dict], ...]
+    uitkomst: str
+    route: str | None
+
+
+PATHS = {
+    "geen_vermoeden": RoutePath(
+        (("task_verrijken", NIET_VERRIJKT),),
+        "Afgesloten – geen vermoeden", None),
+    "gemeentelijk": RoutePath(
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False))),
+        "Gemeentelijk oppakken", None),
+    # Hit policy FIRST: ondermijning wins even when a criminal trajectory is needed too.
+    "riec": RoutePath(
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(ondermijnend=True, strafrecht=True)),
+         ("task_regie_riec", REGIE)),
+        "RIEC-casus gestart", "riec"),
+    "zorg_en_strafrecht": RoutePath(
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True)),
+         ("task_regie_zvh", REGIE)),
+        "Zorg- en strafrechtelijk traject gestart", "zorg_en_strafrecht"),
+    "zorgtraject": RoutePath(
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld()), ("task_regie_zorg", REGIE)),
+        "Zorgtraject gestart", "zorgtraject"),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    uitkomst: str | None
+    route: str | None
+    steps: tuple[str, ...]
+    data: dict
+
+
+def run_in_memory(compiled: CompiledDefinition, start_data: dict, path: RoutePath, *, round_trip: bool) -> Outcome:
+    """Run ``path`` on one workflow object; with ``round_trip``, dump and load it between every step."""
+
+    def step(wf):
+        if not round_trip:
+            return wf
+        return load_state(dump_state(wf), compiled.spec, compiled.subprocess_specs)
+
+    wf = new_workflow(compiled.spec, compiled.subprocess_specs)
+    for task in wf.get_tasks(state=TaskState.READY):
+        task.data.update(copy.deepcopy(start_data))
+    wf = step(wf)
+    wf.do_engine_steps()
+    done = []
+    for bpmn_id, form_data in path.steps:
+        wf = step(wf)
+        ready = wf.get_tasks(state=TaskState.READY, manual=True)
+        assert [t.task_spec.bpmn_id for t in ready] == [bpmn_id]
+        task_id = ready[0].id
+        form = compiled.forms[compiled.tasks[bpmn_id].formulier]
+        ready[0].data.update(validate_submission(form, form_data))
+        wf = step(wf)
+        wf.get_task_from_id(task_id).run()
+        wf = step(wf)
+        wf.do_engine_steps()
+        done.append(bpmn_id)
+    wf = step(wf)
+    assert wf.is_completed()
+    assert wf.get_tasks(state=TaskState.READY) == []
+    ends = [t for t in wf.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id in compiled.end_events]
+    assert len(ends) == 1
+    return Outcome(compiled.end_events[ends[0].task_spec.bpmn_id], wf.data.get("route"), tuple(done), wf.data)
+
+
+def run_persisted(route, compiled: CompiledDefinition, intake: dict, path: RoutePath) -> tuple[Outcome, int]:
+    """Run ``path`` through the commands; every step finds its task in the inbox, claims and completes it."""
+    orch = route.orchestrator
+    started = route.report(intake)
+    assert started.status == "lopend"
+    done = []
+    for bpmn_id, form_data in path.steps:
+        rol = compiled.tasks[bpmn_id].rol
+        actor = route.actor_for(rol)
+        inbox = orch.inbox(actor, bpmn_id=bpmn_id)["taken"]
+        [task] = [t for t in inbox if t["signaal_id"] == started.signal_id]
+        orch.claim(actor, task["id"])
+        before = route.instance(started.instance_id).version
+        orch.complete_task(actor, task["id"], form_data)
+        assert route.instance(started.instance_id).version == before + 1
+        done.append(bpmn_id)
+    instance = route.instance(started.instance_id)
+    assert instance.status == "afgerond"
+    wf = load_state(instance.state, compiled.spec, compiled.subprocess_specs)
+    assert wf.is_completed()
+    row = route.signal_row(started.signal_id)
+    return Outcome(row.uitkomst, row.route, tuple(done), wf.data), started.signal_id
+
+
+@pytest.mark.parametrize("acuut", [False, True], ids=["niet_acuut", "acuut"])
+@pytest.mark.parametrize("name", PATHS)
+def test_path_ends_the_same_three_ways(route, users, intake, clock, name, acuut):
+    orch = route.orchestrator
+    path = PATHS[name]
+    raw = intake(acute_nood=acuut)
+    with orch.db.read() as conn:
+        compiled = orch.cache.get(conn, latest_definition_id(conn, "signaal-naar-casus"))
+        start_data, _ = prepare_intake(conn, compiled, users.melder, raw, clock.now())
+
+    straight = run_in_memory(compiled, start_data, path, round_trip=False)
+    round_tripped = run_in_memory(compiled, start_data, path, round_trip=True)
+    persisted, signal_id = run_persisted(route, compiled, raw, path)
+
+    assert straight.uitkomst == path.uitkomst
+    assert straight.route == path.route
+    assert straight.steps == tuple(bpmn_id for bpmn_id, _ in path.steps)
+    assert ("politie_ingeschakeld" in straight.data) is acuut
+    assert round_tripped == straight
+    assert persisted == straight
+
+    row = route.signal_row(signal_id)
+    assert (row.status, row.fase, row.closed_at is not None) == ("afgerond", None, True)
+    assert route.open_tasks(signal_id) == []
+    view = orch.signal(users.analist, signal_id)
+    assert (view["status"], view["uitkomst"], view["route"], view["taken"]) == ("afgerond", path.uitkomst, path.route, [])
+    expected = [("signaal_gemeld", None)]
+    for bpmn_id, _ in path.steps:
+        naam = compiled.tasks[bpmn_id].naam
+        expected += [("taak_aangemaakt", naam), ("taak_geclaimd", naam), ("taak_voltooid", naam)]
+    expected.append(("signaal_afgerond", None))
+    assert [(h["actie"], h.get("stap")) for h in view["historie"]] == expected
+
+
+@pytest.mark.parametrize("name", ["geen_vermoeden", "zorg_en_strafrecht"])
+def test_history_lists_the_steps_in_order(route, users, intake, name):
+    path = PATHS[name]
+    started = route.report(intake(acute_nood=True))
+    route.walk(started.signal_id, path.steps)
+    names = {"task_verrijken": "Signaal verrijken", "task_beoordelen": "Afstemmen en beoordelen",
+             "task_regie_zvh": "Regie zorg- en strafrechtelijk traject"}
+    doers = {"task_verrijken": "Anna Analist", "task_beoordelen": "Frits Aandacht", "task_regie_zvh": "Vera Veiligheidshuis"}
+    expected = [("signaal_gemeld", "Mila Melder", None)]
+    for bpmn_id, _ in path.steps:
+        expected += [("taak_aangemaakt", None, names[bpmn_id]), ("taak_voltooid", doers[bpmn_id], names[bpmn_id])]
+    expected.append(("signaal_afgerond", None, None))
+
+    historie = route.orchestrator.signal(users.analist, started.signal_id)["historie"]
+
+    assert [(h["actie"], h["wie"], h.get("stap")) for h in historie] == expected
+    assert historie[0]["referentie"] == started.referentie and historie[0]["acute_nood"] is True
+    assert (historie[-1]["uitkomst"], historie[-1]["route"]) == (path.uitkomst, path.route)
+
+
+def test_claiming_is_in_the_history_but_does_not_move_the_process(route, users, intake):
+    started = route.report(intake())
+    task = route.open_task(started.signal_id, "task_verrijken")
+    version = route.instance(started.instance_id).version
+
+    route.orchestrator.claim(users.analist, task.id)
+
+    assert route.instance(started.instance_id).version == version
+    assert [e.actie for e in route.audit(started.signal_id)][-1] == "taak_geclaimd"
+    assert route.orchestrator.inbox(users.analist)["taken"][0]["toegewezen_aan"] == "analist"

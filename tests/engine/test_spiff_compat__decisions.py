@@ -1,0 +1,94 @@
+"""A decision without a matching rule fails at the decision and changes nothing (StrictDMNEngine)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from route_actions import DEFAULT_PROCESS, VERRIJKT, beoordeeld, package_with
+from SpiffWorkflow.util.task import TaskState
+
+from engine.errors import WorkflowFailed
+from engine.package import ProcessPackage
+from engine.schema import audit_event, human_task, process_instance, signal
+from engine.serialization import new_workflow
+from engine.spiff_compat import NoMatchingRule
+from engine.validation import compile_package
+
+
+def _without_catch_all(dmn: str) -> str:
+    """routering.dmn without its last rule, the one that sends everything else to 'zorgtraject'."""
+    changed, count = re.subn(r'\s*<rule id="rule_zorgtraject">.*?</rule>', "", dmn, flags=re.S)
+    assert count == 1
+    return changed
+
+
+NO_CATCH_ALL = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{"routering.dmn": _without_catch_all})
+
+
+@pytest.fixture
+def strict_route(route):
+    """``route`` with the package without a catch-all rule deployed as the newest version."""
+    assert route.orchestrator.deploy(NO_CATCH_ALL).versie == 2
+    return route
+
+
+def _at_beoordelen(route, intake):
+    started = route.report(intake())
+    route.complete(started.signal_id, "task_verrijken", VERRIJKT)
+    return started, route.open_task(started.signal_id, "task_beoordelen")
+
+
+def test_no_matching_rule_fails_the_command_and_changes_nothing(strict_route, users, intake):
+    route = strict_route
+    started, task = _at_beoordelen(route, intake)
+    version = route.instance(started.instance_id).version
+    before = route.counts(signal, process_instance, human_task, audit_event)
+
+    with pytest.raises(WorkflowFailed) as caught:
+        route.orchestrator.complete_task(users.aandachtsfunctionaris, task.id, beoordeeld())
+
+    assert "'routering'" in str(caught.value)
+    assert "ondermijnende_criminaliteit" in str(caught.value)  # the inputs it could not place
+    assert route.open_task(started.signal_id).id == task.id
+    assert route.instance(started.instance_id).version == version
+    assert route.counts(signal, process_instance, human_task, audit_event) == before
+    assert route.signal_row(started.signal_id).route is None
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine bug: WorkflowFailed.element_id is the user task just completed ('task_beoordelen'), not the "
+    "decision task: StrictDMNEngine raises NoMatchingRule without the task (engine/spiff_compat.py:50), "
+    "SpiffWorkflow re-raises it as is, and commands._run_engine falls back to its hint"))
+def test_the_failure_names_the_decision_task(strict_route, users, intake):
+    _, task = _at_beoordelen(strict_route, intake)
+
+    with pytest.raises(WorkflowFailed) as caught:
+        strict_route.orchestrator.complete_task(users.aandachtsfunctionaris, task.id, beoordeeld())
+
+    assert caught.value.element_id == "task_routering"
+
+
+def test_a_matching_rule_still_routes(strict_route, users, intake):
+    started, task = _at_beoordelen(strict_route, intake)
+
+    strict_route.orchestrator.complete_task(users.aandachtsfunctionaris, task.id, beoordeeld(ondermijnend=True))
+
+    assert strict_route.open_task(started.signal_id).bpmn_id == "task_regie_riec"
+    assert strict_route.signal_row(started.signal_id).route == "riec"
+
+
+def test_in_memory_the_decision_raises_instead_of_deciding_nothing():
+    compiled = compile_package(NO_CATCH_ALL)
+    wf = new_workflow(compiled.spec, compiled.subprocess_specs)
+    wf.get_tasks(state=TaskState.READY)[0].data.update({"acute_nood": False, "melder": None, "ontvangen_op": "x"})
+    wf.do_engine_steps()
+    for data in (VERRIJKT, beoordeeld()):
+        [task] = wf.get_tasks(state=TaskState.READY, manual=True)
+        task.data.update(data)
+        task.run()
+        if data is VERRIJKT:
+            wf.do_engine_steps()
+
+    with pytest.raises(NoMatchingRule, match="Beslissing 'routering' \\(Routering\\) heeft geen regel"):
+        wf.do_engine_steps()
+    assert "route" not in wf.last_task.data
