@@ -2,26 +2,30 @@
 
 Every function here runs inside the caller's write transaction (``Database.write()``)
 and either writes everything — instance state, projections, audit — or raises and
-writes nothing (invariant 1). Concurrency is decided by the instance row's version
-(invariant 2): :class:`StaleInstance` means someone else moved the instance first.
+writes nothing (invariant 1). Concurrency is decided by the database (invariant 2):
+the instance row's version for the workflow state, and conditional updates on the
+task row for claims; losing either race raises :class:`StaleInstance`.
+
+The statements on this path are built once at import, with bind parameters: building
+SQLAlchemy statements per call costs more than running them.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, or_, select, update
 
-from . import audit
 from .access import may_see_task, may_work_task
+from .audit import AuditBatch
 from .definitions import DefinitionCache, latest_definition_id
 from .errors import Conflict, Forbidden, NotFound, WorkflowFailed
 from .forms import validate_submission
 from .intake import prepare_intake, signal_columns
-from .projections import DONE, OPEN, RUNNING, SyncResult, sync
+from .projections import OPEN, RUNNING, Projection, TaskTaken, project, update_signal, write_tasks
 from .schema import human_task, process_instance, signal
 from .serialization import dump_state, load_state, new_workflow
 from .users import Actor, user_names
@@ -30,15 +34,53 @@ DEFAULT_PROCESS = "signaal-naar-casus"
 
 
 class StaleInstance(Conflict):
-    """The instance changed since it was read; the transaction must be rolled back."""
+    """The instance or task changed since it was read; the transaction must be rolled back."""
 
 
 @dataclass(frozen=True)
-class Started:
-    signal_id: int
-    referentie: str
-    status: str
+class Outcome:
+    """What a command left behind: the signal's state and the tasks it opened."""
+
+    signal_id: int | None
     instance_id: int
+    status: str
+    route: str | None = None
+    uitkomst: str | None = None
+    referentie: str | None = None
+    nieuwe_taken: list[dict] = field(default_factory=list)
+
+
+_INSERT_INSTANCE = insert(process_instance).returning(process_instance.c.id)
+_INSERT_SIGNAL = insert(signal).returning(signal.c.id)
+_SAVE = (
+    update(process_instance)
+    .where(process_instance.c.id == bindparam("instance_id"), process_instance.c.version == bindparam("seen"))
+    .values(state=bindparam("state"), version=bindparam("new_version"), status=bindparam("status"),
+            updated_at=bindparam("now"), completed_at=bindparam("completed_at"))
+)
+# The task, its instance's state, and the instance's other open tasks: one round trip.
+_TASK_WITH_INSTANCE = (
+    select(human_task, process_instance.c.definition_id, process_instance.c.version.label("instance_version"),
+           process_instance.c.state)
+    .join(process_instance, process_instance.c.id == human_task.c.instance_id)
+    .where(
+        human_task.c.instance_id == select(human_task.c.instance_id)
+        .where(human_task.c.id == bindparam("task_id")).scalar_subquery(),
+        or_(human_task.c.status == OPEN, human_task.c.id == bindparam("task_id")),
+    )
+)
+_TASK = select(human_task).where(human_task.c.id == bindparam("task_id"))
+_CLAIM = (
+    update(human_task)
+    .where(human_task.c.id == bindparam("task_id"), human_task.c.toegewezen_aan.is_(None), human_task.c.status == OPEN)
+    .values(toegewezen_aan=bindparam("actor_id"))
+)
+_UNCLAIM = (
+    update(human_task)
+    .where(human_task.c.id == bindparam("task_id"), human_task.c.toegewezen_aan == bindparam("actor_id"),
+           human_task.c.status == OPEN)
+    .values(toegewezen_aan=None)
+)
 
 
 def _run_engine(wf, element_hint: str | None = None) -> None:
@@ -52,23 +94,26 @@ def _run_engine(wf, element_hint: str | None = None) -> None:
 
 
 def _save(conn: Connection, instance_id: int, seen_version: int, wf, status: str, now: dt.datetime) -> None:
-    result = conn.execute(
-        update(process_instance)
-        .where(process_instance.c.id == instance_id, process_instance.c.version == seen_version)
-        .values(
-            state=dump_state(wf),
-            version=seen_version + 1,
-            status=status,
-            updated_at=now,
-            completed_at=None if status == RUNNING else now,
-        )
-    )
+    result = conn.execute(_SAVE, {
+        "instance_id": instance_id, "seen": seen_version, "new_version": seen_version + 1,
+        "state": dump_state(wf), "status": status, "now": now,
+        "completed_at": None if status == RUNNING else now,
+    })
     if result.rowcount != 1:
         raise StaleInstance("Het dossier is intussen door iemand anders gewijzigd.")
 
 
+def _audit_progress(log: AuditBatch, projection: Projection) -> None:
+    for task in projection.created:
+        log.add("taak_aangemaakt", stap=task["naam"], taak_id=task["id"])
+    for _task_id, naam in projection.vanished:
+        log.add("taak_vervallen", stap=naam)
+    if projection.status != RUNNING:
+        log.add("signaal_afgerond", uitkomst=projection.uitkomst, route=projection.route)
+
+
 def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: dict, *, now: dt.datetime,
-                 proces: str = DEFAULT_PROCESS) -> Started:
+                 proces: str = DEFAULT_PROCESS) -> Outcome:
     """Report a signal: validate the intake, start the process, run it to its first wait."""
     definition_id = latest_definition_id(conn, proces)
     compiled = cache.get(conn, definition_id)
@@ -77,54 +122,35 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
     for task in wf.get_tasks(state=TaskState.READY):
         task.data.update(clean)
     _run_engine(wf)
-    instance_id = conn.execute(
-        insert(process_instance).values(
-            definition_id=definition_id, version=0, status=RUNNING, state="", created_at=now, updated_at=now
-        )
-    ).inserted_primary_key[0]
+    projection = project(wf, compiled, {}, now)
+    instance_id = conn.execute(_INSERT_INSTANCE, {
+        "definition_id": definition_id, "version": 1, "status": projection.status, "state": dump_state(wf),
+        "created_at": now, "updated_at": now, "completed_at": None if projection.status == RUNNING else now,
+    }).scalar_one()
     referentie = f"MH-{now.year}-{instance_id:06d}"
-    signal_id = conn.execute(
-        insert(signal).values(
-            referentie=referentie,
-            instance_id=instance_id,
-            gemeente_id=gemeente_id,
-            gemeld_door=actor.id,
-            status=RUNNING,
-            created_at=now,
-            updated_at=now,
-            **signal_columns(clean),
-        )
-    ).inserted_primary_key[0]
-    result = sync(conn, wf, compiled, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
-                  now=now, actor_id=actor.id)
-    _save(conn, instance_id, 0, wf, result.status, now)
-    audit.record(conn, at=now, actie="signaal_gemeld", user_id=actor.id, signal_id=signal_id,
-                 instance_id=instance_id, referentie=referentie, proces=proces, acute_nood=clean["acute_nood"])
-    _audit_progress(conn, result, actor, signal_id, instance_id, now)
-    return Started(signal_id, referentie, result.status, instance_id)
+    signal_id = conn.execute(_INSERT_SIGNAL, {
+        "referentie": referentie, "instance_id": instance_id, "gemeente_id": gemeente_id, "gemeld_door": actor.id,
+        "created_at": now, **signal_columns(clean), **projection.signal_values(now),
+    }).scalar_one()
+    write_tasks(conn, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id, now=now)
+    log = AuditBatch(now, instance_id, signal_id)
+    log.add("signaal_gemeld", actor.id, referentie=referentie, proces=proces, acute_nood=clean["acute_nood"])
+    _audit_progress(log, projection)
+    log.write(conn)
+    return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, referentie,
+                   projection.created)
 
 
-def _audit_progress(conn, result: SyncResult, actor: Actor, signal_id, instance_id, now) -> None:
-    for naam in result.created:
-        audit.record(conn, at=now, actie="taak_aangemaakt", user_id=None, signal_id=signal_id,
-                     instance_id=instance_id, stap=naam)
-    for naam in result.cancelled:
-        audit.record(conn, at=now, actie="taak_vervallen", user_id=None, signal_id=signal_id,
-                     instance_id=instance_id, stap=naam)
-    if result.status != RUNNING:
-        audit.record(conn, at=now, actie="signaal_afgerond", user_id=None, signal_id=signal_id,
-                     instance_id=instance_id, uitkomst=result.uitkomst, route=result.route)
-
-
-def _load_task(conn: Connection, actor: Actor, task_id: int):
-    row = conn.execute(select(human_task).where(human_task.c.id == task_id)).first()
+def _check_task(conn: Connection, actor: Actor, row) -> None:
     if row is None or not may_see_task(actor, row):
         raise NotFound("Deze taak bestaat niet of u heeft er geen toegang toe.")
-    return row
+    if row.status != OPEN:
+        raise already_done(conn, row)
 
 
-def _already_done(conn: Connection, row) -> Conflict:
-    if row.status == DONE:
+def already_done(conn: Connection, row) -> Conflict:
+    """The 409 for a task that is no longer open: who completed it and when."""
+    if row.status != OPEN and row.completed_by is not None:
         who = user_names(conn, {row.completed_by}).get(row.completed_by, "een ander")
         when = row.completed_at
         return Conflict(f"Deze taak is al voltooid door {who}" + (f" op {when:%d-%m-%Y %H:%M} (UTC)" if when else "") + ".")
@@ -132,23 +158,19 @@ def _already_done(conn: Connection, row) -> Conflict:
 
 
 def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_id: int, data: dict, *,
-                  now: dt.datetime) -> SyncResult:
+                  now: dt.datetime) -> Outcome:
     """Complete a user task with the submitted form data and run on to the next wait."""
-    row = _load_task(conn, actor, task_id)
-    if row.status != OPEN:
-        raise _already_done(conn, row)
+    rows = conn.execute(_TASK_WITH_INSTANCE, {"task_id": task_id}).all()
+    row = next((r for r in rows if r.id == task_id), None)
+    _check_task(conn, actor, row)
     if not may_work_task(actor, row):
         if row.toegewezen_aan not in (None, actor.id):
             who = user_names(conn, {row.toegewezen_aan}).get(row.toegewezen_aan, "een ander")
             raise Forbidden(f"Deze taak is toegewezen aan {who}.")
         raise Forbidden("U heeft niet de rol om deze taak te doen.")
-    inst = conn.execute(
-        select(process_instance.c.definition_id, process_instance.c.version, process_instance.c.state)
-        .where(process_instance.c.id == row.instance_id)
-    ).one()
-    compiled = cache.get(conn, inst.definition_id)
+    compiled = cache.get(conn, row.definition_id)
     clean = validate_submission(compiled.forms[row.formulier], data)
-    wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)
+    wf = load_state(row.state, compiled.spec, compiled.subprocess_specs)
     task = wf.get_task_from_id(UUID(row.spiff_task_id))
     if task is None or task.state != TaskState.READY:
         raise StaleInstance("Deze taak staat niet meer open.")
@@ -158,16 +180,22 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
     except SpiffWorkflowException as exc:
         raise WorkflowFailed(f"De taak '{row.naam}' kon niet worden afgerond: {exc}", row.bpmn_id) from exc
     _run_engine(wf, row.bpmn_id)
-    signal_id = row.signal_id
-    _save(conn, row.instance_id, inst.version, wf, "lopend" if not wf.is_completed() else "afgerond", now)
-    result = sync(conn, wf, compiled, instance_id=row.instance_id, signal_id=signal_id,
-                  gemeente_id=row.gemeente_id, now=now, actor_id=actor.id, completed_task=row.spiff_task_id)
-    if row.toegewezen_aan is None:
-        conn.execute(update(human_task).where(human_task.c.id == row.id).values(toegewezen_aan=actor.id))
-    audit.record(conn, at=now, actie="taak_voltooid", user_id=actor.id, signal_id=signal_id,
-                 instance_id=row.instance_id, taak_id=row.id, stap=row.naam, velden=sorted(clean))
-    _audit_progress(conn, result, actor, signal_id, row.instance_id, now)
-    return result
+    projection = project(wf, compiled, {r.spiff_task_id: (r.id, r.naam) for r in rows if r.status == OPEN}, now)
+    _save(conn, row.instance_id, row.instance_version, wf, projection.status, now)
+    try:
+        write_tasks(conn, projection, instance_id=row.instance_id, signal_id=row.signal_id,
+                    gemeente_id=row.gemeente_id, now=now, actor_id=actor.id, completed_task_id=row.id)
+    except TaskTaken:
+        raise StaleInstance("Deze taak is intussen door iemand anders geclaimd of voltooid.") from None
+    if row.signal_id is not None:
+        update_signal(conn, projection, row.signal_id, now)
+    log = AuditBatch(now, row.instance_id, row.signal_id)
+    log.add("taak_voltooid", actor.id, taak_id=row.id, stap=row.naam, velden=sorted(clean))
+    projection.vanished = [v for v in projection.vanished if v[0] != row.id]
+    _audit_progress(log, projection)
+    log.write(conn)
+    return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
+                   None, projection.created)
 
 
 def _merge(target: dict, updates: dict) -> None:
@@ -180,9 +208,8 @@ def _merge(target: dict, updates: dict) -> None:
 
 def claim_task(conn: Connection, actor: Actor, task_id: int, *, now: dt.datetime) -> None:
     """Take an open task of one's role; claiming one's own claimed task is a no-op."""
-    row = _load_task(conn, actor, task_id)
-    if row.status != OPEN:
-        raise _already_done(conn, row)
+    row = conn.execute(_TASK, {"task_id": task_id}).first()
+    _check_task(conn, actor, row)
     if row.toegewezen_aan == actor.id:
         return
     if row.toegewezen_aan is not None:
@@ -190,32 +217,23 @@ def claim_task(conn: Connection, actor: Actor, task_id: int, *, now: dt.datetime
         raise Conflict(f"Deze taak is al geclaimd door {who}.")
     if not may_work_task(actor, row):
         raise Forbidden("U heeft niet de rol om deze taak te doen.")
-    result = conn.execute(
-        update(human_task)
-        .where(human_task.c.id == task_id, human_task.c.toegewezen_aan.is_(None), human_task.c.status == OPEN)
-        .values(toegewezen_aan=actor.id)
-    )
-    if result.rowcount != 1:
+    if conn.execute(_CLAIM, {"task_id": task_id, "actor_id": actor.id}).rowcount != 1:
         raise StaleInstance("Deze taak is intussen door iemand anders geclaimd.")
-    audit.record(conn, at=now, actie="taak_geclaimd", user_id=actor.id, signal_id=row.signal_id,
-                 instance_id=row.instance_id, taak_id=row.id, stap=row.naam)
+    log = AuditBatch(now, row.instance_id, row.signal_id)
+    log.add("taak_geclaimd", actor.id, taak_id=row.id, stap=row.naam)
+    log.write(conn)
 
 
 def unclaim_task(conn: Connection, actor: Actor, task_id: int, *, now: dt.datetime) -> None:
     """Give a claimed task back to the role's queue (only the assignee can)."""
-    row = _load_task(conn, actor, task_id)
-    if row.status != OPEN:
-        raise _already_done(conn, row)
+    row = conn.execute(_TASK, {"task_id": task_id}).first()
+    _check_task(conn, actor, row)
     if row.toegewezen_aan is None:
         return
     if row.toegewezen_aan != actor.id:
         raise Forbidden("Alleen wie de taak heeft geclaimd kan hem vrijgeven.")
-    result = conn.execute(
-        update(human_task)
-        .where(human_task.c.id == task_id, human_task.c.toegewezen_aan == actor.id, human_task.c.status == OPEN)
-        .values(toegewezen_aan=None)
-    )
-    if result.rowcount != 1:
+    if conn.execute(_UNCLAIM, {"task_id": task_id, "actor_id": actor.id}).rowcount != 1:
         raise StaleInstance("Deze taak is intussen gewijzigd.")
-    audit.record(conn, at=now, actie="taak_vrijgegeven", user_id=actor.id, signal_id=row.signal_id,
-                 instance_id=row.instance_id, taak_id=row.id, stap=row.naam)
+    log = AuditBatch(now, row.instance_id, row.signal_id)
+    log.add("taak_vrijgegeven", actor.id, taak_id=row.id, stap=row.naam)
+    log.write(conn)

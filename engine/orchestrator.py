@@ -82,7 +82,7 @@ class Orchestrator:
             return find_gemeente(conn, naam)
 
     # --- commands ------------------------------------------------------------------------
-    def report_signal(self, actor: Actor, data: dict, proces: str = commands.DEFAULT_PROCESS) -> commands.Started:
+    def report_signal(self, actor: Actor, data: dict, proces: str = commands.DEFAULT_PROCESS) -> commands.Outcome:
         with self.db.write() as conn:
             return commands.start_signal(conn, self.cache, actor, data, now=self.clock.now(), proces=proces)
 
@@ -112,9 +112,10 @@ class Orchestrator:
         with self.db.read() as conn:
             row = conn.execute(select(human_task).where(human_task.c.id == task_id)).first()
             if row is not None and row.status != OPEN:
-                return commands._already_done(conn, row)
+                return commands.already_done(conn, row)
             if row is not None and row.toegewezen_aan is not None:
-                return Conflict("Deze taak is intussen door iemand anders geclaimd.")
+                who = user_names(conn, {row.toegewezen_aan}).get(row.toegewezen_aan, "een ander")
+                return Conflict(f"Deze taak is intussen geclaimd door {who}.")
         return Conflict("Het dossier is intussen door iemand anders gewijzigd; probeer het opnieuw.")
 
     # --- queries -------------------------------------------------------------------------

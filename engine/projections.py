@@ -1,7 +1,8 @@
 """Keep the projection tables in step with a workflow, in the command's transaction.
 
 Screens read ``human_task`` and ``signal`` only (invariant 4); this module is the one
-writer of both after a workflow moved.
+writer of both after a workflow moved. :func:`project` works out what changed from the
+workflow alone; :func:`write_tasks` writes it with a handful of prepared statements.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, or_, update
 
 from .schema import human_task, signal
 from .validation import CompiledDefinition, parse_duration
@@ -20,28 +21,26 @@ RUNNING, FINISHED = "lopend", "afgerond"
 
 
 @dataclass
-class SyncResult:
-    """What changed in the projections: for the audit log and the response."""
+class Projection:
+    """What a workflow looks like to the screens after a command."""
 
-    created: list[str] = field(default_factory=list)
-    cancelled: list[str] = field(default_factory=list)
+    new_tasks: list[dict] = field(default_factory=list)
+    vanished: list[tuple[int, str]] = field(default_factory=list)  # (human_task id, name) no longer ready
     status: str = RUNNING
+    fase: str | None = None
     uitkomst: str | None = None
     route: str | None = None
+    created: list[dict] = field(default_factory=list)  # the new tasks' ids and names, after write_tasks
 
-
-def ready_user_tasks(wf: BpmnWorkflow) -> list:
-    return wf.get_tasks(state=TaskState.READY, manual=True)
-
-
-def current_data(wf: BpmnWorkflow) -> dict:
-    """The process data as it stands: of an open task, else of the last one run."""
-    ready = ready_user_tasks(wf)
-    if ready:
-        return ready[0].data
-    if wf.last_task is not None:
-        return wf.last_task.data
-    return wf.data
+    def signal_values(self, now: dt.datetime) -> dict:
+        return {
+            "status": self.status,
+            "fase": self.fase,
+            "uitkomst": self.uitkomst,
+            "route": self.route,
+            "updated_at": now,
+            "closed_at": now if self.status == FINISHED else None,
+        }
 
 
 def _outcome(wf: BpmnWorkflow, compiled: CompiledDefinition) -> str | None:
@@ -55,36 +54,24 @@ def _outcome(wf: BpmnWorkflow, compiled: CompiledDefinition) -> str | None:
     return compiled.end_events[last.task_spec.bpmn_id]
 
 
-def sync(conn: Connection, wf: BpmnWorkflow, compiled: CompiledDefinition, *, instance_id: int,
-         signal_id: int | None, gemeente_id: int, now: dt.datetime, actor_id: int | None,
-         completed_task: str | None = None) -> SyncResult:
-    """Bring ``human_task`` and ``signal`` in line with ``wf``."""
-    result = SyncResult()
-    ready = {str(task.id): task for task in ready_user_tasks(wf)}
-    open_rows = conn.execute(
-        select(human_task.c.id, human_task.c.spiff_task_id, human_task.c.naam)
-        .where(human_task.c.instance_id == instance_id, human_task.c.status == OPEN)
-    ).all()
-    known = set()
-    for row in open_rows:
-        known.add(row.spiff_task_id)
-        if row.spiff_task_id in ready:
-            continue
-        if row.spiff_task_id == completed_task:
-            values = {"status": DONE, "completed_by": actor_id, "completed_at": now}
-        else:
-            values = {"status": CANCELLED, "completed_at": now}
-            result.cancelled.append(row.naam)
-        conn.execute(update(human_task).where(human_task.c.id == row.id).values(**values))
-    new_rows = []
-    for spiff_id, task in ready.items():
-        if spiff_id in known:
-            continue
+def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks: dict[str, tuple[int, str]],
+            now: dt.datetime) -> Projection:
+    """Compare the workflow's READY user tasks with the open ``human_task`` rows.
+
+    :param open_tasks: spiff task id → (human_task id, name) of the instance's open rows.
+    """
+    result = Projection()
+    ready = wf.get_tasks(state=TaskState.READY, manual=True)
+    ready_ids = set()
+    names = set()
+    for task in ready:
+        spiff_id = str(task.id)
+        ready_ids.add(spiff_id)
         meta = compiled.tasks[task.task_spec.bpmn_id]
-        new_rows.append({
-            "instance_id": instance_id,
-            "signal_id": signal_id,
-            "gemeente_id": gemeente_id,
+        names.add(meta.naam)
+        if spiff_id in open_tasks:
+            continue
+        result.new_tasks.append({
             "spiff_task_id": spiff_id,
             "bpmn_id": meta.bpmn_id,
             "naam": meta.naam,
@@ -94,24 +81,61 @@ def sync(conn: Connection, wf: BpmnWorkflow, compiled: CompiledDefinition, *, in
             "created_at": now,
             "due_at": now + parse_duration(meta.deadline) if meta.deadline else None,
         })
-        result.created.append(meta.naam)
-    if new_rows:
-        conn.execute(insert(human_task), new_rows)
-    finished = wf.is_completed()
-    result.status = FINISHED if finished else RUNNING
-    data = current_data(wf)
-    result.route = data.get("route") if isinstance(data.get("route"), str) else None
-    result.uitkomst = _outcome(wf, compiled) if finished else None
-    if signal_id is not None:
-        fase = ", ".join(sorted({compiled.tasks[t.task_spec.bpmn_id].naam for t in ready.values()})) or None
-        conn.execute(
-            update(signal).where(signal.c.id == signal_id).values(
-                status=result.status,
-                fase=fase,
-                uitkomst=result.uitkomst,
-                route=result.route,
-                updated_at=now,
-                closed_at=now if finished else None,
-            )
-        )
+    result.vanished = [row for spiff_id, row in open_tasks.items() if spiff_id not in ready_ids]
+    data = ready[0].data if ready else (wf.last_task.data if wf.last_task is not None else wf.data)
+    route = data.get("route")
+    result.route = route if isinstance(route, str) else None
+    result.fase = ", ".join(sorted(names)) or None
+    if not ready and wf.is_completed():
+        result.status = FINISHED
+        result.uitkomst = _outcome(wf, compiled)
     return result
+
+
+_INSERT_TASK = insert(human_task).returning(human_task.c.id)
+_DONE = (
+    update(human_task)
+    .where(
+        human_task.c.id == bindparam("task_id"),
+        human_task.c.status == OPEN,
+        or_(human_task.c.toegewezen_aan.is_(None), human_task.c.toegewezen_aan == bindparam("actor_id")),
+    )
+    .values(status=DONE, completed_by=bindparam("actor_id"), completed_at=bindparam("now"),
+            toegewezen_aan=bindparam("actor_id"))
+)
+_CANCEL = (
+    update(human_task)
+    .where(and_(human_task.c.id == bindparam("task_id"), human_task.c.status == OPEN))
+    .values(status=CANCELLED, completed_at=bindparam("now"))
+)
+_UPDATE_SIGNAL = update(signal).where(signal.c.id == bindparam("signal_id"))
+
+
+class TaskTaken(Exception):
+    """The completed task was claimed or completed by someone else meanwhile."""
+
+
+def write_tasks(conn: Connection, projection: Projection, *, instance_id: int, signal_id: int | None,
+                gemeente_id: int, now: dt.datetime, actor_id: int | None = None,
+                completed_task_id: int | None = None) -> None:
+    """Write the task side of ``projection``: the completed task, cancelled and new rows.
+
+    The completed task is only marked done if it is still open and unclaimed or the
+    actor's own; otherwise :class:`TaskTaken` is raised and the caller rolls back.
+    """
+    if completed_task_id is not None:
+        done = conn.execute(_DONE, {"task_id": completed_task_id, "actor_id": actor_id, "now": now})
+        if done.rowcount != 1:
+            raise TaskTaken()
+    for task_id, _name in projection.vanished:
+        if task_id != completed_task_id:
+            conn.execute(_CANCEL, {"task_id": task_id, "now": now})
+    for row in projection.new_tasks:
+        new_id = conn.execute(_INSERT_TASK, {
+            **row, "instance_id": instance_id, "signal_id": signal_id, "gemeente_id": gemeente_id,
+        }).scalar_one()
+        projection.created.append({"id": new_id, "naam": row["naam"], "bpmn_id": row["bpmn_id"], "rol": row["rol"]})
+
+
+def update_signal(conn: Connection, projection: Projection, signal_id: int, now: dt.datetime) -> None:
+    conn.execute(_UPDATE_SIGNAL, {"signal_id": signal_id, **projection.signal_values(now)})

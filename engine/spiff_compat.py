@@ -8,9 +8,9 @@
 """
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskIterator
 
@@ -28,8 +28,8 @@ _raise_depth_default(TaskIterator)
 _raise_depth_default(BpmnTaskIterator)
 
 
-class NoMatchingRule(SpiffWorkflowException):
-    """A decision table had no rule for the data it was given."""
+class NoMatchingRule(WorkflowTaskException):
+    """A decision table had no rule for the data it was given (``task`` is the rule task)."""
 
 
 class StrictDMNEngine(DMNEngine):
@@ -49,7 +49,8 @@ class StrictDMNEngine(DMNEngine):
             }
             raise NoMatchingRule(
                 f"Beslissing '{self.decision_id}' ({self.decision_name}) heeft geen regel "
-                f"die past bij {inputs}"
+                f"die past bij {inputs}",
+                task=task,
             )
         return super().result(task)
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class CompiledDefinition:
     meta: dict = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_duration(text: str) -> dt.timedelta:
     """An ISO 8601 duration without years or months (they have no fixed length)."""
     value = isodate.parse_duration(text)
@@ -83,15 +85,25 @@ def _element_id(node) -> str | None:
 
 def _parse_xml(name: str, raw: bytes, problems: list[Problem]):
     try:
-        return etree.fromstring(raw, _XML_PARSER)
+        root = etree.fromstring(raw, _XML_PARSER)
     except etree.XMLSyntaxError as exc:
         problems.append(Problem(f"XML is niet goed gevormd: {exc.msg}", name, exc.lineno))
         return None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        # Entities can read local files or blow up in size; a BPMN or DMN file never needs them.
+        problems.append(Problem("een DOCTYPE (met entiteiten) is niet toegestaan in een proces", name, 1))
+        return None
+    return root
 
 
 def _schema_errors(name: str, root, validator: BpmnValidator, problems: list[Problem]) -> None:
     validator.preprocess(root)
-    if validator.validator.validate(root):
+    try:
+        if validator.validator.validate(root):
+            return
+    except etree.XMLSchemaValidateError as exc:
+        problems.append(Problem(f"schemacontrole mislukt: {exc}", name))
         return
     by_line = {el.sourceline: el for el in root.iter() if isinstance(el.tag, str)}
     for err in validator.validator.error_log:
@@ -169,8 +181,12 @@ def _check_timer(name, node, problems) -> None:
 
 
 def _check_bpmn_expressions(name: str, root, problems: list[Problem]) -> None:
-    for node in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
-        _check(name, node, node.text, "eval", problems, kind="voorwaarde")
+    for tag in ("conditionExpression", "condition"):
+        for node in root.iter(f"{{{BPMN_NS}}}{tag}"):
+            _check(name, node, node.text, "eval", problems, kind="voorwaarde")
+    for tag in ("messagePayload", "expression"):
+        for node in root.iter(f"{{{SPIFF_NS}}}{tag}"):
+            _check(name, node, node.text, "eval", problems, kind=tag)
     for tag in ("completionCondition", "loopCardinality", "loopCondition"):
         for node in root.iter(f"{{{BPMN_NS}}}{tag}"):
             _check(name, node, node.text, "eval", problems, kind=tag)

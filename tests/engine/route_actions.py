@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine.commands import Started
+from engine.commands import Outcome
 from engine.orchestrator import Orchestrator
 from engine.package import ProcessPackage
 from engine.projections import OPEN
@@ -74,7 +74,7 @@ class RouteActions:
             "riec": self.users.riec,
         }[rol]
 
-    def report(self, data: dict, actor: Actor | None = None, proces: str = "signaal-naar-casus") -> Started:
+    def report(self, data: dict, actor: Actor | None = None, proces: str = "signaal-naar-casus") -> Outcome:
         return self.orchestrator.report_signal(actor or self.users.melder, data, proces=proces)
 
     def open_tasks(self, signal_id: int):

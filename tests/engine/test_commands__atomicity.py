@@ -20,16 +20,16 @@ class Crash(Exception):
 
 @pytest.fixture
 def crash_on(monkeypatch):
-    """``crash_on("taak_voltooid")``: recording that audit action raises :class:`Crash`."""
-    record = audit.record
+    """``crash_on("taak_voltooid")``: writing a batch with that audit action raises :class:`Crash`."""
+    write = audit.AuditBatch.write
 
     def arm(actie: str) -> None:
-        def failing_record(conn, **kwargs):
-            if kwargs["actie"] == actie:
+        def failing_write(self, conn):
+            if any(event["actie"] == actie for event in self.events):
                 raise Crash(actie)
-            record(conn, **kwargs)
+            write(self, conn)
 
-        monkeypatch.setattr(audit, "record", failing_record)
+        monkeypatch.setattr(audit.AuditBatch, "write", failing_write)
 
     return arm
 

@@ -24,10 +24,6 @@ ROUNDS = 10
 # under way succeeds and is then silently overwritten: both commands report success and a
 # task claimed by one person is completed by another (~9 of 10 rounds). SQLite serialises
 # writers (BEGIN IMMEDIATE) and is not affected.
-CLAIM_LOST_IN_RACE = ("engine bug: claim racing complete_task both succeed on PostgreSQL "
-                      "(engine/commands.py _load_task reads human_task without FOR UPDATE)")
-
-
 def race(*calls: Callable[[], object]) -> list[tuple[str, object]]:
     """Run ``calls`` in threads released together; ``("ok", result)`` or ``("error", exception)`` each."""
     barrier = threading.Barrier(len(calls))
@@ -117,11 +113,9 @@ def test_two_people_claiming_one_task_one_wins(route, users, intake, analist2, s
         assert len(route.audit(started.signal_id, "taak_geclaimd")) == 1
 
 
-def test_claim_racing_completion_is_one_or_the_other(request, route, users, intake, analist2, second_orchestrator):
+def test_claim_racing_completion_is_one_or_the_other(route, users, intake, analist2, second_orchestrator):
     """Either the completion came first (the claim is refused: already done) or the claim did
     (the completion is refused: assigned to the other) - never both."""
-    if request.node.callspec.params["db_url"] == "postgres":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=CLAIM_LOST_IN_RACE))
     for _ in range(3 * ROUNDS):  # a narrower race than two completions: more rounds
         started = route.report(intake())
         task = route.open_task(started.signal_id, "task_verrijken")

@@ -55,10 +55,6 @@ def test_no_matching_rule_fails_the_command_and_changes_nothing(strict_route, us
     assert route.signal_row(started.signal_id).route is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: WorkflowFailed.element_id is the user task just completed ('task_beoordelen'), not the "
-    "decision task: StrictDMNEngine raises NoMatchingRule without the task (engine/spiff_compat.py:50), "
-    "SpiffWorkflow re-raises it as is, and commands._run_engine falls back to its hint"))
 def test_the_failure_names_the_decision_task(strict_route, users, intake):
     _, task = _at_beoordelen(strict_route, intake)
 

@@ -18,7 +18,7 @@ def test_whole_route_over_the_api(api):
     assert claimed["toegewezen_aan"] == "analist"
     done = api["analist"].post(f"/tasks/{task['id']}/complete", json={"data": {"vermoeden_versterkt": True}})
     assert done.status_code == 200
-    assert done.get_json()["nieuwe_taken"] == ["Afstemmen en beoordelen"]
+    assert [t["naam"] for t in done.get_json()["nieuwe_taken"]] == ["Afstemmen en beoordelen"]
     task = open_task(api["af"], signal["id"])
     api["af"].post(f"/tasks/{task['id']}/complete", json={"data": {
         "voldoende_aanleiding": True, "strafrechtelijk_traject": True, "geraadpleegde_ketenpartners": ["avim", "nla"]}})

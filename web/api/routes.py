@@ -148,7 +148,7 @@ def complete(task_id: int):
         raise FieldErrors({"data": "de body is {\"data\": {...formuliervelden...}}"})
     result = orchestrator().complete_task(g.actor, task_id, body["data"])
     return jsonify(id=task_id, status="voltooid", signaal_status=result.status, route=result.route,
-                   uitkomst=result.uitkomst, nieuwe_taken=result.created)
+                   uitkomst=result.uitkomst, nieuwe_taken=result.nieuwe_taken)
 
 
 @bp.get("/process-definitions")
