@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, false, or_, select
 
-from .roles import REGIONAL_ROLES
-from .schema import human_task, signal
+from .schema import human_task, signal, user_role
 from .users import Actor
 
 # The party with regie per route, and so the regional role that sees a routed case.
@@ -50,16 +49,25 @@ def may_see_task(actor: Actor, task) -> bool:
     return task.toegewezen_aan == actor.id or actor.has_role(task.rol, task.gemeente_id)
 
 
-def task_scope(actor: Actor):
-    """SQL condition: the tasks ``actor`` may see in an inbox (theirs and their roles')."""
-    clauses = [human_task.c.toegewezen_aan == actor.id]
-    for rol, gemeente_id in actor.roles:
-        if gemeente_id is None:
-            if rol in REGIONAL_ROLES:
-                clauses.append(human_task.c.rol == rol)
-        else:
-            clauses.append(and_(human_task.c.rol == rol, human_task.c.gemeente_id == gemeente_id))
-    return or_(*clauses) if clauses else false()
+def task_scope(user_id):
+    """SQL condition: the tasks a user may see in an inbox: theirs, and open ones of a
+    role they hold in the task's municipality (or region-wide).
+
+    The same rule as :func:`may_see_task`, written against ``user_role`` so that the
+    statement does not depend on the user and can be built once.
+
+    :param user_id: the user's id, or a bind parameter for it.
+    """
+    role_fits = (
+        select(user_role.c.id)
+        .where(
+            user_role.c.user_id == user_id,
+            user_role.c.rol == human_task.c.rol,
+            or_(user_role.c.gemeente_id == human_task.c.gemeente_id, user_role.c.gemeente_id.is_(None)),
+        )
+        .exists()
+    )
+    return or_(human_task.c.toegewezen_aan == user_id, role_fits)
 
 
 def signal_scope(actor: Actor):

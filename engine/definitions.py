@@ -5,7 +5,7 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from .errors import NotFound
 from .package import ProcessPackage
@@ -90,13 +90,17 @@ def deploy(conn: Connection, cache: DefinitionCache, package: ProcessPackage, *,
     return Deployment(definition_id, compiled.sleutel, versie, nieuw=True)
 
 
+_LATEST = (
+    select(process_definition.c.id)
+    .where(process_definition.c.sleutel == bindparam("sleutel"))
+    .order_by(process_definition.c.versie.desc())
+    .limit(1)
+)
+
+
 def latest_definition_id(conn: Connection, sleutel: str) -> int:
-    row = conn.execute(
-        select(process_definition.c.id)
-        .where(process_definition.c.sleutel == sleutel)
-        .order_by(process_definition.c.versie.desc())
-        .limit(1)
-    ).first()
+    """The newest version of process ``sleutel``: the one new instances start on."""
+    row = conn.execute(_LATEST, {"sleutel": sleutel}).first()
     if row is None:
         raise NotFound(f"proces '{sleutel}' is niet gedeployed")
     return row.id

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, and_, bindparam, case, func, select
 
 from .access import Visibility, may_see_task, signal_scope, signal_visibility, task_scope
 from .clock import isoformat
 from .errors import NotFound
 from .projections import OPEN
 from .schema import audit_event, gemeente, human_task, signal, user
-from .users import Actor, user_names
+from .users import Actor
 
 MAX_PAGE = 200
 
@@ -45,6 +46,26 @@ def _task_select():
     )
 
 
+_TASK_BY_ID = _task_select().where(human_task.c.id == bindparam("task_id"))
+_SIGNAL_ROW = (
+    select(signal, gemeente.c.naam.label("gemeente_naam"))
+    .join(gemeente, gemeente.c.id == signal.c.gemeente_id)
+    .where(signal.c.id == bindparam("signal_id"))
+)
+_SIGNAL_TASKS = (
+    _task_select()
+    .where(human_task.c.signal_id == bindparam("signal_id"), human_task.c.status == OPEN)
+    .order_by(human_task.c.id)
+)
+_SIGNAL_EVENTS = (
+    select(audit_event, user.c.naam.label("wie"))
+    .outerjoin(user, user.c.id == audit_event.c.user_id)
+    .where(audit_event.c.signal_id == bindparam("signal_id"))
+    .order_by(audit_event.c.id)
+)
+_HISTORY_KEYS = ("stap", "uitkomst", "route", "referentie", "acute_nood")
+
+
 def _usernames(conn: Connection, ids: set) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids:
@@ -52,36 +73,52 @@ def _usernames(conn: Connection, ids: set) -> dict[int, str]:
     return {r.id: r.gebruikersnaam for r in conn.execute(select(user.c.id, user.c.gebruikersnaam).where(user.c.id.in_(ids)))}
 
 
+_ME = bindparam("user_id")
+_FILTERS = {
+    "alleen_mijn": lambda: human_task.c.toegewezen_aan == _ME,
+    "bpmn_id": lambda: human_task.c.bpmn_id == bindparam("bpmn_id"),
+    "gemeente_id": lambda: human_task.c.gemeente_id == bindparam("gemeente_id"),
+    "overdue_at": lambda: human_task.c.due_at < bindparam("overdue_at"),
+    "due_before": lambda: human_task.c.due_at <= bindparam("due_before"),
+}
+
+
+@functools.cache
+def _inbox_statements(filters: tuple[str, ...]):
+    """The page and count statements for one combination of filters, built once."""
+    where = and_(human_task.c.status == OPEN, task_scope(_ME), *(_FILTERS[name]() for name in filters))
+    page = (
+        _task_select()
+        .where(where)
+        .order_by(case((human_task.c.due_at.is_(None), 1), else_=0), human_task.c.due_at, human_task.c.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    count = select(func.count()).select_from(human_task).where(where)
+    return page, count
+
+
 def inbox(conn: Connection, actor: Actor, *, bpmn_id: str | None = None, gemeente_id: int | None = None,
           alleen_mijn: bool = False, overdue_at: dt.datetime | None = None, due_before: dt.datetime | None = None,
           limit: int = 50, offset: int = 0) -> dict:
     """Open tasks ``actor`` may do: theirs and their roles', earliest deadline first."""
-    where = [human_task.c.status == OPEN, task_scope(actor)]
-    if alleen_mijn:
-        where.append(human_task.c.toegewezen_aan == actor.id)
-    if bpmn_id:
-        where.append(human_task.c.bpmn_id == bpmn_id)
-    if gemeente_id:
-        where.append(human_task.c.gemeente_id == gemeente_id)
-    if overdue_at is not None:
-        where.append(human_task.c.due_at < overdue_at)
-    if due_before is not None:
-        where.append(human_task.c.due_at <= due_before)
+    given = {"bpmn_id": bpmn_id, "gemeente_id": gemeente_id, "overdue_at": overdue_at, "due_before": due_before,
+             "alleen_mijn": True if alleen_mijn else None}
+    filters = tuple(name for name in _FILTERS if given[name] is not None)
+    params = {name: given[name] for name in filters if name != "alleen_mijn"}
     limit = max(1, min(limit, MAX_PAGE))
-    rows = conn.execute(
-        _task_select()
-        .where(and_(*where))
-        .order_by(case((human_task.c.due_at.is_(None), 1), else_=0), human_task.c.due_at, human_task.c.id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    total = conn.execute(select(func.count()).select_from(human_task).where(and_(*where))).scalar_one()
+    page, count = _inbox_statements(filters)
+    rows = conn.execute(page, {**params, "user_id": actor.id, "limit": limit, "offset": offset}).all()
+    if offset == 0 and len(rows) < limit:
+        total = len(rows)  # the whole result is on this page
+    else:
+        total = conn.execute(count, {**params, "user_id": actor.id}).scalar_one()
     return {"taken": [task_json(r) for r in rows], "totaal": total, "limit": limit, "offset": offset}
 
 
 def task_detail(conn: Connection, actor: Actor, task_id: int) -> dict:
     """One task with its form, if ``actor`` may see it."""
-    row = conn.execute(_task_select().where(human_task.c.id == task_id)).first()
+    row = conn.execute(_TASK_BY_ID, {"task_id": task_id}).first()
     if row is None or not may_see_task(actor, row):
         raise NotFound("Deze taak bestaat niet of u heeft er geen toegang toe.")
     result = task_json(row)
@@ -91,17 +128,9 @@ def task_detail(conn: Connection, actor: Actor, task_id: int) -> dict:
     return result
 
 
-def _signal_row(conn: Connection, signal_id: int):
-    return conn.execute(
-        select(signal, gemeente.c.naam.label("gemeente_naam"))
-        .join(gemeente, gemeente.c.id == signal.c.gemeente_id)
-        .where(signal.c.id == signal_id)
-    ).first()
-
-
 def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, Visibility]:
     """A signal as ``actor`` may see it: in full, or (for its reporter) its status only."""
-    row = _signal_row(conn, signal_id)
+    row = conn.execute(_SIGNAL_ROW, {"signal_id": signal_id}).first()
     visibility = signal_visibility(actor, row) if row is not None else Visibility.NONE
     if visibility is Visibility.NONE:
         raise NotFound("Dit signaal bestaat niet of u heeft er geen toegang toe.")
@@ -114,13 +143,8 @@ def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, V
     }
     if visibility is Visibility.STATUS:
         return base, visibility
-    tasks = conn.execute(
-        _task_select().where(human_task.c.signal_id == signal_id, human_task.c.status == OPEN).order_by(human_task.c.id)
-    ).all()
-    events = conn.execute(
-        select(audit_event).where(audit_event.c.signal_id == signal_id).order_by(audit_event.c.id)
-    ).all()
-    people = user_names(conn, {e.user_id for e in events})
+    tasks = conn.execute(_SIGNAL_TASKS, {"signal_id": signal_id}).all()
+    events = conn.execute(_SIGNAL_EVENTS, {"signal_id": signal_id}).all()
     base.update({
         "fase": row.fase,
         "uitkomst": row.uitkomst,
@@ -140,8 +164,8 @@ def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, V
         },
         "taken": [task_json(t) for t in tasks],
         "historie": [
-            {"wanneer": isoformat(e.at), "wie": people.get(e.user_id), "actie": e.actie,
-             **{k: v for k, v in (e.detail or {}).items() if k in ("stap", "uitkomst", "route", "referentie", "acute_nood")}}
+            {"wanneer": isoformat(e.at), "wie": e.wie, "actie": e.actie,
+             **{k: v for k, v in (e.detail or {}).items() if k in _HISTORY_KEYS}}
             for e in events
         ],
     })

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from .errors import FieldErrors, NotFound
 from .roles import REGIONAL_ROLES, ROLES
@@ -61,8 +61,11 @@ def gemeente_code(naam: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", naam.strip().lower()).strip("-")
 
 
+_GEMEENTE_BY_CODE = select(gemeente.c.id).where(gemeente.c.code == bindparam("code"))
+
+
 def find_gemeente(conn: Connection, naam_of_code: str) -> int | None:
-    row = conn.execute(select(gemeente.c.id).where(gemeente.c.code == gemeente_code(naam_of_code))).first()
+    row = conn.execute(_GEMEENTE_BY_CODE, {"code": gemeente_code(naam_of_code)}).first()
     return row.id if row else None
 
 
@@ -138,15 +141,18 @@ def create_token(conn: Connection, user_id: int, *, now: dt.datetime) -> str:
     return token
 
 
+_ACTOR_FOR_TOKEN = (
+    select(user.c.id, user.c.gebruikersnaam, user.c.naam, user_role.c.rol, user_role.c.gemeente_id)
+    .select_from(api_token)
+    .join(user, user.c.id == api_token.c.user_id)
+    .outerjoin(user_role, user_role.c.user_id == user.c.id)
+    .where(api_token.c.token_hash == bindparam("token_hash"), api_token.c.revoked_at.is_(None), user.c.actief)
+)
+
+
 def actor_for_token(conn: Connection, token: str) -> Actor | None:
     """The active user holding ``token``, with their roles, in one query; ``None`` if unknown."""
-    rows = conn.execute(
-        select(user.c.id, user.c.gebruikersnaam, user.c.naam, user_role.c.rol, user_role.c.gemeente_id)
-        .select_from(api_token)
-        .join(user, user.c.id == api_token.c.user_id)
-        .outerjoin(user_role, user_role.c.user_id == user.c.id)
-        .where(api_token.c.token_hash == _token_hash(token), api_token.c.revoked_at.is_(None), user.c.actief)
-    ).all()
+    rows = conn.execute(_ACTOR_FOR_TOKEN, {"token_hash": _token_hash(token)}).all()
     if not rows:
         return None
     first = rows[0]
