@@ -633,5 +633,9 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     with contextlib.suppress(KeyboardInterrupt):
-        sys.exit(main())
+        try:
+            sys.exit(main())
+        except BenchError as exc:
+            print(f"bench/api.py: {exc}", file=sys.stderr)
+            sys.exit(1)
     sys.exit(130)

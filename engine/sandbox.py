@@ -152,6 +152,30 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         raise NotImplementedError("Service tasks worden niet ondersteund")
 
 
+@functools.lru_cache(maxsize=4096)
+def _parses(expression: str) -> None:
+    ast.parse(expression)
+
+
+class RestrictedScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow's script engine on :class:`RestrictedEnvironment`.
+
+    ``validate`` (DMN calls it for every cell it evaluates) remembers what parsed.
+    """
+
+    def __init__(self):
+        super().__init__(environment=RestrictedEnvironment())
+
+    def validate(self, expression):
+        _parses(expression)
+
+
+_SCRIPT_ENGINE = RestrictedScriptEngine()
+
+
 def make_script_engine() -> PythonScriptEngine:
-    """The script engine every workflow runs with; set it again after each restore."""
-    return PythonScriptEngine(environment=RestrictedEnvironment())
+    """The script engine every workflow runs with; set it again after each restore.
+
+    It holds no state of its own, so one instance serves every workflow.
+    """
+    return _SCRIPT_ENGINE
