@@ -180,7 +180,8 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
     except SpiffWorkflowException as exc:
         raise WorkflowFailed(f"De taak '{row.naam}' kon niet worden afgerond: {exc}", row.bpmn_id) from exc
     _run_engine(wf, row.bpmn_id)
-    projection = project(wf, compiled, {r.spiff_task_id: (r.id, r.naam) for r in rows if r.status == OPEN}, now)
+    others = {r.spiff_task_id: (r.id, r.naam) for r in rows if r.status == OPEN and r.id != row.id}
+    projection = project(wf, compiled, others, now)
     _save(conn, row.instance_id, row.instance_version, wf, projection.status, now)
     try:
         write_tasks(conn, projection, instance_id=row.instance_id, signal_id=row.signal_id,
@@ -191,7 +192,6 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
         update_signal(conn, projection, row.signal_id, now)
     log = AuditBatch(now, row.instance_id, row.signal_id)
     log.add("taak_voltooid", actor.id, taak_id=row.id, stap=row.naam, velden=sorted(clean))
-    projection.vanished = [v for v in projection.vanished if v[0] != row.id]
     _audit_progress(log, projection)
     log.write(conn)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,

@@ -58,7 +58,8 @@ def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks: dict[str
             now: dt.datetime) -> Projection:
     """Compare the workflow's READY user tasks with the open ``human_task`` rows.
 
-    :param open_tasks: spiff task id → (human_task id, name) of the instance's open rows.
+    :param open_tasks: spiff task id → (human_task id, name) of the instance's open rows,
+        without the one the command itself completes.
     """
     result = Projection()
     ready = wf.get_tasks(state=TaskState.READY, manual=True)
@@ -128,8 +129,7 @@ def write_tasks(conn: Connection, projection: Projection, *, instance_id: int, s
         if done.rowcount != 1:
             raise TaskTaken()
     for task_id, _name in projection.vanished:
-        if task_id != completed_task_id:
-            conn.execute(_CANCEL, {"task_id": task_id, "now": now})
+        conn.execute(_CANCEL, {"task_id": task_id, "now": now})
     for row in projection.new_tasks:
         new_id = conn.execute(_INSERT_TASK, {
             **row, "instance_id": instance_id, "signal_id": signal_id, "gemeente_id": gemeente_id,
