@@ -73,7 +73,7 @@ ROOT = BENCH.parent
 # finds the engine package, not this script's directory.
 sys.path.insert(0, str(ROOT))
 
-from _common import Attribution, median, print_profile, report_attribution  # noqa: E402
+from _common import median, print_profile  # noqa: E402
 from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
@@ -307,193 +307,14 @@ def print_table(result: dict) -> None:
 
 
 # --- diagnostics (only with --attribute / --profile; after the figures) ------------------
-def _statement_label(_conn, statement, *_args, **_kwargs) -> str:
-    kind = getattr(statement, "__visit_name__", type(statement).__name__)
-    table = getattr(getattr(statement, "table", None), "name", None)
-    if table is None and hasattr(statement, "columns_clause_froms"):  # cheap; get_final_froms() is ~100 µs
-        table = ",".join(sorted(getattr(f, "name", "?") for f in statement.columns_clause_froms))
-    return f"Connection.execute: {kind} {table}"
-
-
-def attribute_engine(route: EngineRoute, n: int, rounds: int = 10) -> None:
-    """Where the engine path's wall time goes, per instance, by wrapping its named steps."""
-    import sqlalchemy.engine.base as sa_base
-    import sqlalchemy.sql.dml as sa_dml
-    import sqlalchemy.sql.operators as sa_ops
-    import sqlalchemy.sql.selectable as sa_sel
-
-    from engine import audit, commands, definitions, orchestrator, projections, users
-    from engine.definitions import DefinitionCache
-
-    dialect = route.sa_engine.dialect
-    sql, tx, ser, spiff = ("SQLAlchemy execute (cache key, params, result; excl. sqlite3)",
-                           "transaction + connection handling (incl. sqlite3 commit)",
-                           "state (de)serialisation", "SpiffWorkflow (engine steps, tree walks)")
-    build = "SQLAlchemy statement construction (select/insert/update, where, values, ==)"
-    targets = [
-        (orchestrator.Orchestrator, "report_signal", "Orchestrator.report_signal (own: db.write ctx)", None),
-        (orchestrator.Orchestrator, "complete_task", "Orchestrator.complete_task (own: db.write ctx)", None),
-        (EngineRoute, "open_task", "bench task-id lookup (own: db.read ctx)", None),
-        (commands, "start_signal", "commands.start_signal (own)", None),
-        (commands, "complete_task", "commands.complete_task (own: incl. user task.run)", None),
-        (commands, "latest_definition_id", "definitions.latest_definition_id", None),
-        (DefinitionCache, "get", "DefinitionCache.get", None),
-        (commands, "prepare_intake", "intake.prepare_intake", None),
-        (commands, "validate_submission", "forms.validate_submission", None),
-        (commands, "_load_task", "commands._load_task", None),
-        (commands, "new_workflow", "serialization.new_workflow", spiff),
-        (commands, "load_state", "serialization.load_state", ser),
-        (commands, "dump_state", "serialization.dump_state", ser),
-        (commands, "_save", "commands._save (own)", None),
-        (commands, "_run_engine", "commands._run_engine (do_engine_steps)", spiff),
-        (commands, "sync", "projections.sync (own)", None),
-        (projections, "ready_user_tasks", "projections.ready_user_tasks (get_tasks READY manual)", spiff),
-        (projections, "current_data", "projections.current_data", None),
-        (projections, "_outcome", "projections._outcome (get_tasks COMPLETED)", spiff),
-        (projections, "parse_duration", "validation.parse_duration (isodate)", None),
-        (BpmnWorkflow, "is_completed", "BpmnWorkflow.is_completed", spiff),
-        (BpmnWorkflow, "get_task_from_id", "BpmnWorkflow.get_task_from_id", spiff),
-        (audit, "record", "audit.record (own)", None),
-        (type(route.sa_engine), "connect", "Engine.connect (pool checkout)", tx),
-        (sa_base.Connection, "close", "Connection.close (pool return/reset)", tx),
-        (sa_base.Connection, "_begin_impl", "BEGIN / BEGIN IMMEDIATE", tx),
-        (sa_base.Connection, "_commit_impl", "COMMIT (SQLAlchemy part)", tx),
-        (sa_base.Connection, "execute", _statement_label, sql),
-        (dialect, "do_execute", "sqlite3 cursor.execute", "sqlite3 statement execution"),
-        (dialect, "do_executemany", "sqlite3 cursor.executemany", "sqlite3 statement execution"),
-        (dialect, "do_execute_no_params", "sqlite3 cursor.execute", "sqlite3 statement execution"),
-        (dialect, "do_commit", "sqlite3 commit", tx),
-        (sa_sel.Select, "where", "construct: Select.where()", build),
-        (sa_dml.DMLWhereBase, "where", "construct: Update.where()", build),
-        (sa_dml.ValuesBase, "values", "construct: Insert/Update.values()", build),
-        (sa_ops.ColumnOperators, "__eq__", "construct: column == value", build),
-    ]
-    # select()/insert()/update() as the modules on the path imported them
-    for module in (commands, projections, audit, definitions, users, sys.modules.get(__name__)):
-        for fn in ("select", "insert", "update"):
-            if module is not None and fn in vars(module):
-                targets.append((module, fn, f"construct: {fn}()", build))
-    results = []
-    per_round = max(1, n // rounds)
-    for _ in range(rounds):
-        att = Attribution()
-        for owner, attr, label, group in targets:
-            att.wrap(owner, attr, label, group)
-        gc.collect()
-        try:
-            start = time.perf_counter()
-            for _ in range(per_round):
-                route.run_one()
-            results.append((att, time.perf_counter() - start))
-        finally:
-            att.undo()
-    report_attribution(results, per_round, "Wall-time attribution of the engine path")
-
-
-def micro_costs(route: EngineRoute, n: int = 2000) -> None:
-    """Isolated per-call costs of the building blocks the engine path repeats (µs/call).
-
-    Each figure is the median of 5 timed loops of ``n`` calls after a warm-up, in one
-    process with warm caches, so they are lower bounds of what the same operation
-    costs inside the route. The SQL rows run inside a transaction that is rolled back.
-    """
-    import json
-    import sqlite3
-
-    from sqlalchemy import bindparam, insert, update
-
-    from engine.schema import audit_event, process_instance
-    from engine.serialization import _SERIALIZER, dump_state, load_state
-
-    def cost(fn) -> float:
-        for _ in range(min(200, n)):
-            fn()
-        loops = []
-        for _ in range(5):
-            gc.collect()
-            start = time.perf_counter()
-            for _ in range(n):
-                fn()
-            loops.append((time.perf_counter() - start) / n * 1e6)
-        return median(loops)
-
-    db, orch = route.orch.db, route.orch
-    # a mid-route instance: reported and enriched, waiting at "Afstemmen en beoordelen"
-    started = orch.report_signal(route.actors["melder"], dict(INTAKE))
-    orch.complete_task(route.actors["analist"], route.open_task(started.instance_id), dict(STEPS[0][2]))
-    with db.read() as conn:
-        inst = conn.execute(select(process_instance.c.definition_id, process_instance.c.state)
-                            .where(process_instance.c.id == started.instance_id)).one()
-        compiled = orch.cache.get(conn, inst.definition_id)
-    wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)
-    now = orch.clock.now()
-    sid = started.signal_id
-    values = dict(status="lopend", fase="Afstemmen en beoordelen", uitkomst=None, route=None,
-                  updated_at=now, closed_at=None)
-    prebuilt_update = update(signal).where(signal.c.id == bindparam("sid"))
-    prebuilt_insert = insert(audit_event)
-    audit_row = dict(at=now, user_id=1, actie="taak_voltooid", signal_id=sid, instance_id=started.instance_id,
-                     detail={"stap": "Signaal verrijken", "velden": ["toelichting", "vermoeden_versterkt"]})
-
-    rows = []
-
-    def empty_write():
-        with db.write():
-            pass
-
-    def empty_read():
-        with db.read():
-            pass
-
-    rows.append(("empty Database.write() (checkout, BEGIN IMMEDIATE, COMMIT, return)", cost(empty_write)))
-    rows.append(("empty Database.read()", cost(empty_read)))
-    with route.sa_engine.connect() as conn:
-        conn.begin()
-        rows.append(("UPDATE signal: build statement + execute (as projections.sync)",
-                     cost(lambda: conn.execute(update(signal).where(signal.c.id == sid).values(**values)))))
-        rows.append(("UPDATE signal: build statement only",
-                     cost(lambda: update(signal).where(signal.c.id == sid).values(**values))))
-        rows.append(("UPDATE signal: prebuilt statement (bindparam) + execute",
-                     cost(lambda: conn.execute(prebuilt_update, {"sid": sid, **values}))))
-        rows.append(("INSERT audit_event: build + execute (as audit.record)",
-                     cost(lambda: conn.execute(insert(audit_event).values(**audit_row)))))
-        rows.append(("INSERT audit_event: prebuilt statement + execute",
-                     cost(lambda: conn.execute(prebuilt_insert, audit_row))))
-        conn.rollback()
-    raw = sqlite3.connect(str(route.sa_engine.url.database), isolation_level=None)
-    try:
-        cur = raw.cursor()
-        cur.execute("BEGIN")
-        iso = now.isoformat()
-        rows.append(("UPDATE signal: plain sqlite3 cursor.execute",
-                     cost(lambda: cur.execute(
-                         "UPDATE signal SET status=?, fase=?, uitkomst=?, route=?, updated_at=?, closed_at=? WHERE id=?",
-                         ("lopend", "Afstemmen en beoordelen", None, None, iso, None, sid)))))
-        cur.execute("ROLLBACK")
-    finally:
-        raw.close()
-    state = dump_state(wf)
-    as_dict = _SERIALIZER.to_dict(wf)
-    rows.append((f"dump_state (mid-route: {len(wf.tasks)} tasks, {len(state)} chars JSON)",
-                 cost(lambda: dump_state(wf))))
-    rows.append(("  json.dumps of its dict alone", cost(lambda: json.dumps(as_dict))))
-    rows.append(("load_state (same state)", cost(lambda: load_state(state, compiled.spec, compiled.subprocess_specs))))
-    rows.append(("  json.loads alone", cost(lambda: json.loads(state))))
-    print("\nIsolated per-call costs (µs/call, median of 5 loops, warm caches: lower bounds)")
-    for label, us in rows:
-        print(f"{us:9.1f}  {label}")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Engine vs raw SpiffWorkflow on the default route.")
     ap.add_argument("--quick", action="store_true", help="N=60 instances per side")
     ap.add_argument("-n", type=int, default=None, help="instances per side (default 300; --quick 60)")
     ap.add_argument("--rounds", type=int, default=None, help="measurement rounds (default 30; --quick 12)")
     ap.add_argument("--warmup", type=int, default=20, help="warm-up instances per side (default 20)")
-    ap.add_argument("--attribute", action="store_true", help="afterwards: wall-time attribution of the engine path")
     ap.add_argument("--profile", action="store_true", help="afterwards: cProfile of the engine path")
-    ap.add_argument("--micro", action="store_true", help="afterwards: isolated per-call costs of building blocks")
-    ap.add_argument("--diag-n", type=int, default=200, help="instances for --attribute/--profile (default 200)")
+    ap.add_argument("--diag-n", type=int, default=200, help="instances for --profile (default 200)")
     ap.add_argument("--top", type=int, default=40, help="rows per cProfile table (default 40)")
     args = ap.parse_args(argv)
     n = args.n or (60 if args.quick else 300)
@@ -519,10 +340,6 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print_table(result)
 
-        if args.attribute:
-            attribute_engine(engine_route, args.diag_n)
-        if args.micro:
-            micro_costs(engine_route)
         if args.profile:
             print_profile(engine_route.run_one, args.diag_n, args.top, "Engine path")
         engine_route.sa_engine.dispose()
