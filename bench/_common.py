@@ -1,7 +1,7 @@
-"""Shared helpers for the benchmarks: timing rounds, wall-time attribution, cProfile tables.
+"""Shared helpers for the benchmarks: medians and cProfile tables.
 
-Nothing here changes what is measured; the diagnostics (``Attribution``,
-``print_profile``) only run when a benchmark is asked for them, after its figures.
+Nothing here changes what is measured; ``print_profile`` only runs when a
+benchmark is asked for it, after its figures.
 """
 from __future__ import annotations
 
