@@ -44,30 +44,43 @@ def may_work_task(actor: Actor, task) -> bool:
     return actor.has_role(task.rol, task.gemeente_id)
 
 
+# Roles that oversee the tasks of their municipality without doing them (no personal data in a task).
+SUPERVISOR_ROLES = ("manager",)
+
+
 def may_see_task(actor: Actor, task) -> bool:
-    """Whether ``actor`` may know ``task`` exists: their own, or one of their role's."""
-    return task.toegewezen_aan == actor.id or actor.has_role(task.rol, task.gemeente_id)
+    """Whether ``actor`` may know ``task`` exists: their own, one of their role's, or as its manager."""
+    return (
+        task.toegewezen_aan == actor.id
+        or actor.has_role(task.rol, task.gemeente_id)
+        or any(actor.has_role(rol, task.gemeente_id) for rol in SUPERVISOR_ROLES)
+    )
 
 
-def task_scope(user_id):
-    """SQL condition: the tasks a user may see in an inbox: theirs, and open ones of a
-    role they hold in the task's municipality (or region-wide).
-
-    The same rule as :func:`may_see_task`, written against ``user_role`` so that the
-    statement does not depend on the user and can be built once.
-
-    :param user_id: the user's id, or a bind parameter for it.
-    """
-    role_fits = (
+def exists_role(user_id, rol, gemeente_id):
+    """SQL: the user holds ``rol`` in ``gemeente_id`` or region-wide (the rule of ``Actor.has_role``)."""
+    return (
         select(user_role.c.id)
         .where(
             user_role.c.user_id == user_id,
-            user_role.c.rol == human_task.c.rol,
-            or_(user_role.c.gemeente_id == human_task.c.gemeente_id, user_role.c.gemeente_id.is_(None)),
+            user_role.c.rol == rol,
+            or_(user_role.c.gemeente_id == gemeente_id, user_role.c.gemeente_id.is_(None)),
         )
         .exists()
     )
-    return or_(human_task.c.toegewezen_aan == user_id, role_fits)
+
+
+def task_scope(user_id):
+    """SQL condition: the tasks a user may see in a task list — the rule of :func:`may_see_task`,
+    written against ``user_role`` so the statement does not depend on the user and is built once.
+
+    :param user_id: the user's id, or a bind parameter for it.
+    """
+    return or_(
+        human_task.c.toegewezen_aan == user_id,
+        exists_role(user_id, human_task.c.rol, human_task.c.gemeente_id),
+        *(exists_role(user_id, rol, human_task.c.gemeente_id) for rol in SUPERVISOR_ROLES),
+    )
 
 
 def signal_scope(actor: Actor):

@@ -12,7 +12,6 @@ SQLAlchemy statements per call costs more than running them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from uuid import UUID
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -24,40 +23,19 @@ from .audit import AuditBatch
 from .definitions import DefinitionCache, latest_definition_id
 from .errors import Conflict, Forbidden, NotFound, WorkflowFailed
 from .forms import validate_submission
+from .instances import Outcome, StaleInstance, persist, run_engine, save_instance
 from .intake import prepare_intake, signal_columns
-from .projections import OPEN, RUNNING, Projection, TaskTaken, project, update_signal, write_tasks
+from .projections import OPEN, RUNNING, project, waiting_timer_rows
 from .schema import human_task, process_instance, signal
 from .serialization import dump_state, load_state, new_workflow
+from .spiff_compat import engine_time
 from .users import Actor, user_names
 
 DEFAULT_PROCESS = "signaal-naar-casus"
 
 
-class StaleInstance(Conflict):
-    """The instance or task changed since it was read; the transaction must be rolled back."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a command left behind: the signal's state and the tasks it opened."""
-
-    signal_id: int | None
-    instance_id: int
-    status: str
-    route: str | None = None
-    uitkomst: str | None = None
-    referentie: str | None = None
-    nieuwe_taken: list[dict] = field(default_factory=list)
-
-
 _INSERT_INSTANCE = insert(process_instance).returning(process_instance.c.id)
 _INSERT_SIGNAL = insert(signal).returning(signal.c.id)
-_SAVE = (
-    update(process_instance)
-    .where(process_instance.c.id == bindparam("instance_id"), process_instance.c.version == bindparam("seen"))
-    .values(state=bindparam("state"), version=bindparam("new_version"), status=bindparam("status"),
-            updated_at=bindparam("now"), completed_at=bindparam("completed_at"))
-)
 # The task, its instance's state, and the instance's other open tasks: one round trip.
 _TASK_WITH_INSTANCE = (
     select(human_task, process_instance.c.definition_id, process_instance.c.version.label("instance_version"),
@@ -83,33 +61,8 @@ _UNCLAIM = (
 )
 
 
-def _run_engine(wf, element_hint: str | None = None) -> None:
-    try:
-        wf.do_engine_steps()
-    except SpiffWorkflowException as exc:
-        task = getattr(exc, "task", None)
-        element = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or element_hint
-        notes = " ".join(getattr(exc, "__notes__", []) or [])
-        raise WorkflowFailed(f"Het proces kon niet verder bij '{element}': {exc} {notes}".strip(), element) from exc
-
-
-def _save(conn: Connection, instance_id: int, seen_version: int, wf, status: str, now: dt.datetime) -> None:
-    result = conn.execute(_SAVE, {
-        "instance_id": instance_id, "seen": seen_version, "new_version": seen_version + 1,
-        "state": dump_state(wf), "status": status, "now": now,
-        "completed_at": None if status == RUNNING else now,
-    })
-    if result.rowcount != 1:
-        raise StaleInstance("Het dossier is intussen door iemand anders gewijzigd.")
-
-
-def _audit_progress(log: AuditBatch, projection: Projection) -> None:
-    for task in projection.created:
-        log.add("taak_aangemaakt", stap=task["naam"], taak_id=task["id"])
-    for _task_id, naam in projection.vanished:
-        log.add("taak_vervallen", stap=naam)
-    if projection.status != RUNNING:
-        log.add("signaal_afgerond", uitkomst=projection.uitkomst, route=projection.route)
+def _public(tasks: list[dict]) -> list[dict]:
+    return [{key: task[key] for key in ("id", "naam", "bpmn_id", "rol")} for task in tasks]
 
 
 def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: dict, *, now: dt.datetime,
@@ -121,7 +74,8 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
     wf = new_workflow(compiled.spec, compiled.subprocess_specs)
     for task in wf.get_tasks(state=TaskState.READY):
         task.data.update(clean)
-    _run_engine(wf)
+    with engine_time(now):
+        run_engine(wf)
     projection = project(wf, compiled, {}, now)
     instance_id = conn.execute(_INSERT_INSTANCE, {
         "definition_id": definition_id, "version": 1, "status": projection.status, "state": dump_state(wf),
@@ -132,13 +86,12 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
         "referentie": referentie, "instance_id": instance_id, "gemeente_id": gemeente_id, "gemeld_door": actor.id,
         "created_at": now, **signal_columns(clean), **projection.signal_values(now),
     }).scalar_one()
-    write_tasks(conn, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id, now=now)
     log = AuditBatch(now, instance_id, signal_id)
     log.add("signaal_gemeld", actor.id, referentie=referentie, proces=proces, acute_nood=clean["acute_nood"])
-    _audit_progress(log, projection)
-    log.write(conn)
+    persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
+            now=now, open_tasks={}, waiting_rows={}, signal_row_written=True)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, referentie,
-                   projection.created)
+                   _public(projection.created))
 
 
 def _check_task(conn: Connection, actor: Actor, row) -> None:
@@ -175,27 +128,23 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
     if task is None or task.state != TaskState.READY:
         raise StaleInstance("Deze taak staat niet meer open.")
     _merge(task.data, clean)
-    try:
-        task.run()
-    except SpiffWorkflowException as exc:
-        raise WorkflowFailed(f"De taak '{row.naam}' kon niet worden afgerond: {exc}", row.bpmn_id) from exc
-    _run_engine(wf, row.bpmn_id)
+    with engine_time(now):
+        try:
+            task.run()
+        except SpiffWorkflowException as exc:
+            raise WorkflowFailed(f"De taak '{row.naam}' kon niet worden afgerond: {exc}", row.bpmn_id) from exc
+        run_engine(wf, row.bpmn_id)
     others = {r.spiff_task_id: (r.id, r.naam) for r in rows if r.status == OPEN and r.id != row.id}
-    projection = project(wf, compiled, others, now)
-    _save(conn, row.instance_id, row.instance_version, wf, projection.status, now)
-    try:
-        write_tasks(conn, projection, instance_id=row.instance_id, signal_id=row.signal_id,
-                    gemeente_id=row.gemeente_id, now=now, actor_id=actor.id, completed_task_id=row.id)
-    except TaskTaken:
-        raise StaleInstance("Deze taak is intussen door iemand anders geclaimd of voltooid.") from None
-    if row.signal_id is not None:
-        update_signal(conn, projection, row.signal_id, now)
+    waiting = waiting_timer_rows(conn, row.instance_id) if compiled.timers else {}
+    projection = project(wf, compiled, others, now, waiting)
+    save_instance(conn, row.instance_id, row.instance_version, wf, projection.status, now)
     log = AuditBatch(now, row.instance_id, row.signal_id)
     log.add("taak_voltooid", actor.id, taak_id=row.id, stap=row.naam, velden=sorted(clean))
-    _audit_progress(log, projection)
-    log.write(conn)
+    persist(conn, compiled, projection, log, instance_id=row.instance_id, signal_id=row.signal_id,
+            gemeente_id=row.gemeente_id, now=now, open_tasks=others, waiting_rows=waiting, actor_id=actor.id,
+            completed_task_id=row.id)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
-                   None, projection.created)
+                   None, _public(projection.created))
 
 
 def _merge(target: dict, updates: dict) -> None:

@@ -5,16 +5,18 @@ calls these and nothing below them.
 """
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from . import commands, definitions, queries
+from . import commands, definitions, queries, timers
 from .clock import SystemClock, isoformat
 from .db import Database
 from .definitions import DefinitionCache, Deployment
 from .errors import Conflict, Forbidden
+from .instances import Outcome, StaleInstance
 from .package import ProcessPackage
 from .projections import OPEN
 from .roles import DEPLOY_ROLES
@@ -82,7 +84,7 @@ class Orchestrator:
             return find_gemeente(conn, naam)
 
     # --- commands ------------------------------------------------------------------------
-    def report_signal(self, actor: Actor, data: dict, proces: str = commands.DEFAULT_PROCESS) -> commands.Outcome:
+    def report_signal(self, actor: Actor, data: dict, proces: str = commands.DEFAULT_PROCESS) -> Outcome:
         with self.db.write() as conn:
             return commands.start_signal(conn, self.cache, actor, data, now=self.clock.now(), proces=proces)
 
@@ -90,21 +92,21 @@ class Orchestrator:
         try:
             with self.db.write() as conn:
                 return commands.complete_task(conn, self.cache, actor, task_id, data, now=self.clock.now())
-        except commands.StaleInstance:
+        except StaleInstance:
             raise self._explain_conflict(task_id) from None
 
     def claim(self, actor: Actor, task_id: int) -> None:
         try:
             with self.db.write() as conn:
                 commands.claim_task(conn, actor, task_id, now=self.clock.now())
-        except commands.StaleInstance:
+        except StaleInstance:
             raise self._explain_conflict(task_id) from None
 
     def unclaim(self, actor: Actor, task_id: int) -> None:
         try:
             with self.db.write() as conn:
                 commands.unclaim_task(conn, actor, task_id, now=self.clock.now())
-        except commands.StaleInstance:
+        except StaleInstance:
             raise self._explain_conflict(task_id) from None
 
     def _explain_conflict(self, task_id: int) -> Conflict:
@@ -118,7 +120,25 @@ class Orchestrator:
                 return Conflict(f"Deze taak is intussen geclaimd door {who}.")
         return Conflict("Het dossier is intussen door iemand anders gewijzigd; probeer het opnieuw.")
 
+    def fire_due_timers(self, limit: int = 500) -> list[timers.Fired]:
+        """One pass of the clock: fire the timers due now (see :mod:`engine.timers`)."""
+        return timers.fire_due_timers(self.db, self.cache, self.clock.now(), limit)
+
     # --- queries -------------------------------------------------------------------------
+    def overdue(self, actor: Actor, **page) -> dict:
+        """Open tasks in ``actor``'s scope whose deadline has passed, most overdue first."""
+        with self.db.read() as conn:
+            return queries.overdue(conn, self.clock.now(), actor, **page)
+
+    def due_soon(self, actor: Actor, within: datetime.timedelta, **page) -> dict:
+        """Open tasks in ``actor``'s scope due within ``within`` from now (not yet overdue)."""
+        with self.db.read() as conn:
+            return queries.due_soon(conn, self.clock.now(), within, actor, **page)
+
+    def notifications(self, actor: Actor, **page) -> list[dict]:
+        with self.db.read() as conn:
+            return queries.notifications(conn, actor, **page)
+
     def inbox(self, actor: Actor, **filters) -> dict:
         with self.db.read() as conn:
             return queries.inbox(conn, actor, **filters)

@@ -8,16 +8,43 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, and_, bindparam, insert, or_, update
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
-from .schema import human_task, signal
+from .clock import as_utc
+from .schema import human_task, signal, timer
 from .validation import CompiledDefinition, parse_duration
 
 OPEN, DONE, CANCELLED = "open", "voltooid", "vervallen"
 RUNNING, FINISHED = "lopend", "afgerond"
+WAITING, FIRED = "wachtend", "afgevuurd"  # timer rows; a cancelled timer is CANCELLED too
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    """A timer the workflow waits on, as a ``timer`` row needs it."""
+
+    spiff_task_id: str
+    bpmn_id: str
+    due_at: dt.datetime
+    attached_task: str | None  # spiff id of the user task a boundary timer sits on
+
+
+@dataclass(frozen=True)
+class FiredTimer:
+    """A timer row that fired in this command (for the audit log and its effects)."""
+
+    timer_id: int
+    bpmn_id: str
+    naam: str
+    actie: str | None
+    due_at: dt.datetime
+    human_task_id: int | None
 
 
 @dataclass
@@ -31,6 +58,9 @@ class Projection:
     uitkomst: str | None = None
     route: str | None = None
     created: list[dict] = field(default_factory=list)  # the new tasks' ids and names, after write_tasks
+    waiting: dict[str, WaitingTimer] = field(default_factory=dict)
+    finished_timers: dict[str, bool] = field(default_factory=dict)  # spiff id → fired (True) or cancelled
+    fired: list[FiredTimer] = field(default_factory=list)  # after write_timers
 
     def signal_values(self, now: dt.datetime) -> dict:
         return {
@@ -54,14 +84,61 @@ def _outcome(wf: BpmnWorkflow, compiled: CompiledDefinition) -> str | None:
     return compiled.end_events[last.task_spec.bpmn_id]
 
 
+def _due(task) -> dt.datetime | None:
+    """When a WAITING timer task fires, from what SpiffWorkflow evaluated for it."""
+    value = task.internal_data.get("event_value")
+    if isinstance(value, dict):  # a cycle: the next occurrence
+        return dt.datetime.fromisoformat(value["next"]) if value.get("cycles") != 0 else None
+    if isinstance(value, str):
+        return TimerEventDefinition.get_datetime(value)
+    return None
+
+
+def _waiting_timers(wf: BpmnWorkflow) -> dict[str, WaitingTimer]:
+    timers = {}
+    for task in wf.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        due = _due(task)
+        if due is None:
+            continue
+        attached = None
+        if task.parent is not None and task.parent.task_spec.name.endswith(".BoundaryEventSplit"):
+            attached = next((str(c.id) for c in task.parent.children if c.task_spec.manual), None)
+        spiff_id = str(task.id)
+        timers[spiff_id] = WaitingTimer(spiff_id, task.task_spec.bpmn_id, due, attached)
+    return timers
+
+
+def _deadline(task, compiled: CompiledDefinition, waiting: dict[str, WaitingTimer], now: dt.datetime):
+    """A user task's due time: its escalation timer's, else now + its ``deadline`` property."""
+    spiff_id = str(task.id)
+    for waiting_timer in waiting.values():
+        meta = compiled.timers.get(waiting_timer.bpmn_id)
+        if waiting_timer.attached_task == spiff_id and meta is not None and meta.actie == "escalatie":
+            return waiting_timer.due_at
+    deadline = compiled.tasks[task.task_spec.bpmn_id].deadline
+    return now + parse_duration(deadline) if deadline else None
+
+
 def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks: dict[str, tuple[int, str]],
-            now: dt.datetime) -> Projection:
-    """Compare the workflow's READY user tasks with the open ``human_task`` rows.
+            now: dt.datetime, waiting_rows: dict[str, tuple] | None = None) -> Projection:
+    """Compare the workflow's READY user tasks and WAITING timers with their rows.
 
     :param open_tasks: spiff task id → (human_task id, name) of the instance's open rows,
         without the one the command itself completes.
+    :param waiting_rows: spiff task id → ``timer`` row of the instance's waiting timers.
     """
     result = Projection()
+    result.waiting = _waiting_timers(wf) if compiled.timers else {}
+    for spiff_id in waiting_rows or {}:
+        if spiff_id not in result.waiting:
+            try:
+                task = wf.get_task_from_id(UUID(spiff_id))
+            except TaskNotFoundException:  # pruned with a branch that was not taken
+                task = None
+            result.finished_timers[spiff_id] = task is not None and task.state == TaskState.COMPLETED
     ready = wf.get_tasks(state=TaskState.READY, manual=True)
     ready_ids = set()
     names = set()
@@ -80,7 +157,7 @@ def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks: dict[str
             "formulier": meta.formulier,
             "status": OPEN,
             "created_at": now,
-            "due_at": now + parse_duration(meta.deadline) if meta.deadline else None,
+            "due_at": _deadline(task, compiled, result.waiting, now),
         })
     result.vanished = [row for spiff_id, row in open_tasks.items() if spiff_id not in ready_ids]
     data = ready[0].data if ready else (wf.last_task.data if wf.last_task is not None else wf.data)
@@ -134,8 +211,63 @@ def write_tasks(conn: Connection, projection: Projection, *, instance_id: int, s
         new_id = conn.execute(_INSERT_TASK, {
             **row, "instance_id": instance_id, "signal_id": signal_id, "gemeente_id": gemeente_id,
         }).scalar_one()
-        projection.created.append({"id": new_id, "naam": row["naam"], "bpmn_id": row["bpmn_id"], "rol": row["rol"]})
+        projection.created.append({"id": new_id, "naam": row["naam"], "bpmn_id": row["bpmn_id"], "rol": row["rol"],
+                                   "spiff_task_id": row["spiff_task_id"]})
 
 
 def update_signal(conn: Connection, projection: Projection, signal_id: int, now: dt.datetime) -> None:
     conn.execute(_UPDATE_SIGNAL, {"signal_id": signal_id, **projection.signal_values(now)})
+
+
+_WAITING_TIMERS = select(timer).where(timer.c.instance_id == bindparam("instance_id"), timer.c.status == WAITING)
+_INSERT_TIMER = insert(timer)
+_REARM_TIMER = (
+    update(timer)
+    .where(timer.c.id == bindparam("timer_id"))
+    .values(due_at=bindparam("due_at"), attempt_at=bindparam("due_at"), afgevuurd=timer.c.afgevuurd + 1,
+            fired_at=bindparam("now"), pogingen=0, fout=None)
+)
+_FINISH_TIMER = (
+    update(timer)
+    .where(timer.c.id == bindparam("timer_id"))
+    .values(status=bindparam("status"), afgevuurd=timer.c.afgevuurd + bindparam("fired"), fired_at=bindparam("fired_at"))
+)
+
+
+def waiting_timer_rows(conn: Connection, instance_id: int) -> dict[str, tuple]:
+    """The instance's waiting ``timer`` rows by spiff task id."""
+    return {row.spiff_task_id: row for row in conn.execute(_WAITING_TIMERS, {"instance_id": instance_id})}
+
+
+def write_timers(conn: Connection, projection: Projection, compiled: CompiledDefinition, *, instance_id: int,
+                 waiting_rows: dict[str, tuple], task_ids: dict[str, int], now: dt.datetime) -> None:
+    """Bring the instance's ``timer`` rows in line with its waiting timers.
+
+    A row whose timer is no longer waiting fired (its task completed) or was cancelled
+    (its task was, e.g. the user task it sat on was done first); a cycle that fired is
+    re-armed with its next due time. What fired is added to ``projection.fired``.
+
+    :param task_ids: spiff task id → human_task id, to link boundary timers to tasks.
+    """
+    for spiff_id, fired in projection.finished_timers.items():
+        row = waiting_rows[spiff_id]
+        conn.execute(_FINISH_TIMER, {"timer_id": row.id, "status": FIRED if fired else CANCELLED,
+                                     "fired": 1 if fired else 0, "fired_at": now if fired else None})
+        if fired:
+            projection.fired.append(FiredTimer(row.id, row.bpmn_id, row.naam, row.actie, row.due_at, row.human_task_id))
+    new_rows = []
+    for spiff_id, waiting in projection.waiting.items():
+        row = waiting_rows.get(spiff_id)
+        if row is None:
+            meta = compiled.timers.get(waiting.bpmn_id)
+            new_rows.append({
+                "instance_id": instance_id, "spiff_task_id": spiff_id, "bpmn_id": waiting.bpmn_id,
+                "naam": meta.naam if meta else waiting.bpmn_id, "actie": meta.actie if meta else None,
+                "human_task_id": task_ids.get(waiting.attached_task or ""), "due_at": waiting.due_at,
+                "attempt_at": waiting.due_at, "status": WAITING, "afgevuurd": 0, "pogingen": 0, "created_at": now,
+            })
+        elif as_utc(row.due_at) != waiting.due_at:  # a cycle fired and waits for its next occurrence
+            conn.execute(_REARM_TIMER, {"timer_id": row.id, "due_at": waiting.due_at, "now": now})
+            projection.fired.append(FiredTimer(row.id, row.bpmn_id, row.naam, row.actie, row.due_at, row.human_task_id))
+    if new_rows:
+        conn.execute(_INSERT_TIMER, new_rows)

@@ -6,11 +6,11 @@ import functools
 
 from sqlalchemy import Connection, and_, bindparam, case, func, select
 
-from .access import Visibility, may_see_task, signal_scope, signal_visibility, task_scope
+from .access import Visibility, exists_role, may_see_task, signal_scope, signal_visibility, task_scope
 from .clock import isoformat
 from .errors import NotFound
 from .projections import OPEN
-from .schema import audit_event, gemeente, human_task, signal, user
+from .schema import audit_event, gemeente, human_task, notificatie, signal, user
 from .users import Actor
 
 MAX_PAGE = 200
@@ -30,6 +30,7 @@ def task_json(row) -> dict:
         "aangemaakt_op": isoformat(row.created_at),
         "status": row.status,
         "formulier": row.formulier,
+        "geescaleerd_op": isoformat(row.escalated_at),
     }
 
 
@@ -80,6 +81,7 @@ _FILTERS = {
     "gemeente_id": lambda: human_task.c.gemeente_id == bindparam("gemeente_id"),
     "overdue_at": lambda: human_task.c.due_at < bindparam("overdue_at"),
     "due_before": lambda: human_task.c.due_at <= bindparam("due_before"),
+    "due_after": lambda: human_task.c.due_at >= bindparam("due_after"),
 }
 
 
@@ -100,10 +102,10 @@ def _inbox_statements(filters: tuple[str, ...]):
 
 def inbox(conn: Connection, actor: Actor, *, bpmn_id: str | None = None, gemeente_id: int | None = None,
           alleen_mijn: bool = False, overdue_at: dt.datetime | None = None, due_before: dt.datetime | None = None,
-          limit: int = 50, offset: int = 0) -> dict:
+          due_after: dt.datetime | None = None, limit: int = 50, offset: int = 0) -> dict:
     """Open tasks ``actor`` may do: theirs and their roles', earliest deadline first."""
     given = {"bpmn_id": bpmn_id, "gemeente_id": gemeente_id, "overdue_at": overdue_at, "due_before": due_before,
-             "alleen_mijn": True if alleen_mijn else None}
+             "due_after": due_after, "alleen_mijn": True if alleen_mijn else None}
     filters = tuple(name for name in _FILTERS if given[name] is not None)
     params = {name: given[name] for name in filters if name != "alleen_mijn"}
     limit = max(1, min(limit, MAX_PAGE))
@@ -114,6 +116,37 @@ def inbox(conn: Connection, actor: Actor, *, bpmn_id: str | None = None, gemeent
     else:
         total = conn.execute(count, {**params, "user_id": actor.id}).scalar_one()
     return {"taken": [task_json(r) for r in rows], "totaal": total, "limit": limit, "offset": offset}
+
+
+def overdue(conn: Connection, now: dt.datetime, actor: Actor, *, limit: int = 50, offset: int = 0) -> dict:
+    """Open tasks in ``actor``'s scope whose deadline passed before ``now``, most overdue first."""
+    return inbox(conn, actor, overdue_at=now, limit=limit, offset=offset)
+
+
+def due_soon(conn: Connection, now: dt.datetime, within: dt.timedelta, actor: Actor, *, limit: int = 50,
+             offset: int = 0) -> dict:
+    """Open tasks in ``actor``'s scope due between ``now`` and ``now + within``."""
+    return inbox(conn, actor, due_after=now, due_before=now + within, limit=limit, offset=offset)
+
+
+_NOTIFICATIONS = (
+    select(notificatie)
+    .where(exists_role(bindparam("user_id"), notificatie.c.rol, notificatie.c.gemeente_id))
+    .order_by(notificatie.c.created_at.desc(), notificatie.c.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+
+
+def notifications(conn: Connection, actor: Actor, *, limit: int = 50, offset: int = 0) -> list[dict]:
+    """Notifications for a role ``actor`` holds in the notification's municipality, newest first."""
+    rows = conn.execute(_NOTIFICATIONS, {"user_id": actor.id, "limit": max(1, min(limit, MAX_PAGE)),
+                                         "offset": offset}).all()
+    return [
+        {"id": r.id, "soort": r.soort, "bericht": r.bericht, "signaal_id": r.signal_id, "taak_id": r.human_task_id,
+         "aangemaakt_op": isoformat(r.created_at), "gelezen_op": isoformat(r.gelezen_op)}
+        for r in rows
+    ]
 
 
 def task_detail(conn: Connection, actor: Actor, task_id: int) -> dict:

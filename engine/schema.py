@@ -160,6 +160,7 @@ human_task = Table(
     Column("due_at", TS),
     Column("completed_by", ForeignKey("app_user.id"), nullable=True),
     Column("completed_at", TS),
+    Column("escalated_at", TS),
     UniqueConstraint("instance_id", "spiff_task_id"),
     # The inbox: open tasks of a role in a municipality, by deadline.
     Index("ix_human_task_inbox", "status", "rol", "gemeente_id", "due_at"),
@@ -179,4 +180,57 @@ audit_event = Table(
     Column("instance_id", Integer, nullable=True),
     Column("detail", JSON, nullable=False),
     Index("ix_audit_event_signal", "signal_id", "id"),
+)
+
+timer = Table(
+    "timer",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", ForeignKey("process_instance.id"), nullable=False),
+    Column("spiff_task_id", String(36), nullable=False),
+    Column("bpmn_id", String(200), nullable=False),
+    Column("naam", String(300), nullable=False),
+    # What the engine does besides moving the workflow on: escalatie, terugkoppeling or none.
+    Column("actie", String(30)),
+    Column("human_task_id", ForeignKey("human_task.id"), nullable=True),
+    Column("due_at", TS, nullable=False),
+    # When the next attempt may be made: due_at, later after a failed attempt (back-off).
+    Column("attempt_at", TS, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("afgevuurd", Integer, nullable=False, default=0),
+    Column("pogingen", Integer, nullable=False, default=0),
+    Column("fout", Text),
+    Column("created_at", TS, nullable=False),
+    Column("fired_at", TS),
+    UniqueConstraint("instance_id", "spiff_task_id"),
+    # The clock's pass: waiting rows by next attempt; never touches rows not yet due.
+    Index("ix_timer_due", "status", "attempt_at"),
+)
+
+incident = Table(
+    "incident",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", ForeignKey("process_instance.id"), nullable=False, index=True),
+    Column("timer_id", ForeignKey("timer.id"), nullable=True),
+    Column("element_id", String(200)),
+    Column("fout", Text, nullable=False),
+    Column("pogingen", Integer, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("resolved_at", TS),
+)
+
+notificatie = Table(
+    "notificatie",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("soort", String(30), nullable=False),
+    Column("rol", String(50), nullable=False),
+    Column("gemeente_id", ForeignKey("gemeente.id"), nullable=False),
+    Column("signal_id", ForeignKey("signal.id"), nullable=True),
+    Column("human_task_id", ForeignKey("human_task.id"), nullable=True),
+    Column("bericht", Text, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("gelezen_op", TS),
+    Index("ix_notificatie_rol_gemeente", "rol", "gemeente_id", "created_at"),
 )

@@ -5,9 +5,19 @@
   true. The iterator walks without recursion, so we raise the default depth.
 * A DMN table without a matching rule returns nothing and the process fails later
   with a confusing NameError. :class:`StrictDMNEngine` raises at the decision.
+* Timer events read the wall clock (``datetime.now``) themselves. Commands take ``now``
+  from one clock object (invariant 8), so inside :func:`engine_time` the timer code
+  sees the command's ``now``: a timer's due time is the command's time plus its
+  duration, and tests can move time.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import datetime as dt
+from collections.abc import Iterator
+
+import SpiffWorkflow.bpmn.specs.event_definitions.timer as _timer_module
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
@@ -26,6 +36,32 @@ def _raise_depth_default(cls) -> None:
 
 _raise_depth_default(TaskIterator)
 _raise_depth_default(BpmnTaskIterator)
+
+_NOW: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("signaalroute_now", default=None)
+
+
+class _CommandDatetime(dt.datetime):
+    """``datetime`` for SpiffWorkflow's timer module: ``now()`` is the command's time."""
+
+    @classmethod
+    def now(cls, tz=None):
+        now = _NOW.get()
+        if now is None:
+            return dt.datetime.now(tz)
+        return now.astimezone(tz) if tz is not None else now
+
+
+_timer_module.datetime = _CommandDatetime
+
+
+@contextlib.contextmanager
+def engine_time(now: dt.datetime) -> Iterator[None]:
+    """Run workflow code with ``now`` as the time its timers see."""
+    token = _NOW.set(now)
+    try:
+        yield
+    finally:
+        _NOW.reset(token)
 
 
 class NoMatchingRule(WorkflowTaskException):

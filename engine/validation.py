@@ -50,6 +50,19 @@ class TaskMeta:
     deadline: str | None
 
 
+TIMER_ACTIONS = ("escalatie", "terugkoppeling")
+
+
+@dataclass(frozen=True)
+class TimerMeta:
+    """What the engine reads from a timer event in the model."""
+
+    bpmn_id: str
+    naam: str
+    actie: str | None
+    attached_to: str | None  # the activity a boundary timer sits on
+
+
 @dataclass
 class CompiledDefinition:
     """A validated, parsed process version: immutable, cached by definition id."""
@@ -64,6 +77,7 @@ class CompiledDefinition:
     start_form: str | None
     end_events: dict[str, str] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
+    timers: dict[str, TimerMeta] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -279,6 +293,26 @@ def _task_meta(name, root, process_id, forms, problems) -> tuple[dict[str, TaskM
     return tasks, start_form
 
 
+def _timer_meta(name, root, process_id, tasks: dict[str, TaskMeta], problems) -> dict[str, TimerMeta]:
+    timers = {}
+    if root.find(f"{{{BPMN_NS}}}process[@id='{process_id}']") is None:
+        return timers  # reported already: the process is not in the file
+    for definition in root.iter(f"{{{BPMN_NS}}}timerEventDefinition"):
+        event = definition.getparent()
+        bpmn_id = event.get("id")
+        actie = _properties(event).get("actie")
+        attached_to = event.get("attachedToRef")
+        line = event.sourceline
+        if actie is not None and actie not in TIMER_ACTIONS:
+            problems.append(Problem(f"onbekende actie '{actie}' (bekend: {', '.join(TIMER_ACTIONS)})", name, line, bpmn_id))
+        if actie == "escalatie" and attached_to not in tasks:
+            problems.append(Problem("een escalatietimer hoort als grensgebeurtenis op een gebruikerstaak", name, line, bpmn_id))
+        if actie == "escalatie" and event.get("cancelActivity", "true") != "false":
+            problems.append(Problem("een escalatietimer mag de taak niet afbreken: zet 'onderbrekend' uit", name, line, bpmn_id))
+        timers[bpmn_id] = TimerMeta(bpmn_id, event.get("name") or bpmn_id, actie, attached_to)
+    return timers
+
+
 def _load_forms(package: ProcessPackage, problems: list[Problem]) -> dict[str, Form]:
     forms = {}
     for form_id, file_name in package.form_files().items():
@@ -372,6 +406,7 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
         _check_dmn_expressions(dmn_name, root, problems)
     forms = _load_forms(package, problems)
     tasks, start_form = _task_meta(bpmn_name, bpmn_root, meta["bpmn_proces_id"], forms, problems)
+    timers = _timer_meta(bpmn_name, bpmn_root, meta["bpmn_proces_id"], tasks, problems)
     if problems:
         raise DeployRejected(problems)
     spec, subprocess_specs = _parse_spec(bpmn_name, bpmn_root, dmn_roots, meta["bpmn_proces_id"], problems)
@@ -397,4 +432,5 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
         start_form=start_form,
         end_events=end_events,
         meta=meta,
+        timers=timers,
     )

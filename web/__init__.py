@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATABASE_URL=os.environ.get("DATABASE_URL") or default_url(),
         PROCESSES_DIR=os.environ.get("PROCESSES_DIR", str(PROJECT_ROOT / "processes")),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        CLOCK_INTERVAL=float(os.environ.get("CLOCK_INTERVAL", "1")),
         JSON_SORT_KEYS=False,
         CLOCK=None,
     )

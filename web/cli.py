@@ -78,13 +78,43 @@ def _deploy_or_exit(orch, folder: Path, opmerking: str | None):
 @click.option("--port", default=5000, show_default=True, help="Poort op 127.0.0.1.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--threads", default=8, show_default=True)
-def run(port: int, host: str, threads: int) -> None:
-    """De webapplicatie serveren (waitress)."""
+@click.option("--no-clock", is_flag=True, help="Geen timers afvuren in dit proces (draai dan 'signaalroute worker').")
+def run(port: int, host: str, threads: int, no_clock: bool) -> None:
+    """De webapplicatie serveren (waitress), met de klok voor timers."""
     from waitress import serve
 
+    from engine.scheduler import Clock
+
     with _app() as app:
+        clock = None if no_clock else Clock(_orch(app), app.config["CLOCK_INTERVAL"])
+        if clock is not None:
+            clock.start()
         click.echo(f"Signaalroute draait op http://{host}:{port}/", err=True)
-        serve(app, host=host, port=port, threads=threads, ident="signaalroute")
+        try:
+            serve(app, host=host, port=port, threads=threads, ident="signaalroute")
+        finally:
+            if clock is not None:
+                clock.stop()
+
+
+@main.command()
+@click.option("--interval", type=float, help="Seconden tussen twee rondes (standaard CLOCK_INTERVAL, 1).")
+def worker(interval: float | None) -> None:
+    """Alleen de klok: timers afvuren, voor extra machines naast de webservers."""
+    import signal
+    import threading
+
+    from engine.scheduler import Clock
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    with _app() as app:
+        clock = Clock(_orch(app), interval or app.config["CLOCK_INTERVAL"])
+        clock.start()
+        click.echo(f"Signaalroute-worker: elke {clock.interval:g} s een timerronde. Stoppen met Ctrl-C.", err=True)
+        stop.wait()
+        clock.stop()
 
 
 @main.command()

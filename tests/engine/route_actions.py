@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine.commands import Outcome
+from engine.instances import Outcome
 from engine.orchestrator import Orchestrator
 from engine.package import ProcessPackage
 from engine.projections import OPEN

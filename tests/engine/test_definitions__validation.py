@@ -105,7 +105,8 @@ BROKEN = {
         BPMN, lambda s: replace_once(s, VERRIJKEN_PROPS, '<spiffworkflow:property name="rol" value="astronaut" />'),
         "onbekende rol 'astronaut'", "task_verrijken", '<bpmn:userTask id="task_verrijken"'),
     "task_invalid_deadline": Broken(
-        BPMN, lambda s: replace_once(s, 'value="P5D"', 'value="vijf dagen"'),
+        BPMN, lambda s: replace_once(s, VERRIJKEN_PROPS,
+                                     VERRIJKEN_PROPS + '<spiffworkflow:property name="deadline" value="vijf dagen" />'),
         "ongeldige deadline", "task_verrijken", '<bpmn:userTask id="task_verrijken"'),
     "start_unknown_form": Broken(
         BPMN, lambda s: replace_once(s, 'value="signaal-melden"', 'value="weg"'),
@@ -118,7 +119,9 @@ BROKEN = {
         "proces 'anders' staat niet in het BPMN-bestand", reported_in=BPMN),
     "missing_dmn": Broken(DMN, None, "DMN-bestand 'routering.dmn' ontbreekt", reported_in="proces.json"),
     "form_unknown_component": Broken(
-        "formulieren/regie-opvolging.form.json", lambda s: replace_once(s, '"type": "select"', '"type": "toverstaf"'),
+        "formulieren/regie-opvolging.form.json",
+        lambda s: replace_once(s, '"id": "veld_covenant",\n      "type": "select"',
+                               '"id": "veld_covenant",\n      "type": "toverstaf"'),
         "component 'veld_covenant': onbekend type 'toverstaf'", consequences=3),
 }
 

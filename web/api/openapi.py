@@ -92,6 +92,7 @@ _SCHEMAS = {
             "aangemaakt_op": {"type": "string", "format": "date-time"},
             "status": {"type": "string", "enum": ["open", "voltooid", "vervallen"]},
             "formulier": {"type": ["string", "null"]},
+            "geescaleerd_op": {"type": ["string", "null"], "format": "date-time"},
         },
     },
     "Signaal": {
@@ -173,13 +174,20 @@ def openapi_document() -> dict:
                     {"name": "stap", "in": "query", "schema": {"type": "string"}, "description": "BPMN-id van de stap"},
                     {"name": "gemeente", "in": "query", "schema": {"type": "string"}},
                     {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
-                    {"name": "due_within", "in": "query", "schema": {"type": "string"}, "description": "bv. P2D"},
+                    {"name": "due_within", "in": "query", "schema": {"type": "string"},
+                     "description": "deadline binnen deze ISO 8601-duur vanaf nu (nog niet verlopen), bv. P2D"},
                     *_PAGE,
                 ],
                 "responses": {"200": _ok("taken", {"type": "object", "properties": {
                     "taken": {"type": "array", "items": _ref("Taak")}, "totaal": {"type": "integer"},
                     "limit": {"type": "integer"}, "offset": {"type": "integer"}}}),
                     "422": _error("ongeldig filter", "Veldfouten"), **_COMMON},
+            }},
+            "/notifications": {"get": {
+                "summary": "Meldingen voor mijn rollen (bv. escalaties voor de manager), nieuwste eerst",
+                "parameters": _PAGE,
+                "responses": {"200": _ok("lijst", {"type": "object", "properties": {
+                    "notificaties": {"type": "array", "items": {"type": "object"}}}}), **_COMMON},
             }},
             "/tasks/{id}": {"get": {
                 "summary": "Eén taak met het formulier (form-js schema)", "parameters": [_ID],

@@ -120,8 +120,15 @@ def list_tasks():
                 raise ValueError
         except (ValueError, isodate.ISO8601Error):
             raise FieldErrors({"due_within": "moet een ISO 8601-duur in dagen/uren zijn, bv. P2D of PT12H"})
+        filters["due_after"] = now
         filters["due_before"] = now + within
     return jsonify(orchestrator().inbox(g.actor, **filters))
+
+
+@bp.get("/notifications")
+def list_notifications():
+    page = {"limit": _int_arg("limit", 50, 1), "offset": _int_arg("offset", 0)}
+    return jsonify(notificaties=orchestrator().notifications(g.actor, **page))
 
 
 @bp.get("/tasks/<int:task_id>")

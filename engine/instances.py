@@ -1,0 +1,95 @@
+"""What every command does with a process instance: run it, save it, project it.
+
+:func:`persist` is the one path from a moved workflow to the database: the instance
+state (with its version check), the task, timer and signal projections, the effects of
+fired timers and the audit events, all in the command's transaction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import Connection, bindparam, update
+
+from .audit import AuditBatch
+from .effects import apply_timer_effects
+from .errors import Conflict, WorkflowFailed
+from .projections import RUNNING, Projection, TaskTaken, update_signal, write_tasks, write_timers
+from .schema import process_instance
+from .serialization import dump_state
+from .validation import CompiledDefinition
+
+
+class StaleInstance(Conflict):
+    """The instance or task changed since it was read; the transaction must be rolled back."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command left behind: the signal's state and the tasks it opened."""
+
+    signal_id: int | None
+    instance_id: int
+    status: str
+    route: str | None = None
+    uitkomst: str | None = None
+    referentie: str | None = None
+    nieuwe_taken: list[dict] = field(default_factory=list)
+
+
+def run_engine(wf, element_hint: str | None = None) -> None:
+    """``do_engine_steps`` with SpiffWorkflow's errors turned into :class:`WorkflowFailed`."""
+    try:
+        wf.do_engine_steps()
+    except SpiffWorkflowException as exc:
+        task = getattr(exc, "task", None)
+        element = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or element_hint
+        notes = " ".join(getattr(exc, "__notes__", []) or [])
+        raise WorkflowFailed(f"Het proces kon niet verder bij '{element}': {exc} {notes}".strip(), element) from exc
+
+
+_SAVE = (
+    update(process_instance)
+    .where(process_instance.c.id == bindparam("instance_id"), process_instance.c.version == bindparam("seen"))
+    .values(state=bindparam("state"), version=bindparam("new_version"), status=bindparam("status"),
+            updated_at=bindparam("now"), completed_at=bindparam("completed_at"))
+)
+
+
+def save_instance(conn: Connection, instance_id: int, seen_version: int, wf, status: str, now: dt.datetime) -> None:
+    """Write the workflow state if the instance is still at ``seen_version``; else :class:`StaleInstance`."""
+    result = conn.execute(_SAVE, {
+        "instance_id": instance_id, "seen": seen_version, "new_version": seen_version + 1,
+        "state": dump_state(wf), "status": status, "now": now,
+        "completed_at": None if status == RUNNING else now,
+    })
+    if result.rowcount != 1:
+        raise StaleInstance("Het dossier is intussen door iemand anders gewijzigd.")
+
+
+def persist(conn: Connection, compiled: CompiledDefinition, projection: Projection, log: AuditBatch, *,
+            instance_id: int, signal_id: int | None, gemeente_id: int, now: dt.datetime,
+            open_tasks: dict[str, tuple[int, str]], waiting_rows: dict[str, tuple],
+            actor_id: int | None = None, completed_task_id: int | None = None, signal_row_written: bool = False) -> None:
+    """Write the projections of a moved workflow (the state itself is saved by the caller)."""
+    try:
+        write_tasks(conn, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
+                    now=now, actor_id=actor_id, completed_task_id=completed_task_id)
+    except TaskTaken:
+        raise StaleInstance("Deze taak is intussen door iemand anders geclaimd of voltooid.") from None
+    if compiled.timers:
+        task_ids = {spiff_id: row[0] for spiff_id, row in open_tasks.items()}
+        task_ids.update({task["spiff_task_id"]: task["id"] for task in projection.created})
+        write_timers(conn, projection, compiled, instance_id=instance_id, waiting_rows=waiting_rows,
+                     task_ids=task_ids, now=now)
+        apply_timer_effects(conn, projection.fired, signal_id=signal_id, gemeente_id=gemeente_id, now=now, log=log)
+    if signal_id is not None and not signal_row_written:
+        update_signal(conn, projection, signal_id, now)
+    for task in projection.created:
+        log.add("taak_aangemaakt", stap=task["naam"], taak_id=task["id"])
+    for _task_id, naam in projection.vanished:
+        log.add("taak_vervallen", stap=naam)
+    if projection.status != RUNNING:
+        log.add("signaal_afgerond", uitkomst=projection.uitkomst, route=projection.route)
+    log.write(conn)

@@ -1,0 +1,79 @@
+"""The in-process clock: one APScheduler interval job that runs the timer pass.
+
+Started deliberately by ``signaalroute run`` and ``signaalroute worker`` — never at
+import, never twice in one process, never in the debug reloader's watcher process.
+Each process has its own scheduler with an in-memory job store; processes coordinate
+through the database (see :mod:`engine.timers`), not through APScheduler.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import threading
+import time
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from .orchestrator import Orchestrator
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "signaalroute-timers"
+
+
+class Clock:
+    """A guarded background scheduler around :meth:`Orchestrator.fire_due_timers`.
+
+    :param orchestrator: the engine to run passes on.
+    :param interval: seconds between passes (default 1).
+    """
+
+    def __init__(self, orchestrator: Orchestrator, interval: float = 1.0):
+        self.orchestrator = orchestrator
+        self.interval = interval
+        self._scheduler: BackgroundScheduler | None = None
+        self._lock = threading.Lock()
+        self.last_pass_at: float | None = None
+        self.last_fired = 0
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and self._scheduler.running
+
+    def start(self) -> bool:
+        """Start the clock; ``False`` if it already runs or this is the reloader's watcher.
+
+        The first pass runs at once, so what came due while nothing ran fires now.
+        """
+        if os.environ.get("FLASK_RUN_FROM_CLI") and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+            return False  # the debug reloader's parent process: the child starts its own
+        with self._lock:
+            if self.running:
+                return False
+            scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+            scheduler.add_job(self.run_pass, "interval", seconds=self.interval, id=JOB_ID,
+                              next_run_time=datetime.datetime.now(datetime.UTC))
+            scheduler.start()
+            self._scheduler = scheduler
+        log.info("clock started: a timer pass every %.1f s", self.interval)
+        return True
+
+    def run_pass(self) -> int:
+        """One pass; returns how many timers fired. Errors are logged, never raised."""
+        try:
+            fired = self.orchestrator.fire_due_timers()
+        except Exception:  # noqa: BLE001 - the clock must keep ticking when the database hiccups
+            log.exception("timer pass failed")
+            return 0
+        self.last_pass_at = time.time()
+        self.last_fired = len(fired)
+        if fired:
+            log.info("fired %d timer(s)", len(fired))
+        return len(fired)
+
+    def stop(self, wait: bool = True) -> None:
+        with self._lock:
+            if self._scheduler is not None and self._scheduler.running:
+                self._scheduler.shutdown(wait=wait)
+            self._scheduler = None

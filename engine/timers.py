@@ -1,0 +1,144 @@
+"""Firing timers: the clock's pass over the ``timer`` rows that came due.
+
+Every waiting BPMN timer is a ``timer`` row with an indexed due time, written in the
+same transaction as the instance state (see :mod:`engine.projections`). A pass claims
+due rows one at a time and fires each in its own transaction: restore the workflow,
+``refresh_timers``, run the engine until it waits, save, project. Several worker
+processes may run passes against one database at the same time:
+
+* on PostgreSQL a row is claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` and its
+  instance row with ``FOR UPDATE SKIP LOCKED`` too, so two workers never fire the same
+  timer and a worker never waits behind a user's command (it skips the instance and
+  the next pass takes it). A worker killed mid-pass holds its locks only until its
+  connection drops; its claimed row is still ``wachtend`` and fires on the next pass.
+* on SQLite the write transaction (``BEGIN IMMEDIATE``) serialises passes.
+
+A timer whose firing fails (a broken expression after a deploy, a decision without a
+match) becomes an incident and is retried with back-off; the pass goes on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from .audit import AuditBatch
+from .clock import as_utc
+from .db import Database, is_postgres
+from .definitions import DefinitionCache
+from .instances import StaleInstance, persist, run_engine, save_instance
+from .projections import OPEN, WAITING, FiredTimer, project, waiting_timer_rows
+from .schema import human_task, incident, process_instance, signal, timer
+from .serialization import load_state
+from .spiff_compat import engine_time
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Fired:
+    """One timer row handled by a pass."""
+
+    timer_id: int
+    instance_id: int
+    due_at: dt.datetime
+    fired_at: dt.datetime
+
+
+def _claim_statement(postgres: bool, skip: bool):
+    stmt = (
+        select(timer.c.id, timer.c.instance_id, timer.c.due_at)
+        .where(timer.c.status == WAITING, timer.c.attempt_at <= bindparam("now"))
+        .order_by(timer.c.attempt_at)
+        .limit(1)
+    )
+    if skip:
+        stmt = stmt.where(timer.c.instance_id.not_in(bindparam("skip", expanding=True)))
+    return stmt.with_for_update(skip_locked=True) if postgres else stmt
+
+
+_INSTANCE = select(
+    process_instance.c.definition_id, process_instance.c.version, process_instance.c.state, process_instance.c.status
+).where(process_instance.c.id == bindparam("instance_id"))
+_SIGNAL_OF = select(signal.c.id, signal.c.gemeente_id).where(signal.c.instance_id == bindparam("instance_id"))
+_OPEN_TASKS = select(human_task.c.id, human_task.c.spiff_task_id, human_task.c.naam, human_task.c.gemeente_id).where(
+    human_task.c.instance_id == bindparam("instance_id"), human_task.c.status == OPEN
+)
+_FAILED = (
+    update(timer)
+    .where(timer.c.id == bindparam("timer_id"))
+    .values(pogingen=timer.c.pogingen + 1, attempt_at=bindparam("attempt_at"), fout=bindparam("fout"))
+)
+
+
+def fire_timers_of(conn: Connection, cache: DefinitionCache, instance_id: int, *, now: dt.datetime,
+                   postgres: bool = False) -> list[FiredTimer] | None:
+    """Fire what is due in one instance and return it; ``None`` if another command holds the instance."""
+    instance_stmt = _INSTANCE.with_for_update(skip_locked=True) if postgres else _INSTANCE
+    inst = conn.execute(instance_stmt, {"instance_id": instance_id}).first()
+    if inst is None:
+        return None
+    compiled = cache.get(conn, inst.definition_id)
+    wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)
+    with engine_time(now):
+        wf.refresh_timers()
+        run_engine(wf)
+    sig = conn.execute(_SIGNAL_OF, {"instance_id": instance_id}).first()
+    open_rows = conn.execute(_OPEN_TASKS, {"instance_id": instance_id}).all()
+    open_tasks = {r.spiff_task_id: (r.id, r.naam) for r in open_rows}
+    gemeente_id = sig.gemeente_id if sig else (open_rows[0].gemeente_id if open_rows else None)
+    waiting = waiting_timer_rows(conn, instance_id)
+    projection = project(wf, compiled, open_tasks, now, waiting)
+    save_instance(conn, instance_id, inst.version, wf, projection.status, now)
+    batch = AuditBatch(now, instance_id, sig.id if sig else None)
+    persist(conn, compiled, projection, batch, instance_id=instance_id, signal_id=sig.id if sig else None,
+            gemeente_id=gemeente_id, now=now, open_tasks=open_tasks, waiting_rows=waiting)
+    return projection.fired
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return min(dt.timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _record_failure(db: Database, row, exc: Exception, now: dt.datetime) -> None:
+    element = getattr(exc, "element_id", None)
+    with db.write() as conn:
+        attempts = conn.execute(select(timer.c.pogingen).where(timer.c.id == row.id)).scalar_one() + 1
+        conn.execute(_FAILED, {"timer_id": row.id, "attempt_at": now + _backoff(attempts), "fout": str(exc)[:2000]})
+        conn.execute(insert(incident).values(instance_id=row.instance_id, timer_id=row.id, element_id=element,
+                                             fout=str(exc)[:4000], pogingen=attempts, created_at=now))
+
+
+def fire_due_timers(db: Database, cache: DefinitionCache, now: dt.datetime, limit: int = 500) -> list[Fired]:
+    """One pass: fire up to ``limit`` timers due at ``now``, each in its own transaction.
+
+    Returns what fired. Safe to run in any number of processes at once (see the module
+    docstring); a timer fires at most once per due time.
+    """
+    postgres = is_postgres(db.engine)
+    fired: list[Fired] = []
+    handled: set[int] = set()  # each instance once per pass: refresh_timers fires all its due timers
+    while len(fired) < limit:
+        claim = _claim_statement(postgres, bool(handled))
+        params = {"now": now, **({"skip": sorted(handled)} if handled else {})}
+        row = None
+        try:
+            with db.write() as conn:
+                row = conn.execute(claim, params).first()
+                if row is None:
+                    break
+                handled.add(row.instance_id)
+                result = fire_timers_of(conn, cache, row.instance_id, now=now, postgres=postgres)
+                fired.extend(Fired(t.timer_id, row.instance_id, as_utc(t.due_at), now) for t in result or [])
+        except StaleInstance:
+            continue  # a user's command moved the instance first; the next pass retries
+        except Exception as exc:  # noqa: BLE001 - one broken instance must not stop the clock
+            if row is None:
+                raise  # no row claimed: the database itself failed; let the caller see it
+            log.warning("timer %s of instance %s failed: %s", row.id, row.instance_id, exc)
+            _record_failure(db, row, exc, now)
+    return fired
