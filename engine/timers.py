@@ -61,6 +61,7 @@ def _claim_statement(postgres: bool, skip: bool):
     return stmt.with_for_update(skip_locked=True) if postgres else stmt
 
 
+_ANY_DUE = select(timer.c.id).where(timer.c.status == WAITING, timer.c.attempt_at <= bindparam("now")).limit(1)
 _INSTANCE = select(
     process_instance.c.definition_id, process_instance.c.version, process_instance.c.state, process_instance.c.status
 ).where(process_instance.c.id == bindparam("instance_id"))
@@ -119,6 +120,9 @@ def fire_due_timers(db: Database, cache: DefinitionCache, now: dt.datetime, limi
     Returns what fired. Safe to run in any number of processes at once (see the module
     docstring); a timer fires at most once per due time.
     """
+    with db.read() as conn:  # the common case, nothing due, takes no write lock
+        if conn.execute(_ANY_DUE, {"now": now}).first() is None:
+            return []
     postgres = is_postgres(db.engine)
     fired: list[Fired] = []
     handled: set[int] = set()  # each instance once per pass: refresh_timers fires all its due timers
