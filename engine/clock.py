@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from zoneinfo import ZoneInfo
 
 UTC = dt.UTC
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # how times are shown to people
 
 
 class SystemClock:

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, bindparam, insert, or_, select, update
 
 from .access import may_see_task, may_work_task
 from .audit import AuditBatch
+from .clock import AMSTERDAM, as_utc
 from .definitions import DefinitionCache, latest_definition_id
 from .errors import Conflict, Forbidden, NotFound, WorkflowFailed
 from .forms import validate_submission
@@ -105,8 +106,8 @@ def already_done(conn: Connection, row) -> Conflict:
     """The 409 for a task that is no longer open: who completed it and when."""
     if row.status != OPEN and row.completed_by is not None:
         who = user_names(conn, {row.completed_by}).get(row.completed_by, "een ander")
-        when = row.completed_at
-        return Conflict(f"Deze taak is al voltooid door {who}" + (f" op {when:%d-%m-%Y %H:%M} (UTC)" if when else "") + ".")
+        when = f" op {as_utc(row.completed_at).astimezone(AMSTERDAM):%d-%m-%Y om %H:%M}" if row.completed_at else ""
+        return Conflict(f"Deze taak is al voltooid door {who}{when}.")
     return Conflict("Deze taak is vervallen: het proces is langs een andere weg verder gegaan.")
 
 

@@ -12,16 +12,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from . import commands, definitions, queries, timers
+from .access import may_work_task
 from .clock import SystemClock, isoformat
 from .db import Database
 from .definitions import DefinitionCache, Deployment
-from .errors import Conflict, Forbidden
+from .errors import Conflict, Forbidden, NotFound
 from .instances import Outcome, StaleInstance
 from .package import ProcessPackage
 from .projections import OPEN
 from .roles import DEPLOY_ROLES
 from .schema import human_task, process_instance, signal
-from .users import Actor, actor_for_token, find_gemeente, load_actor, user_names
+from .users import Actor, actor_for_token, find_gemeente, load_actor, user_names, verify_password
 
 
 class Orchestrator:
@@ -134,6 +135,46 @@ class Orchestrator:
         """Open tasks in ``actor``'s scope due within ``within`` from now (not yet overdue)."""
         with self.db.read() as conn:
             return queries.due_soon(conn, self.clock.now(), within, actor, **page)
+
+    def intake_form(self, proces: str = commands.DEFAULT_PROCESS) -> dict:
+        """The form-js schema of the report form (the start form of the process's newest version)."""
+        with self.db.read() as conn:
+            compiled = self.cache.get(conn, definitions.latest_definition_id(conn, proces))
+        form = compiled.forms.get(compiled.start_form or "")
+        if form is None:
+            raise NotFound(f"proces '{proces}' heeft geen meldformulier")
+        return form.schema
+
+    def may_work(self, actor: Actor, task_id: int) -> bool:
+        """Whether ``actor`` may claim and complete the task (for showing the form or not)."""
+        with self.db.read() as conn:
+            row = conn.execute(select(human_task).where(human_task.c.id == task_id)).first()
+        return row is not None and may_work_task(actor, row)
+
+    def inbox_counts(self, actor: Actor) -> dict[str, int]:
+        with self.db.read() as conn:
+            return queries.inbox_counts(conn, actor)
+
+    def inbox_filters(self, actor: Actor) -> dict:
+        """What the task list can be filtered on: its steps, and the user's municipalities."""
+        with self.db.read() as conn:
+            return {"stappen": queries.inbox_steps(conn, actor),
+                    "gemeenten": queries.gemeente_names(conn, actor.gemeenten())}
+
+    def signal_diagram(self, actor: Actor, signal_id: int) -> bytes:
+        """The BPMN XML of the version ``signal_id`` runs on, if ``actor`` may see the signal."""
+        with self.db.read() as conn:
+            view, _ = queries.signal_view(conn, actor, signal_id)
+            if "proces" not in view:
+                raise NotFound("Dit signaal bestaat niet of u heeft er geen toegang toe.")
+            package = definitions.load_package(conn, view["proces"]["definitie_id"])
+        return package.files[package.bpmn_file()]
+
+    def authenticate(self, gebruikersnaam: str, wachtwoord: str) -> Actor | None:
+        """The user if the password is right; ``None`` otherwise (same for unknown users)."""
+        with self.db.read() as conn:
+            user_id = verify_password(conn, gebruikersnaam, wachtwoord)
+            return load_actor(conn, user_id) if user_id is not None else None
 
     def notifications(self, actor: Actor, **page) -> list[dict]:
         with self.db.read() as conn:

@@ -10,7 +10,16 @@ from .access import Visibility, exists_role, may_see_task, signal_scope, signal_
 from .clock import isoformat
 from .errors import NotFound
 from .projections import OPEN
-from .schema import audit_event, gemeente, human_task, notificatie, signal, user
+from .schema import (
+    audit_event,
+    gemeente,
+    human_task,
+    notificatie,
+    process_definition,
+    process_instance,
+    signal,
+    user,
+)
 from .users import Actor
 
 MAX_PAGE = 200
@@ -31,19 +40,23 @@ def task_json(row) -> dict:
         "status": row.status,
         "formulier": row.formulier,
         "geescaleerd_op": isoformat(row.escalated_at),
+        "signaal_referentie": row.signaal_referentie,
     }
 
 
 _assignee = user.alias("assignee")
+_task_signal = signal.alias("task_signal")
 
 
 def _task_select():
     """Tasks with their municipality's name and the assignee's username: one query for a page."""
     return (
         select(human_task, gemeente.c.naam.label("gemeente_naam"),
-               _assignee.c.gebruikersnaam.label("toegewezen_gebruikersnaam"))
+               _assignee.c.gebruikersnaam.label("toegewezen_gebruikersnaam"),
+               _task_signal.c.referentie.label("signaal_referentie"))
         .join(gemeente, gemeente.c.id == human_task.c.gemeente_id)
         .outerjoin(_assignee, _assignee.c.id == human_task.c.toegewezen_aan)
+        .outerjoin(_task_signal, _task_signal.c.id == human_task.c.signal_id)
     )
 
 
@@ -65,6 +78,21 @@ _SIGNAL_EVENTS = (
     .order_by(audit_event.c.id)
 )
 _HISTORY_KEYS = ("stap", "uitkomst", "route", "referentie", "acute_nood")
+_completer = user.alias("completer")
+_SIGNAL_STEPS = (
+    select(human_task.c.id, human_task.c.bpmn_id, human_task.c.naam, human_task.c.rol, human_task.c.status,
+           human_task.c.created_at, human_task.c.due_at, human_task.c.completed_at, human_task.c.escalated_at,
+           _completer.c.naam.label("voltooid_door"))
+    .outerjoin(_completer, _completer.c.id == human_task.c.completed_by)
+    .where(human_task.c.signal_id == bindparam("signal_id"))
+    .order_by(human_task.c.id)
+)
+_SIGNAL_DEFINITION = (
+    select(process_definition.c.id, process_definition.c.sleutel, process_definition.c.versie)
+    .join(process_instance, process_instance.c.definition_id == process_definition.c.id)
+    .join(signal, signal.c.instance_id == process_instance.c.id)
+    .where(signal.c.id == bindparam("signal_id"))
+)
 
 
 def _usernames(conn: Connection, ids: set) -> dict[int, str]:
@@ -86,13 +114,14 @@ _FILTERS = {
 
 
 @functools.cache
-def _inbox_statements(filters: tuple[str, ...]):
-    """The page and count statements for one combination of filters, built once."""
+def _inbox_statements(filters: tuple[str, ...], descending: bool = False):
+    """The page and count statements for one combination of filters and order, built once."""
     where = and_(human_task.c.status == OPEN, task_scope(_ME), *(_FILTERS[name]() for name in filters))
+    due = human_task.c.due_at.desc() if descending else human_task.c.due_at
     page = (
         _task_select()
         .where(where)
-        .order_by(case((human_task.c.due_at.is_(None), 1), else_=0), human_task.c.due_at, human_task.c.id)
+        .order_by(case((human_task.c.due_at.is_(None), 1), else_=0), due, human_task.c.id)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )
@@ -102,14 +131,15 @@ def _inbox_statements(filters: tuple[str, ...]):
 
 def inbox(conn: Connection, actor: Actor, *, bpmn_id: str | None = None, gemeente_id: int | None = None,
           alleen_mijn: bool = False, overdue_at: dt.datetime | None = None, due_before: dt.datetime | None = None,
-          due_after: dt.datetime | None = None, limit: int = 50, offset: int = 0) -> dict:
-    """Open tasks ``actor`` may do: theirs and their roles', earliest deadline first."""
+          due_after: dt.datetime | None = None, latest_first: bool = False, limit: int = 50,
+          offset: int = 0) -> dict:
+    """Open tasks ``actor`` may do: theirs and their roles', earliest deadline first (or last)."""
     given = {"bpmn_id": bpmn_id, "gemeente_id": gemeente_id, "overdue_at": overdue_at, "due_before": due_before,
              "due_after": due_after, "alleen_mijn": True if alleen_mijn else None}
     filters = tuple(name for name in _FILTERS if given[name] is not None)
     params = {name: given[name] for name in filters if name != "alleen_mijn"}
     limit = max(1, min(limit, MAX_PAGE))
-    page, count = _inbox_statements(filters)
+    page, count = _inbox_statements(filters, latest_first)
     rows = conn.execute(page, {**params, "user_id": actor.id, "limit": limit, "offset": offset}).all()
     if offset == 0 and len(rows) < limit:
         total = len(rows)  # the whole result is on this page
@@ -149,6 +179,38 @@ def notifications(conn: Connection, actor: Actor, *, limit: int = 50, offset: in
     ]
 
 
+@functools.cache
+def _steps_statement():
+    return (
+        select(human_task.c.bpmn_id, func.min(human_task.c.naam).label("naam"), func.count().label("aantal"))
+        .where(human_task.c.status == OPEN, task_scope(_ME))
+        .group_by(human_task.c.bpmn_id)
+        .order_by(func.min(human_task.c.naam))
+    )
+
+
+def inbox_steps(conn: Connection, actor: Actor) -> list[dict]:
+    """The steps in ``actor``'s task list with how many open tasks each: the inbox's step filter."""
+    return [{"bpmn_id": r.bpmn_id, "naam": r.naam, "aantal": r.aantal}
+            for r in conn.execute(_steps_statement(), {"user_id": actor.id})]
+
+
+def gemeente_names(conn: Connection, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {r.id: r.naam for r in conn.execute(select(gemeente.c.id, gemeente.c.naam).where(gemeente.c.id.in_(ids)))}
+
+
+def inbox_counts(conn: Connection, actor: Actor) -> dict[str, int]:
+    """For the navigation: open tasks in ``actor``'s task list, and how many are theirs."""
+    _page, count = _inbox_statements(())
+    _page, mine = _inbox_statements(("alleen_mijn",))
+    return {
+        "open": conn.execute(count, {"user_id": actor.id}).scalar_one(),
+        "mijn": conn.execute(mine, {"user_id": actor.id}).scalar_one(),
+    }
+
+
 def task_detail(conn: Connection, actor: Actor, task_id: int) -> dict:
     """One task with its form, if ``actor`` may see it."""
     row = conn.execute(_TASK_BY_ID, {"task_id": task_id}).first()
@@ -178,6 +240,8 @@ def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, V
         return base, visibility
     tasks = conn.execute(_SIGNAL_TASKS, {"signal_id": signal_id}).all()
     events = conn.execute(_SIGNAL_EVENTS, {"signal_id": signal_id}).all()
+    steps = conn.execute(_SIGNAL_STEPS, {"signal_id": signal_id}).all()
+    definition = conn.execute(_SIGNAL_DEFINITION, {"signal_id": signal_id}).one()
     base.update({
         "fase": row.fase,
         "uitkomst": row.uitkomst,
@@ -196,6 +260,14 @@ def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, V
             "indicatoren": row.indicatoren,
         },
         "taken": [task_json(t) for t in tasks],
+        "stappen": [
+            {"taak_id": t.id, "bpmn_id": t.bpmn_id, "naam": t.naam, "rol": t.rol, "status": t.status,
+             "aangemaakt_op": isoformat(t.created_at), "deadline": isoformat(t.due_at),
+             "voltooid_op": isoformat(t.completed_at), "voltooid_door": t.voltooid_door,
+             "geescaleerd_op": isoformat(t.escalated_at)}
+            for t in steps
+        ],
+        "proces": {"definitie_id": definition.id, "sleutel": definition.sleutel, "versie": definition.versie},
         "historie": [
             {"wanneer": isoformat(e.at), "wie": e.wie, "actie": e.actie,
              **{k: v for k, v in (e.detail or {}).items() if k in _HISTORY_KEYS}}

@@ -37,13 +37,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     database = Database(make_engine(app.config["DATABASE_URL"]))
     app.extensions["signaalroute"] = Orchestrator(database, app.config["CLOCK"])
 
+    from . import auth, views
     from .api import init_app as init_api
+    from .api.routes import bp as api_bp
 
+    auth.init_app(app)
+    auth.csrf.exempt(api_bp)  # the API authenticates each request with a bearer token
     init_api(app)
-
-    from . import home
-
-    app.register_blueprint(home.bp)
+    views.init_app(app)
     return app
 
 

@@ -94,6 +94,6 @@ def test_a_done_task_cannot_be_claimed_given_back_or_completed_again(route, user
     for attempt in (lambda: route.orchestrator.claim(analist2, task.id),
                     lambda: route.orchestrator.unclaim(users.analist, task.id),
                     lambda: route.orchestrator.complete_task(analist2, task.id, VERRIJKT)):
-        with pytest.raises(Conflict, match="al voltooid door Anna Analist op 05-01-2026 09:00"):
+        with pytest.raises(Conflict, match="al voltooid door Anna Analist op 05-01-2026 om 10:00"):
             attempt()
     assert route.instance(route.signal_row(task.signal_id).instance_id).version == 2

@@ -36,7 +36,7 @@ def test_unknown_api_url_is_json(api):
     assert response.status_code == 405
 
 
-def test_home_page(app):
+def test_home_page_sends_visitors_to_sign_in(app):
     response = app.test_client().get("/")
-    assert response.status_code == 200
-    assert "Signaalroute" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/aanmelden")

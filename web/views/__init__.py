@@ -1,0 +1,74 @@
+"""The pages people work in: report, task list, task form, signal page."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Flask, g, render_template, request
+
+from engine.clock import AMSTERDAM
+from engine.errors import Conflict, FieldErrors, Forbidden, NotFound, WorkflowFailed
+
+bp = Blueprint("pages", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from . import inbox, intake, signals, tasks  # noqa: F401 - they add their routes to bp
+
+    app.register_blueprint(bp)
+    app.add_template_filter(lokaal)
+    app.add_template_global(nav_counts)
+    for error in (NotFound, Forbidden):
+        app.register_error_handler(error, _no_access)
+    app.register_error_handler(Conflict, _conflict)
+    app.register_error_handler(FieldErrors, _field_errors)
+    app.register_error_handler(WorkflowFailed, _failed)
+
+
+def wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def lokaal(value, fmt: str = "%d-%m-%Y %H:%M") -> str:
+    """An ISO 8601 UTC time (or datetime) as Europe/Amsterdam local time."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(AMSTERDAM).strftime(fmt)
+
+
+def nav_counts() -> dict | None:
+    """Open tasks for the navigation, once per request."""
+    if g.get("actor") is None:
+        return None
+    if "nav_counts" not in g:
+        from .. import orchestrator
+
+        g.nav_counts = orchestrator().inbox_counts(g.actor)
+    return g.nav_counts
+
+
+def _no_access(error):
+    # The same answer whether the object does not exist or may not be seen: nothing leaks.
+    if wants_json():
+        return {"fout": "U heeft geen toegang tot deze pagina, of ze bestaat niet."}, 403
+    return render_template("fout.html", titel="Geen toegang",
+                           bericht="U heeft geen toegang tot deze pagina, of ze bestaat niet."), 403
+
+
+def _conflict(error: Conflict):
+    if wants_json():
+        return {"fout": str(error)}, 409
+    return render_template("fout.html", titel="Al gewijzigd", bericht=str(error)), 409
+
+
+def _field_errors(error: FieldErrors):
+    return {"fout": "Niet alle velden zijn goed ingevuld.", "velden": error.fields}, 422
+
+
+def _failed(error: WorkflowFailed):
+    if wants_json():
+        return {"fout": f"Het proces kon niet verder: {error}. Uw invoer is niet verwerkt; meld dit aan de beheerder."}, 500
+    return render_template("fout.html", titel="Het proces kon niet verder", bericht=str(error)), 500

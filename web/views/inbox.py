@@ -1,0 +1,77 @@
+"""The task list ("Werkvoorraad"): mine and my roles', filtered, sorted, paged."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from .. import orchestrator
+from ..auth import login_required
+from . import bp
+
+PAGE_SIZE = 25
+DUE_SOON = dt.timedelta(days=2)
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("pagina", "1")))
+    except ValueError:
+        return 1
+
+
+@bp.get("/werkvoorraad")
+@login_required
+def werkvoorraad():
+    orch = orchestrator()
+    keuzes = orch.inbox_filters(g.actor)
+    stap = request.args.get("stap") or None
+    gemeente = request.args.get("gemeente", type=int)
+    if gemeente not in keuzes["gemeenten"]:
+        gemeente = None
+    mijn = request.args.get("mijn") == "1"
+    aflopend = request.args.get("volgorde") == "laatst"
+    pagina = _page_number()
+    result = orch.inbox(g.actor, bpmn_id=stap, gemeente_id=gemeente, alleen_mijn=mijn, latest_first=aflopend,
+                        limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
+    now = orch.clock.now()
+    for taak in result["taken"]:
+        taak["markering"] = _marking(taak, now)
+    pages = max(1, -(-result["totaal"] // PAGE_SIZE))
+    filters = {"stap": stap, "gemeente": gemeente, "mijn": "1" if mijn else None,
+               "volgorde": "laatst" if aflopend else None}
+    return render_template("werkvoorraad.html", taken=result["taken"], totaal=result["totaal"], pagina=pagina,
+                           paginas=pages, keuzes=keuzes, filters=filters,
+                           actief={k: v for k, v in filters.items() if v})
+
+
+def _marking(taak: dict, now: dt.datetime) -> str | None:
+    if not taak["deadline"]:
+        return None
+    due = dt.datetime.fromisoformat(taak["deadline"].replace("Z", "+00:00"))
+    if due < now:
+        return "te-laat"
+    if due < now + DUE_SOON:
+        return "bijna"
+    return None
+
+
+def _back() -> str:
+    target = request.form.get("terug", "")
+    return target if target.startswith("/") and not target.startswith("//") else url_for("pages.werkvoorraad")
+
+
+@bp.post("/taken/<int:task_id>/claimen")
+@login_required
+def claimen(task_id: int):
+    orchestrator().claim(g.actor, task_id)
+    flash("De taak staat nu op uw naam.", "succes")
+    return redirect(_back())
+
+
+@bp.post("/taken/<int:task_id>/vrijgeven")
+@login_required
+def vrijgeven(task_id: int):
+    orchestrator().unclaim(g.actor, task_id)
+    flash("De taak is teruggegeven aan de werkvoorraad van de rol.", "succes")
+    return redirect(_back())

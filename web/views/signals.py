@@ -1,0 +1,44 @@
+"""The signal (case) page: summary, diagram, timeline, open tasks, route and regie."""
+from __future__ import annotations
+
+from flask import Response, g, render_template
+
+from .. import orchestrator
+from ..auth import login_required
+from . import bp
+
+REGIE = {
+    "zorgtraject": ("Zorgcoördinator (zorgtraject)", None),
+    "zorg_en_strafrecht": ("Zorg- en Veiligheidshuis (zorg- en strafrechtelijk traject)", "ZVH-convenant"),
+    "riec": ("RIEC (ondermijnende criminaliteit)", "RIEC-convenant"),
+}
+ACTIES = {
+    "signaal_gemeld": "Signaal gemeld",
+    "taak_aangemaakt": "Taak klaargezet",
+    "taak_geclaimd": "Taak opgepakt",
+    "taak_vrijgegeven": "Taak teruggegeven",
+    "taak_voltooid": "Taak afgerond",
+    "taak_vervallen": "Taak vervallen",
+    "taak_geescaleerd": "Deadline verstreken: gemeld aan manager",
+    "timer_afgevuurd": "Timer verstreken",
+    "signaal_afgerond": "Signaal afgesloten",
+}
+
+
+@bp.get("/signalen/<int:signal_id>")
+@login_required
+def signaal(signal_id: int):
+    view = orchestrator().signal(g.actor, signal_id)
+    if "gegevens" not in view:  # the reporter: status only
+        return render_template("signaal_status.html", signaal=view)
+    voltooid = sorted({s["bpmn_id"] for s in view["stappen"] if s["status"] == "voltooid"})
+    actief = sorted({s["bpmn_id"] for s in view["stappen"] if s["status"] == "open"})
+    return render_template("signaal.html", signaal=view, voltooid=voltooid, actief=actief,
+                           regie=REGIE.get(view["route"] or ""), acties=ACTIES)
+
+
+@bp.get("/signalen/<int:signal_id>/diagram.bpmn")
+@login_required
+def diagram(signal_id: int):
+    xml = orchestrator().signal_diagram(g.actor, signal_id)
+    return Response(xml, mimetype="application/xml", headers={"Cache-Control": "private, max-age=300"})
