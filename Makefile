@@ -3,9 +3,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: install start test lint bench clean
+.PHONY: install start test bench clean
 
-install: $(VENV)/.installed
+FRONTEND := web/frontend
+DIST := web/static/dist
+
+install: $(VENV)/.installed $(DIST)/app.js
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,12 +16,17 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# Browser assets: bpmn-js, form-js and NL Design System CSS from npm, bundled by esbuild.
+$(DIST)/app.js: $(FRONTEND)/package-lock.json $(FRONTEND)/build.mjs $(wildcard $(FRONTEND)/src/*)
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+
 start: install
 	$(VENV)/bin/signaalroute init --demo
 	$(VENV)/bin/signaalroute run --port $(PORT)
 
 test: install
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n auto -q
 
@@ -27,4 +35,4 @@ bench: install
 	$(PY) bench/api.py --quick
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache $(FRONTEND)/node_modules $(DIST)
