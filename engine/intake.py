@@ -24,9 +24,12 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
     if not isinstance(raw, dict):
         raise FieldErrors({"data": "moet een JSON-object met de meldingsvelden zijn"})
     data = dict(raw)
-    data.setdefault("ontvangen_op", now.isoformat().replace("+00:00", "Z"))
-    data.setdefault("bron", "intern")
-    if not isinstance(data.get("melder"), dict) or not data["melder"]:
+    if data.get("ontvangen_op") in (None, ""):
+        data["ontvangen_op"] = now.isoformat().replace("+00:00", "Z")
+    if data.get("bron") in (None, ""):
+        data["bron"] = "intern"
+    melder = data.get("melder")
+    if not isinstance(melder, dict) or not any(melder.values()):
         data["melder"] = {"naam": actor.naam}
     form = compiled.forms.get(compiled.start_form or "")
     if form is None:

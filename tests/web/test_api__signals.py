@@ -94,3 +94,12 @@ def test_signal_lists(api):
     assert [s["id"] for s in mine] == [first["id"]]
     visible = api["analist"].get("/signals").get_json()["signalen"]
     assert [s["id"] for s in visible] == [first["id"]]
+
+
+def test_empty_optional_fields_get_their_defaults(api):
+    """A form posts empty fields as null or "": time received, source and reporter are filled in."""
+    signal = report(api["melder"], ontvangen_op=None, bron="", melder={"naam": "", "afdeling": None})
+    full = api["analist"].get(f"/signals/{signal['id']}").get_json()
+    assert full["ontvangen_op"] == "2026-01-05T09:00:00Z"
+    assert full["gegevens"]["bron"] == "intern"
+    assert full["gegevens"]["melder"]["naam"] == "melder"

@@ -1,0 +1,184 @@
+// Diagram island: shows a BPMN process with the completed and the current steps marked.
+//
+// <div class="sr-diagram" data-xml-url="/processen/3/bpmn"
+//      data-voltooid='["task_verrijken"]' data-actief='["task_beoordelen"]'
+//      aria-label="Procesdiagram"></div>
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+
+import { leesJson, maak, tekstLijst } from './hulp.js';
+
+export const MARKER_VOLTOOID = 'sr-voltooid';
+export const MARKER_ACTIEF = 'sr-actief';
+
+let teller = 0;
+
+function naamVan(element) {
+  const bo = element.businessObject || {};
+  return (bo.name || '').replace(/\s+/g, ' ').trim();
+}
+
+function zoomRondMidden(canvas, factor) {
+  const vak = canvas.viewbox();
+  const schaal = Math.min(4, Math.max(0.2, canvas.zoom() * factor));
+  canvas.zoom(schaal, { x: vak.x + vak.width / 2, y: vak.y + vak.height / 2 });
+}
+
+export async function diagramEiland(el) {
+  const nummer = ++teller;
+  const url = el.dataset.xmlUrl;
+  const voltooid = tekstLijst(leesJson(el, 'voltooid', []));
+  const actief = tekstLijst(leesJson(el, 'actief', []));
+
+  if (!el.hasAttribute('role')) {
+    el.setAttribute('role', 'figure');
+  }
+  if (!el.hasAttribute('aria-label') && !el.hasAttribute('aria-labelledby')) {
+    el.setAttribute('aria-label', 'Procesdiagram');
+  }
+
+  const canvasEl = maak('div', { class: 'sr-diagram__canvas' });
+  el.replaceChildren(canvasEl);
+
+  const viewer = new NavigatedViewer({
+    container: canvasEl,
+    // The mouse wheel scrolls the page, not the diagram; zoom with the buttons.
+    zoomScroll: { enabled: false },
+  });
+
+  try {
+    if (!url) {
+      throw new Error('data-xml-url ontbreekt');
+    }
+    const antwoord = await fetch(url, {
+      credentials: 'same-origin',
+      headers: { Accept: 'application/xml, text/xml;q=0.9, */*;q=0.5' },
+    });
+    if (!antwoord.ok) {
+      throw new Error(`HTTP ${antwoord.status} bij ophalen van ${url}`);
+    }
+    await viewer.importXML(await antwoord.text());
+  } catch (fout) {
+    viewer.destroy();
+    el.replaceChildren(
+      maak(
+        'div',
+        { class: 'utrecht-alert utrecht-alert--warning sr-melding sr-melding--waarschuwing sr-diagram__fout' },
+        maak(
+          'div',
+          { class: 'utrecht-alert__content' },
+          maak(
+            'p',
+            { class: 'utrecht-alert__message utrecht-paragraph' },
+            'Het procesdiagram kan niet worden getoond. Probeer het later opnieuw; de stappen van het proces staan ook in de tekst op deze pagina.',
+          ),
+        ),
+      ),
+    );
+    console.error('Signaalroute: procesdiagram niet geladen', fout);
+    throw fout;
+  }
+
+  const canvas = viewer.get('canvas');
+  const register = viewer.get('elementRegistry');
+  const wortel = canvas.getRootElement();
+
+  function markeer(ids, marker) {
+    const namen = [];
+    for (const id of ids) {
+      const element = register.get(id);
+      if (!element || element === wortel || element.type === 'label') {
+        continue; // ids that are not in this diagram are ignored
+      }
+      canvas.addMarker(element, marker);
+      // Unnamed elements (joining gateways, flows) are marked but not listed.
+      if (naamVan(element)) {
+        namen.push(naamVan(element));
+      }
+    }
+    return namen;
+  }
+  const voltooideNamen = markeer(voltooid, MARKER_VOLTOOID);
+  const actieveNamen = markeer(actief, MARKER_ACTIEF);
+
+  canvas.zoom('fit-viewport', 'auto');
+
+  // A text alternative for what the colours say.
+  const legendaId = `sr-diagram-legenda-${nummer}`;
+  const legenda = maak(
+    'div',
+    { class: 'sr-diagram__legenda', id: legendaId },
+    maak(
+      'p',
+      { class: 'sr-diagram__legenda-regel' },
+      maak('span', { class: 'sr-diagram__staal sr-diagram__staal--actief', 'aria-hidden': 'true' }),
+      'Huidige stap: ',
+      maak('strong', {}, actieveNamen.length ? actieveNamen.join(', ') : 'geen'),
+    ),
+    maak(
+      'p',
+      { class: 'sr-diagram__legenda-regel' },
+      maak('span', { class: 'sr-diagram__staal sr-diagram__staal--voltooid', 'aria-hidden': 'true' }),
+      'Voltooid: ',
+      maak('strong', {}, voltooideNamen.length ? voltooideNamen.join(', ') : 'nog niets'),
+    ),
+  );
+
+  // The canvas (an <svg>) is keyboard-focusable. diagram-js moves it with Ctrl+arrow;
+  // in this viewer plain arrows move it too (Shift: faster), + and - zoom, 0 fits.
+  const toetsenbord = viewer.get('keyboard');
+  const verschuiven = viewer.get('keyboardMove');
+  const richtingen = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
+  toetsenbord.addListener(500, ({ keyEvent }) => {
+    if (keyEvent.ctrlKey || keyEvent.metaKey || keyEvent.altKey) {
+      return false;
+    }
+    if (richtingen[keyEvent.key]) {
+      verschuiven.moveCanvas({ direction: richtingen[keyEvent.key], speed: keyEvent.shiftKey ? 200 : 50 });
+      return true;
+    }
+    if (keyEvent.key === '+' || keyEvent.key === '=') {
+      zoomRondMidden(canvas, 1.25);
+      return true;
+    }
+    if (keyEvent.key === '-') {
+      zoomRondMidden(canvas, 0.8);
+      return true;
+    }
+    if (keyEvent.key === '0') {
+      canvas.zoom('fit-viewport', 'auto');
+      return true;
+    }
+    return false;
+  });
+
+  const svg = canvasEl.querySelector('svg');
+  if (svg) {
+    svg.setAttribute('tabindex', '0');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute(
+      'aria-label',
+      `${el.getAttribute('aria-label') || 'Procesdiagram'}. Verschuif met de pijltoetsen, zoom met plus en min, 0 maakt passend.`,
+    );
+    svg.setAttribute('aria-describedby', legendaId);
+  }
+
+  function knop(tekst, actie) {
+    const b = maak('button', { class: 'utrecht-button utrecht-button--secondary-action sr-diagram__knop', type: 'button' }, tekst);
+    b.addEventListener('click', actie);
+    return b;
+  }
+  const werkbalk = maak(
+    'div',
+    { class: 'utrecht-button-group sr-diagram__werkbalk', role: 'group', 'aria-label': 'Zoomen' },
+    knop('Inzoomen', () => zoomRondMidden(canvas, 1.25)),
+    knop('Uitzoomen', () => zoomRondMidden(canvas, 0.8)),
+    knop('Passend maken', () => canvas.zoom('fit-viewport', 'auto')),
+  );
+  el.prepend(werkbalk);
+  el.append(legenda);
+
+  if (typeof ResizeObserver === 'function') {
+    new ResizeObserver(() => canvas.resized()).observe(canvasEl);
+  }
+  return viewer;
+}
