@@ -18,6 +18,7 @@ from .errors import Conflict, WorkflowFailed
 from .projections import RUNNING, Projection, TaskTaken, update_signal, write_tasks, write_timers
 from .schema import process_instance
 from .serialization import dump_state
+from .spiff_compat import coalesce_cycles
 from .validation import CompiledDefinition
 
 
@@ -40,11 +41,12 @@ class Outcome:
 
 def run_engine(wf, element_hint: str | None = None) -> None:
     """``do_engine_steps`` with SpiffWorkflow's errors turned into :class:`WorkflowFailed`."""
+    coalesce_cycles(wf)
     try:
         wf.do_engine_steps()
     except SpiffWorkflowException as exc:
-        task = getattr(exc, "task", None)
-        element = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or element_hint
+        task_spec = getattr(getattr(exc, "task", None), "task_spec", None) or getattr(exc, "task_spec", None)
+        element = getattr(task_spec, "bpmn_id", None) or element_hint
         notes = " ".join(getattr(exc, "__notes__", []) or [])
         raise WorkflowFailed(f"Het proces kon niet verder bij '{element}': {exc} {notes}".strip(), element) from exc
 

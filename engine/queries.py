@@ -20,7 +20,7 @@ from .schema import (
     signal,
     user,
 )
-from .users import Actor
+from .users import Actor, user_names
 
 MAX_PAGE = 200
 
@@ -218,6 +218,7 @@ def task_detail(conn: Connection, actor: Actor, task_id: int) -> dict:
         raise NotFound("Deze taak bestaat niet of u heeft er geen toegang toe.")
     result = task_json(row)
     result["voltooid_door"] = _usernames(conn, {row.completed_by}).get(row.completed_by)
+    result["voltooid_door_naam"] = user_names(conn, {row.completed_by}).get(row.completed_by)
     result["voltooid_op"] = isoformat(row.completed_at)
     result["instance_id"] = row.instance_id
     return result

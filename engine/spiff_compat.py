@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
-from SpiffWorkflow.util.task import TaskIterator
+from SpiffWorkflow.util.task import TaskIterator, TaskState
 
 MAX_TASK_DEPTH = 10_000_000
 
@@ -52,6 +52,30 @@ class _CommandDatetime(dt.datetime):
 
 
 _timer_module.datetime = _CommandDatetime
+
+
+def coalesce_cycles(wf) -> None:
+    """Let a cycle timer that missed several occurrences fire once, not once per occurrence.
+
+    After downtime SpiffWorkflow would catch up every missed occurrence of a cycle (say,
+    eight follow-up tasks at once after four months). Like APScheduler's ``coalesce``,
+    we move the cycle to its last occurrence at or before now, so one fires.
+    """
+    now = _NOW.get() or dt.datetime.now(dt.UTC)
+    waiting = (task for workflow in (wf, *wf.subprocesses.values()) for task in workflow.tasks.values()
+               if task.state == TaskState.WAITING)
+    for task in waiting:
+        value = task.internal_data.get("event_value")
+        if not (isinstance(value, dict) and "next" in value and value.get("duration")):
+            continue
+        step = dt.timedelta(seconds=value["duration"])
+        due = dt.datetime.fromisoformat(value["next"])
+        missed = int((now - due) / step) if now - due >= step else 0
+        if missed and value.get("cycles", -1) != 0:
+            if value["cycles"] > 0:
+                missed = min(missed, value["cycles"] - 1)
+                value["cycles"] -= missed
+            value["next"] = (due + missed * step).isoformat()
 
 
 @contextlib.contextmanager

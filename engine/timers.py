@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
 from .audit import AuditBatch
 from .clock import as_utc
@@ -32,11 +32,12 @@ from .instances import StaleInstance, persist, run_engine, save_instance
 from .projections import OPEN, WAITING, FiredTimer, project, waiting_timer_rows
 from .schema import human_task, incident, process_instance, signal, timer
 from .serialization import load_state
-from .spiff_compat import engine_time
+from .spiff_compat import coalesce_cycles, engine_time
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=1)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -49,19 +50,20 @@ class Fired:
     fired_at: dt.datetime
 
 
-def _claim_statement(postgres: bool, skip: bool):
+def _claim_statement(postgres: bool):
+    """The next due row after the pass's cursor (keyset: each row is looked at once per pass)."""
     stmt = (
-        select(timer.c.id, timer.c.instance_id, timer.c.due_at)
-        .where(timer.c.status == WAITING, timer.c.attempt_at <= bindparam("now"))
-        .order_by(timer.c.attempt_at)
+        select(timer.c.id, timer.c.instance_id, timer.c.due_at, timer.c.attempt_at)
+        .where(timer.c.status == WAITING, timer.c.attempt_at < bindparam("now"),
+               tuple_(timer.c.attempt_at, timer.c.id) > tuple_(bindparam("after_at"), bindparam("after_id")))
+        .order_by(timer.c.attempt_at, timer.c.id)
         .limit(1)
     )
-    if skip:
-        stmt = stmt.where(timer.c.instance_id.not_in(bindparam("skip", expanding=True)))
     return stmt.with_for_update(skip_locked=True) if postgres else stmt
 
 
-_ANY_DUE = select(timer.c.id).where(timer.c.status == WAITING, timer.c.attempt_at <= bindparam("now")).limit(1)
+# Strictly before now: SpiffWorkflow fires a timer only once its due time has passed.
+_ANY_DUE = select(timer.c.id).where(timer.c.status == WAITING, timer.c.attempt_at < bindparam("now")).limit(1)
 _INSTANCE = select(
     process_instance.c.definition_id, process_instance.c.version, process_instance.c.state, process_instance.c.status
 ).where(process_instance.c.id == bindparam("instance_id"))
@@ -86,6 +88,7 @@ def fire_timers_of(conn: Connection, cache: DefinitionCache, instance_id: int, *
     compiled = cache.get(conn, inst.definition_id)
     wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)
     with engine_time(now):
+        coalesce_cycles(wf)
         wf.refresh_timers()
         run_engine(wf)
     sig = conn.execute(_SIGNAL_OF, {"instance_id": instance_id}).first()
@@ -94,11 +97,21 @@ def fire_timers_of(conn: Connection, cache: DefinitionCache, instance_id: int, *
     gemeente_id = sig.gemeente_id if sig else (open_rows[0].gemeente_id if open_rows else None)
     waiting = waiting_timer_rows(conn, instance_id)
     projection = project(wf, compiled, open_tasks, now, waiting)
+    if not _moved(projection, waiting):
+        return []  # nothing was due after all (a row claimed at its exact due time): write nothing
     save_instance(conn, instance_id, inst.version, wf, projection.status, now)
     batch = AuditBatch(now, instance_id, sig.id if sig else None)
     persist(conn, compiled, projection, batch, instance_id=instance_id, signal_id=sig.id if sig else None,
             gemeente_id=gemeente_id, now=now, open_tasks=open_tasks, waiting_rows=waiting)
     return projection.fired
+
+
+def _moved(projection, waiting_rows: dict) -> bool:
+    """Whether firing changed anything the projections show: a timer done or re-armed, a task."""
+    if projection.finished_timers or projection.new_tasks or projection.vanished:
+        return True
+    return any(as_utc(row.due_at) != projection.waiting[spiff_id].due_at
+               for spiff_id, row in waiting_rows.items() if spiff_id in projection.waiting)
 
 
 def _backoff(attempts: int) -> dt.timedelta:
@@ -124,18 +137,17 @@ def fire_due_timers(db: Database, cache: DefinitionCache, now: dt.datetime, limi
         if conn.execute(_ANY_DUE, {"now": now}).first() is None:
             return []
     postgres = is_postgres(db.engine)
+    claim = _claim_statement(postgres)
     fired: list[Fired] = []
-    handled: set[int] = set()  # each instance once per pass: refresh_timers fires all its due timers
+    after_at, after_id = _EPOCH, 0
     while len(fired) < limit:
-        claim = _claim_statement(postgres, bool(handled))
-        params = {"now": now, **({"skip": sorted(handled)} if handled else {})}
         row = None
         try:
             with db.write() as conn:
-                row = conn.execute(claim, params).first()
+                row = conn.execute(claim, {"now": now, "after_at": after_at, "after_id": after_id}).first()
                 if row is None:
                     break
-                handled.add(row.instance_id)
+                after_at, after_id = row.attempt_at, row.id
                 result = fire_timers_of(conn, cache, row.instance_id, now=now, postgres=postgres)
                 fired.extend(Fired(t.timer_id, row.instance_id, as_utc(t.due_at), now) for t in result or [])
         except StaleInstance:

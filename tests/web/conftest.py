@@ -59,3 +59,46 @@ def api(app, orchestrator, clock) -> dict[str, ApiClient]:
             token = create_token(conn, user_id, now=clock.now())
             clients[username] = ApiClient(app.test_client(), token, username)
     return clients
+
+
+# username → (full name, roles, municipality) for the page tests; all share one password
+PAGE_USERS = {
+    "melder": ("Mila Melder", ["melder"], "Nijmegen"),
+    "analist": ("Anna Analist", ["analist"], "Nijmegen"),
+    "analist2": ("Bram Analist", ["analist"], "Nijmegen"),
+    "af": ("Frits Aandacht", ["aandachtsfunctionaris"], "Nijmegen"),
+    "riec": ("Rik RIEC", ["riec"], None),
+    "manager": ("Maaike Manager", ["manager"], "Nijmegen"),
+    "analist-arnhem": ("Arno Arnhem", ["analist", "melder"], "Arnhem"),
+}
+
+
+@pytest.fixture(scope="session")
+def _password_hash() -> str:
+    from argon2 import PasswordHasher
+    from pages_actions import PASSWORD
+
+    return PasswordHasher().hash(PASSWORD)  # hashed once: argon2 is slow on purpose
+
+
+@pytest.fixture
+def page_users(orchestrator, clock, _password_hash) -> dict:
+    """The users of :data:`PAGE_USERS`, able to sign in; username → Actor."""
+    from sqlalchemy import update
+
+    from engine.schema import user
+
+    ids = {}
+    with orchestrator.db.write() as conn:
+        for username, (naam, roles, gemeente) in PAGE_USERS.items():
+            ids[username] = add_user(conn, username, now=clock.now(), naam=naam, roles=roles, gemeente_naam=gemeente)
+        conn.execute(update(user).values(password_hash=_password_hash))
+    return {username: orchestrator.actor(user_id) for username, user_id in ids.items()}
+
+
+@pytest.fixture
+def browser(app, page_users):
+    """A signed-out visitor with a test client (see :class:`pages_actions.Browser`)."""
+    from pages_actions import Browser
+
+    return Browser(app.test_client())
