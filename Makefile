@@ -28,7 +28,7 @@ test: install
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -n auto -q
+	$(VENV)/bin/pytest -n auto --dist loadgroup -q
 
 bench: install
 	$(PY) bench/engine.py --quick

@@ -155,6 +155,13 @@ class Orchestrator:
         with self.db.read() as conn:
             return queries.inbox_counts(conn, actor)
 
+    def task_list(self, actor: Actor, **filters) -> dict:
+        """A task list page with its step filter and the navigation counts (one transaction)."""
+        with self.db.read() as conn:
+            result = queries.task_list(conn, actor, **filters)
+            result["gemeenten"] = queries.gemeente_names(conn, actor.gemeenten())
+            return result
+
     def inbox_filters(self, actor: Actor) -> dict:
         """What the task list can be filtered on: its steps, and the user's municipalities."""
         with self.db.read() as conn:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from sqlalchemy import Connection, and_, bindparam, case, func, select
+from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
-from .access import Visibility, exists_role, may_see_task, signal_scope, signal_visibility, task_scope
+from .access import Visibility, exists_role, may_see_task, signal_scope, signal_visibility, task_scope_branches
 from .clock import isoformat
 from .errors import NotFound
 from .projections import OPEN
@@ -113,15 +113,21 @@ _FILTERS = {
 }
 
 
-@functools.cache
-def _inbox_statements(filters: tuple[str, ...], descending: bool = False):
-    """The page and count statements for one combination of filters and order, built once."""
-    where = and_(human_task.c.status == OPEN, task_scope(_ME), *(_FILTERS[name]() for name in filters))
-    due = human_task.c.due_at.desc() if descending else human_task.c.due_at
+@functools.lru_cache(maxsize=512)
+def _inbox_statements(filters: tuple[str, ...], descending: bool, roles: frozenset):
+    """The page and count statements for one combination of filters, order and roles.
+
+    The scope is spelled out per role (see :func:`~engine.access.task_scope_branches`):
+    plain comparisons on the task row, so the page walks open tasks in deadline order
+    through an index and stops after one page, and the count can use an index per role.
+    """
+    where = and_(human_task.c.status == OPEN, or_(*task_scope_branches(roles, _ME)),
+                 *(_FILTERS[name]() for name in filters))
+    due = human_task.c.due_at.desc() if descending else human_task.c.due_at.asc()
     page = (
         _task_select()
         .where(where)
-        .order_by(case((human_task.c.due_at.is_(None), 1), else_=0), due, human_task.c.id)
+        .order_by(due.nulls_last(), human_task.c.id.desc() if descending else human_task.c.id)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )
@@ -132,18 +138,21 @@ def _inbox_statements(filters: tuple[str, ...], descending: bool = False):
 def inbox(conn: Connection, actor: Actor, *, bpmn_id: str | None = None, gemeente_id: int | None = None,
           alleen_mijn: bool = False, overdue_at: dt.datetime | None = None, due_before: dt.datetime | None = None,
           due_after: dt.datetime | None = None, latest_first: bool = False, limit: int = 50,
-          offset: int = 0) -> dict:
-    """Open tasks ``actor`` may do: theirs and their roles', earliest deadline first (or last)."""
+          offset: int = 0, total: int | None = None) -> dict:
+    """Open tasks ``actor`` may do: theirs and their roles', earliest deadline first (or last).
+
+    :param total: the number of matching tasks, if the caller knows it already (saves a count).
+    """
     given = {"bpmn_id": bpmn_id, "gemeente_id": gemeente_id, "overdue_at": overdue_at, "due_before": due_before,
              "due_after": due_after, "alleen_mijn": True if alleen_mijn else None}
     filters = tuple(name for name in _FILTERS if given[name] is not None)
     params = {name: given[name] for name in filters if name != "alleen_mijn"}
     limit = max(1, min(limit, MAX_PAGE))
-    page, count = _inbox_statements(filters, latest_first)
+    page, count = _inbox_statements(filters, latest_first, actor.roles)
     rows = conn.execute(page, {**params, "user_id": actor.id, "limit": limit, "offset": offset}).all()
     if offset == 0 and len(rows) < limit:
         total = len(rows)  # the whole result is on this page
-    else:
+    elif total is None:
         total = conn.execute(count, {**params, "user_id": actor.id}).scalar_one()
     return {"taken": [task_json(r) for r in rows], "totaal": total, "limit": limit, "offset": offset}
 
@@ -179,11 +188,11 @@ def notifications(conn: Connection, actor: Actor, *, limit: int = 50, offset: in
     ]
 
 
-@functools.cache
-def _steps_statement():
+@functools.lru_cache(maxsize=256)
+def _steps_statement(roles: frozenset):
     return (
         select(human_task.c.bpmn_id, func.min(human_task.c.naam).label("naam"), func.count().label("aantal"))
-        .where(human_task.c.status == OPEN, task_scope(_ME))
+        .where(human_task.c.status == OPEN, or_(*task_scope_branches(roles, _ME)))
         .group_by(human_task.c.bpmn_id)
         .order_by(func.min(human_task.c.naam))
     )
@@ -192,7 +201,7 @@ def _steps_statement():
 def inbox_steps(conn: Connection, actor: Actor) -> list[dict]:
     """The steps in ``actor``'s task list with how many open tasks each: the inbox's step filter."""
     return [{"bpmn_id": r.bpmn_id, "naam": r.naam, "aantal": r.aantal}
-            for r in conn.execute(_steps_statement(), {"user_id": actor.id})]
+            for r in conn.execute(_steps_statement(actor.roles), {"user_id": actor.id})]
 
 
 def gemeente_names(conn: Connection, ids: set[int]) -> dict[int, str]:
@@ -201,10 +210,27 @@ def gemeente_names(conn: Connection, ids: set[int]) -> dict[int, str]:
     return {r.id: r.naam for r in conn.execute(select(gemeente.c.id, gemeente.c.naam).where(gemeente.c.id.in_(ids)))}
 
 
+def task_list(conn: Connection, actor: Actor, **filters) -> dict:
+    """The task list page in one go: a page of tasks, the step filter with counts, and the
+    navigation's counts — counting the user's open tasks once, by step."""
+    steps = inbox_steps(conn, actor)
+    open_total = sum(step["aantal"] for step in steps)
+    narrowed = any(filters.get(name) for name in ("bpmn_id", "gemeente_id", "alleen_mijn"))
+    if filters.get("bpmn_id") and not any(filters.get(name) for name in ("gemeente_id", "alleen_mijn")):
+        known = next((step["aantal"] for step in steps if step["bpmn_id"] == filters["bpmn_id"]), 0)
+    else:
+        known = None if narrowed else open_total
+    result = inbox(conn, actor, total=known, **filters)
+    _page, mine = _inbox_statements(("alleen_mijn",), False, actor.roles)
+    result["stappen"] = steps
+    result["tellers"] = {"open": open_total, "mijn": conn.execute(mine, {"user_id": actor.id}).scalar_one()}
+    return result
+
+
 def inbox_counts(conn: Connection, actor: Actor) -> dict[str, int]:
     """For the navigation: open tasks in ``actor``'s task list, and how many are theirs."""
-    _page, count = _inbox_statements(())
-    _page, mine = _inbox_statements(("alleen_mijn",))
+    _page, count = _inbox_statements((), False, actor.roles)
+    _page, mine = _inbox_statements(("alleen_mijn",), False, actor.roles)
     return {
         "open": conn.execute(count, {"user_id": actor.id}).scalar_one(),
         "mijn": conn.execute(mine, {"user_id": actor.id}).scalar_one(),

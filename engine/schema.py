@@ -167,6 +167,9 @@ human_task = Table(
     Index("ix_human_task_assignee", "toegewezen_aan", "status", "due_at"),
     Index("ix_human_task_instance", "instance_id", "status"),
     Index("ix_human_task_due", "status", "due_at"),
+    # A signal's open tasks and its steps (the signal page); a manager's municipality.
+    Index("ix_human_task_signal", "signal_id", "status"),
+    Index("ix_human_task_gemeente", "status", "gemeente_id", "due_at"),
 )
 
 audit_event = Table(

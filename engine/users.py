@@ -44,6 +44,10 @@ class Actor:
     def role_keys(self) -> set[str]:
         return {r for r, _ in self.roles}
 
+    def only_reports(self) -> bool:
+        """Whether the user is only a reporter (no task list of their own)."""
+        return self.role_keys() <= {"melder"}
+
 
 def ensure_gemeente(conn: Connection, naam: str) -> int:
     """The id of the municipality called ``naam`` (or with that code); created if new."""

@@ -17,8 +17,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_filter(lokaal)
     app.add_template_global(nav_counts)
-    for error in (NotFound, Forbidden):
-        app.register_error_handler(error, _no_access)
+    app.register_error_handler(NotFound, _no_access)
+    app.register_error_handler(Forbidden, _forbidden)
     app.register_error_handler(Conflict, _conflict)
     app.register_error_handler(FieldErrors, _field_errors)
     app.register_error_handler(WorkflowFailed, _failed)
@@ -56,6 +56,13 @@ def _no_access(error):
         return {"fout": "U heeft geen toegang tot deze pagina, of ze bestaat niet."}, 403
     return render_template("fout.html", titel="Geen toegang",
                            bericht="U heeft geen toegang tot deze pagina, of ze bestaat niet."), 403
+
+
+def _forbidden(error: Forbidden):
+    # Only raised after the user may see the object (e.g. a colleague claimed the task): say why.
+    if wants_json():
+        return {"fout": str(error)}, 403
+    return render_template("fout.html", titel="Dat kan niet", bericht=str(error)), 403
 
 
 def _conflict(error: Conflict):

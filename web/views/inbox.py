@@ -24,16 +24,17 @@ def _page_number() -> int:
 @login_required
 def werkvoorraad():
     orch = orchestrator()
-    keuzes = orch.inbox_filters(g.actor)
     stap = request.args.get("stap") or None
     gemeente = request.args.get("gemeente", type=int)
-    if gemeente not in keuzes["gemeenten"]:
+    if gemeente not in g.actor.gemeenten():
         gemeente = None
     mijn = request.args.get("mijn") == "1"
     aflopend = request.args.get("volgorde") == "laatst"
     pagina = _page_number()
-    result = orch.inbox(g.actor, bpmn_id=stap, gemeente_id=gemeente, alleen_mijn=mijn, latest_first=aflopend,
-                        limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
+    result = orch.task_list(g.actor, bpmn_id=stap, gemeente_id=gemeente, alleen_mijn=mijn, latest_first=aflopend,
+                            limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
+    g.nav_counts = result["tellers"]  # the navigation shows the same counts: no second count
+    keuzes = {"stappen": result["stappen"], "gemeenten": result["gemeenten"]}
     now = orch.clock.now()
     for taak in result["taken"]:
         taak["markering"] = _marking(taak, now)

@@ -13,7 +13,7 @@ def start():
     actor = g.get("actor")
     if actor is None:
         return redirect(url_for("auth.login"))
-    if actor.role_keys() - {"melder"}:
+    if not actor.only_reports():
         return redirect(url_for("pages.werkvoorraad"))
     return redirect(url_for("pages.mijn_meldingen"))
 

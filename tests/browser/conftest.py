@@ -1,0 +1,166 @@
+"""Browser tests: the real app behind a real WSGI server, driven by Debian's chromium.
+
+* One migrated SQLite database with ``processes/signaal-naar-casus`` deployed and the
+  demo users (with passwords) is built per session; each test *module* gets a copy of it
+  and its own server (``site``) on 127.0.0.1 and a free port. The clock is the real one:
+  the browser walks in real time.
+* One chromium per xdist worker (session scope), a new browser context per test
+  (``new_page``). Never downloads a browser: ``/usr/bin/chromium`` (``make test`` installs
+  it via ``scripts/ensure-chromium.sh``).
+* Every test module sets ``pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]``;
+  with ``--dist loadgroup`` they share one worker (one chromium).
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from browser_steps import AXE_JS, DIST, PASSWORD, ROOT
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from sqlalchemy import select, update
+from werkzeug.serving import make_server
+
+from engine import migrate
+from engine.clock import SystemClock
+from engine.db import Database, make_engine
+from engine.demo import DEMO_USERS
+from engine.orchestrator import Orchestrator
+from engine.schema import user
+from engine.users import Actor, add_user
+from web import create_app
+
+PROCESS = ROOT / "processes" / "signaal-naar-casus"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+VIEWPORT = {"width": 1280, "height": 900}
+TIMEOUT_MS = 10_000
+
+# The demo users, plus a second analist in Nijmegen (for two people on one task).
+BROWSER_USERS = [*DEMO_USERS, ("analist-2", "Bram Tweede Analist (Meldpunt Ondermijning)", ["analist"], "Nijmegen")]
+
+
+def pytest_configure(config):
+    # Known to pytest also when it runs with -p no:xdist (unknown marks are errors here).
+    config.addinivalue_line("markers", "xdist_group(name): run in the same xdist worker (--dist loadgroup)")
+
+
+# --- the database and the server -------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def _bundle() -> None:
+    if not (DIST / "app.js").exists() or not AXE_JS.exists():
+        pytest.fail(f"The browser bundle is missing ({DIST / 'app.js'}): run `make install` first "
+                    "(it builds web/static/dist with npm).", pytrace=False)
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/ensure-chromium.sh` (or apt-get install chromium).",
+                    pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def _browser_db_template(tmp_path_factory, _bundle) -> Path:
+    """A migrated SQLite file with the process deployed and every user (with password)."""
+    path = tmp_path_factory.mktemp("browser-db") / "signaalroute.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    orch = Orchestrator(Database(make_engine(f"sqlite:///{path}")), SystemClock())
+    try:
+        orch.deploy_folder(PROCESS)
+        with orch.db.write() as conn:
+            now = orch.clock.now()
+            for number, (username, naam, roles, gemeente) in enumerate(BROWSER_USERS):
+                add_user(conn, username, now=now, naam=naam, roles=roles, gemeente_naam=gemeente,
+                         password=PASSWORD if number == 0 else None)
+            # One argon2 hash (~0.2 s each) for everybody: the same password, the same valid hash.
+            first = BROWSER_USERS[0][0]
+            password_hash = conn.execute(select(user.c.password_hash).where(user.c.gebruikersnaam == first)).scalar_one()
+            conn.execute(update(user).where(user.c.password_hash.is_(None)).values(password_hash=password_hash))
+    finally:
+        orch.db.dispose()
+    return path
+
+
+@dataclass
+class Site:
+    """The running app: its address, and the engine on the same database for test set-up."""
+
+    url: str
+    orchestrator: Orchestrator
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+    def actor(self, username: str) -> Actor:
+        with self.orchestrator.db.read() as conn:
+            user_id = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == username)).scalar_one()
+        return self.orchestrator.actor(user_id)
+
+
+@pytest.fixture(scope="module")
+def site(_browser_db_template, tmp_path_factory) -> Iterator[Site]:
+    """This module's own copy of the database, served by werkzeug on a free port."""
+    target = tmp_path_factory.mktemp("browser-site") / "signaalroute.db"
+    for source in (_browser_db_template, _browser_db_template.with_name(_browser_db_template.name + "-wal")):
+        if source.exists():
+            shutil.copyfile(source, target.with_name(source.name))
+    url = f"sqlite:///{target}"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "TESTING": False, "CLOCK": SystemClock()})
+    orch = Orchestrator(Database(make_engine(url)), SystemClock())
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="browser-site", daemon=True)
+    thread.start()
+    try:
+        yield Site(f"http://127.0.0.1:{server.server_port}", orch)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        orch.db.dispose()
+        app.extensions["signaalroute"].db.dispose()
+
+
+# --- the browser ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser(_bundle) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, site) -> Iterator[Callable[[], Page]]:
+    """``new_page()``: a page in a fresh context (own cookies: one signed-in person each).
+
+    Uncaught JavaScript errors on any of them fail the test.
+    """
+    contexts: list[BrowserContext] = []
+    errors: list[str] = []
+
+    def make() -> Page:
+        context = browser.new_context(viewport=VIEWPORT, base_url=site.url, locale="nl-NL",
+                                      timezone_id="Europe/Amsterdam")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, "JavaScript errors in the page:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    return new_page()

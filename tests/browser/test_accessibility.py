@@ -1,0 +1,104 @@
+"""axe-core (WCAG 2.0/2.1/2.2, levels A and AA) on every page people work in.
+
+No violation with impact "serious" or "critical" is allowed; "moderate" and "minor" ones
+are listed in the failure message (and printed). Each page's violations and "incomplete"
+results (what axe could not decide, e.g. contrast of the diagram's SVG text) are written
+to tests/output/axe/<page>.json.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from browser_steps import AXE_JS, ROOT, sign_in
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"serious", "critical"}
+REPORTS = ROOT / "tests" / "output" / "axe"
+
+INTAKE = {
+    "gemeente": "Nijmegen",
+    "omschrijving": "Jonge vrouw meldt zich aan de balie; lijkt bang en wordt buiten opgewacht.",
+    "locatie": "Stadhuis, Korte Nieuwstraat 6",
+    "uitbuitingsvormen": ["seksueel"],
+    "identificeerbaar_slachtoffer": True,
+    "minderjarige": "onbekend",
+    "sector": "seksbranche",
+    "indicatoren": ["angstig_of_wantrouwend", "wordt_gecontroleerd"],
+}
+
+
+@pytest.fixture(scope="module")
+def route(site) -> dict[str, int]:
+    """Two reports: one waiting for "Signaal verrijken", one moved on to "Afstemmen en beoordelen"."""
+    orch = site.orchestrator
+    melder, analist = site.actor("melder"), site.actor("analist")
+    first = orch.report_signal(melder, dict(INTAKE))
+    second = orch.report_signal(melder, {**INTAKE, "omschrijving": "Busjes met arbeiders bij een bedrijfspand.",
+                                         "uitbuitingsvormen": ["arbeid", "crimineel"], "minderjarige": "nee"})
+    tasks = {t["signaal_id"]: t["id"] for t in orch.inbox(analist)["taken"]}
+    orch.claim(analist, tasks[first.signal_id])
+    orch.complete_task(analist, tasks[first.signal_id], {"vermoeden_versterkt": True, "adresgegevens": "BRP: 4 personen"})
+    return {"signaal": first.signal_id, "taak": tasks[second.signal_id]}
+
+
+# page name → (who signs in (None: nobody), path (with {taak}/{signaal}), expected HTTP status)
+PAGES = {
+    "aanmelden": (None, "/aanmelden", 200),
+    "melden": ("melder", "/melden", 200),
+    "mijn-meldingen": ("melder", "/mijn-meldingen", 200),
+    "werkvoorraad": ("analist", "/werkvoorraad", 200),
+    "taak": ("analist", "/taken/{taak}", 200),
+    "signaal": ("aandachtsfunctionaris", "/signalen/{signaal}", 200),
+    "geen-toegang": ("melder", "/taken/{taak}", 403),
+}
+
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations', 'incomplete']});
+  const brief = (v) => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target.join(' '), html: n.html.slice(0, 200), summary: n.failureSummary})),
+  });
+  return {violations: result.violations.map(brief), incomplete: result.incomplete.map(brief)};
+}"""
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        lines.extend(f"    {n['target']}: {n['html']}" for n in v["nodes"][:5])
+        if len(v["nodes"]) > 5:
+            lines.append(f"    … and {len(v['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_or_critical_axe_violations(page: Page, route, name):
+    who, path, status = PAGES[name]
+    if who:
+        sign_in(page, who)
+    response = page.goto(path.format(**route))
+    assert response is not None and response.status == status, f"{path}: HTTP {response and response.status}"
+    for island in page.locator(".sr-formulier, .sr-diagram").all():  # axe sees the pages as people do
+        expect(island).to_have_attribute("data-sr-klaar", "ja")
+    if name == "werkvoorraad":
+        expect(page.locator("tbody tr")).not_to_have_count(0)
+    if name == "signaal":
+        expect(page.locator(".sr-diagram svg").first).to_be_visible()
+
+    page.add_script_tag(path=AXE_JS)
+    result = page.evaluate(RUN_AXE, WCAG_TAGS)
+
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    violations = result["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    others = [v for v in violations if v["impact"] not in BLOCKING]
+    assert not blocking, (f"axe on {path} ({name}): serious/critical violations:\n{_describe(blocking)}"
+                          + (f"\nmoderate/minor:\n{_describe(others)}" if others else ""))
+    if others:
+        print(f"axe on {path} ({name}): moderate/minor violations:\n{_describe(others)}")

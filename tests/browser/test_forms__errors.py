@@ -1,0 +1,100 @@
+"""Field errors in the browser: under the field they are about, and nothing typed is lost.
+
+Two kinds: what the form itself checks (a required radio left empty) and what only the
+server can know (a municipality that does not exist: 422 with ``velden``).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_steps import choose, error_of, field, form_alert, form_ready, sign_in, submit, textbox
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+INTAKE = {
+    "gemeente": "Nijmegen",
+    "omschrijving": "Drie arbeidsmigranten slapen in een loods van een uitzendbureau.",
+    "uitbuitingsvormen": ["arbeid"],
+    "minderjarige": "nee",
+}
+
+
+@pytest.fixture
+def verrijken_task(site) -> int:
+    """An open "Signaal verrijken" task in Nijmegen (reported through the engine)."""
+    outcome = site.orchestrator.report_signal(site.actor("melder"), dict(INTAKE))
+    analist = site.actor("analist")
+    task = next(t for t in site.orchestrator.inbox(analist)["taken"] if t["signaal_id"] == outcome.signal_id)
+    return task["id"]
+
+
+def test_a_required_radio_left_empty_is_shown_under_it_and_the_typed_text_stays(page: Page, site, verrijken_task):
+    sign_in(page, "analist")
+    page.goto(f"/taken/{verrijken_task}")
+    form_ready(page)
+    textbox(page, "Adresgegevens").fill("BRP: zes personen ingeschreven")
+    textbox(page, "Overige informatie").fill("Buren melden veel verloop.")
+    textbox(page, "Toelichting").fill("Nog geen conclusie: eerst het radiogetal nakijken.")
+
+    submit(page, "Taak afronden")
+
+    vermoeden = field(page, "Is het vermoeden van mensenhandel versterkt?")
+    expect(error_of(vermoeden)).to_have_text("Dit veld is verplicht.")
+    expect(vermoeden.get_by_label("Ja", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(vermoeden.get_by_label("Ja", exact=True)).to_be_focused()  # focus on the first field with an error
+    for other in ("Adresgegevens", "Overige informatie", "Toelichting"):
+        expect(error_of(field(page, other))).to_have_count(0)
+    expect(textbox(page, "Adresgegevens")).to_have_value("BRP: zes personen ingeschreven")
+    expect(textbox(page, "Overige informatie")).to_have_value("Buren melden veel verloop.")
+    expect(textbox(page, "Toelichting")).to_have_value("Nog geen conclusie: eerst het radiogetal nakijken.")
+    expect(page).to_have_url(re.compile(rf"/taken/{verrijken_task}$"))
+    assert site.orchestrator.task(site.actor("analist"), verrijken_task)["status"] == "open"
+
+    # Answering the question clears the message; now it goes through.
+    choose(page, "Is het vermoeden van mensenhandel versterkt?", "Nee")
+    expect(error_of(vermoeden)).to_have_count(0)
+    submit(page, "Taak afronden")
+    expect(page).to_have_url(re.compile(r"/werkvoorraad$"))
+    expect(page.locator("main > .sr-melding[role=status]")).to_contain_text("De taak is afgerond.")
+    done = site.orchestrator.task(site.actor("analist"), verrijken_task)
+    assert done["status"] == "voltooid"
+
+
+def test_the_servers_unknown_municipality_is_shown_under_gemeente_and_the_rest_stays(page: Page):
+    sign_in(page, "melder")
+    page.goto("/melden")
+    form_ready(page)
+    textbox(page, "Gemeente").fill("Atlantis")
+    textbox(page, "Omschrijving van het signaal").fill("Een man slaapt in de kelder van een nagelsalon.")
+    textbox(page, "Locatie of adres").fill("Molenstraat 3")
+    choose(page, "Vermoede vorm(en) van uitbuiting", "Arbeidsuitbuiting")
+    choose(page, "Is er een minderjarige betrokken?", "Onbekend")
+
+    with page.expect_response(lambda r: r.url.endswith("/melden") and r.request.method == "POST") as answer:
+        submit(page, "Melding versturen")
+    assert answer.value.status == 422
+
+    gemeente = field(page, "Gemeente")
+    expect(error_of(gemeente)).to_have_text("onbekende gemeente 'Atlantis'")
+    expect(textbox(page, "Gemeente")).to_have_attribute("aria-invalid", "true")
+    expect(textbox(page, "Gemeente")).to_be_focused()
+    expect(form_alert(page)).to_be_visible()
+    expect(form_alert(page)).to_contain_text("Niet alle velden zijn goed ingevuld.")
+    expect(page.locator(".fjs-form-field-error")).to_have_count(1)  # only Gemeente is wrong
+    # Everything else is as it was typed.
+    expect(textbox(page, "Gemeente")).to_have_value("Atlantis")
+    expect(textbox(page, "Omschrijving van het signaal")).to_have_value("Een man slaapt in de kelder van een nagelsalon.")
+    expect(textbox(page, "Locatie of adres")).to_have_value("Molenstraat 3")
+    expect(field(page, "Vermoede vorm(en) van uitbuiting").get_by_label("Arbeidsuitbuiting")).to_be_checked()
+    expect(field(page, "Is er een minderjarige betrokken?").get_by_label("Onbekend")).to_be_checked()
+    expect(textbox(page, "Naam melder")).to_have_value("Mila Melder (Burgerzaken)")
+    expect(page).to_have_url(re.compile(r"/melden$"))
+
+    # The message stays until the value it was about changes; then the report goes through.
+    textbox(page, "Gemeente").fill("Nijmegen")
+    expect(error_of(gemeente)).to_have_count(0)
+    submit(page, "Melding versturen")
+    expect(page).to_have_url(re.compile(r"/mijn-meldingen\?nieuw="))
+    expect(page.get_by_role("status").filter(has_text="Uw melding is ontvangen onder referentie")).to_be_visible()
