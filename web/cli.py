@@ -98,6 +98,31 @@ def run(port: int, host: str, threads: int, no_clock: bool) -> None:
 
 
 @main.command()
+@click.option("--port", default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--workers", default=2, show_default=True, help="Webprocessen (gunicorn); één per kern is een goed begin.")
+@click.option("--threads", default=4, show_default=True, help="Threads per webproces.")
+def serve(port: int, host: str, workers: int, threads: int) -> None:
+    """Productie: gunicorn met meerdere webprocessen, zonder klok (draai 'signaalroute worker' ernaast)."""
+    from gunicorn.app.base import BaseApplication
+
+    class _Gunicorn(BaseApplication):
+        def load_config(self):
+            for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                               "worker_class": "gthread", "graceful_timeout": 30, "timeout": 60,
+                               "accesslog": None, "preload_app": False}.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from . import create_app
+
+            return create_app()  # in each worker, after the fork: no connections shared between processes
+
+    click.echo(f"Signaalroute (gunicorn, {workers} processen) op http://{host}:{port}/", err=True)
+    _Gunicorn().run()
+
+
+@main.command()
 @click.option("--interval", type=float, help="Seconden tussen twee rondes (standaard CLOCK_INTERVAL, 1).")
 def worker(interval: float | None) -> None:
     """Alleen de klok: timers afvuren, voor extra machines naast de webservers."""

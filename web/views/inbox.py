@@ -36,8 +36,13 @@ def werkvoorraad():
     g.nav_counts = result["tellers"]  # the navigation shows the same counts: no second count
     keuzes = {"stappen": result["stappen"], "gemeenten": result["gemeenten"]}
     now = orch.clock.now()
+    # url_for per row is a measurable share of a 25-row page: build the row links from one prefix each.
+    task_url, signal_url = url_for("pages.taak", task_id=0)[:-1], url_for("pages.signaal", signal_id=0)[:-1]
     for taak in result["taken"]:
         taak["markering"] = _marking(taak, now)
+        taak["url"] = f"{task_url}{taak['id']}"
+        taak["signaal_url"] = f"{signal_url}{taak['signaal_id']}" if taak["signaal_id"] else None
+        taak["mijn"] = taak["toegewezen_aan"] == g.actor.gebruikersnaam
     pages = max(1, -(-result["totaal"] // PAGE_SIZE))
     filters = {"stap": stap, "gemeente": gemeente, "mijn": "1" if mijn else None,
                "volgorde": "laatst" if aflopend else None}
