@@ -207,9 +207,11 @@ def free_port() -> int:
 
 
 class Server:
-    """``signaalroute run --no-clock`` as a subprocess; ``stop()`` is safe to call more than once."""
+    """The server as a subprocess: ``signaalroute serve`` (gunicorn, one web process per core, as in
+    production) or ``signaalroute run --no-clock`` (waitress, one process); ``stop()`` is safe to repeat."""
 
-    def __init__(self, env: dict, workdir: Path):
+    def __init__(self, env: dict, workdir: Path, mode: str = "serve"):
+        self.mode = mode
         self.env = env
         self.log_path = workdir / "server.log"
         self.proc: subprocess.Popen | None = None
@@ -219,7 +221,9 @@ class Server:
         for _ in range(attempts):
             self.port = free_port()
             with open(self.log_path, "ab") as log:
-                self.proc = subprocess.Popen([str(signaalroute_cli()), "run", "--port", str(self.port), "--no-clock"],
+                command = (["serve", "--workers", str(os.cpu_count() or 2)] if self.mode == "serve"
+                           else ["run", "--no-clock"])
+                self.proc = subprocess.Popen([str(signaalroute_cli()), *command, "--port", str(self.port)],
                                              env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
             if self._wait_healthy(timeout=30):
                 return
@@ -245,10 +249,17 @@ class Server:
         return False
 
     def cpu_seconds(self) -> float | None:
-        """utime + stime of the server process (Linux /proc); ``None`` elsewhere."""
+        """utime + stime of the server process and its worker processes (Linux /proc); ``None`` elsewhere."""
         try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            pids = [self.proc.pid]
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+            if children.exists():
+                pids += [int(pid) for pid in children.read_text().split()]
+            total = 0
+            for pid in pids:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            return total / os.sysconf("SC_CLK_TCK")
         except (OSError, ValueError, IndexError, AttributeError):
             return None
 
@@ -634,6 +645,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-requests", type=int, default=100, help="requests per page when profiling")
     parser.add_argument("--profile-top", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (database, server log)")
+    parser.add_argument("--server", choices=("serve", "run"), default="serve",
+                        help="serve: gunicorn, one process per core (default); run: waitress, one process")
     args = parser.parse_args(argv)
 
     n_signals = args.signals or (2000 if args.quick else 10000)
@@ -647,7 +660,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="signaalroute-bench-web-"))
     db_url = f"sqlite:///{workdir / 'bench.db'}"
     env = dict(os.environ, DATABASE_URL=db_url)
-    server = Server(env, workdir)
+    server = Server(env, workdir, args.server)
     clients: list[Client] = []
     t_start = time.perf_counter()
     try:
