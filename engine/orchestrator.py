@@ -123,7 +123,7 @@ class Orchestrator:
 
     def fire_due_timers(self, limit: int = 500) -> list[timers.Fired]:
         """One pass of the clock: fire the timers due now (see :mod:`engine.timers`)."""
-        return timers.fire_due_timers(self.db, self.cache, self.clock.now(), limit)
+        return timers.fire_due_timers(self.db, self.cache, self.clock, limit)
 
     # --- queries -------------------------------------------------------------------------
     def overdue(self, actor: Actor, **page) -> dict:

@@ -63,7 +63,13 @@ def _claim_statement(postgres: bool):
 
 
 # Strictly before now: SpiffWorkflow fires a timer only once its due time has passed.
-_ANY_DUE = select(timer.c.id).where(timer.c.status == WAITING, timer.c.attempt_at < bindparam("now")).limit(1)
+# Ordered by attempt_at so that PostgreSQL reads the index, not every timer row ever written.
+_ANY_DUE = (
+    select(timer.c.id)
+    .where(timer.c.status == WAITING, timer.c.attempt_at < bindparam("now"))
+    .order_by(timer.c.attempt_at)
+    .limit(1)
+)
 _INSTANCE = select(
     process_instance.c.definition_id, process_instance.c.version, process_instance.c.state, process_instance.c.status
 ).where(process_instance.c.id == bindparam("instance_id"))
@@ -127,12 +133,18 @@ def _record_failure(db: Database, row, exc: Exception, now: dt.datetime) -> None
                                              fout=str(exc)[:4000], pogingen=attempts, created_at=now))
 
 
-def fire_due_timers(db: Database, cache: DefinitionCache, now: dt.datetime, limit: int = 500) -> list[Fired]:
-    """One pass: fire up to ``limit`` timers due at ``now``, each in its own transaction.
+def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 500) -> list[Fired]:
+    """One pass: fire up to ``limit`` due timers, each in its own transaction.
+
+    :param clock: where ``now`` comes from; read for each timer, so a timer that falls
+        due during a long pass is still taken, and each firing carries its own time.
+    :param limit: the most timers one pass fires (the clock runs another pass at once
+        when a pass hit it).
 
     Returns what fired. Safe to run in any number of processes at once (see the module
     docstring); a timer fires at most once per due time.
     """
+    now = clock.now()
     with db.read() as conn:  # the common case, nothing due, takes no write lock
         if conn.execute(_ANY_DUE, {"now": now}).first() is None:
             return []
@@ -140,21 +152,27 @@ def fire_due_timers(db: Database, cache: DefinitionCache, now: dt.datetime, limi
     claim = _claim_statement(postgres)
     fired: list[Fired] = []
     after_at, after_id = _EPOCH, 0
-    while len(fired) < limit:
-        row = None
-        try:
-            with db.write() as conn:
-                row = conn.execute(claim, {"now": now, "after_at": after_at, "after_id": after_id}).first()
+    # One connection for the whole pass, one transaction per timer.
+    with db.engine.connect().execution_options(write=True) as conn:
+        while len(fired) < limit:
+            row = None
+            now = clock.now()
+            try:
+                with conn.begin():
+                    if postgres:
+                        # A commit lost in a crash leaves the timer waiting: it fires again, once.
+                        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                    row = conn.execute(claim, {"now": now, "after_at": after_at, "after_id": after_id}).first()
+                    if row is None:
+                        break
+                    after_at, after_id = row.attempt_at, row.id
+                    result = fire_timers_of(conn, cache, row.instance_id, now=now, postgres=postgres)
+                    fired.extend(Fired(t.timer_id, row.instance_id, as_utc(t.due_at), now) for t in result or [])
+            except StaleInstance:
+                continue  # a user's command moved the instance first; the next pass retries
+            except Exception as exc:  # noqa: BLE001 - one broken instance must not stop the clock
                 if row is None:
-                    break
-                after_at, after_id = row.attempt_at, row.id
-                result = fire_timers_of(conn, cache, row.instance_id, now=now, postgres=postgres)
-                fired.extend(Fired(t.timer_id, row.instance_id, as_utc(t.due_at), now) for t in result or [])
-        except StaleInstance:
-            continue  # a user's command moved the instance first; the next pass retries
-        except Exception as exc:  # noqa: BLE001 - one broken instance must not stop the clock
-            if row is None:
-                raise  # no row claimed: the database itself failed; let the caller see it
-            log.warning("timer %s of instance %s failed: %s", row.id, row.instance_id, exc)
-            _record_failure(db, row, exc, now)
+                    raise  # no row claimed: the database itself failed; let the caller see it
+                log.warning("timer %s of instance %s failed: %s", row.id, row.instance_id, exc)
+                _record_failure(db, row, exc, now)
     return fired

@@ -98,7 +98,7 @@ def test_the_clock_does_not_start_in_the_debug_reloaders_watcher(orchestrator, t
 def test_a_failing_pass_is_logged_and_the_clock_keeps_ticking(orchestrator, the_clock, monkeypatch, caplog):
     calls = []
 
-    def broken():
+    def broken(limit=None):
         calls.append(1)
         raise RuntimeError("database weg")
 
