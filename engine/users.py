@@ -165,9 +165,11 @@ def actor_for_token(conn: Connection, token: str) -> Actor | None:
 
 
 def load_actor(conn: Connection, user_id: int) -> Actor:
-    row = conn.execute(select(user.c.id, user.c.gebruikersnaam, user.c.naam).where(user.c.id == user_id)).first()
+    row = conn.execute(
+        select(user.c.id, user.c.gebruikersnaam, user.c.naam).where(user.c.id == user_id, user.c.actief)
+    ).first()
     if row is None:
-        raise NotFound("gebruiker bestaat niet")
+        raise NotFound("gebruiker bestaat niet of is uitgeschakeld")
     roles = frozenset(
         (r.rol, r.gemeente_id)
         for r in conn.execute(select(user_role.c.rol, user_role.c.gemeente_id).where(user_role.c.user_id == user_id))

@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from engine.errors import NotFound
+
 from . import orchestrator
 
 bp = Blueprint("auth", __name__)
@@ -20,6 +22,7 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_IDLE_MINUTES", 30)
+    app.config.setdefault("ACTOR_CACHE_SECONDS", 0 if app.testing else 5)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the session's idle timeout bounds it
@@ -41,7 +44,29 @@ def _load_user() -> None:
         g.sessie_verlopen = True
         return
     session["actief_op"] = time.time()
-    g.actor = orchestrator().actor(user_id)
+    try:
+        g.actor = _actor(user_id)
+    except NotFound:  # the account was removed or switched off: the session ends
+        session.clear()
+
+
+_ACTORS: dict[int, tuple[float, object]] = {}
+
+
+def _actor(user_id: int):
+    """The signed-in user's roles, remembered for ``ACTOR_CACHE_SECONDS`` (a role change or a
+    deactivation takes at most that long to apply; 0 switches the cache off)."""
+    ttl = current_app.config["ACTOR_CACHE_SECONDS"]
+    now = time.monotonic()
+    cached = _ACTORS.get(user_id) if ttl else None
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    actor = orchestrator().actor(user_id)
+    if ttl:
+        if len(_ACTORS) > 10_000:
+            _ACTORS.clear()
+        _ACTORS[user_id] = (now + ttl, actor)
+    return actor
 
 
 def login_required(view):

@@ -74,3 +74,16 @@ def test_start_page_sends_each_role_to_its_work(browser, app):
     other = Browser(app.test_client())
     other.login("analist")
     assert other.client.get("/").headers["Location"] == "/werkvoorraad"
+
+
+def test_a_switched_off_account_loses_its_session(browser, orchestrator, page_users):
+    from sqlalchemy import update
+
+    from engine.schema import user
+
+    browser.login("analist")
+    assert browser.client.get("/werkvoorraad").status_code == 200
+    with orchestrator.db.write() as conn:
+        conn.execute(update(user).where(user.c.id == page_users["analist"].id).values(actief=False))
+    assert browser.client.get("/werkvoorraad").status_code == 302
+    assert browser.login("analist").status_code == 401
