@@ -70,9 +70,7 @@ import os
 import pstats
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -80,8 +78,7 @@ import time
 from pathlib import Path
 
 import requests
-
-ROOT = Path(__file__).resolve().parent.parent
+from _server import ROOT, BenchError, ServerProcess, run_cli
 
 # Medians of the reference peer, SQLite, one client, this machine type (ms).
 REFERENCE_MS = {"start": 122.0, "tasks": 26.0, "complete": 102.0}
@@ -120,27 +117,7 @@ USERS = {
 }
 
 
-class BenchError(RuntimeError):
-    pass
-
-
 # --- setup: CLI and server ------------------------------------------------------------------
-
-def signaalroute_cli() -> Path:
-    """The project's own ``signaalroute`` script: next to this interpreter, else in .venv."""
-    for candidate in (Path(sys.executable).parent / "signaalroute", ROOT / ".venv" / "bin" / "signaalroute"):
-        if candidate.is_file():
-            return candidate
-    raise BenchError("signaalroute niet gevonden; draai eerst `make install`.")
-
-
-def run_cli(env: dict, *args: str) -> str:
-    proc = subprocess.run([str(signaalroute_cli()), *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
-    if proc.returncode != 0:
-        raise BenchError(f"signaalroute {' '.join(args)} faalde ({proc.returncode}):\n{proc.stderr}{proc.stdout}")
-    return proc.stdout
-
 
 def add_user(env: dict, name: str, roles: list[str], gemeente: str | None) -> str:
     args = ["user", "add", name]
@@ -148,71 +125,10 @@ def add_user(env: dict, name: str, roles: list[str], gemeente: str | None) -> st
         args += ["--role", rol]
     if gemeente:
         args += ["--gemeente", gemeente]
-    lines = run_cli(env, *args, "--token").splitlines()
+    lines = run_cli(env, *args, "--token", timeout=120).splitlines()
     if len(lines) != 1 or not lines[0].strip():
         raise BenchError(f"user add {name} --token: verwachtte één regel (het token) op stdout, kreeg {lines!r}")
     return lines[0].strip()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``signaalroute run`` as a subprocess; ``stop()`` is safe to call more than once."""
-
-    def __init__(self, env: dict, workdir: Path):
-        self.env = env
-        self.log_path = workdir / "server.log"
-        self.proc: subprocess.Popen | None = None
-        self.base = ""
-
-    def start(self, attempts: int = 3) -> None:
-        for _ in range(attempts):
-            port = free_port()
-            self.base = f"http://127.0.0.1:{port}/api/v1"
-            with open(self.log_path, "ab") as log:
-                self.proc = subprocess.Popen([str(signaalroute_cli()), "run", "--port", str(port)],
-                                             env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-            if self._wait_healthy(timeout=30):
-                return
-            self.stop()  # e.g. the port was taken in between: try another one
-        raise BenchError(f"de server kwam niet op; log:\n{self.log_tail()}")
-
-    def _wait_healthy(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        with requests.Session() as s:
-            s.trust_env = False
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    return False
-                try:
-                    r = s.get(self.base + "/health", timeout=1)
-                    if r.status_code == 200 and r.json().get("status") == "ok":
-                        return True
-                except requests.RequestException:
-                    pass
-                time.sleep(0.05)
-        return False
-
-    def stop(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(geen log)"
 
 
 # --- the client -----------------------------------------------------------------------------
@@ -585,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="signaalroute-bench-api-"))
     db_url = f"sqlite:///{workdir / 'bench.db'}"
     env = dict(os.environ, DATABASE_URL=db_url)
-    server = Server(env, workdir)
+    server = ServerProcess(["run"], env, workdir)
     t_setup = time.perf_counter()
     try:
         run_cli(env, "init")
@@ -599,10 +515,10 @@ def main(argv: list[str] | None = None) -> int:
               f"routes: {single_n} with 1 client, {conc_n} with {args.clients} clients; "
               f"warm-up {warm_single} / {warm_conc} per client" + ("; with claim" if args.claim else ""))
         print()
-        times1, wall1, done1 = run_clients(server.base, tokens, 1, single_n, warm_single, args.claim)
-        times1["health"] = transport_floor(server.base, 50 if args.quick else 200)
-        timesn, walln, donen = run_clients(server.base, tokens, args.clients, conc_n, warm_conc, args.claim)
-        if server.proc is None or server.proc.poll() is not None:
+        times1, wall1, done1 = run_clients(server.api_base, tokens, 1, single_n, warm_single, args.claim)
+        times1["health"] = transport_floor(server.api_base, 50 if args.quick else 200)
+        timesn, walln, donen = run_clients(server.api_base, tokens, args.clients, conc_n, warm_conc, args.claim)
+        if not server.running():
             raise BenchError(f"de server is tijdens de meting gestopt; log:\n{server.log_tail()}")
     except BaseException:
         server.stop()

@@ -125,6 +125,7 @@ ROOT = BENCH.parent
 # bench/engine.py would shadow the engine package: the repository root goes first.
 sys.path.insert(0, str(ROOT))
 
+from _server import BenchError, signaalroute_cli  # noqa: E402 - bench/ is on sys.path as the script's folder
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
 from engine.clock import SystemClock  # noqa: E402
@@ -144,10 +145,6 @@ DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 WORKER_LEAD_S = 4.0
 RETIME_MARGIN_S = 2.0
 PASS_LIMIT = 500  # Orchestrator.fire_due_timers' default limit, which the clock uses
-
-
-class BenchError(RuntimeError):
-    pass
 
 
 def utcnow() -> dt.datetime:
@@ -320,13 +317,6 @@ def retime(orch: Orchestrator, current: dict[int, dt.datetime], new: dict[int, d
 
 
 # --- workers ------------------------------------------------------------------------------------
-
-def signaalroute_cli() -> Path:
-    for candidate in (Path(sys.executable).parent / "signaalroute", ROOT / ".venv" / "bin" / "signaalroute"):
-        if candidate.is_file():
-            return candidate
-    raise BenchError("signaalroute not found; run `make install` first.")
-
 
 class Worker:
     """``signaalroute worker --interval S`` as a subprocess; ``stop()`` is safe to call more than once."""

@@ -83,9 +83,7 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -93,7 +91,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _server import ROOT, BenchError, ServerProcess, run_cli  # noqa: E402 - bench/ is on sys.path as the script's folder
+
 sys.path.insert(0, str(ROOT))
 
 TARGET_P95_MS = 100.0
@@ -132,36 +131,7 @@ MARKERS = {"inbox": _INBOX_MARK, "inbox_p2": _INBOX_MARK, "inbox_stap": _INBOX_M
            "case": b'class="sr-tijdlijn"'}
 
 
-class BenchError(RuntimeError):
-    pass
-
-
-def pct(values: list[float], p: float) -> float:
-    """The p-th percentile (nearest rank), the convention of wrk and locust."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * p // 100))
-    return ordered[int(rank) - 1]
-
-
 # --- setup: CLI, data, server ---------------------------------------------------------------
-
-def signaalroute_cli() -> Path:
-    for candidate in (Path(sys.executable).parent / "signaalroute", ROOT / ".venv" / "bin" / "signaalroute"):
-        if candidate.is_file():
-            return candidate
-    raise BenchError("signaalroute niet gevonden; draai eerst `make install`.")
-
-
-def run_cli(env: dict, *args: str) -> str:
-    proc = subprocess.run([str(signaalroute_cli()), *args], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
-    if proc.returncode != 0:
-        raise BenchError(f"signaalroute {' '.join(a if a != PASSWORD else '…' for a in args)} faalde "
-                         f"({proc.returncode}):\n{proc.stderr}{proc.stdout}")
-    return proc.stdout
-
 
 def create_tasks(db_url: str, n_signals: int, n_advance: int) -> tuple[list[int], dict]:
     """``n_signals`` reported signals (one open task each), the first ``n_advance`` one step further."""
@@ -199,86 +169,6 @@ def create_tasks(db_url: str, n_signals: int, n_advance: int) -> tuple[list[int]
     info = {"report_s": report_s, "advance_s": advance_s, "open_total": open_total, "inbox_totals": counts}
     return signal_ids, info
 
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """The server as a subprocess: ``signaalroute serve`` (gunicorn, one web process per core, as in
-    production) or ``signaalroute run --no-clock`` (waitress, one process); ``stop()`` is safe to repeat."""
-
-    def __init__(self, env: dict, workdir: Path, mode: str = "serve"):
-        self.mode = mode
-        self.env = env
-        self.log_path = workdir / "server.log"
-        self.proc: subprocess.Popen | None = None
-        self.port = 0
-
-    def start(self, attempts: int = 3) -> None:
-        for _ in range(attempts):
-            self.port = free_port()
-            with open(self.log_path, "ab") as log:
-                command = (["serve", "--workers", str(os.cpu_count() or 2)] if self.mode == "serve"
-                           else ["run", "--no-clock"])
-                self.proc = subprocess.Popen([str(signaalroute_cli()), *command, "--port", str(self.port)],
-                                             env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-            if self._wait_healthy(timeout=30):
-                return
-            self.stop()  # e.g. the port was taken in between: try another one
-        raise BenchError(f"de server kwam niet op; log:\n{self.log_tail()}")
-
-    def _wait_healthy(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return False
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                conn.request("GET", "/api/v1/health")
-                response = conn.getresponse()
-                body = response.read()
-                conn.close()
-                if response.status == 200 and b'"ok"' in body:
-                    return True
-            except OSError:
-                pass
-            time.sleep(0.05)
-        return False
-
-    def cpu_seconds(self) -> float | None:
-        """utime + stime of the server process and its worker processes (Linux /proc); ``None`` elsewhere."""
-        try:
-            pids = [self.proc.pid]
-            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-            if children.exists():
-                pids += [int(pid) for pid in children.read_text().split()]
-            total = 0
-            for pid in pids:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])
-            return total / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError, AttributeError):
-            return None
-
-    def stop(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(geen log)"
 
 
 # --- the clients ----------------------------------------------------------------------------
@@ -380,7 +270,16 @@ class Client:
         self.times[kind].append(ms)
 
 
-def run_phase(clients: list[Client], warmup_s: float, measure_s: float, server: Server) -> dict:
+def pct(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank), the convention of wrk and locust."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+def run_phase(clients: list[Client], warmup_s: float, measure_s: float, server: ServerProcess) -> dict:
     """Warm up together, meet at a barrier, then run the measured window; returns what happened."""
     barrier = threading.Barrier(len(clients) + 1)
     started = threading.Event()
@@ -660,7 +559,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="signaalroute-bench-web-"))
     db_url = f"sqlite:///{workdir / 'bench.db'}"
     env = dict(os.environ, DATABASE_URL=db_url)
-    server = Server(env, workdir, args.server)
+    command = ["serve", "--workers", str(os.cpu_count() or 2)] if args.server == "serve" else ["run", "--no-clock"]
+    server = ServerProcess(command, env, workdir)
     clients: list[Client] = []
     t_start = time.perf_counter()
     try:
@@ -702,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
         for c in crowd:
             c.sign_in()
         run = run_phase(crowd, warmup_s, measure_s, server)
-        if server.proc is None or server.proc.poll() is not None:
+        if not server.running():
             raise BenchError(f"de server is tijdens de meting gestopt; log:\n{server.log_tail()}")
         times, errors = merge(crowd)
         done = sum(len(v) for k, v in times.items() if k != "inbox_all")
