@@ -4,6 +4,8 @@ Imported by the test modules beside it (``from route_actions import ...``).
 """
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,3 +134,32 @@ class RouteActions:
             user_id = add_user(conn, username, now=self.orchestrator.clock.now(), naam=naam, roles=[rol],
                                gemeente_naam=gemeente)
         return self.orchestrator.actor(user_id)
+
+
+def race(*calls: Callable[[], object]) -> list[tuple[str, object]]:
+    """Run ``calls`` in threads released together; ``("ok", result)`` or ``("error", exception)`` each."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[tuple[str, object]] = [("not run", None)] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            outcomes[index] = ("ok", call())
+        except Exception as exc:  # noqa: BLE001 - handed to the test, which names what it expected
+            outcomes[index] = ("error", exc)
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a command hung"
+    return outcomes
+
+
+def small_intake(**overrides) -> dict:
+    """An intake for the test packages' short report form (tests/data/timer-*)."""
+    data = {"gemeente": "Nijmegen", "omschrijving": "Vier mensen slapen achter in een nagelsalon.",
+            "uitbuitingsvormen": ["arbeid"], "minderjarige": "ja", "indicatoren": ["onderbetaling"]}
+    data.update(overrides)
+    return data

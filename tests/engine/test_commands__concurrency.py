@@ -5,11 +5,8 @@ other gets a Conflict that says who won, and nothing is lost or done twice.
 """
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from route_actions import VERRIJKT
+from route_actions import VERRIJKT, race
 from sqlalchemy import func, select
 
 from engine.db import Database, make_engine
@@ -24,27 +21,6 @@ ROUNDS = 10
 # under way succeeds and is then silently overwritten: both commands report success and a
 # task claimed by one person is completed by another (~9 of 10 rounds). SQLite serialises
 # writers (BEGIN IMMEDIATE) and is not affected.
-def race(*calls: Callable[[], object]) -> list[tuple[str, object]]:
-    """Run ``calls`` in threads released together; ``("ok", result)`` or ``("error", exception)`` each."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[tuple[str, object]] = [("not run", None)] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        barrier.wait()
-        try:
-            outcomes[index] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 - handed to the test, which names what it expected
-            outcomes[index] = ("error", exc)
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a command hung"
-    return outcomes
-
-
 @pytest.fixture(params=["one_orchestrator", "two_orchestrators"])
 def second_orchestrator(request, orchestrator, db_url, clock):
     """The orchestrator the second person goes through: the same one, or another on the same database."""

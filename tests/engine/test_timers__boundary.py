@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import TEST_DATA
+from route_actions import TEST_DATA, small_intake
 from sqlalchemy import select
 
 from engine.clock import as_utc
@@ -19,14 +19,6 @@ from engine.schema import audit_event, human_task, timer
 
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
-
-
-def small_intake(**overrides) -> dict:
-    """An intake for the test packages' short report form."""
-    data = {"gemeente": "Nijmegen", "omschrijving": "Vier mensen slapen achter in een nagelsalon.",
-            "uitbuitingsvormen": ["arbeid"], "minderjarige": "ja", "indicatoren": ["onderbetaling"]}
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture

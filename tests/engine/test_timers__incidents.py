@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import TEST_DATA
+from route_actions import TEST_DATA, small_intake
 from sqlalchemy import select
 
 from engine.clock import as_utc
@@ -23,13 +23,6 @@ BROKEN = {
                 "No conditions satisfied"),
     "script": ({"minderjarige": "nee", "indicatoren": []}, "script_score", "ZeroDivisionError"),
 }
-
-
-def small_intake(**overrides) -> dict:
-    data = {"gemeente": "Nijmegen", "omschrijving": "Vier mensen slapen achter in een nagelsalon.",
-            "uitbuitingsvormen": ["arbeid"], "minderjarige": "ja", "indicatoren": ["onderbetaling"]}
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import threading
 
 import pytest
-from route_actions import TEST_DATA
+from route_actions import TEST_DATA, race
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
@@ -25,27 +24,6 @@ ROUNDS = 8
 
 INTAKE = {"gemeente": "Nijmegen", "omschrijving": "Vier mensen slapen achter in een nagelsalon.",
           "uitbuitingsvormen": ["arbeid"], "minderjarige": "nee", "indicatoren": ["onderbetaling"]}
-
-
-def race(*calls):
-    """Run ``calls`` in threads released together; ``("ok", result)`` or ``("error", exception)`` each."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[tuple[str, object]] = [("not run", None)] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            outcomes[index] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 - handed to the test
-            outcomes[index] = ("error", exc)
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a command hung"
-    return outcomes
 
 
 def version_of(orchestrator, instance_id: int) -> int:
