@@ -19,25 +19,40 @@ def median(values) -> float:
     return statistics.median(values)
 
 
+def _short(path: str) -> str:
+    for marker in ("site-packages/", str(ROOT) + "/"):
+        if marker in path:
+            return path.split(marker, 1)[1]
+    return path
+
+
+def _is_project(path: str) -> bool:
+    return path.startswith(str(ROOT / "engine")) or path.startswith(str(ROOT / "web"))
+
+
+def print_profile_stats(profiler: cProfile.Profile, n: int, top: int, title: str, unit: str = "request") -> None:
+    """Print a cProfile run as ms per ``unit``: the project's functions by cumulative time, then
+    every function by its own time (cProfile inflates Python-heavy code: compare shares)."""
+    rows = [(ct, tt, nc, f"{_short(filename)}:{line}({func})", _is_project(filename))
+            for (filename, line, func), (_cc, nc, tt, ct, _callers) in pstats.Stats(profiler).stats.items()]
+    per = 1000.0 / max(n, 1)
+    total = sum(r[1] for r in rows)
+    print(f"\n[{title}] cProfile, {n} {unit}s; {total * per:.2f} ms/{unit} under the profiler "
+          f"(it inflates Python-heavy code; compare shares)")
+    print(f"{'cum ms':>11}{'own ms':>11}{'calls':>10}  project function (engine/, web/), per {unit}")
+    for ct, tt, nc, name, _ in sorted((r for r in rows if r[4]), key=lambda r: -r[0])[:top]:
+        print(f"{ct * per:11.3f}{tt * per:11.3f}{nc / max(n, 1):10.1f}  {name}")
+    print(f"{'cum ms':>11}{'own ms':>11}{'calls':>10}  any function, by own time, per {unit}")
+    for ct, tt, nc, name, _ in sorted(rows, key=lambda r: -r[1])[:top]:
+        print(f"{ct * per:11.3f}{tt * per:11.3f}{nc / max(n, 1):10.1f}  {name}")
+
+
 def print_profile(run: Callable[[], object], n: int, top: int, title: str) -> None:
-    """cProfile ``run`` ``n`` times; print the top functions by cumulative and by self time."""
+    """cProfile ``run`` ``n`` times and print where the time goes per run."""
     prof = cProfile.Profile()
     gc.collect()
     prof.enable()
     for _ in range(n):
         run()
     prof.disable()
-    stats = pstats.Stats(prof)
-    rows = []
-    for (filename, line, func), (_cc, ncalls, tottime, cumtime, _callers) in stats.stats.items():
-        short = filename.replace(str(ROOT) + "/", "")
-        if "site-packages/" in short:
-            short = short.split("site-packages/", 1)[1]
-        rows.append((cumtime, tottime, ncalls, f"{short}:{line}({func})"))
-    print(f"\n{title}: cProfile, {n} instances (profiler overhead inflates absolute figures ~2-3x)")
-    print(f"{'cum ms':>9} {'self ms':>9} {'calls':>7}  function   [per instance]")
-    for cum, tot, calls, name in sorted(rows, reverse=True)[:top]:
-        print(f"{cum / n * 1000:9.3f} {tot / n * 1000:9.3f} {calls / n:7.1f}  {name}")
-    print(f"\n{title}: top by self time")
-    for cum, tot, calls, name in sorted(rows, key=lambda r: r[1], reverse=True)[:top]:
-        print(f"{cum / n * 1000:9.3f} {tot / n * 1000:9.3f} {calls / n:7.1f}  {name}")
+    print_profile_stats(prof, n, top, title, unit="instance")

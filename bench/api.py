@@ -67,7 +67,6 @@ import argparse
 import contextlib
 import cProfile
 import os
-import pstats
 import shutil
 import signal
 import statistics
@@ -78,6 +77,7 @@ import time
 from pathlib import Path
 
 import requests
+from _common import print_profile_stats
 from _server import ROOT, BenchError, ServerProcess, run_cli
 
 # Medians of the reference peer, SQLite, one client, this machine type (ms).
@@ -334,33 +334,6 @@ class InProcessClient(Client):
         return response.get_json()
 
 
-def _short(path: str) -> str:
-    for marker in ("site-packages/", str(ROOT) + "/"):
-        if marker in path:
-            return path.split(marker, 1)[1]
-    return path
-
-
-def _is_project(path: str) -> bool:
-    return path.startswith(str(ROOT / "engine")) or path.startswith(str(ROOT / "web"))
-
-
-def print_profile_table(op: str, profiler: cProfile.Profile, requests_n: int, top: int) -> None:
-    stats = pstats.Stats(profiler)
-    rows = []
-    for (filename, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():
-        rows.append((ct, tt, nc, f"{_short(filename)}:{line}({func})", _is_project(filename)))
-    total = sum(r[1] for r in rows)
-    per = 1000.0 / requests_n
-    print(f"\n[{op}] {requests_n} requests; under cProfile {total * per:.2f} ms/request "
-          f"(cProfile inflates Python-heavy code; compare shares)")
-    print(f"{'cum ms/req':>11}{'own ms/req':>11}{'calls/req':>10}  project function (engine/, web/)")
-    for ct, tt, nc, name, _ in sorted((r for r in rows if r[4]), key=lambda r: -r[0])[:top]:
-        print(f"{ct * per:11.3f}{tt * per:11.3f}{nc / requests_n:10.1f}  {name}")
-    print(f"{'cum ms/req':>11}{'own ms/req':>11}{'calls/req':>10}  any function, by own time")
-    for ct, tt, nc, name, _ in sorted(rows, key=lambda r: -r[1])[:top]:
-        print(f"{ct * per:11.3f}{tt * per:11.3f}{nc / requests_n:10.1f}  {name}")
-
 
 class Attribution:
     """Low-overhead timers (no profiler) around the orchestrator's methods and the DBAPI.
@@ -471,7 +444,7 @@ def profile_in_process(db_url: str, tokens: dict, http_single: dict, routes: int
     for _ in range(routes):
         client.route()
     for op, profiler in client.profilers.items():
-        print_profile_table(op, profiler, client.counts[op], top)
+        print_profile_stats(profiler, client.counts[op], top, op)
     orch.db.dispose()
 
 

@@ -109,7 +109,6 @@ import datetime as dt
 import math
 import multiprocessing
 import os
-import pstats
 import random
 import re
 import signal as signals
@@ -125,6 +124,7 @@ ROOT = BENCH.parent
 # bench/engine.py would shadow the engine package: the repository root goes first.
 sys.path.insert(0, str(ROOT))
 
+from _common import print_profile_stats  # noqa: E402 - bench/ is on sys.path as the script's folder
 from _server import BenchError, signaalroute_cli  # noqa: E402 - bench/ is on sys.path as the script's folder
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
@@ -919,21 +919,7 @@ def profile_pass(orch: Orchestrator, user_id: int, k: int, top: int) -> None:
     prof.enable()
     fired = orch.fire_due_timers()
     prof.disable()
-    stats = pstats.Stats(prof)
-    rows = []
-    for (filename, line, fn), (_cc, ncalls, tottime, cumtime, _callers) in stats.stats.items():
-        short = filename.replace(str(ROOT) + "/", "")
-        if "site-packages/" in short:
-            short = short.split("site-packages/", 1)[1]
-        rows.append((cumtime, tottime, ncalls, f"{short}:{line}({fn})"))
-    n = max(1, len(fired))
-    print(f"cProfile of a pass over {n} due timers (per timer; the profiler inflates Python-heavy code)")
-    print(f"{'cum ms':>9} {'self ms':>9} {'calls':>7}  function")
-    for cum, tot, calls, name in sorted(rows, reverse=True)[:top]:
-        print(f"{cum / n * 1000:9.3f} {tot / n * 1000:9.3f} {calls / n:7.1f}  {name}")
-    print("top by self time")
-    for cum, tot, calls, name in sorted(rows, key=lambda r: r[1], reverse=True)[:top]:
-        print(f"{cum / n * 1000:9.3f} {tot / n * 1000:9.3f} {calls / n:7.1f}  {name}")
+    print_profile_stats(prof, max(1, len(fired)), top, "a pass over the due timers", unit="timer")
     print()
 
 

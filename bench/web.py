@@ -78,7 +78,6 @@ import contextlib
 import cProfile
 import http.client
 import os
-import pstats
 import random
 import re
 import shutil
@@ -91,6 +90,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from _common import print_profile_stats  # noqa: E402 - bench/ is on sys.path as the script's folder
 from _server import ROOT, BenchError, ServerProcess, run_cli  # noqa: E402 - bench/ is on sys.path as the script's folder
 
 sys.path.insert(0, str(ROOT))
@@ -355,16 +355,6 @@ def print_table(title: str, times: dict[str, list[float]]) -> None:
 
 # --- in-process profile ---------------------------------------------------------------------
 
-def _short(path: str) -> str:
-    for marker in ("site-packages/", str(ROOT) + "/"):
-        if marker in path:
-            return path.split(marker, 1)[1]
-    return path
-
-
-def _is_project(path: str) -> bool:
-    return path.startswith(str(ROOT / "engine")) or path.startswith(str(ROOT / "web"))
-
 
 def _statement_label(statement: str) -> str:
     """Start and end of the statement: enough to tell the inbox's statements apart."""
@@ -510,25 +500,8 @@ def profile_in_process(db_url: str, signal_ids: list[int], n: int, top: int) -> 
         for _ in range(n):
             get(kind)
         profiler.disable()
-        print_profile_table(kind, profiler, n, top)
+        print_profile_stats(profiler, n, top, KIND_LABELS[kind].strip())
     orch.db.dispose()
-
-
-def print_profile_table(kind: str, profiler: cProfile.Profile, n: int, top: int) -> None:
-    stats = pstats.Stats(profiler)
-    rows = []
-    for (filename, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():
-        rows.append((ct, tt, nc, f"{_short(filename)}:{line}({func})", _is_project(filename)))
-    total = sum(r[1] for r in rows)
-    per = 1000.0 / n
-    print(f"\n[{KIND_LABELS[kind].strip()}] cProfile, {n} requests; {total * per:.2f} ms/request under the "
-          f"profiler (it inflates Python-heavy code; compare shares)")
-    print(f"{'cum ms/req':>11}{'own ms/req':>11}{'calls/req':>10}  project function (engine/, web/)")
-    for ct, tt, nc, name, _ in sorted((r for r in rows if r[4]), key=lambda r: -r[0])[:top]:
-        print(f"{ct * per:11.3f}{tt * per:11.3f}{nc / n:10.1f}  {name}")
-    print(f"{'cum ms/req':>11}{'own ms/req':>11}{'calls/req':>10}  any function, by own time")
-    for ct, tt, nc, name, _ in sorted(rows, key=lambda r: -r[1])[:top]:
-        print(f"{ct * per:11.3f}{tt * per:11.3f}{nc / n:10.1f}  {name}")
 
 
 # --- main -----------------------------------------------------------------------------------
