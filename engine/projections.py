@@ -73,11 +73,15 @@ class Projection:
         }
 
 
-def _outcome(wf: BpmnWorkflow, compiled: CompiledDefinition) -> str | None:
-    reached = [
-        task for task in wf.get_tasks(state=TaskState.COMPLETED)
-        if task.task_spec.bpmn_id in compiled.end_events
-    ]
+def _all_tasks(wf: BpmnWorkflow):
+    """Every task of the workflow and its subworkflows, in creation order (no tree walk)."""
+    yield from wf.tasks.values()
+    for sub in wf.subprocesses.values():
+        yield from sub.tasks.values()
+
+
+def _outcome(reached: list, compiled: CompiledDefinition) -> str | None:
+    """The outcome named by the end event reached last."""
     if not reached:
         return None
     last = max(reached, key=lambda t: t.last_state_change)
@@ -94,21 +98,35 @@ def _due(task) -> dt.datetime | None:
     return None
 
 
-def _waiting_timers(wf: BpmnWorkflow) -> dict[str, WaitingTimer]:
-    timers = {}
-    for task in wf.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
-            continue
-        due = _due(task)
-        if due is None:
-            continue
-        attached = None
-        if task.parent is not None and task.parent.task_spec.name.endswith(".BoundaryEventSplit"):
-            attached = next((str(c.id) for c in task.parent.children if c.task_spec.manual), None)
-        spiff_id = str(task.id)
-        timers[spiff_id] = WaitingTimer(spiff_id, task.task_spec.bpmn_id, due, attached)
-    return timers
+def _waiting_timer(task) -> WaitingTimer | None:
+    definition = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(definition, TimerEventDefinition):
+        return None
+    due = _due(task)
+    if due is None:
+        return None
+    attached = None
+    parent = task.parent
+    if parent is not None and parent.task_spec.name.endswith(".BoundaryEventSplit"):
+        attached = next((str(c.id) for c in parent.children if c.task_spec.manual), None)
+    return WaitingTimer(str(task.id), task.task_spec.bpmn_id, due, attached)
+
+
+def _scan(wf: BpmnWorkflow, compiled: CompiledDefinition):
+    """One pass over the tasks: READY user tasks, waiting timers, end events reached."""
+    ready, waiting, reached = [], {}, []
+    end_events = compiled.end_events
+    for task in _all_tasks(wf):
+        state = task._state
+        if state == TaskState.READY:
+            if task.task_spec.manual:
+                ready.append(task)
+        elif state == TaskState.WAITING:
+            if compiled.timers and (found := _waiting_timer(task)) is not None:
+                waiting[found.spiff_task_id] = found
+        elif state == TaskState.COMPLETED and task.task_spec.bpmn_id in end_events:
+            reached.append(task)
+    return ready, waiting, reached
 
 
 def _deadline(task, compiled: CompiledDefinition, waiting: dict[str, WaitingTimer], now: dt.datetime):
@@ -131,7 +149,7 @@ def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks: dict[str
     :param waiting_rows: spiff task id → ``timer`` row of the instance's waiting timers.
     """
     result = Projection()
-    result.waiting = _waiting_timers(wf) if compiled.timers else {}
+    ready, result.waiting, reached = _scan(wf, compiled)
     for spiff_id in waiting_rows or {}:
         if spiff_id not in result.waiting:
             try:
@@ -139,7 +157,6 @@ def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks: dict[str
             except TaskNotFoundException:  # pruned with a branch that was not taken
                 task = None
             result.finished_timers[spiff_id] = task is not None and task.state == TaskState.COMPLETED
-    ready = wf.get_tasks(state=TaskState.READY, manual=True)
     ready_ids = set()
     names = set()
     for task in ready:
@@ -166,7 +183,7 @@ def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks: dict[str
     result.fase = ", ".join(sorted(names)) or None
     if not ready and wf.is_completed():
         result.status = FINISHED
-        result.uitkomst = _outcome(wf, compiled)
+        result.uitkomst = _outcome(reached, compiled)
     return result
 
 
