@@ -99,3 +99,22 @@ def signal_scope(actor: Actor):
             where = signal.c.route.in_(routes)
             clauses.append(where if gemeente_id is None else and_(where, signal.c.gemeente_id == gemeente_id))
     return or_(*clauses) if clauses else false()
+
+
+def supervised_gemeenten(actor: Actor) -> frozenset[int] | None:
+    """The municipalities whose tasks, workload and figures ``actor`` oversees (a supervisor
+    role there): ``None`` means the whole region, an empty set means none (no overview)."""
+    scope: set[int] = set()
+    for rol, gemeente_id in actor.roles:
+        if rol in SUPERVISOR_ROLES:
+            if gemeente_id is None:
+                return None
+            scope.add(gemeente_id)
+    return frozenset(scope)
+
+
+def may_reassign_task(actor: Actor, task, to_actor: Actor) -> bool:
+    """Whether ``actor`` may put ``task`` (a ``human_task`` row) on ``to_actor``'s name: a supervisor
+    of the task's municipality, to someone who holds the task's role there."""
+    return (any(actor.has_role(rol, task.gemeente_id) for rol in SUPERVISOR_ROLES)
+            and to_actor.has_role(task.rol, task.gemeente_id))

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, update
 from .audit import AuditBatch
 from .effects import apply_timer_effects
 from .errors import Conflict, WorkflowFailed
+from .notify import queue_tasks_opened
 from .projections import RUNNING, Projection, TaskTaken, update_signal, write_tasks, write_timers
 from .schema import process_instance
 from .serialization import dump_state
@@ -80,6 +81,7 @@ def persist(conn: Connection, compiled: CompiledDefinition, projection: Projecti
                     now=now, actor_id=actor_id, completed_task_id=completed_task_id)
     except TaskTaken:
         raise StaleInstance("Deze taak is intussen door iemand anders geclaimd of voltooid.") from None
+    queue_tasks_opened(conn, projection.created, gemeente_id=gemeente_id, now=now)  # mail outbox (engine.notify)
     if compiled.timers:
         task_ids = {spiff_id: row[0] for spiff_id, row in open_tasks.items()}
         task_ids.update({task["spiff_task_id"]: task["id"] for task in projection.created})

@@ -18,6 +18,7 @@ from .db import Database
 from .definitions import DefinitionCache, Deployment
 from .errors import Conflict, Forbidden, NotFound
 from .instances import Outcome, StaleInstance
+from .overview import ManagerOverview  # the managers' board, workload, figures, mail (issue 6)
 from .package import ProcessPackage
 from .projections import OPEN
 from .roles import DEPLOY_ROLES
@@ -25,7 +26,7 @@ from .schema import human_task, process_instance, signal
 from .users import Actor, actor_for_token, find_gemeente, load_actor, user_names, verify_password
 
 
-class Orchestrator:
+class Orchestrator(ManagerOverview):
     """Commands and queries of Signaalroute.
 
     :param database: where state lives.

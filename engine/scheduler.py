@@ -20,6 +20,7 @@ from .orchestrator import Orchestrator
 log = logging.getLogger(__name__)
 
 JOB_ID = "signaalroute-timers"
+MAIL_JOB_ID = "signaalroute-mail"
 PASS_LIMIT = 500
 
 
@@ -55,6 +56,9 @@ class Clock:
             scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
             scheduler.add_job(self.run_pass, "interval", seconds=self.interval, id=JOB_ID,
                               next_run_time=datetime.datetime.now(datetime.UTC))
+            # Mail (engine.outbox): passed deadlines, the daily digests, sending the outbox.
+            scheduler.add_job(self.run_mail_pass, "interval", seconds=self.orchestrator.mail_config().interval,
+                              id=MAIL_JOB_ID, next_run_time=datetime.datetime.now(datetime.UTC))
             scheduler.start()
             self._scheduler = scheduler
         log.info("clock started: a timer pass every %.1f s", self.interval)
@@ -80,6 +84,17 @@ class Clock:
         if fired:
             log.info("fired %d timer(s)", len(fired))
         return len(fired)
+
+    def run_mail_pass(self) -> dict[str, int]:
+        """One mail pass (see :func:`engine.outbox.mail_pass`); errors are logged, never raised."""
+        try:
+            result = self.orchestrator.mail_pass()
+        except Exception:  # noqa: BLE001 - the clock must keep ticking when mail or the database hiccups
+            log.exception("mail pass failed")
+            return {}
+        if any(result.values()):
+            log.info("mail pass: %s", ", ".join(f"{k} {v}" for k, v in result.items() if v))
+        return result
 
     def stop(self, wait: bool = True) -> None:
         with self._lock:

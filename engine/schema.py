@@ -239,3 +239,80 @@ notificatie = Table(
     Column("gelezen_op", TS),
     Index("ix_notificatie_rol_gemeente", "rol", "gemeente_id", "created_at"),
 )
+
+# --- managers' overview and mail (issue 6) ----------------------------------------------------
+
+# The overdue board's escalations, the flow figures' steps finished in a period, and the
+# signals received or closed in a period, per municipality.
+Index("ix_human_task_escalated", human_task.c.gemeente_id, human_task.c.escalated_at)
+Index("ix_human_task_completed", human_task.c.gemeente_id, human_task.c.completed_at)
+Index("ix_signal_gemeente_ontvangen", signal.c.gemeente_id, signal.c.ontvangen_op)
+Index("ix_signal_gemeente_closed", signal.c.gemeente_id, signal.c.closed_at)
+
+mail_instelling = Table(
+    "mail_instelling",
+    metadata,
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("email", String(254)),
+    # direct: a mail per event; dagelijks: the day's events in one morning mail.
+    Column("wijze", String(20), nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+# The outbox: a row per mail to one user, written in the transaction of what caused it and
+# sent by the clock's mail pass. It names a step and a link, never personal data.
+mail_bericht = Table(
+    "mail_bericht",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("soort", String(30), nullable=False),
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
+    Column("human_task_id", ForeignKey("human_task.id"), nullable=True),
+    Column("stap", String(300)),
+    Column("link", String(500), nullable=False),
+    # Only the daily digest stores its composed text (links as "{site}/path").
+    Column("tekst", Text),
+    Column("status", String(20), nullable=False),
+    Column("pogingen", Integer, nullable=False, default=0),
+    Column("fout", Text),
+    Column("created_at", TS, nullable=False),
+    Column("attempt_at", TS, nullable=False),
+    Column("sent_at", TS),
+    Index("ix_mail_bericht_due", "status", "attempt_at"),
+    Index("ix_mail_bericht_user", "user_id", "status"),
+)
+
+# Where a repeating mail job got to: the overdue scan's due time, the last daily digest.
+mail_stand = Table(
+    "mail_stand",
+    metadata,
+    Column("naam", String(50), primary_key=True),
+    Column("tot", TS, nullable=False),
+)
+
+# --- two-factor sign-in (issue 7, hardening) ---------------------------------------------------
+
+# A user's TOTP secret (RFC 6238). ``confirmed_at`` NULL: enrolment started, not yet proven
+# with a code. ``last_step`` is the time step of the last accepted code: a code is never
+# accepted twice.
+user_totp = Table(
+    "user_totp",
+    metadata,
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("secret", String(64), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("confirmed_at", TS),
+    Column("last_step", Integer),
+)
+
+# Single-use recovery codes, stored as SHA-256 hashes (each code has 60 random bits).
+user_recovery_code = Table(
+    "user_recovery_code",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("used_at", TS),
+    Index("ix_user_recovery_code_user", "user_id", "code_hash"),
+)
