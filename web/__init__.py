@@ -37,14 +37,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     database = Database(make_engine(app.config["DATABASE_URL"]))
     app.extensions["signaalroute"] = Orchestrator(database, app.config["CLOCK"])
 
-    from . import auth, views
+    from . import auth, security, twofactor, views
     from .api import init_app as init_api
     from .api.routes import bp as api_bp
+    from .views import admin_users
 
+    security.init_app(app)
     auth.init_app(app)
+    twofactor.init_app(app)
     auth.csrf.exempt(api_bp)  # the API authenticates each request with a bearer token
     init_api(app)
     views.init_app(app)
+    admin_users.init_app(app)
     return app
 
 

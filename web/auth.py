@@ -13,11 +13,17 @@ from flask import Blueprint, Flask, current_app, flash, g, redirect, render_temp
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.errors import NotFound
+from engine.twofactor import TwoFactor, required_for
 
 from . import orchestrator
+from .security import code_limits, sign_in_limits
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
+CODE_STEP_SECONDS = 300  # after the password, the code must follow within five minutes
+
+# What a user whose role requires two-factor sign-in may do before having set it up.
+_OPEN_BEFORE_ENROLMENT = {"static", "auth.logout", "auth.login", "tweestaps.instellen", "tweestaps.qr"}
 
 
 def init_app(app: Flask) -> None:
@@ -28,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the session's idle timeout bounds it
     csrf.init_app(app)
     app.before_request(_load_user)
+    app.before_request(_two_factor_gate)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_blueprint(bp)
 
@@ -69,6 +76,34 @@ def _actor(user_id: int):
     return actor
 
 
+def twofactor() -> TwoFactor:
+    """The engine's two-factor commands, on the app's database and clock."""
+    orch = orchestrator()
+    return TwoFactor(orch.db, orch.clock)
+
+
+def _two_factor_gate():
+    """Users whose role requires two-factor sign-in can do nothing else until it is set up and used."""
+    actor = g.get("actor")
+    if actor is None or session.get("tweestaps") or not required_for(actor):
+        return None
+    if twofactor().status(actor.id).ingesteld:
+        # Set up, but this session began without it (say, the role came later): sign in again with the code.
+        session.clear()
+        session["tweestaps_gebruiker"] = actor.id
+        session["tweestaps_sinds"] = time.time()
+        g.actor = None
+        target = url_for("auth.code")
+    else:
+        g.alleen_inschrijven = True
+        if request.endpoint in _OPEN_BEFORE_ENROLMENT:
+            return None
+        target = url_for("tweestaps.instellen")
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return {"fout": "Stel eerst tweestapsverificatie in (verplicht voor uw rol).", "doorsturen": target}, 403
+    return redirect(target)
+
+
 def login_required(view):
     """Send visitors without a (live) session to the sign-in page, back here afterwards."""
 
@@ -96,6 +131,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"])
+@sign_in_limits
 def login():
     fout = None
     gebruikersnaam = ""
@@ -106,12 +142,58 @@ def login():
         if actor is None:
             fout = "Deze combinatie van gebruikersnaam en wachtwoord is onbekend."
         else:
-            session.clear()
-            session["user_id"] = actor.id
-            session["actief_op"] = time.time()
-            return redirect(_safe_next(request.args.get("volgende")) or url_for("pages.start"))
+            return _password_accepted(actor)
     status = 401 if fout else 200
     return render_template("aanmelden.html", fout=fout, gebruikersnaam=gebruikersnaam), status
+
+
+def _password_accepted(actor):
+    """The first factor passed: ask for the code, or sign in (and send to enrolment if it is required)."""
+    volgende = _safe_next(request.args.get("volgende"))
+    session.clear()  # a new session at every sign-in: no session fixation
+    if twofactor().status(actor.id).ingesteld:
+        session["tweestaps_gebruiker"] = actor.id
+        session["tweestaps_sinds"] = time.time()
+        session["volgende"] = volgende
+        return redirect(url_for("auth.code"))
+    _start_session(actor.id, tweestaps=False)
+    twofactor().signed_in(actor.id, "wachtwoord")
+    if required_for(actor):
+        flash("Voor uw rol is tweestapsverificatie verplicht. Stel het nu in; daarna kunt u verder.", "waarschuwing")
+        return redirect(url_for("tweestaps.instellen"))
+    return redirect(volgende or url_for("pages.start"))
+
+
+def _start_session(user_id: int, *, tweestaps: bool) -> None:
+    session["user_id"] = user_id
+    session["actief_op"] = time.time()
+    session["tweestaps"] = tweestaps
+
+
+@bp.route("/aanmelden/code", methods=["GET", "POST"])
+@code_limits
+def code():
+    """The second factor: a code from the authenticator app, or a recovery code."""
+    user_id = session.get("tweestaps_gebruiker")
+    if user_id is None or time.time() - session.get("tweestaps_sinds", 0) > CODE_STEP_SECONDS:
+        session.clear()
+        flash("Meld u opnieuw aan met uw gebruikersnaam en wachtwoord.", "waarschuwing")
+        return redirect(url_for("auth.login"))
+    fout = None
+    if request.method == "POST":
+        verified = twofactor().verify(user_id, request.form.get("code", ""))
+        if verified is None:
+            fout = "Deze code klopt niet of is al gebruikt. Typ de zes cijfers die uw app nu toont, of een herstelcode."
+        else:
+            volgende = session.get("volgende")
+            session.clear()
+            _start_session(user_id, tweestaps=True)
+            twofactor().signed_in(user_id, f"wachtwoord+{verified.methode}")
+            if verified.methode == "herstelcode":
+                flash(f"U bent aangemeld met een herstelcode; u heeft er nog {verified.herstelcodes_over}. "
+                      "Maak nieuwe herstelcodes als u er weinig over heeft.", "waarschuwing")
+            return redirect(volgende or url_for("pages.start"))
+    return render_template("tweestaps_code.html", fout=fout), (401 if fout else 200)
 
 
 @bp.post("/afmelden")

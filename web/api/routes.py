@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
-
 import isodate
 from flask import Blueprint, g, jsonify, request, url_for
 
 from engine.errors import FieldErrors
 from engine.package import ProcessPackage
+from engine.uploads import package_from_texts, package_from_zip
 
 from .. import orchestrator
 from .errors import BadRequest, Unauthorized, register
@@ -19,6 +17,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 register(bp)
 
 PUBLIC_ENDPOINTS = {"api.health", "api.openapi"}
+MAX_CONTENT = 64 * 1024 * 1024  # never read more of an upload than this (MAX_CONTENT_LENGTH is lower)
 
 
 @bp.before_request
@@ -174,36 +173,20 @@ def deploy():
 
 
 def _package_from_request() -> tuple[ProcessPackage, str | None]:
-    """A package as a zip (raw body or multipart field ``pakket``) or JSON ``{"bestanden": {...}}``."""
+    """A package as a zip (raw body or multipart field ``pakket``) or JSON ``{"bestanden": {...}}``.
+
+    Type, size and names are checked in :mod:`engine.uploads`.
+    """
     upload = request.files.get("pakket")
-    raw = upload.read() if upload else None
+    raw = upload.read(MAX_CONTENT) if upload else None
     if raw is None and request.mimetype in ("application/zip", "application/octet-stream"):
         raw = request.get_data()
     if raw is not None:
-        try:
-            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-                files = {
-                    info.filename: archive.read(info)
-                    for info in archive.infolist()
-                    if not info.is_dir() and info.file_size <= 4 * 1024 * 1024
-                }
-        except zipfile.BadZipFile:
-            raise FieldErrors({"pakket": "is geen geldig zip-bestand"})
-        files = _strip_common_folder(files)
-        return ProcessPackage(files), request.form.get("opmerking")
+        return package_from_zip(raw), request.form.get("opmerking")
+    if request.files:
+        raise FieldErrors({"pakket": "stuur het zip-bestand in het veld 'pakket'"})
     body = _json_body()
-    bestanden = body.get("bestanden")
-    if not isinstance(bestanden, dict) or not bestanden:
-        raise FieldErrors({"bestanden": "geef de bestanden van het proces als {\"naam\": \"inhoud\"}"})
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in bestanden.items()):
-        raise FieldErrors({"bestanden": "namen en inhoud moeten tekst zijn"})
-    return ProcessPackage({k: v.encode("utf-8") for k, v in bestanden.items()}), body.get("opmerking")
-
-
-def _strip_common_folder(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A zip of the folder itself (``signaal-naar-casus/proces.json``) works too."""
-    tops = {name.split("/", 1)[0] for name in files}
-    if len(tops) == 1 and all("/" in name for name in files):
-        return {name.split("/", 1)[1]: content for name, content in files.items()}
-    return files
-
+    opmerking = body.get("opmerking")
+    if opmerking is not None and not isinstance(opmerking, str):
+        raise FieldErrors({"opmerking": "moet tekst zijn"})
+    return package_from_texts(body.get("bestanden")), opmerking

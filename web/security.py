@@ -1,0 +1,184 @@
+"""HTTP hardening: security headers, cookies, request limits and the sign-in rate limiter.
+
+Everything here applies to every response of the app; the settings (see
+``docs/security.md``) come from the app config, which reads the environment.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+
+from flask import Flask, current_app, jsonify, make_response, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+# Only our own files: the bundles in web/static/dist, no inline script or style anywhere.
+# img-src allows data: for the small SVG icons inside the Utrecht and form-js style sheets.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+
+
+def _env_flag(name: str) -> bool | None:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return None
+    return value.strip().lower() in ("1", "true", "ja", "yes", "on")
+
+
+def init_app(app: Flask) -> None:
+    """Register the headers, the limits and their error pages on ``app``."""
+    config = app.config
+    config.setdefault("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+    config.setdefault("HSTS_SECONDS", 365 * 24 * 3600)
+    config.setdefault("TRUSTED_PROXIES", int(os.environ.get("TRUSTED_PROXIES", "0")))
+    secure = _env_flag("SESSION_COOKIE_SECURE")
+    if secure is not None and not config["SESSION_COOKIE_SECURE"]:
+        config["SESSION_COOKIE_SECURE"] = secure  # over TLS the cookie is Secure anyway (below)
+    config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
+    config.setdefault("LOGIN_LIMIT_PER_USER", os.environ.get("LOGIN_LIMIT_PER_USER", "5 per 15 minutes"))
+    config.setdefault("LOGIN_LIMIT_PER_IP", os.environ.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes"))
+
+    if config["TRUSTED_PROXIES"]:
+        hops = config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    app.session_interface = _SessionInterface()
+    limiter.init_app(app)
+    app.before_request(_refuse_bad_characters)
+    app.after_request(_security_headers)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
+    app.register_error_handler(TooManyRequests, _too_many)
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is ``Secure`` when configured, and always when the request came over TLS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"])
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    if request.is_secure and current_app.config["HSTS_SECONDS"]:
+        headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
+    if request.endpoint != "static" and "Cache-Control" not in headers:
+        # Pages and API answers carry personal data: never in a shared or back-button cache.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def wants_json() -> bool:
+    return request.is_json or request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _error(status: int, titel: str, bericht: str, **extra):
+    if wants_json():
+        response = jsonify(fout=bericht, **extra)
+        response.status_code = status
+        return response
+    return render_template("fout.html", titel=titel, bericht=bericht), status
+
+
+def _too_large(error: RequestEntityTooLarge):
+    limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024)
+    return _error(413, "Te groot", f"Het verzoek is te groot: maximaal {limit_mb:g} MB. Er is niets opgeslagen.")
+
+
+def _too_many(error: TooManyRequests):
+    response = _error(429, "Te veel pogingen",
+                      "Te veel mislukte aanmeldpogingen. Wacht een kwartier en probeer het dan opnieuw, "
+                      "of neem contact op met de beheerder.")
+    response = make_response(response)
+    response.headers.setdefault("Retry-After", "900")
+    return response
+
+
+# --- sign-in rate limits (used by web.auth) -----------------------------------------------------
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+def _username_key() -> str:
+    """Per typed user name, hashed: the limiter's log lines never show a name."""
+    name = (request.form.get("gebruikersnaam") or "").strip().lower()
+    return "gebruiker:" + hashlib.sha256(name.encode()).hexdigest()[:24]
+
+
+def _pending_user_key() -> str:
+    return f"code:{session.get('tweestaps_gebruiker', 'geen')}"
+
+
+def sign_in_limits(view):
+    """Failed sign-ins (HTTP 401) count per client address and per user name; over the limit: 429."""
+    view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)(view)
+    return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USER"], methods=["POST"], deduct_when=_failed,
+                         key_func=_username_key, scope="per-gebruiker")(view)
+
+
+def code_limits(view):
+    """Wrong two-factor codes count per client address and per signed-in-with-password user."""
+    view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)(view)
+    return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USER"], methods=["POST"], deduct_when=_failed,
+                         key_func=_pending_user_key, scope="per-gebruiker")(view)
+
+
+# --- characters no field may hold ----------------------------------------------------------------
+
+def _bad(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800"): not storable text
+        return True
+    return False
+
+
+def _bad_paths(value, path: str = "") -> list[str]:
+    if isinstance(value, str):
+        return [path or "body"] if _bad(value) else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            sub = f"{path}.{key}" if path else str(key)
+            found += [sub] if _bad(str(key)) else _bad_paths(item, sub)
+        return found
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _bad_paths(item, f"{path}.{i}" if path else str(i))]
+    return []
+
+
+def _refuse_bad_characters():
+    """NUL characters and lone surrogates cannot be stored (PostgreSQL refuses them): name the field."""
+    fields = [k for k, v in request.args.items(multi=True) if _bad(k) or _bad(v)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += [k for k, v in request.form.items(multi=True) if _bad(k) or _bad(v)]
+    if request.is_json and request.content_length:
+        fields += _bad_paths(request.get_json(silent=True))
+    if not fields:
+        return None
+    message = "bevat een teken dat niet is toegestaan (NUL of een ongeldig Unicode-teken)"
+    return _error(422 if wants_json() else 400, "Ongeldige invoer",
+                  "Niet alle velden zijn goed ingevuld.", **({"velden": {f: message for f in fields}} if wants_json() else {}))

@@ -1,0 +1,87 @@
+"""Two-factor sign-in pages: set it up (QR code), recovery codes, switch it off (when optional)."""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, Flask, Response, flash, g, redirect, render_template, request, session, url_for
+
+from engine.errors import Conflict, FieldErrors
+from engine.twofactor import required_for
+
+from .auth import login_required, twofactor
+
+bp = Blueprint("tweestaps", __name__, url_prefix="/account/tweestapsverificatie")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+@bp.get("")
+@login_required
+def account():
+    return render_template("tweestaps_account.html", status=twofactor().status(g.actor.id),
+                           verplicht=required_for(g.actor))
+
+
+@bp.route("/instellen", methods=["GET", "POST"])
+@login_required
+def instellen():
+    tf = twofactor()
+    if tf.status(g.actor.id).ingesteld:
+        flash("Tweestapsverificatie is al ingesteld.", "info")
+        return redirect(url_for("tweestaps.account"))
+    fout = None
+    if request.method == "POST":
+        try:
+            codes = tf.confirm_enrolment(g.actor.id, request.form.get("code", ""))
+        except FieldErrors as exc:
+            fout = exc.fields["code"]
+        else:
+            user_id = g.actor.id
+            session.clear()  # a fresh session that knows the second factor was shown
+            session.update(user_id=user_id, actief_op=time.time(), tweestaps=True)
+            return render_template("tweestaps_herstelcodes.html", codes=codes, nieuw=True)
+    enrolment = tf.start_enrolment(g.actor.id)
+    return render_template("tweestaps_instellen.html", enrolment=enrolment, fout=fout,
+                           verplicht=required_for(g.actor)), (422 if fout else 200)
+
+
+@bp.get("/qr.svg")
+@login_required
+def qr():
+    """The QR code of the pending enrolment (an image of its own: no inline SVG in the page)."""
+    if twofactor().status(g.actor.id).ingesteld:
+        return Response(status=404)
+    return Response(twofactor().start_enrolment(g.actor.id).qr_svg, mimetype="image/svg+xml",
+                    headers={"Cache-Control": "no-store"})
+
+
+@bp.post("/herstelcodes")
+@login_required
+def herstelcodes():
+    try:
+        codes = twofactor().regenerate_recovery_codes(g.actor.id, request.form.get("code", ""))
+    except FieldErrors as exc:
+        return _account_with_error(exc.fields["code"])
+    except Conflict as exc:
+        flash(str(exc), "fout")
+        return redirect(url_for("tweestaps.account"))
+    return render_template("tweestaps_herstelcodes.html", codes=codes, nieuw=False)
+
+
+@bp.post("/uitzetten")
+@login_required
+def uitzetten():
+    try:
+        twofactor().switch_off(g.actor, request.form.get("code", ""))
+    except FieldErrors as exc:
+        return _account_with_error(exc.fields["code"])
+    session["tweestaps"] = False
+    flash("Tweestapsverificatie staat uit. U meldt zich voortaan aan met alleen uw wachtwoord.", "succes")
+    return redirect(url_for("tweestaps.account"))
+
+
+def _account_with_error(fout: str):
+    return render_template("tweestaps_account.html", status=twofactor().status(g.actor.id),
+                           verplicht=required_for(g.actor), fout=fout), 422

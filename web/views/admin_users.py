@@ -1,0 +1,161 @@
+"""User administration pages for the ``beheerder`` (Gebruikersbeheer)."""
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+
+from engine.errors import FieldErrors, NotFound
+from engine.roles import ROLES
+from engine.user_admin import REGION_WIDE_ROLES, NewUser, UserAdmin, may_administer
+
+from .. import orchestrator
+from ..auth import login_required
+
+bp = Blueprint("beheer", __name__, url_prefix="/beheer/gebruikers")
+PAGE_SIZE = 50
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.add_template_global(may_administer)
+
+
+def _admin() -> UserAdmin:
+    orch = orchestrator()
+    return UserAdmin(orch.db, orch.clock)
+
+
+def beheerder_required(view):
+    """Signed in, and a ``beheerder``; anybody else gets the same answer as for a page that does not exist."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not may_administer(g.actor):
+            raise NotFound("U heeft geen toegang tot deze pagina, of ze bestaat niet.")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _grid(admin: UserAdmin) -> dict:
+    """The role grid: roles as rows, the region and each municipality as columns."""
+    return {"rollen": ROLES, "regio_rollen": REGION_WIDE_ROLES, "gemeenten": admin.municipalities(g.actor)}
+
+
+@bp.get("")
+@beheerder_required
+def lijst():
+    rol = request.args.get("rol") or None
+    if rol not in ROLES:
+        rol = None
+    status = request.args.get("status") or None
+    actief = {"actief": True, "uit": False}.get(status or "")
+    try:
+        pagina = max(1, int(request.args.get("pagina", "1")))
+    except ValueError:
+        pagina = 1
+    result = _admin().users(g.actor, rol=rol, actief=actief, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
+    paginas = max(1, -(-result["totaal"] // PAGE_SIZE))
+    return render_template("beheer_gebruikers.html", gebruikers=result["gebruikers"], totaal=result["totaal"],
+                           rollen=ROLES, filters={"rol": rol, "status": status if actief is not None else None},
+                           pagina=pagina, paginas=paginas)
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@beheerder_required
+def nieuw():
+    admin = _admin()
+    fouten: dict[str, str] = {}
+    invoer = {"gebruikersnaam": "", "naam": "", "rollen": set()}
+    if request.method == "POST":
+        invoer = {"gebruikersnaam": request.form.get("gebruikersnaam", "").strip(),
+                  "naam": request.form.get("naam", "").strip(), "rollen": set(request.form.getlist("rollen"))}
+        try:
+            grants = admin.grants_from_form(request.form.getlist("rollen"))
+        except FieldErrors as exc:
+            fouten.update(exc.fields)
+            grants = frozenset()
+        try:
+            user_id = admin.create(g.actor, NewUser(invoer["gebruikersnaam"], invoer["naam"],
+                                                    request.form.get("wachtwoord", ""), grants))
+        except FieldErrors as exc:
+            fouten = {**exc.fields, **fouten}
+        else:
+            flash(f"Gebruiker {invoer['gebruikersnaam']} is aangemaakt. Geef het wachtwoord langs een andere weg door.",
+                  "succes")
+            return redirect(url_for("beheer.gebruiker", user_id=user_id))
+    return render_template("beheer_gebruiker_nieuw.html", invoer=invoer, fouten=fouten, **_grid(admin)), \
+        (422 if fouten else 200)
+
+
+@bp.get("/<int:user_id>")
+@beheerder_required
+def gebruiker(user_id: int):
+    return _detail(user_id)
+
+
+def _detail(user_id: int, fouten: dict | None = None, gekozen: set | None = None):
+    admin = _admin()
+    detail = admin.user(g.actor, user_id)
+    return render_template("beheer_gebruiker.html", gebruiker=detail, fouten=fouten or {},
+                           gekozen=detail["toekenningen"] if gekozen is None else gekozen, **_grid(admin)), \
+        (422 if fouten else 200)
+
+
+@bp.post("/<int:user_id>/rollen")
+@beheerder_required
+def rollen(user_id: int):
+    admin = _admin()
+    values = request.form.getlist("rollen")
+    try:
+        changed = admin.set_roles(g.actor, user_id, admin.grants_from_form(values))
+    except FieldErrors as exc:
+        return _detail(user_id, exc.fields, set(values))
+    flash("De rollen zijn opgeslagen." if changed else "Er was niets gewijzigd.", "succes" if changed else "info")
+    return redirect(url_for("beheer.gebruiker", user_id=user_id))
+
+
+@bp.post("/<int:user_id>/uitschakelen")
+@beheerder_required
+def uitschakelen(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.post("/<int:user_id>/inschakelen")
+@beheerder_required
+def inschakelen(user_id: int):
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, actief: bool):
+    try:
+        _admin().set_active(g.actor, user_id, actief)
+    except FieldErrors as exc:
+        return _detail(user_id, exc.fields)
+    flash("De gebruiker is weer ingeschakeld." if actief
+          else "De gebruiker is uitgeschakeld: aanmelden en API-tokens werken niet meer.", "succes")
+    return redirect(url_for("beheer.gebruiker", user_id=user_id))
+
+
+@bp.post("/<int:user_id>/tweestaps-herstellen")
+@beheerder_required
+def tweestaps_herstellen(user_id: int):
+    if _admin().reset_two_factor(g.actor, user_id):
+        flash("Tweestapsverificatie is gewist. De gebruiker stelt het opnieuw in bij de volgende aanmelding "
+              "(verplicht voor beheerders en procesbeheerders).", "succes")
+    else:
+        flash("Deze gebruiker had geen tweestapsverificatie ingesteld.", "info")
+    return redirect(url_for("beheer.gebruiker", user_id=user_id))
+
+
+@bp.post("/<int:user_id>/wachtwoord")
+@beheerder_required
+def wachtwoord(user_id: int):
+    try:
+        _admin().set_password(g.actor, user_id, request.form.get("wachtwoord", ""))
+    except FieldErrors as exc:
+        return _detail(user_id, exc.fields)
+    flash("Het nieuwe wachtwoord is ingesteld. Geef het langs een andere weg door.", "succes")
+    return redirect(url_for("beheer.gebruiker", user_id=user_id))
