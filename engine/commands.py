@@ -87,7 +87,7 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
         "referentie": referentie, "instance_id": instance_id, "gemeente_id": gemeente_id, "gemeld_door": actor.id,
         "created_at": now, **signal_columns(clean), **projection.signal_values(now),
     }).scalar_one()
-    log = AuditBatch(now, instance_id, signal_id)
+    log = AuditBatch(now, instance_id, signal_id, rol="melder")
     log.add("signaal_gemeld", actor.id, referentie=referentie, proces=proces, acute_nood=clean["acute_nood"])
     persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
             now=now, open_tasks={}, waiting_rows={}, signal_row_written=True)
@@ -139,7 +139,7 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
     waiting = waiting_timer_rows(conn, row.instance_id) if compiled.timers else {}
     projection = project(wf, compiled, others, now, waiting)
     save_instance(conn, row.instance_id, row.instance_version, wf, projection.status, now)
-    log = AuditBatch(now, row.instance_id, row.signal_id)
+    log = AuditBatch(now, row.instance_id, row.signal_id, rol=row.rol)
     log.add("taak_voltooid", actor.id, taak_id=row.id, stap=row.naam, velden=sorted(clean))
     persist(conn, compiled, projection, log, instance_id=row.instance_id, signal_id=row.signal_id,
             gemeente_id=row.gemeente_id, now=now, open_tasks=others, waiting_rows=waiting, actor_id=actor.id,
@@ -169,7 +169,7 @@ def claim_task(conn: Connection, actor: Actor, task_id: int, *, now: dt.datetime
         raise Forbidden("U heeft niet de rol om deze taak te doen.")
     if conn.execute(_CLAIM, {"task_id": task_id, "actor_id": actor.id}).rowcount != 1:
         raise StaleInstance("Deze taak is intussen door iemand anders geclaimd.")
-    log = AuditBatch(now, row.instance_id, row.signal_id)
+    log = AuditBatch(now, row.instance_id, row.signal_id, rol=row.rol)
     log.add("taak_geclaimd", actor.id, taak_id=row.id, stap=row.naam)
     log.write(conn)
 
@@ -184,6 +184,6 @@ def unclaim_task(conn: Connection, actor: Actor, task_id: int, *, now: dt.dateti
         raise Forbidden("Alleen wie de taak heeft geclaimd kan hem vrijgeven.")
     if conn.execute(_UNCLAIM, {"task_id": task_id, "actor_id": actor.id}).rowcount != 1:
         raise StaleInstance("Deze taak is intussen gewijzigd.")
-    log = AuditBatch(now, row.instance_id, row.signal_id)
+    log = AuditBatch(now, row.instance_id, row.signal_id, rol=row.rol)
     log.add("taak_vrijgegeven", actor.id, taak_id=row.id, stap=row.naam)
     log.write(conn)

@@ -11,8 +11,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from . import commands, definitions, queries, timers
+from . import commands, definitions, processing_log, queries, timers
 from .access import may_work_task
+from .audit import record_read
+from .audit_chain import ChainReport, verify
 from .clock import SystemClock, isoformat
 from .db import Database
 from .definitions import DefinitionCache, Deployment
@@ -21,6 +23,7 @@ from .instances import Outcome, StaleInstance
 from .overview import ManagerOverview  # the managers' board, workload, figures, mail (issue 6)
 from .package import ProcessPackage
 from .projections import OPEN
+from .retention import RetentionPolicy, RetentionRun, run_retention
 from .roles import DEPLOY_ROLES
 from .schema import human_task, process_instance, signal
 from .users import Actor, actor_for_token, find_gemeente, load_actor, user_names, verify_password
@@ -31,12 +34,14 @@ class Orchestrator(ManagerOverview):
 
     :param database: where state lives.
     :param clock: where ``now`` comes from (tests pass a :class:`~engine.clock.FixedClock`).
+    :param retention: how long closed signals are kept (:class:`~engine.retention.RetentionPolicy`).
     """
 
-    def __init__(self, database: Database, clock=None):
+    def __init__(self, database: Database, clock=None, retention: RetentionPolicy | None = None):
         self.db = database
         self.clock = clock or SystemClock()
         self.cache = DefinitionCache()
+        self.retention = retention or RetentionPolicy()
 
     # --- who -----------------------------------------------------------------------------
     def actor(self, user_id: int) -> Actor:
@@ -200,10 +205,18 @@ class Orchestrator(ManagerOverview):
         detail["formulier_schema"] = form.schema if form else None
         return detail
 
-    def signal(self, actor: Actor, signal_id: int) -> dict:
+    def signal(self, actor: Actor, signal_id: int, *, via: str = "web") -> dict:
+        """A signal as ``actor`` may see it; a view of personal data is logged first (one event).
+
+        :param via: the channel it is seen through (``web``, ``api``), for the processing log.
+        """
         with self.db.read() as conn:
-            view, _ = queries.signal_view(conn, actor, signal_id)
-            return view
+            read = queries.signal_read(conn, actor, signal_id)
+        if read.categorieen:
+            with self.db.write() as conn:
+                record_read(conn, at=self.clock.now(), user_id=actor.id, rol=read.rol, signal_id=signal_id,
+                            categorieen=read.categorieen, via=via)
+        return read.view
 
     def my_signals(self, actor: Actor, **page) -> list[dict]:
         with self.db.read() as conn:
@@ -217,6 +230,35 @@ class Orchestrator(ManagerOverview):
     def visible_signals(self, actor: Actor, **page) -> list[dict]:
         with self.db.read() as conn:
             return queries.visible_signals(conn, actor, **page)
+
+    # --- the processing log and retention -------------------------------------------------
+    def audit_log(self, actor: Actor, *, via: str = "web", **filters) -> dict:
+        """The processing log for a ``beheerder`` (filtered, paged); the view itself is logged."""
+        with self.db.read() as conn:
+            result = processing_log.audit_log(conn, actor, **filters)
+        with self.db.write() as conn:
+            record_read(conn, at=self.clock.now(), user_id=actor.id, rol="beheerder", signal_id=None,
+                        categorieen=("verwerkingslog",), actie="verwerkingslog_ingezien", via=via)
+        return result
+
+    def signal_access_log(self, actor: Actor, signal_id: int, *, via: str = "web", **page) -> dict:
+        """Who viewed or changed a signal, for its aandachtsfunctionaris; the view itself is logged."""
+        with self.db.read() as conn:
+            result = processing_log.signal_access_log(conn, actor, signal_id, **page)
+        with self.db.write() as conn:
+            record_read(conn, at=self.clock.now(), user_id=actor.id, rol="aandachtsfunctionaris",
+                        signal_id=signal_id, categorieen=("verwerkingslog",), actie="verwerkingslog_ingezien",
+                        via=via)
+        return result
+
+    def verify_audit(self) -> ChainReport:
+        """Check the audit log's hash chain from the first event to the head."""
+        with self.db.read() as conn:
+            return verify(conn)
+
+    def run_retention(self, *, dry_run: bool = False) -> RetentionRun:
+        """Anonymise the closed signals whose retention period passed (or, dry, list them)."""
+        return run_retention(self.db, self.cache, self.clock, self.retention, dry_run=dry_run)
 
 
 def _definition_of(conn, instance_id: int) -> int:

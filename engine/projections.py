@@ -16,6 +16,7 @@ from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
+from .access import covenant_for_route
 from .clock import as_utc
 from .schema import human_task, signal, timer
 from .validation import CompiledDefinition, parse_duration
@@ -68,6 +69,7 @@ class Projection:
             "fase": self.fase,
             "uitkomst": self.uitkomst,
             "route": self.route,
+            "convenant": covenant_for_route(self.route),  # the case is shared under it once routed
             "updated_at": now,
             "closed_at": now if self.status == FINISHED else None,
         }

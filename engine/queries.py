@@ -3,10 +3,26 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
-from .access import Visibility, exists_role, may_see_task, signal_scope, signal_visibility, task_scope_branches
+from .access import (
+    GRONDSLAGEN,
+    MELDERGEGEVENS,
+    PROCESGEGEVENS,
+    SIGNAALGEGEVENS,
+    Visibility,
+    exists_role,
+    legal_ground,
+    may_see_access_log,
+    may_see_reporter,
+    may_see_task,
+    signal_access,
+    signal_scope,
+    task_scope_branches,
+)
+from .audit import RAADPLEGEN
 from .clock import isoformat
 from .errors import NotFound
 from .projections import OPEN
@@ -74,9 +90,10 @@ _SIGNAL_TASKS = (
 _SIGNAL_EVENTS = (
     select(audit_event, user.c.naam.label("wie"))
     .outerjoin(user, user.c.id == audit_event.c.user_id)
-    .where(audit_event.c.signal_id == bindparam("signal_id"))
+    .where(audit_event.c.signal_id == bindparam("signal_id"), audit_event.c.soort != RAADPLEGEN)
     .order_by(audit_event.c.id)
 )
+_REPORTED = "signaal_gemeld"
 _HISTORY_KEYS = ("stap", "uitkomst", "route", "referentie", "acute_nood")
 _completer = user.alias("completer")
 _SIGNAL_STEPS = (
@@ -262,10 +279,32 @@ def task_detail(conn: Connection, actor: Actor, task_id: int) -> dict:
     return result
 
 
+@dataclass(frozen=True)
+class SignalRead:
+    """A signal as one user may see it, and what that view is in the processing log's terms.
+
+    :param rol: the role the view rests on.
+    :param categorieen: the personal data categories shown (empty: none, nothing to log).
+    :param grondslag: the legal ground (the case's covenant, or the municipality's task).
+    """
+
+    view: dict
+    visibility: Visibility
+    rol: str | None
+    categorieen: tuple[str, ...]
+    grondslag: str
+
+
 def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, Visibility]:
-    """A signal as ``actor`` may see it: in full, or (for its reporter) its status only."""
+    """A signal as ``actor`` may see it: in full, its process only, or (for its reporter) its status."""
+    read = signal_read(conn, actor, signal_id)
+    return read.view, read.visibility
+
+
+def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
+    """:func:`signal_view` with what the view showed, for the processing log."""
     row = conn.execute(_SIGNAL_ROW, {"signal_id": signal_id}).first()
-    visibility = signal_visibility(actor, row) if row is not None else Visibility.NONE
+    visibility, rol = signal_access(actor, row) if row is not None else (Visibility.NONE, None)
     if visibility is Visibility.NONE:
         raise NotFound("Dit signaal bestaat niet of u heeft er geen toegang toe.")
     base = {
@@ -275,20 +314,28 @@ def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, V
         "ontvangen_op": isoformat(row.ontvangen_op),
         "afgesloten_op": isoformat(row.closed_at),
     }
+    grondslag = legal_ground(row.convenant)
     if visibility is Visibility.STATUS:
-        return base, visibility
+        return SignalRead(base, visibility, rol, (), grondslag)
     tasks = conn.execute(_SIGNAL_TASKS, {"signal_id": signal_id}).all()
     events = conn.execute(_SIGNAL_EVENTS, {"signal_id": signal_id}).all()
     steps = conn.execute(_SIGNAL_STEPS, {"signal_id": signal_id}).all()
     definition = conn.execute(_SIGNAL_DEFINITION, {"signal_id": signal_id}).one()
+    categorieen: tuple[str, ...] = ()
+    reporter = may_see_reporter(actor, row)  # who reported is a right of its own, also in the timeline
     base.update({
         "fase": row.fase,
         "uitkomst": row.uitkomst,
         "route": row.route,
+        "convenant": row.convenant,
+        "grondslag": GRONDSLAGEN[grondslag],
         "gemeente": row.gemeente_naam,
-        "gegevens": {
+        "geanonimiseerd_op": isoformat(row.geanonimiseerd_op),
+        "mag_inzage_zien": may_see_access_log(actor, row),
+    })
+    if visibility is Visibility.FULL:
+        base["gegevens"] = {
             "bron": row.bron,
-            "melder": row.melder,
             "omschrijving": row.omschrijving,
             "locatie": row.locatie,
             "uitbuitingsvormen": row.uitbuitingsvormen,
@@ -297,7 +344,12 @@ def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, V
             "acute_nood": row.acute_nood,
             "sector": row.sector,
             "indicatoren": row.indicatoren,
-        },
+        }
+        if reporter:
+            base["gegevens"]["melder"] = row.melder
+        if row.geanonimiseerd_op is None:  # a tombstone holds no personal data any more
+            categorieen = (SIGNAALGEGEVENS, PROCESGEGEVENS) + ((MELDERGEGEVENS,) if reporter else ())
+    base.update({
         "taken": [task_json(t) for t in tasks],
         "stappen": [
             {"taak_id": t.id, "bpmn_id": t.bpmn_id, "naam": t.naam, "rol": t.rol, "status": t.status,
@@ -308,12 +360,12 @@ def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, V
         ],
         "proces": {"definitie_id": definition.id, "sleutel": definition.sleutel, "versie": definition.versie},
         "historie": [
-            {"wanneer": isoformat(e.at), "wie": e.wie, "actie": e.actie,
+            {"wanneer": isoformat(e.at), "wie": e.wie if reporter or e.actie != _REPORTED else None, "actie": e.actie,
              **{k: v for k, v in (e.detail or {}).items() if k in _HISTORY_KEYS}}
             for e in events
         ],
     })
-    return base, visibility
+    return SignalRead(base, visibility, rol, categorieen, grondslag)
 
 
 def my_signals(conn: Connection, actor: Actor, *, limit: int = 50, offset: int = 0) -> list[dict]:

@@ -20,6 +20,8 @@ from .orchestrator import Orchestrator
 log = logging.getLogger(__name__)
 
 JOB_ID = "signaalroute-timers"
+RETENTION_JOB_ID = "signaalroute-retentie"
+RETENTION_AT = {"hour": 3, "minute": 30}  # daily, Europe/Amsterdam: when hardly anyone works
 MAIL_JOB_ID = "signaalroute-mail"
 PASS_LIMIT = 500
 
@@ -59,6 +61,9 @@ class Clock:
             # Mail (engine.outbox): passed deadlines, the daily digests, sending the outbox.
             scheduler.add_job(self.run_mail_pass, "interval", seconds=self.orchestrator.mail_config().interval,
                               id=MAIL_JOB_ID, next_run_time=datetime.datetime.now(datetime.UTC))
+            # Retention (engine.retention): once a day; several workers may run it at once safely.
+            scheduler.add_job(self.run_retention, "cron", id=RETENTION_JOB_ID, timezone="Europe/Amsterdam",
+                              **RETENTION_AT)
             scheduler.start()
             self._scheduler = scheduler
         log.info("clock started: a timer pass every %.1f s", self.interval)
@@ -95,6 +100,16 @@ class Clock:
         if any(result.values()):
             log.info("mail pass: %s", ", ".join(f"{k} {v}" for k, v in result.items() if v))
         return result
+
+    def run_retention(self) -> int:
+        """The daily retention run (see :func:`engine.retention.run_retention`); returns how many
+        signals were anonymised. Errors are logged, never raised."""
+        try:
+            run = self.orchestrator.run_retention()
+        except Exception:  # noqa: BLE001 - the clock must keep ticking when the database hiccups
+            log.exception("retention run failed")
+            return 0
+        return len(run.signalen)
 
     def stop(self, wait: bool = True) -> None:
         with self._lock:

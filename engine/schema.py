@@ -32,12 +32,22 @@ metadata = MetaData(
 
 TS = DateTime(timezone=True)
 
+# A region (e.g. the Achterhoek, Gelderland-Zuid): regional roles are granted per region.
+regio = Table(
+    "regio",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("naam", String(200), nullable=False),
+)
+
 gemeente = Table(
     "gemeente",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("naam", String(200), nullable=False),
+    Column("regio_id", ForeignKey("regio.id"), nullable=True),
 )
 
 user = Table(
@@ -57,8 +67,10 @@ user_role = Table(
     Column("id", Integer, primary_key=True),
     Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
     Column("rol", String(50), nullable=False),
-    # NULL: the role holds across the region (regional roles: zorgcoordinator, zvh, riec).
+    # NULL: the role holds across the region (regional roles: zorgcoordinator, zvh, riec) —
+    # the region of ``regio_id``, or the whole installation when that is NULL too.
     Column("gemeente_id", ForeignKey("gemeente.id"), nullable=True),
+    Column("regio_id", ForeignKey("regio.id"), nullable=True),
     UniqueConstraint("user_id", "rol", "gemeente_id"),
     Index("ix_user_role_rol_gemeente", "rol", "gemeente_id"),
 )
@@ -136,9 +148,13 @@ signal = Table(
     Column("fase", String(300)),
     Column("uitkomst", String(200)),
     Column("route", String(50)),
+    # The covenant the case is shared under once routed (engine.access.ROUTE_COVENANT).
+    Column("convenant", String(20)),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
     Column("closed_at", TS),
+    # Set when the retention job stripped the personal data: the row is a tombstone.
+    Column("geanonimiseerd_op", TS),
     Index("ix_signal_gemeente_status", "gemeente_id", "status"),
 )
 
@@ -174,6 +190,8 @@ human_task = Table(
     Index("ix_human_task_steps", "status", "rol", "gemeente_id", "bpmn_id", "naam"),
 )
 
+# The processing log (after VNG "Verwerkingenlogging"): append-only, each event carrying
+# the hash of the one before it (engine/audit.py writes it, engine/audit_chain.py checks it).
 audit_event = Table(
     "audit_event",
     metadata,
@@ -184,7 +202,32 @@ audit_event = Table(
     Column("signal_id", ForeignKey("signal.id"), nullable=True),
     Column("instance_id", Integer, nullable=True),
     Column("detail", JSON, nullable=False),
+    # The role the user acted in; the kind of processing (invoeren, raadplegen, wijzigen,
+    # vernietigen); which data categories; the legal ground (a covenant or the
+    # municipality's own task); which system.
+    Column("rol", String(50)),
+    Column("soort", String(20), nullable=False),
+    Column("categorieen", JSON, nullable=False),
+    Column("grondslag", String(30)),
+    Column("systeem", String(50), nullable=False),
+    # The chain: 1, 2, 3, ... without gaps; hash = sha256(vorige_hash + the event).
+    Column("volgnummer", Integer, nullable=False, unique=True),
+    Column("vorige_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
     Index("ix_audit_event_signal", "signal_id", "id"),
+    Index("ix_audit_event_user", "user_id", "volgnummer"),
+    Index("ix_audit_event_at", "at"),
+)
+
+# The head of the audit chain: the last event's number and hash (one row, id 1). Every
+# writer locks it (SELECT ... FOR UPDATE) at the very end of its transaction, which
+# serialises appends; deleting the last events is detected against it.
+audit_chain_head = Table(
+    "audit_chain_head",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("volgnummer", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
 )
 
 timer = Table(

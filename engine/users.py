@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from .errors import FieldErrors, NotFound
+from .regions import ensure_regio, expand_grants
 from .roles import REGIONAL_ROLES, ROLES
 from .schema import api_token, gemeente, user, user_role
 
@@ -24,7 +25,8 @@ class Actor:
     """A signed-in user as the engine sees them: who, and which role where.
 
     ``roles`` holds ``(rol, gemeente_id)`` pairs; ``gemeente_id`` ``None`` means the
-    role holds across the region.
+    role holds across the installation. A role granted per region is held as one pair
+    per municipality of the region (:func:`engine.regions.expand_grants`).
     """
 
     id: int
@@ -39,7 +41,9 @@ class Actor:
         return (rol, gemeente_id) in self.roles or (rol, None) in self.roles
 
     def gemeenten(self) -> set[int]:
-        return {g for _, g in self.roles if g is not None}
+        """The municipalities the user is a member of: where they hold a municipal role
+        (a regional role reaches cases there, but is no membership)."""
+        return {g for r, g in self.roles if g is not None and r not in REGIONAL_ROLES}
 
     def role_keys(self) -> set[str]:
         return {r for r, _ in self.roles}
@@ -74,10 +78,12 @@ def find_gemeente(conn: Connection, naam_of_code: str) -> int | None:
 
 
 def add_user(conn: Connection, gebruikersnaam: str, *, now: dt.datetime, naam: str | None = None,
-             roles: list[str], gemeente_naam: str | None, password: str | None = None) -> int:
+             roles: list[str], gemeente_naam: str | None, password: str | None = None,
+             regio_naam: str | None = None) -> int:
     """Create the user (or add roles to an existing one) and return the id.
 
-    Municipal roles need a municipality; regional roles without one hold region-wide.
+    Municipal roles need a municipality. Regional roles hold in the municipality given,
+    else in every municipality of the region ``regio_naam``, else installation-wide.
     """
     if not re.fullmatch(r"[A-Za-z0-9._@-]{2,100}", gebruikersnaam or ""):
         raise FieldErrors({"gebruikersnaam": "2 tot 100 tekens: letters, cijfers en . _ @ -"})
@@ -87,6 +93,13 @@ def add_user(conn: Connection, gebruikersnaam: str, *, now: dt.datetime, naam: s
     if not roles:
         raise FieldErrors({"rol": "geef minstens één rol"})
     gemeente_id = ensure_gemeente(conn, gemeente_naam) if gemeente_naam else None
+    regio_id = None
+    if regio_naam:
+        if gemeente_id is not None:
+            raise FieldErrors({"regio": "geef een gemeente of een regio, niet allebei"})
+        if any(rol not in REGIONAL_ROLES for rol in roles):
+            raise FieldErrors({"regio": "alleen regionale rollen (zorgcoordinator, zvh, riec) gelden per regio"})
+        regio_id = ensure_regio(conn, regio_naam)
     for rol in roles:
         if gemeente_id is None and rol not in REGIONAL_ROLES and rol != "beheerder":
             raise FieldErrors({"gemeente": f"de rol '{rol}' hoort bij een gemeente: geef --gemeente"})
@@ -105,11 +118,11 @@ def add_user(conn: Connection, gebruikersnaam: str, *, now: dt.datetime, naam: s
                 created_at=now,
             )
         ).inserted_primary_key[0]
-    existing = {(r.rol, r.gemeente_id) for r in conn.execute(
-        select(user_role.c.rol, user_role.c.gemeente_id).where(user_role.c.user_id == user_id))}
+    existing = {(r.rol, r.gemeente_id, r.regio_id) for r in conn.execute(
+        select(user_role.c.rol, user_role.c.gemeente_id, user_role.c.regio_id).where(user_role.c.user_id == user_id))}
     for rol in roles:
-        if (rol, gemeente_id) not in existing:
-            conn.execute(insert(user_role).values(user_id=user_id, rol=rol, gemeente_id=gemeente_id))
+        if (rol, gemeente_id, regio_id) not in existing:
+            conn.execute(insert(user_role).values(user_id=user_id, rol=rol, gemeente_id=gemeente_id, regio_id=regio_id))
     return user_id
 
 
@@ -146,7 +159,8 @@ def create_token(conn: Connection, user_id: int, *, now: dt.datetime) -> str:
 
 
 _ACTOR_FOR_TOKEN = (
-    select(user.c.id, user.c.gebruikersnaam, user.c.naam, user_role.c.rol, user_role.c.gemeente_id)
+    select(user.c.id, user.c.gebruikersnaam, user.c.naam, user_role.c.rol, user_role.c.gemeente_id,
+           user_role.c.regio_id)
     .select_from(api_token)
     .join(user, user.c.id == api_token.c.user_id)
     .outerjoin(user_role, user_role.c.user_id == user.c.id)
@@ -160,7 +174,7 @@ def actor_for_token(conn: Connection, token: str) -> Actor | None:
     if not rows:
         return None
     first = rows[0]
-    roles = frozenset((r.rol, r.gemeente_id) for r in rows if r.rol is not None)
+    roles = expand_grants(conn, ((r.rol, r.gemeente_id, r.regio_id) for r in rows if r.rol is not None))
     return Actor(first.id, first.gebruikersnaam, first.naam, roles)
 
 
@@ -170,10 +184,8 @@ def load_actor(conn: Connection, user_id: int) -> Actor:
     ).first()
     if row is None:
         raise NotFound("gebruiker bestaat niet of is uitgeschakeld")
-    roles = frozenset(
-        (r.rol, r.gemeente_id)
-        for r in conn.execute(select(user_role.c.rol, user_role.c.gemeente_id).where(user_role.c.user_id == user_id))
-    )
+    roles = expand_grants(conn, conn.execute(
+        select(user_role.c.rol, user_role.c.gemeente_id, user_role.c.regio_id).where(user_role.c.user_id == user_id)))
     return Actor(row.id, row.gebruikersnaam, row.naam, roles)
 
 

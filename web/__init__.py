@@ -8,6 +8,7 @@ from flask import Flask
 
 from engine.db import Database, default_url, make_engine
 from engine.orchestrator import Orchestrator
+from engine.retention import RetentionPolicy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         CLOCK_INTERVAL=float(os.environ.get("CLOCK_INTERVAL", "1")),
         JSON_SORT_KEYS=False,
         CLOCK=None,
+        # How long closed signals are kept, per outcome (ISO 8601 durations; engine.retention).
+        RETENTIE_GEEN_VERMOEDEN=os.environ.get("RETENTIE_GEEN_VERMOEDEN", "P6M"),
+        RETENTIE_GEMEENTELIJK=os.environ.get("RETENTIE_GEMEENTELIJK", "P2Y"),
+        RETENTIE_GEROUTEERD=os.environ.get("RETENTIE_GEROUTEERD", "P5Y"),
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -36,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     database = Database(make_engine(app.config["DATABASE_URL"]))
     app.extensions["signaalroute"] = Orchestrator(database, app.config["CLOCK"])
+    app.extensions["signaalroute"].retention = RetentionPolicy.from_settings(app.config)
 
     from . import auth, security, twofactor, views
     from .api import init_app as init_api

@@ -160,25 +160,26 @@ def user() -> None:
 @click.argument("name")
 @click.option("--role", "roles", multiple=True, required=True, help="Rol (meerdere keren mag).")
 @click.option("--gemeente", help="Gemeente (nieuw = wordt aangemaakt). Leeg bij regionale rollen.")
+@click.option("--regio", help="Regionale rol per regio: geldt in elke gemeente van die regio (zie 'signaalroute regio').")
 @click.option("--naam", help="Volledige naam.")
 @click.option("--password", help="Wachtwoord voor aanmelden in de browser.")
 @click.option("--token", is_flag=True, help="Maak een API-token; het token is de enige regel op stdout.")
-def user_add(name: str, roles: tuple[str, ...], gemeente: str | None, naam: str | None, password: str | None,
-             token: bool) -> None:
+def user_add(name: str, roles: tuple[str, ...], gemeente: str | None, regio: str | None, naam: str | None,
+             password: str | None, token: bool) -> None:
     """Een gebruiker aanmaken of rollen toevoegen."""
 
     with _app() as app:
-        _user_add(_orch(app), name, list(roles), gemeente, naam, password, token)
+        _user_add(_orch(app), name, list(roles), gemeente, naam, password, token, regio)
 
 
-def _user_add(orch, name, roles, gemeente, naam, password, token) -> None:
+def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None) -> None:
     from engine.users import add_user, create_token
 
     try:
         with orch.db.write() as conn:
             now = orch.clock.now()
             user_id = add_user(conn, name, now=now, naam=naam, roles=roles, gemeente_naam=gemeente,
-                               password=password)
+                               password=password, regio_naam=regio)
             new_token = create_token(conn, user_id, now=now) if token else None
     except FieldErrors as exc:
         for field, message in exc.fields.items():
@@ -187,9 +188,75 @@ def _user_add(orch, name, roles, gemeente, naam, password, token) -> None:
     except EngineError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
-    click.echo(f"Gebruiker {name} ({', '.join(roles)}{' in ' + gemeente if gemeente else ''}) opgeslagen.", err=True)
+    where = f" in {gemeente}" if gemeente else f" in regio {regio}" if regio else ""
+    click.echo(f"Gebruiker {name} ({', '.join(roles)}{where}) opgeslagen.", err=True)
     if new_token:
         click.echo(new_token)
+
+
+@main.command()
+@click.argument("naam")
+@click.option("--gemeente", "gemeenten", multiple=True, required=True,
+              help="Gemeente die bij deze regio hoort (meerdere keren mag; nieuw = wordt aangemaakt).")
+def regio(naam: str, gemeenten: tuple[str, ...]) -> None:
+    """Gemeenten bij een regio indelen (regionale rollen gelden per regio)."""
+    from engine.regions import assign_gemeente, ensure_regio
+    from engine.users import ensure_gemeente
+
+    with _app() as app:
+        try:
+            with _orch(app).db.write() as conn:
+                regio_id = ensure_regio(conn, naam)
+                for gemeente in gemeenten:
+                    assign_gemeente(conn, regio_id, ensure_gemeente(conn, gemeente))
+        except FieldErrors as exc:
+            for field, message in exc.fields.items():
+                click.echo(f"{field}: {message}", err=True)
+            sys.exit(2)
+    click.echo(f"Regio {naam}: {', '.join(gemeenten)}.", err=True)
+
+
+@main.group()
+def audit() -> None:
+    """Het verwerkingenlogboek."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """De hashketen van het logboek controleren: meldt gewijzigde en verwijderde gebeurtenissen."""
+    with _app() as app:
+        report = _orch(app).verify_audit()
+    if report.ok:
+        click.echo(f"Keten in orde: {report.events} gebeurtenissen, laatste {report.head_volgnummer or 0} "
+                   f"met hash {report.head_hash or '-'}.")
+        click.echo("Bewaar deze hash buiten de database; een latere controle moet er op voortbouwen.", err=True)
+        return
+    click.echo(f"De keten klopt NIET ({report.events} gebeurtenissen gelezen):")
+    for problem in report.problems:
+        click.echo(f"  - {problem}")
+    sys.exit(1)
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Alleen tonen wat zou vervallen; niets wijzigen.")
+def retentie(dry_run: bool) -> None:
+    """Signalen waarvan de bewaartermijn is verstreken anonimiseren (grafsteen blijft voor de cijfers)."""
+    with _app() as app:
+        orch = _orch(app)
+        run = orch.run_retention(dry_run=dry_run)
+        policy = orch.retention
+    click.echo(f"Bewaartermijnen: geen vermoeden {policy.geen_vermoeden}, gemeentelijk {policy.gemeentelijk}, "
+               f"gerouteerd {policy.gerouteerd}.", err=True)
+    verb = "zou vervallen" if dry_run else "geanonimiseerd"
+    for item in run.signalen:
+        click.echo(f"{item.referentie}\t{item.gemeente}\t{item.categorie}\tafgesloten {item.afgesloten_op:%Y-%m-%d}"
+                   f"\ttermijn verstreken {item.verloopt_op:%Y-%m-%d}")
+    for referentie, fout in run.mislukt:
+        click.echo(f"{referentie}\tMISLUKT: {fout}", err=True)
+    per = ", ".join(f"{k} {v}" for k, v in sorted(run.per_categorie().items())) or "geen"
+    click.echo(f"{len(run.signalen)} signalen {verb} ({per}).", err=True)
+    if run.mislukt:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

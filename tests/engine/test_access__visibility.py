@@ -7,6 +7,7 @@ from route_actions import REGIE, VERRIJKT, beoordeeld
 from engine.errors import NotFound
 
 STATUS_ONLY = {"id", "referentie", "status", "ontvangen_op", "afgesloten_op"}
+PROCESS_KEYS = {"fase", "route", "convenant", "stappen", "taken", "historie"}
 
 
 @pytest.fixture
@@ -30,15 +31,20 @@ def signals(route, intake):
 STAGES = ("nieuw", "verrijkt", "zorgtraject", "zorg_en_strafrecht", "riec")
 
 
-def sees(full=(), status=()) -> dict[str, str | None]:
-    return {s: "full" if s in full else "status" if s in status else None for s in STAGES}
+ROUTED = ("zorgtraject", "zorg_en_strafrecht", "riec")
 
 
-# Per role: how much of each signal it sees, and the tasks in its inbox. The municipality's
-# case roles see every signal; a regional party only those routed to it; the reporter
-# only the status of their own.
+def sees(full=(), status=(), process=()) -> dict[str, str | None]:
+    return {s: "full" if s in full else "process" if s in process else "status" if s in status else None
+            for s in STAGES}
+
+
+# Per role: how much of each signal it sees, and the tasks in its inbox. Before routing the
+# municipality's case roles see a signal in full; once routed, the aandachtsfunctionaris and
+# the regie party of the route (under the route's covenant), the analist its process only;
+# the reporter only the status of their own.
 MATRIX = {
-    "analist": (sees(full=STAGES), ["task_verrijken"]),
+    "analist": (sees(full=["nieuw", "verrijkt"], process=ROUTED), ["task_verrijken"]),
     "aandachtsfunctionaris": (sees(full=STAGES), ["task_beoordelen"]),
     "zorgcoordinator": (sees(full=["zorgtraject"]), ["task_regie_zorg"]),
     "zvh": (sees(full=["zorg_en_strafrecht"]), ["task_regie_zvh"]),
@@ -59,6 +65,9 @@ def test_what_each_role_sees(route, users, signals, who):
                 route.orchestrator.signal(actor, signal_id)
         elif seen[name] == "status":
             assert set(route.orchestrator.signal(actor, signal_id)) == STATUS_ONLY
+        elif seen[name] == "process":
+            view = route.orchestrator.signal(actor, signal_id)
+            assert PROCESS_KEYS <= set(view) and "gegevens" not in view
         else:
             view = route.orchestrator.signal(actor, signal_id)
             assert {"gegevens", "historie", "taken"} <= set(view)
@@ -99,3 +108,21 @@ def test_a_signal_of_another_municipality_is_not_found(route, users, intake):
         route.orchestrator.signal(users.analist_elders, started.signal_id)
     with pytest.raises(NotFound):
         route.orchestrator.signal(users.analist, 999_999)  # same answer as for one that does not exist
+
+
+def test_a_manager_sees_the_process_of_the_municipalitys_signals_and_no_personal_data(route, users, signals):
+    manager = route.add_user("manager", "Maaike Manager", "manager", "Nijmegen")
+
+    for signal_id in signals.values():
+        view = route.orchestrator.signal(manager, signal_id)
+        assert PROCESS_KEYS <= set(view) and "gegevens" not in view
+    assert route.orchestrator.visible_signals(manager) == []
+    elders = route.add_user("manager-arnhem", "Arnout Manager", "manager", "Arnhem")
+    with pytest.raises(NotFound):
+        route.orchestrator.signal(elders, signals["nieuw"])
+
+
+def test_a_signal_routed_away_leaves_the_analists_list_of_signals(route, users, signals):
+    visible = {s["id"] for s in route.orchestrator.visible_signals(users.analist)}
+
+    assert visible == {signals["nieuw"], signals["verrijkt"]}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+
 import isodate
 from flask import Blueprint, g, jsonify, request, url_for
 
@@ -93,7 +94,7 @@ def list_signals():
 
 @bp.get("/signals/<int:signal_id>")
 def get_signal(signal_id: int):
-    return jsonify(orchestrator().signal(g.actor, signal_id))
+    return jsonify(orchestrator().signal(g.actor, signal_id, via="api"))
 
 
 @bp.get("/tasks")

@@ -12,7 +12,7 @@ bp = Blueprint("pages", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from . import inbox, intake, signals, tasks  # noqa: F401 - they add their routes to bp
+    from . import audit, inbox, intake, signals, tasks  # noqa: F401 - they add their routes to bp
 
     app.register_blueprint(bp)
     app.add_template_filter(lokaal)

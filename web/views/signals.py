@@ -7,11 +7,6 @@ from .. import orchestrator
 from ..auth import login_required
 from . import bp
 
-REGIE = {
-    "zorgtraject": ("Zorgcoördinator (zorgtraject)", None),
-    "zorg_en_strafrecht": ("Zorg- en Veiligheidshuis (zorg- en strafrechtelijk traject)", "ZVH-convenant"),
-    "riec": ("RIEC (ondermijnende criminaliteit)", "RIEC-convenant"),
-}
 ACTIES = {
     "signaal_gemeld": "Signaal gemeld",
     "taak_aangemaakt": "Taak klaargezet",
@@ -22,6 +17,7 @@ ACTIES = {
     "taak_geescaleerd": "Deadline verstreken: gemeld aan manager",
     "timer_afgevuurd": "Timer verstreken",
     "signaal_afgerond": "Signaal afgesloten",
+    "signaal_geanonimiseerd": "Bewaartermijn verstreken: persoonsgegevens verwijderd",
 }
 
 
@@ -29,12 +25,11 @@ ACTIES = {
 @login_required
 def signaal(signal_id: int):
     view = orchestrator().signal(g.actor, signal_id)
-    if "gegevens" not in view:  # the reporter: status only
+    if "stappen" not in view:  # the reporter: status only
         return render_template("signaal_status.html", signaal=view)
     voltooid = sorted({s["bpmn_id"] for s in view["stappen"] if s["status"] == "voltooid"})
     actief = sorted({s["bpmn_id"] for s in view["stappen"] if s["status"] == "open"})
-    return render_template("signaal.html", signaal=view, voltooid=voltooid, actief=actief,
-                           regie=REGIE.get(view["route"] or ""), acties=ACTIES)
+    return render_template("signaal.html", signaal=view, voltooid=voltooid, actief=actief, acties=ACTIES)
 
 
 @bp.get("/signalen/<int:signal_id>/diagram.bpmn")
