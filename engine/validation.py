@@ -97,7 +97,34 @@ def _element_id(node) -> str | None:
     return None
 
 
+_DOCTYPE_PROBLEM = "een DOCTYPE (met entiteiten) is niet toegestaan in een proces"
+
+
+def _doctype_in_prolog(raw: bytes) -> bool:
+    """Whether a DOCTYPE follows the XML declaration, comments and processing instructions (one linear scan)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte order mark
+        raw = raw[:1 << 20].decode("utf-16", errors="replace").encode("utf-8")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    pos = 0
+    while True:
+        while pos < len(raw) and raw[pos] in b" \t\r\n":
+            pos += 1
+        for opening, closing in ((b"<?", b"?>"), (b"<!--", b"-->")):
+            if raw.startswith(opening, pos):
+                end = raw.find(closing, pos + len(opening))
+                if end < 0:
+                    return False
+                pos = end + len(closing)
+                break
+        else:
+            return raw[pos:pos + 9].upper() == b"<!DOCTYPE"
+
+
 def _parse_xml(name: str, raw: bytes, problems: list[Problem]):
+    if _doctype_in_prolog(raw):
+        # Refused before the parser sees it: no entity is expanded or fetched, however small.
+        problems.append(Problem(_DOCTYPE_PROBLEM, name, 1))
+        return None
     try:
         root = etree.fromstring(raw, _XML_PARSER)
     except etree.XMLSyntaxError as exc:
@@ -106,7 +133,7 @@ def _parse_xml(name: str, raw: bytes, problems: list[Problem]):
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         # Entities can read local files or blow up in size; a BPMN or DMN file never needs them.
-        problems.append(Problem("een DOCTYPE (met entiteiten) is niet toegestaan in een proces", name, 1))
+        problems.append(Problem(_DOCTYPE_PROBLEM, name, 1))
         return None
     return root
 

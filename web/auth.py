@@ -29,8 +29,9 @@ _OPEN_BEFORE_ENROLMENT = {"static", "auth.logout", "auth.login", "tweestaps.inst
 def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_IDLE_MINUTES", 30)
     app.config.setdefault("ACTOR_CACHE_SECONDS", 0 if app.testing else 5)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask's defaults hold these keys already (HttpOnly on, SameSite unset): set, not setdefault.
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the session's idle timeout bounds it
     csrf.init_app(app)
     app.before_request(_load_user)
