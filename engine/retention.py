@@ -166,8 +166,8 @@ _INSTANCE = select(process_instance.c.definition_id, process_instance.c.state).w
     process_instance.c.id == bindparam("instance_id"))
 _STRIP_STATE = update(process_instance).where(process_instance.c.id == bindparam("instance_id")).values(
     state=bindparam("state"))
-_STRIP_TIMER_ERRORS = update(timer).where(timer.c.instance_id == bindparam("instance_id")).values(fout=None)
-_STRIP_INCIDENTS = update(incident).where(incident.c.instance_id == bindparam("instance_id")).values(
+_STRIP_TIMER_ERRORS = update(timer).where(timer.c.instance_id == bindparam("inst")).values(fout=None)
+_STRIP_INCIDENTS = update(incident).where(incident.c.instance_id == bindparam("inst")).values(
     fout="(verwijderd na de bewaartermijn)")
 
 
@@ -196,8 +196,8 @@ def anonymise(conn: Connection, cache: DefinitionCache, item: Expired, *, now: d
     wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)
     strip_workflow_data(wf)
     conn.execute(_STRIP_STATE, {"instance_id": row.instance_id, "state": dump_state(wf)})
-    conn.execute(_STRIP_TIMER_ERRORS, {"instance_id": row.instance_id})
-    conn.execute(_STRIP_INCIDENTS, {"instance_id": row.instance_id})
+    conn.execute(_STRIP_TIMER_ERRORS, {"inst": row.instance_id})
+    conn.execute(_STRIP_INCIDENTS, {"inst": row.instance_id})
     conn.execute(_STRIP_SIGNAL, {"signal_id": item.signal_id, "now": now})
     batch = AuditBatch(now, row.instance_id, item.signal_id, systeem=SYSTEEM)
     batch.add("signaal_geanonimiseerd", None, categorie=item.categorie, afgesloten_op=isoformat(item.afgesloten_op),
