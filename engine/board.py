@@ -166,13 +166,12 @@ def escalations(conn: Connection, scope, limit: int = ESCALATIONS_SHOWN) -> dict
         .order_by(human_task.c.escalated_at.desc(), human_task.c.id.desc())
         .limit(limit)
     ).all()
-    counts = dict(conn.execute(
-        select(case((human_task.c.status == OPEN, "open"), else_="afgehandeld"), func.count())
-        .where(*where).group_by(case((human_task.c.status == OPEN, "open"), else_="afgehandeld"))
-    ).all())
+    still_open, total = conn.execute(
+        select(func.sum(case((human_task.c.status == OPEN, 1), else_=0)), func.count()).where(*where)
+    ).one()
     return {
-        "open": counts.get("open", 0),
-        "afgehandeld": counts.get("afgehandeld", 0),
+        "open": still_open or 0,
+        "afgehandeld": total - (still_open or 0),
         "lijst": [{
             "taak_id": r.id, "naam": r.naam, "status": r.status, "toestand": _STATE.get(r.status, r.status),
             "geescaleerd_op": isoformat(r.escalated_at), "afgerond_op": isoformat(r.completed_at),

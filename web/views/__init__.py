@@ -15,6 +15,9 @@ def init_app(app: Flask) -> None:
     from . import audit, inbox, intake, signals, tasks  # noqa: F401 - they add their routes to bp
 
     app.register_blueprint(bp)
+    from . import dashboard  # the managers' overview and mail settings: a blueprint of its own
+
+    dashboard.init_app(app)
     app.add_template_filter(lokaal)
     app.add_template_global(nav_counts)
     app.register_error_handler(NotFound, _no_access)

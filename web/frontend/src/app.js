@@ -8,11 +8,15 @@
 import { bevestigingen } from './bevestig.js';
 import { diagramEiland } from './diagram.js';
 import { formulierEiland } from './formulier.js';
+import { grafiekEiland } from './grafiek.js';
+import { hittekaartEiland } from './hittekaart.js';
 import { maak } from './hulp.js';
 
 const eilanden = [
   ['.sr-formulier', formulierEiland],
   ['.sr-diagram', diagramEiland],
+  ['.sr-grafiek', grafiekEiland],
+  ['.sr-hittekaart', hittekaartEiland],
 ];
 
 const gedaan = new WeakSet();

@@ -1,0 +1,228 @@
+"""Mail through the outbox to a local SMTP server (aiosmtpd): what arrives, to whom, and that
+it carries a step and a link only — never anything about the signal or the people in it."""
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import logging
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from oversight_actions import manager_factory, person_factory  # noqa: F401 - fixtures
+from route_actions import VERRIJKT
+from sqlalchemy import select
+
+from engine.mail import LogMailer, SmtpMailer, mailer_from_url
+from engine.outbox import MailConfig, digest_slot
+from engine.schema import mail_bericht
+
+SITE = "https://signaalroute.gemeente.test"
+PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen",
+            "melder": {"naam": "Petra Pieters", "afdeling": "Burgerzaken", "contact": "06-11122233"}}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """Messages the local SMTP server received, parsed."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for rcpt, m in self.messages if address in rcpt]
+
+    def take(self) -> list:
+        taken, self.messages = self.messages, []
+        return taken
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail(orchestrator, smtp):
+    controller, inbox = smtp
+    orchestrator.configure_mail(MailConfig(mailer=SmtpMailer("127.0.0.1", controller.port, sender="route@gemeente.test"),
+                                           site_url=SITE))
+    return inbox
+
+
+def _text(message) -> str:
+    return f"{message['Subject']}\n{message.get_content()}"
+
+
+def _assert_no_personal_data(message, reference: str | None = None):
+    text = _text(message)
+    for value in ("blauwe jas", "Kelderweg", "Petra", "Pieters", "06-111", "Burgerzaken"):
+        assert value not in text
+    if reference:
+        assert reference not in text
+
+
+def test_a_new_task_mails_the_people_of_its_role_step_and_link_only(route, orchestrator, users, intake, mail):
+    orchestrator.save_mail_settings(users.analist, email="anna@gemeente.test", wijze="direct")
+    orchestrator.save_mail_settings(users.analist_elders, email="arno@gemeente.test", wijze="direct")
+    started = route.report(intake(**PERSONAL))
+    task = route.open_task(started.signal_id, "task_verrijken")
+
+    result = orchestrator.mail_pass()
+
+    assert result["verzonden"] == 1
+    [message] = mail.to("anna@gemeente.test")
+    assert message["Subject"] == "Signaalroute: nieuwe taak 'Signaal verrijken'"
+    assert message["From"] == "route@gemeente.test"
+    assert f"{SITE}/taken/{task.id}" in message.get_content()
+    _assert_no_personal_data(message, started.referentie)
+    assert mail.to("arno@gemeente.test") == []  # Arnhem's analist: not his municipality
+    assert orchestrator.mail_pass()["verzonden"] == 0  # sent once
+
+
+def test_reassigning_mails_the_new_assignee(route, orchestrator, users, intake, mail, manager_factory, person_factory):
+    bram = person_factory("analist-2", "analist", "Nijmegen", "Bram Analist")
+    orchestrator.save_mail_settings(bram, email="bram@gemeente.test", wijze="direct")
+    started = route.report(intake(**PERSONAL))
+    orchestrator.mail_pass()
+    mail.take()
+    task = route.open_task(started.signal_id)
+    orchestrator.reassign(manager_factory("manager", ["Nijmegen"]), task.id, bram.id)
+    orchestrator.mail_pass()
+    [(rcpt, message)] = mail.take()
+    assert rcpt == ["bram@gemeente.test"]
+    assert message["Subject"] == "Signaalroute: taak 'Signaal verrijken' is aan u toegewezen"
+    _assert_no_personal_data(message, started.referentie)
+
+
+def test_a_passed_deadline_mails_the_assignee_once(route, orchestrator, users, intake, mail, clock):
+    orchestrator.save_mail_settings(users.analist, email="anna@gemeente.test", wijze="direct")
+    orchestrator.save_mail_settings(users.aandachtsfunctionaris, email="frits@gemeente.test", wijze="direct")
+    a = route.report(intake(**PERSONAL))
+    b = route.report(intake())
+    route.complete(b.signal_id, "task_verrijken", VERRIJKT)  # b waits for the aandachtsfunctionaris (10 days)
+    orchestrator.claim(users.analist, route.open_task(a.signal_id).id)
+    orchestrator.mail_pass()
+    mail.take()
+
+    clock.advance(dt.timedelta(days=5, minutes=1))
+    orchestrator.fire_due_timers()
+    assert orchestrator.mail_pass()["te_laat_taken"] == 1
+    [(rcpt, message)] = mail.take()
+    assert rcpt == ["anna@gemeente.test"]
+    assert message["Subject"] == "Signaalroute: deadline verstreken voor 'Signaal verrijken'"
+    _assert_no_personal_data(message, a.referentie)
+    assert orchestrator.mail_pass()["te_laat_taken"] == 0 and mail.take() == []
+
+    clock.advance(dt.timedelta(days=5))  # b's deadline, no one holds it: the role gets it
+    orchestrator.mail_pass()
+    assert [rcpt for rcpt, _ in mail.take()] == [["frits@gemeente.test"]]
+
+
+def test_digest_people_get_one_mail_a_day_and_managers_a_summary(route, orchestrator, users, intake, mail, clock,
+                                                                  manager_factory):
+    manager = manager_factory("manager", ["Nijmegen"], "Mara Manager")
+    orchestrator.save_mail_settings(manager, email="mara@gemeente.test", wijze="dagelijks")
+    orchestrator.save_mail_settings(users.analist, email="anna@gemeente.test", wijze="dagelijks")
+    orchestrator.mail_pass()  # 10:00 in Amsterdam: today's digests go (nothing in them for Anna yet)
+    first = mail.take()
+    assert [rcpt for rcpt, _ in first] == [["mara@gemeente.test"]]
+    assert "0 taken over hun deadline" in first[0][1].get_content()
+
+    started = route.report(intake(**PERSONAL))
+    route.report(intake())
+    assert orchestrator.mail_pass()["verzonden"] == 0  # Anna wants one mail a day
+    assert mail.take() == []
+
+    clock.set(dt.datetime(2026, 1, 6, 5, 59, tzinfo=dt.UTC))  # 6:59 in Amsterdam: not yet
+    orchestrator.mail_pass()
+    assert mail.take() == []
+    clock.set(dt.datetime(2026, 1, 6, 6, 0, tzinfo=dt.UTC))
+    orchestrator.mail_pass()
+    received = dict((rcpt[0], message) for rcpt, message in mail.take())
+    assert set(received) == {"anna@gemeente.test", "mara@gemeente.test"}
+    anna = received["anna@gemeente.test"].get_content()
+    assert anna.count("Nieuwe taak: Signaal verrijken") == 2 and f"{SITE}/taken/" in anna
+    mara = received["mara@gemeente.test"].get_content()
+    assert "0 taken over hun deadline, 0 binnen 2 dagen" in mara  # due in 4 days: not soon yet
+    assert f"{SITE}/overzicht" in mara
+    for message in received.values():
+        _assert_no_personal_data(message, started.referentie)
+    orchestrator.mail_pass()
+    assert mail.take() == []  # once a day
+
+
+def test_an_unreachable_server_is_retried_and_then_delivers(route, orchestrator, users, intake, smtp, clock):
+    controller, inbox = smtp
+    orchestrator.save_mail_settings(users.analist, email="anna@gemeente.test", wijze="direct")
+    orchestrator.configure_mail(MailConfig(mailer=SmtpMailer("127.0.0.1", _free_port(), sender="r@g.test", timeout=2),
+                                           site_url=SITE))
+    route.report(intake())
+    assert orchestrator.mail_pass()["opnieuw"] == 1
+    with orchestrator.db.read() as conn:
+        row = conn.execute(select(mail_bericht)).one()
+    assert (row.status, row.pogingen) == ("wachtend", 1) and row.fout
+    orchestrator.configure_mail(MailConfig(mailer=SmtpMailer("127.0.0.1", controller.port, sender="r@g.test"),
+                                           site_url=SITE))
+    assert orchestrator.mail_pass()["verzonden"] == 0  # backing off
+    clock.advance(dt.timedelta(minutes=5))
+    assert orchestrator.mail_pass()["verzonden"] == 1
+    assert len(inbox.to("anna@gemeente.test")) == 1
+
+
+def test_without_mail_url_mails_go_to_the_log(route, orchestrator, users, intake, caplog):
+    orchestrator.configure_mail(MailConfig(mailer=mailer_from_url(None), site_url=SITE))
+    orchestrator.save_mail_settings(users.analist, email="anna@gemeente.test", wijze="direct")
+    route.report(intake(**PERSONAL))
+    with caplog.at_level(logging.INFO, logger="engine.mail"):
+        orchestrator.mail_pass()
+    assert "nieuwe taak 'Signaal verrijken'" in caplog.text and f"{SITE}/taken/" in caplog.text
+    assert "Kelderweg" not in caplog.text
+
+
+def test_settings_are_validated(orchestrator, users):
+    from engine.errors import FieldErrors
+
+    with pytest.raises(FieldErrors) as error:
+        orchestrator.save_mail_settings(users.analist, email="geen-adres", wijze="wekelijks")
+    assert set(error.value.fields) == {"email", "wijze"}
+    orchestrator.save_mail_settings(users.analist, email=" anna@gemeente.test ", wijze="dagelijks")
+    assert orchestrator.mail_settings(users.analist) == {"email": "anna@gemeente.test", "wijze": "dagelijks"}
+    orchestrator.save_mail_settings(users.analist, email="", wijze="direct")
+    assert orchestrator.mail_settings(users.analist) == {"email": None, "wijze": "direct"}
+
+
+def test_mail_url_forms():
+    assert isinstance(mailer_from_url(""), LogMailer)
+    plain = mailer_from_url("smtp://mail.gemeente.test")
+    assert (plain.host, plain.port, plain.tls, plain.starttls, plain.username) == ("mail.gemeente.test", 25, False,
+                                                                                   False, None)
+    secure = mailer_from_url("smtp://route%40g.test:ge%2Fheim@mail.test:587?starttls=1")
+    assert (secure.port, secure.starttls, secure.username, secure.password) == (587, True, "route@g.test", "ge/heim")
+    assert mailer_from_url("smtps://mail.test").port == 465
+    with pytest.raises(ValueError):
+        mailer_from_url("http://mail.test")
+
+
+def test_digest_slot_is_seven_in_amsterdam():
+    winter = dt.datetime(2026, 1, 6, 5, 0, tzinfo=dt.UTC)  # 6:00 local: yesterday's slot
+    assert digest_slot(winter, 7) == dt.datetime(2026, 1, 5, 6, 0, tzinfo=dt.UTC)
+    summer = dt.datetime(2026, 7, 6, 5, 30, tzinfo=dt.UTC)  # 7:30 local (CEST)
+    assert digest_slot(summer, 7) == dt.datetime(2026, 7, 6, 5, 0, tzinfo=dt.UTC)

@@ -1,0 +1,247 @@
+"""The managers' pages: overdue board (with reassigning), workload, flow figures with
+downloads, and the heat map on the process diagram; and everyone's mail preference."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from flask import Blueprint, Flask, Response, flash, g, redirect, render_template, request, url_for
+
+from engine.clock import AMSTERDAM
+from engine.errors import FieldErrors
+from engine.mail import mailer_from_url
+from engine.notify import PREFERENCES
+from engine.outbox import MailConfig
+from engine.reassign import UNSET
+from engine.roles import ROLES
+
+from .. import orchestrator
+from ..auth import login_required
+from . import wants_json
+
+bp = Blueprint("overzicht", __name__)
+
+PAGE_SIZE = 50
+WINDOWS = {"1": "1 dag", "2": "2 dagen", "7": "een week"}
+DEFAULT_PROCESS = "signaal-naar-casus"
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages and configure mail from ``MAIL_URL``, ``MAIL_FROM`` and ``SITE_URL``."""
+    app.config.setdefault("MAIL_URL", os.environ.get("MAIL_URL"))
+    app.config.setdefault("MAIL_FROM", os.environ.get("MAIL_FROM", "signaalroute@localhost"))
+    app.config.setdefault("SITE_URL", os.environ.get("SITE_URL", "http://127.0.0.1:5000"))
+    app.config.setdefault("MAIL_DIGEST_HOUR", int(os.environ.get("MAIL_DIGEST_HOUR", "7")))
+    app.config.setdefault("MAIL_INTERVAL", float(os.environ.get("MAIL_INTERVAL", "30")))
+    orchestrator(app).configure_mail(MailConfig(
+        mailer=mailer_from_url(app.config["MAIL_URL"], app.config["MAIL_FROM"]), site_url=app.config["SITE_URL"],
+        digest_hour=app.config["MAIL_DIGEST_HOUR"], interval=app.config["MAIL_INTERVAL"]))
+    app.add_template_filter(duur)
+    app.add_template_filter(procent)
+    app.add_template_filter(uren)
+    app.add_template_global(is_manager)
+    app.register_blueprint(bp)
+
+
+def is_manager() -> bool:
+    """Whether the signed-in user oversees a municipality (the navigation shows 'Overzicht')."""
+    actor = g.get("actor")
+    return actor is not None and "manager" in actor.role_keys()
+
+
+def duur(seconds, leeg: str = "—") -> str:
+    """A duration in Dutch: '3 d 4 u', '5 u 10 min', '12 min'."""
+    if seconds is None:
+        return leeg
+    seconds = abs(float(seconds))
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return f"{days} d {hours} u"
+    if hours:
+        return f"{hours} u {rest // 60} min"
+    return f"{max(rest // 60, 0)} min"
+
+
+def uren(seconds) -> float | None:
+    """Seconds as hours with one decimal, for the charts."""
+    return None if seconds is None else round(seconds / 3600, 1)
+
+
+def procent(value, leeg: str = "—") -> str:
+    return leeg if value is None else f"{value * 100:.1f}%".replace(".", ",")
+
+
+def _int(name: str) -> int | None:
+    try:
+        return int(request.args[name]) if request.args.get(name) else None
+    except ValueError:
+        return None
+
+
+def _gemeente(choices: dict[int, str]) -> int | None:
+    chosen = _int("gemeente")
+    return chosen if chosen in choices else None
+
+
+def _local_today() -> dt.date:
+    return orchestrator().clock.now().astimezone(AMSTERDAM).date()
+
+
+@bp.get("/overzicht")
+@login_required
+def board():
+    orch = orchestrator()
+    gemeenten = orch.supervised(g.actor)
+    venster = request.args.get("binnen") if request.args.get("binnen") in WINDOWS else "2"
+    toegewezen = request.args.get("toegewezen") or None
+    if toegewezen not in (None, "niemand") and not toegewezen.isdigit():
+        toegewezen = None
+    pagina = max(1, _int("pagina") or 1)
+    filters = {"gemeente_id": _gemeente(gemeenten), "bpmn_id": request.args.get("stap") or None,
+               "rol": request.args.get("rol") if request.args.get("rol") in ROLES else None,
+               "toegewezen_aan": toegewezen}
+    result = orch.board(g.actor, within=dt.timedelta(days=int(venster)), limit=PAGE_SIZE,
+                        offset=(pagina - 1) * PAGE_SIZE, **filters)
+    actief = {"gemeente": filters["gemeente_id"], "stap": filters["bpmn_id"], "rol": filters["rol"],
+              "toegewezen": toegewezen, "binnen": venster if venster != "2" else None}
+    actief = {k: v for k, v in actief.items() if v}
+    return render_template("dashboard_board.html", overzicht=result, gemeenten=gemeenten, vensters=WINDOWS,
+                           venster=venster, actief=actief, rollen=ROLES, pagina=pagina,
+                           paginas=max(1, -(-result["totaal"] // PAGE_SIZE)))
+
+
+def _back() -> str:
+    target = request.form.get("terug", "")
+    return target if target.startswith("/") and not target.startswith("//") else url_for("overzicht.board")
+
+
+@bp.post("/overzicht/taken/<int:task_id>/toewijzen")
+@login_required
+def reassign(task_id: int):
+    naar = request.form.get("naar", "")
+    if not naar.isdigit():
+        error = FieldErrors({"naar": "kies een medewerker"})
+        return _reassign_failed(error)
+    gezien = request.form.get("gezien")
+    seen = UNSET if gezien is None else (int(gezien) if gezien.isdigit() else None)
+    try:
+        result = orchestrator().reassign(g.actor, task_id, int(naar), seen=seen)
+    except FieldErrors as error:
+        return _reassign_failed(error)
+    if wants_json():
+        return result
+    flash(f"'{result['stap']}' staat nu op naam van {result['naar_naam']}.", "succes")
+    return redirect(_back(), 303)
+
+
+def _reassign_failed(error: FieldErrors):
+    if wants_json():
+        return {"fout": "De taak is niet toegewezen.", "velden": error.fields}, 422
+    flash("De taak is niet toegewezen: " + "; ".join(error.fields.values()) + ".", "fout")
+    return redirect(_back(), 303)
+
+
+@bp.get("/overzicht/werkdruk")
+@login_required
+def workload():
+    orch = orchestrator()
+    gemeenten = orch.supervised(g.actor)
+    gemeente_id = _gemeente(gemeenten)
+    werkdruk = orch.workload(g.actor, gemeente_id)
+    for person in werkdruk["per_gebruiker"]:
+        person["rol_namen"] = [ROLES.get(rol, rol) for rol in person["rollen"]]
+    return render_template("dashboard_werkdruk.html", werkdruk=werkdruk, gemeenten=gemeenten, gekozen=gemeente_id)
+
+
+def _period() -> tuple[dt.date, dt.date, dict]:
+    """The period asked for (``van``, ``tot`` as YYYY-MM-DD); by default the last 12 months."""
+    today = _local_today()
+    errors = {}
+    values = {}
+    for name, default in (("van", today.replace(year=today.year - 1) + dt.timedelta(days=1)), ("tot", today)):
+        raw = request.args.get(name)
+        try:
+            values[name] = dt.date.fromisoformat(raw) if raw else default
+        except ValueError:
+            errors[name] = "geen geldige datum (jjjj-mm-dd)"
+            values[name] = default
+    return values["van"], values["tot"], errors
+
+
+@bp.get("/overzicht/cijfers")
+@login_required
+def figures():
+    orch = orchestrator()
+    gemeenten = orch.supervised(g.actor)
+    gemeente_id = _gemeente(gemeenten)
+    van, tot, errors = _period()
+    cijfers = None
+    if not errors:
+        try:
+            cijfers = orch.figures(g.actor, van=van, tot=tot, gemeente_id=gemeente_id)
+        except FieldErrors as error:
+            errors = error.fields
+    query = {"van": van.isoformat(), "tot": tot.isoformat(), **({"gemeente": gemeente_id} if gemeente_id else {})}
+    return render_template("dashboard_cijfers.html", cijfers=cijfers, fouten=errors, gemeenten=gemeenten,
+                           gekozen=gemeente_id, van=request.args.get("van") or van.isoformat(),
+                           tot=request.args.get("tot") or tot.isoformat(), query=query), 422 if errors else 200
+
+
+@bp.get("/overzicht/cijfers.<soort>")
+@login_required
+def figures_download(soort: str):
+    if soort not in ("csv", "xlsx"):
+        return render_template("fout.html", titel="Onbekend bestand", bericht="Kies CSV of Excel."), 404
+    orch = orchestrator()
+    gemeente_id = _gemeente(orch.supervised(g.actor))
+    van, tot, errors = _period()
+    if errors:
+        raise FieldErrors(errors)
+    body = orch.figures_file(g.actor, soort, van=van, tot=tot, gemeente_id=gemeente_id)
+    mimetype = "text/csv; charset=utf-8" if soort == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    name = f"signaalroute-cijfers-{van.isoformat()}-{tot.isoformat()}.{soort}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                                      "Cache-Control": "private, no-store"})
+
+
+@bp.get("/overzicht/knelpunten")
+@login_required
+def heatmap():
+    orch = orchestrator()
+    gemeenten = orch.supervised(g.actor)
+    gemeente_id = _gemeente(gemeenten)
+    processen = orch.heatmap_processes(g.actor)
+    sleutels = [p["sleutel"] for p in processen]
+    sleutel = request.args.get("proces") if request.args.get("proces") in sleutels else (
+        DEFAULT_PROCESS if DEFAULT_PROCESS in sleutels else (sleutels[0] if sleutels else None))
+    kaart = orch.heatmap(g.actor, sleutel, gemeente_id) if sleutel else None
+    return render_template("dashboard_knelpunten.html", kaart=kaart, processen=processen, gemeenten=gemeenten,
+                           gekozen=gemeente_id, sleutel=sleutel)
+
+
+@bp.get("/overzicht/processen/<sleutel>/diagram.bpmn")
+@login_required
+def diagram(sleutel: str):
+    xml = orchestrator().process_diagram(g.actor, sleutel)
+    return Response(xml, mimetype="application/xml", headers={"Cache-Control": "private, max-age=300"})
+
+
+@bp.route("/instellingen/meldingen", methods=["GET", "POST"])
+@login_required
+def mail_settings():
+    orch = orchestrator()
+    errors = {}
+    values = orch.mail_settings(g.actor)
+    status = 200
+    if request.method == "POST":
+        values = {"email": request.form.get("email", ""), "wijze": request.form.get("wijze", "")}
+        try:
+            orch.save_mail_settings(g.actor, email=values["email"], wijze=values["wijze"])
+        except FieldErrors as error:
+            errors, status = error.fields, 422
+        else:
+            flash("Uw meldingsinstellingen zijn opgeslagen.", "succes")
+            return redirect(url_for("overzicht.mail_settings"), 303)
+    return render_template("instellingen_meldingen.html", waarden=values, fouten=errors, keuzes=PREFERENCES), status
