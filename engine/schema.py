@@ -288,9 +288,13 @@ notificatie = Table(
 # The overdue board's escalations, the flow figures' steps finished in a period, and the
 # signals received or closed in a period, per municipality.
 Index("ix_human_task_escalated", human_task.c.gemeente_id, human_task.c.escalated_at)
-Index("ix_human_task_completed", human_task.c.gemeente_id, human_task.c.completed_at)
-Index("ix_signal_gemeente_ontvangen", signal.c.gemeente_id, signal.c.ontvangen_op)
-Index("ix_signal_gemeente_closed", signal.c.gemeente_id, signal.c.closed_at)
+# On PostgreSQL the figures' indexes carry the columns the figures read (INCLUDE): index-only scans.
+Index("ix_human_task_completed", human_task.c.gemeente_id, human_task.c.completed_at,
+      postgresql_include=["status", "bpmn_id", "naam", "created_at", "due_at"])
+Index("ix_signal_gemeente_ontvangen", signal.c.gemeente_id, signal.c.ontvangen_op,
+      postgresql_include=["status", "uitkomst", "route", "sector", "minderjarige", "acute_nood", "uitbuitingsvormen"])
+Index("ix_signal_gemeente_closed", signal.c.gemeente_id, signal.c.closed_at,
+      postgresql_include=["status", "ontvangen_op"])
 
 mail_instelling = Table(
     "mail_instelling",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from oversight_actions import manager_factory, person_factory  # noqa: F401 - the managers' overview tests
 from route_actions import RouteActions
 
 

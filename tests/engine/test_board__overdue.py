@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from oversight_actions import manager_factory, person_factory  # noqa: F401 - fixtures
 from route_actions import VERRIJKT
 
 from engine.errors import Forbidden

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from history import GEMEENTEN, make_history, write_history
-from oversight_actions import manager_factory  # noqa: F401 - a fixture
 
 from engine.errors import FieldErrors, Forbidden
 

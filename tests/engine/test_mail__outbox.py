@@ -10,7 +10,6 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
-from oversight_actions import manager_factory, person_factory  # noqa: F401 - fixtures
 from route_actions import VERRIJKT
 from sqlalchemy import select
 

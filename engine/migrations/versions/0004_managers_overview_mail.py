@@ -16,10 +16,14 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.create_index('ix_human_task_escalated', ['gemeente_id', 'escalated_at'], unique=False)
-        batch_op.create_index('ix_human_task_completed', ['gemeente_id', 'completed_at'], unique=False)
+        batch_op.create_index('ix_human_task_completed', ['gemeente_id', 'completed_at'], unique=False,
+                              postgresql_include=['status', 'bpmn_id', 'naam', 'created_at', 'due_at'])
     with op.batch_alter_table('signal', schema=None) as batch_op:
-        batch_op.create_index('ix_signal_gemeente_ontvangen', ['gemeente_id', 'ontvangen_op'], unique=False)
-        batch_op.create_index('ix_signal_gemeente_closed', ['gemeente_id', 'closed_at'], unique=False)
+        batch_op.create_index('ix_signal_gemeente_ontvangen', ['gemeente_id', 'ontvangen_op'], unique=False,
+                              postgresql_include=['status', 'uitkomst', 'route', 'sector', 'minderjarige', 'acute_nood',
+                                                  'uitbuitingsvormen'])
+        batch_op.create_index('ix_signal_gemeente_closed', ['gemeente_id', 'closed_at'], unique=False,
+                              postgresql_include=['status', 'ontvangen_op'])
 
     op.create_table('mail_instelling',
     sa.Column('user_id', sa.Integer(), nullable=False),

@@ -1,0 +1,316 @@
+"""Benchmark: the managers' overdue board and flow figures with 1,000,000 ``human_task`` rows on PostgreSQL.
+
+Run from the repository root (PostgreSQL at 127.0.0.1:5432, trust auth, user postgres)::
+
+    .venv/bin/python bench/dashboard.py            # 1,000,000 task rows (~400,000 signals), 40 timed runs each
+    .venv/bin/python bench/dashboard.py --quick    # 200,000 task rows, 15 runs each: under a minute
+
+``--pg-url`` (or ``BENCH_PG_URL``) points at another server. The bench creates a fresh
+database ``signaalroute_bench_dashboard_<pid>``, migrates it with ``engine.migrate.upgrade``,
+deploys ``processes/signaal-naar-casus`` and always drops the database at the end (``--keep``
+keeps it).
+
+The data
+    Eight municipalities (the Achterhoek), per municipality three analists, two
+    aandachtsfunctionarissen and a manager; two of each regional role. Signals received over
+    three years before "now" (2026-02-01 12:00 UTC), generated inside PostgreSQL with
+    ``generate_series`` and a fixed ``setseed`` (deterministic): 25 % closed without suspicion
+    after enrichment, 20 % handled by the municipality after assessment, 55 % routed (zorg,
+    zvh, riec alike); 12 % stop at their last step (open task, half of them assigned); step
+    times up to 1.6 times the deadline, so about a third of the steps are late; escalations on
+    late tasks. ``VACUUM ANALYZE`` afterwards, as autovacuum would.
+
+What is timed (in this process, through the ``Orchestrator`` the web pages call)
+    * board: ``Orchestrator.board`` for a municipality's manager — late and due-within-2-days
+      tasks (page of 50), the totals per step/role/municipality/assignee, reassign candidates
+      and the escalations — cycling over the eight managers;
+    * figures: ``Orchestrator.figures`` for a municipality's manager over the last 12 months
+      (cycling over the eight), and the same for a manager of all eight municipalities
+      (printed, not in the RESULT line).
+    The statements each call ran are captured and shown with ``EXPLAIN`` (plan node types,
+    and whether they read an index), for one call of each.
+
+The last line printed is::
+
+    RESULT board_p95_ms=… figures_p95_ms=… figures_region_p95_ms=… task_rows=…
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, event, text  # noqa: E402
+
+from engine import migrate  # noqa: E402
+from engine.clock import FixedClock  # noqa: E402
+from engine.db import Database, make_engine, normalise_url  # noqa: E402
+from engine.orchestrator import Orchestrator  # noqa: E402
+
+NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.UTC)
+GEMEENTEN = ["Aalten", "Berkelland", "Bronckhorst", "Doetinchem", "Montferland", "Oost Gelre", "Oude IJsselstreek",
+             "Winterswijk"]
+TASKS_PER_SIGNAL = 2.45  # what the path mix below gives on average
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+
+
+class BenchDatabase:
+    def __init__(self, server_url: str, name: str):
+        self.admin = create_engine(normalise_url(server_url), isolation_level="AUTOCOMMIT")
+        self.name = name
+        self.url = re.sub(r"/[^/]*$", f"/{name}", normalise_url(server_url))
+
+    def create(self) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+
+    def drop(self) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+USERS_SQL = """
+INSERT INTO gemeente (id, code, naam) SELECT g, lower(replace(n, ' ', '-')), n
+  FROM unnest(CAST(:namen AS text[])) WITH ORDINALITY AS t(n, g);
+INSERT INTO app_user (id, gebruikersnaam, naam, actief, created_at)
+  SELECT 1000 + g * 10 + j, 'analist-' || g || '-' || j, 'Analist ' || g || '-' || j, true, :now
+    FROM generate_series(1, 8) g, generate_series(0, 2) j
+  UNION ALL SELECT 2000 + g * 10 + j, 'af-' || g || '-' || j, 'Aandachtsfunctionaris ' || g || '-' || j, true, :now
+    FROM generate_series(1, 8) g, generate_series(0, 1) j
+  UNION ALL SELECT 3000 + g, 'manager-' || g, 'Manager ' || g, true, :now FROM generate_series(1, 8) g
+  UNION ALL SELECT 3100, 'manager-regio', 'Manager regio', true, :now
+  UNION ALL SELECT 4000 + r * 10 + j, rol || '-' || j, rol || ' ' || j, true, :now
+    FROM (VALUES (1, 'zorgcoordinator'), (2, 'zvh'), (3, 'riec')) AS v(r, rol), generate_series(0, 1) j;
+INSERT INTO user_role (user_id, rol, gemeente_id)
+  SELECT 1000 + g * 10 + j, 'analist', g FROM generate_series(1, 8) g, generate_series(0, 2) j
+  UNION ALL SELECT 2000 + g * 10 + j, 'aandachtsfunctionaris', g FROM generate_series(1, 8) g, generate_series(0, 1) j
+  UNION ALL SELECT 3000 + g, 'manager', g FROM generate_series(1, 8) g
+  UNION ALL SELECT 3100, 'manager', g FROM generate_series(1, 8) g
+  UNION ALL SELECT 4000 + r * 10 + j, rol, NULL
+    FROM (VALUES (1, 'zorgcoordinator'), (2, 'zvh'), (3, 'riec')) AS v(r, rol), generate_series(0, 1) j;
+"""
+
+# One row per signal with everything random drawn once; steps follow from it.
+GEN_SQL = """
+SELECT setseed(0.42);
+CREATE UNLOGGED TABLE gen AS
+SELECT i, 1 + floor(random() * 8)::int AS g,
+       CAST(:now AS timestamptz) - interval '3 days' - random() * interval '3 years' AS ontvangen,
+       random() AS r_path, floor(random() * 3)::int AS r_route, random() < 0.12 AS stops,
+       random() AS d1, random() AS d2, random() AS d3, random() AS r_assign, random() AS r_sector,
+       floor(random() * 3)::int AS r_minor, random() AS r_vorm
+  FROM generate_series(1, :n) i;
+ALTER TABLE gen ADD COLUMN path text, ADD COLUMN route text, ADD COLUMN steps int;
+UPDATE gen SET path = CASE WHEN r_path < 0.25 THEN 'geen' WHEN r_path < 0.45 THEN 'gemeente' ELSE 'route' END;
+UPDATE gen SET route = CASE WHEN path = 'route' THEN (ARRAY['zorgtraject', 'zorg_en_strafrecht', 'riec'])[r_route + 1] END,
+               steps = CASE path WHEN 'geen' THEN 1 WHEN 'gemeente' THEN 2 ELSE 3 END;
+CREATE UNLOGGED TABLE gen_task AS
+SELECT gen.i, gen.g, step.k, gen.steps, gen.stops, gen.route, gen.r_assign,
+       s.bpmn_id, s.naam, s.rol, s.days
+  FROM gen CROSS JOIN LATERAL generate_series(1, gen.steps) AS step(k)
+  JOIN LATERAL (SELECT * FROM (VALUES
+        (1, 'task_verrijken', 'Signaal verrijken', 'analist', 5),
+        (2, 'task_beoordelen', 'Afstemmen en beoordelen', 'aandachtsfunctionaris', 10),
+        (3, CASE gen.route WHEN 'zorgtraject' THEN 'task_regie_zorg' WHEN 'zorg_en_strafrecht' THEN 'task_regie_zvh'
+                           ELSE 'task_regie_riec' END,
+            CASE gen.route WHEN 'zorgtraject' THEN 'Regie zorgtraject' WHEN 'zorg_en_strafrecht'
+                 THEN 'Regie zorg- en strafrechtelijk traject' ELSE 'Regie ondermijning (RIEC)' END,
+            CASE gen.route WHEN 'zorgtraject' THEN 'zorgcoordinator' WHEN 'zorg_en_strafrecht' THEN 'zvh' ELSE 'riec' END,
+            90)) AS v(k, bpmn_id, naam, rol, days) WHERE v.k = step.k) s ON true;
+ALTER TABLE gen_task ADD COLUMN created timestamptz, ADD COLUMN done timestamptz;
+UPDATE gen_task t SET created = gen.ontvangen + interval '5 seconds'
+       + CASE WHEN t.k >= 2 THEN gen.d1 * 1.6 * interval '5 days' ELSE interval '0' END
+       + CASE WHEN t.k >= 3 THEN gen.d2 * 1.6 * interval '10 days' ELSE interval '0' END
+  FROM gen WHERE gen.i = t.i;
+UPDATE gen_task t SET done = t.created + (CASE t.k WHEN 1 THEN gen.d1 WHEN 2 THEN gen.d2 ELSE gen.d3 END)
+       * 1.6 * t.days * interval '1 day' + interval '30 minutes'
+  FROM gen WHERE gen.i = t.i;
+UPDATE gen_task SET done = NULL WHERE (stops AND k = steps) OR done > CAST(:now AS timestamptz);
+"""
+
+LOAD_SQL = """
+INSERT INTO process_instance (id, definition_id, version, status, state, created_at, updated_at, completed_at)
+SELECT gen.i, :definition_id, 1, CASE WHEN last.done IS NULL THEN 'lopend' ELSE 'afgerond' END, '{}',
+       gen.ontvangen, coalesce(last.done, gen.ontvangen), last.done
+  FROM gen JOIN gen_task last ON last.i = gen.i AND last.k = gen.steps;
+INSERT INTO signal (id, referentie, instance_id, gemeente_id, ontvangen_op, bron, melder, omschrijving, locatie,
+                    uitbuitingsvormen, identificeerbaar_slachtoffer, minderjarige, acute_nood, sector, indicatoren,
+                    status, fase, uitkomst, route, created_at, updated_at, closed_at)
+SELECT gen.i, 'MH-B-' || gen.i, gen.i, gen.g, gen.ontvangen, 'intern', '{}', 'bench', NULL,
+       CAST(CASE WHEN gen.r_vorm < 0.45 THEN '["arbeid"]' WHEN gen.r_vorm < 0.75 THEN '["seksueel"]'
+                 WHEN gen.r_vorm < 0.9 THEN '["crimineel", "arbeid"]' ELSE '["onbekend"]' END AS json),
+       true, (ARRAY['ja', 'nee', 'onbekend'])[gen.r_minor + 1], gen.r_vorm < 0.1,
+       (ARRAY['horeca', 'agrarisch', 'bouw', 'logistiek', 'seksbranche', 'schoonmaak', NULL])[1 + floor(gen.r_sector * 7)::int],
+       '[]', CASE WHEN last.done IS NULL THEN 'lopend' ELSE 'afgerond' END,
+       CASE WHEN last.done IS NULL THEN last.naam END,
+       CASE WHEN last.done IS NULL THEN NULL WHEN gen.path = 'geen' THEN 'Afgesloten – geen vermoeden'
+            WHEN gen.path = 'gemeente' THEN 'Gemeentelijk oppakken'
+            WHEN gen.route = 'zorgtraject' THEN 'Zorgtraject gestart'
+            WHEN gen.route = 'zorg_en_strafrecht' THEN 'Zorg- en strafrechtelijk traject gestart'
+            ELSE 'RIEC-casus gestart' END,
+       gen.route, gen.ontvangen, coalesce(last.done, gen.ontvangen), last.done
+  FROM gen JOIN gen_task last ON last.i = gen.i AND last.k = gen.steps;
+INSERT INTO human_task (instance_id, signal_id, gemeente_id, spiff_task_id, bpmn_id, naam, rol, formulier,
+                        toegewezen_aan, status, created_at, due_at, completed_by, completed_at, escalated_at)
+SELECT t.i, t.i, t.g, 'b-' || t.i || '-' || t.k, t.bpmn_id, t.naam, t.rol, NULL,
+       CASE WHEN t.done IS NULL AND t.r_assign < 0.5 THEN NULL
+            WHEN t.rol = 'analist' THEN 1000 + t.g * 10 + floor(t.r_assign * 3)::int
+            WHEN t.rol = 'aandachtsfunctionaris' THEN 2000 + t.g * 10 + floor(t.r_assign * 2)::int
+            ELSE 4000 + (CASE t.rol WHEN 'zorgcoordinator' THEN 1 WHEN 'zvh' THEN 2 ELSE 3 END) * 10
+                 + floor(t.r_assign * 2)::int END,
+       CASE WHEN t.done IS NULL THEN 'open' ELSE 'voltooid' END,
+       t.created, t.created + t.days * interval '1 day', NULL, t.done,
+       CASE WHEN coalesce(t.done, CAST(:now AS timestamptz)) > t.created + t.days * interval '1 day'
+            THEN t.created + t.days * interval '1 day' END
+  FROM gen_task t
+ ORDER BY t.created;
+UPDATE human_task SET completed_by = toegewezen_aan WHERE status = 'voltooid';
+DROP TABLE gen_task;
+DROP TABLE gen;
+"""
+
+
+def build(db_url: str, n_signals: int) -> Orchestrator:
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    orch = Orchestrator(Database(engine), FixedClock(NOW))
+    orch.deploy_folder(ROOT / "processes" / "signaal-naar-casus")
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        definition_id = conn.execute(text("SELECT min(id) FROM process_definition")).scalar_one()
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur:
+            for sql in (USERS_SQL, GEN_SQL, LOAD_SQL):
+                for statement in [_named(s) for s in sql.split(";\n") if s.strip()]:
+                    cur.execute(statement, {"namen": GEMEENTEN, "now": NOW, "n": n_signals,
+                                            "definition_id": definition_id} if "%(" in statement else None)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in ("gemeente", "app_user", "user_role", "process_instance", "signal", "human_task"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+        conn.execute(text("VACUUM ANALYZE"))
+        counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()  # noqa: S608 - fixed names
+                  for t in ("signal", "human_task")}
+        open_tasks = conn.execute(text("SELECT count(*) FROM human_task WHERE status = 'open'")).scalar_one()
+    print(f"generated {counts['signal']:,} signals and {counts['human_task']:,} human_task rows "
+          f"({open_tasks:,} open) in {time.perf_counter() - started:.1f} s")
+    return orch
+
+
+def _named(statement: str) -> str:
+    """Turn ``:name`` parameters into psycopg's ``%(name)s`` (and ``::`` casts stay)."""
+    return re.sub(r"(?<![:\w]):(namen|now|n|definition_id)\b", r"%(\1)s", statement)
+
+
+class StatementLog:
+    """Captures the SQL statements (with parameters) an engine runs while active."""
+
+    def __init__(self, engine):
+        self.engine, self.active, self.statements = engine, False, []
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn, cursor, statement, parameters, context, executemany):
+        if self.active:
+            self.statements.append((statement, parameters))
+
+    @contextlib.contextmanager
+    def capture(self):
+        self.statements, self.active = [], True
+        try:
+            yield self.statements
+        finally:
+            self.active = False
+
+
+def explain(orch: Orchestrator, statements, title: str) -> None:
+    """EXPLAIN each captured statement; print its node types and whether it reads an index."""
+    print(f"\n[{title}] query plans")
+    with orch.db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        for number, (statement, parameters) in enumerate(statements, 1):
+            with raw.cursor() as cur:
+                cur.execute("EXPLAIN " + statement, parameters)
+                plan = [row[0] for row in cur.fetchall()]
+            nodes = re.findall(r"((?:Parallel )?(?:Index Only Scan|Index Scan|Bitmap Index Scan|Bitmap Heap Scan|Seq Scan)"
+                               r"(?: using \w+)?(?: on \w+)?)", "\n".join(plan))
+            seq = [n for n in nodes if "Seq Scan" in n and "gemeente" not in n and "app_user" not in n
+                   and "user_role" not in n and "process_definition" not in n]
+            head = " ".join(statement.split())[:110]
+            verdict = "uses indexes" if not seq else "SEQUENTIAL SCAN on a large table: " + ", ".join(seq)
+            print(f"  {number:2}. {head}…\n      {verdict}; nodes: {', '.join(dict.fromkeys(nodes)) or '(none)'}")
+
+
+def time_calls(label: str, calls, runs: int) -> list[float]:
+    for call in calls[:3]:  # warm caches and the statement cache
+        call()
+    timings = []
+    for number in range(runs):
+        started = time.perf_counter()
+        calls[number % len(calls)]()
+        timings.append((time.perf_counter() - started) * 1000)
+    print(f"{label:38} median {statistics.median(timings):7.1f} ms   p95 {p95(timings):7.1f} ms   "
+          f"max {max(timings):7.1f} ms   ({runs} runs)")
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="200,000 task rows, fewer runs (< 1 minute)")
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args()
+    task_rows = 200_000 if args.quick else 1_000_000
+    runs = 15 if args.quick else 40
+    bench_db = BenchDatabase(args.pg_url, f"signaalroute_bench_dashboard_{os.getpid()}")
+    bench_db.create()
+    orch = None
+    try:
+        orch = build(bench_db.url, int(task_rows / TASKS_PER_SIGNAL))
+        managers = [orch.actor(3000 + g) for g in range(1, 9)]
+        region = orch.actor(3100)
+        log = StatementLog(orch.db.engine)
+        van, tot = (NOW - dt.timedelta(days=365)).date(), NOW.date()
+        with log.capture() as board_statements:
+            sample = orch.board(managers[3])
+        with log.capture() as figure_statements:
+            figures = orch.figures(managers[3], van=van, tot=tot)
+        print(f"board of {GEMEENTEN[3]}: {sample['te_laat']} late, {sample['bijna']} due within 2 days, "
+              f"{sample['escalaties']['open']} open escalations; figures: {figures['ontvangen']} signals received, "
+              f"{sum(s['aantal'] for s in figures['stappen'])} steps finished in 12 months")
+        print()
+        board = time_calls("board (a municipality's manager)",
+                           [lambda m=m: orch.board(m) for m in managers], runs)
+        municipal = time_calls("figures, 12 months, one municipality",
+                               [lambda m=m: orch.figures(m, van=van, tot=tot) for m in managers], runs)
+        regional = time_calls("figures, 12 months, all eight",
+                              [lambda: orch.figures(region, van=van, tot=tot)], max(5, runs // 4))
+        explain(orch, board_statements, "board")
+        explain(orch, figure_statements, "figures")
+        with orch.db.read() as conn:
+            rows = conn.execute(text("SELECT count(*) FROM human_task")).scalar_one()
+        print(f"\nRESULT board_p95_ms={p95(board):.1f} figures_p95_ms={p95(municipal):.1f} "
+              f"figures_region_p95_ms={p95(regional):.1f} task_rows={rows}")
+    finally:
+        if orch is not None:
+            orch.db.dispose()
+        if args.keep:
+            print(f"kept database {bench_db.name}", file=sys.stderr)
+        else:
+            bench_db.drop()
+
+
+if __name__ == "__main__":
+    main()
