@@ -14,6 +14,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 # Only our own files: the bundles in web/static/dist, no inline script or style anywhere.
 # img-src allows data: for the small SVG icons inside the Utrecht and form-js style sheets.
@@ -57,11 +58,20 @@ def init_app(app: Flask) -> None:
         hops = config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.session_interface = _SessionInterface()
+    app.url_map.converters["int"] = _BoundedInt  # before any blueprint adds its rules
     limiter.init_app(app)
     app.before_request(_refuse_bad_characters)
     app.after_request(_security_headers)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(TooManyRequests, _too_many)
+
+
+class _BoundedInt(IntegerConverter):
+    """``<int:id>`` up to 2^31 - 1: a larger id matches no route (404), it never overflows the database."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -146,7 +156,9 @@ def code_limits(view):
 
 # --- characters no field may hold ----------------------------------------------------------------
 
-def _bad(text: str) -> bool:
+def _bad(text: str | None) -> bool:
+    if not isinstance(text, str):
+        return False
     if "\x00" in text:
         return True
     try:
@@ -170,15 +182,28 @@ def _bad_paths(value, path: str = "") -> list[str]:
     return []
 
 
+_MAX_QUERY_NUMBER = 2**31 - 1
+
+
+def _huge_number(value: str) -> bool:
+    """A whole number in the query string beyond 32 bits: as a page or offset it overflows the database."""
+    digits = value.strip().lstrip("+-")
+    return digits.isdigit() and (len(digits) > 10 or int(digits) > _MAX_QUERY_NUMBER)
+
+
 def _refuse_bad_characters():
-    """NUL characters and lone surrogates cannot be stored (PostgreSQL refuses them): name the field."""
-    fields = [k for k, v in request.args.items(multi=True) if _bad(k) or _bad(v)]
+    """Refuse, naming the field, what no handler should have to think about: NUL characters and lone
+    surrogates (PostgreSQL cannot store them) and query-string numbers that overflow a database integer."""
+    bad = {k: "bevat een teken dat niet is toegestaan (NUL of een ongeldig Unicode-teken)"
+           for k, v in request.args.items(multi=True) if _bad(k) or _bad(v)}
+    bad |= {k: "is een te groot getal" for k, v in request.args.items(multi=True) if k not in bad and _huge_number(v)}
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        fields += [k for k, v in request.form.items(multi=True) if _bad(k) or _bad(v)]
+        bad |= {k: "bevat een teken dat niet is toegestaan (NUL of een ongeldig Unicode-teken)"
+                for k, v in request.form.items(multi=True) if _bad(k) or _bad(v)}
     if request.is_json and request.content_length:
-        fields += _bad_paths(request.get_json(silent=True))
-    if not fields:
+        bad |= {f: "bevat een teken dat niet is toegestaan (NUL of een ongeldig Unicode-teken)"
+                for f in _bad_paths(request.get_json(silent=True))}
+    if not bad:
         return None
-    message = "bevat een teken dat niet is toegestaan (NUL of een ongeldig Unicode-teken)"
     return _error(422 if wants_json() else 400, "Ongeldige invoer",
-                  "Niet alle velden zijn goed ingevuld.", **({"velden": {f: message for f in fields}} if wants_json() else {}))
+                  "Niet alle velden zijn goed ingevuld.", **({"velden": bad} if wants_json() else {}))

@@ -18,6 +18,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 register(bp)
 
 PUBLIC_ENDPOINTS = {"api.health", "api.openapi"}
+MAX_PAGE = 200  # the largest page the OpenAPI document promises
 MAX_CONTENT = 64 * 1024 * 1024  # never read more of an upload than this (MAX_CONTENT_LENGTH is lower)
 
 
@@ -44,7 +45,7 @@ def _json_body() -> dict:
     return body
 
 
-def _int_arg(name: str, default: int, minimum: int = 0) -> int:
+def _int_arg(name: str, default: int, minimum: int = 0, maximum: int = 2**31 - 1) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
@@ -54,6 +55,8 @@ def _int_arg(name: str, default: int, minimum: int = 0) -> int:
         raise FieldErrors({name: "moet een geheel getal zijn"})
     if value < minimum:
         raise FieldErrors({name: f"moet minstens {minimum} zijn"})
+    if value > maximum:
+        raise FieldErrors({name: f"mag hoogstens {maximum} zijn"})
     return value
 
 
@@ -86,7 +89,7 @@ def report_signal():
 
 @bp.get("/signals")
 def list_signals():
-    page = {"limit": _int_arg("limit", 50, 1), "offset": _int_arg("offset", 0)}
+    page = {"limit": _int_arg("limit", 50, 1, MAX_PAGE), "offset": _int_arg("offset", 0)}
     if _flag("mijn"):
         return jsonify(signalen=orchestrator().my_signals(g.actor, **page))
     return jsonify(signalen=orchestrator().visible_signals(g.actor, **page))
@@ -100,7 +103,7 @@ def get_signal(signal_id: int):
 @bp.get("/tasks")
 def list_tasks():
     filters: dict = {
-        "limit": _int_arg("limit", 50, 1),
+        "limit": _int_arg("limit", 50, 1, MAX_PAGE),
         "offset": _int_arg("offset", 0),
         "alleen_mijn": _flag("mijn"),
         "bpmn_id": request.args.get("stap") or None,
@@ -127,7 +130,7 @@ def list_tasks():
 
 @bp.get("/notifications")
 def list_notifications():
-    page = {"limit": _int_arg("limit", 50, 1), "offset": _int_arg("offset", 0)}
+    page = {"limit": _int_arg("limit", 50, 1, MAX_PAGE), "offset": _int_arg("offset", 0)}
     return jsonify(notificaties=orchestrator().notifications(g.actor, **page))
 
 
