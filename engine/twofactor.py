@@ -23,7 +23,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from .audit import AuditBatch
 from .db import Database
-from .errors import Conflict, FieldErrors, Forbidden
+from .errors import Conflict, FieldErrors, Forbidden, NotFound
 from .schema import user, user_recovery_code, user_totp
 from .users import Actor
 
@@ -226,6 +226,23 @@ def remove(conn: Connection, user_id: int) -> bool:
     """Delete the secret and the recovery codes; whether there was anything to delete."""
     conn.execute(delete(user_recovery_code).where(user_recovery_code.c.user_id == user_id))
     return conn.execute(delete(user_totp).where(user_totp.c.user_id == user_id)).rowcount > 0
+
+
+def reset_by_operator(conn: Connection, gebruikersnaam: str, *, now: dt.datetime) -> bool:
+    """The operator's way back in (``signaalroute user reset-2fa``) when no beheerder can sign in:
+    remove the user's two-factor set-up; audited as done by the system. Whether there was one.
+
+    :raises NotFound: no such user.
+    """
+    user_id = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == gebruikersnaam)).scalar()
+    if user_id is None:
+        raise NotFound(f"gebruiker '{gebruikersnaam}' bestaat niet")
+    removed = remove(conn, user_id)
+    if removed:
+        batch = AuditBatch(at=now)
+        batch.add("tweestaps_hersteld", None, gebruiker_id=user_id, via="commandoregel")
+        batch.write(conn)
+    return removed
 
 
 # --- the front door: one transaction per call -----------------------------------------------------

@@ -194,6 +194,25 @@ def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None) ->
         click.echo(new_token)
 
 
+@user.command("reset-2fa")
+@click.argument("name")
+def user_reset_2fa(name: str) -> None:
+    """Tweestapsverificatie van een gebruiker wissen (telefoon en herstelcodes kwijt); wordt gelogd."""
+    from engine.errors import NotFound
+    from engine.twofactor import reset_by_operator
+
+    with _app() as app:
+        orch = _orch(app)
+        try:
+            with orch.db.write() as conn:
+                removed = reset_by_operator(conn, name, now=orch.clock.now())
+        except NotFound as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+    click.echo(f"Tweestapsverificatie van {name} gewist; bij de volgende aanmelding opnieuw instellen." if removed
+               else f"{name} had geen tweestapsverificatie ingesteld.", err=True)
+
+
 @main.command()
 @click.argument("naam")
 @click.option("--gemeente", "gemeenten", multiple=True, required=True,
