@@ -59,7 +59,7 @@ from engine.orchestrator import Orchestrator  # noqa: E402
 NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.UTC)
 GEMEENTEN = ["Aalten", "Berkelland", "Bronckhorst", "Doetinchem", "Montferland", "Oost Gelre", "Oude IJsselstreek",
              "Winterswijk"]
-TASKS_PER_SIGNAL = 2.45  # what the path mix below gives on average
+TASKS_PER_SIGNAL = 2.30  # what the path mix below gives on average (measured: 938,260 rows from 408,163 signals)
 
 
 def p95(values: list[float]) -> float:
