@@ -1,0 +1,430 @@
+"""Every role x every endpoint and page x own / other municipality x route: allowed or denied.
+
+The expectations below are the access policy written out a second time, as a table
+(docs/privacy.md is its prose); ``engine/access.py`` is the implementation they check.
+Every endpoint in ``app.url_map`` must have an entry in :data:`ENDPOINTS`: a new page or
+API endpoint without one fails :func:`test_every_endpoint_has_an_expectation`.
+
+A deny must leak nothing: for an object the user may not know about, the answer (status
+and body) is the same as for an id that does not exist.
+
+One app and one database (SQLite) for all of it, built once per test process: a user
+of every role in Nijmegen (or its region) and in Arnhem (or its region), and a signal
+waiting at each stage of the route, reported in Nijmegen. Requests that are allowed
+are made so that they change nothing that matters (invalid input, or a claim that is
+given back at once).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from engine.clock import FixedClock
+from engine.regions import assign_gemeente, ensure_regio
+from engine.roles import REGIONAL_ROLES, ROLES
+from engine.users import add_user, create_token, ensure_gemeente
+from web import create_app
+
+PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
+STAGES = ("nieuw", "zorgtraject", "zorg_en_strafrecht", "riec")
+VERRIJKT = {"vermoeden_versterkt": True}
+WALKS = {
+    "nieuw": [],
+    "zorgtraject": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True})],
+    "zorg_en_strafrecht": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True,
+                                                                             "strafrechtelijk_traject": True})],
+    "riec": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True,
+                                                               "ondermijnende_criminaliteit": True})],
+}
+MISSING = 999_999
+ALLOW, REFUSE, DENY = "allow", "refuse", "deny"  # refuse: may know it exists, may not do this (403 with a reason)
+ANONYMOUS = "anoniem"
+WHO = [(rol, own) for rol in ROLES for own in (True, False)] + [(ANONYMOUS, True)]
+
+
+# --- the policy, written out ------------------------------------------------------------------
+
+# Which signal (by stage) a role of the signal's own municipality or region sees in any form.
+SEES_SIGNAL = {
+    "melder": set(STAGES),  # the reporter: the status of their own signal
+    "analist": set(STAGES),  # in full before routing, the process after
+    "aandachtsfunctionaris": set(STAGES),
+    "zorgcoordinator": {"zorgtraject"},
+    "zvh": {"zorg_en_strafrecht"},
+    "riec": {"riec"},
+    "procesbeheerder": set(),
+    "manager": set(STAGES),  # the process, no personal data
+    "beheerder": set(),
+}
+# The open task of each stage belongs to this role.
+TASK_ROLE = {"nieuw": "analist", "zorgtraject": "zorgcoordinator", "zorg_en_strafrecht": "zvh", "riec": "riec"}
+
+
+def sees_signal(rol, own, stage):
+    return own and stage in SEES_SIGNAL[rol]
+
+
+def sees_process(rol, own, stage):  # the diagram: not for the reporter (status only)
+    return sees_signal(rol, own, stage) and rol != "melder"
+
+
+def sees_task(rol, own, stage):
+    return own and (TASK_ROLE[stage] == rol or rol == "manager")
+
+
+def works_task(rol, own, stage):
+    if not sees_task(rol, own, stage):
+        return DENY
+    return ALLOW if TASK_ROLE[stage] == rol else REFUSE
+
+
+def member(rol, own):  # may report a signal for Nijmegen: a municipal role there
+    return own and rol not in REGIONAL_ROLES and rol != "beheerder"
+
+
+def yes_no(value) -> str:
+    return ALLOW if value else DENY
+
+
+def everyone(rol, own, stage=None):
+    return ALLOW
+
+
+# --- the world ---------------------------------------------------------------------------------
+
+@dataclass
+class World:
+    app: object
+    orchestrator: object
+    signals: dict[str, int]
+    tasks: dict[str, int]
+    users: dict[tuple[str, bool], object] = field(default_factory=dict)
+    tokens: dict[tuple[str, bool], str] = field(default_factory=dict)
+    clients: dict = field(default_factory=dict)
+    target_user: int = 0
+
+    def client(self, rol, own):
+        """A signed-in browser (a session as after sign-in and two-factor) or a visitor."""
+        key = (rol, own)
+        if key not in self.clients:
+            client = self.app.test_client()
+            if rol != ANONYMOUS:
+                with client.session_transaction() as session:
+                    session.update(user_id=self.users[key].id, actief_op=time.time() + 3600, tweestaps=True)
+            self.clients[key] = client
+        return self.clients[key]
+
+    def forget_messages(self, rol, own):
+        if rol != ANONYMOUS:
+            with self.client(rol, own).session_transaction() as session:
+                session.pop("_flashes", None)
+
+    def api(self, rol, own, method, path, **kwargs):
+        headers = {} if rol == ANONYMOUS else {"Authorization": f"Bearer {self.tokens[(rol, own)]}"}
+        return getattr(self.app.test_client(), method)("/api/v1" + path, headers=headers, **kwargs)
+
+
+def _user(conn, clock, rol, own):
+    name = f"{rol}-{'eigen' if own else 'ander'}"
+    if rol in REGIONAL_ROLES:
+        where = {"gemeente_naam": None, "regio_naam": "Gelderland-Zuid" if own else "Gelderland-Midden"}
+    elif rol == "beheerder":
+        where = {"gemeente_naam": None if own else "Arnhem"}
+    else:
+        where = {"gemeente_naam": "Nijmegen" if own else "Arnhem"}
+    return add_user(conn, name, now=clock.now(), naam=name, roles=[rol], **where)
+
+
+@pytest.fixture(scope="session")  # per worker: built once even when xdist hands this module out in pieces
+def world(_sqlite_template, tmp_path_factory) -> World:
+    path = tmp_path_factory.mktemp("matrix") / "signaalroute.db"
+    shutil.copyfile(_sqlite_template, path)
+    clock = FixedClock()
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "CLOCK": clock, "SECRET_KEY": "test",
+                      "WTF_CSRF_ENABLED": False, "ACTOR_CACHE_SECONDS": 0})
+    orch = app.extensions["signaalroute"]
+    orch.deploy_folder(PROCESS)
+    with orch.db.write() as conn:
+        for regio, gemeente in (("Gelderland-Zuid", "Nijmegen"), ("Gelderland-Midden", "Arnhem")):
+            assign_gemeente(conn, ensure_regio(conn, regio), ensure_gemeente(conn, gemeente))
+        ids = {(rol, own): _user(conn, clock, rol, own) for rol, own in WHO if rol != ANONYMOUS}
+        tokens = {key: create_token(conn, user_id, now=clock.now()) for key, user_id in ids.items()}
+        target = add_user(conn, "doelwit", now=clock.now(), roles=["melder"], gemeente_naam="Nijmegen")
+    world = World(app, orch, {}, {}, {key: orch.actor(user_id) for key, user_id in ids.items()}, tokens,
+                  target_user=target)
+    for stage in STAGES:
+        signal_id = orch.report_signal(world.users[("melder", True)], {
+            "gemeente": "Nijmegen", "omschrijving": f"Signaal {stage}: vier mensen slapen in de zaak.",
+            "uitbuitingsvormen": ["arbeid"], "minderjarige": "nee"}).signal_id
+        for rol, data in WALKS[stage]:
+            task = orch.inbox(world.users[(rol, True)], limit=200)["taken"]
+            orch.complete_task(world.users[(rol, True)], next(t["id"] for t in task if t["signaal_id"] == signal_id),
+                               data)
+        world.signals[stage] = signal_id
+        everything = orch.inbox(world.users[("manager", True)], limit=200)["taken"]
+        world.tasks[stage] = next(t["id"] for t in everything if t["signaal_id"] == signal_id)
+    yield world
+    orch.db.dispose()
+
+
+# --- the endpoints -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Endpoint:
+    """How to call an endpoint and what each role should get.
+
+    :param call: ``(world, rol, own, ids) -> response``; ``ids`` has ``signal``, ``task``, ``user``.
+    :param expect: ``(rol, own, stage) -> ALLOW/REFUSE/DENY``.
+    :param per_stage: called once per stage (an object of the route); else once.
+    :param api: answered in JSON with bearer tokens (401 for visitors) rather than pages.
+    :param public: no sign-in needed.
+    :param check: an extra look at an allowed answer (e.g. a list shows only what may be seen).
+    """
+
+    call: Callable
+    expect: Callable = everyone
+    per_stage: bool = False
+    api: bool = False
+    public: bool = False
+    check: Callable | None = None
+
+
+def page(method, path, **kwargs):
+    def call(world, rol, own, ids):
+        return getattr(world.client(rol, own), method)(path.format(**ids), **kwargs)
+    return call
+
+
+def api(method, path, **kwargs):
+    def call(world, rol, own, ids):
+        return world.api(rol, own, method, path.format(**ids), **kwargs)
+    return call
+
+
+def report_form(world, rol, own, ids):  # invalid on purpose: nothing is stored either way
+    return world.client(rol, own).post("/melden", json={"data": {"gemeente": "Nijmegen"}})
+
+
+def report_api(world, rol, own, ids):
+    return world.api(rol, own, "post", "/signals", json={"gemeente": "Nijmegen"})
+
+
+def deploy_same_package(world, rol, own, ids):  # the deployed version again: a no-op for who may
+    files = {p.relative_to(PROCESS).as_posix(): p.read_text() for p in PROCESS.rglob("*") if p.is_file()}
+    return world.api(rol, own, "post", "/process-definitions", json={"bestanden": files})
+
+
+def claim_then_give_back(kind):
+    def call(world, rol, own, ids):
+        if kind == "page":
+            response = world.client(rol, own).post(f"/taken/{ids['task']}/claimen", data={"terug": "/werkvoorraad"})
+            if response.status_code == 302:
+                assert world.client(rol, own).post(f"/taken/{ids['task']}/vrijgeven").status_code == 302
+            return response
+        response = world.api(rol, own, "post", f"/tasks/{ids['task']}/claim")
+        if response.status_code == 200:
+            assert world.api(rol, own, "post", f"/tasks/{ids['task']}/unclaim").status_code == 200
+        return response
+    return call
+
+
+def only_visible_signals(world, rol, own, response):
+    """A list shows no signal the user may not see (references on a page, ids in JSON)."""
+    allowed = {world.signals[s] for s in STAGES if sees_signal(rol, own, s)}
+    if response.is_json:
+        body = response.get_json()
+        shown = {item.get("signaal_id", item.get("id")) for key in ("taken", "signalen") for item in body.get(key, [])}
+    else:
+        refs = set(re.findall(r"MH-\d{4}-(\d{6})", response.get_data(as_text=True)))  # MH-<year>-<instance id>
+        shown = {_signal_of_instance(world, int(r)) for r in refs}
+    assert shown <= allowed, (rol, own, shown - allowed)
+
+
+def _signal_of_instance(world, instance_id: int) -> int:
+    from sqlalchemy import select
+
+    from engine.schema import signal
+    with world.orchestrator.db.read() as conn:
+        return conn.execute(select(signal.c.id).where(signal.c.instance_id == instance_id)).scalar_one()
+
+
+def is_beheerder(rol, own, stage=None):
+    return yes_no(rol == "beheerder")
+
+
+def is_manager(rol, own, stage=None):  # the overviews: a manager, of their own municipality (no personal data)
+    return ALLOW if rol == "manager" else REFUSE
+
+
+def reassigns_task(rol, own, stage):
+    if not sees_task(rol, own, stage):
+        return DENY
+    return ALLOW if rol == "manager" else REFUSE
+
+
+def reassign_to_someone_without_the_role(world, rol, own, ids):  # refused as a field error even for a manager
+    return world.client(rol, own).post(f"/overzicht/taken/{ids['task']}/toewijzen", data={"naar": ids["user"]})
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    # signing in and out, one's own account
+    "static": Endpoint(page("get", "/static/dist/app.css"), public=True),
+    "auth.login": Endpoint(page("get", "/aanmelden"), public=True),
+    "auth.code": Endpoint(page("get", "/aanmelden/code"), public=True),
+    "auth.logout": Endpoint(page("post", "/afmelden"), public=True),
+    "tweestaps.account": Endpoint(page("get", "/account/tweestapsverificatie")),
+    "tweestaps.instellen": Endpoint(page("post", "/account/tweestapsverificatie/instellen", data={"code": "000000"})),
+    "tweestaps.qr": Endpoint(page("get", "/account/tweestapsverificatie/qr.svg")),
+    "tweestaps.herstelcodes": Endpoint(page("post", "/account/tweestapsverificatie/herstelcodes", data={"code": "0"})),
+    "tweestaps.uitzetten": Endpoint(page("post", "/account/tweestapsverificatie/uitzetten", data={"code": "0"}),
+                                    # two-factor is required for these roles: they cannot switch it off
+                                    lambda rol, own, stage=None: REFUSE if rol in ("beheerder", "procesbeheerder") else ALLOW),
+    # pages of the route
+    "pages.start": Endpoint(page("get", "/")),
+    "pages.melden": Endpoint(page("get", "/melden")),
+    "pages.melden_versturen": Endpoint(report_form, lambda rol, own, stage=None: yes_no(member(rol, own))),
+    "pages.mijn_meldingen": Endpoint(page("get", "/mijn-meldingen"), check=only_visible_signals),
+    "pages.werkvoorraad": Endpoint(page("get", "/werkvoorraad"), check=only_visible_signals),
+    "pages.signaal": Endpoint(page("get", "/signalen/{signal}"), lambda *a: yes_no(sees_signal(*a)), per_stage=True),
+    "pages.diagram": Endpoint(page("get", "/signalen/{signal}/diagram.bpmn"), lambda *a: yes_no(sees_process(*a)),
+                              per_stage=True),
+    "pages.inzage": Endpoint(page("get", "/signalen/{signal}/inzage"),
+                             lambda rol, own, stage: yes_no(own and rol == "aandachtsfunctionaris"), per_stage=True),
+    "pages.taak": Endpoint(page("get", "/taken/{task}"), lambda *a: yes_no(sees_task(*a)), per_stage=True),
+    "pages.taak_afronden": Endpoint(page("post", "/taken/{task}", json={"data": {}}), works_task, per_stage=True),
+    "pages.claimen": Endpoint(claim_then_give_back("page"), works_task, per_stage=True),
+    "pages.vrijgeven": Endpoint(page("post", "/taken/{task}/vrijgeven"), lambda *a: yes_no(sees_task(*a)),
+                                per_stage=True),
+    "pages.verwerkingen": Endpoint(page("get", "/beheer/verwerkingen"), is_beheerder),
+    # user administration (beheerder), on a user made for the purpose; invalid input where it would change much
+    "beheer.lijst": Endpoint(page("get", "/beheer/gebruikers"), is_beheerder),
+    "beheer.nieuw": Endpoint(page("post", "/beheer/gebruikers/nieuw", data={"gebruikersnaam": ""}), is_beheerder),
+    "beheer.gebruiker": Endpoint(page("get", "/beheer/gebruikers/{user}"), is_beheerder),
+    "beheer.rollen": Endpoint(page("post", "/beheer/gebruikers/{user}/rollen", data={"rollen": "koning"}), is_beheerder),
+    "beheer.uitschakelen": Endpoint(page("post", "/beheer/gebruikers/{user}/uitschakelen"), is_beheerder),
+    "beheer.inschakelen": Endpoint(page("post", "/beheer/gebruikers/{user}/inschakelen"), is_beheerder),
+    "beheer.tweestaps_herstellen": Endpoint(page("post", "/beheer/gebruikers/{user}/tweestaps-herstellen"),
+                                            is_beheerder),
+    "beheer.wachtwoord": Endpoint(page("post", "/beheer/gebruikers/{user}/wachtwoord", data={"wachtwoord": "kort"}),
+                                  is_beheerder),
+    # the managers' overviews (process data and figures, no personal data)
+    "overzicht.board": Endpoint(page("get", "/overzicht"), is_manager),
+    "overzicht.workload": Endpoint(page("get", "/overzicht/werkdruk"), is_manager),
+    "overzicht.figures": Endpoint(page("get", "/overzicht/cijfers"), is_manager),
+    "overzicht.figures_download": Endpoint(page("get", "/overzicht/cijfers.csv"), is_manager),
+    "overzicht.heatmap": Endpoint(page("get", "/overzicht/knelpunten"), is_manager),
+    "overzicht.diagram": Endpoint(page("get", "/overzicht/processen/signaal-naar-casus/diagram.bpmn"), is_manager),
+    "overzicht.reassign": Endpoint(reassign_to_someone_without_the_role, reassigns_task, per_stage=True),
+    "overzicht.mail_settings": Endpoint(page("post", "/instellingen/meldingen", data={"email": "geen-adres"})),
+    # the API
+    "api.health": Endpoint(api("get", "/health"), api=True, public=True),
+    "api.openapi": Endpoint(api("get", "/openapi.json"), api=True, public=True),
+    "api.list_notifications": Endpoint(api("get", "/notifications"), api=True),
+    "api.list_definitions": Endpoint(api("get", "/process-definitions"), api=True),
+    "api.deploy": Endpoint(deploy_same_package, api=True,
+                           expect=lambda rol, own, stage=None: ALLOW if rol in ("procesbeheerder", "beheerder") else REFUSE),
+    "api.report_signal": Endpoint(report_api, lambda rol, own, stage=None: yes_no(member(rol, own)), api=True),
+    "api.list_signals": Endpoint(api("get", "/signals"), api=True, check=only_visible_signals),
+    "api.get_signal": Endpoint(api("get", "/signals/{signal}"), lambda *a: yes_no(sees_signal(*a)), per_stage=True,
+                               api=True),
+    "api.list_tasks": Endpoint(api("get", "/tasks"), api=True, check=only_visible_signals),
+    "api.get_task": Endpoint(api("get", "/tasks/{task}"), lambda *a: yes_no(sees_task(*a)), per_stage=True, api=True),
+    "api.claim": Endpoint(claim_then_give_back("api"), works_task, per_stage=True, api=True),
+    "api.unclaim": Endpoint(api("post", "/tasks/{task}/unclaim"), lambda *a: yes_no(sees_task(*a)), per_stage=True,
+                            api=True),
+    "api.complete": Endpoint(api("post", "/tasks/{task}/complete", json={"data": {}}), works_task, per_stage=True,
+                             api=True),
+}
+
+
+# --- the checks --------------------------------------------------------------------------------
+
+def test_every_endpoint_has_an_expectation(world):
+    endpoints = {rule.endpoint for rule in world.app.url_map.iter_rules()}
+
+    assert endpoints - set(ENDPOINTS) == set(), "endpoints without an expectation in the access matrix"
+    assert set(ENDPOINTS) - endpoints == set(), "expectations for endpoints that no longer exist"
+
+
+def _to_sign_in(response) -> bool:
+    return response.status_code == 302 and "/aanmelden" in response.headers.get("Location", "")
+
+
+def _outcome(response, endpoint: Endpoint, signed_in: bool) -> str:
+    """What the answer means: allowed, refused with a reason, or denied."""
+    status = response.status_code
+    if endpoint.public:  # signing in and out redirect to the sign-in page by design
+        assert status < 400, (status, response.get_data(as_text=True)[:500])
+        return ALLOW
+    if status == 401 or _to_sign_in(response):
+        return "sent to sign in (the session was lost)" if signed_in else DENY
+    if endpoint.api and status == 404:
+        return DENY
+    if status == 403:
+        return REFUSE if _reason(response) else DENY
+    if status == 422 and response.is_json and "gemeente" in (response.get_json().get("velden") or {}):
+        return DENY  # the report form: not a member of that municipality
+    assert status < 500, (status, response.get_data(as_text=True)[:500])
+    return ALLOW
+
+
+_NOTHING_HERE = ("bestaat niet", "geen toegang", "Geef een API-token", "onbekend of ingetrokken")
+
+
+def _reason(response) -> bool:
+    text = response.get_json().get("fout", "") if response.is_json else response.get_data(as_text=True)
+    return not any(phrase in text for phrase in _NOTHING_HERE)
+
+
+def _difference(a: str, b: str) -> str:
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return f"{a[max(0, at - 80):at + 80]!r} / {b[max(0, at - 80):at + 80]!r}"
+
+
+def _normalised(response) -> str:
+    return re.sub(r'(csrf_token" value="|data-csrf=")[^"]+', r"\1", response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("endpoint_name", sorted(ENDPOINTS))
+@pytest.mark.parametrize(("rol", "own"), WHO, ids=[f"{r}-{'eigen' if o else 'ander'}" for r, o in WHO])
+def test_access(world, endpoint_name, rol, own):
+    endpoint = ENDPOINTS[endpoint_name]
+    if endpoint_name.startswith("auth."):
+        world.clients.pop((rol, own), None)  # signing in or out may end this client's session: use a fresh one
+    stages = STAGES if endpoint.per_stage else (None,)
+    problems = []
+    for stage in stages:
+        ids = {"signal": world.signals.get(stage, MISSING), "task": world.tasks.get(stage, MISSING),
+               "user": world.target_user}
+        if not endpoint.api:
+            world.forget_messages(rol, own)  # what one's own earlier requests flashed is no leak
+        response = endpoint.call(world, rol, own, ids)
+        got = _outcome(response, endpoint, signed_in=rol != ANONYMOUS)
+        response.close()
+        if rol == ANONYMOUS:
+            expected = ALLOW if endpoint.public else DENY
+        elif endpoint.public:
+            expected = ALLOW
+        else:
+            expected = endpoint.expect(rol, own, stage)
+        if got != expected:
+            problems.append(f"{stage or '-'}: expected {expected}, got {got} ({response.status_code})")
+            continue
+        if got == ALLOW and endpoint.check is not None:
+            endpoint.check(world, rol, own, response)
+        if got == DENY and endpoint.per_stage and rol != ANONYMOUS:  # a visitor is sent to sign in, whatever the id
+            world.forget_messages(rol, own)
+            missing = endpoint.call(world, rol, own, {"signal": MISSING, "task": MISSING, "user": MISSING})
+            missing.close()
+            if (missing.status_code, _normalised(missing)) != (response.status_code, _normalised(response)):
+                problems.append(f"{stage}: the deny differs from the answer for a missing id (it leaks): "
+                                f"{response.status_code} {_difference(_normalised(response), _normalised(missing))}")
+    if endpoint_name.startswith("auth."):
+        world.clients.pop((rol, own), None)
+    assert problems == []
