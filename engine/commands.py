@@ -26,7 +26,7 @@ from .errors import Conflict, Forbidden, NotFound, WorkflowFailed
 from .forms import validate_submission
 from .instances import Outcome, StaleInstance, persist, run_engine, save_instance
 from .intake import prepare_intake, signal_columns
-from .projections import OPEN, RUNNING, project, waiting_timer_rows
+from .projections import OPEN, RUNNING, project, waiting_before
 from .schema import human_task, process_instance, signal
 from .serialization import dump_state, load_state, new_workflow
 from .spiff_compat import engine_time
@@ -90,7 +90,7 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
     log = AuditBatch(now, instance_id, signal_id, rol="melder")
     log.add("signaal_gemeld", actor.id, referentie=referentie, proces=proces, acute_nood=clean["acute_nood"])
     persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
-            now=now, open_tasks={}, waiting_rows={}, signal_row_written=True)
+            now=now, open_tasks={}, before={}, signal_row_written=True)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, referentie,
                    _public(projection.created))
 
@@ -128,6 +128,7 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
     task = wf.get_task_from_id(UUID(row.spiff_task_id))
     if task is None or task.state != TaskState.READY:
         raise StaleInstance("Deze taak staat niet meer open.")
+    before = waiting_before(wf, compiled)
     _merge(task.data, clean)
     with engine_time(now):
         try:
@@ -136,13 +137,12 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
             raise WorkflowFailed(f"De taak '{row.naam}' kon niet worden afgerond: {exc}", row.bpmn_id) from exc
         run_engine(wf, row.bpmn_id)
     others = {r.spiff_task_id: (r.id, r.naam) for r in rows if r.status == OPEN and r.id != row.id}
-    waiting = waiting_timer_rows(conn, row.instance_id) if compiled.timers else {}
-    projection = project(wf, compiled, others, now, waiting)
+    projection = project(wf, compiled, others, now, before)
     save_instance(conn, row.instance_id, row.instance_version, wf, projection.status, now)
     log = AuditBatch(now, row.instance_id, row.signal_id, rol=row.rol)
     log.add("taak_voltooid", actor.id, taak_id=row.id, stap=row.naam, velden=sorted(clean))
     persist(conn, compiled, projection, log, instance_id=row.instance_id, signal_id=row.signal_id,
-            gemeente_id=row.gemeente_id, now=now, open_tasks=others, waiting_rows=waiting, actor_id=actor.id,
+            gemeente_id=row.gemeente_id, now=now, open_tasks=others, before=before, actor_id=actor.id,
             completed_task_id=row.id)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
                    None, _public(projection.created))

@@ -73,7 +73,7 @@ def save_instance(conn: Connection, instance_id: int, seen_version: int, wf, sta
 
 def persist(conn: Connection, compiled: CompiledDefinition, projection: Projection, log: AuditBatch, *,
             instance_id: int, signal_id: int | None, gemeente_id: int, now: dt.datetime,
-            open_tasks: dict[str, tuple[int, str]], waiting_rows: dict[str, tuple],
+            open_tasks: dict[str, tuple[int, str]], before: dict,
             actor_id: int | None = None, completed_task_id: int | None = None, signal_row_written: bool = False) -> None:
     """Write the projections of a moved workflow (the state itself is saved by the caller)."""
     try:
@@ -85,7 +85,7 @@ def persist(conn: Connection, compiled: CompiledDefinition, projection: Projecti
     if compiled.timers:
         task_ids = {spiff_id: row[0] for spiff_id, row in open_tasks.items()}
         task_ids.update({task["spiff_task_id"]: task["id"] for task in projection.created})
-        write_timers(conn, projection, compiled, instance_id=instance_id, waiting_rows=waiting_rows,
+        write_timers(conn, projection, compiled, instance_id=instance_id, before=before,
                      task_ids=task_ids, now=now)
         apply_timer_effects(conn, projection.fired, signal_id=signal_id, gemeente_id=gemeente_id, now=now, log=log)
     if signal_id is not None and not signal_row_written:

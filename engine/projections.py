@@ -14,10 +14,9 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, or_, update
 
 from .access import covenant_for_route
-from .clock import as_utc
 from .schema import human_task, signal, timer
 from .validation import CompiledDefinition, parse_duration
 
@@ -114,6 +113,21 @@ def _waiting_timer(task) -> WaitingTimer | None:
     return WaitingTimer(str(task.id), task.task_spec.bpmn_id, due, attached)
 
 
+def waiting_before(wf: BpmnWorkflow, compiled: CompiledDefinition) -> dict[str, WaitingTimer]:
+    """The workflow's waiting timers as its ``timer`` rows show them: call it before the engine runs.
+
+    The rows are written from the same scan in the same transaction as the state, so the
+    restored workflow tells which rows are waiting, and a command need not read them.
+    """
+    if not compiled.timers:
+        return {}
+    waiting = {}
+    for task in _all_tasks(wf):
+        if task._state == TaskState.WAITING and (found := _waiting_timer(task)) is not None:
+            waiting[found.spiff_task_id] = found
+    return waiting
+
+
 def _scan(wf: BpmnWorkflow, compiled: CompiledDefinition):
     """One pass over the tasks: READY user tasks, waiting timers, end events reached."""
     ready, waiting, reached = [], {}, []
@@ -143,16 +157,16 @@ def _deadline(task, compiled: CompiledDefinition, waiting: dict[str, WaitingTime
 
 
 def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks: dict[str, tuple[int, str]],
-            now: dt.datetime, waiting_rows: dict[str, tuple] | None = None) -> Projection:
+            now: dt.datetime, before: dict[str, WaitingTimer] | None = None) -> Projection:
     """Compare the workflow's READY user tasks and WAITING timers with their rows.
 
     :param open_tasks: spiff task id → (human_task id, name) of the instance's open rows,
         without the one the command itself completes.
-    :param waiting_rows: spiff task id → ``timer`` row of the instance's waiting timers.
+    :param before: the timers that were waiting before the command (:func:`waiting_before`).
     """
     result = Projection()
     ready, result.waiting, reached = _scan(wf, compiled)
-    for spiff_id in waiting_rows or {}:
+    for spiff_id in before or {}:
         if spiff_id not in result.waiting:
             try:
                 task = wf.get_task_from_id(UUID(spiff_id))
@@ -238,46 +252,49 @@ def update_signal(conn: Connection, projection: Projection, signal_id: int, now:
     conn.execute(_UPDATE_SIGNAL, {"signal_id": signal_id, **projection.signal_values(now)})
 
 
-_WAITING_TIMERS = select(timer).where(timer.c.instance_id == bindparam("instance_id"), timer.c.status == WAITING)
+_RETURNED = (timer.c.id, timer.c.bpmn_id, timer.c.naam, timer.c.actie, timer.c.human_task_id)
+_OF_TIMER = (timer.c.instance_id == bindparam("of_instance"), timer.c.spiff_task_id == bindparam("of_spiff_task"),
+             timer.c.status == WAITING)
 _INSERT_TIMER = insert(timer)
 _REARM_TIMER = (
     update(timer)
-    .where(timer.c.id == bindparam("timer_id"))
+    .where(*_OF_TIMER)
     .values(due_at=bindparam("due_at"), attempt_at=bindparam("due_at"), afgevuurd=timer.c.afgevuurd + 1,
             fired_at=bindparam("now"), pogingen=0, fout=None)
+    .returning(*_RETURNED)
 )
 _FINISH_TIMER = (
     update(timer)
-    .where(timer.c.id == bindparam("timer_id"))
-    .values(status=bindparam("status"), afgevuurd=timer.c.afgevuurd + bindparam("fired"), fired_at=bindparam("fired_at"))
+    .where(*_OF_TIMER)
+    .values(status=bindparam("new_status"), afgevuurd=timer.c.afgevuurd + bindparam("fired"),
+            fired_at=bindparam("fired_at"))
+    .returning(*_RETURNED)
 )
 
 
-def waiting_timer_rows(conn: Connection, instance_id: int) -> dict[str, tuple]:
-    """The instance's waiting ``timer`` rows by spiff task id."""
-    return {row.spiff_task_id: row for row in conn.execute(_WAITING_TIMERS, {"instance_id": instance_id})}
-
-
 def write_timers(conn: Connection, projection: Projection, compiled: CompiledDefinition, *, instance_id: int,
-                 waiting_rows: dict[str, tuple], task_ids: dict[str, int], now: dt.datetime) -> None:
+                 before: dict[str, WaitingTimer], task_ids: dict[str, int], now: dt.datetime) -> None:
     """Bring the instance's ``timer`` rows in line with its waiting timers.
 
     A row whose timer is no longer waiting fired (its task completed) or was cancelled
     (its task was, e.g. the user task it sat on was done first); a cycle that fired is
     re-armed with its next due time. What fired is added to ``projection.fired``.
 
+    :param before: the timers waiting before the command, as their rows hold them.
     :param task_ids: spiff task id → human_task id, to link boundary timers to tasks.
     """
     for spiff_id, fired in projection.finished_timers.items():
-        row = waiting_rows[spiff_id]
-        conn.execute(_FINISH_TIMER, {"timer_id": row.id, "status": FIRED if fired else CANCELLED,
-                                     "fired": 1 if fired else 0, "fired_at": now if fired else None})
-        if fired:
-            projection.fired.append(FiredTimer(row.id, row.bpmn_id, row.naam, row.actie, row.due_at, row.human_task_id))
+        row = conn.execute(_FINISH_TIMER, {
+            "of_instance": instance_id, "of_spiff_task": spiff_id, "new_status": FIRED if fired else CANCELLED,
+            "fired": 1 if fired else 0, "fired_at": now if fired else None,
+        }).first()
+        if fired and row is not None:
+            projection.fired.append(FiredTimer(row.id, row.bpmn_id, row.naam, row.actie, before[spiff_id].due_at,
+                                               row.human_task_id))
     new_rows = []
     for spiff_id, waiting in projection.waiting.items():
-        row = waiting_rows.get(spiff_id)
-        if row is None:
+        old = before.get(spiff_id)
+        if old is None:
             meta = compiled.timers.get(waiting.bpmn_id)
             new_rows.append({
                 "instance_id": instance_id, "spiff_task_id": spiff_id, "bpmn_id": waiting.bpmn_id,
@@ -285,8 +302,11 @@ def write_timers(conn: Connection, projection: Projection, compiled: CompiledDef
                 "human_task_id": task_ids.get(waiting.attached_task or ""), "due_at": waiting.due_at,
                 "attempt_at": waiting.due_at, "status": WAITING, "afgevuurd": 0, "pogingen": 0, "created_at": now,
             })
-        elif as_utc(row.due_at) != waiting.due_at:  # a cycle fired and waits for its next occurrence
-            conn.execute(_REARM_TIMER, {"timer_id": row.id, "due_at": waiting.due_at, "now": now})
-            projection.fired.append(FiredTimer(row.id, row.bpmn_id, row.naam, row.actie, row.due_at, row.human_task_id))
+        elif old.due_at != waiting.due_at:  # a cycle fired and waits for its next occurrence
+            row = conn.execute(_REARM_TIMER, {"of_instance": instance_id, "of_spiff_task": spiff_id,
+                                              "due_at": waiting.due_at, "now": now}).first()
+            if row is not None:
+                projection.fired.append(FiredTimer(row.id, row.bpmn_id, row.naam, row.actie, old.due_at,
+                                                   row.human_task_id))
     if new_rows:
         conn.execute(_INSERT_TIMER, new_rows)

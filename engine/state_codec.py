@@ -122,7 +122,8 @@ class StateCodec:
     def decode(self, dct: dict, workflow) -> None:
         """Fill ``workflow`` (made with ``deserializing=True``) from :meth:`encode` output."""
         self._decode_workflow(dct["workflow"], workflow, workflow)
-        self._decode_subprocesses(dct["subprocesses"], workflow, workflow)
+        if dct["subprocesses"]:
+            self._decode_subprocesses(dct["subprocesses"], workflow, workflow)
         workflow.bpmn_events = self.registry.restore(dct.get("bpmn_events", []))
 
     def _decode_workflow(self, dct: dict, workflow, top_workflow) -> None:
@@ -131,7 +132,7 @@ class StateCodec:
         specs = workflow.spec.task_specs
         restore = self.registry.restore
         tasks = []
-        for row, task_id in zip(rows, ids):
+        for row, task_id in zip(rows, ids, strict=True):
             spec = specs.get(row[4])
             task = Task(workflow, spec, state=row[3], id=task_id)
             task._parent = ids[row[1]] if row[1] >= 0 else None

@@ -29,7 +29,7 @@ from .clock import as_utc
 from .db import Database, is_postgres
 from .definitions import DefinitionCache
 from .instances import StaleInstance, persist, run_engine, save_instance
-from .projections import OPEN, WAITING, FiredTimer, project, waiting_timer_rows
+from .projections import OPEN, WAITING, FiredTimer, project, waiting_before
 from .schema import human_task, incident, process_instance, signal, timer
 from .serialization import load_state
 from .spiff_compat import coalesce_cycles, engine_time
@@ -51,15 +51,24 @@ class Fired:
 
 
 def _claim_statement(postgres: bool):
-    """The next due row after the pass's cursor (keyset: each row is looked at once per pass)."""
+    """The next due row after the pass's cursor (keyset: each row is looked at once per pass).
+
+    The claim brings the instance (locked with the timer, so a worker never waits behind
+    a user's command: it skips the row and the next pass takes it) and its signal along,
+    one round trip instead of three.
+    """
     stmt = (
-        select(timer.c.id, timer.c.instance_id, timer.c.due_at, timer.c.attempt_at)
+        select(timer.c.id, timer.c.instance_id, timer.c.due_at, timer.c.attempt_at,
+               process_instance.c.definition_id, process_instance.c.version, process_instance.c.state,
+               signal.c.id.label("signal_id"), signal.c.gemeente_id)
+        .join(process_instance, process_instance.c.id == timer.c.instance_id)
+        .outerjoin(signal, signal.c.instance_id == timer.c.instance_id)
         .where(timer.c.status == WAITING, timer.c.attempt_at < bindparam("now"),
                tuple_(timer.c.attempt_at, timer.c.id) > tuple_(bindparam("after_at"), bindparam("after_id")))
         .order_by(timer.c.attempt_at, timer.c.id)
         .limit(1)
     )
-    return stmt.with_for_update(skip_locked=True) if postgres else stmt
+    return stmt.with_for_update(of=[timer, process_instance], skip_locked=True) if postgres else stmt
 
 
 # Strictly before now: SpiffWorkflow fires a timer only once its due time has passed.
@@ -91,33 +100,40 @@ def fire_timers_of(conn: Connection, cache: DefinitionCache, instance_id: int, *
     inst = conn.execute(instance_stmt, {"instance_id": instance_id}).first()
     if inst is None:
         return None
+    sig = conn.execute(_SIGNAL_OF, {"instance_id": instance_id}).first()
+    return _fire(conn, cache, instance_id, inst, sig.id if sig else None, sig.gemeente_id if sig else None, now)
+
+
+def _fire(conn: Connection, cache: DefinitionCache, instance_id: int, inst, signal_id: int | None,
+          gemeente_id: int | None, now: dt.datetime) -> list[FiredTimer]:
+    """Fire what is due in the (locked) instance ``inst``: restore, refresh timers, run, save, project."""
     compiled = cache.get(conn, inst.definition_id)
     wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)
+    before = waiting_before(wf, compiled)
     with engine_time(now):
         coalesce_cycles(wf)
         wf.refresh_timers()
         run_engine(wf)
-    sig = conn.execute(_SIGNAL_OF, {"instance_id": instance_id}).first()
     open_rows = conn.execute(_OPEN_TASKS, {"instance_id": instance_id}).all()
     open_tasks = {r.spiff_task_id: (r.id, r.naam) for r in open_rows}
-    gemeente_id = sig.gemeente_id if sig else (open_rows[0].gemeente_id if open_rows else None)
-    waiting = waiting_timer_rows(conn, instance_id)
-    projection = project(wf, compiled, open_tasks, now, waiting)
-    if not _moved(projection, waiting):
+    if gemeente_id is None and open_rows:
+        gemeente_id = open_rows[0].gemeente_id
+    projection = project(wf, compiled, open_tasks, now, before)
+    if not _moved(projection, before):
         return []  # nothing was due after all (a row claimed at its exact due time): write nothing
     save_instance(conn, instance_id, inst.version, wf, projection.status, now)
-    batch = AuditBatch(now, instance_id, sig.id if sig else None)
-    persist(conn, compiled, projection, batch, instance_id=instance_id, signal_id=sig.id if sig else None,
-            gemeente_id=gemeente_id, now=now, open_tasks=open_tasks, waiting_rows=waiting)
+    batch = AuditBatch(now, instance_id, signal_id)
+    persist(conn, compiled, projection, batch, instance_id=instance_id, signal_id=signal_id,
+            gemeente_id=gemeente_id, now=now, open_tasks=open_tasks, before=before)
     return projection.fired
 
 
-def _moved(projection, waiting_rows: dict) -> bool:
+def _moved(projection, before: dict) -> bool:
     """Whether firing changed anything the projections show: a timer done or re-armed, a task."""
     if projection.finished_timers or projection.new_tasks or projection.vanished:
         return True
-    return any(as_utc(row.due_at) != projection.waiting[spiff_id].due_at
-               for spiff_id, row in waiting_rows.items() if spiff_id in projection.waiting)
+    return any(old.due_at != projection.waiting[spiff_id].due_at
+               for spiff_id, old in before.items() if spiff_id in projection.waiting)
 
 
 def _backoff(attempts: int) -> dt.timedelta:
@@ -154,25 +170,32 @@ def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 50
     after_at, after_id = _EPOCH, 0
     # One connection for the whole pass, one transaction per timer.
     with db.engine.connect().execution_options(write=True) as conn:
-        while len(fired) < limit:
-            row = None
-            now = clock.now()
-            try:
-                with conn.begin():
-                    if postgres:
-                        # A commit lost in a crash leaves the timer waiting: it fires again, once.
-                        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-                    row = conn.execute(claim, {"now": now, "after_at": after_at, "after_id": after_id}).first()
+        if postgres:
+            # A commit lost in a crash leaves the timer waiting: it fires again, once. Set
+            # for this pass's connection, not per transaction (one round trip less per timer).
+            conn.exec_driver_sql("SET synchronous_commit = off")
+            conn.commit()
+        try:
+            while len(fired) < limit:
+                row = None
+                now = clock.now()
+                try:
+                    with conn.begin():
+                        row = conn.execute(claim, {"now": now, "after_at": after_at, "after_id": after_id}).first()
+                        if row is None:
+                            break
+                        after_at, after_id = row.attempt_at, row.id
+                        result = _fire(conn, cache, row.instance_id, row, row.signal_id, row.gemeente_id, now)
+                        fired.extend(Fired(t.timer_id, row.instance_id, as_utc(t.due_at), now) for t in result)
+                except StaleInstance:
+                    continue  # a user's command moved the instance first; the next pass retries
+                except Exception as exc:  # noqa: BLE001 - one broken instance must not stop the clock
                     if row is None:
-                        break
-                    after_at, after_id = row.attempt_at, row.id
-                    result = fire_timers_of(conn, cache, row.instance_id, now=now, postgres=postgres)
-                    fired.extend(Fired(t.timer_id, row.instance_id, as_utc(t.due_at), now) for t in result or [])
-            except StaleInstance:
-                continue  # a user's command moved the instance first; the next pass retries
-            except Exception as exc:  # noqa: BLE001 - one broken instance must not stop the clock
-                if row is None:
-                    raise  # no row claimed: the database itself failed; let the caller see it
-                log.warning("timer %s of instance %s failed: %s", row.id, row.instance_id, exc)
-                _record_failure(db, row, exc, now)
+                        raise  # no row claimed: the database itself failed; let the caller see it
+                    log.warning("timer %s of instance %s failed: %s", row.id, row.instance_id, exc)
+                    _record_failure(db, row, exc, now)
+        finally:
+            if postgres and not conn.invalidated:
+                conn.exec_driver_sql("RESET synchronous_commit")
+                conn.commit()
     return fired

@@ -86,7 +86,7 @@ def test_changed_deleted_and_non_json_values_survive():
     wf = next(route_states())
     [ready] = wf.get_tasks(state=TaskState.READY, manual=True)
     del ready.data["uitbuitingsvormen"]
-    ready.data["gezien_op"] = dt.datetime(2026, 11, 29, 9, 30, tzinfo=dt.timezone.utc)
+    ready.data["gezien_op"] = dt.datetime(2026, 11, 29, 9, 30, tzinfo=dt.UTC)
     ready.data["duur"] = dt.timedelta(days=3)
     ready.internal_data["notitie"] = {"wanneer": dt.datetime(2026, 1, 1)}
 
@@ -94,7 +94,7 @@ def test_changed_deleted_and_non_json_values_survive():
     [again] = restored.get_tasks(state=TaskState.READY, manual=True)
 
     assert "uitbuitingsvormen" not in again.data
-    assert again.data["gezien_op"] == dt.datetime(2026, 11, 29, 9, 30, tzinfo=dt.timezone.utc)
+    assert again.data["gezien_op"] == dt.datetime(2026, 11, 29, 9, 30, tzinfo=dt.UTC)
     assert again.data["duur"] == dt.timedelta(days=3)
     assert again.internal_data["notitie"]["wanneer"] == dt.datetime(2026, 1, 1)
     assert reference(restored) == reference(wf)
