@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from engine.db import Database, default_url, make_engine
+from engine.errors import FieldErrors
 from engine.orchestrator import Orchestrator
 from engine.retention import RetentionPolicy
 
@@ -41,7 +42,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     database = Database(make_engine(app.config["DATABASE_URL"]))
     app.extensions["signaalroute"] = Orchestrator(database, app.config["CLOCK"])
-    app.extensions["signaalroute"].retention = RetentionPolicy.from_settings(app.config)
+    try:
+        app.extensions["signaalroute"].retention = RetentionPolicy.from_settings(app.config)
+    except FieldErrors as exc:  # a wrong setting stops the start, naming the setting
+        raise ValueError("; ".join(f"{name.upper()}: {problem}" for name, problem in exc.fields.items())) from None
 
     from . import auth, security, twofactor, views
     from .api import init_app as init_api
