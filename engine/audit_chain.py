@@ -36,18 +36,21 @@ class AuditChainBroken(RuntimeError):
     """The audit chain cannot be appended to safely (its head is missing)."""
 
 
-def _timestamp(value) -> str:
-    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
+_AT, _CATEGORIES = HASHED.index("at"), HASHED.index("categorieen")
 
 
 def event_hash(event) -> str:
-    """The hash of one event (a mapping or a row with the :data:`HASHED` columns)."""
+    """The hash of one event (a mapping or a row with the :data:`HASHED` columns).
+
+    The canonical form is a JSON array of the :data:`HASHED` values in that order, the time
+    as UTC ISO 8601 with microseconds, ``detail`` with sorted keys.
+    """
     get = event.get if isinstance(event, dict) else event._mapping.get
-    canonical = {name: get(name) for name in HASHED}
-    canonical["at"] = _timestamp(canonical["at"])
-    canonical["categorieen"] = list(canonical["categorieen"] or [])
-    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    values = [get(name) for name in HASHED]
+    values[_AT] = as_utc(values[_AT]).isoformat(timespec="microseconds")
+    values[_CATEGORIES] = list(values[_CATEGORIES] or [])
+    return hashlib.sha256(_ENCODE(values).encode("utf-8")).hexdigest()
 
 
 @dataclass
