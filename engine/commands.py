@@ -90,7 +90,7 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
     log = AuditBatch(now, instance_id, signal_id, rol="melder")
     log.add("signaal_gemeld", actor.id, referentie=referentie, proces=proces, acute_nood=clean["acute_nood"])
     persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
-            now=now, open_tasks={}, before={}, signal_row_written=True)
+            now=now, before={}, signal_row_written=True)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, referentie,
                    _public(projection.created))
 
@@ -142,7 +142,7 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
     log = AuditBatch(now, row.instance_id, row.signal_id, rol=row.rol)
     log.add("taak_voltooid", actor.id, taak_id=row.id, stap=row.naam, velden=sorted(clean))
     persist(conn, compiled, projection, log, instance_id=row.instance_id, signal_id=row.signal_id,
-            gemeente_id=row.gemeente_id, now=now, open_tasks=others, before=before, actor_id=actor.id,
+            gemeente_id=row.gemeente_id, now=now, before=before, actor_id=actor.id,
             completed_task_id=row.id)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
                    None, _public(projection.created))

@@ -73,7 +73,7 @@ def save_instance(conn: Connection, instance_id: int, seen_version: int, wf, sta
 
 def persist(conn: Connection, compiled: CompiledDefinition, projection: Projection, log: AuditBatch, *,
             instance_id: int, signal_id: int | None, gemeente_id: int, now: dt.datetime,
-            open_tasks: dict[str, tuple[int, str]], before: dict,
+            before: dict,
             actor_id: int | None = None, completed_task_id: int | None = None, signal_row_written: bool = False) -> None:
     """Write the projections of a moved workflow (the state itself is saved by the caller)."""
     try:
@@ -83,8 +83,7 @@ def persist(conn: Connection, compiled: CompiledDefinition, projection: Projecti
         raise StaleInstance("Deze taak is intussen door iemand anders geclaimd of voltooid.") from None
     queue_tasks_opened(conn, projection.created, gemeente_id=gemeente_id, now=now)  # mail outbox (engine.notify)
     if compiled.timers:
-        task_ids = {spiff_id: row[0] for spiff_id, row in open_tasks.items()}
-        task_ids.update({task["spiff_task_id"]: task["id"] for task in projection.created})
+        task_ids = {task["spiff_task_id"]: task["id"] for task in projection.created}
         write_timers(conn, projection, compiled, instance_id=instance_id, before=before,
                      task_ids=task_ids, now=now)
         apply_timer_effects(conn, projection.fired, signal_id=signal_id, gemeente_id=gemeente_id, now=now, log=log)

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, and_, bindparam, insert, or_, update
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from .access import covenant_for_route
 from .schema import human_task, signal, timer
@@ -52,7 +52,8 @@ class Projection:
     """What a workflow looks like to the screens after a command."""
 
     new_tasks: list[dict] = field(default_factory=list)
-    vanished: list[tuple[int, str]] = field(default_factory=list)  # (human_task id, name) no longer ready
+    vanishing: list[str] = field(default_factory=list)  # spiff ids of open rows no longer ready
+    vanished: list[tuple[int, str]] = field(default_factory=list)  # their (human_task id, name), after write_tasks
     status: str = RUNNING
     fase: str | None = None
     uitkomst: str | None = None
@@ -156,11 +157,16 @@ def _deadline(task, compiled: CompiledDefinition, waiting: dict[str, WaitingTime
     return now + parse_duration(deadline) if deadline else None
 
 
-def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks: dict[str, tuple[int, str]],
+def open_before(wf: BpmnWorkflow) -> set[str]:
+    """The spiff ids of the READY user tasks, i.e. the instance's open ``human_task`` rows: call before the engine runs."""
+    return {str(task.id) for task in _all_tasks(wf) if task._state == TaskState.READY and task.task_spec.manual}
+
+
+def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks,
             now: dt.datetime, before: dict[str, WaitingTimer] | None = None) -> Projection:
     """Compare the workflow's READY user tasks and WAITING timers with their rows.
 
-    :param open_tasks: spiff task id → (human_task id, name) of the instance's open rows,
+    :param open_tasks: the spiff task ids of the instance's open rows (a set, or a mapping keyed by them),
         without the one the command itself completes.
     :param before: the timers that were waiting before the command (:func:`waiting_before`).
     """
@@ -192,7 +198,7 @@ def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks: dict[str
             "created_at": now,
             "due_at": _deadline(task, compiled, result.waiting, now),
         })
-    result.vanished = [row for spiff_id, row in open_tasks.items() if spiff_id not in ready_ids]
+    result.vanishing = [spiff_id for spiff_id in open_tasks if spiff_id not in ready_ids]
     data = ready[0].data if ready else (wf.last_task.data if wf.last_task is not None else wf.data)
     route = data.get("route")
     result.route = route if isinstance(route, str) else None
@@ -216,8 +222,13 @@ _DONE = (
 )
 _CANCEL = (
     update(human_task)
-    .where(and_(human_task.c.id == bindparam("task_id"), human_task.c.status == OPEN))
+    .where(and_(human_task.c.instance_id == bindparam("of_instance"),
+                human_task.c.spiff_task_id == bindparam("of_spiff_task"), human_task.c.status == OPEN))
     .values(status=CANCELLED, completed_at=bindparam("now"))
+    .returning(human_task.c.id, human_task.c.naam)
+)
+_TASK_ID_OF = select(human_task.c.id).where(
+    human_task.c.instance_id == bindparam("instance_id"), human_task.c.spiff_task_id == bindparam("spiff_task_id")
 )
 _UPDATE_SIGNAL = update(signal).where(signal.c.id == bindparam("signal_id"))
 
@@ -238,8 +249,10 @@ def write_tasks(conn: Connection, projection: Projection, *, instance_id: int, s
         done = conn.execute(_DONE, {"task_id": completed_task_id, "actor_id": actor_id, "now": now})
         if done.rowcount != 1:
             raise TaskTaken()
-    for task_id, _name in projection.vanished:
-        conn.execute(_CANCEL, {"task_id": task_id, "now": now})
+    for spiff_id in projection.vanishing:
+        row = conn.execute(_CANCEL, {"of_instance": instance_id, "of_spiff_task": spiff_id, "now": now}).first()
+        if row is not None:
+            projection.vanished.append((row.id, row.naam))
     for row in projection.new_tasks:
         new_id = conn.execute(_INSERT_TASK, {
             **row, "instance_id": instance_id, "signal_id": signal_id, "gemeente_id": gemeente_id,
@@ -272,6 +285,14 @@ _FINISH_TIMER = (
 )
 
 
+def _task_id(conn: Connection, instance_id: int, spiff_id: str | None, task_ids: dict[str, int]) -> int | None:
+    if spiff_id is None:
+        return None
+    if spiff_id in task_ids:
+        return task_ids[spiff_id]
+    return conn.execute(_TASK_ID_OF, {"instance_id": instance_id, "spiff_task_id": spiff_id}).scalar()
+
+
 def write_timers(conn: Connection, projection: Projection, compiled: CompiledDefinition, *, instance_id: int,
                  before: dict[str, WaitingTimer], task_ids: dict[str, int], now: dt.datetime) -> None:
     """Bring the instance's ``timer`` rows in line with its waiting timers.
@@ -281,7 +302,8 @@ def write_timers(conn: Connection, projection: Projection, compiled: CompiledDef
     re-armed with its next due time. What fired is added to ``projection.fired``.
 
     :param before: the timers waiting before the command, as their rows hold them.
-    :param task_ids: spiff task id → human_task id, to link boundary timers to tasks.
+    :param task_ids: spiff task id → human_task id of the tasks created in this command, to
+        link boundary timers to tasks (an older task's id is looked up).
     """
     for spiff_id, fired in projection.finished_timers.items():
         row = conn.execute(_FINISH_TIMER, {
@@ -299,7 +321,7 @@ def write_timers(conn: Connection, projection: Projection, compiled: CompiledDef
             new_rows.append({
                 "instance_id": instance_id, "spiff_task_id": spiff_id, "bpmn_id": waiting.bpmn_id,
                 "naam": meta.naam if meta else waiting.bpmn_id, "actie": meta.actie if meta else None,
-                "human_task_id": task_ids.get(waiting.attached_task or ""), "due_at": waiting.due_at,
+                "human_task_id": _task_id(conn, instance_id, waiting.attached_task, task_ids), "due_at": waiting.due_at,
                 "attempt_at": waiting.due_at, "status": WAITING, "afgevuurd": 0, "pogingen": 0, "created_at": now,
             })
         elif old.due_at != waiting.due_at:  # a cycle fired and waits for its next occurrence

@@ -29,7 +29,7 @@ from .clock import as_utc
 from .db import Database, is_postgres
 from .definitions import DefinitionCache
 from .instances import StaleInstance, persist, run_engine, save_instance
-from .projections import OPEN, WAITING, FiredTimer, project, waiting_before
+from .projections import WAITING, FiredTimer, open_before, project, waiting_before
 from .schema import human_task, incident, process_instance, signal, timer
 from .serialization import load_state
 from .spiff_compat import coalesce_cycles, engine_time
@@ -83,9 +83,7 @@ _INSTANCE = select(
     process_instance.c.definition_id, process_instance.c.version, process_instance.c.state, process_instance.c.status
 ).where(process_instance.c.id == bindparam("instance_id"))
 _SIGNAL_OF = select(signal.c.id, signal.c.gemeente_id).where(signal.c.instance_id == bindparam("instance_id"))
-_OPEN_TASKS = select(human_task.c.id, human_task.c.spiff_task_id, human_task.c.naam, human_task.c.gemeente_id).where(
-    human_task.c.instance_id == bindparam("instance_id"), human_task.c.status == OPEN
-)
+_GEMEENTE_OF_TASKS = select(human_task.c.gemeente_id).where(human_task.c.instance_id == bindparam("instance_id")).limit(1)
 _FAILED = (
     update(timer)
     .where(timer.c.id == bindparam("timer_id"))
@@ -110,27 +108,26 @@ def _fire(conn: Connection, cache: DefinitionCache, instance_id: int, inst, sign
     compiled = cache.get(conn, inst.definition_id)
     wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)
     before = waiting_before(wf, compiled)
+    open_tasks = open_before(wf)
     with engine_time(now):
         coalesce_cycles(wf)
         wf.refresh_timers()
         run_engine(wf)
-    open_rows = conn.execute(_OPEN_TASKS, {"instance_id": instance_id}).all()
-    open_tasks = {r.spiff_task_id: (r.id, r.naam) for r in open_rows}
-    if gemeente_id is None and open_rows:
-        gemeente_id = open_rows[0].gemeente_id
+    if gemeente_id is None:  # an instance without a signal: its tasks' municipality
+        gemeente_id = conn.execute(_GEMEENTE_OF_TASKS, {"instance_id": instance_id}).scalar()
     projection = project(wf, compiled, open_tasks, now, before)
     if not _moved(projection, before):
         return []  # nothing was due after all (a row claimed at its exact due time): write nothing
     save_instance(conn, instance_id, inst.version, wf, projection.status, now)
     batch = AuditBatch(now, instance_id, signal_id)
     persist(conn, compiled, projection, batch, instance_id=instance_id, signal_id=signal_id,
-            gemeente_id=gemeente_id, now=now, open_tasks=open_tasks, before=before)
+            gemeente_id=gemeente_id, now=now, before=before)
     return projection.fired
 
 
 def _moved(projection, before: dict) -> bool:
     """Whether firing changed anything the projections show: a timer done or re-armed, a task."""
-    if projection.finished_timers or projection.new_tasks or projection.vanished:
+    if projection.finished_timers or projection.new_tasks or projection.vanishing:
         return True
     return any(old.due_at != projection.waiting[spiff_id].due_at
                for spiff_id, old in before.items() if spiff_id in projection.waiting)
