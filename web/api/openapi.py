@@ -97,7 +97,10 @@ _SCHEMAS = {
     },
     "Signaal": {
         "type": "object",
-        "description": "Voor de melder alleen id, referentie, status en data; volledig voor wie het signaal behandelt.",
+        "description": "Voor de melder alleen id, referentie, status en data; voor de manager (en de analist na "
+                       "routering) het proces zonder persoonsgegevens; volledig (gegevens) voor wie het signaal "
+                       "behandelt. Wie meldde (gegevens.melder) ziet alleen de eigen gemeente. Elke opvraging van "
+                       "persoonsgegevens wordt gelogd.",
         "properties": {
             "id": {"type": "integer"},
             "referentie": {"type": "string"},
@@ -108,6 +111,12 @@ _SCHEMAS = {
             "uitkomst": {"type": ["string", "null"]},
             "route": {"type": ["string", "null"], "enum": ["zorgtraject", "zorg_en_strafrecht", "riec", None]},
             "gemeente": {"type": "string"},
+            "convenant": {"type": ["string", "null"], "enum": ["riec", "zvh", None],
+                          "description": "het convenant waaronder de casus na routering wordt gedeeld"},
+            "grondslag": {"type": "string", "description": "de grondslag van de verwerking, leesbaar"},
+            "geanonimiseerd_op": {"type": ["string", "null"], "format": "date-time",
+                                  "description": "gezet als de bewaartermijn verstreek: de persoonsgegevens zijn weg"},
+            "mag_inzage_zien": {"type": "boolean", "description": "of u kunt zien wie dit signaal heeft ingezien"},
             "gegevens": {"type": "object"},
             "taken": {"type": "array", "items": _ref("Taak")},
             "historie": {"type": "array", "items": {"type": "object", "properties": {
