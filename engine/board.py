@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import Connection, case, func, select
 
 from .clock import as_utc, isoformat
-from .oversight import in_scope, scope_of
+from .oversight import IS_OPEN, in_scope, scope_of
 from .projections import OPEN
 from .schema import gemeente, human_task, signal, user, user_role
 from .users import Actor
@@ -26,7 +26,7 @@ FILTERS = ("bpmn_id", "rol", "gemeente_id", "toegewezen_aan")
 
 
 def _filters(scope, filters: dict) -> list:
-    where = [human_task.c.status == OPEN, in_scope(human_task.c.gemeente_id, scope)]
+    where = [IS_OPEN, in_scope(human_task.c.gemeente_id, scope)]
     for name in ("bpmn_id", "rol"):
         if filters.get(name):
             where.append(getattr(human_task.c, name) == filters[name])

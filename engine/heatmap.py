@@ -13,8 +13,8 @@ from sqlalchemy import Connection, select
 
 from .definitions import DefinitionCache, latest_definition_id, load_package
 from .errors import NotFound
-from .oversight import grouped_percentiles, in_scope, scope_of, seconds_between
-from .projections import DONE, OPEN
+from .oversight import IS_OPEN, grouped_percentiles, in_scope, scope_of, seconds_between
+from .projections import DONE
 from .schema import human_task, process_definition, process_instance
 from .users import Actor
 
@@ -45,15 +45,17 @@ def heatmap(conn: Connection, cache: DefinitionCache, actor: Actor, now: dt.date
     of_process = human_task.c.instance_id.in_(
         select(process_instance.c.id).where(process_instance.c.definition_id.in_(versions)))
     base = [of_process, in_scope(human_task.c.gemeente_id, scope)]
-    waiting = grouped_percentiles(conn, human_task.c.bpmn_id, seconds_between(conn, now, human_task.c.created_at),
-                                  [*base, human_task.c.status == OPEN], fractions=(0.5,))
-    spent = grouped_percentiles(conn, human_task.c.bpmn_id,
+    waiting = grouped_percentiles(conn, [human_task.c.bpmn_id], seconds_between(conn, now, human_task.c.created_at),
+                                  [*base, IS_OPEN], fractions=(0.5,))
+    spent = grouped_percentiles(conn, [human_task.c.bpmn_id],
                                 seconds_between(conn, human_task.c.completed_at, human_task.c.created_at),
                                 [*base, human_task.c.status == DONE, human_task.c.completed_at >= now - window],
                                 fractions=(0.5,))
     definition_id = latest_definition_id(conn, sleutel)
     names = {bpmn_id: meta.naam for bpmn_id, meta in cache.get(conn, definition_id).tasks.items()}
     steps = []
+    waiting = {key: (g.n, g.quantiles) for (key,), g in waiting.items()}
+    spent = {key: (g.n, g.quantiles) for (key,), g in spent.items()}
     for bpmn_id in sorted(set(waiting) | set(spent) | set(names)):
         open_n, (open_median,) = waiting.get(bpmn_id, (0, [None]))
         done_n, (done_median,) = spent.get(bpmn_id, (0, [None]))

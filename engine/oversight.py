@@ -7,14 +7,22 @@ Every overview (board, workload, figures, heat map) reads projection tables only
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, func, select, true
+from sqlalchemy import Connection, func, literal, select, true
+from sqlalchemy.dialects import postgresql
 
 from .access import supervised_gemeenten
 from .errors import Forbidden
-from .schema import gemeente
+from .projections import OPEN
+from .schema import gemeente, human_task
 from .users import Actor
+
+# An open task, with "open" written into the statement rather than bound: the planner can then
+# use the partial index of open tasks (``ix_human_task_open``) in every plan, a cached generic
+# plan of a prepared statement too.
+IS_OPEN = human_task.c.status == literal(OPEN, literal_execute=True)
 
 
 def scope_of(actor: Actor, gemeente_id: int | None = None) -> frozenset[int] | None:
@@ -41,9 +49,9 @@ def in_scope(column, scope: frozenset[int] | None):
 
 
 def seconds_between(conn: Connection, later, earlier):
-    """SQL: ``later - earlier`` in seconds, for PostgreSQL and SQLite."""
+    """SQL: ``later - earlier`` in seconds (a float), for PostgreSQL and SQLite."""
     if conn.dialect.name == "postgresql":
-        return func.extract("epoch", later - earlier)
+        return func.date_part("epoch", later - earlier)  # double precision, cheaper than extract's numeric
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
@@ -59,21 +67,44 @@ def percentile(sorted_values: list[float], fraction: float) -> float | None:
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
 
 
-def grouped_percentiles(conn: Connection, key, seconds, where: Iterable, fractions=(0.5, 0.9)) -> dict:
-    """Per value of ``key``: how many rows, and the ``fractions`` quantiles of ``seconds``.
+@dataclass
+class Group:
+    """One group of :func:`grouped_percentiles`: its row count, quantiles and extra aggregates."""
+    n: int
+    quantiles: list[float | None]
+    extra: dict = field(default_factory=dict)
 
-    PostgreSQL computes them with ``percentile_cont``; on SQLite the sorted values are
-    read and interpolated here (the same definition).
+
+def grouped_percentiles(conn: Connection, keys: Sequence, seconds, where: Iterable, fractions=(0.5, 0.9),
+                        extra: Sequence = ()) -> dict[tuple, Group]:
+    """Per combination of ``keys``: how many rows, the ``fractions`` quantiles of ``seconds``,
+    and the labelled aggregates ``extra`` — from one pass over the rows on PostgreSQL.
+
+    PostgreSQL gathers each group's values in a hash aggregate (``array_agg``) and computes
+    all fractions with one ``percentile_cont(ARRAY[…])`` over them: one sort of each group's
+    numbers, instead of sorting every row by its group first (which is what the ordered-set
+    aggregate over the rows would do). On SQLite the sorted values are read and interpolated
+    here (the same definition).
     """
-    where = list(where)
+    where, keys = list(where), list(keys)
+    columns = [*keys, func.count().label("n"), *extra]
     if conn.dialect.name == "postgresql":
-        columns = [func.percentile_cont(f).within_group(seconds).label(f"p{i}") for i, f in enumerate(fractions)]
-        rows = conn.execute(select(key.label("k"), func.count().label("n"), *columns).where(*where).group_by(key))
-        return {r.k: (r.n, [_float(getattr(r, f"p{i}")) for i in range(len(fractions))]) for r in rows}
+        groups = select(*columns, func.array_agg(seconds).label("v")).where(*where).group_by(*keys).subquery()
+        value = func.unnest(groups.c.v).column_valued("x")
+        quantiles = select(func.percentile_cont(postgresql.array(list(fractions))).within_group(value)) \
+            .scalar_subquery().label("q")
+        rows = conn.execute(select(*[c for c in groups.c if c.name != "v"], quantiles)).all()
+        return {tuple(r[:len(keys)]): Group(r.n, [_float(q) for q in r.q], _extras(r, extra)) for r in rows}
+    rows = conn.execute(select(*columns).where(*where).group_by(*keys)).all()
     values: dict = {}
-    for k, value in conn.execute(select(key, seconds).where(*where).order_by(key, seconds)):
-        values.setdefault(k, []).append(float(value))
-    return {k: (len(v), [percentile(v, f) for f in fractions]) for k, v in values.items()}
+    for *k, value in conn.execute(select(*keys, seconds).where(*where).order_by(*keys, seconds)):
+        values.setdefault(tuple(k), []).append(float(value))
+    return {tuple(r[:len(keys)]): Group(r.n, [percentile(values.get(tuple(r[:len(keys)]), []), f) for f in fractions],
+                                        _extras(r, extra)) for r in rows}
+
+
+def _extras(row, extra: Sequence) -> dict:
+    return {column.name: getattr(row, column.name) for column in extra}
 
 
 def _float(value) -> float | None:

@@ -285,9 +285,20 @@ notificatie = Table(
 
 # --- managers' overview and mail (issue 6) ----------------------------------------------------
 
-# The overdue board's escalations, the flow figures' steps finished in a period, and the
-# signals received or closed in a period, per municipality.
-Index("ix_human_task_escalated", human_task.c.gemeente_id, human_task.c.escalated_at)
+# The overdue board and the workload: open tasks per municipality by deadline, carrying what
+# they read (partial: open tasks are a few percent of all; the queries write 'open' literally).
+_OPEN = human_task.c.status == "open"
+Index("ix_human_task_open", human_task.c.gemeente_id, human_task.c.due_at,
+      postgresql_include=["bpmn_id", "rol", "toegewezen_aan", "created_at", "naam"],
+      postgresql_where=_OPEN, sqlite_where=_OPEN)
+# The board's escalations (with their state), the flow figures' steps finished in a period,
+# and the signals received or closed in a period, per municipality.
+_ESCALATED = human_task.c.escalated_at.is_not(None)
+Index("ix_human_task_escalated", human_task.c.gemeente_id, human_task.c.escalated_at,
+      postgresql_include=["status"], postgresql_where=_ESCALATED, sqlite_where=_ESCALATED)
+# The newest escalations over several municipalities (the region's board): read backwards.
+Index("ix_human_task_escalated_at", human_task.c.escalated_at, postgresql_include=["gemeente_id"],
+      postgresql_where=_ESCALATED, sqlite_where=_ESCALATED)
 # On PostgreSQL the figures' indexes carry the columns the figures read (INCLUDE): index-only scans.
 Index("ix_human_task_completed", human_task.c.gemeente_id, human_task.c.completed_at,
       postgresql_include=["status", "bpmn_id", "naam", "created_at", "due_at"])
@@ -295,6 +306,10 @@ Index("ix_signal_gemeente_ontvangen", signal.c.gemeente_id, signal.c.ontvangen_o
       postgresql_include=["status", "uitkomst", "route", "sector", "minderjarige", "acute_nood", "uitbuitingsvormen"])
 Index("ix_signal_gemeente_closed", signal.c.gemeente_id, signal.c.closed_at,
       postgresql_include=["status", "ontvangen_op"])
+# The tombstones among the signals received in a period (the figures count them apart).
+_ANONYMISED = signal.c.geanonimiseerd_op.is_not(None)
+Index("ix_signal_geanonimiseerd", signal.c.gemeente_id, signal.c.ontvangen_op,
+      postgresql_where=_ANONYMISED, sqlite_where=_ANONYMISED)
 
 mail_instelling = Table(
     "mail_instelling",

@@ -10,8 +10,7 @@ import datetime as dt
 
 from sqlalchemy import Connection, case, func, select
 
-from .oversight import in_scope, scope_of
-from .projections import OPEN
+from .oversight import IS_OPEN, in_scope, scope_of
 from .roles import ROLES, TASK_ROLES
 from .schema import human_task, user, user_role
 from .users import Actor
@@ -46,7 +45,7 @@ def workload(conn: Connection, actor: Actor, now: dt.datetime, *, gemeente_id: i
     late = func.sum(case((human_task.c.due_at < now, 1), else_=0)).label("te_laat")
     rows = conn.execute(
         select(human_task.c.rol, human_task.c.toegewezen_aan, bucket, func.count().label("aantal"), late)
-        .where(human_task.c.status == OPEN, in_scope(human_task.c.gemeente_id, scope))
+        .where(IS_OPEN, in_scope(human_task.c.gemeente_id, scope))
         .group_by(human_task.c.rol, human_task.c.toegewezen_aan, bucket)
     ).all()
     people: dict[int, dict] = {}

@@ -15,7 +15,15 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table('human_task', schema=None) as batch_op:
-        batch_op.create_index('ix_human_task_escalated', ['gemeente_id', 'escalated_at'], unique=False)
+        batch_op.create_index('ix_human_task_open', ['gemeente_id', 'due_at'], unique=False,
+                              postgresql_include=['bpmn_id', 'rol', 'toegewezen_aan', 'created_at', 'naam'],
+                              postgresql_where=sa.text("status = 'open'"), sqlite_where=sa.text("status = 'open'"))
+        batch_op.create_index('ix_human_task_escalated', ['gemeente_id', 'escalated_at'], unique=False,
+                              postgresql_include=['status'], postgresql_where=sa.text('escalated_at IS NOT NULL'),
+                              sqlite_where=sa.text('escalated_at IS NOT NULL'))
+        batch_op.create_index('ix_human_task_escalated_at', ['escalated_at'], unique=False,
+                              postgresql_include=['gemeente_id'], postgresql_where=sa.text('escalated_at IS NOT NULL'),
+                              sqlite_where=sa.text('escalated_at IS NOT NULL'))
         batch_op.create_index('ix_human_task_completed', ['gemeente_id', 'completed_at'], unique=False,
                               postgresql_include=['status', 'bpmn_id', 'naam', 'created_at', 'due_at'])
     with op.batch_alter_table('signal', schema=None) as batch_op:
@@ -76,4 +84,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_signal_gemeente_ontvangen')
     with op.batch_alter_table('human_task', schema=None) as batch_op:
         batch_op.drop_index('ix_human_task_completed')
+        batch_op.drop_index('ix_human_task_escalated_at')
         batch_op.drop_index('ix_human_task_escalated')
+        batch_op.drop_index('ix_human_task_open')
