@@ -189,7 +189,9 @@ def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 50
                 except Exception as exc:  # noqa: BLE001 - one broken instance must not stop the clock
                     if row is None:
                         raise  # no row claimed: the database itself failed; let the caller see it
-                    log.warning("timer %s of instance %s failed: %s", row.id, row.instance_id, exc)
+                    # The message may quote process data: it goes to the incident row, not the log.
+                    log.warning("timer %s of instance %s failed (%s at %s); recorded as an incident", row.id,
+                                row.instance_id, type(exc).__name__, getattr(exc, "element_id", None) or "?")
                     _record_failure(db, row, exc, now)
         finally:
             if postgres and not conn.invalidated:
