@@ -17,7 +17,7 @@ def alembic_config(connection) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database schema up to ``revision``."""
     with engine.connect().execution_options(write=True) as conn:
         command.upgrade(alembic_config(conn), revision)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from engine import migrate
@@ -35,3 +36,10 @@ def test_migrations_go_down_and_up_again(tmp_path):
         assert set(inspect(engine).get_table_names()) == set(metadata.tables) | {"alembic_version"}
     finally:
         engine.dispose()
+
+
+def test_the_migrations_form_one_line():
+    """One head and no merge points: every revision follows exactly one other."""
+    script = ScriptDirectory(str(migrate.MIGRATIONS))
+    assert len(script.get_heads()) == 1
+    assert all(not isinstance(rev.down_revision, tuple) for rev in script.walk_revisions())

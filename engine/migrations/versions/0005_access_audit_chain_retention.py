@@ -1,7 +1,7 @@
 """regions, covenant on the case, the chained processing log, retention tombstones
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 
 Existing audit events are numbered in id order and chained; routed signals get the
 covenant of their route. Regional roles stay installation-wide until a beheerder grants
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

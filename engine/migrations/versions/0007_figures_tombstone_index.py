@@ -1,7 +1,7 @@
 """the figures' count of tombstones: a partial index on anonymised signals
 
 Revision ID: 0007
-Revises: 0004, 0005
+Revises: 0006
 
 Joins the managers' overview (0004) and the retention tombstones (0005): the index is on
 the column 0005 adds.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0007'
-down_revision = ('0004', '0005')
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
