@@ -301,7 +301,7 @@ def explain(orch: Orchestrator, statements, title: str) -> None:
                 cur.execute("EXPLAIN " + statement, parameters)
                 plan = [row[0] for row in cur.fetchall()]
             nodes = re.findall(r"((?:Parallel )?(?:Index Only Scan|Index Scan|Bitmap Index Scan|Bitmap Heap Scan|Seq Scan)"
-                               r"(?: using \w+)?(?: on \w+)?)", "\n".join(plan))
+                               r"(?: Backward)?(?: using \w+)?(?: on \w+)?)", "\n".join(plan))
             seq = [n for n in nodes if "Seq Scan" in n and "gemeente" not in n and "app_user" not in n
                    and "user_role" not in n and "process_definition" not in n]
             head = " ".join(statement.split())[:110]
@@ -347,6 +347,10 @@ def main() -> None:
             sample = orch.board(managers[3])
         with log.capture() as figure_statements:
             figures = orch.figures(managers[3], van=van, tot=tot)
+        with log.capture() as region_board_statements:
+            orch.board(region)
+        with log.capture() as region_figure_statements:
+            orch.figures(region, van=van, tot=tot)
         print(f"board of {GEMEENTEN[3]}: {sample['te_laat']} late, {sample['bijna']} due within 2 days, "
               f"{sample['escalaties']['open']} open escalations; figures: {figures['ontvangen']} signals received, "
               f"{sum(s['aantal'] for s in figures['stappen'])} steps finished in 12 months")
@@ -361,6 +365,8 @@ def main() -> None:
         print(f"load average after the timings: {_load()}")
         explain(orch, board_statements, "board")
         explain(orch, figure_statements, "figures")
+        explain(orch, region_board_statements, "board, all eight")
+        explain(orch, region_figure_statements, "figures, all eight")
         with orch.db.read() as conn:
             rows = conn.execute(text("SELECT count(*) FROM human_task")).scalar_one()
         print(f"\nRESULT board_p95_ms={p95(board):.1f} figures_p95_ms={p95(municipal):.1f} "
