@@ -25,6 +25,7 @@ import enum
 
 from sqlalchemy import and_, false, or_, select, true
 
+from .roles import REGIONAL_ROLES
 from .schema import gemeente, human_task, signal, user_role
 from .users import Actor
 
@@ -228,3 +229,31 @@ def may_reassign_task(actor: Actor, task, to_actor: Actor) -> bool:
     of the task's municipality, to someone who holds the task's role there."""
     return (any(actor.has_role(rol, task.gemeente_id) for rol in SUPERVISOR_ROLES)
             and to_actor.has_role(task.rol, task.gemeente_id))
+
+
+# --- user administration ----------------------------------------------------------------------
+
+ADMIN_ROLE = "beheerder"
+
+# Where a role can be granted (``user_role``): in one municipality (``gemeente_id``), in every
+# municipality of one region (``regio_id``), or installation-wide (neither). Every role holds
+# per municipality; only the regional roles are granted per region (docs/privacy.md, *Regions*);
+# installation-wide suits the regional roles of an installation that serves one region, and the
+# beheerder (the whole processing log). Municipal roles (analist, aandachtsfunctionaris, melder,
+# manager, procesbeheerder) hold in their own municipality only.
+SCOPE_GEMEENTE, SCOPE_REGIO, SCOPE_INSTALLATIE = "gemeente", "regio", "installatie"
+GRANT_SCOPES: dict[str, frozenset[str]] = {
+    **{rol: frozenset({SCOPE_GEMEENTE, SCOPE_REGIO, SCOPE_INSTALLATIE}) for rol in REGIONAL_ROLES},
+    ADMIN_ROLE: frozenset({SCOPE_GEMEENTE, SCOPE_INSTALLATIE}),
+}
+
+
+def grant_scopes(rol: str) -> frozenset[str]:
+    """The scopes ``rol`` may be granted in: :data:`SCOPE_GEMEENTE` always, region or installation
+    only where :data:`GRANT_SCOPES` says so."""
+    return GRANT_SCOPES.get(rol, frozenset({SCOPE_GEMEENTE}))
+
+
+def may_administer(actor: Actor | None) -> bool:
+    """Whether ``actor`` may use user administration: the ``beheerder`` role, in any scope."""
+    return actor is not None and ADMIN_ROLE in actor.role_keys()

@@ -1,5 +1,6 @@
 """User administration for the ``beheerder``: list, create, switch off and on, roles per
-municipality, a new password, and resetting two-factor sign-in.
+municipality, per region or installation-wide (:mod:`engine.user_grants`), a new password,
+and resetting two-factor sign-in.
 
 Every change is one transaction that writes its audit event (:class:`~engine.audit.AuditBatch`)
 naming who changed whom and what; never a password or a name. Guards keep the region
@@ -12,28 +13,32 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select, update
 
 from . import twofactor
+from .access import ADMIN_ROLE, may_administer
 from .audit import AuditBatch
 from .db import Database
 from .errors import FieldErrors, NotFound
-from .roles import REGIONAL_ROLES, ROLES
-from .schema import gemeente, user, user_role, user_totp
+from .schema import user, user_role, user_totp
+from .user_grants import (
+    Grant,
+    add_grants,
+    audit_codes,
+    check_scopes,
+    describe,
+    grant_value,
+    municipalities,
+    parse_grants,
+    regions,
+    remove_grants,
+    user_grants,
+)
 from .users import Actor, set_password
 
-ADMIN_ROLE = "beheerder"
-REGIO = "regio"  # the form value for a role that holds across the region
-# Roles that may be held region-wide (without a municipality).
-REGION_WIDE_ROLES = REGIONAL_ROLES | {ADMIN_ROLE}
+__all__ = ["Grant", "NewUser", "UserAdmin", "may_administer"]  # may_administer lives in engine.access
+
 _USERNAME = re.compile(r"[A-Za-z0-9._@-]{2,100}")
-
-Grant = tuple[str, int | None]  # (rol, gemeente_id); None: the whole region
-
-
-def may_administer(actor: Actor | None) -> bool:
-    """Whether ``actor`` may use user administration (the ``beheerder`` role, anywhere)."""
-    return actor is not None and ADMIN_ROLE in actor.role_keys()
 
 
 def _require_admin(actor: Actor) -> None:
@@ -54,34 +59,10 @@ class NewUser:
 
 # --- reading ---------------------------------------------------------------------------------
 
-def municipalities(conn: Connection) -> list[dict]:
-    """Every municipality, by name: the columns of the role grid."""
-    return [{"id": r.id, "naam": r.naam}
-            for r in conn.execute(select(gemeente.c.id, gemeente.c.naam).order_by(gemeente.c.naam))]
-
-
-def _grants(conn: Connection, user_ids: list[int]) -> dict[int, list[Grant]]:
-    grants: dict[int, list[Grant]] = {i: [] for i in user_ids}
-    if not user_ids:
-        return grants
-    rows = conn.execute(select(user_role.c.user_id, user_role.c.rol, user_role.c.gemeente_id)
-                        .where(user_role.c.user_id.in_(user_ids)))
-    for r in rows:
-        grants[r.user_id].append((r.rol, r.gemeente_id))
-    return grants
-
-
-def _grant_view(grants: list[Grant], names: dict[int, str]) -> list[dict]:
-    order = list(ROLES)
-    return [{"rol": rol, "rol_naam": ROLES.get(rol, rol), "gemeente_id": gid,
-             "gemeente": names.get(gid, "?") if gid is not None else "Regio"}
-            for rol, gid in sorted(grants, key=lambda g: (order.index(g[0]) if g[0] in order else 99,
-                                                          names.get(g[1], "") if g[1] else ""))]
-
-
 def list_users(conn: Connection, *, rol: str | None = None, actief: bool | None = None,
                limit: int = 50, offset: int = 0) -> dict:
-    """Users by name with their roles and two-factor state; ``rol`` and ``actief`` filter."""
+    """Users by name with their roles (per municipality, region or installation-wide) and
+    two-factor state; ``rol`` and ``actief`` filter."""
     query = select(user.c.id, user.c.gebruikersnaam, user.c.naam, user.c.actief,
                    user_totp.c.confirmed_at).outerjoin(user_totp, user_totp.c.user_id == user.c.id)
     count = select(func.count()).select_from(user)
@@ -93,12 +74,13 @@ def list_users(conn: Connection, *, rol: str | None = None, actief: bool | None 
     if conditions:
         query, count = query.where(and_(*conditions)), count.where(and_(*conditions))
     rows = conn.execute(query.order_by(user.c.naam, user.c.id).limit(limit).offset(offset)).all()
-    names = {m["id"]: m["naam"] for m in municipalities(conn)}
-    grants = _grants(conn, [r.id for r in rows])
+    gemeenten, regios = municipalities(conn), regions(conn)
+    grants = user_grants(conn, [r.id for r in rows])
     return {
         "totaal": conn.execute(count).scalar_one(),
         "gebruikers": [{"id": r.id, "gebruikersnaam": r.gebruikersnaam, "naam": r.naam, "actief": r.actief,
-                        "tweestaps": r.confirmed_at is not None, "rollen": _grant_view(grants[r.id], names)}
+                        "tweestaps": r.confirmed_at is not None,
+                        "rollen": describe(grants[r.id], gemeenten, regios)}
                        for r in rows],
     }
 
@@ -111,40 +93,12 @@ def user_detail(conn: Connection, user_id: int) -> dict:
     ).first()
     if row is None:
         raise NotFound("Deze gebruiker bestaat niet.")
-    names = {m["id"]: m["naam"] for m in municipalities(conn)}
-    grants = _grants(conn, [user_id])[user_id]
+    grants = user_grants(conn, [user_id])[user_id]
     return {"id": row.id, "gebruikersnaam": row.gebruikersnaam, "naam": row.naam, "actief": row.actief,
             "aangemaakt_op": row.created_at, "tweestaps": row.confirmed_at is not None,
-            "tweestaps_verplicht": bool({r for r, _ in grants} & twofactor.REQUIRED_ROLES),
-            "rollen": _grant_view(grants, names), "toekenningen": {f"{r}:{g or REGIO}" for r, g in grants}}
-
-
-# --- validation ------------------------------------------------------------------------------
-
-def parse_grants(values: list[str], gemeente_ids: set[int]) -> frozenset[Grant]:
-    """Role grid values (``rol:gemeente_id`` or ``rol:regio``) as grants; field errors on ``rollen``."""
-    grants = set()
-    for value in values:
-        rol, _, where = value.partition(":")
-        if rol not in ROLES:
-            raise FieldErrors({"rollen": f"onbekende rol '{rol}'"})
-        if where == REGIO:
-            if rol not in REGION_WIDE_ROLES:
-                raise FieldErrors({"rollen": f"de rol '{ROLES[rol]}' hoort bij een gemeente, niet bij de hele regio"})
-            grants.add((rol, None))
-            continue
-        if not where.isdigit() or int(where) not in gemeente_ids:
-            raise FieldErrors({"rollen": f"onbekende gemeente bij de rol '{ROLES[rol]}'"})
-        grants.add((rol, int(where)))
-    if not grants:
-        raise FieldErrors({"rollen": "kies minstens één rol"})
-    return frozenset(grants)
-
-
-def _grant_codes(conn: Connection, grants) -> list[str]:
-    """Grants as ``rol@gemeentecode`` for the audit log (no names of people)."""
-    codes = dict(conn.execute(select(gemeente.c.id, gemeente.c.code)).all())
-    return sorted(f"{rol}@{codes.get(gid, gid) if gid is not None else REGIO}" for rol, gid in grants)
+            "tweestaps_verplicht": bool({g[0] for g in grants} & twofactor.REQUIRED_ROLES),
+            "rollen": describe(grants, municipalities(conn), regions(conn)),
+            "toekenningen": {grant_value(g) for g in grants}}
 
 
 def _active_admins(conn: Connection, excluding: int | None = None) -> int:
@@ -179,41 +133,56 @@ def create_user(conn: Connection, actor: Actor, new: NewUser, *, now: dt.datetim
         errors["wachtwoord"] = "moet minstens 10 tekens lang zijn"
     if not new.rollen:
         errors["rollen"] = "kies minstens één rol"
+    else:
+        try:
+            check_scopes(new.rollen)
+        except FieldErrors as exc:
+            errors.update(exc.fields)
     if errors:
         raise FieldErrors(errors)
     user_id = conn.execute(insert(user).values(gebruikersnaam=new.gebruikersnaam, naam=new.naam.strip(),
                                                actief=True, created_at=now)).inserted_primary_key[0]
     set_password(conn, user_id, new.wachtwoord)
-    conn.execute(insert(user_role), [{"user_id": user_id, "rol": r, "gemeente_id": g} for r, g in new.rollen])
+    add_grants(conn, user_id, new.rollen)
     batch = AuditBatch(at=now)
-    batch.add("gebruiker_aangemaakt", actor.id, gebruiker_id=user_id, rollen=_grant_codes(conn, new.rollen))
+    batch.add("gebruiker_aangemaakt", actor.id, gebruiker_id=user_id, rollen=audit_codes(conn, new.rollen))
     batch.write(conn)
     return user_id
 
 
-def set_roles(conn: Connection, actor: Actor, user_id: int, grants: frozenset[Grant], *, now: dt.datetime) -> bool:
-    """Replace the user's roles with ``grants``; whether anything changed."""
+def set_roles(conn: Connection, actor: Actor, user_id: int, grants: frozenset[Grant], *,
+              shown: frozenset[Grant] | None = None, now: dt.datetime) -> bool:
+    """Change the user's roles to ``grants``; whether anything changed.
+
+    :param grants: the grants chosen (the role grid's ticked boxes).
+    :param shown: the grants the form showed as held when it was opened. Given, only the
+        difference is applied — what was ticked is added, what was unticked removed — so a
+        grant the form did not show (added meanwhile by someone else) is never dropped.
+        ``None``: ``grants`` replaces every grant the user holds.
+    """
     _require_admin(actor)
     _exists(conn, user_id)
-    if not grants:
+    current = user_grants(conn, [user_id])[user_id]
+    if shown is None:
+        added, removed = set(grants) - current, current - set(grants)
+    else:
+        added, removed = (set(grants) - shown) - current, (shown - set(grants)) & current
+    result = (current - removed) | added
+    if not result:
         raise FieldErrors({"rollen": "kies minstens één rol; schakel de gebruiker uit om alle toegang te ontnemen"})
-    current = set(_grants(conn, [user_id])[user_id])
-    loses_admin = any(r == ADMIN_ROLE for r, _ in current) and not any(r == ADMIN_ROLE for r, _ in grants)
+    check_scopes(added)  # a grant already held (from before the policy, or the CLI) may stay
+    loses_admin = any(g[0] == ADMIN_ROLE for g in current) and not any(g[0] == ADMIN_ROLE for g in result)
     if loses_admin and user_id == actor.id:
         raise FieldErrors({"rollen": "u kunt uw eigen rol Beheerder niet weghalen"})
     if loses_admin and _active_admins(conn, excluding=user_id) == 0:
         raise FieldErrors({"rollen": "dit is de laatste actieve beheerder; geef eerst iemand anders de rol Beheerder"})
-    added, removed = set(grants) - current, current - set(grants)
     if not added and not removed:
         return False
-    for rol, gid in removed:
-        gemeente_match = user_role.c.gemeente_id.is_(None) if gid is None else user_role.c.gemeente_id == gid
-        conn.execute(delete(user_role).where(user_role.c.user_id == user_id, user_role.c.rol == rol, gemeente_match))
-    if added:
-        conn.execute(insert(user_role), [{"user_id": user_id, "rol": r, "gemeente_id": g} for r, g in added])
+    remove_grants(conn, user_id, removed)
+    add_grants(conn, user_id, added)
     batch = AuditBatch(at=now)
-    batch.add("rollen_gewijzigd", actor.id, gebruiker_id=user_id, toegevoegd=_grant_codes(conn, added),
-              verwijderd=_grant_codes(conn, removed))
+    batch.add("rollen_gewijzigd", actor.id, gebruiker_id=user_id, toegevoegd=audit_codes(conn, added),
+              verwijderd=audit_codes(conn, removed))
     batch.write(conn)
     return True
 
@@ -286,22 +255,27 @@ class UserAdmin:
         with self.db.read() as conn:
             return user_detail(conn, user_id)
 
-    def municipalities(self, actor: Actor) -> list[dict]:
+    def places(self, actor: Actor) -> dict:
+        """The municipalities and regions a role can be granted in (the role grid's columns)."""
         _require_admin(actor)
         with self.db.read() as conn:
-            return municipalities(conn)
+            return {"gemeenten": municipalities(conn), "regios": regions(conn)}
 
-    def grants_from_form(self, values: list[str]) -> frozenset[Grant]:
+    def grants_from_form(self, values: list[str], *, skip_unknown: bool = False) -> frozenset[Grant]:
+        """Role grid values as grants (field errors on ``rollen`` for unknown roles or places,
+        unless ``skip_unknown``)."""
         with self.db.read() as conn:
-            return parse_grants(values, {m["id"] for m in municipalities(conn)})
+            return parse_grants(values, {m["id"] for m in municipalities(conn)}, {r["id"] for r in regions(conn)},
+                                skip_unknown=skip_unknown)
 
     def create(self, actor: Actor, new: NewUser) -> int:
         with self.db.write() as conn:
             return create_user(conn, actor, new, now=self.clock.now())
 
-    def set_roles(self, actor: Actor, user_id: int, grants: frozenset[Grant]) -> bool:
+    def set_roles(self, actor: Actor, user_id: int, grants: frozenset[Grant],
+                  shown: frozenset[Grant] | None = None) -> bool:
         with self.db.write() as conn:
-            return set_roles(conn, actor, user_id, grants, now=self.clock.now())
+            return set_roles(conn, actor, user_id, grants, shown=shown, now=self.clock.now())
 
     def set_active(self, actor: Actor, user_id: int, actief: bool) -> bool:
         with self.db.write() as conn:

@@ -4,42 +4,26 @@ from __future__ import annotations
 import re
 
 import pytest
+from admin_actions import audit as _audit
+from admin_actions import grants as _grants
+from admin_actions import sign_in_beheerder
 from pages_actions import PASSWORD, Browser, csrf_from
 from sqlalchemy import select, update
-from twofactor_actions import enrol, sign_in_with_code
+from twofactor_actions import enrol
 
-from engine.schema import audit_event, gemeente, user, user_role
+from engine.schema import gemeente, user
 from engine.users import add_user
 
 
 @pytest.fixture
 def admin(app, orchestrator, clock, page_users, _password_hash) -> Browser:
     """A beheerder (two-factor set up and used) signed in."""
-    with orchestrator.db.write() as conn:
-        user_id = add_user(conn, "bea", now=clock.now(), naam="Bea Beheerder", roles=["beheerder"], gemeente_naam=None)
-        conn.execute(update(user).where(user.c.id == user_id).values(password_hash=_password_hash))
-    secret, _ = enrol(orchestrator, user_id)
-    browser = Browser(app.test_client())
-    assert sign_in_with_code(browser, "bea", secret, clock).status_code == 302
-    browser.user_id = user_id
-    return browser
+    return sign_in_beheerder(app, orchestrator, clock, _password_hash)
 
 
 def _ids(orchestrator) -> dict[str, int]:
     with orchestrator.db.read() as conn:
         return {r.code: r.id for r in conn.execute(select(gemeente.c.code, gemeente.c.id))}
-
-
-def _grants(orchestrator, username: str) -> set[tuple[str, int | None]]:
-    with orchestrator.db.read() as conn:
-        return {(r.rol, r.gemeente_id) for r in conn.execute(
-            select(user_role.c.rol, user_role.c.gemeente_id).join(user, user.c.id == user_role.c.user_id)
-            .where(user.c.gebruikersnaam == username))}
-
-
-def _audit(orchestrator, actie: str) -> list:
-    with orchestrator.db.read() as conn:
-        return conn.execute(select(audit_event).where(audit_event.c.actie == actie).order_by(audit_event.c.id)).all()
 
 
 def _post(browser: Browser, path: str, form_page: str, **fields):
@@ -62,7 +46,7 @@ def test_only_a_beheerder_gets_in(browser, username):
 def test_the_list_shows_users_roles_and_filters(admin, page_users):
     html = admin.client.get("/beheer/gebruikers").get_data(as_text=True)
     assert "Anna Analist" in html and "Bea Beheerder" in html
-    assert "Analist Meldpunt Ondermijning (Nijmegen)" in html and "Beheerder (Regio)" in html
+    assert "Analist Meldpunt Ondermijning (Nijmegen)" in html and "Beheerder (hele installatie)" in html
     filtered = admin.client.get("/beheer/gebruikers?rol=riec").get_data(as_text=True)
     assert "Rik RIEC" in filtered and "Anna Analist" not in filtered
     assert "Geen gebruikers gevonden" in admin.client.get("/beheer/gebruikers?status=uit").get_data(as_text=True)
@@ -72,13 +56,15 @@ def test_create_a_user_with_roles_per_municipality(admin, app, orchestrator):
     ids = _ids(orchestrator)
     response = _post(admin, "/beheer/gebruikers/nieuw", "/beheer/gebruikers/nieuw", gebruikersnaam="nieuwe.collega",
                      naam="Nina Nieuw", wachtwoord="lang-genoeg-wachtwoord",
-                     rollen=[f"analist:{ids['nijmegen']}", f"aandachtsfunctionaris:{ids['arnhem']}", "riec:regio"])
+                     rollen=[f"analist:gemeente:{ids['nijmegen']}", f"aandachtsfunctionaris:gemeente:{ids['arnhem']}",
+                             "riec:installatie"])
     assert response.status_code == 302
-    assert _grants(orchestrator, "nieuwe.collega") == {("analist", ids["nijmegen"]),
-                                                        ("aandachtsfunctionaris", ids["arnhem"]), ("riec", None)}
+    assert _grants(orchestrator, "nieuwe.collega") == {("analist", ids["nijmegen"], None),
+                                                        ("aandachtsfunctionaris", ids["arnhem"], None),
+                                                        ("riec", None, None)}
     event = _audit(orchestrator, "gebruiker_aangemaakt")[-1]
     assert event.user_id == admin.user_id
-    assert event.detail["rollen"] == ["aandachtsfunctionaris@arnhem", "analist@nijmegen", "riec@regio"]
+    assert event.detail["rollen"] == ["aandachtsfunctionaris@arnhem", "analist@nijmegen", "riec@installatie"]
     assert "Nina" not in str(event.detail) and "lang-genoeg" not in str(event.detail)
     newcomer = Browser(app.test_client())
     assert newcomer.login("nieuwe.collega", "lang-genoeg-wachtwoord").status_code == 302
@@ -86,19 +72,20 @@ def test_create_a_user_with_roles_per_municipality(admin, app, orchestrator):
 
 def test_create_names_every_wrong_field(admin, orchestrator, page_users):
     response = _post(admin, "/beheer/gebruikers/nieuw", "/beheer/gebruikers/nieuw", gebruikersnaam="Analist",
-                     naam="", wachtwoord="kort", rollen=["analist:regio"])
+                     naam="", wachtwoord="kort", rollen=["analist:installatie"])
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Gebruikersnaam: deze gebruikersnaam bestaat al" in html
     assert "Volledige naam: is verplicht" in html
     assert "Tijdelijk wachtwoord: moet minstens 10 tekens lang zijn" in html
-    assert "hoort bij een gemeente, niet bij de hele regio" in html
+    assert ("Rollen: de rol &#39;Analist Meldpunt Ondermijning&#39; hoort bij een gemeente "
+            "en kan niet voor de hele installatie") in html
     assert 'aria-invalid="true"' in html and 'value="Analist"' in html
     none = _post(admin, "/beheer/gebruikers/nieuw", "/beheer/gebruikers/nieuw", gebruikersnaam="x y",
                  naam="X", wachtwoord="lang-genoeg-wachtwoord")
     assert "letters, cijfers" in none.get_data(as_text=True) and "kies minstens één rol" in none.get_data(as_text=True)
     forged = _post(admin, "/beheer/gebruikers/nieuw", "/beheer/gebruikers/nieuw", gebruikersnaam="xy", naam="X",
-                   wachtwoord="lang-genoeg-wachtwoord", rollen=["koning:regio", "analist:99999"])
+                   wachtwoord="lang-genoeg-wachtwoord", rollen=["koning:installatie", "analist:gemeente:99999"])
     assert forged.status_code == 422 and "onbekende rol" in forged.get_data(as_text=True)
     assert _audit(orchestrator, "gebruiker_aangemaakt") == []
 
@@ -108,16 +95,18 @@ def test_change_roles_is_audited_with_what_changed(admin, orchestrator, page_use
     analist = page_users["analist"].id
     page = f"/beheer/gebruikers/{analist}"
     html = admin.client.get(page).get_data(as_text=True)
-    assert f'value="analist:{ids["nijmegen"]}" id="rol-analist:{ids["nijmegen"]}"' in html
-    assert re.search(rf'value="analist:{ids["nijmegen"]}"[^>]*checked', html)
-    response = _post(admin, f"{page}/rollen", page, rollen=[f"analist:{ids['arnhem']}", f"manager:{ids['nijmegen']}"])
+    nijmegen = f"analist:gemeente:{ids['nijmegen']}"
+    assert f'value="{nijmegen}" id="rol-{nijmegen}"' in html
+    assert re.search(rf'name="rollen" value="{nijmegen}"[^>]*checked', html)
+    chosen = [f"analist:gemeente:{ids['arnhem']}", f"manager:gemeente:{ids['nijmegen']}"]
+    response = _post(admin, f"{page}/rollen", page, rollen=chosen)
     assert response.status_code == 302
-    assert _grants(orchestrator, "analist") == {("analist", ids["arnhem"]), ("manager", ids["nijmegen"])}
+    assert _grants(orchestrator, "analist") == {("analist", ids["arnhem"], None), ("manager", ids["nijmegen"], None)}
     event = _audit(orchestrator, "rollen_gewijzigd")[-1]
     assert event.detail["toegevoegd"] == ["analist@arnhem", "manager@nijmegen"]
     assert event.detail["verwijderd"] == ["analist@nijmegen"]
     assert event.detail["gebruiker_id"] == analist and event.user_id == admin.user_id
-    unchanged = _post(admin, f"{page}/rollen", page, rollen=[f"analist:{ids['arnhem']}", f"manager:{ids['nijmegen']}"])
+    unchanged = _post(admin, f"{page}/rollen", page, rollen=chosen)
     assert "niets gewijzigd" in admin.client.get(unchanged.headers["Location"]).get_data(as_text=True)
     assert len(_audit(orchestrator, "rollen_gewijzigd")) == 1
     empty = _post(admin, f"{page}/rollen", page)
@@ -127,11 +116,11 @@ def test_change_roles_is_audited_with_what_changed(admin, orchestrator, page_use
 def test_a_beheerder_cannot_lock_the_region_out(admin, orchestrator):
     own = f"/beheer/gebruikers/{admin.user_id}"
     ids = _ids(orchestrator)
-    dropped = _post(admin, f"{own}/rollen", own, rollen=[f"analist:{ids['nijmegen']}"])
+    dropped = _post(admin, f"{own}/rollen", own, rollen=[f"analist:gemeente:{ids['nijmegen']}"])
     assert dropped.status_code == 422 and "eigen rol Beheerder" in dropped.get_data(as_text=True)
     off = _post(admin, f"{own}/uitschakelen", own)
     assert off.status_code == 422 and "uzelf niet uitschakelen" in off.get_data(as_text=True)
-    assert _grants(orchestrator, "bea") == {("beheerder", None)}
+    assert _grants(orchestrator, "bea") == {("beheerder", None, None)}
 
 
 def test_the_last_active_beheerder_stays(admin, orchestrator, clock):
@@ -144,7 +133,7 @@ def test_the_last_active_beheerder_stays(admin, orchestrator, clock):
     ben = orchestrator.actor(other)
     assert users.set_active(orchestrator.actor(admin.user_id), other, False)  # two admins: one may go
     with pytest.raises(FieldErrors) as refused:
-        users.set_roles(ben, admin.user_id, frozenset({("analist", _ids(orchestrator)["nijmegen"])}))
+        users.set_roles(ben, admin.user_id, frozenset({("analist", _ids(orchestrator)["nijmegen"], None)}))
     assert "laatste actieve beheerder" in refused.value.fields["rollen"]
 
 

@@ -5,9 +5,10 @@ import functools
 
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 
+from engine.access import grant_scopes, may_administer
 from engine.errors import FieldErrors, NotFound
 from engine.roles import ROLES
-from engine.user_admin import REGION_WIDE_ROLES, NewUser, UserAdmin, may_administer
+from engine.user_admin import NewUser, UserAdmin
 
 from .. import orchestrator
 from ..auth import login_required
@@ -40,8 +41,9 @@ def beheerder_required(view):
 
 
 def _grid(admin: UserAdmin) -> dict:
-    """The role grid: roles as rows, the region and each municipality as columns."""
-    return {"rollen": ROLES, "regio_rollen": REGION_WIDE_ROLES, "gemeenten": admin.municipalities(g.actor)}
+    """The role grid: roles as rows; the installation, each region and each municipality as
+    columns; per role the scopes the policy lets it be granted in."""
+    return {"rollen": ROLES, "scopes": {rol: grant_scopes(rol) for rol in ROLES}, **admin.places(g.actor)}
 
 
 @bp.get("")
@@ -96,11 +98,12 @@ def gebruiker(user_id: int):
     return _detail(user_id)
 
 
-def _detail(user_id: int, fouten: dict | None = None, gekozen: set | None = None):
+def _detail(user_id: int, fouten: dict | None = None, gekozen: set | None = None, getoond: set | None = None):
     admin = _admin()
     detail = admin.user(g.actor, user_id)
     return render_template("beheer_gebruiker.html", gebruiker=detail, fouten=fouten or {},
-                           gekozen=detail["toekenningen"] if gekozen is None else gekozen, **_grid(admin)), \
+                           gekozen=detail["toekenningen"] if gekozen is None else gekozen,
+                           getoond=detail["toekenningen"] if getoond is None else getoond, **_grid(admin)), \
         (422 if fouten else 200)
 
 
@@ -109,10 +112,13 @@ def _detail(user_id: int, fouten: dict | None = None, gekozen: set | None = None
 def rollen(user_id: int):
     admin = _admin()
     values = request.form.getlist("rollen")
+    # The grants the form showed as held: only what was ticked or unticked changes (see set_roles).
+    shown_values = [v for v in request.form.getlist("getoond") if v] if "getoond" in request.form else None
     try:
-        changed = admin.set_roles(g.actor, user_id, admin.grants_from_form(values))
+        shown = None if shown_values is None else admin.grants_from_form(shown_values, skip_unknown=True)
+        changed = admin.set_roles(g.actor, user_id, admin.grants_from_form(values), shown)
     except FieldErrors as exc:
-        return _detail(user_id, exc.fields, set(values))
+        return _detail(user_id, exc.fields, set(values), None if shown_values is None else set(shown_values))
     flash("De rollen zijn opgeslagen." if changed else "Er was niets gewijzigd.", "succes" if changed else "info")
     return redirect(url_for("beheer.gebruiker", user_id=user_id))
 

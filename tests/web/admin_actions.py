@@ -1,0 +1,36 @@
+"""Action helpers for the user administration tests: a signed-in beheerder, a user's grants, audit events."""
+from __future__ import annotations
+
+from pages_actions import Browser
+from sqlalchemy import select, update
+from twofactor_actions import enrol, sign_in_with_code
+
+from engine.schema import audit_event, user, user_role
+from engine.users import add_user
+
+
+def sign_in_beheerder(app, orchestrator, clock, password_hash: str) -> Browser:
+    """A beheerder 'bea' (two-factor set up and used) signed in; ``browser.user_id`` is theirs."""
+    with orchestrator.db.write() as conn:
+        user_id = add_user(conn, "bea", now=clock.now(), naam="Bea Beheerder", roles=["beheerder"], gemeente_naam=None)
+        conn.execute(update(user).where(user.c.id == user_id).values(password_hash=password_hash))
+    secret, _ = enrol(orchestrator, user_id)
+    browser = Browser(app.test_client())
+    assert sign_in_with_code(browser, "bea", secret, clock).status_code == 302
+    browser.user_id = user_id
+    return browser
+
+
+def grants(orchestrator, username: str) -> set[tuple[str, int | None, int | None]]:
+    """The user's ``(rol, gemeente_id, regio_id)`` rows."""
+    with orchestrator.db.read() as conn:
+        return {(r.rol, r.gemeente_id, r.regio_id) for r in conn.execute(
+            select(user_role.c.rol, user_role.c.gemeente_id, user_role.c.regio_id)
+            .join(user, user.c.id == user_role.c.user_id)
+            .where(user.c.gebruikersnaam == username))}
+
+
+def audit(orchestrator, actie: str) -> list:
+    """The audit events of kind ``actie``, oldest first."""
+    with orchestrator.db.read() as conn:
+        return conn.execute(select(audit_event).where(audit_event.c.actie == actie).order_by(audit_event.c.id)).all()
