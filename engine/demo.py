@@ -1,12 +1,21 @@
-"""Demo data: a user for every role and signals at every step of the route."""
+"""Demo data: a user for every role and signals at every step of the route, in two regions."""
 from __future__ import annotations
 
 from .orchestrator import Orchestrator
-from .users import add_user, create_token
+from .regions import assign_gemeente, ensure_regio
+from .roles import REGIONAL_ROLES
+from .users import add_user, create_token, ensure_gemeente
 
 DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 - documented demo password
 
-# gebruikersnaam, naam, rollen, gemeente (None: regional)
+# The demo's municipalities by region, as in Gelderland: Nijmegen and Wijchen in Gelderland-Zuid
+# (one Zorg- en Veiligheidshuis), Arnhem in Gelderland-Midden.
+DEMO_REGIONS = {"Gelderland-Zuid": ("Nijmegen", "Wijchen"), "Gelderland-Midden": ("Arnhem",)}
+# The region the demo's regional roles (zorgcoordinator, zvh, riec) are granted for: they see
+# the routed cases of Nijmegen and Wijchen, not those of Arnhem.
+DEMO_REGION = "Gelderland-Zuid"
+
+# gebruikersnaam, naam, rollen, gemeente (None: regional roles for DEMO_REGION, the beheerder installation-wide)
 DEMO_USERS = [
     ("melder", "Mila Melder (Burgerzaken)", ["melder"], "Nijmegen"),
     ("analist", "Anouk Analist (Meldpunt Ondermijning)", ["analist"], "Nijmegen"),
@@ -36,14 +45,20 @@ _INTAKES = [
 
 
 def load_demo(orch: Orchestrator) -> dict[str, str]:
-    """Create the demo users (with password and API token) and a few signals; return the tokens."""
+    """Create the demo regions, the demo users (with password and API token; the regional roles
+    granted per region) and a few signals; return the tokens."""
     tokens = {}
     ids = {}
     with orch.db.write() as conn:
         now = orch.clock.now()
+        for regio_naam, gemeenten in DEMO_REGIONS.items():
+            regio_id = ensure_regio(conn, regio_naam)
+            for naam in gemeenten:
+                assign_gemeente(conn, regio_id, ensure_gemeente(conn, naam))
         for username, naam, roles, gemeente in DEMO_USERS:
+            per_region = gemeente is None and set(roles) <= REGIONAL_ROLES
             ids[username] = add_user(conn, username, now=now, naam=naam, roles=roles, gemeente_naam=gemeente,
-                                     password=DEMO_PASSWORD)
+                                     regio_naam=DEMO_REGION if per_region else None, password=DEMO_PASSWORD)
             tokens[username] = create_token(conn, ids[username], now=now)
     actors = {name: orch.actor(user_id) for name, user_id in ids.items()}
     started = [orch.report_signal(actors["melder"], {"gemeente": "Nijmegen", **intake}) for intake in _INTAKES]

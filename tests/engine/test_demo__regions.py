@@ -1,0 +1,42 @@
+"""The demo data (``signaalroute init --demo``): its municipalities in regions, the regional roles
+granted per region, and a routed demo case in the regie party's task list."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from engine.schema import gemeente, regio, user, user_role
+from engine.users import verify_password
+
+
+def _ids(orchestrator) -> dict[str, int]:
+    with orchestrator.db.read() as conn:
+        return dict(conn.execute(select(user.c.gebruikersnaam, user.c.id)).all())
+
+
+def test_the_demo_puts_its_municipalities_in_regions_and_grants_regional_roles_per_region(orchestrator):
+    tokens = load_demo(orchestrator)
+    assert set(tokens) == {username for username, *_ in DEMO_USERS}
+    with orchestrator.db.read() as conn:
+        regions = {r.naam: r.regio for r in conn.execute(
+            select(gemeente.c.naam, regio.c.naam.label("regio")).outerjoin(regio, regio.c.id == gemeente.c.regio_id))}
+        grants = {(r.gebruikersnaam, r.rol): (r.gemeente_id, r.regio) for r in conn.execute(
+            select(user.c.gebruikersnaam, user_role.c.rol, user_role.c.gemeente_id, regio.c.naam.label("regio"))
+            .join(user_role, user_role.c.user_id == user.c.id).outerjoin(regio, regio.c.id == user_role.c.regio_id))}
+        gemeente_ids = dict(conn.execute(select(gemeente.c.naam, gemeente.c.id)).all())
+    assert regions == {"Nijmegen": "Gelderland-Zuid", "Wijchen": "Gelderland-Zuid", "Arnhem": "Gelderland-Midden"}
+    for username in ("zorgcoordinator", "zvh", "riec"):
+        assert grants[(username, username)] == (None, "Gelderland-Zuid")
+        roles = orchestrator.actor(_ids(orchestrator)[username]).roles
+        assert roles == {(username, gemeente_ids["Nijmegen"]), (username, gemeente_ids["Wijchen"])}
+    assert grants[("beheerder", "beheerder")] == (None, None)  # installation-wide
+    assert grants[("analist", "analist")] == (gemeente_ids["Nijmegen"], None)
+
+
+def test_the_routed_demo_case_is_in_the_regional_task_list_and_the_password_is_unchanged(orchestrator):
+    load_demo(orchestrator)
+    ids = _ids(orchestrator)
+    zvh = orchestrator.actor(ids["zvh"])
+    assert len(orchestrator.inbox(zvh)["taken"]) == 1  # the demo's first signal, routed to the ZVH
+    with orchestrator.db.read() as conn:
+        assert verify_password(conn, "riec", DEMO_PASSWORD) == ids["riec"]
