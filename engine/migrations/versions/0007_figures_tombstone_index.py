@@ -3,8 +3,8 @@
 Revision ID: 0007
 Revises: 0006
 
-Joins the managers' overview (0004) and the retention tombstones (0005): the index is on
-the column 0005 adds.
+For the managers' overview (0004); the index is on the column 0005 adds (the retention
+job's tombstone mark).
 """
 from alembic import op
 import sqlalchemy as sa
