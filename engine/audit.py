@@ -193,19 +193,26 @@ class _Head:
 
 
 def _lock_head(conn: Connection, signal_id: int | None) -> _Head:
-    """The chain's head row, locked for this transaction (with the signal's covenant)."""
+    """The chain's head row, locked for this transaction (with the signal's covenant).
+
+    A missing head is made (genesis) with an insert that ignores a conflict: on PostgreSQL
+    that insert waits for another transaction making it at the same moment, so the
+    re-read sees the committed head rather than reporting a broken chain. A genesis head
+    while events exist means the head was removed: the chain is broken.
+    """
     row = _driver(conn, 0, {"signal_id": signal_id})
     if row is not None:
         return _Head(row)
-    if conn.execute(_ANY_EVENT).first() is not None:
-        raise AuditChainBroken("the head of the audit chain is missing while events exist; "
-                               "run 'signaalroute audit verify'")
     values = {"id": _HEAD_ID, "volgnummer": 0, "hash": GENESIS}
     if conn.dialect.name == "postgresql":
         conn.execute(pg_insert(audit_chain_head).values(values).on_conflict_do_nothing())
     else:
         conn.execute(insert(audit_chain_head).values(values).prefix_with("OR IGNORE"))
-    return _Head(_driver(conn, 0, {"signal_id": signal_id}))
+    head = _Head(_driver(conn, 0, {"signal_id": signal_id}))
+    if head.volgnummer == 0 and conn.execute(_ANY_EVENT).first() is not None:
+        raise AuditChainBroken("the head of the audit chain is missing while events exist; "
+                               "run 'signaalroute audit verify'")
+    return head
 
 
 def _move_head(conn: Connection, volgnummer: int, hash_: str) -> None:

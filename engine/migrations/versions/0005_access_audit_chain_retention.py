@@ -104,9 +104,9 @@ def _chain_existing_events(bind) -> None:
         bind.execute(events.update().where(events.c.id == row.id).values(
             soort=soort, categorieen=categorieen, grondslag=grondslag, systeem="signaalroute", volgnummer=number,
             vorige_hash=values["vorige_hash"], hash=previous))
-    if number:
-        bind.execute(sa.text("INSERT INTO audit_chain_head (id, volgnummer, hash) VALUES (1, :n, :h)"),
-                     {"n": number, "h": previous})
+    # Always a head, also on a fresh database: the first commands then never race to make it.
+    bind.execute(sa.text("INSERT INTO audit_chain_head (id, volgnummer, hash) VALUES (1, :n, :h)"),
+                 {"n": number, "h": previous})
 
 
 def downgrade() -> None:
