@@ -181,7 +181,7 @@ human_task = Table(
     # The inbox: open tasks of a role in a municipality, by deadline.
     Index("ix_human_task_inbox", "status", "rol", "gemeente_id", "due_at"),
     Index("ix_human_task_assignee", "toegewezen_aan", "status", "due_at"),
-    Index("ix_human_task_instance", "instance_id", "status"),
+    # Look-ups by instance use the unique (instance_id, spiff_task_id) index: an instance has few tasks.
     Index("ix_human_task_due", "status", "due_at"),
     # A signal's open tasks and its steps (the signal page); a manager's municipality.
     Index("ix_human_task_signal", "signal_id", "status"),
@@ -288,9 +288,14 @@ notificatie = Table(
 # The overdue board and the workload: open tasks per municipality by deadline, carrying what
 # they read (partial: open tasks are a few percent of all; the queries write 'open' literally).
 _OPEN = human_task.c.status == "open"
+#
+# The covering indexes for the board and the figures are made on PostgreSQL only (ddl_if): they
+# pay off at a region's millions of rows, while every command that opens or completes a task
+# maintains them. A SQLite installation (one machine, one municipality's history) answers these
+# screens from the general indexes above, and its commands stay cheaper.
 Index("ix_human_task_open", human_task.c.gemeente_id, human_task.c.due_at,
       postgresql_include=["bpmn_id", "rol", "toegewezen_aan", "created_at", "naam"],
-      postgresql_where=_OPEN, sqlite_where=_OPEN)
+      postgresql_where=_OPEN).ddl_if(dialect="postgresql")
 # The board's escalations (with their state), the flow figures' steps finished in a period,
 # and the signals received or closed in a period, per municipality.
 _ESCALATED = human_task.c.escalated_at.is_not(None)
@@ -301,11 +306,12 @@ Index("ix_human_task_escalated_at", human_task.c.escalated_at, postgresql_includ
       postgresql_where=_ESCALATED, sqlite_where=_ESCALATED)
 # On PostgreSQL the figures' indexes carry the columns the figures read (INCLUDE): index-only scans.
 Index("ix_human_task_completed", human_task.c.gemeente_id, human_task.c.completed_at,
-      postgresql_include=["status", "bpmn_id", "naam", "created_at", "due_at"])
+      postgresql_include=["status", "bpmn_id", "naam", "created_at", "due_at"]).ddl_if(dialect="postgresql")
 Index("ix_signal_gemeente_ontvangen", signal.c.gemeente_id, signal.c.ontvangen_op,
-      postgresql_include=["status", "uitkomst", "route", "sector", "minderjarige", "acute_nood", "uitbuitingsvormen"])
+      postgresql_include=["status", "uitkomst", "route", "sector", "minderjarige", "acute_nood", "uitbuitingsvormen"],
+      ).ddl_if(dialect="postgresql")
 Index("ix_signal_gemeente_closed", signal.c.gemeente_id, signal.c.closed_at,
-      postgresql_include=["status", "ontvangen_op"])
+      postgresql_include=["status", "ontvangen_op"]).ddl_if(dialect="postgresql")
 # The tombstones among the signals received in a period (the figures count them apart).
 _ANONYMISED = signal.c.geanonimiseerd_op.is_not(None)
 Index("ix_signal_geanonimiseerd", signal.c.gemeente_id, signal.c.ontvangen_op,

@@ -14,24 +14,28 @@ depends_on = None
 
 
 def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == 'postgresql'  # the covering indexes: PostgreSQL only (schema.py)
     with op.batch_alter_table('human_task', schema=None) as batch_op:
-        batch_op.create_index('ix_human_task_open', ['gemeente_id', 'due_at'], unique=False,
-                              postgresql_include=['bpmn_id', 'rol', 'toegewezen_aan', 'created_at', 'naam'],
-                              postgresql_where=sa.text("status = 'open'"), sqlite_where=sa.text("status = 'open'"))
+        if postgres:
+            batch_op.create_index('ix_human_task_open', ['gemeente_id', 'due_at'], unique=False,
+                                  postgresql_include=['bpmn_id', 'rol', 'toegewezen_aan', 'created_at', 'naam'],
+                                  postgresql_where=sa.text("status = 'open'"))
         batch_op.create_index('ix_human_task_escalated', ['gemeente_id', 'escalated_at'], unique=False,
                               postgresql_include=['status'], postgresql_where=sa.text('escalated_at IS NOT NULL'),
                               sqlite_where=sa.text('escalated_at IS NOT NULL'))
         batch_op.create_index('ix_human_task_escalated_at', ['escalated_at'], unique=False,
                               postgresql_include=['gemeente_id'], postgresql_where=sa.text('escalated_at IS NOT NULL'),
                               sqlite_where=sa.text('escalated_at IS NOT NULL'))
-        batch_op.create_index('ix_human_task_completed', ['gemeente_id', 'completed_at'], unique=False,
-                              postgresql_include=['status', 'bpmn_id', 'naam', 'created_at', 'due_at'])
-    with op.batch_alter_table('signal', schema=None) as batch_op:
-        batch_op.create_index('ix_signal_gemeente_ontvangen', ['gemeente_id', 'ontvangen_op'], unique=False,
-                              postgresql_include=['status', 'uitkomst', 'route', 'sector', 'minderjarige', 'acute_nood',
-                                                  'uitbuitingsvormen'])
-        batch_op.create_index('ix_signal_gemeente_closed', ['gemeente_id', 'closed_at'], unique=False,
-                              postgresql_include=['status', 'ontvangen_op'])
+        if postgres:
+            batch_op.create_index('ix_human_task_completed', ['gemeente_id', 'completed_at'], unique=False,
+                                  postgresql_include=['status', 'bpmn_id', 'naam', 'created_at', 'due_at'])
+    if postgres:
+        with op.batch_alter_table('signal', schema=None) as batch_op:
+            batch_op.create_index('ix_signal_gemeente_ontvangen', ['gemeente_id', 'ontvangen_op'], unique=False,
+                                  postgresql_include=['status', 'uitkomst', 'route', 'sector', 'minderjarige',
+                                                      'acute_nood', 'uitbuitingsvormen'])
+            batch_op.create_index('ix_signal_gemeente_closed', ['gemeente_id', 'closed_at'], unique=False,
+                                  postgresql_include=['status', 'ontvangen_op'])
 
     op.create_table('mail_instelling',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -79,11 +83,15 @@ def downgrade() -> None:
         batch_op.drop_index('ix_mail_bericht_due')
     op.drop_table('mail_bericht')
     op.drop_table('mail_instelling')
-    with op.batch_alter_table('signal', schema=None) as batch_op:
-        batch_op.drop_index('ix_signal_gemeente_closed')
-        batch_op.drop_index('ix_signal_gemeente_ontvangen')
+    postgres = op.get_bind().dialect.name == 'postgresql'
+    if postgres:
+        with op.batch_alter_table('signal', schema=None) as batch_op:
+            batch_op.drop_index('ix_signal_gemeente_closed')
+            batch_op.drop_index('ix_signal_gemeente_ontvangen')
     with op.batch_alter_table('human_task', schema=None) as batch_op:
-        batch_op.drop_index('ix_human_task_completed')
+        if postgres:
+            batch_op.drop_index('ix_human_task_completed')
         batch_op.drop_index('ix_human_task_escalated_at')
         batch_op.drop_index('ix_human_task_escalated')
-        batch_op.drop_index('ix_human_task_open')
+        if postgres:
+            batch_op.drop_index('ix_human_task_open')
