@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from .access import MELDERGEGEVENS, PROCESGEGEVENS, SIGNAALGEGEVENS, TAAKGEGEVENS, legal_ground
 from .audit_chain import GENESIS, AuditChainBroken, event_hash
+from .driver_sql import DriverStatement
 from .schema import audit_chain_head, audit_event
 
 SYSTEEM = "signaalroute"
@@ -135,7 +136,7 @@ class AuditBatch:
                    "systeem": self.systeem, "volgnummer": number, "vorige_hash": previous, **event}
             row["hash"] = previous = event_hash(row)
             rows.append(row)
-        conn.execute(_INSERT, rows)
+        _INSERT.executemany(conn, rows)
         _move_head(conn, number, previous)
         self.events.clear()
 
@@ -160,7 +161,7 @@ def record_read(conn: Connection, *, at: dt.datetime, user_id: int, rol: str | N
     batch.write(conn)
 
 
-_INSERT = insert(audit_event)
+_INSERT = DriverStatement(insert(audit_event))
 _HEAD_ID = 1
 # The head's two statements run on every command: plain SQL on the driver's cursor, in the
 # command's transaction (a few microseconds, against ~25 through SQLAlchemy's execute).

@@ -22,7 +22,7 @@ from .access import may_see_task, may_work_task
 from .audit import AuditBatch
 from .clock import AMSTERDAM, as_utc
 from .definitions import DefinitionCache, latest_definition_id
-from .errors import Conflict, Forbidden, NotFound, WorkflowFailed
+from .errors import Conflict, FieldErrors, Forbidden, NotFound, WorkflowFailed
 from .forms import validate_submission
 from .instances import Outcome, StaleInstance, persist, run_engine, save_instance
 from .intake import prepare_intake, signal_columns
@@ -69,6 +69,8 @@ def _public(tasks: list[dict]) -> list[dict]:
 def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: dict, *, now: dt.datetime,
                  proces: str = DEFAULT_PROCESS) -> Outcome:
     """Report a signal: validate the intake, start the process, run it to its first wait."""
+    if not isinstance(proces, str) or not proces.strip():
+        raise FieldErrors({"proces": "moet de sleutel van een gedeployd proces zijn (tekst)"})
     definition_id = latest_definition_id(conn, proces)
     compiled = cache.get(conn, definition_id)
     clean, gemeente_id = prepare_intake(conn, compiled, actor, raw, now)

@@ -13,6 +13,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import Connection, bindparam, update
 
 from .audit import AuditBatch
+from .driver_sql import DriverStatement
 from .effects import apply_timer_effects
 from .errors import Conflict, WorkflowFailed
 from .notify import queue_tasks_opened
@@ -52,7 +53,7 @@ def run_engine(wf, element_hint: str | None = None) -> None:
         raise WorkflowFailed(f"Het proces kon niet verder bij '{element}': {exc} {notes}".strip(), element) from exc
 
 
-_SAVE = (
+_SAVE = DriverStatement(
     update(process_instance)
     .where(process_instance.c.id == bindparam("instance_id"), process_instance.c.version == bindparam("seen"))
     .values(state=bindparam("state"), version=bindparam("new_version"), status=bindparam("status"),
@@ -62,12 +63,12 @@ _SAVE = (
 
 def save_instance(conn: Connection, instance_id: int, seen_version: int, wf, status: str, now: dt.datetime) -> None:
     """Write the workflow state if the instance is still at ``seen_version``; else :class:`StaleInstance`."""
-    result = conn.execute(_SAVE, {
+    saved = _SAVE.rowcount(conn, {
         "instance_id": instance_id, "seen": seen_version, "new_version": seen_version + 1,
         "state": dump_state(wf), "status": status, "now": now,
         "completed_at": None if status == RUNNING else now,
     })
-    if result.rowcount != 1:
+    if saved != 1:
         raise StaleInstance("Het dossier is intussen door iemand anders gewijzigd.")
 
 

@@ -17,6 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from .access import covenant_for_route
+from .driver_sql import DriverStatement
 from .schema import human_task, signal, timer
 from .validation import CompiledDefinition, parse_duration
 
@@ -209,8 +210,9 @@ def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks,
     return result
 
 
-_INSERT_TASK = insert(human_task).returning(human_task.c.id)
-_DONE = (
+# The writes every command makes run on the driver's cursor (engine.driver_sql).
+_INSERT_TASK = DriverStatement(insert(human_task).returning(human_task.c.id))
+_DONE = DriverStatement(
     update(human_task)
     .where(
         human_task.c.id == bindparam("task_id"),
@@ -220,7 +222,7 @@ _DONE = (
     .values(status=DONE, completed_by=bindparam("actor_id"), completed_at=bindparam("now"),
             toegewezen_aan=bindparam("actor_id"))
 )
-_CANCEL = (
+_CANCEL = DriverStatement(
     update(human_task)
     .where(and_(human_task.c.instance_id == bindparam("of_instance"),
                 human_task.c.spiff_task_id == bindparam("of_spiff_task"), human_task.c.status == OPEN))
@@ -230,7 +232,7 @@ _CANCEL = (
 _TASK_ID_OF = select(human_task.c.id).where(
     human_task.c.instance_id == bindparam("instance_id"), human_task.c.spiff_task_id == bindparam("spiff_task_id")
 )
-_UPDATE_SIGNAL = update(signal).where(signal.c.id == bindparam("signal_id"))
+_UPDATE_SIGNAL = DriverStatement(update(signal).where(signal.c.id == bindparam("signal_id")))
 
 
 class TaskTaken(Exception):
@@ -246,37 +248,36 @@ def write_tasks(conn: Connection, projection: Projection, *, instance_id: int, s
     actor's own; otherwise :class:`TaskTaken` is raised and the caller rolls back.
     """
     if completed_task_id is not None:
-        done = conn.execute(_DONE, {"task_id": completed_task_id, "actor_id": actor_id, "now": now})
-        if done.rowcount != 1:
+        if _DONE.rowcount(conn, {"task_id": completed_task_id, "actor_id": actor_id, "now": now}) != 1:
             raise TaskTaken()
     for spiff_id in projection.vanishing:
-        row = conn.execute(_CANCEL, {"of_instance": instance_id, "of_spiff_task": spiff_id, "now": now}).first()
+        row = _CANCEL.first(conn, {"of_instance": instance_id, "of_spiff_task": spiff_id, "now": now})
         if row is not None:
-            projection.vanished.append((row.id, row.naam))
+            projection.vanished.append((row[0], row[1]))
     for row in projection.new_tasks:
-        new_id = conn.execute(_INSERT_TASK, {
+        (new_id,) = _INSERT_TASK.first(conn, {
             **row, "instance_id": instance_id, "signal_id": signal_id, "gemeente_id": gemeente_id,
-        }).scalar_one()
+        })
         projection.created.append({"id": new_id, "naam": row["naam"], "bpmn_id": row["bpmn_id"], "rol": row["rol"],
                                    "spiff_task_id": row["spiff_task_id"]})
 
 
 def update_signal(conn: Connection, projection: Projection, signal_id: int, now: dt.datetime) -> None:
-    conn.execute(_UPDATE_SIGNAL, {"signal_id": signal_id, **projection.signal_values(now)})
+    _UPDATE_SIGNAL.rowcount(conn, {"signal_id": signal_id, **projection.signal_values(now)})
 
 
 _RETURNED = (timer.c.id, timer.c.bpmn_id, timer.c.naam, timer.c.actie, timer.c.human_task_id)
 _OF_TIMER = (timer.c.instance_id == bindparam("of_instance"), timer.c.spiff_task_id == bindparam("of_spiff_task"),
              timer.c.status == WAITING)
-_INSERT_TIMER = insert(timer)
-_REARM_TIMER = (
+_INSERT_TIMER = DriverStatement(insert(timer))
+_REARM_TIMER = DriverStatement(
     update(timer)
     .where(*_OF_TIMER)
     .values(due_at=bindparam("due_at"), attempt_at=bindparam("due_at"), afgevuurd=timer.c.afgevuurd + 1,
             fired_at=bindparam("now"), pogingen=0, fout=None)
     .returning(*_RETURNED)
 )
-_FINISH_TIMER = (
+_FINISH_TIMER = DriverStatement(
     update(timer)
     .where(*_OF_TIMER)
     .values(status=bindparam("new_status"), afgevuurd=timer.c.afgevuurd + bindparam("fired"),
@@ -306,13 +307,13 @@ def write_timers(conn: Connection, projection: Projection, compiled: CompiledDef
         link boundary timers to tasks (an older task's id is looked up).
     """
     for spiff_id, fired in projection.finished_timers.items():
-        row = conn.execute(_FINISH_TIMER, {
+        row = _FINISH_TIMER.first(conn, {
             "of_instance": instance_id, "of_spiff_task": spiff_id, "new_status": FIRED if fired else CANCELLED,
             "fired": 1 if fired else 0, "fired_at": now if fired else None,
-        }).first()
+        })
         if fired and row is not None:
-            projection.fired.append(FiredTimer(row.id, row.bpmn_id, row.naam, row.actie, before[spiff_id].due_at,
-                                               row.human_task_id))
+            timer_id, bpmn_id, naam, actie, human_task_id = row
+            projection.fired.append(FiredTimer(timer_id, bpmn_id, naam, actie, before[spiff_id].due_at, human_task_id))
     new_rows = []
     for spiff_id, waiting in projection.waiting.items():
         old = before.get(spiff_id)
@@ -325,10 +326,10 @@ def write_timers(conn: Connection, projection: Projection, compiled: CompiledDef
                 "attempt_at": waiting.due_at, "status": WAITING, "afgevuurd": 0, "pogingen": 0, "created_at": now,
             })
         elif old.due_at != waiting.due_at:  # a cycle fired and waits for its next occurrence
-            row = conn.execute(_REARM_TIMER, {"of_instance": instance_id, "of_spiff_task": spiff_id,
-                                              "due_at": waiting.due_at, "now": now}).first()
+            row = _REARM_TIMER.first(conn, {"of_instance": instance_id, "of_spiff_task": spiff_id,
+                                            "due_at": waiting.due_at, "now": now})
             if row is not None:
-                projection.fired.append(FiredTimer(row.id, row.bpmn_id, row.naam, row.actie, old.due_at,
-                                                   row.human_task_id))
+                timer_id, bpmn_id, naam, actie, human_task_id = row
+                projection.fired.append(FiredTimer(timer_id, bpmn_id, naam, actie, old.due_at, human_task_id))
     if new_rows:
-        conn.execute(_INSERT_TIMER, new_rows)
+        _INSERT_TIMER.executemany(conn, new_rows)

@@ -20,6 +20,14 @@ def test_report_accepts_data_envelope(api):
     assert response.status_code == 201
 
 
+@pytest.mark.parametrize("proces", [[None], {"sleutel": "x"}, 7, " "])
+def test_report_with_a_process_that_is_not_a_key_is_refused_naming_the_field(api, orchestrator, proces):
+    response = api["melder"].post("/signals", json={"data": intake_body(), "proces": proces})
+    assert response.status_code == 422
+    assert "proces" in response.get_json()["velden"]
+    assert orchestrator.signal_count() == 0
+
+
 def test_report_lists_every_field_error_at_once(api, orchestrator):
     response = api["melder"].post("/signals", json={
         "gemeente": "Atlantis", "uitbuitingsvormen": ["vis"], "minderjarige": "misschien", "acute_nood": "soms"})
