@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, String, bindparam, cast, insert, literal, or_, select, update
+from sqlalchemy import Connection, String, bindparam, cast, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .access import exists_role
 from .projections import OPEN
-from .schema import human_task, mail_bericht, mail_instelling, mail_stand, user, user_role
+from .schema import human_task, mail_bericht, mail_instelling, mail_stand, user
 
 DIRECT, DAILY = "direct", "dagelijks"
 PREFERENCES = {DIRECT: "Direct, een mail per taak", DAILY: "Eén overzicht per dag (om 7:00)"}
@@ -41,15 +42,13 @@ def _rows_for(recipients):
     ).select_from(ids))
 
 
-# People holding the role in the municipality or region-wide, active, with an address.
+# People holding the role for the task's municipality (there, in its region or installation-wide:
+# the access policy's rule), active, with an address.
 _ROLE_RECIPIENTS = _rows_for(
     select(user.c.id)
-    .join(user_role, user_role.c.user_id == user.c.id)
     .join(mail_instelling, mail_instelling.c.user_id == user.c.id)
-    .where(user_role.c.rol == bindparam("rol"),
-           or_(user_role.c.gemeente_id == bindparam("gemeente_id"), user_role.c.gemeente_id.is_(None)),
+    .where(exists_role(user.c.id, bindparam("rol"), bindparam("gemeente_id")),
            user.c.actief, mail_instelling.c.email.is_not(None))
-    .distinct()
 )
 _USER_RECIPIENT = _rows_for(
     select(user.c.id)

@@ -10,12 +10,14 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
-from route_actions import VERRIJKT
+from route_actions import VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.mail import LogMailer, SmtpMailer, mailer_from_url
 from engine.outbox import MailConfig, digest_slot
+from engine.regions import assign_gemeente, ensure_regio
 from engine.schema import mail_bericht
+from engine.users import add_user, ensure_gemeente
 
 SITE = "https://signaalroute.gemeente.test"
 PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen",
@@ -94,6 +96,29 @@ def test_a_new_task_mails_the_people_of_its_role_step_and_link_only(route, orche
     _assert_no_personal_data(message, started.referentie)
     assert mail.to("arno@gemeente.test") == []  # Arnhem's analist: not his municipality
     assert orchestrator.mail_pass()["verzonden"] == 0  # sent once
+
+
+def test_a_regional_role_is_mailed_for_its_own_region_only(route, orchestrator, users, intake, mail):
+    """A zvh granted for Gelderland-Midden hears nothing of a Nijmegen (Gelderland-Zuid) case."""
+    with orchestrator.db.write() as conn:
+        zuid, midden = ensure_regio(conn, "Gelderland-Zuid"), ensure_regio(conn, "Gelderland-Midden")
+        assign_gemeente(conn, zuid, ensure_gemeente(conn, "Nijmegen"))
+        assign_gemeente(conn, midden, ensure_gemeente(conn, "Arnhem"))
+        ids = {name: add_user(conn, f"zvh-{name}", now=orchestrator.clock.now(), roles=["zvh"], gemeente_naam=None,
+                              regio_naam=regio)
+               for name, regio in (("zuid", "Gelderland-Zuid"), ("midden", "Gelderland-Midden"))}
+    for name, user_id in ids.items():
+        orchestrator.save_mail_settings(orchestrator.actor(user_id), email=f"{name}@zvh.test", wijze="direct")
+    started = route.report(intake())
+    route.complete(started.signal_id, "task_verrijken", VERRIJKT)
+    route.complete(started.signal_id, "task_beoordelen", beoordeeld(strafrecht=True))
+    mail.take()
+
+    orchestrator.mail_pass()
+
+    [message] = mail.to("zuid@zvh.test")
+    assert "Regie zorg- en strafrechtelijk traject" in message["Subject"]
+    assert mail.to("midden@zvh.test") == []
 
 
 def test_reassigning_mails_the_new_assignee(route, orchestrator, users, intake, mail, manager_factory, person_factory):
