@@ -99,6 +99,10 @@ def test_inbox_filters_paging_and_marks(browser, app, clock, orchestrator, page_
     assert second.count('href="/taken/') == 3
     latest_first = browser.client.get("/werkvoorraad?volgorde=laatst").get_data(as_text=True)
     assert re.search(r'href="/taken/(\d+)"', latest_first).group(1) == "28"
+    assert 'rel="next" href="/werkvoorraad?pagina=2' in first and 'rel="prev"' not in first
+    [next_link] = re.findall(r'rel="next" href="([^"]+)"', latest_first)
+    assert "pagina=2" in next_link and "volgorde=laatst" in next_link  # the filter goes along
+    assert 'rel="prev" href="/werkvoorraad?pagina=1' in second and 'rel="next"' not in second
     clock.advance(dt.timedelta(days=2))
     late = browser.client.get("/werkvoorraad?stap=task_verrijken").get_data(as_text=True)
     assert late.count("sr-badge--te-laat") == 25
