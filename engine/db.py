@@ -46,10 +46,45 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    for name, value in pool_settings().items():
+        kwargs.setdefault(name, value)
     return create_engine(url, **kwargs)
+
+
+# Connection pool of each process (PostgreSQL): setting -> (environment variable, default).
+POOL_SETTINGS = {
+    "pool_size": ("DB_POOL_SIZE", 10),          # connections kept open per process
+    "max_overflow": ("DB_MAX_OVERFLOW", 20),    # extra connections under a burst, closed afterwards
+    "pool_timeout": ("DB_POOL_TIMEOUT", 30),    # seconds a request waits for a free connection
+    "pool_recycle": ("DB_POOL_RECYCLE", 1800),  # seconds before a connection is replaced (firewalls, pgbouncer)
+}
+
+
+def pool_settings(environ=None) -> dict:
+    """The pool arguments for :func:`make_engine`, from the environment or their defaults.
+
+    ``pool_pre_ping`` is always on: a connection the server closed (a restart, a failover,
+    an idle timeout) is noticed when it is taken from the pool and replaced, so the next
+    command after a database restart works instead of failing once per pooled connection.
+
+    :param environ: the environment to read (default ``os.environ``).
+    :raises ValueError: naming the variable when a value is not a whole number >= 0.
+    """
+    environ = os.environ if environ is None else environ
+    settings: dict = {"pool_pre_ping": True}
+    for name, (variable, default) in POOL_SETTINGS.items():
+        raw = environ.get(variable, "").strip()
+        if not raw:
+            settings[name] = default
+            continue
+        try:
+            value = int(raw)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise ValueError(f"{variable}: expected a whole number >= 0, got {raw!r}")
+        settings[name] = value
+    return settings
 
 
 WAL_AUTOCHECKPOINT_PAGES = 10_000

@@ -4,6 +4,11 @@ Started deliberately by ``signaalroute run`` and ``signaalroute worker`` — nev
 import, never twice in one process, never in the debug reloader's watcher process.
 Each process has its own scheduler with an in-memory job store; processes coordinate
 through the database (see :mod:`engine.timers`), not through APScheduler.
+
+Stopping is graceful: :meth:`Clock.stop` lets the pass in flight finish its batch (each
+timer is its own transaction, so what it fired is committed) and starts no further batch
+or job; a process killed outright instead loses only uncommitted work, which the next
+pass of any process redoes (a timer fires once either way).
 """
 from __future__ import annotations
 
@@ -40,6 +45,8 @@ class Clock:
         self._lock = threading.Lock()
         self.last_pass_at: float | None = None
         self.last_fired = 0
+        self.total_fired = 0
+        self._stopping = threading.Event()
 
     @property
     def running(self) -> bool:
@@ -55,6 +62,7 @@ class Clock:
         with self._lock:
             if self.running:
                 return False
+            self._stopping.clear()
             scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
             scheduler.add_job(self.run_pass, "interval", seconds=self.interval, id=JOB_ID,
                               next_run_time=datetime.datetime.now(datetime.UTC))
@@ -73,13 +81,15 @@ class Clock:
         """Passes until one fires fewer than its limit; returns how many timers fired.
 
         A pass that hit its limit means more is due: the next one runs at once, not a tick
-        later. Errors are logged, never raised.
+        later — unless the clock is stopping, then the batch just done is the last one.
+        Errors are logged, never raised.
         """
         fired = []
         try:
-            while True:
+            while not self._stopping.is_set():
                 batch = self.orchestrator.fire_due_timers(limit=PASS_LIMIT)
                 fired.extend(batch)
+                self.total_fired += len(batch)
                 if len(batch) < PASS_LIMIT:
                     break
         except Exception:  # noqa: BLE001 - the clock must keep ticking when the database hiccups
@@ -112,6 +122,9 @@ class Clock:
         return len(run.signalen)
 
     def stop(self, wait: bool = True) -> None:
+        """Stop the clock: no new pass or job starts; with ``wait`` (the default) a running
+        pass finishes its current batch and a running mail or retention job finishes first."""
+        self._stopping.set()
         with self._lock:
             if self._scheduler is not None and self._scheduler.running:
                 self._scheduler.shutdown(wait=wait)

@@ -99,18 +99,35 @@ def run(port: int, host: str, threads: int, no_clock: bool) -> None:
 
 @main.command()
 @click.option("--port", default=8000, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Adres om op te luisteren; 0.0.0.0 of het interne adres als de proxy op een andere machine staat.")
 @click.option("--workers", default=2, show_default=True, help="Webprocessen (gunicorn); één per kern is een goed begin.")
 @click.option("--threads", default=4, show_default=True, help="Threads per webproces.")
-def serve(port: int, host: str, workers: int, threads: int) -> None:
+@click.option("--graceful-timeout", default=30, show_default=True,
+              help="Seconden die een webproces bij stoppen (SIGTERM) krijgt om lopende verzoeken af te maken.")
+@click.option("--timeout", default=60, show_default=True, help="Seconden stilte waarna gunicorn een webproces vervangt.")
+@click.option("--with-clock", is_flag=True, envvar="SERVE_WITH_CLOCK",
+              help="Ook de klok (timers, mail, bewaartermijnen) in elk webproces draaien; standaard niet: "
+                   "draai 'signaalroute worker' ernaast.")
+def serve(port: int, host: str, workers: int, threads: int, graceful_timeout: int, timeout: int,
+          with_clock: bool) -> None:
     """Productie: gunicorn met meerdere webprocessen, zonder klok (draai 'signaalroute worker' ernaast)."""
     from gunicorn.app.base import BaseApplication
 
+    def _worker_exit(_server, worker) -> None:
+        clock = getattr(worker, "signaalroute_clock", None)
+        if clock is not None:
+            clock.stop()  # the pass in flight finishes its batch first
+
     class _Gunicorn(BaseApplication):
         def load_config(self):
+            # SIGTERM (systemd stop) is a graceful stop: the arbiter stops accepting, each web
+            # process finishes the requests in flight — each one command, one transaction —
+            # within graceful_timeout, then exits. SIGQUIT/SIGINT stop at once.
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                               "worker_class": "gthread", "graceful_timeout": 30, "timeout": 60,
-                               "accesslog": None, "preload_app": False}.items():
+                               "worker_class": "gthread", "graceful_timeout": graceful_timeout,
+                               "timeout": timeout, "accesslog": None, "preload_app": False,
+                               "post_worker_init": _post_worker_init, "worker_exit": _worker_exit}.items():
                 self.cfg.set(key, value)
 
         def load(self):
@@ -118,14 +135,28 @@ def serve(port: int, host: str, workers: int, threads: int) -> None:
 
             return create_app()  # in each worker, after the fork: no connections shared between processes
 
-    click.echo(f"Signaalroute (gunicorn, {workers} processen) op http://{host}:{port}/", err=True)
+    def _post_worker_init(worker) -> None:
+        if not with_clock:
+            return
+        from engine.scheduler import Clock
+
+        app = worker.wsgi
+        worker.signaalroute_clock = Clock(_orch(app), app.config["CLOCK_INTERVAL"])
+        worker.signaalroute_clock.start()  # after the fork, once per web process
+
+    clock_note = ", met klok in elk proces" if with_clock else ", zonder klok"
+    click.echo(f"Signaalroute (gunicorn, {workers} processen{clock_note}) op http://{host}:{port}/", err=True)
     _Gunicorn().run()
 
 
 @main.command()
 @click.option("--interval", type=float, help="Seconden tussen twee rondes (standaard CLOCK_INTERVAL, 1).")
 def worker(interval: float | None) -> None:
-    """Alleen de klok: timers afvuren, voor extra machines naast de webservers."""
+    """Alleen de klok: timers, mail en bewaartermijnen, voor extra machines naast de webservers.
+
+    SIGTERM of Ctrl-C stopt netjes: de lopende ronde maakt haar timers af (elk een eigen
+    transactie), daarna start er niets meer en stopt het proces.
+    """
     import signal
     import threading
 
@@ -139,7 +170,9 @@ def worker(interval: float | None) -> None:
         clock.start()
         click.echo(f"Signaalroute-worker: elke {clock.interval:g} s een timerronde. Stoppen met Ctrl-C.", err=True)
         stop.wait()
+        click.echo("Signaalroute-worker stopt: de lopende ronde wordt afgemaakt.", err=True)
         clock.stop()
+        click.echo(f"Signaalroute-worker gestopt; {clock.total_fired} timers afgevuurd.", err=True)
 
 
 @main.command()
