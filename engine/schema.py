@@ -71,6 +71,9 @@ user_role = Table(
     # the region of ``regio_id``, or the whole installation when that is NULL too.
     Column("gemeente_id", ForeignKey("gemeente.id"), nullable=True),
     Column("regio_id", ForeignKey("regio.id"), nullable=True),
+    # Where the grant comes from: 'lokaal' (user administration, the CLI) or 'oidc' (the
+    # identity provider's groups, set again at every single sign-on; engine/sso.py).
+    Column("bron", String(10), nullable=False, default="lokaal", server_default="lokaal"),
     UniqueConstraint("user_id", "rol", "gemeente_id"),
     Index("ix_user_role_rol_gemeente", "rol", "gemeente_id"),
 )
@@ -266,6 +269,13 @@ incident = Table(
     Column("pogingen", Integer, nullable=False),
     Column("created_at", TS, nullable=False),
     Column("resolved_at", TS),
+    # What failed, safe to show (an error kind, never the message: it can quote process
+    # data), the keys of the data at the failing step (keys only), who resolved it.
+    Column("soort", String(100)),
+    Column("gegevens", JSON),
+    Column("resolved_by", ForeignKey("app_user.id"), nullable=True),
+    # The incidents page and the open-incidents gauge: the unresolved ones, per timer.
+    Index("ix_incident_open", "resolved_at", "timer_id"),
 )
 
 notificatie = Table(
@@ -383,4 +393,31 @@ user_recovery_code = Table(
     Column("created_at", TS, nullable=False),
     Column("used_at", TS),
     Index("ix_user_recovery_code_user", "user_id", "code_hash"),
+)
+
+# --- single sign-on (issue 9) ------------------------------------------------------------------
+
+# A user's identity at an OpenID Connect provider. The issuer and the subject (``iss``, ``sub``
+# of the ID token) are the only link to an account: never an e-mail address or a user name.
+user_identity = Table(
+    "user_identity",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("issuer", String(500), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("last_sign_in_at", TS),
+    UniqueConstraint("issuer", "subject"),
+)
+
+# --- observability (issue 9) ------------------------------------------------------------------
+
+# When each clock (one per worker process: host and pid) last completed a timer pass; /health
+# reads the newest. Written by the pass at most every few seconds (engine.health).
+klok_stand = Table(
+    "klok_stand",
+    metadata,
+    Column("naam", String(200), primary_key=True),
+    Column("laatste_pass", TS, nullable=False),
 )

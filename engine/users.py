@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from .errors import FieldErrors, NotFound
 from .regions import ensure_regio, expand_grants
@@ -194,3 +194,24 @@ def user_names(conn: Connection, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return {r.id: r.naam for r in conn.execute(select(user.c.id, user.c.naam).where(user.c.id.in_(ids)))}
+
+
+_USERNAME_CHARS = re.compile(r"[^A-Za-z0-9._@-]+")
+
+
+def free_username(conn: Connection, wish: str | None, fallback: str) -> str:
+    """A user name nobody has yet (compared without case), as close to ``wish`` as allowed:
+    characters outside ``A-Za-z0-9._@-`` become ``-``; a name in use gets ``-2``, ``-3``, ….
+
+    :param fallback: used when ``wish`` leaves fewer than two characters.
+    """
+    base = _USERNAME_CHARS.sub("-", (wish or "").strip()).strip("-")[:90]
+    if len(base) < 2:
+        base = _USERNAME_CHARS.sub("-", fallback).strip("-")[:90]
+    taken = {name.lower() for name in conn.execute(
+        select(user.c.gebruikersnaam).where(func.lower(user.c.gebruikersnaam).like(base.lower() + "%"))).scalars()}
+    candidate, number = base, 1
+    while candidate.lower() in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
