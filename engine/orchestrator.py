@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from . import commands, definitions, processing_log, queries, timers
+from . import commands, definitions, health, incidents, metrics, processing_log, queries, timers
 from .access import may_work_task
 from .audit import record_read
 from .audit_chain import ChainReport, verify
@@ -53,6 +53,7 @@ class Orchestrator(ManagerOverview):
             return actor_for_token(conn, token)
 
     # --- definitions ---------------------------------------------------------------------
+    @metrics.command("deploy")
     def deploy(self, package: ProcessPackage, actor: Actor | None = None, opmerking: str | None = None) -> Deployment:
         """Deploy a package as a new version; ``actor`` ``None`` is the system (CLI, init)."""
         if actor is not None and not (actor.role_keys() & DEPLOY_ROLES):
@@ -91,10 +92,12 @@ class Orchestrator(ManagerOverview):
             return find_gemeente(conn, naam)
 
     # --- commands ------------------------------------------------------------------------
+    @metrics.command("report")
     def report_signal(self, actor: Actor, data: dict, proces: str = commands.DEFAULT_PROCESS) -> Outcome:
         with self.db.write() as conn:
             return commands.start_signal(conn, self.cache, actor, data, now=self.clock.now(), proces=proces)
 
+    @metrics.command("complete")
     def complete_task(self, actor: Actor, task_id: int, data: dict):
         try:
             with self.db.write() as conn:
@@ -102,6 +105,7 @@ class Orchestrator(ManagerOverview):
         except StaleInstance:
             raise self._explain_conflict(task_id) from None
 
+    @metrics.command("claim")
     def claim(self, actor: Actor, task_id: int) -> None:
         try:
             with self.db.write() as conn:
@@ -109,6 +113,7 @@ class Orchestrator(ManagerOverview):
         except StaleInstance:
             raise self._explain_conflict(task_id) from None
 
+    @metrics.command("unclaim")
     def unclaim(self, actor: Actor, task_id: int) -> None:
         try:
             with self.db.write() as conn:
@@ -130,6 +135,49 @@ class Orchestrator(ManagerOverview):
     def fire_due_timers(self, limit: int = 500) -> list[timers.Fired]:
         """One pass of the clock: fire the timers due now (see :mod:`engine.timers`)."""
         return timers.fire_due_timers(self.db, self.cache, self.clock, limit)
+
+    @metrics.command("reassign")
+    def reassign(self, actor: Actor, task_id: int, to_user_id: int, *args, **kwargs) -> dict:
+        """Hand a task to a colleague (see :meth:`ManagerOverview.reassign`), counted as a command."""
+        return super().reassign(actor, task_id, to_user_id, *args, **kwargs)
+
+    # --- incidents (engine.incidents) ----------------------------------------------------
+    def incidents(self, actor: Actor, **page) -> dict:
+        """The failing steps a ``beheerder`` may see, open ones first."""
+        with self.db.read() as conn:
+            return incidents.incident_list(conn, actor, self.clock.now(), **page)
+
+    @metrics.command("retry_incident")
+    def retry_incident(self, actor: Actor, incident_id: int) -> incidents.RetryResult:
+        """Fire the failing timer of an incident now (after its cause was fixed); audited either way."""
+        return incidents.retry(self.db, self.cache, actor, incident_id, self.clock.now())
+
+    @metrics.command("resolve_incident")
+    def resolve_incident(self, actor: Actor, incident_id: int) -> None:
+        """Mark an incident resolved (handled outside the engine); audited."""
+        with self.db.write() as conn:
+            incidents.resolve(conn, actor, incident_id, self.clock.now())
+
+    # --- health and metrics (engine.health, engine.metrics) ------------------------------
+    def health(self, window: datetime.timedelta = health.DEFAULT_WINDOW) -> health.Health:
+        """The database and the clocks' last pass, for /health."""
+        try:
+            with self.db.read() as conn:
+                return health.check(conn, self.clock.now(), window)
+        except OperationalError:
+            return health.Health(False)
+
+    def record_clock_pass(self, naam: str) -> None:
+        """Record that the clock ``naam`` completed a timer pass now (engine.scheduler calls this)."""
+        with self.db.write() as conn:
+            health.record_pass(conn, naam, self.clock.now())
+
+    def metrics_text(self) -> bytes:
+        """The Prometheus exposition: counters of every process, gauges read from the database now."""
+        def read() -> dict:
+            with self.db.read() as conn:
+                return health.gauges(conn, self.clock.now())
+        return metrics.exposition(read)
 
     # --- queries -------------------------------------------------------------------------
     def overdue(self, actor: Actor, **page) -> dict:

@@ -20,6 +20,7 @@ import time
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from .health import RECORD_EVERY, clock_name
 from .orchestrator import Orchestrator
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class Clock:
         self._lock = threading.Lock()
         self.last_pass_at: float | None = None
         self.last_fired = 0
+        self._recorded_at: float | None = None  # when this clock last wrote its klok_stand row (monotonic)
         self.total_fired = 0
         self._stopping = threading.Event()
 
@@ -92,6 +94,7 @@ class Clock:
                 self.total_fired += len(batch)
                 if len(batch) < PASS_LIMIT:
                     break
+            self._record_pass()
         except Exception:  # noqa: BLE001 - the clock must keep ticking when the database hiccups
             log.exception("timer pass failed")
         self.last_pass_at = time.time()
@@ -99,6 +102,13 @@ class Clock:
         if fired:
             log.info("fired %d timer(s)", len(fired))
         return len(fired)
+
+    def _record_pass(self) -> None:
+        """Tell /health this clock completed a pass (a write every RECORD_EVERY seconds, not every pass)."""
+        at = time.monotonic()
+        if self._recorded_at is None or at - self._recorded_at >= RECORD_EVERY:
+            self.orchestrator.record_clock_pass(clock_name())
+            self._recorded_at = at
 
     def run_mail_pass(self) -> dict[str, int]:
         """One mail pass (see :func:`engine.outbox.mail_pass`); errors are logged, never raised."""

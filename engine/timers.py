@@ -22,15 +22,16 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, select, tuple_, update
 
+from . import incidents, metrics
 from .audit import AuditBatch
 from .clock import as_utc
 from .db import Database, is_postgres
 from .definitions import DefinitionCache
 from .instances import StaleInstance, persist, run_engine, save_instance
 from .projections import WAITING, FiredTimer, open_before, project, waiting_before
-from .schema import human_task, incident, process_instance, signal, timer
+from .schema import human_task, process_instance, signal, timer
 from .serialization import load_state
 from .spiff_compat import coalesce_cycles, engine_time
 
@@ -58,7 +59,7 @@ def _claim_statement(postgres: bool):
     one round trip instead of three.
     """
     stmt = (
-        select(timer.c.id, timer.c.instance_id, timer.c.due_at, timer.c.attempt_at,
+        select(timer.c.id, timer.c.instance_id, timer.c.due_at, timer.c.attempt_at, timer.c.pogingen,
                process_instance.c.definition_id, process_instance.c.version, process_instance.c.state,
                signal.c.id.label("signal_id"), signal.c.gemeente_id)
         .join(process_instance, process_instance.c.id == timer.c.instance_id)
@@ -138,12 +139,17 @@ def _backoff(attempts: int) -> dt.timedelta:
 
 
 def _record_failure(db: Database, row, exc: Exception, now: dt.datetime) -> None:
-    element = getattr(exc, "element_id", None)
     with db.write() as conn:
-        attempts = conn.execute(select(timer.c.pogingen).where(timer.c.id == row.id)).scalar_one() + 1
-        conn.execute(_FAILED, {"timer_id": row.id, "attempt_at": now + _backoff(attempts), "fout": str(exc)[:2000]})
-        conn.execute(insert(incident).values(instance_id=row.instance_id, timer_id=row.id, element_id=element,
-                                             fout=str(exc)[:4000], pogingen=attempts, created_at=now))
+        record_failure(conn, row.id, row.instance_id, exc, now)
+
+
+def record_failure(conn: Connection, timer_id: int, instance_id: int, exc: Exception, now: dt.datetime) -> int:
+    """Count a failed attempt at a timer, set its back-off and open an incident; returns the attempts."""
+    attempts = conn.execute(select(timer.c.pogingen).where(timer.c.id == timer_id)).scalar_one() + 1
+    conn.execute(_FAILED, {"timer_id": timer_id, "attempt_at": now + _backoff(attempts), "fout": str(exc)[:2000]})
+    incidents.record_failure(conn, instance_id=instance_id, timer_id=timer_id,
+                             element_id=getattr(exc, "element_id", None), exc=exc, attempts=attempts, now=now)
+    return attempts
 
 
 def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 500) -> list[Fired]:
@@ -164,6 +170,7 @@ def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 50
     postgres = is_postgres(db.engine)
     claim = _claim_statement(postgres)
     fired: list[Fired] = []
+    failures = 0
     after_at, after_id = _EPOCH, 0
     # One connection for the whole pass, one transaction per timer.
     with db.engine.connect().execution_options(write=True) as conn:
@@ -183,6 +190,8 @@ def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 50
                             break
                         after_at, after_id = row.attempt_at, row.id
                         result = _fire(conn, cache, row.instance_id, row, row.signal_id, row.gemeente_id, now)
+                        if row.pogingen and result:  # fired after failing before: its incident is over
+                            incidents.resolve_fired(conn, row.instance_id, row.id, now)
                         fired.extend(Fired(t.timer_id, row.instance_id, as_utc(t.due_at), now) for t in result)
                 except StaleInstance:
                     continue  # a user's command moved the instance first; the next pass retries
@@ -193,8 +202,10 @@ def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 50
                     log.warning("timer %s of instance %s failed (%s at %s); recorded as an incident", row.id,
                                 row.instance_id, type(exc).__name__, getattr(exc, "element_id", None) or "?")
                     _record_failure(db, row, exc, now)
+                    failures += 1
         finally:
             if postgres and not conn.invalidated:
                 conn.exec_driver_sql("RESET synchronous_commit")
                 conn.commit()
+        metrics.timers_fired(fired, failures)
     return fired

@@ -52,6 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .api.routes import bp as api_bp
     from .views import admin_users
 
+    from . import observability  # first: its request id and timing wrap every other hook
+
+    observability.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     twofactor.init_app(app)

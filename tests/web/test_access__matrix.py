@@ -322,6 +322,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "overzicht.diagram": Endpoint(page("get", "/overzicht/processen/signaal-naar-casus/diagram.bpmn"), is_manager),
     "overzicht.reassign": Endpoint(reassign_to_someone_without_the_role, reassigns_task, per_stage=True),
     "overzicht.mail_settings": Endpoint(page("post", "/instellingen/meldingen", data={"email": "geen-adres"})),
+    # observability: /metrics answers this machine (no METRICS_TOKEN in this world), /health everyone
+    "observability.metrics": Endpoint(page("get", "/metrics"), public=True),
+    "observability.health": Endpoint(page("get", "/health"), public=True),
     # the API
     "api.health": Endpoint(api("get", "/health"), api=True, public=True),
     "api.openapi": Endpoint(api("get", "/openapi.json"), api=True, public=True),
