@@ -47,14 +47,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     except FieldErrors as exc:  # a wrong setting stops the start, naming the setting
         raise ValueError("; ".join(f"{name.upper()}: {problem}" for name, problem in exc.fields.items())) from None
 
-    from . import auth, security, twofactor, views
+    from . import auth, observability, security, twofactor, views
     from .api import init_app as init_api
     from .api.routes import bp as api_bp
     from .views import admin_users
 
-    from . import observability  # first: its request id and timing wrap every other hook
-
-    observability.init_app(app)
+    observability.init_app(app)  # first: its request id and timing wrap every other hook
     security.init_app(app)
     auth.init_app(app)
     twofactor.init_app(app)
