@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     except FieldErrors as exc:  # a wrong setting stops the start, naming the setting
         raise ValueError("; ".join(f"{name.upper()}: {problem}" for name, problem in exc.fields.items())) from None
 
-    from . import auth, observability, security, twofactor, views
+    from . import auth, observability, oidc, security, twofactor, views
     from .api import init_app as init_api
     from .api.routes import bp as api_bp
     from .views import admin_users
@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     auth.init_app(app)
     twofactor.init_app(app)
+    oidc.init_app(app)  # single sign-on, when OIDC_* is configured
     auth.csrf.exempt(api_bp)  # the API authenticates each request with a bearer token
     init_api(app)
     views.init_app(app)

@@ -121,7 +121,7 @@ def login_required(view):
     return wrapped
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only a path on this site: never an open redirect."""
     if not target:
         return None
@@ -150,14 +150,14 @@ def login():
 
 def _password_accepted(actor):
     """The first factor passed: ask for the code, or sign in (and send to enrolment if it is required)."""
-    volgende = _safe_next(request.args.get("volgende"))
+    volgende = safe_next(request.args.get("volgende"))
     session.clear()  # a new session at every sign-in: no session fixation
     if twofactor().status(actor.id).ingesteld:
         session["tweestaps_gebruiker"] = actor.id
         session["tweestaps_sinds"] = time.time()
         session["volgende"] = volgende
         return redirect(url_for("auth.code"))
-    _start_session(actor.id, tweestaps=False)
+    start_session(actor.id, tweestaps=False)
     twofactor().signed_in(actor.id, "wachtwoord")
     if required_for(actor):
         flash("Voor uw rol is tweestapsverificatie verplicht. Stel het nu in; daarna kunt u verder.", "waarschuwing")
@@ -165,7 +165,7 @@ def _password_accepted(actor):
     return redirect(volgende or url_for("pages.start"))
 
 
-def _start_session(user_id: int, *, tweestaps: bool) -> None:
+def start_session(user_id: int, *, tweestaps: bool) -> None:
     session["user_id"] = user_id
     session["actief_op"] = time.time()
     session["tweestaps"] = tweestaps
@@ -187,9 +187,10 @@ def code():
             fout = "Deze code klopt niet of is al gebruikt. Typ de zes cijfers die uw app nu toont, of een herstelcode."
         else:
             volgende = session.get("volgende")
+            eerste_factor = session.get("eerste_factor", "wachtwoord")  # or "oidc" (web.oidc)
             session.clear()
-            _start_session(user_id, tweestaps=True)
-            twofactor().signed_in(user_id, f"wachtwoord+{verified.methode}")
+            start_session(user_id, tweestaps=True)
+            twofactor().signed_in(user_id, f"{eerste_factor}+{verified.methode}")
             if verified.methode == "herstelcode":
                 flash(f"U bent aangemeld met een herstelcode; u heeft er nog {verified.herstelcodes_over}. "
                       "Maak nieuwe herstelcodes als u er weinig over heeft.", "waarschuwing")

@@ -278,6 +278,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "auth.login": Endpoint(page("get", "/aanmelden"), public=True),
     "auth.code": Endpoint(page("get", "/aanmelden/code"), public=True),
     "auth.logout": Endpoint(page("post", "/afmelden"), public=True),
+    # Single sign-on (not configured here: both send to the sign-in page; tests/web/test_oidc__signin.py).
+    "sso.start": Endpoint(page("get", "/aanmelden/organisatie"), public=True),
+    "sso.terug": Endpoint(page("get", "/aanmelden/organisatie/terug?code=x&state=y"), public=True),
     "tweestaps.account": Endpoint(page("get", "/account/tweestapsverificatie")),
     "tweestaps.instellen": Endpoint(page("post", "/account/tweestapsverificatie/instellen", data={"code": "000000"})),
     "tweestaps.qr": Endpoint(page("get", "/account/tweestapsverificatie/qr.svg")),
