@@ -305,6 +305,11 @@ ENDPOINTS: dict[str, Endpoint] = {
     "pages.vrijgeven": Endpoint(page("post", "/taken/{task}/vrijgeven"), lambda *a: yes_no(sees_task(*a)),
                                 per_stage=True),
     "pages.verwerkingen": Endpoint(page("get", "/beheer/verwerkingen"), is_beheerder),
+    "pages.incidenten": Endpoint(page("get", "/beheer/incidenten"), is_beheerder),
+    # no incident exists in this world: every role gets the same deny as for a missing one
+    # (tests/web/test_pages__incidents.py acts on a real incident)
+    "pages.incident_opnieuw": Endpoint(page("post", "/beheer/incidenten/999999/opnieuw"), lambda *a: DENY),
+    "pages.incident_opgelost": Endpoint(page("post", "/beheer/incidenten/999999/opgelost"), lambda *a: DENY),
     # user administration (beheerder), on a user made for the purpose; invalid input where it would change much
     "beheer.lijst": Endpoint(page("get", "/beheer/gebruikers"), is_beheerder),
     "beheer.nieuw": Endpoint(page("post", "/beheer/gebruikers/nieuw", data={"gebruikersnaam": ""}), is_beheerder),
