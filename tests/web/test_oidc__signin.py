@@ -233,6 +233,20 @@ def test_a_switched_off_account_cannot_sign_in_through_the_provider(sso_app, pro
     assert client.get("/werkvoorraad").status_code == 302  # and the running session ends
 
 
+def test_an_account_whose_groups_are_all_gone_is_refused(sso_app, provider):
+    provider.set_user("weg", groups=["sr-analist-nijmegen"])
+    sign_in(sso_app.test_client(), provider, "weg")
+    provider.set_user("weg", groups=["Domain Users"])
+    client = sso_app.test_client()
+
+    response = sign_in(client, provider, "weg")
+
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "geen lid van een groep" in page and "Er is geen account voor u aangemaakt" not in page
+    assert signed_in_user(client) is None
+
+
 def test_a_beheerder_relies_on_the_providers_mfa_by_default(sso_app, provider):
     provider.set_user("beheer-sub", groups=["sr-beheer"])
     client = sso_app.test_client()
