@@ -268,6 +268,26 @@ def test_without_trust_in_the_providers_mfa_a_beheerder_sets_up_our_code(make_ap
     assert client.get("/beheer/gebruikers").headers["Location"] == "/account/tweestapsverificatie/instellen"
 
 
+def test_without_trust_an_enrolled_user_gives_our_code_after_the_provider(make_app, provider, orchestrator, clock):
+    from pages_actions import Browser
+    from twofactor_actions import enrol, fresh_code, submit_code
+
+    app = make_app(OIDC_TRUST_IDP_MFA="0")
+    provider.set_user("met-code", groups=["sr-beheer"])
+    first = app.test_client()
+    sign_in(first, provider, "met-code")
+    secret, _codes = enrol(orchestrator, signed_in_user(first))
+    client = app.test_client()
+
+    response = sign_in(client, provider, "met-code")
+
+    assert response.status_code == 302 and response.headers["Location"] == "/aanmelden/code"
+    assert signed_in_user(client) is None
+    assert submit_code(Browser(client), fresh_code(secret, clock)).status_code == 302
+    assert client.get("/beheer/gebruikers").status_code == 200
+    assert {"methode": "oidc+totp"} in audit(orchestrator, "aangemeld")
+
+
 def test_groups_can_come_from_a_nested_claim(make_app, provider, orchestrator):
     app = make_app(OIDC_GROUPS_CLAIM="realm_access.roles")
     provider.set_user("keycloak", realm_access={"roles": ["sr-zvh", "offline_access"]})
