@@ -123,8 +123,8 @@ class Load:
         orch = orchestrator_for(self.url)
         rng = random.Random(index)
         try:
-            gemeente = self._retrying(lambda: orch.actor(_user_id(orch, "last-gemeente")))
-            regio = self._retrying(lambda: orch.actor(_user_id(orch, "last-regio")))
+            gemeente = self._retrying(lambda: orch.actor(user_id_of(orch, "last-gemeente")))
+            regio = self._retrying(lambda: orch.actor(user_id_of(orch, "last-regio")))
             while not self._stop.is_set():
                 outcome = self._retrying(lambda: orch.report_signal(gemeente, INTAKE, proces=PROCESS))
                 if outcome is None:
@@ -138,7 +138,7 @@ class Load:
 
     def _walk(self, orch, signal_id: int, gemeente, regio, rng) -> None:
         while not self._stop.is_set():
-            tasks = self._retrying(lambda: _open_tasks(orch, signal_id))
+            tasks = self._retrying(lambda: open_tasks(orch, signal_id))
             if tasks is None:
                 return
             if not tasks:
@@ -167,14 +167,14 @@ class Load:
         return None
 
 
-def _user_id(orch, name: str) -> int:
+def user_id_of(orch, name: str) -> int:
     from engine.schema import user
 
     with orch.db.read() as conn:
         return conn.execute(select(user.c.id).where(user.c.gebruikersnaam == name)).scalar_one()
 
 
-def _open_tasks(orch, signal_id: int):
+def open_tasks(orch, signal_id: int):
     with orch.db.read() as conn:
         return conn.execute(select(human_task.c.id, human_task.c.bpmn_id, human_task.c.rol).where(
             human_task.c.signal_id == signal_id, human_task.c.status == OPEN).order_by(human_task.c.id)).all()
