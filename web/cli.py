@@ -106,10 +106,12 @@ def run(port: int, host: str, threads: int, no_clock: bool) -> None:
 @click.option("--graceful-timeout", default=30, show_default=True,
               help="Seconden die een webproces bij stoppen (SIGTERM) krijgt om lopende verzoeken af te maken.")
 @click.option("--timeout", default=60, show_default=True, help="Seconden stilte waarna gunicorn een webproces vervangt.")
+@click.option("--keepalive", default=75, show_default=True,
+              help="Seconden dat een stille keep-alive-verbinding open blijft; langer dan die van de proxy (nginx: 60).")
 @click.option("--with-clock", is_flag=True, envvar="SERVE_WITH_CLOCK",
               help="Ook de klok (timers, mail, bewaartermijnen) in elk webproces draaien; standaard niet: "
                    "draai 'signaalroute worker' ernaast.")
-def serve(port: int, host: str, workers: int, threads: int, graceful_timeout: int, timeout: int,
+def serve(port: int, host: str, workers: int, threads: int, graceful_timeout: int, timeout: int, keepalive: int,
           with_clock: bool) -> None:
     """Productie: gunicorn met meerdere webprocessen, zonder klok (draai 'signaalroute worker' ernaast)."""
     from gunicorn.app.base import BaseApplication
@@ -123,10 +125,12 @@ def serve(port: int, host: str, workers: int, threads: int, graceful_timeout: in
         def load_config(self):
             # SIGTERM (systemd stop) is a graceful stop: the arbiter stops accepting, each web
             # process finishes the requests in flight — each one command, one transaction —
-            # within graceful_timeout, then exits. SIGQUIT/SIGINT stop at once.
+            # within graceful_timeout, then exits. SIGQUIT/SIGINT stop at once. Keep-alive outlasts the
+            # proxy's (and clients') idle time: a connection the server closes just as a client reuses
+            # it fails that request (gunicorn's default is 2 s; bench/load.py saw it with think times).
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
                                "worker_class": "gthread", "graceful_timeout": graceful_timeout,
-                               "timeout": timeout, "accesslog": None, "preload_app": False,
+                               "timeout": timeout, "keepalive": keepalive, "accesslog": None, "preload_app": False,
                                "post_worker_init": _post_worker_init, "worker_exit": _worker_exit}.items():
                 self.cfg.set(key, value)
 
