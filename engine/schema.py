@@ -269,6 +269,13 @@ incident = Table(
     Column("pogingen", Integer, nullable=False),
     Column("created_at", TS, nullable=False),
     Column("resolved_at", TS),
+    # What failed, safe to show (an error kind, never the message: it can quote process
+    # data), the keys of the data at the failing step (keys only), who resolved it.
+    Column("soort", String(100)),
+    Column("gegevens", JSON),
+    Column("resolved_by", ForeignKey("app_user.id"), nullable=True),
+    # The incidents page and the open-incidents gauge: the unresolved ones, per timer.
+    Index("ix_incident_open", "resolved_at", "timer_id"),
 )
 
 notificatie = Table(
@@ -402,4 +409,15 @@ user_identity = Table(
     Column("created_at", TS, nullable=False),
     Column("last_sign_in_at", TS),
     UniqueConstraint("issuer", "subject"),
+)
+
+# --- observability (issue 9) ------------------------------------------------------------------
+
+# When each clock (one per worker process: host and pid) last completed a timer pass; /health
+# reads the newest. Written by the pass at most every few seconds (engine.health).
+klok_stand = Table(
+    "klok_stand",
+    metadata,
+    Column("naam", String(200), primary_key=True),
+    Column("laatste_pass", TS, nullable=False),
 )
