@@ -31,7 +31,7 @@ def include_object_for(dialect_name: str):
     return include_object
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database schema up to ``revision``."""
     with engine.connect().execution_options(write=True) as conn:
         command.upgrade(alembic_config(conn), revision)
