@@ -155,7 +155,11 @@ def serve(port: int, host: str, workers: int, threads: int, graceful_timeout: in
 
 @main.command()
 @click.option("--interval", type=float, help="Seconden tussen twee rondes (standaard CLOCK_INTERVAL, 1).")
-def worker(interval: float | None) -> None:
+@click.option("--metrics-port", type=int, envvar="WORKER_METRICS_PORT",
+              help="Poort voor /metrics van deze worker (standaard uit; WORKER_METRICS_PORT).")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True, envvar="WORKER_METRICS_HOST",
+              help="Adres voor /metrics (WORKER_METRICS_HOST).")
+def worker(interval: float | None, metrics_port: int | None, metrics_host: str) -> None:
     """Alleen de klok: timers, mail en bewaartermijnen, voor extra machines naast de webservers.
 
     SIGTERM of Ctrl-C stopt netjes: de lopende ronde maakt haar timers af (elk een eigen
@@ -173,7 +177,16 @@ def worker(interval: float | None) -> None:
         clock = Clock(_orch(app), interval or app.config["CLOCK_INTERVAL"])
         clock.start()
         click.echo(f"Signaalroute-worker: elke {clock.interval:g} s een timerronde. Stoppen met Ctrl-C.", err=True)
+        metrics_server = None
+        if metrics_port:
+            from .worker_metrics import serve_metrics
+
+            metrics_server = serve_metrics(_orch(app).metrics_text, metrics_host, metrics_port,
+                                           app.config.get("METRICS_TOKEN"))
+            click.echo(f"Metrics op http://{metrics_host}:{metrics_port}/metrics", err=True)
         stop.wait()
+        if metrics_server is not None:
+            metrics_server.shutdown()
         click.echo("Signaalroute-worker stopt: de lopende ronde wordt afgemaakt.", err=True)
         clock.stop()
         click.echo(f"Signaalroute-worker gestopt; {clock.total_fired} timers afgevuurd.", err=True)

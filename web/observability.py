@@ -103,7 +103,15 @@ def configure_logging(fmt: str, level: str = "INFO") -> logging.Handler:
     handler.addFilter(_RequestContext())
     root.addHandler(handler)
     root.setLevel(level)
+    # SpiffWorkflow logs every task state change and APScheduler every job run at INFO: at
+    # our INFO that floods a worker's log, so they speak from WARNING unless DEBUG is asked.
+    chatty = logging.DEBUG if logging.getLevelName(str(level).upper()) == logging.DEBUG else logging.WARNING
+    for name in _CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(chatty)
     return handler
+
+
+_CHATTY_LIBRARIES = ("SpiffWorkflow", "spiff", "apscheduler")
 
 
 # --- the request's id and its line -----------------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -82,3 +83,21 @@ def test_an_unreachable_database_is_unhealthy(clock):
     assert response.status_code == 503
     assert response.get_json() == {"status": "fout", "database": "onbereikbaar",
                                    "reden": "De database is niet bereikbaar."}
+
+
+def test_an_unreachable_database_gives_503_with_retry_after_not_a_server_error(clock):
+    """During a restart of the database, clients are told to try again (and nothing was written)."""
+    app = create_app({"TESTING": True, "DATABASE_URL": "postgresql://postgres@127.0.0.1:1/niets", "CLOCK": clock,
+                      "SECRET_KEY": "t"})
+    try:
+        client = app.test_client()
+        api = client.get("/api/v1/signals", headers={"Authorization": "Bearer sr_onbekend"})
+        with client.session_transaction() as session:
+            session.update(user_id=1, actief_op=time.time())  # a signed-in user: the page must load them
+        page = client.get("/werkvoorraad")
+    finally:
+        app.extensions["signaalroute"].db.dispose()
+    assert api.status_code == 503 and api.headers["Retry-After"] == "5"
+    assert "niet bereikbaar" in api.get_json()["fout"]
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "Even niet bereikbaar" in page.get_data(as_text=True)

@@ -12,6 +12,7 @@ from api_actions import intake_body
 from pages_actions import Browser
 
 from web import create_app
+from web.observability import configure_logging
 
 # Personal data, each string unique enough to find anywhere in the log.
 NAAM = "Jolanda Zwanenburg-Tsjeboksari"
@@ -112,3 +113,15 @@ def test_text_is_the_default_and_a_wrong_format_stops_the_start(orchestrator, cl
     assert line.endswith("GET observability.health 200") and response.headers["X-Request-ID"] in line
     with pytest.raises(ValueError, match="LOG_FORMAT"):
         create_app({"TESTING": True, "DATABASE_URL": url, "CLOCK": clock, "SECRET_KEY": "test", "LOG_FORMAT": "xml"})
+
+
+@pytest.mark.parametrize(("level", "libraries"), [("INFO", logging.WARNING), ("DEBUG", logging.DEBUG)])
+def test_spiffworkflow_and_apscheduler_do_not_flood_the_log_at_info(level, libraries):
+    """A worker logs a line per task state change and per job run otherwise."""
+    configure_logging("json", level)
+    try:
+        assert logging.getLogger("spiff.task").getEffectiveLevel() == libraries
+        assert logging.getLogger("apscheduler.executors.default").getEffectiveLevel() == libraries
+        assert logging.getLogger("signaalroute.request").getEffectiveLevel() == logging.getLevelName(level)
+    finally:
+        configure_logging("text", "INFO")

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
-from flask import Blueprint, Flask, g, render_template, request
+from flask import Blueprint, Flask, g, jsonify, make_response, render_template, request
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from engine.clock import AMSTERDAM
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound, WorkflowFailed
@@ -25,6 +27,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Conflict, _conflict)
     app.register_error_handler(FieldErrors, _field_errors)
     app.register_error_handler(WorkflowFailed, _failed)
+    # The database is down or restarting (or a SQLite lock outlasted its wait): nothing was
+    # written, and the client may try again — 503 with Retry-After, not a stack trace.
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
 
 
 def wants_json() -> bool:
@@ -72,6 +78,22 @@ def _conflict(error: Conflict):
     if wants_json():
         return {"fout": str(error)}, 409
     return render_template("fout.html", titel="Al gewijzigd", bericht=str(error)), 409
+
+
+DATABASE_RETRY_SECONDS = 5
+
+
+def _database_unavailable(error):
+    logging.getLogger(__name__).warning("database unavailable: %s", type(error.orig).__name__ if getattr(
+        error, "orig", None) is not None else type(error).__name__)
+    bericht = "De database is even niet bereikbaar. Er is niets opgeslagen; probeer het over enkele seconden opnieuw."
+    if request.path.startswith("/api/") or wants_json():
+        response = jsonify(fout=bericht)
+        response.status_code = 503
+    else:
+        response = make_response(render_template("fout.html", titel="Even niet bereikbaar", bericht=bericht), 503)
+    response.headers["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+    return response
 
 
 def _field_errors(error: FieldErrors):
