@@ -32,7 +32,7 @@ from .definitions import DefinitionCache
 from .errors import Conflict, NotFound, WorkflowFailed
 from .instances import StaleInstance
 from .projections import WAITING
-from .schema import gemeente, incident, process_definition, process_instance, signal, timer
+from .schema import gemeente, human_task, incident, process_definition, process_instance, signal, timer
 from .users import Actor, user_names
 
 KINDS = {
@@ -71,6 +71,20 @@ def record_failure(conn: Connection, *, instance_id: int, timer_id: int | None, 
     conn.execute(insert(incident).values(
         instance_id=instance_id, timer_id=timer_id, element_id=element_id, fout=str(exc)[:4000], pogingen=attempts,
         created_at=now, soort=kind_of(exc), gegevens=data_keys(exc)))
+
+
+def record_command_failure(conn: Connection, *, task_id: int, exc: WorkflowFailed, now: dt.datetime) -> None:
+    """A user's command failed at a step and was rolled back: an incident, so a beheerder sees the
+    case stuck there (the element, the error kind, the data keys). The task stays open; once the
+    cause is fixed the user submits it again, and the beheerder marks the incident resolved."""
+    instance_id = conn.execute(select(human_task.c.instance_id).where(human_task.c.id == task_id)).scalar()
+    if instance_id is None:
+        return
+    earlier = conn.execute(select(func.count()).select_from(incident).where(
+        incident.c.instance_id == instance_id, incident.c.timer_id.is_(None), incident.c.resolved_at.is_(None),
+    )).scalar_one()
+    record_failure(conn, instance_id=instance_id, timer_id=None, element_id=exc.element_id, exc=exc,
+                   attempts=earlier + 1, now=now)
 
 
 def resolve_fired(conn: Connection, instance_id: int, timer_id: int, now: dt.datetime,

@@ -18,7 +18,7 @@ from .audit_chain import ChainReport, verify
 from .clock import SystemClock, isoformat
 from .db import Database
 from .definitions import DefinitionCache, Deployment
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, Forbidden, NotFound, WorkflowFailed
 from .instances import Outcome, StaleInstance
 from .overview import ManagerOverview  # the managers' board, workload, figures, mail (issue 6)
 from .package import ProcessPackage
@@ -104,6 +104,10 @@ class Orchestrator(ManagerOverview):
                 return commands.complete_task(conn, self.cache, actor, task_id, data, now=self.clock.now())
         except StaleInstance:
             raise self._explain_conflict(task_id) from None
+        except WorkflowFailed as exc:  # rolled back; recorded apart so the case does not stall unseen
+            with self.db.write() as conn:
+                incidents.record_command_failure(conn, task_id=task_id, exc=exc, now=self.clock.now())
+            raise
 
     @metrics.command("claim")
     def claim(self, actor: Actor, task_id: int) -> None:

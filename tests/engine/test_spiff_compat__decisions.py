@@ -12,6 +12,7 @@ from engine.package import ProcessPackage
 from engine.schema import audit_event, human_task, process_instance, signal
 from engine.serialization import new_workflow
 from engine.spiff_compat import NoMatchingRule
+from engine.users import add_user
 from engine.validation import compile_package
 
 
@@ -88,3 +89,27 @@ def test_in_memory_the_decision_raises_instead_of_deciding_nothing():
     with pytest.raises(NoMatchingRule, match="Beslissing 'routering' \\(Routering\\) heeft geen regel"):
         wf.do_engine_steps()
     assert "route" not in wf.last_task.data
+
+
+def test_a_failing_user_command_leaves_an_incident_for_the_beheerder(strict_route, users, intake, clock):
+    """The command is rolled back, but the case must not stall unseen: an incident names the
+    decision, the error kind and the data keys (never values); the task stays open."""
+    route = strict_route
+    started, task = _at_beoordelen(route, intake)
+    for _ in range(2):
+        with pytest.raises(WorkflowFailed):
+            route.orchestrator.complete_task(users.aandachtsfunctionaris, task.id, beoordeeld())
+
+    with route.orchestrator.db.write() as conn:
+        beheerder_id = add_user(conn, "beheer", now=clock.now(), roles=["beheerder"], gemeente_naam=None)
+    beheerder = route.orchestrator.actor(beheerder_id)
+    listed = route.orchestrator.incidents(beheerder)
+    [entry] = [i for i in listed["incidenten"] if i["instance_id"] == started.instance_id]
+    assert (entry["element"], entry["soort"], entry["open"], entry["pogingen"]) == (
+        "task_routering", "beslissing_zonder_regel", True, 2)
+    assert "ondermijnende_criminaliteit" in entry["gegevens"] and entry["timer"] is None
+    assert entry["kan_opnieuw"] is False  # the user submits again once the cause is fixed
+    assert route.open_task(started.signal_id).id == task.id
+
+    route.orchestrator.resolve_incident(beheerder, entry["id"])
+    assert route.orchestrator.incidents(beheerder)["open"] == 0
