@@ -12,17 +12,14 @@
 """
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from browser_steps import AXE_JS, DIST, PASSWORD, ROOT
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from site_server import Site, serve_copy
 from sqlalchemy import select, update
-from werkzeug.serving import make_server
 
 from engine import migrate
 from engine.clock import SystemClock
@@ -30,8 +27,7 @@ from engine.db import Database, make_engine
 from engine.demo import DEMO_USERS
 from engine.orchestrator import Orchestrator
 from engine.schema import user
-from engine.users import Actor, add_user
-from web import create_app
+from engine.users import add_user
 
 PROCESS = ROOT / "processes" / "signaal-naar-casus"
 CHROMIUM = "/usr/bin/chromium"
@@ -86,43 +82,11 @@ def _browser_db_template(tmp_path_factory, _bundle) -> Path:
     return path
 
 
-@dataclass
-class Site:
-    """The running app: its address, and the engine on the same database for test set-up."""
-
-    url: str
-    orchestrator: Orchestrator
-
-    def __call__(self, path: str = "/") -> str:
-        return self.url + path
-
-    def actor(self, username: str) -> Actor:
-        with self.orchestrator.db.read() as conn:
-            user_id = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == username)).scalar_one()
-        return self.orchestrator.actor(user_id)
-
-
 @pytest.fixture(scope="module")
 def site(_browser_db_template, tmp_path_factory) -> Iterator[Site]:
     """This module's own copy of the database, served by werkzeug on a free port."""
-    target = tmp_path_factory.mktemp("browser-site") / "signaalroute.db"
-    for source in (_browser_db_template, _browser_db_template.with_name(_browser_db_template.name + "-wal")):
-        if source.exists():
-            shutil.copyfile(source, target.with_name(source.name))
-    url = f"sqlite:///{target}"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "TESTING": False, "CLOCK": SystemClock()})
-    orch = Orchestrator(Database(make_engine(url)), SystemClock())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="browser-site", daemon=True)
-    thread.start()
-    try:
-        yield Site(f"http://127.0.0.1:{server.server_port}", orch)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        orch.db.dispose()
-        app.extensions["signaalroute"].db.dispose()
+    with serve_copy(_browser_db_template, tmp_path_factory.mktemp("browser-site"), "browser-site") as running:
+        yield running
 
 
 # --- the browser ------------------------------------------------------------------------------

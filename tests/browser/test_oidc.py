@@ -9,43 +9,22 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
 from oidc_provider import IGNORE_PROVIDER_DEPRECATIONS, local_provider
 from playwright.sync_api import Page, Route, expect
+from site_server import Site, serve_copy
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from engine.clock import SystemClock
-from engine.db import Database, make_engine
-from engine.orchestrator import Orchestrator
 from engine.schema import user
-from engine.users import Actor
-from web import create_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"),
               *(pytest.mark.filterwarnings(w) for w in IGNORE_PROVIDER_DEPRECATIONS)]
 
 MAPPING = {"SG-Signaalroute-Analist-Nijmegen": {"rol": "analist", "gemeente": "Nijmegen"}}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-@dataclass
-class Site:
-    """This module's running app (what ``new_page`` needs: ``url``) and the engine on its database."""
-
-    url: str
-    orchestrator: Orchestrator
-
-    def actor(self, username: str) -> Actor:
-        with self.orchestrator.db.read() as conn:
-            user_id = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == username)).scalar_one()
-        return self.orchestrator.actor(user_id)
 
 
 @pytest.fixture(scope="module")
@@ -57,27 +36,10 @@ def provider():
 @pytest.fixture(scope="module")
 def site(_browser_db_template, tmp_path_factory, provider) -> Iterator[Site]:
     """A copy of the browser database, served with single sign-on through the local provider."""
-    target = tmp_path_factory.mktemp("browser-sso") / "signaalroute.db"
-    for source in (_browser_db_template, _browser_db_template.with_name(_browser_db_template.name + "-wal")):
-        if source.exists():
-            shutil.copyfile(source, target.with_name(source.name))
-    url = f"sqlite:///{target}"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "TESTING": False, "CLOCK": SystemClock(),
-                      "OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": "signaalroute",
-                      "OIDC_CLIENT_SECRET": "geheim", "OIDC_ROLE_MAPPING": json.dumps(MAPPING),
-                      "OIDC_PROVIDER_NAME": "Gemeente Nijmegen"})
-    orch = Orchestrator(Database(make_engine(url)), SystemClock())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="browser-sso-site", daemon=True)
-    thread.start()
-    try:
-        yield Site(f"http://127.0.0.1:{server.server_port}", orch)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        orch.db.dispose()
-        app.extensions["signaalroute"].db.dispose()
+    with serve_copy(_browser_db_template, tmp_path_factory.mktemp("browser-sso"), "browser-sso-site",
+                    OIDC_ISSUER=provider.issuer, OIDC_CLIENT_ID="signaalroute", OIDC_CLIENT_SECRET="geheim",
+                    OIDC_ROLE_MAPPING=json.dumps(MAPPING), OIDC_PROVIDER_NAME="Gemeente Nijmegen") as running:
+        yield running
 
 
 def _only_this_machine(route: Route) -> None:

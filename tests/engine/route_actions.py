@@ -163,3 +163,19 @@ def small_intake(**overrides) -> dict:
             "uitbuitingsvormen": ["arbeid"], "minderjarige": "ja", "indicatoren": ["onderbetaling"]}
     data.update(overrides)
     return data
+
+
+def break_gateway(monkeypatch, name: str = "minderjarige"):
+    """Make every condition that mentions ``name`` fail (a calculation service that is down), as
+    tests/data/timer-wachten's gateway after its timer does; returns the fix."""
+    from engine.sandbox import RestrictedEnvironment
+
+    original = RestrictedEnvironment.evaluate
+
+    def failing(self, expression, context, external_context=None):
+        if name in expression:
+            raise RuntimeError("rekenmodule niet bereikbaar")
+        return original(self, expression, context, external_context)
+
+    monkeypatch.setattr(RestrictedEnvironment, "evaluate", failing)
+    return lambda: monkeypatch.setattr(RestrictedEnvironment, "evaluate", original)

@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import TEST_DATA, small_intake
+from route_actions import TEST_DATA, break_gateway, small_intake
 from sqlalchemy import select
 
 from engine.errors import Conflict, NotFound
-from engine.sandbox import RestrictedEnvironment
 from engine.schema import audit_event, incident, timer
 from engine.users import add_user
 
@@ -34,15 +33,7 @@ def beheerders(orchestrator, clock):
 @pytest.fixture
 def broken_gateway(monkeypatch):
     """The gateway's conditions fail until the test calls the returned 'fix'."""
-    original = RestrictedEnvironment.evaluate
-
-    def failing(self, expression, context, external_context=None):
-        if "minderjarige" in expression:
-            raise RuntimeError("rekenmodule niet bereikbaar")
-        return original(self, expression, context, external_context)
-
-    monkeypatch.setattr(RestrictedEnvironment, "evaluate", failing)
-    return lambda: monkeypatch.setattr(RestrictedEnvironment, "evaluate", original)
+    return break_gateway(monkeypatch)
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from admin_actions import sign_in_beheerder
 from pages_actions import Browser
+from route_actions import break_gateway
 from sqlalchemy import select
 
-from engine.sandbox import RestrictedEnvironment
 from engine.schema import audit_event
 
 TEST_DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
@@ -32,21 +32,14 @@ def beheerder(signed_in, orchestrator):
 @pytest.fixture
 def broken(orchestrator, page_users, clock, monkeypatch):
     """An instance whose gateway fails after its timer (the script engine down); returns the fix."""
-    original = RestrictedEnvironment.evaluate
-
-    def failing(self, expression, context, external_context=None):
-        if "minderjarige" in expression:
-            raise RuntimeError("rekenmodule niet bereikbaar")
-        return original(self, expression, context, external_context)
-
-    monkeypatch.setattr(RestrictedEnvironment, "evaluate", failing)
+    fix = break_gateway(monkeypatch)
     orchestrator.deploy_folder(TEST_DATA / "timer-wachten")
     orchestrator.report_signal(page_users["melder"], {"gemeente": "Nijmegen", "omschrijving": SECRET,
                                                       "uitbuitingsvormen": ["arbeid"], "minderjarige": "ja",
                                                       "indicatoren": ["onderbetaling"]}, proces="timer-wachten")
     clock.advance(2 * HOUR)
     orchestrator.fire_due_timers()
-    return lambda: monkeypatch.setattr(RestrictedEnvironment, "evaluate", original)
+    return fix
 
 
 def test_the_page_shows_the_failing_step_without_values(signed_in, beheerder, broken):
