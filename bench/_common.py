@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import cProfile
 import gc
+import math
 import pstats
 import statistics
 from collections.abc import Callable
@@ -16,7 +17,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def median(values) -> float:
-    return statistics.median(values)
+    """The median; nan when there are no values (a bench must still print its table)."""
+    return statistics.median(values) if values else float("nan")
+
+
+def percentile(values, p: float) -> float:
+    """The p-th percentile by nearest rank (as wrk and locust report it): a value that was measured."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(len(ordered) * p / 100))
+    return ordered[rank - 1]
 
 
 def _short(path: str) -> str:

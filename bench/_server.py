@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class BenchError(RuntimeError):
     """The benchmark could not be set up or run; the message says why."""
+
+
+def run_main(main: Callable[[], int | None], name: str) -> None:
+    """A bench script's entry point: its exit code; a :class:`BenchError` as one line (exit 1); Ctrl-C exits 130."""
+    try:
+        sys.exit(main())
+    except BenchError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 def signaalroute_cli() -> Path:

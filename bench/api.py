@@ -64,12 +64,10 @@ The last line printed is always::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import os
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import threading
@@ -77,8 +75,8 @@ import time
 from pathlib import Path
 
 import requests
-from _common import print_profile_stats
-from _server import ROOT, BenchError, ServerProcess, run_cli
+from _common import median, percentile, print_profile_stats
+from _server import ROOT, BenchError, ServerProcess, run_cli, run_main
 
 # Medians of the reference peer, SQLite, one client, this machine type (ms).
 REFERENCE_MS = {"start": 122.0, "tasks": 26.0, "complete": 102.0}
@@ -257,16 +255,6 @@ def run_clients(base: str, tokens: dict, n_clients: int, routes: int, warmup_per
 
 # --- statistics and output ------------------------------------------------------------------
 
-def median(xs: list[float]) -> float:
-    return statistics.median(xs) if xs else float("nan")
-
-
-def p95(xs: list[float]) -> float:
-    if len(xs) < 2:
-        return xs[0] if xs else float("nan")
-    return statistics.quantiles(xs, n=100, method="inclusive")[94]
-
-
 def print_report(runs: list[tuple[str, dict, float, int]], claim: bool) -> None:
     ops = [op for op in OPS if any(r[1].get(op) for r in runs)]
     head = f"{'operation':36}" + "".join(f"{name + ' med':>16}{'p95':>9}" for name, *_ in runs)
@@ -278,7 +266,7 @@ def print_report(runs: list[tuple[str, dict, float, int]], claim: bool) -> None:
         line = f"{OP_LABELS[op]:36}"
         for _, times, _, _ in runs:
             xs = times.get(op) or []
-            line += f"{median(xs):16.2f}{p95(xs):9.2f}" if xs else f"{'-':>16}{'-':>9}"
+            line += f"{median(xs):16.2f}{percentile(xs, 95):9.2f}" if xs else f"{'-':>16}{'-':>9}"
         if op in REFERENCE_MS:
             ours = median(single[op])
             factor = REFERENCE_MS[op] / ours
@@ -521,10 +509,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    with contextlib.suppress(KeyboardInterrupt):
-        try:
-            sys.exit(main())
-        except BenchError as exc:
-            print(f"bench/api.py: {exc}", file=sys.stderr)
-            sys.exit(1)
-    sys.exit(130)
+    run_main(main, "bench/api.py")

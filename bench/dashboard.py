@@ -57,6 +57,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _common import percentile  # noqa: E402 - bench/ is on sys.path as the script's folder
+from _server import run_main  # noqa: E402
 from sqlalchemy import create_engine, event, text  # noqa: E402
 
 from engine import migrate  # noqa: E402
@@ -71,7 +73,7 @@ MIN_TASKS_PER_SIGNAL = 2.0  # fewer than the path mix gives (about 2.3), so enou
 
 
 def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+    return percentile(values, 95)
 
 
 class BenchDatabase:
@@ -382,4 +384,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main, "bench/dashboard.py")

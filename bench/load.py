@@ -55,7 +55,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import requests
-from _server import ROOT, BenchError, ServerProcess, run_cli, signaalroute_cli
+from _common import percentile
+from _server import ROOT, BenchError, ServerProcess, run_cli, run_main, signaalroute_cli
 
 sys.path.insert(0, str(ROOT))
 
@@ -160,14 +161,6 @@ class VirtualUser(threading.Thread):
             status, _ = self.call("claim", "POST", f"/tasks/{task['id']}/claim", who)
             if status == 200:
                 self.call("complete", "POST", f"/tasks/{task['id']}/complete", who, {"data": data})
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1]
 
 
 def add_user(env: dict, name: str, roles: list[str], gemeente: str | None) -> str:
@@ -314,4 +307,4 @@ def report(users, wall, rows, violations, worker_codes, loads) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main, "bench/load.py")

@@ -103,16 +103,13 @@ The last line printed is always::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import datetime as dt
-import math
 import multiprocessing
 import os
 import random
 import re
 import signal as signals
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -124,8 +121,8 @@ ROOT = BENCH.parent
 # bench/engine.py would shadow the engine package: the repository root goes first.
 sys.path.insert(0, str(ROOT))
 
-from _common import print_profile_stats  # noqa: E402 - bench/ is on sys.path as the script's folder
-from _server import BenchError, signaalroute_cli  # noqa: E402 - bench/ is on sys.path as the script's folder
+from _common import median, percentile, print_profile_stats  # noqa: E402 - bench/ is on sys.path as the script's folder
+from _server import BenchError, run_main, signaalroute_cli  # noqa: E402 - bench/ is on sys.path as the script's folder
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
 from engine.clock import SystemClock  # noqa: E402
@@ -405,18 +402,6 @@ def backend_cpu(orch: Orchestrator, like: str) -> float:
 
 # --- statistics ---------------------------------------------------------------------------------
 
-def pct(sorted_values: list[float], p: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    k = max(0, math.ceil(p / 100 * len(sorted_values)) - 1)
-    return sorted_values[k]
-
-
-def median(values) -> float:
-    return statistics.median(values) if values else float("nan")
-
-
 # --- part 1 -------------------------------------------------------------------------------------
 
 def run_lateness(db: BenchDatabase, orch: Orchestrator, user_id: int, n: int, spread: float, workers_n: int,
@@ -600,10 +585,11 @@ def print_lateness(res: dict, interval: float, workers_n: int) -> None:
     print(f"{'lateness (commit − due)':<34}{'p50':>9}{'p90':>9}{'p99':>9}{'max':>9}{'min':>9}")
     for label, values in (("fire time = commit of its txn", lat),
                           ("fire time = audit 'at' (pass start)", res["audit_lateness"])):
-        print(f"{label:<34}" + "".join(f"{pct(values, p):9.3f}" for p in (50, 90, 99, 100))
+        print(f"{label:<34}" + "".join(f"{percentile(values, p):9.3f}" for p in (50, 90, 99, 100))
               + f"{(values[0] if values else float('nan')):9.3f}")
     a = res["at_before_commit"]
-    print(f"audit 'at' precedes the commit by: p50 {pct(a, 50):.3f} s, p99 {pct(a, 99):.3f} s, max {pct(a, 100):.3f} s "
+    print(f"audit 'at' precedes the commit by: p50 {percentile(a, 50):.3f} s, p99 {percentile(a, 99):.3f} s, "
+          f"max {percentile(a, 100):.3f} s "
           f"(min {a[0] if a else float('nan'):.3f} s; 'at' is the pass's now, read once per pass)")
     print()
     fired_per_s = res["fired"] / span if span > 0 else float("nan")
@@ -630,9 +616,9 @@ def print_lateness(res: dict, interval: float, workers_n: int) -> None:
                   f"→ at most {c['ncpu'] / (w_ms + b_ms) * 1000:.0f} timers/s on {c['ncpu']} CPUs with nothing else "
                   f"running (demand here {res['n'] / res['spread']:.0f}/s)")
     sizes, spans = res["pass_sizes"], res["pass_spans"]
-    print(f"passes that fired something: {len(sizes)}; timers per pass p50 {pct(sizes, 50)} max {pct(sizes, 100)} "
+    print(f"passes that fired something: {len(sizes)}; timers per pass p50 {percentile(sizes, 50)} max {percentile(sizes, 100)} "
           f"({sum(1 for s in sizes if s >= PASS_LIMIT)} hit the {PASS_LIMIT} limit); "
-          f"pass start → last commit p50 {pct(spans, 50):.2f} s max {pct(spans, 100):.2f} s")
+          f"pass start → last commit p50 {percentile(spans, 50):.2f} s max {percentile(spans, 100):.2f} s")
     early, late = res["drift"]
     if early:
         print(f"in passes of ≥ 300 timers, ms between consecutive commits of one worker: first 100 of the pass "
@@ -667,7 +653,7 @@ def _print_timeline(res: dict) -> None:
         backlog += due_in[i] - fired_in[i]
         ls = sorted(late_in[i])
         print(f"{i * width:5d}-{(i + 1) * width:<3d}{due_in[i]:5d}{fired_in[i]:7d}{backlog:9d}"
-              f"{pct(ls, 50):14.2f}{pct(ls, 100):8.2f}")
+              f"{percentile(ls, 50):14.2f}{percentile(ls, 100):8.2f}")
     print()
 
 
@@ -848,7 +834,7 @@ def print_pass_cost(results: list[dict], due_k: int) -> None:
         e = sorted(r["empty"])
         d = sorted(r["with_due"])
         print(f"{r['waiting']:>16,}{r['total_rows']:>12,}{r['table_mb']:>10.1f}{r['index_mb']:>8.2f}"
-              f"{median(e):>20.3f}{e[0]:>7.3f}{pct(e, 90):>7.3f}{median(d):>19.1f}{d[0]:>7.1f}{median(d) / due_k:>10.2f}")
+              f"{median(e):>20.3f}{e[0]:>7.3f}{percentile(e, 90):>7.3f}{median(d):>19.1f}{d[0]:>7.1f}{median(d) / due_k:>10.2f}")
     if len(results) >= 2:
         a, b = results[0], results[-1]
         print(f"ratio {size_label(b['size'])}/{size_label(a['size'])}: empty pass "
@@ -1005,17 +991,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"(RESULT: lateness = commit − due over the {lat['fired']} timers of part 1; fired_per_s = fired / (last "
           f"commit − first due); duplicates = timer ids with > 1 timer_afgevuurd audit event; pass_ms_<W> = median "
           f"empty pass with W waiting-not-due timers: " + ", ".join(f"{r['waiting']:,}" for r in results) + ")")
-    print(f"RESULT p50_lateness_s={pct(lateness, 50):.3f} p99_lateness_s={pct(lateness, 99):.3f} "
-          f"max_lateness_s={pct(lateness, 100):.3f} fired_per_s={lat['fired'] / span:.1f} "
+    print(f"RESULT p50_lateness_s={percentile(lateness, 50):.3f} p99_lateness_s={percentile(lateness, 99):.3f} "
+          f"max_lateness_s={percentile(lateness, 100):.3f} fired_per_s={lat['fired'] / span:.1f} "
           f"duplicates={lat['dup_audit']} {pass_keys}")
     return 1 if lat["timed_out"] else 0
 
 
 if __name__ == "__main__":
-    with contextlib.suppress(KeyboardInterrupt):
-        try:
-            sys.exit(main())
-        except BenchError as exc:
-            print(f"bench/timers.py: {exc}", file=sys.stderr)
-            sys.exit(1)
-    sys.exit(130)
+    run_main(main, "bench/timers.py")

@@ -74,7 +74,6 @@ The last line printed is always::
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import http.client
 import os
@@ -90,8 +89,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from _common import print_profile_stats  # noqa: E402 - bench/ is on sys.path as the script's folder
-from _server import ROOT, BenchError, ServerProcess, run_cli  # noqa: E402 - bench/ is on sys.path as the script's folder
+from _common import median, percentile, print_profile_stats  # noqa: E402 - bench/ is on sys.path as the script's folder
+from _server import ROOT, BenchError, ServerProcess, run_cli, run_main  # noqa: E402 - bench/ is on sys.path as the script's folder
 
 sys.path.insert(0, str(ROOT))
 
@@ -270,15 +269,6 @@ class Client:
         self.times[kind].append(ms)
 
 
-def pct(values: list[float], p: float) -> float:
-    """The p-th percentile (nearest rank), the convention of wrk and locust."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * p // 100))
-    return ordered[int(rank) - 1]
-
-
 def run_phase(clients: list[Client], warmup_s: float, measure_s: float, server: ServerProcess) -> dict:
     """Warm up together, meet at a barrier, then run the measured window; returns what happened."""
     barrier = threading.Barrier(len(clients) + 1)
@@ -341,8 +331,8 @@ def merge(clients: list[Client]) -> tuple[dict[str, list[float]], list[str]]:
 def row(label: str, values: list[float]) -> str:
     if not values:
         return f"{label:34}{'—':>8}"
-    return (f"{label:34}{len(values):8d}{statistics.median(values):9.1f}{pct(values, 95):9.1f}"
-            f"{pct(values, 99):9.1f}{max(values):9.1f}")
+    return (f"{label:34}{len(values):8d}{median(values):9.1f}{percentile(values, 95):9.1f}"
+            f"{percentile(values, 99):9.1f}{max(values):9.1f}")
 
 
 def print_table(title: str, times: dict[str, list[float]]) -> None:
@@ -454,7 +444,7 @@ def profile_in_process(db_url: str, signal_ids: list[int], n: int, top: int) -> 
     plain = {kind: [get(kind) for _ in range(n)] for kind in paths}
     print(f"{'page':34}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}")
     for kind, values in plain.items():
-        print(f"{KIND_LABELS[kind]:34}{statistics.median(values):9.2f}{pct(values, 95):9.2f}"
+        print(f"{KIND_LABELS[kind]:34}{median(values):9.2f}{percentile(values, 95):9.2f}"
               f"{statistics.fmean(values):9.2f}")
 
     attribution = Attribution(app, orch)
@@ -592,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{run['client_cpu'] / run['wall']:.2f} cores; load average {os.getloadavg()[0]:.2f}")
         for message in sorted(set(errors))[:10]:
             print(f"  error: {message} (×{errors.count(message)})")
-        inbox_p95, case_p95 = pct(times["inbox_all"], 95), pct(times["case"], 95)
+        inbox_p95, case_p95 = percentile(times["inbox_all"], 95), percentile(times["case"], 95)
         verdict = "met" if inbox_p95 <= TARGET_P95_MS and case_p95 <= TARGET_P95_MS and not errors else "NOT met"
         print(f"target p95 ≤ {TARGET_P95_MS:.0f} ms for both pages with {info['open_total']} open tasks: {verdict}"
               f" (inbox {inbox_p95:.1f} ms, case {case_p95:.1f} ms)")
@@ -623,10 +613,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    with contextlib.suppress(KeyboardInterrupt):
-        try:
-            sys.exit(main())
-        except BenchError as exc:
-            print(f"bench/web.py: {exc}", file=sys.stderr)
-            sys.exit(1)
-    sys.exit(130)
+    run_main(main, "bench/web.py")
