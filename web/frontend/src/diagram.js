@@ -23,28 +23,18 @@ function zoomRondMidden(canvas, factor) {
   canvas.zoom(schaal, { x: vak.x + vak.width / 2, y: vak.y + vak.height / 2 });
 }
 
-export async function diagramEiland(el) {
-  const nummer = ++teller;
-  const url = el.dataset.xmlUrl;
-  const voltooid = tekstLijst(leesJson(el, 'voltooid', []));
-  const actief = tekstLijst(leesJson(el, 'actief', []));
-
-  if (!el.hasAttribute('role')) {
-    el.setAttribute('role', 'figure');
-  }
-  if (!el.hasAttribute('aria-label') && !el.hasAttribute('aria-labelledby')) {
-    el.setAttribute('aria-label', 'Procesdiagram');
-  }
-
+/**
+ * Put a viewer with the BPMN diagram at ``url`` into ``el`` and return it. If it cannot be
+ * fetched or read, ``el`` shows ``foutTekst`` as a warning instead and the error is thrown on.
+ */
+export async function laadDiagram(el, url, foutTekst) {
   const canvasEl = maak('div', { class: 'sr-diagram__canvas' });
   el.replaceChildren(canvasEl);
-
   const viewer = new NavigatedViewer({
     container: canvasEl,
     // The mouse wheel scrolls the page, not the diagram; zoom with the buttons.
     zoomScroll: { enabled: false },
   });
-
   try {
     if (!url) {
       throw new Error('data-xml-url ontbreekt');
@@ -66,17 +56,35 @@ export async function diagramEiland(el) {
         maak(
           'div',
           { class: 'utrecht-alert__content' },
-          maak(
-            'p',
-            { class: 'utrecht-alert__message utrecht-paragraph' },
-            'Het procesdiagram kan niet worden getoond. Probeer het later opnieuw; de stappen van het proces staan ook in de tekst op deze pagina.',
-          ),
+          maak('p', { class: 'utrecht-alert__message utrecht-paragraph' }, foutTekst),
         ),
       ),
     );
     console.error('Signaalroute: procesdiagram niet geladen', fout);
     throw fout;
   }
+  return viewer;
+}
+
+export async function diagramEiland(el) {
+  const nummer = ++teller;
+  const url = el.dataset.xmlUrl;
+  const voltooid = tekstLijst(leesJson(el, 'voltooid', []));
+  const actief = tekstLijst(leesJson(el, 'actief', []));
+
+  if (!el.hasAttribute('role')) {
+    el.setAttribute('role', 'figure');
+  }
+  if (!el.hasAttribute('aria-label') && !el.hasAttribute('aria-labelledby')) {
+    el.setAttribute('aria-label', 'Procesdiagram');
+  }
+
+  const viewer = await laadDiagram(
+    el,
+    url,
+    'Het procesdiagram kan niet worden getoond. Probeer het later opnieuw; de stappen van het proces staan ook in de tekst op deze pagina.',
+  );
+  const canvasEl = el.querySelector('.sr-diagram__canvas');
 
   const canvas = viewer.get('canvas');
   const register = viewer.get('elementRegistry');

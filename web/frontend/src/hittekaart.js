@@ -8,8 +8,7 @@
 // Each step gets a marker sr-hitte-0 … sr-hitte-4 (colour by how many wait, relative to the
 // busiest step) and an overlay with the count and the median wait. Ids not in the diagram are
 // ignored (the table on the page lists every step).
-import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
-
+import { laadDiagram } from './diagram.js';
 import { leesJson, maak } from './hulp.js';
 
 export function duur(seconden) {
@@ -37,26 +36,12 @@ export async function hittekaartEiland(el) {
   if (!el.hasAttribute('role')) {
     el.setAttribute('role', 'figure');
   }
-  const canvasEl = maak('div', { class: 'sr-diagram__canvas' });
-  el.replaceChildren(canvasEl);
-  const viewer = new NavigatedViewer({ container: canvasEl, zoomScroll: { enabled: false } });
-  try {
-    const antwoord = await fetch(el.dataset.xmlUrl, { credentials: 'same-origin', headers: { Accept: 'application/xml' } });
-    if (!antwoord.ok) {
-      throw new Error(`HTTP ${antwoord.status} bij ophalen van het diagram`);
-    }
-    await viewer.importXML(await antwoord.text());
-  } catch (fout) {
-    viewer.destroy();
-    el.replaceChildren(
-      maak(
-        'div',
-        { class: 'utrecht-alert sr-melding sr-melding--waarschuwing' },
-        maak('p', { class: 'utrecht-paragraph' }, 'Het procesdiagram kan niet worden getoond; de tabel hieronder geeft dezelfde cijfers.'),
-      ),
-    );
-    throw fout;
-  }
+  const viewer = await laadDiagram(
+    el,
+    el.dataset.xmlUrl,
+    'Het procesdiagram kan niet worden getoond; de tabel hieronder geeft dezelfde cijfers.',
+  );
+  const canvasEl = el.querySelector('.sr-diagram__canvas');
   const canvas = viewer.get('canvas');
   const register = viewer.get('elementRegistry');
   const overlays = viewer.get('overlays');
