@@ -179,3 +179,31 @@ def break_gateway(monkeypatch, name: str = "minderjarige"):
 
     monkeypatch.setattr(RestrictedEnvironment, "evaluate", failing)
     return lambda: monkeypatch.setattr(RestrictedEnvironment, "evaluate", original)
+
+
+def start_worker(db_url: str, *args: str, **env: str):
+    """``signaalroute worker ARGS`` in its own process on ``db_url`` (plus ``env``); stop it with :func:`stop_worker`."""
+    import os
+    import subprocess
+    import sys
+
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("FLASK_RUN_FROM_CLI", "WERKZEUG_RUN_MAIN", "PROMETHEUS_MULTIPROC_DIR")}
+    return subprocess.Popen([sys.executable, "-m", "web.cli", "worker", *args], cwd=ROOT,
+                            env={**base, "DATABASE_URL": db_url, **env}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def stop_worker(worker) -> str:
+    """SIGTERM, then wait for the clean stop; returns what it wrote on stderr (killed and raised after 15 s)."""
+    import signal
+    import subprocess
+
+    worker.send_signal(signal.SIGTERM)
+    try:
+        _out, err = worker.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.communicate()
+        raise
+    return err

@@ -7,14 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from route_actions import ROOT, VERRIJKT, beoordeeld
+from route_actions import VERRIJKT, beoordeeld, start_worker, stop_worker
 from sqlalchemy import select
 
 from engine.clock import UTC, as_utc
@@ -190,22 +186,13 @@ def test_the_worker_command_fires_due_timers_until_sigterm(orchestrator, route, 
     real_now = dt.datetime.now(UTC)
     clock.set(real_now - 6 * DAY)
     started = route.report(intake())
-    env = {k: v for k, v in os.environ.items() if k not in ("FLASK_RUN_FROM_CLI", "WERKZEUG_RUN_MAIN")}
-    worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker", "--interval", "0.1"], cwd=ROOT,
-                              env={**env, "DATABASE_URL": db_url}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
+    worker = start_worker(db_url, "--interval", "0.1")
     try:
         fired = wait_until(
             lambda: timer_rows(orchestrator, started.instance_id)["deadline_verrijken"].status == "afgevuurd", 30)
         assert fired, "the worker did not fire a timer that was due a day ago"
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            _out, err = worker.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.communicate()
-            raise
+        err = stop_worker(worker)
     assert worker.returncode == 0, err
     assert "timerronde" in err
     row = timer_rows(orchestrator, started.instance_id)["deadline_verrijken"]

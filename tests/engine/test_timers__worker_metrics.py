@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
 import socket
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from route_actions import ROOT
+from route_actions import start_worker, stop_worker
 from test_timers__clock import DAY, timer_rows, wait_until
 
 from engine.clock import UTC
@@ -38,12 +34,7 @@ def test_a_worker_serves_its_own_metrics_with_the_token(orchestrator, route, int
     clock.set(dt.datetime.now(UTC) - 6 * DAY)  # the first deadline passed yesterday
     started = route.report(intake())
     port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("FLASK_RUN_FROM_CLI", "WERKZEUG_RUN_MAIN", "PROMETHEUS_MULTIPROC_DIR")}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "worker", "--interval", "0.1", "--metrics-port", str(port)], cwd=ROOT,
-        env={**env, "DATABASE_URL": db_url, "METRICS_TOKEN": "geheim-token"}, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+    worker = start_worker(db_url, "--interval", "0.1", "--metrics-port", str(port), METRICS_TOKEN="geheim-token")
     try:
         assert wait_until(
             lambda: timer_rows(orchestrator, started.instance_id)["deadline_verrijken"].status == "afgevuurd", 30)
@@ -57,11 +48,6 @@ def test_a_worker_serves_its_own_metrics_with_the_token(orchestrator, route, int
         assert _get(url, "fout")[0] == 401
         assert _get(f"http://127.0.0.1:{port}/iets-anders", "geheim-token")[0] == 404
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            _out, err = worker.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            _out, err = worker.communicate()
+        err = stop_worker(worker)
     assert worker.returncode == 0, err
     assert f"Metrics op http://127.0.0.1:{port}/metrics" in err
