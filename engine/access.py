@@ -25,7 +25,7 @@ import enum
 
 from sqlalchemy import and_, false, or_, select, true
 
-from .roles import REGIONAL_ROLES
+from .roles import DEPLOY_ROLES, REGIONAL_ROLES
 from .schema import gemeente, human_task, signal, user_role
 from .users import Actor
 
@@ -257,3 +257,11 @@ def grant_scopes(rol: str) -> frozenset[str]:
 def may_administer(actor: Actor | None) -> bool:
     """Whether ``actor`` may use user administration: the ``beheerder`` role, in any scope."""
     return actor is not None and ADMIN_ROLE in actor.role_keys()
+
+
+def may_change_processes(actor: Actor | None) -> bool:
+    """Whether ``actor`` may open the modeller, save drafts, deploy and migrate (process owners, administrators).
+
+    These pages show process models and counts only, never a victim's personal data.
+    """
+    return actor is not None and bool(actor.role_keys() & DEPLOY_ROLES)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from . import commands, definitions, health, incidents, metrics, processing_log, queries, timers
-from .access import may_work_task
+from .access import may_change_processes, may_work_task
 from .audit import record_read
 from .audit_chain import ChainReport, verify
 from .clock import SystemClock, isoformat
@@ -24,7 +24,6 @@ from .overview import ManagerOverview  # the managers' board, workload, figures,
 from .package import ProcessPackage
 from .projections import OPEN
 from .retention import RetentionPolicy, RetentionRun, run_retention
-from .roles import DEPLOY_ROLES
 from .schema import human_task, process_instance, signal
 from .users import Actor, actor_for_token, find_gemeente, load_actor, user_names, verify_password
 
@@ -56,7 +55,7 @@ class Orchestrator(ManagerOverview):
     @metrics.command("deploy")
     def deploy(self, package: ProcessPackage, actor: Actor | None = None, opmerking: str | None = None) -> Deployment:
         """Deploy a package as a new version; ``actor`` ``None`` is the system (CLI, init)."""
-        if actor is not None and not (actor.role_keys() & DEPLOY_ROLES):
+        if actor is not None and not may_change_processes(actor):
             raise Forbidden("Alleen een procesbeheerder kan een proces deployen.")
         with self.db.write() as conn:
             return definitions.deploy(conn, self.cache, package, user_id=actor.id if actor else None,
