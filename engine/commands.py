@@ -25,14 +25,14 @@ from .definitions import DefinitionCache, latest_definition_id
 from .errors import Conflict, FieldErrors, Forbidden, NotFound, WorkflowFailed
 from .forms import validate_submission
 from .instances import Outcome, StaleInstance, persist, run_engine, save_instance
-from .intake import prepare_intake, signal_columns
+from .intake import INTAKE_PROCESS, intake_form, prepare_intake, signal_columns
 from .projections import OPEN, RUNNING, project, waiting_before
 from .schema import human_task, process_instance, signal
 from .serialization import dump_state, load_state, new_workflow
 from .spiff_compat import engine_time
 from .users import Actor, user_names
 
-DEFAULT_PROCESS = "signaal-naar-casus"
+DEFAULT_PROCESS = INTAKE_PROCESS  # what a report starts when no process is named
 
 
 _INSERT_INSTANCE = insert(process_instance).returning(process_instance.c.id)
@@ -73,7 +73,7 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
         raise FieldErrors({"proces": "moet de sleutel van een gedeployd proces zijn (tekst)"})
     definition_id = latest_definition_id(conn, proces)
     compiled = cache.get(conn, definition_id)
-    clean, gemeente_id = prepare_intake(conn, compiled, actor, raw, now)
+    clean, gemeente_id = prepare_intake(conn, compiled, actor, raw, now, intake_form(conn, cache, compiled))
     wf = new_workflow(compiled.spec, compiled.subprocess_specs)
     for task in wf.get_tasks(state=TaskState.READY):
         task.data.update(clean)

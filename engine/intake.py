@@ -5,21 +5,42 @@ import datetime as dt
 
 from sqlalchemy import Connection
 
+from .definitions import DefinitionCache, latest_definition_id
 from .errors import FieldErrors
-from .forms import validate_submission
+from .forms import Form, validate_submission
 from .users import Actor, find_gemeente
 from .validation import CompiledDefinition
+
+# The process whose start form is the report form of every process that has none of its own.
+INTAKE_PROCESS = "signaal-naar-casus"
 
 BRONNEN = ("intern", "netwerk", "extern", "meldcode")
 UITBUITINGSVORMEN = ("seksueel", "arbeid", "crimineel", "orgaan", "onbekend")
 
 
+def intake_form(conn: Connection, cache: DefinitionCache, compiled: CompiledDefinition) -> Form | None:
+    """The form a report for ``compiled`` is checked against.
+
+    A process with a form on its start event uses that form. One without (started from the
+    shared intake, e.g. a route chosen by the intake's questions) uses the start form of the
+    newest version of :data:`INTAKE_PROCESS`, so the report form exists once.
+    """
+    if compiled.start_form:
+        return compiled.forms.get(compiled.start_form)
+    if compiled.sleutel == INTAKE_PROCESS:
+        return None
+    shared = cache.get(conn, latest_definition_id(conn, INTAKE_PROCESS))
+    return shared.forms.get(shared.start_form or "")
+
+
 def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor, raw: dict,
-                   now: dt.datetime) -> tuple[dict, int]:
+                   now: dt.datetime, form: Form | None = None) -> tuple[dict, int]:
     """Validate a reported signal; return the clean process data and the municipality id.
 
     Fills what the reporter need not type: the time received (now), the source
     (``intern``) and the reporter (the signed-in user).
+
+    :param form: the report form (:func:`intake_form`); ``compiled``'s start form when omitted.
     """
     if not isinstance(raw, dict):
         raise FieldErrors({"data": "moet een JSON-object met de meldingsvelden zijn"})
@@ -31,7 +52,8 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
     melder = data.get("melder")
     if not isinstance(melder, dict) or not any(melder.values()):
         data["melder"] = {"naam": actor.naam}
-    form = compiled.forms.get(compiled.start_form or "")
+    if form is None:
+        form = compiled.forms.get(compiled.start_form or "")
     if form is None:
         raise FieldErrors({"proces": "dit proces heeft geen meldformulier (formulier op het startevent)"})
     errors: dict[str, str] = {}

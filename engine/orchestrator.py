@@ -20,6 +20,7 @@ from .db import Database
 from .definitions import DefinitionCache, Deployment
 from .errors import Conflict, Forbidden, NotFound, WorkflowFailed
 from .instances import Outcome, StaleInstance
+from .intake import intake_form
 from .overview import ManagerOverview  # the managers' board, workload, figures, mail (issue 6)
 from .package import ProcessPackage
 from .projections import OPEN
@@ -194,10 +195,10 @@ class Orchestrator(ManagerOverview):
             return queries.due_soon(conn, self.clock.now(), within, actor, **page)
 
     def intake_form(self, proces: str = commands.DEFAULT_PROCESS) -> dict:
-        """The form-js schema of the report form (the start form of the process's newest version)."""
+        """The form-js schema of the report form of ``proces``'s newest version (:func:`engine.intake.intake_form`)."""
         with self.db.read() as conn:
             compiled = self.cache.get(conn, definitions.latest_definition_id(conn, proces))
-        form = compiled.forms.get(compiled.start_form or "")
+            form = intake_form(conn, self.cache, compiled)
         if form is None:
             raise NotFound(f"proces '{proces}' heeft geen meldformulier")
         return form.schema
