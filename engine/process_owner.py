@@ -7,7 +7,7 @@ of it shows a victim's personal data.
 """
 from __future__ import annotations
 
-from . import drafts, instance_migration, library, metrics
+from . import bpmn_import, drafts, instance_migration, library, metrics
 from .access import may_change_processes
 from .clock import isoformat
 from .definitions import Deployment
@@ -112,6 +112,16 @@ class ProcessOwnerDesk:
         with self.db.write() as conn:
             return drafts.deploy_draft(conn, self.cache, sleutel, opmerking=opmerking, user_id=actor.id,
                                        now=self.clock.now())
+
+    @metrics.command("import_bpmn")
+    def import_bpmn(self, actor: Actor, filename: str | None, raw: bytes) -> bpmn_import.Imported:
+        """Make a draft of a new process from a ``.bpmn`` file made elsewhere; its problems per element.
+
+        Raises :class:`~engine.errors.DeployRejected` (nothing stored) when the file has nothing usable.
+        """
+        _allow(actor)
+        with self.db.write() as conn:
+            return bpmn_import.import_bpmn(conn, filename, raw, user_id=actor.id, now=self.clock.now())
 
     @metrics.command("migrate")
     def migrate_instances(self, actor: Actor, sleutel: str, van: int, naar: int, instance_ids: list[int],
