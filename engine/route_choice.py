@@ -27,9 +27,8 @@ from .definitions import latest_definition_id, load_package
 from .errors import NotFound, WorkflowFailed
 from .sandbox import make_script_engine
 from .spiff_compat import StrictDMNEngine, StrictParser
+from .validation_route import DECISION_ID, OUTPUT
 
-DECISION_ID = "proceskeuze"
-OUTPUT = "proces"
 # The report form's answers the decision reads (each is on the form; absent means False).
 ROUTE_QUESTIONS = ("identificeerbaar_slachtoffer", "gaat_om_locatie", "meldcode_professional")
 

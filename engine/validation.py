@@ -29,6 +29,7 @@ from .package import META_FILE, ProcessPackage
 from .roles import ROLES, lane_role
 from .sandbox import UnsafeExpression, check_expression
 from .spiff_compat import StrictParser
+from .validation_route import check_route_conventions
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -434,6 +435,7 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
     forms = _load_forms(package, problems)
     tasks, start_form = _task_meta(bpmn_name, bpmn_root, meta["bpmn_proces_id"], forms, problems)
     timers = _timer_meta(bpmn_name, bpmn_root, meta["bpmn_proces_id"], tasks, problems)
+    check_route_conventions(bpmn_name, bpmn_root, dmn_roots, problems)  # engine.validation_route
     if problems:
         raise DeployRejected(problems)
     spec, subprocess_specs = _parse_spec(bpmn_name, bpmn_root, dmn_roots, meta["bpmn_proces_id"], problems)
