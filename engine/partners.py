@@ -180,7 +180,7 @@ class PartnerDirectory:
             partner_id = conn.execute(insert(ketenpartner).values(
                 regio_id=regio_id, bijgewerkt_door=actor.id, bijgewerkt_op=now, **clean)).inserted_primary_key[0]
             _audit(conn, actor, "ketenpartner_toegevoegd", now, ketenpartner_id=partner_id, regio_id=regio_id,
-                   soort=clean["soort"])
+                   partnersoort=clean["soort"])
         return partner_id
 
     def update(self, actor: Actor, partner_id: int, values: dict) -> None:
@@ -193,7 +193,7 @@ class PartnerDirectory:
             conn.execute(update(ketenpartner).where(ketenpartner.c.id == partner_id)
                          .values(bijgewerkt_door=actor.id, bijgewerkt_op=now, **clean))
             _audit(conn, actor, "ketenpartner_gewijzigd", now, ketenpartner_id=partner_id, regio_id=row.regio_id,
-                   soort=clean["soort"], velden=changed)
+                   partnersoort=clean["soort"], velden=changed)
 
     def remove(self, actor: Actor, partner_id: int) -> None:
         now = self.clock.now()
@@ -201,4 +201,4 @@ class PartnerDirectory:
             row = _entry(conn, actor, partner_id)
             conn.execute(delete(ketenpartner).where(ketenpartner.c.id == partner_id))
             _audit(conn, actor, "ketenpartner_verwijderd", now, ketenpartner_id=partner_id, regio_id=row.regio_id,
-                   soort=row.soort)
+                   partnersoort=row.soort)
