@@ -101,6 +101,7 @@ _SCHEMAS = {
             "status": {"type": "string", "enum": ["open", "voltooid", "vervallen"]},
             "formulier": {"type": ["string", "null"]},
             "geescaleerd_op": {"type": ["string", "null"], "format": "date-time"},
+            "proces": {"type": "string", "description": "de naam van het proces waarvan de taak een stap is"},
         },
     },
     "Signaal": {
