@@ -104,3 +104,27 @@ def test_a_closed_signal_stays_where_it_ended(routes, users, intake):
 
     with pytest.raises(Conflict):
         routes.orchestrator.change_process(users.aandachtsfunctionaris, started.signal_id, "meldcode", "Te laat.")
+
+
+def test_retention_strips_the_instance_a_signal_moved_away_from(routes, users, intake, clock):
+    import datetime as dt
+
+    from engine.schema import process_instance
+
+    secret = "Kamer boven snackbar De Gouden Draak"
+    started = routes.report(intake(omschrijving=f"{secret}: twee mensen.", locatie=secret))
+    routes.orchestrator.change_process(users.aandachtsfunctionaris, started.signal_id, "meldcode", "Via de school.")
+    routes.complete(started.signal_id, "task_melden_vt", {"doorverwezen_op": "2026-01-05", "doorverwezen_aan": "VT",
+                                                         "wijze": "email"})
+    routes.complete(started.signal_id, "task_uitkomst_vt", {"vt_uitkomst": "geen_mensenhandel",
+                                                           "vt_uitkomst_op": "2026-01-06"})
+    clock.set(clock.now() + dt.timedelta(days=5 * 366))
+
+    run = routes.orchestrator.run_retention()
+
+    assert [item.signal_id for item in run.signalen] == [started.signal_id] and run.mislukt == []
+    with routes.orchestrator.db.read() as conn:
+        states = conn.execute(select(process_instance.c.state)).scalars().all()
+        [reden] = conn.execute(select(proceswissel.c.reden)).scalars().all()
+    assert len(states) == 2 and not any(secret in state for state in states)
+    assert reden is None
