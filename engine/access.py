@@ -31,12 +31,20 @@ from .users import Actor
 
 # The party with regie per route, and so the regional role that sees a routed case.
 ROUTE_ROLE = {"zorgtraject": "zorgcoordinator", "zorg_en_strafrecht": "zvh", "riec": "riec"}
+# The signalenroutekaart's referrals (processes/slachtoffer-in-beeld): a victim who wants support
+# goes to the zorgcoördinator (route ``zorgtraject``, above); serious worries without grip to the
+# Zorg- en Veiligheidshuis (``zvh``), which then sees the case as for its own route. Referrals to
+# partners outside the system — the police (``avim``), the NLA (``nla``), Veilig Thuis
+# (``veilig_thuis``, the meldcode) — give no regional role access: the case stays with the
+# municipality's aandachtsfunctionaris (docs/privacy.md, *Referrals*).
+ROUTE_ROLE["zvh"] = "zvh"
 
 # The covenant a routed case is shared under (``signal.convenant``). A care-only case
 # (zorgtraject) goes to the care partners of the Zorg- en Veiligheidshuis network and is
 # shared under its covenant, as the Nijmegen plan prescribes for signals passed on to
 # the ZVH's (care) partners; the RIEC covenant covers undermining cases.
 ROUTE_COVENANT = {"riec": "riec", "zorg_en_strafrecht": "zvh", "zorgtraject": "zvh"}
+ROUTE_COVENANT["zvh"] = "zvh"  # a referral to the ZVH is shared under its covenant; avim, nla, veilig_thuis: none
 
 # The legal ground of a processing (``audit_event.grondslag``): a covenant, or before
 # routing the municipality's own public task (AVG art. 6(1)(e), the meldroute).

@@ -54,6 +54,7 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "signaal_geanonimiseerd": (VERNIETIGEN, (SIGNAALGEGEVENS, MELDERGEGEVENS, TAAKGEGEVENS)),
     "verwerkingslog_ingezien": (RAADPLEGEN, (VERWERKINGSLOG,)),
     "bewaartermijn_uitgevoerd": (VERNIETIGEN, ()),
+    "proces_gewijzigd": (WIJZIGEN, (PROCESGEGEVENS,)),
 }
 _DEFAULT_KIND = (WIJZIGEN, ())
 

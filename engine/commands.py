@@ -27,12 +27,13 @@ from .forms import validate_submission
 from .instances import Outcome, StaleInstance, persist, run_engine, save_instance
 from .intake import INTAKE_PROCESS, intake_form, prepare_intake, signal_columns
 from .projections import OPEN, RUNNING, project, waiting_before
+from .route_choice import ROUTE_QUESTIONS, choose_process
 from .schema import human_task, process_instance, signal
 from .serialization import dump_state, load_state, new_workflow
 from .spiff_compat import engine_time
 from .users import Actor, user_names
 
-DEFAULT_PROCESS = INTAKE_PROCESS  # what a report starts when no process is named
+DEFAULT_PROCESS = INTAKE_PROCESS  # the default route: its form is the report form, its table chooses the route
 
 
 _INSERT_INSTANCE = insert(process_instance).returning(process_instance.c.id)
@@ -67,13 +68,23 @@ def _public(tasks: list[dict]) -> list[dict]:
 
 
 def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: dict, *, now: dt.datetime,
-                 proces: str = DEFAULT_PROCESS) -> Outcome:
-    """Report a signal: validate the intake, start the process, run it to its first wait."""
+                 proces: str | None = None) -> Outcome:
+    """Report a signal: validate the intake, start the process, run it to its first wait.
+
+    :param proces: the process to start; ``None`` lets the intake choose it from the report's
+        answers (:func:`engine.route_choice.choose_process`).
+    """
+    gekozen = proces is None
+    if gekozen:
+        shared = cache.get(conn, latest_definition_id(conn, INTAKE_PROCESS))
+        clean, gemeente_id = prepare_intake(conn, shared, actor, raw, now, intake_form(conn, cache, shared))
+        proces = choose_process(conn, clean, INTAKE_PROCESS)
     if not isinstance(proces, str) or not proces.strip():
         raise FieldErrors({"proces": "moet de sleutel van een gedeployd proces zijn (tekst)"})
     definition_id = latest_definition_id(conn, proces)
     compiled = cache.get(conn, definition_id)
-    clean, gemeente_id = prepare_intake(conn, compiled, actor, raw, now, intake_form(conn, cache, compiled))
+    if not gekozen:
+        clean, gemeente_id = prepare_intake(conn, compiled, actor, raw, now, intake_form(conn, cache, compiled))
     wf = new_workflow(compiled.spec, compiled.subprocess_specs)
     for task in wf.get_tasks(state=TaskState.READY):
         task.data.update(clean)
@@ -90,11 +101,12 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
         "created_at": now, **signal_columns(clean), **projection.signal_values(now),
     }).scalar_one()
     log = AuditBatch(now, instance_id, signal_id, rol="melder")
-    log.add("signaal_gemeld", actor.id, referentie=referentie, proces=proces, acute_nood=clean["acute_nood"])
+    log.add("signaal_gemeld", actor.id, referentie=referentie, proces=proces, acute_nood=clean["acute_nood"],
+            **({"proceskeuze": {key: clean[key] for key in ROUTE_QUESTIONS}} if gekozen else {}))
     persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
             now=now, before={}, signal_row_written=True)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, referentie,
-                   _public(projection.created))
+                   _public(projection.created), proces)
 
 
 def _check_task(conn: Connection, actor: Actor, row) -> None:

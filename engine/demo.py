@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .orchestrator import Orchestrator
+from .partners import PartnerDirectory
 from .regions import assign_gemeente, ensure_regio
 from .roles import REGIONAL_ROLES
 from .users import add_user, create_token, ensure_gemeente
@@ -44,6 +45,33 @@ _INTAKES = [
 ]
 
 
+# Reported through the intake's choice (engine.route_choice), when those processes are deployed.
+_ROUTED_INTAKES = [
+    {"omschrijving": "Man in de kas vertelt dat hij zijn paspoort moest afgeven en zijn schuld afwerkt; "
+                     "hij wil erover praten met de inspectie.",
+     "uitbuitingsvormen": ["arbeid"], "sector": "agrarisch", "minderjarige": "nee", "identificeerbaar_slachtoffer": True,
+     "slachtoffer_wil_melden": True, "locatie": "Kwekerij aan de Dorpsstraat, Wijchen"},
+    {"omschrijving": "Vrouw vraagt bij het Wmo-loket om een veilige slaapplek; zij wordt door haar 'vriend' "
+                     "gedwongen klanten te ontvangen.",
+     "uitbuitingsvormen": ["seksueel"], "minderjarige": "nee", "identificeerbaar_slachtoffer": True,
+     "slachtoffer_wil_steun": True},
+    {"omschrijving": "Leerkracht: leerling van 14 is vaak afwezig, heeft dure spullen en wordt na school opgehaald.",
+     "uitbuitingsvormen": ["crimineel"], "minderjarige": "ja", "meldcode_professional": True,
+     "gemeld_bij_veilig_thuis": True, "melder": {"naam": "L. de Leerkracht", "afdeling": "Basisschool De Linde"}},
+]
+
+# Example chain partner contacts per demo region (engine.partners): fictional, clearly example data.
+DEMO_PARTNERS = {
+    "nla": ("Nederlandse Arbeidsinspectie, team mensenhandel (voorbeeld)", "0800-0000001", "mensenhandel@nla.example"),
+    "avim": ("Politie, AVIM (voorbeeld)", "0900-0000002", "avim@politie.example"),
+    "zorgcoordinator": ("Zorgcoördinator mensenhandel (voorbeeld)", "024-0000003", "zorgcoordinatie@zorg.example"),
+    "zvh": ("Zorg- en Veiligheidshuis (voorbeeld)", "024-0000004", "aanmelden@zvh.example"),
+    "veilig_thuis": ("Veilig Thuis (voorbeeld)", "0800-0000005", "advies@veiligthuis.example"),
+    "riec": ("RIEC (voorbeeld)", "026-0000006", "info@riec.example"),
+    "handhaving": ("Team toezicht en handhaving (voorbeeld)", "14 024", "handhaving@gemeente.example"),
+}
+
+
 def load_demo(orch: Orchestrator) -> dict[str, str]:
     """Create the demo regions, the demo users (with password and API token; the regional roles
     granted per region) and a few signals; return the tokens."""
@@ -61,7 +89,17 @@ def load_demo(orch: Orchestrator) -> dict[str, str]:
                                      regio_naam=DEMO_REGION if per_region else None, password=DEMO_PASSWORD)
             tokens[username] = create_token(conn, ids[username], now=now)
     actors = {name: orch.actor(user_id) for name, user_id in ids.items()}
-    started = [orch.report_signal(actors["melder"], {"gemeente": "Nijmegen", **intake}) for intake in _INTAKES]
+    directory = PartnerDirectory(orch.db, orch.clock)
+    for regio_id in directory.regions(actors["beheerder"]):
+        for soort, (naam, telefoon, email) in DEMO_PARTNERS.items():
+            directory.add(actors["beheerder"], regio_id, {"soort": soort, "naam": naam, "telefoon": telefoon,
+                                                          "email": email, "toelichting": "Voorbeeldgegevens."})
+    started = [orch.report_signal(actors["melder"], {"gemeente": "Nijmegen", **intake}, proces="signaal-naar-casus")
+               for intake in _INTAKES]
+    deployed = {d["sleutel"] for d in orch.definitions_json()}
+    if {"slachtoffer-in-beeld", "meldcode"} <= deployed:  # `init` deploys them; the intake chooses
+        for intake in _ROUTED_INTAKES:
+            orch.report_signal(actors["melder"], {"gemeente": "Nijmegen", **intake})
     # Move the first two signals along the route so every step has something in it.
     analist, af = actors["analist"], actors["aandachtsfunctionaris"]
     for signal in started[:2]:

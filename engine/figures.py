@@ -36,6 +36,8 @@ from .users import Actor
 MAX_DAYS = 366 * 5
 ROUTES = {"zorgtraject": "Zorgtraject", "zorg_en_strafrecht": "Zorg- en strafrechtelijk traject",
           "riec": "Ondermijnende criminaliteit (RIEC)"}
+ROUTES.update({"zvh": "Zorg- en Veiligheidshuis (zorgen zonder grip)", "avim": "Politie (AVIM)",
+               "nla": "Nederlandse Arbeidsinspectie (NLA)", "veilig_thuis": "Veilig Thuis (meldcode)"})
 VORMEN = {"seksueel": "Seksuele uitbuiting", "arbeid": "Arbeidsuitbuiting", "crimineel": "Criminele uitbuiting",
           "orgaan": "Gedwongen orgaanverwijdering", "onbekend": "Onbekend"}
 MINDERJARIG = {"ja": "Ja", "nee": "Nee", "onbekend": "Onbekend"}

@@ -39,6 +39,7 @@ class Outcome:
     uitkomst: str | None = None
     referentie: str | None = None
     nieuwe_taken: list[dict] = field(default_factory=list)
+    proces: str | None = None  # the process a report started (chosen by the intake unless named)
 
 
 def run_engine(wf, element_hint: str | None = None) -> None:

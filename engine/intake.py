@@ -16,6 +16,11 @@ INTAKE_PROCESS = "signaal-naar-casus"
 
 BRONNEN = ("intern", "netwerk", "extern", "meldcode")
 UITBUITINGSVORMEN = ("seksueel", "arbeid", "crimineel", "orgaan", "onbekend")
+# Yes/no questions of the report form that choose and steer the route (a report without them
+# answers no): the process choice (engine.route_choice) and the victim's wishes
+# (processes/slachtoffer-in-beeld).
+ROUTE_ANSWERS = ("gaat_om_locatie", "meldcode_professional", "gemeld_bij_veilig_thuis",
+                 "slachtoffer_wil_melden", "slachtoffer_wil_steun", "ernstige_zorgen")
 
 
 def intake_form(conn: Connection, cache: DefinitionCache, compiled: CompiledDefinition) -> Form | None:
@@ -84,6 +89,10 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
     clean.setdefault("indicatoren", [])
     clean.setdefault("locatie", None)
     clean.setdefault("sector", None)
+    for key in ROUTE_ANSWERS:  # the route questions (engine.route_choice): optional, unanswered is no
+        clean[key] = bool(clean.get(key))
+    clean["meldcode_professional"] = clean["meldcode_professional"] or clean["bron"] == "meldcode"
+    clean.setdefault("veilig_thuis_gemeld_op", None)
     return clean, gemeente_id
 
 

@@ -21,6 +21,7 @@ from .schema import audit_event, human_task, process_instance, signal, timer
 from .serialization import load_state
 
 FINISHED = "afgerond"
+ENDED = (FINISHED, "geannuleerd")  # an instance a signal moved away from is cancelled (engine.route_change)
 
 
 def check_invariants(db: Database, cache: DefinitionCache) -> list[str]:
@@ -70,11 +71,11 @@ def check_invariants(db: Database, cache: DefinitionCache) -> list[str]:
             violations.append(f"{name}: waiting timer rows {sorted(waiting_rows[inst.id])} "
                               f"!= workflow's waiting timers {sorted(waiting)}")
         finished = wf.is_completed()
-        if finished != (inst.status == FINISHED):
+        if finished != (inst.status in ENDED):
             violations.append(f"{name}: status {inst.status!r} but the workflow is {'' if finished else 'not '}completed")
-        if inst.status == FINISHED and (open_rows[inst.id] or waiting_rows[inst.id]):
+        if inst.status in ENDED and (open_rows[inst.id] or waiting_rows[inst.id]):
             violations.append(f"{name}: finished with open tasks or waiting timers")
-        if inst.status != FINISHED and not (ready or waiting):
+        if inst.status not in ENDED and not (ready or waiting):
             violations.append(f"{name}: running but waits nowhere (no ready task, no waiting timer)")
         if inst.id in signals and (signals[inst.id] == FINISHED) != (inst.status == FINISHED):
             violations.append(f"{name}: signal status {signals[inst.id]!r}, instance status {inst.status!r}")

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from . import commands, definitions, health, incidents, metrics, processing_log, queries, timers
+from . import commands, definitions, health, incidents, metrics, processing_log, queries, route_change, timers
 from .access import may_change_processes, may_work_task
 from .audit import record_read
 from .audit_chain import ChainReport, verify
@@ -23,6 +23,7 @@ from .instances import Outcome, StaleInstance
 from .intake import intake_form
 from .overview import ManagerOverview  # the managers' board, workload, figures, mail (issue 6)
 from .package import ProcessPackage
+from .partners import task_partner
 from .process_owner import ProcessOwnerDesk  # library, drafts, migration, import (issue 5)
 from .projections import OPEN
 from .retention import RetentionPolicy, RetentionRun, run_retention
@@ -94,9 +95,25 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
 
     # --- commands ------------------------------------------------------------------------
     @metrics.command("report")
-    def report_signal(self, actor: Actor, data: dict, proces: str = commands.DEFAULT_PROCESS) -> Outcome:
+    def report_signal(self, actor: Actor, data: dict, proces: str | None = None) -> Outcome:
+        """Report a signal; without ``proces`` the intake's answers choose the process (engine.route_choice)."""
         with self.db.write() as conn:
             return commands.start_signal(conn, self.cache, actor, data, now=self.clock.now(), proces=proces)
+
+    @metrics.command("change_process")
+    def change_process(self, actor: Actor, signal_id: int, proces: str, reden: str) -> Outcome:
+        """Move a signal to another process (engine.route_change): the old instance is cancelled, audited."""
+        try:
+            with self.db.write() as conn:
+                return route_change.change_process(conn, self.cache, actor, signal_id, proces, reden,
+                                                   now=self.clock.now())
+        except StaleInstance:
+            raise Conflict("Het dossier is intussen door iemand anders gewijzigd; probeer het opnieuw.") from None
+
+    def process_choices(self, actor: Actor, signal_id: int) -> list[dict]:
+        """The processes ``actor`` may move signal ``signal_id`` to (none if they may not move it)."""
+        with self.db.read() as conn:
+            return route_change.choices(conn, actor, signal_id)
 
     @metrics.command("complete")
     def complete_task(self, actor: Actor, task_id: int, data: dict):
@@ -254,6 +271,7 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
         with self.db.read() as conn:
             detail = queries.task_detail(conn, actor, task_id)
             compiled = self.cache.get(conn, _definition_of(conn, detail["instance_id"]))
+            detail["ketenpartner"] = task_partner(conn, compiled, detail)  # a referral task: whom to (engine.partners)
         form = compiled.forms.get(detail["formulier"] or "")
         detail["formulier_schema"] = form.schema if form else None
         return detail

@@ -57,11 +57,14 @@ def task_json(row) -> dict:
         "formulier": row.formulier,
         "geescaleerd_op": isoformat(row.escalated_at),
         "signaal_referentie": row.signaal_referentie,
+        "proces": row.proces_naam,
     }
 
 
 _assignee = user.alias("assignee")
 _task_signal = signal.alias("task_signal")
+_task_instance = process_instance.alias("task_instance")
+_task_definition = process_definition.alias("task_definition")
 
 
 def _task_select():
@@ -69,8 +72,11 @@ def _task_select():
     return (
         select(human_task, gemeente.c.naam.label("gemeente_naam"),
                _assignee.c.gebruikersnaam.label("toegewezen_gebruikersnaam"),
-               _task_signal.c.referentie.label("signaal_referentie"))
+               _task_signal.c.referentie.label("signaal_referentie"),
+               _task_definition.c.naam.label("proces_naam"))
         .join(gemeente, gemeente.c.id == human_task.c.gemeente_id)
+        .join(_task_instance, _task_instance.c.id == human_task.c.instance_id)  # the process it is a step of
+        .join(_task_definition, _task_definition.c.id == _task_instance.c.definition_id)
         .outerjoin(_assignee, _assignee.c.id == human_task.c.toegewezen_aan)
         .outerjoin(_task_signal, _task_signal.c.id == human_task.c.signal_id)
     )
@@ -94,7 +100,7 @@ _SIGNAL_EVENTS = (
     .order_by(audit_event.c.id)
 )
 _REPORTED = "signaal_gemeld"
-_HISTORY_KEYS = ("stap", "uitkomst", "route", "referentie", "acute_nood")
+_HISTORY_KEYS = ("stap", "uitkomst", "route", "referentie", "acute_nood", "van", "naar")
 _completer = user.alias("completer")
 _SIGNAL_STEPS = (
     select(human_task.c.id, human_task.c.bpmn_id, human_task.c.naam, human_task.c.rol, human_task.c.status,
@@ -105,7 +111,8 @@ _SIGNAL_STEPS = (
     .order_by(human_task.c.id)
 )
 _SIGNAL_DEFINITION = (
-    select(process_definition.c.id, process_definition.c.sleutel, process_definition.c.versie)
+    select(process_definition.c.id, process_definition.c.sleutel, process_definition.c.versie,
+           process_definition.c.naam)
     .join(process_instance, process_instance.c.definition_id == process_definition.c.id)
     .join(signal, signal.c.instance_id == process_instance.c.id)
     .where(signal.c.id == bindparam("signal_id"))
@@ -358,7 +365,8 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
              "geescaleerd_op": isoformat(t.escalated_at)}
             for t in steps
         ],
-        "proces": {"definitie_id": definition.id, "sleutel": definition.sleutel, "versie": definition.versie},
+        "proces": {"definitie_id": definition.id, "sleutel": definition.sleutel, "versie": definition.versie,
+                   "naam": definition.naam},
         "historie": [
             {"wanneer": isoformat(e.at), "wie": e.wie if reporter or e.actie != _REPORTED else None, "actie": e.actie,
              **{k: v for k, v in (e.detail or {}).items() if k in _HISTORY_KEYS}}

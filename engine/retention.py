@@ -39,7 +39,7 @@ from .db import Database, is_postgres
 from .definitions import DefinitionCache
 from .errors import FieldErrors
 from .projections import FINISHED
-from .schema import gemeente, incident, process_instance, signal, timer
+from .schema import gemeente, incident, process_instance, proceswissel, signal, timer
 from .serialization import dump_state, load_state
 
 log = logging.getLogger(__name__)
@@ -191,13 +191,18 @@ def anonymise(conn: Connection, cache: DefinitionCache, item: Expired, *, now: d
     row = conn.execute(statement, {"signal_id": item.signal_id}).first()
     if row is None or row.geanonimiseerd_op is not None:
         return False
-    inst = conn.execute(_INSTANCE, {"instance_id": row.instance_id}).one()
-    compiled = cache.get(conn, inst.definition_id)
-    wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)
-    strip_workflow_data(wf)
-    conn.execute(_STRIP_STATE, {"instance_id": row.instance_id, "state": dump_state(wf)})
-    conn.execute(_STRIP_TIMER_ERRORS, {"inst": row.instance_id})
-    conn.execute(_STRIP_INCIDENTS, {"inst": row.instance_id})
+    # The signal's instance, and those it was moved away from (engine.route_change) with the reasons given.
+    moved_from = conn.execute(select(proceswissel.c.van_instance_id).where(
+        proceswissel.c.signal_id == item.signal_id)).scalars().all()
+    conn.execute(update(proceswissel).where(proceswissel.c.signal_id == item.signal_id).values(reden=None))
+    for instance_id in (row.instance_id, *moved_from):
+        inst = conn.execute(_INSTANCE, {"instance_id": instance_id}).one()
+        compiled = cache.get(conn, inst.definition_id)
+        wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)
+        strip_workflow_data(wf)
+        conn.execute(_STRIP_STATE, {"instance_id": instance_id, "state": dump_state(wf)})
+        conn.execute(_STRIP_TIMER_ERRORS, {"inst": instance_id})
+        conn.execute(_STRIP_INCIDENTS, {"inst": instance_id})
     conn.execute(_STRIP_SIGNAL, {"signal_id": item.signal_id, "now": now})
     batch = AuditBatch(now, row.instance_id, item.signal_id, systeem=SYSTEEM)
     batch.add("signaal_geanonimiseerd", None, categorie=item.categorie, afgesloten_op=isoformat(item.afgesloten_op),

@@ -444,3 +444,38 @@ klok_stand = Table(
     Column("naam", String(200), primary_key=True),
     Column("laatste_pass", TS, nullable=False),
 )
+
+# The chain partner directory (engine/partners.py): whom a referral goes to, per region and kind
+# (NLA, AVIM, zorgcoördinator, ZVH, Veilig Thuis, RIEC, handhaving). A referral task shows the
+# contacts of its kind in the signal's region. Example data in the demo only.
+ketenpartner = Table(
+    "ketenpartner",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("regio_id", ForeignKey("regio.id"), nullable=False),
+    Column("soort", String(30), nullable=False),
+    Column("naam", String(200), nullable=False),
+    Column("telefoon", String(50)),
+    Column("email", String(254)),
+    Column("adres", String(300)),
+    Column("toelichting", Text),
+    Column("bijgewerkt_door", ForeignKey("app_user.id"), nullable=True),
+    Column("bijgewerkt_op", TS, nullable=False),
+    Index("ix_ketenpartner_regio_soort", "regio_id", "soort"),
+)
+
+# A signal moved to another process by the analist or aandachtsfunctionaris (engine/route_change.py):
+# the old instance is cancelled, not deleted; the signal points at the new one.
+proceswissel = Table(
+    "proceswissel",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("signal_id", ForeignKey("signal.id"), nullable=False, index=True),
+    Column("van_instance_id", ForeignKey("process_instance.id"), nullable=False),
+    Column("naar_instance_id", ForeignKey("process_instance.id"), nullable=False),
+    Column("van_proces", String(100), nullable=False),
+    Column("naar_proces", String(100), nullable=False),
+    Column("reden", Text),
+    Column("door", ForeignKey("app_user.id"), nullable=True),
+    Column("op", TS, nullable=False),
+)

@@ -27,6 +27,7 @@ from .package import META_FILE, ProcessPackage
 from .roles import ROLES, lane_role
 from .sandbox import UnsafeExpression, check_expression
 from .spiff_compat import StrictParser
+from .validation_route import check_route_conventions
 from .validation_xml import BPMN_NS, NS, SPIFF_NS  # noqa: F401 - re-exported for the modules that read models
 from .validation_xml import dmn_validator as _dmn_validator
 from .validation_xml import element_id as _element_id
@@ -369,6 +370,7 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
     forms = _load_forms(package, problems)
     tasks, start_form = _task_meta(bpmn_name, bpmn_root, meta["bpmn_proces_id"], forms, problems)
     timers = _timer_meta(bpmn_name, bpmn_root, meta["bpmn_proces_id"], tasks, problems)
+    check_route_conventions(bpmn_name, bpmn_root, dmn_roots, problems)  # engine.validation_route
     if problems:
         raise DeployRejected(problems)
     spec, subprocess_specs = _parse_spec(bpmn_name, bpmn_root, dmn_roots, meta["bpmn_proces_id"], problems)

@@ -36,9 +36,10 @@ def route(site) -> dict[str, int]:
     """Two reports: one waiting for "Signaal verrijken", one moved on to "Afstemmen en beoordelen"."""
     orch = site.orchestrator
     melder, analist = site.actor("melder"), site.actor("analist")
-    first = orch.report_signal(melder, dict(INTAKE))
+    first = orch.report_signal(melder, dict(INTAKE), proces="signaal-naar-casus")
     second = orch.report_signal(melder, {**INTAKE, "omschrijving": "Busjes met arbeiders bij een bedrijfspand.",
-                                         "uitbuitingsvormen": ["arbeid", "crimineel"], "minderjarige": "nee"})
+                                         "uitbuitingsvormen": ["arbeid", "crimineel"], "minderjarige": "nee"},
+                                proces="signaal-naar-casus")
     tasks = {t["signaal_id"]: t["id"] for t in orch.inbox(analist)["taken"]}
     orch.claim(analist, tasks[first.signal_id])
     orch.complete_task(analist, tasks[first.signal_id], {"vermoeden_versterkt": True, "adresgegevens": "BRP: 4 personen"})

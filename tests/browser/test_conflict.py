@@ -20,7 +20,7 @@ INTAKE = {
 
 def _new_task(site) -> tuple[int, int]:
     """(signal id, task id) of a fresh "Signaal verrijken" in Nijmegen."""
-    outcome = site.orchestrator.report_signal(site.actor("melder"), dict(INTAKE))
+    outcome = site.orchestrator.report_signal(site.actor("melder"), dict(INTAKE), proces="signaal-naar-casus")
     task_id = next(t["id"] for t in site.orchestrator.inbox(site.actor("analist"))["taken"]
                    if t["signaal_id"] == outcome.signal_id)
     return outcome.signal_id, task_id

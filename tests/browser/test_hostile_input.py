@@ -49,7 +49,7 @@ def hostile(site) -> dict:
     intake = {"gemeente": "Nijmegen", "omschrijving": payload("omschrijving"), "locatie": payload("locatie"),
               "melder": {k.split(".")[1]: payload(k) for k in INTAKE_TEXT if k.startswith("melder.")},
               "uitbuitingsvormen": ["arbeid"], "minderjarige": "nee", "identificeerbaar_slachtoffer": True}
-    started = orch.report_signal(melder, intake)
+    started = orch.report_signal(melder, intake, proces="signaal-naar-casus")
     task = next(t for t in orch.inbox(analist)["taken"] if t["signaal_id"] == started.signal_id)
     orch.complete_task(analist, task["id"], {"vermoeden_versterkt": True, **{k: payload(k) for k in VERRIJKEN_TEXT}})
     task = next(t for t in orch.inbox(af)["taken"] if t["signaal_id"] == started.signal_id)

@@ -40,3 +40,21 @@ def test_the_routed_demo_case_is_in_the_regional_task_list_and_the_password_is_u
     assert len(orchestrator.inbox(zvh)["taken"]) == 1  # the demo's first signal, routed to the ZVH
     with orchestrator.db.read() as conn:
         assert verify_password(conn, "riec", DEMO_PASSWORD) == ids["riec"]
+
+
+def test_the_demo_has_example_partners_per_region_and_signals_on_the_new_routes(orchestrator):
+    from route_actions import ROOT
+
+    from engine.partners import SOORTEN
+    from engine.schema import ketenpartner
+
+    for folder in ("slachtoffer-in-beeld", "meldcode"):
+        orchestrator.deploy_folder(ROOT / "processes" / folder)
+    load_demo(orchestrator)
+    af = orchestrator.actor(_ids(orchestrator)["aandachtsfunctionaris"])
+
+    with orchestrator.db.read() as conn:
+        per_region = conn.execute(select(ketenpartner.c.regio_id, ketenpartner.c.soort)).all()
+    assert len(per_region) == 2 * len(SOORTEN) and {soort for _r, soort in per_region} == set(SOORTEN)
+    steps = {t["bpmn_id"] for t in orchestrator.inbox(af, limit=200)["taken"]}
+    assert {"task_nla", "task_zorgcoordinator", "task_uitkomst_vt"} <= steps

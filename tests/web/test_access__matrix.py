@@ -272,6 +272,12 @@ def reassigns_task(rol, own, stage):
     return ALLOW if rol == "manager" else REFUSE
 
 
+def moves_signal(rol, own, stage):  # the analist before routing, the aandachtsfunctionaris always (own municipality)
+    if not sees_signal(rol, own, stage):
+        return DENY
+    return ALLOW if rol == "aandachtsfunctionaris" or (rol == "analist" and stage == "nieuw") else REFUSE
+
+
 def reassign_to_someone_without_the_role(world, rol, own, ids):  # refused as a field error even for a manager
     return world.client(rol, own).post(f"/overzicht/taken/{ids['task']}/toewijzen", data={"naar": ids["user"]})
 
@@ -378,6 +384,14 @@ ENDPOINTS: dict[str, Endpoint] = {
                                                 data={"van": "1", "naar": "1"}), changes_processes),
     "modeler.importeren": Endpoint(page("get", "/processen/importeren"), changes_processes),
     "modeler.importeren_versturen": Endpoint(page("post", "/processen/importeren", data={}), changes_processes),
+    # moving a signal to another process (invalid input: nothing moves; tests/web/test_pages__route_change.py moves)
+    "pages.proces_wijzigen": Endpoint(page("post", "/signalen/{signal}/proces", data={"proces": "", "reden": ""}),
+                                      lambda *a: moves_signal(*a), per_stage=True),
+    # the chain partner directory (beheerder); no entry exists in this world (tests/web/test_admin__partners.py)
+    "ketenpartners.lijst": Endpoint(page("get", "/beheer/ketenpartners"), is_beheerder),
+    "ketenpartners.nieuw": Endpoint(page("post", "/beheer/ketenpartners/nieuw", data={"naam": ""}), is_beheerder),
+    "ketenpartners.bewerken": Endpoint(page("get", "/beheer/ketenpartners/999999"), lambda *a: DENY),
+    "ketenpartners.verwijderen": Endpoint(page("post", "/beheer/ketenpartners/999999/verwijderen"), lambda *a: DENY),
 }
 
 

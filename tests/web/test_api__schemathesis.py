@@ -33,6 +33,9 @@ def api_app(app, orchestrator, clock):
                            roles=["melder", "analist", "aandachtsfunctionaris", "procesbeheerder", "manager"])
         token = create_token(conn, user_id, now=clock.now())
     actor = orchestrator.actor(user_id)
+    for folder in sorted(p for p in (Path(__file__).resolve().parents[2] / "processes").iterdir() if p.is_dir()):
+        if folder.name != "signaal-naar-casus":  # every route the intake can choose, as `init` deploys them
+            orchestrator.deploy_folder(folder)
     for i in range(3):
         orchestrator.report_signal(actor, {"gemeente": "Nijmegen", "omschrijving": f"Signaal {i}",
                                            "uitbuitingsvormen": ["arbeid"], "minderjarige": "nee"})

@@ -32,7 +32,7 @@ def _as(app, username) -> Browser:
 @pytest.fixture
 def late_signals(orchestrator, page_users, clock):
     """Two reported signals; the clock six days on, so 'Signaal verrijken' is a day late for both."""
-    outcomes = [orchestrator.report_signal(page_users["melder"], dict(INTAKE)) for _ in range(2)]
+    outcomes = [orchestrator.report_signal(page_users["melder"], dict(INTAKE), proces="signaal-naar-casus") for _ in range(2)]
     clock.advance(dt.timedelta(days=6))
     orchestrator.fire_due_timers()
     return outcomes

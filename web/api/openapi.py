@@ -76,6 +76,14 @@ _SCHEMAS = {
             "acute_nood": {"type": "boolean"},
             "sector": {"type": "string"},
             "indicatoren": {"type": "array", "items": {"type": "string"}},
+            # The route questions: without a named process they choose it (decision table 'proceskeuze').
+            "gaat_om_locatie": {"type": "boolean"},
+            "meldcode_professional": {"type": "boolean"},
+            "gemeld_bij_veilig_thuis": {"type": "boolean"},
+            "veilig_thuis_gemeld_op": {"type": "string", "format": "date"},
+            "slachtoffer_wil_melden": {"type": "boolean"},
+            "slachtoffer_wil_steun": {"type": "boolean"},
+            "ernstige_zorgen": {"type": "boolean"},
         },
     },
     "Taak": {
@@ -93,6 +101,7 @@ _SCHEMAS = {
             "status": {"type": "string", "enum": ["open", "voltooid", "vervallen"]},
             "formulier": {"type": ["string", "null"]},
             "geescaleerd_op": {"type": ["string", "null"], "format": "date-time"},
+            "proces": {"type": "string", "description": "de naam van het proces waarvan de taak een stap is"},
         },
     },
     "Signaal": {
@@ -109,7 +118,8 @@ _SCHEMAS = {
             "afgesloten_op": {"type": ["string", "null"], "format": "date-time"},
             "fase": {"type": ["string", "null"]},
             "uitkomst": {"type": ["string", "null"]},
-            "route": {"type": ["string", "null"], "enum": ["zorgtraject", "zorg_en_strafrecht", "riec", None]},
+            "route": {"type": ["string", "null"], "enum": [
+                "zorgtraject", "zorg_en_strafrecht", "riec", "zvh", "avim", "nla", "veilig_thuis", None]},
             "gemeente": {"type": "string"},
             "convenant": {"type": ["string", "null"], "enum": ["riec", "zvh", None],
                           "description": "het convenant waaronder de casus na routering wordt gedeeld"},

@@ -1,7 +1,9 @@
 """The signal (case) page: summary, diagram, timeline, open tasks, route and regie."""
 from __future__ import annotations
 
-from flask import Response, g, render_template
+from flask import Response, flash, g, redirect, render_template, request, url_for
+
+from engine.errors import FieldErrors
 
 from .. import orchestrator
 from ..auth import login_required
@@ -18,6 +20,7 @@ ACTIES = {
     "timer_afgevuurd": "Timer verstreken",
     "signaal_afgerond": "Signaal afgesloten",
     "signaal_geanonimiseerd": "Bewaartermijn verstreken: persoonsgegevens verwijderd",
+    "proces_gewijzigd": "Naar een ander proces verplaatst",
 }
 
 
@@ -29,7 +32,25 @@ def signaal(signal_id: int):
         return render_template("signaal_status.html", signaal=view)
     voltooid = sorted({s["bpmn_id"] for s in view["stappen"] if s["status"] == "voltooid"})
     actief = sorted({s["bpmn_id"] for s in view["stappen"] if s["status"] == "open"})
-    return render_template("signaal.html", signaal=view, voltooid=voltooid, actief=actief, acties=ACTIES)
+    keuzes = orchestrator().process_choices(g.actor, signal_id)  # empty unless the actor may move it
+    return render_template("signaal.html", signaal=view, voltooid=voltooid, actief=actief, acties=ACTIES,
+                           proceskeuzes=keuzes)
+
+
+@bp.post("/signalen/<int:signal_id>/proces")
+@login_required
+def proces_wijzigen(signal_id: int):
+    """Move the signal to another process (analist, aandachtsfunctionaris): the old one's open tasks vanish."""
+    try:
+        outcome = orchestrator().change_process(g.actor, signal_id, request.form.get("proces", ""),
+                                                request.form.get("reden", ""))
+    except FieldErrors as exc:
+        for veld, bericht in exc.fields.items():
+            flash(f"{ {'proces': 'Proces', 'reden': 'Reden'}.get(veld, veld)}: {bericht}", "fout")
+        return redirect(url_for("pages.signaal", signal_id=signal_id) + "#proces-kop")
+    flash(f"Het signaal volgt nu het proces '{outcome.proces}'. De open taken van het vorige proces zijn vervallen.",
+          "succes")
+    return redirect(url_for("pages.signaal", signal_id=signal_id))
 
 
 @bp.get("/signalen/<int:signal_id>/diagram.bpmn")

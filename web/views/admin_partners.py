@@ -1,0 +1,100 @@
+"""The chain partner directory pages for the ``beheerder`` (Ketenpartners): per region, add, edit, remove."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+
+from engine.errors import FieldErrors, NotFound
+from engine.partners import FIELDS, SOORTEN, PartnerDirectory
+
+from .. import orchestrator
+from .admin_users import beheerder_required
+
+bp = Blueprint("ketenpartners", __name__, url_prefix="/beheer/ketenpartners")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+def _directory() -> PartnerDirectory:
+    orch = orchestrator()
+    return PartnerDirectory(orch.db, orch.clock)
+
+
+def _form_values() -> dict:
+    return {key: request.form.get(key, "") for key in FIELDS}
+
+
+def _region(directory: PartnerDirectory, value) -> tuple[dict[int, str], int]:
+    """The regions the beheerder keeps and the chosen one (the first if none or another was asked)."""
+    regios = directory.regions(g.actor)
+    if not regios:
+        raise NotFound("U heeft geen toegang tot deze pagina, of ze bestaat niet.")
+    try:
+        regio_id = int(value)
+    except (TypeError, ValueError):
+        regio_id = next(iter(regios))
+    if regio_id not in regios:
+        raise NotFound("U heeft geen toegang tot deze pagina, of ze bestaat niet.")
+    return regios, regio_id
+
+
+@bp.get("")
+@beheerder_required
+def lijst():
+    directory = _directory()
+    if not directory.regions(g.actor):  # a region first: the directory is kept per region
+        return render_template("beheer_ketenpartners.html", regios={}, regio_id=None, soorten=SOORTEN, ketenpartners=[])
+    regios, regio_id = _region(directory, request.args.get("regio"))
+    return render_template("beheer_ketenpartners.html", regios=regios, regio_id=regio_id, soorten=SOORTEN,
+                           ketenpartners=directory.list(g.actor, regio_id))
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@beheerder_required
+def nieuw():
+    directory = _directory()
+    regios, regio_id = _region(directory, request.values.get("regio"))
+    invoer, fouten = {key: "" for key in FIELDS}, {}
+    if request.method == "POST":
+        invoer = _form_values()
+        try:
+            directory.add(g.actor, regio_id, invoer)
+        except FieldErrors as exc:
+            fouten = exc.fields
+        else:
+            flash(f"{invoer['naam'].strip()} is toegevoegd.", "succes")
+            return redirect(url_for("ketenpartners.lijst", regio=regio_id))
+    return render_template("beheer_ketenpartner.html", invoer=invoer, fouten=fouten, soorten=SOORTEN,
+                           regio_id=regio_id, regio_naam=regios[regio_id], partner_id=None), (422 if fouten else 200)
+
+
+@bp.route("/<int:partner_id>", methods=["GET", "POST"])
+@beheerder_required
+def bewerken(partner_id: int):
+    directory = _directory()
+    entry = directory.entry(g.actor, partner_id)
+    invoer, fouten = {key: entry[key] or "" for key in FIELDS}, {}
+    if request.method == "POST":
+        invoer = _form_values()
+        try:
+            directory.update(g.actor, partner_id, invoer)
+        except FieldErrors as exc:
+            fouten = exc.fields
+        else:
+            flash(f"{invoer['naam'].strip()} is opgeslagen.", "succes")
+            return redirect(url_for("ketenpartners.lijst", regio=entry["regio_id"]))
+    regios = directory.regions(g.actor)
+    return render_template("beheer_ketenpartner.html", invoer=invoer, fouten=fouten, soorten=SOORTEN,
+                           regio_id=entry["regio_id"], regio_naam=regios.get(entry["regio_id"], ""),
+                           partner_id=partner_id), (422 if fouten else 200)
+
+
+@bp.post("/<int:partner_id>/verwijderen")
+@beheerder_required
+def verwijderen(partner_id: int):
+    directory = _directory()
+    entry = directory.entry(g.actor, partner_id)
+    directory.remove(g.actor, partner_id)
+    flash(f"{entry['naam']} is verwijderd.", "succes")
+    return redirect(url_for("ketenpartners.lijst", regio=entry["regio_id"]))
