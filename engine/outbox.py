@@ -35,6 +35,7 @@ from .notify import (
     DIGEST,
     DIRECT,
     FAILED,
+    FEEDBACK,
     NO_ADDRESS,
     OPENED,
     OVERDUE,
@@ -87,6 +88,9 @@ def compose(row, site_url: str) -> tuple[str, str]:
     site = site_url.rstrip("/")
     if row.soort == DIGEST:
         return "Signaalroute: uw overzicht van vandaag", (row.tekst or "").replace("{site}", site) + FOOTER
+    if row.soort == FEEDBACK:
+        return (f"Signaalroute: uw melding {row.stap} is afgehandeld",
+                f"{row.tekst}\n\nUw meldingen: {site + row.link}" + FOOTER)
     return (_SUBJECTS[row.soort].format(stap=row.stap),
             _BODIES[row.soort].format(stap=row.stap, url=site + row.link) + FOOTER)
 

@@ -23,7 +23,9 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
 
 from . import spiff_compat  # noqa: F401 - installs the task-depth guard
+from .feedback import FEEDBACK_KINDS
 from .errors import DeployRejected, Problem
+from .tafels import TAFELS
 from .forms import Form, FormDefinitionError, parse_form
 from .package import META_FILE, ProcessPackage
 from .roles import ROLES, lane_role
@@ -48,6 +50,7 @@ class TaskMeta:
     rol: str
     formulier: str
     deadline: str | None
+    casustafel: str | None = None  # the case table whose meeting decides it (engine.casustafel)
 
 
 TIMER_ACTIONS = ("escalatie", "terugkoppeling")
@@ -78,6 +81,8 @@ class CompiledDefinition:
     end_events: dict[str, str] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
     timers: dict[str, TimerMeta] = field(default_factory=dict)
+    # End event id → what the reporter is told when the signal closes there (engine.feedback).
+    end_feedback: dict[str, str] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -310,7 +315,12 @@ def _task_meta(name, root, process_id, forms, problems) -> tuple[dict[str, TaskM
                 parse_duration(deadline)
             except (ValueError, isodate.ISO8601Error) as exc:
                 problems.append(Problem(f"ongeldige deadline '{deadline}': {exc}", name, line, bpmn_id))
-        tasks[bpmn_id] = TaskMeta(bpmn_id, node.get("name") or bpmn_id, rol or "", formulier or "", deadline)
+        casustafel = props.get("casustafel")
+        if casustafel is not None and casustafel not in TAFELS:
+            problems.append(Problem(f"onbekende casustafel '{casustafel}' (bekend: {', '.join(TAFELS)})",
+                                    name, line, bpmn_id))
+        tasks[bpmn_id] = TaskMeta(bpmn_id, node.get("name") or bpmn_id, rol or "", formulier or "", deadline,
+                                  casustafel or None)
     start_form = None
     for node in process.iterfind(f"{{{BPMN_NS}}}startEvent"):
         start_form = _properties(node).get("formulier") or start_form
@@ -443,6 +453,7 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
         node.get("id"): node.get("name") or node.get("id")
         for node in bpmn_root.iter(f"{{{BPMN_NS}}}endEvent")
     }
+    end_feedback = _end_feedback(bpmn_name, bpmn_root, problems)
     for task_spec in spec.task_specs.values():
         if isinstance(task_spec, (UserTask, ManualTask)) and task_spec.bpmn_id not in tasks:
             problems.append(Problem("taak is niet uitvoerbaar (geen rol of formulier)", bpmn_name, None, task_spec.bpmn_id))
@@ -460,4 +471,19 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
         end_events=end_events,
         meta=meta,
         timers=timers,
+        end_feedback=end_feedback,
     )
+
+
+def _end_feedback(name, root, problems) -> dict[str, str]:
+    """The ``terugkoppeling`` property of each end event that has one (checked against the known kinds)."""
+    feedback = {}
+    for node in root.iter(f"{{{BPMN_NS}}}endEvent"):
+        value = _properties(node).get("terugkoppeling")
+        if value is None:
+            continue
+        if value not in FEEDBACK_KINDS:
+            problems.append(Problem(f"onbekende terugkoppeling '{value}' (bekend: {', '.join(FEEDBACK_KINDS)})",
+                                    name, node.sourceline, node.get("id")))
+        feedback[node.get("id")] = value
+    return feedback
