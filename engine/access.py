@@ -26,8 +26,8 @@ import enum
 from sqlalchemy import and_, false, or_, select, true
 
 from .roles import DEPLOY_ROLES, REGIONAL_ROLES
-from .tafels import AGENDA_ROLE, TAFELS
 from .schema import gemeente, human_task, signal, user_role
+from .tafels import AGENDA_ROLE, TAFELS
 from .users import Actor
 
 # The party with regie per route, and so the regional role that sees a routed case.

@@ -23,14 +23,14 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
 
 from . import spiff_compat  # noqa: F401 - installs the task-depth guard
-from .feedback import FEEDBACK_KINDS
 from .errors import DeployRejected, Problem
-from .tafels import TAFELS
+from .feedback import FEEDBACK_KINDS
 from .forms import Form, FormDefinitionError, parse_form
 from .package import META_FILE, ProcessPackage
 from .roles import ROLES, lane_role
 from .sandbox import UnsafeExpression, check_expression
 from .spiff_compat import StrictParser
+from .tafels import TAFELS
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"

@@ -18,6 +18,9 @@ ACTIES = {
     "timer_afgevuurd": "Timer verstreken",
     "signaal_afgerond": "Signaal afgesloten",
     "signaal_geanonimiseerd": "Bewaartermijn verstreken: persoonsgegevens verwijderd",
+    "geagendeerd": "Geagendeerd voor de casustafel",
+    "besluit_vastgelegd": "Besluit casustafel vastgelegd",
+    "melder_teruggekoppeld": "Melder geïnformeerd (zonder details)",
 }
 
 
@@ -29,7 +32,9 @@ def signaal(signal_id: int):
         return render_template("signaal_status.html", signaal=view)
     voltooid = sorted({s["bpmn_id"] for s in view["stappen"] if s["status"] == "voltooid"})
     actief = sorted({s["bpmn_id"] for s in view["stappen"] if s["status"] == "open"})
-    return render_template("signaal.html", signaal=view, voltooid=voltooid, actief=actief, acties=ACTIES)
+    agenderen = orchestrator().agenda_options(g.actor, signal_id)
+    return render_template("signaal.html", signaal=view, voltooid=voltooid, actief=actief, acties=ACTIES,
+                           agenderen=agenderen)
 
 
 @bp.get("/signalen/<int:signal_id>/diagram.bpmn")
