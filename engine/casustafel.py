@@ -228,8 +228,9 @@ def _meeting_json(row, names: dict, region_names: dict) -> dict:
             "datum": isoformat(row.datum), "locatie": row.locatie, "status": row.status}
 
 
-def meetings(conn: Connection, actor: Actor, now: dt.datetime, *, limit: int = 200) -> dict:
-    """The meetings of the tables ``actor`` sits at: upcoming (soonest first) and past (latest first)."""
+def meetings(conn: Connection, actor: Actor, *, limit: int = 200) -> dict:
+    """The meetings of the tables ``actor`` sits at: planned ones (soonest first; one whose day passed stays
+    until its minutes are recorded) and held ones (latest first)."""
     tafels = tables_of(actor)
     if not tafels:
         return {"komend": [], "geweest": []}
@@ -237,9 +238,9 @@ def meetings(conn: Connection, actor: Actor, now: dt.datetime, *, limit: int = 2
     names = {r.id: r.naam for r in conn.execute(select(gemeente.c.id, gemeente.c.naam))}
     region_names = {r.id: r.naam for r in conn.execute(select(regio.c.id, regio.c.naam))}
     counts = dict(conn.execute(select(agendapunt.c.overleg_id, func.count()).group_by(agendapunt.c.overleg_id)).all())
-    upcoming = conn.execute(select(overleg).where(overleg.c.tafel.in_(tafels), overleg.c.datum >= now)
+    upcoming = conn.execute(select(overleg).where(overleg.c.tafel.in_(tafels), overleg.c.status == PLANNED)
                             .order_by(overleg.c.datum, overleg.c.id).limit(limit)).all()
-    past = conn.execute(select(overleg).where(overleg.c.tafel.in_(tafels), overleg.c.datum < now)
+    past = conn.execute(select(overleg).where(overleg.c.tafel.in_(tafels), overleg.c.status == HELD)
                         .order_by(overleg.c.datum.desc(), overleg.c.id.desc()).limit(limit)).all()
 
     def visible(rows):

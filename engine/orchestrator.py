@@ -314,9 +314,9 @@ class Orchestrator(ManagerOverview):
 
     # --- case tables (engine.casustafel) -------------------------------------------------
     def meetings(self, actor: Actor) -> dict:
-        """The meetings of the tables ``actor`` sits at: upcoming first, then past ones."""
+        """The meetings of the tables ``actor`` sits at: planned ones first, then held ones."""
         with self.db.read() as conn:
-            return casustafel.meetings(conn, actor, self.clock.now())
+            return casustafel.meetings(conn, actor)
 
     def meeting(self, actor: Actor, overleg_id: int) -> dict:
         """One meeting with its agenda (participants only; others get "not found")."""

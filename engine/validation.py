@@ -444,6 +444,7 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
     forms = _load_forms(package, problems)
     tasks, start_form = _task_meta(bpmn_name, bpmn_root, meta["bpmn_proces_id"], forms, problems)
     timers = _timer_meta(bpmn_name, bpmn_root, meta["bpmn_proces_id"], tasks, problems)
+    end_feedback = _end_feedback(bpmn_name, bpmn_root, problems)
     if problems:
         raise DeployRejected(problems)
     spec, subprocess_specs = _parse_spec(bpmn_name, bpmn_root, dmn_roots, meta["bpmn_proces_id"], problems)
@@ -453,7 +454,6 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
         node.get("id"): node.get("name") or node.get("id")
         for node in bpmn_root.iter(f"{{{BPMN_NS}}}endEvent")
     }
-    end_feedback = _end_feedback(bpmn_name, bpmn_root, problems)
     for task_spec in spec.task_specs.values():
         if isinstance(task_spec, (UserTask, ManualTask)) and task_spec.bpmn_id not in tasks:
             problems.append(Problem("taak is niet uitvoerbaar (geen rol of formulier)", bpmn_name, None, task_spec.bpmn_id))
