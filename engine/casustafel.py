@@ -22,9 +22,17 @@ import datetime as dt
 from sqlalchemy import Connection, and_, func, insert, select, update
 
 from . import commands
-from .access import may_bring_to_table, may_chair, may_sit_at, may_work_task, signal_access, tables_of
+from .access import (
+    Visibility,
+    may_bring_to_table,
+    may_chair,
+    may_sit_at,
+    may_work_task,
+    signal_access,
+    tables_of,
+)
 from .audit import AuditBatch
-from .clock import as_utc, isoformat
+from .clock import AMSTERDAM, as_utc, isoformat
 from .definitions import DefinitionCache
 from .errors import Conflict, FieldErrors, Forbidden, NotFound
 from .instances import Outcome
@@ -54,6 +62,12 @@ def scope(row, regions: dict[int, int | None]) -> frozenset[int]:
     return frozenset(regions)
 
 
+def _place_names(conn: Connection) -> tuple[dict[int, str], dict[int, str]]:
+    """Municipality and region names by id (both tables are small)."""
+    return ({r.id: r.naam for r in conn.execute(select(gemeente.c.id, gemeente.c.naam))},
+            {r.id: r.naam for r in conn.execute(select(regio.c.id, regio.c.naam))})
+
+
 def _meeting(conn: Connection, actor: Actor, overleg_id: int, regions: dict):
     row = conn.execute(select(overleg).where(overleg.c.id == overleg_id)).first()
     if row is None or not may_sit_at(actor, row.tafel, scope(row, regions)):
@@ -64,8 +78,7 @@ def _meeting(conn: Connection, actor: Actor, overleg_id: int, regions: dict):
 def planning_options(conn: Connection, actor: Actor) -> list[dict]:
     """The tables and places ``actor`` may plan a meeting for (``tafel``, ``gemeente_id``, ``regio_id``, ``label``)."""
     regions = _regions(conn)
-    names = {r.id: r.naam for r in conn.execute(select(gemeente.c.id, gemeente.c.naam))}
-    region_names = {r.id: r.naam for r in conn.execute(select(regio.c.id, regio.c.naam))}
+    names, region_names = _place_names(conn)
     options = []
     for key, spec in TAFELS.items():
         if spec.niveau == LOKAAL:
@@ -96,7 +109,6 @@ def _parse_when(value) -> dt.datetime:
         except ValueError:
             raise FieldErrors({"datum": "geef een datum en tijd (bv. 2026-03-01T14:00)"}) from None
     if when.tzinfo is None:  # typed in the browser: Europe/Amsterdam
-        from .clock import AMSTERDAM
         when = when.replace(tzinfo=AMSTERDAM)
     return as_utc(when)
 
@@ -235,8 +247,7 @@ def meetings(conn: Connection, actor: Actor, *, limit: int = 200) -> dict:
     if not tafels:
         return {"komend": [], "geweest": []}
     regions = _regions(conn)
-    names = {r.id: r.naam for r in conn.execute(select(gemeente.c.id, gemeente.c.naam))}
-    region_names = {r.id: r.naam for r in conn.execute(select(regio.c.id, regio.c.naam))}
+    names, region_names = _place_names(conn)
     counts = dict(conn.execute(select(agendapunt.c.overleg_id, func.count()).group_by(agendapunt.c.overleg_id)).all())
     upcoming = conn.execute(select(overleg).where(overleg.c.tafel.in_(tafels), overleg.c.status == PLANNED)
                             .order_by(overleg.c.datum, overleg.c.id).limit(limit)).all()
@@ -268,8 +279,7 @@ def meeting_detail(conn: Connection, cache: DefinitionCache, actor: Actor, overl
     """One meeting with its agenda, as ``actor`` (a participant) may see it, and the cases waiting for it."""
     regions = _regions(conn)
     row = _meeting(conn, actor, overleg_id, regions)
-    names = {r.id: r.naam for r in conn.execute(select(gemeente.c.id, gemeente.c.naam))}
-    region_names = {r.id: r.naam for r in conn.execute(select(regio.c.id, regio.c.naam))}
+    names, region_names = _place_names(conn)
     members = scope(row, regions)
     result = _meeting_json(row, names, region_names)
     came = as_utc(row.datum) <= now
@@ -295,7 +305,7 @@ def meeting_detail(conn: Connection, cache: DefinitionCache, actor: Actor, overl
         agenda.append({
             "id": item.id, "referentie": item.referentie, "signaal_id": item.signal_id,
             "gemeente": names.get(item.signaal_gemeente), "stap": item.stap,
-            "mag_signaal_zien": seen.value in ("volledig", "proces"),
+            "mag_signaal_zien": seen in (Visibility.FULL, Visibility.PROCESS),
             "besluit": item.besluit, "besluit_label": _labels(schema).get(item.besluit or "", item.besluit),
             "vastgelegd_door": deciders.get(item.vastgelegd_door), "vastgelegd_op": isoformat(item.vastgelegd_op),
             "mag_besluiten": decide, "formulier_schema": schema if decide else None,
@@ -339,8 +349,7 @@ def agenda_options(conn: Connection, actor: Actor, signal_id: int, now: dt.datet
     if not tasks:
         return []
     regions = _regions(conn)
-    names = {r.id: r.naam for r in conn.execute(select(gemeente.c.id, gemeente.c.naam))}
-    region_names = {r.id: r.naam for r in conn.execute(select(regio.c.id, regio.c.naam))}
+    names, region_names = _place_names(conn)
     result = []
     for task in tasks:
         planned = conn.execute(select(overleg).where(

@@ -184,7 +184,8 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
-_LABEL = {OPENED: "Nieuwe taak", ASSIGNED: "Aan u toegewezen", OVERDUE: "Deadline verstreken"}
+_LABEL = {OPENED: "Nieuwe taak", ASSIGNED: "Aan u toegewezen", OVERDUE: "Deadline verstreken",
+          FEEDBACK: "Uw melding is afgehandeld"}
 
 
 def _personal_digests(conn: Connection) -> dict[int, str]:

@@ -6,6 +6,8 @@ transaction), once per change.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from route_actions import LOCATIE, LOCATION_PROCESS, NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld, package_with
 from sqlalchemy import select
@@ -102,6 +104,21 @@ def test_the_feedback_mail_names_the_reference_and_the_general_outcome_only(rout
     assert subject == f"Signaalroute: uw melding {started.referentie} is afgehandeld"
     assert text.startswith("Uw melding is afgehandeld: na onderzoek is het signaal afgesloten.")
     assert "Kelderweg" not in text and "blauwe jas" not in text
+
+
+def test_a_reporter_who_wants_one_mail_a_day_finds_it_in_the_digest(route, orchestrator, users, intake, clock):
+    orchestrator.save_mail_settings(users.melder, email="mila@gemeente.test", wijze="dagelijks")
+    outbox = Outbox()
+    orchestrator.configure_mail(MailConfig(mailer=outbox, site_url="https://route.test"))
+    started = route.report(intake(**PERSONAL))
+    route.walk(started.signal_id, [("task_verrijken", NIET_VERRIJKT)])
+    clock.advance(dt.timedelta(days=1))
+
+    orchestrator.mail_pass()
+
+    [digest] = [m for m in outbox.sent if m.aan == "mila@gemeente.test"]
+    assert f"- Uw melding is afgehandeld: {started.referentie} — https://route.test/mijn-meldingen" in digest.tekst
+    assert "Kelderweg" not in digest.tekst and "blauwe jas" not in digest.tekst
 
 
 def test_a_location_signal_reported_with_the_normal_intake_closes_with_feedback(route, orchestrator, users, intake):
