@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .errors import NotFound
 from .orchestrator import Orchestrator
 from .regions import assign_gemeente, ensure_regio
 from .roles import REGIONAL_ROLES
@@ -105,3 +106,22 @@ def _demo_case_tables(orch: Orchestrator, actors: dict, signal_id: int) -> None:
                                         "ondermijnende_criminaliteit": True, "casustafel_bespreken": True})
     [waiting] = orch.agenda_options(af, signal_id)
     orch.bring_to_table(af, waiting["taak_id"], first["riec_tafel"])
+    try:  # the location route, where it is deployed (signaalroute init deploys every process)
+        location = orch.report_signal(actors["melder"], {"gemeente": "Nijmegen", **_LOCATION_INTAKE},
+                                      proces="locatie-in-beeld")
+    except NotFound:
+        return
+    task = next(t for t in orch.inbox(analist)["taken"] if t["signaal_id"] == location.signal_id)
+    orch.complete_task(analist, task["id"], {"adres": "Industrieweg 4, Nijmegen", "soort_pand": "bedrijfspand",
+                                             "sector_locatie": "logistiek",
+                                             "bijzonderheden": "Licht tot laat in de avond, ramen afgeplakt."})
+    [waiting] = orch.agenda_options(af, location.signal_id)
+    orch.bring_to_table(af, waiting["taak_id"], first["signalenoverleg"])
+
+
+_LOCATION_INTAKE = {
+    "omschrijving": "In een bedrijfspand aan de Industrieweg lijken mensen te wonen; er staan matrassen achter de "
+                    "afgeplakte ramen.",
+    "uitbuitingsvormen": ["arbeid"], "sector": "logistiek", "minderjarige": "onbekend",
+    "locatie": "Industrieweg 4, Nijmegen",
+}

@@ -319,6 +319,10 @@ def _task_meta(name, root, process_id, forms, problems) -> tuple[dict[str, TaskM
         if casustafel is not None and casustafel not in TAFELS:
             problems.append(Problem(f"onbekende casustafel '{casustafel}' (bekend: {', '.join(TAFELS)})",
                                     name, line, bpmn_id))
+        elif casustafel is not None and rol in ROLES and rol not in TAFELS[casustafel].deelnemers:
+            problems.append(Problem(f"rol '{rol}' zit niet aan de casustafel '{casustafel}' en kan het besluit dus "
+                                    f"niet vastleggen (deelnemers: {', '.join(TAFELS[casustafel].deelnemers)})",
+                                    name, line, bpmn_id))
         tasks[bpmn_id] = TaskMeta(bpmn_id, node.get("name") or bpmn_id, rol or "", formulier or "", deadline,
                                   casustafel or None)
     start_form = None

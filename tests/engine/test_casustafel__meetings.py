@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import LOCATIE, LOCATION_PROCESS, REGIE, VERRIJKT, beoordeeld, besluit
+from route_actions import LOCATIE, LOCATION_PROCESS, REGIE, VERRIJKT, beoordeeld, besluit, race
 from sqlalchemy import select
 
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound
@@ -177,3 +177,22 @@ def test_a_table_can_choose_another_route(route, orchestrator, users, intake):
     assert route.open_task(started.signal_id).bpmn_id == "task_regie_zvh"
     route.complete(started.signal_id, "task_regie_zvh", REGIE)
     assert route.signal_row(started.signal_id).route == "zorg_en_strafrecht"
+
+
+def test_two_people_recording_the_same_decision_one_wins(route, orchestrator, users, at_table, person_factory):
+    signal_id, task = at_table
+    other_riec = person_factory("riec-2", "riec", None, "Roos RIEC")
+    overleg_id = route.plan_meeting("riec_tafel", task.gemeente_id)
+    item_id = orchestrator.bring_to_table(users.aandachtsfunctionaris, task.id, overleg_id)
+    orchestrator.clock.advance(dt.timedelta(days=1))
+
+    outcomes = race(lambda: orchestrator.record_decision(users.riec, item_id, besluit("bevestigd")),
+                    lambda: orchestrator.record_decision(other_riec, item_id, besluit("geen_casus")))
+
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"]
+    [error] = [value for kind, value in outcomes if kind == "error"]
+    assert isinstance(error, Conflict)
+    assert len(route.audit(signal_id, "besluit_vastgelegd")) == 1
+    [punt] = orchestrator.meeting(users.riec, overleg_id)["agenda"]
+    expected = {"bevestigd": ["task_regie_riec"], "geen_casus": []}[punt["besluit"]]  # the winner's decision holds
+    assert [t.bpmn_id for t in route.open_tasks(signal_id)] == expected

@@ -148,6 +148,21 @@ def test_an_unknown_feedback_kind_or_case_table_is_rejected_at_deploy(orchestrat
     assert ("task_signalenoverleg", "onbekende casustafel 'koffietafel'") in problems
 
 
+def test_a_table_decision_for_a_role_that_does_not_sit_at_the_table_is_rejected_at_deploy(orchestrator):
+    bad = package_with(ProcessPackage.from_folder(LOCATION_PROCESS), **{"locatie-in-beeld.bpmn": lambda text: text.replace(
+        '<spiffworkflow:property name="rol" value="aandachtsfunctionaris" />\n'
+        '          <spiffworkflow:property name="formulier" value="locatie-besluit" />',
+        '<spiffworkflow:property name="rol" value="zorgcoordinator" />\n'
+        '          <spiffworkflow:property name="formulier" value="locatie-besluit" />')})
+
+    with pytest.raises(DeployRejected) as rejected:
+        orchestrator.deploy(bad)
+
+    [problem] = rejected.value.problems
+    assert problem.element_id == "task_signalenoverleg"
+    assert problem.message.startswith("rol 'zorgcoordinator' zit niet aan de casustafel 'signalenoverleg'")
+
+
 def test_the_feedback_is_in_the_processing_log_without_personal_data(route, orchestrator, users, intake):
     started = route.report(intake(**PERSONAL))
     route.walk(started.signal_id, [("task_verrijken", NIET_VERRIJKT)])
