@@ -137,6 +137,7 @@ RAW_STEPS = {
                        "vermoeden_versterkt": True, "toelichting": "Adres bekend bij handhaving."},
     "task_beoordelen": {"geraadpleegde_ketenpartners": ["avim", "nla"], "voldoende_aanleiding": True,
                         "zorg_nodig": True, "strafrechtelijk_traject": True, "ondermijnende_criminaliteit": False,
+                        "casustafel_bespreken": False,
                         "toelichting": None},
     "task_regie_zvh": {"regie_opgepakt": True, "behandelaar": "P. de Vries", "covenant": "zvh", "toelichting": None},
 }

@@ -27,6 +27,7 @@ from sqlalchemy import and_, false, or_, select, true
 
 from .roles import DEPLOY_ROLES, REGIONAL_ROLES
 from .schema import gemeente, human_task, signal, user_role
+from .tafels import AGENDA_ROLE, TAFELS
 from .users import Actor
 
 # The party with regie per route, and so the regional role that sees a routed case.
@@ -273,3 +274,30 @@ def may_change_processes(actor: Actor | None) -> bool:
     These pages show process models and counts only, never a victim's personal data.
     """
     return actor is not None and bool(actor.role_keys() & DEPLOY_ROLES)
+
+
+# --- case tables (engine.tafels, engine.casustafel) --------------------------------------------
+
+def may_sit_at(actor: Actor, tafel: str, gemeenten) -> bool:
+    """Whether ``actor`` sits at case table ``tafel`` meeting for ``gemeenten`` (a participant role in
+    one of them): only they see its meetings and agendas; anyone else is told it does not exist."""
+    spec = TAFELS.get(tafel)
+    return spec is not None and any(actor.has_role(rol, g) for rol in spec.deelnemers for g in gemeenten)
+
+
+def may_chair(actor: Actor, tafel: str, gemeenten) -> bool:
+    """Whether ``actor`` plans the meetings of ``tafel`` for ``gemeenten`` and records their minutes."""
+    spec = TAFELS.get(tafel)
+    return spec is not None and any(actor.has_role(rol, g) for rol in spec.voorzitters for g in gemeenten)
+
+
+def may_bring_to_table(actor: Actor, task) -> bool:
+    """Whether ``actor`` may put ``task`` (a waiting table decision, a ``human_task`` row) on an agenda:
+    the aandachtsfunctionaris of its municipality brings cases to the table."""
+    return bool(task.casustafel) and actor.has_role(AGENDA_ROLE, task.gemeente_id)
+
+
+def tables_of(actor: Actor) -> list[str]:
+    """The case tables ``actor`` has a participant role for (somewhere), in :data:`TAFELS` order."""
+    keys = actor.role_keys()
+    return [key for key, spec in TAFELS.items() if keys & set(spec.deelnemers)]

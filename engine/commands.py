@@ -126,11 +126,18 @@ def already_done(conn: Connection, row) -> Conflict:
 
 
 def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_id: int, data: dict, *,
-                  now: dt.datetime) -> Outcome:
-    """Complete a user task with the submitted form data and run on to the next wait."""
+                  now: dt.datetime, at_meeting: bool = False) -> Outcome:
+    """Complete a user task with the submitted form data and run on to the next wait.
+
+    :param at_meeting: the caller is :func:`engine.casustafel.record_decision`: a task decided by
+        a case table (``human_task.casustafel``) can be completed from its meeting only.
+    """
     rows = conn.execute(_TASK_WITH_INSTANCE, {"task_id": task_id}).all()
     row = next((r for r in rows if r.id == task_id), None)
     _check_task(conn, actor, row)
+    if row.casustafel and not at_meeting:
+        raise Forbidden("Dit besluit wordt genomen in het overleg van de casustafel: de aandachtsfunctionaris "
+                        "agendeert het, en het wordt vastgelegd in de notulen van dat overleg.")
     if not may_work_task(actor, row):
         if row.toegewezen_aan not in (None, actor.id):
             who = user_names(conn, {row.toegewezen_aan}).get(row.toegewezen_aan, "een ander")

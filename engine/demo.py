@@ -1,6 +1,9 @@
 """Demo data: a user for every role and signals at every step of the route, in two regions."""
 from __future__ import annotations
 
+import datetime as dt
+
+from .errors import NotFound
 from .orchestrator import Orchestrator
 from .partners import PartnerDirectory
 from .regions import assign_gemeente, ensure_regio
@@ -109,4 +112,54 @@ def load_demo(orch: Orchestrator) -> dict[str, str]:
     task = next(t for t in orch.inbox(af)["taken"] if t["signaal_id"] == started[0].signal_id)
     orch.complete_task(af, task["id"], {"voldoende_aanleiding": True, "geraadpleegde_ketenpartners": ["nla"],
                                         "zorg_nodig": True, "strafrechtelijk_traject": True})
+    _demo_case_tables(orch, actors, started[2].signal_id)
     return tokens
+
+
+# Upcoming meetings of each case table (days from now, local time 10:00 roughly): table, planned by, place.
+_DEMO_MEETINGS = [
+    ("signalenoverleg", "aandachtsfunctionaris", "Nijmegen", (7, 35), "Stadhuis Nijmegen, kamer 2.14"),
+    ("mdo_zvh", "zvh", DEMO_REGION, (10, 38), "Zorg- en Veiligheidshuis Rijk van Nijmegen"),
+    ("riec_tafel", "riec", DEMO_REGION, (14, 42), "RIEC Oost-Nederland (online)"),
+]
+
+
+def _demo_case_tables(orch: Orchestrator, actors: dict, signal_id: int) -> None:
+    """A few planned meetings per table, and the third demo signal on the agenda of the next RIEC table."""
+    first = {}
+    for tafel, chair, plaats, days, locatie in _DEMO_MEETINGS:
+        option = next(o for o in orch.meeting_planning_options(actors[chair])
+                      if o["tafel"] == tafel and plaats in o["label"])
+        for offset in days:
+            when = (orch.clock.now() + dt.timedelta(days=offset)).replace(hour=9, minute=0, second=0, microsecond=0)
+            overleg_id = orch.plan_meeting(actors[chair], tafel=tafel, gemeente_id=option["gemeente_id"],
+                                           regio_id=option["regio_id"], datum=when, locatie=locatie)
+            first.setdefault(tafel, overleg_id)
+    analist, af = actors["analist"], actors["aandachtsfunctionaris"]
+    task = next(t for t in orch.inbox(analist)["taken"] if t["signaal_id"] == signal_id)
+    orch.complete_task(analist, task["id"], {"vermoeden_versterkt": True, "adresgegevens": "KvK: pand op naam "
+                                             "van een uitzendbureau"})
+    task = next(t for t in orch.inbox(af)["taken"] if t["signaal_id"] == signal_id)
+    orch.complete_task(af, task["id"], {"voldoende_aanleiding": True, "geraadpleegde_ketenpartners": ["avim"],
+                                        "ondermijnende_criminaliteit": True, "casustafel_bespreken": True})
+    [waiting] = orch.agenda_options(af, signal_id)
+    orch.bring_to_table(af, waiting["taak_id"], first["riec_tafel"])
+    try:  # the location route, where it is deployed (signaalroute init deploys every process)
+        location = orch.report_signal(actors["melder"], {"gemeente": "Nijmegen", **_LOCATION_INTAKE},
+                                      proces="locatie-in-beeld")
+    except NotFound:
+        return
+    task = next(t for t in orch.inbox(analist)["taken"] if t["signaal_id"] == location.signal_id)
+    orch.complete_task(analist, task["id"], {"adres": "Industrieweg 4, Nijmegen", "soort_pand": "bedrijfspand",
+                                             "sector_locatie": "logistiek",
+                                             "bijzonderheden": "Licht tot laat in de avond, ramen afgeplakt."})
+    [waiting] = orch.agenda_options(af, location.signal_id)
+    orch.bring_to_table(af, waiting["taak_id"], first["signalenoverleg"])
+
+
+_LOCATION_INTAKE = {
+    "omschrijving": "In een bedrijfspand aan de Industrieweg lijken mensen te wonen; er staan matrassen achter de "
+                    "afgeplakte ramen.",
+    "uitbuitingsvormen": ["arbeid"], "sector": "logistiek", "minderjarige": "onbekend",
+    "locatie": "Industrieweg 4, Nijmegen",
+}

@@ -16,8 +16,8 @@ from .audit import AuditBatch
 from .driver_sql import DriverStatement
 from .effects import apply_timer_effects
 from .errors import Conflict, WorkflowFailed
-from .notify import queue_tasks_opened
-from .projections import RUNNING, Projection, TaskTaken, update_signal, write_tasks, write_timers
+from .notify import queue_feedback, queue_tasks_opened
+from .projections import RUNNING, Projection, TaskTaken, update_feedback, update_signal, write_tasks, write_timers
 from .schema import process_instance
 from .serialization import dump_state
 from .spiff_compat import coalesce_cycles
@@ -91,10 +91,16 @@ def persist(conn: Connection, compiled: CompiledDefinition, projection: Projecti
         apply_timer_effects(conn, projection.fired, signal_id=signal_id, gemeente_id=gemeente_id, now=now, log=log)
     if signal_id is not None and not signal_row_written:
         update_signal(conn, projection, signal_id, now)
+    told = update_feedback(conn, projection, signal_id, now) if signal_id is not None else None
+    if told is not None:  # what the reporter is told changed: mail them (engine.feedback)
+        gemeld_door, referentie = told
+        queue_feedback(conn, gemeld_door, referentie, projection.terugkoppeling, now=now)
     for task in projection.created:
         log.add("taak_aangemaakt", stap=task["naam"], taak_id=task["id"])
     for _task_id, naam in projection.vanished:
         log.add("taak_vervallen", stap=naam)
+    if told is not None:
+        log.add("melder_teruggekoppeld", terugkoppeling=projection.terugkoppeling)
     if projection.status != RUNNING:
         log.add("signaal_afgerond", uitkomst=projection.uitkomst, route=projection.route)
     log.write(conn)

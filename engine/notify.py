@@ -4,7 +4,9 @@
   municipality (``klaargezet``) — written by the command that opened the task;
 * a task put on someone's name by a manager: a row for that person (``toegewezen``);
 * a task that passed its deadline: a row for its assignee, or for its role when nobody
-  holds it (``te_laat``) — written by the clock's scan :func:`queue_overdue`.
+  holds it (``te_laat``) — written by the clock's scan :func:`queue_overdue`;
+* a signal handled: a row for its reporter (``terugkoppeling``, :func:`queue_feedback`) with
+  the general sentence of :mod:`engine.feedback` and the signal's reference.
 
 Only people with a mail address in ``mail_instelling`` get rows. A row names the step and
 a link, nothing else: never data about the signal or the people in it. Sending is
@@ -14,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, String, bindparam, cast, insert, literal, select, update
+from sqlalchemy import Connection, String, Text, bindparam, cast, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .access import exists_role
+from .feedback import feedback_text
 from .projections import OPEN
 from .schema import human_task, mail_bericht, mail_instelling, mail_stand, user
 
@@ -25,10 +28,13 @@ DIRECT, DAILY = "direct", "dagelijks"
 PREFERENCES = {DIRECT: "Direct, een mail per taak", DAILY: "Eén overzicht per dag (om 7:00)"}
 WAITING, SENT, BUNDLED, FAILED, NO_ADDRESS = "wachtend", "verzonden", "gebundeld", "mislukt", "geen_adres"
 OPENED, ASSIGNED, OVERDUE, DIGEST = "klaargezet", "toegewezen", "te_laat", "dagoverzicht"
+FEEDBACK = "terugkoppeling"  # to a reporter: their signal was handled (engine.feedback), in general terms
 
 # After downtime or on the first pass, deadlines passed up to this long ago are still mailed.
 CATCH_UP = dt.timedelta(days=1)
 _OVERDUE_MARK = "te_laat"
+
+MY_REPORTS_LINK = "/mijn-meldingen"
 
 _COLUMNS = ["soort", "user_id", "human_task_id", "stap", "link", "status", "pogingen", "created_at", "attempt_at"]
 
@@ -55,6 +61,24 @@ _USER_RECIPIENT = _rows_for(
     .join(mail_instelling, mail_instelling.c.user_id == user.c.id)
     .where(user.c.id == bindparam("user_id"), user.c.actief, mail_instelling.c.email.is_not(None))
 )
+
+
+_FEEDBACK_ROW = insert(mail_bericht).from_select(
+    ["soort", "user_id", "stap", "link", "tekst", "status", "pogingen", "created_at", "attempt_at"],
+    select(literal(FEEDBACK), user.c.id, cast(bindparam("referentie"), String(300)), literal(MY_REPORTS_LINK),
+           cast(bindparam("tekst"), Text), literal(WAITING), literal(0), bindparam("now"), bindparam("now"))
+    .select_from(user.join(mail_instelling, mail_instelling.c.user_id == user.c.id))
+    .where(user.c.id == bindparam("user_id"), user.c.actief, mail_instelling.c.email.is_not(None))
+)
+
+
+def queue_feedback(conn: Connection, user_id: int | None, referentie: str, kind: str, *, now: dt.datetime) -> None:
+    """A row for the reporter ``user_id`` (if they have an address): their signal ``referentie`` was
+    handled, in the general words of :data:`engine.feedback.TEKSTEN` — nothing about what was found."""
+    if user_id is None:
+        return
+    conn.execute(_FEEDBACK_ROW, {"user_id": user_id, "referentie": referentie, "tekst": feedback_text(kind),
+                                 "now": now})
 
 
 def task_link(task_id: int) -> str:

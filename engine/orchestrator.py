@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from . import commands, definitions, health, incidents, metrics, processing_log, queries, route_change, timers
+from . import casustafel, commands, definitions, health, incidents, metrics, processing_log, queries, route_change, timers
 from .access import may_change_processes, may_work_task
 from .audit import record_read
 from .audit_chain import ChainReport, verify
@@ -330,6 +330,60 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
     def run_retention(self, *, dry_run: bool = False) -> RetentionRun:
         """Anonymise the closed signals whose retention period passed (or, dry, list them)."""
         return run_retention(self.db, self.cache, self.clock, self.retention, dry_run=dry_run)
+
+    # --- case tables (engine.casustafel) -------------------------------------------------
+    def meetings(self, actor: Actor) -> dict:
+        """The meetings of the tables ``actor`` sits at: planned ones first, then held ones."""
+        with self.db.read() as conn:
+            return casustafel.meetings(conn, actor)
+
+    def meeting(self, actor: Actor, overleg_id: int) -> dict:
+        """One meeting with its agenda (participants only; others get "not found")."""
+        with self.db.read() as conn:
+            return casustafel.meeting_detail(conn, self.cache, actor, overleg_id, self.clock.now())
+
+    def meeting_planning_options(self, actor: Actor) -> list[dict]:
+        """The tables and places ``actor`` may plan a meeting for."""
+        with self.db.read() as conn:
+            return casustafel.planning_options(conn, actor)
+
+    def agenda_options(self, actor: Actor, signal_id: int) -> list[dict]:
+        """The signal's waiting table decisions ``actor`` may bring to the table, with their meetings."""
+        with self.db.read() as conn:
+            return casustafel.agenda_options(conn, actor, signal_id, self.clock.now())
+
+    @metrics.command("plan_meeting")
+    def plan_meeting(self, actor: Actor, *, tafel: str, gemeente_id: int | None, regio_id: int | None, datum,
+                     locatie: str | None = None) -> int:
+        """Plan a meeting of a case table (its chair); returns its id."""
+        with self.db.write() as conn:
+            return casustafel.plan_meeting(conn, actor, tafel=tafel, gemeente_id=gemeente_id, regio_id=regio_id,
+                                           datum=datum, locatie=locatie, now=self.clock.now())
+
+    @metrics.command("change_meeting")
+    def change_meeting(self, actor: Actor, overleg_id: int, *, datum, locatie: str | None = None) -> None:
+        with self.db.write() as conn:
+            casustafel.change_meeting(conn, actor, overleg_id, datum=datum, locatie=locatie, now=self.clock.now())
+
+    @metrics.command("record_minutes")
+    def record_minutes(self, actor: Actor, overleg_id: int, notulen: str) -> None:
+        with self.db.write() as conn:
+            casustafel.record_minutes(conn, actor, overleg_id, notulen, now=self.clock.now())
+
+    @metrics.command("bring_to_table")
+    def bring_to_table(self, actor: Actor, task_id: int, overleg_id: int) -> int:
+        """Put a waiting table decision on a meeting's agenda; returns the agenda item's id."""
+        with self.db.write() as conn:
+            return casustafel.bring_to_table(conn, actor, task_id, overleg_id, now=self.clock.now())
+
+    @metrics.command("record_decision")
+    def record_decision(self, actor: Actor, item_id: int, data: dict) -> Outcome:
+        """Record a table's decision on an agenda item: completes its task, the process goes on."""
+        try:
+            with self.db.write() as conn:
+                return casustafel.record_decision(conn, self.cache, actor, item_id, data, now=self.clock.now())
+        except StaleInstance:
+            raise Conflict("Het dossier is intussen door iemand anders gewijzigd; laad het overleg opnieuw.") from None
 
 
 def _definition_of(conn, instance_id: int) -> int:

@@ -35,6 +35,7 @@ from .notify import (
     DIGEST,
     DIRECT,
     FAILED,
+    FEEDBACK,
     NO_ADDRESS,
     OPENED,
     OVERDUE,
@@ -87,6 +88,9 @@ def compose(row, site_url: str) -> tuple[str, str]:
     site = site_url.rstrip("/")
     if row.soort == DIGEST:
         return "Signaalroute: uw overzicht van vandaag", (row.tekst or "").replace("{site}", site) + FOOTER
+    if row.soort == FEEDBACK:
+        return (f"Signaalroute: uw melding {row.stap} is afgehandeld",
+                f"{row.tekst}\n\nUw meldingen: {site + row.link}" + FOOTER)
     return (_SUBJECTS[row.soort].format(stap=row.stap),
             _BODIES[row.soort].format(stap=row.stap, url=site + row.link) + FOOTER)
 
@@ -180,7 +184,8 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
-_LABEL = {OPENED: "Nieuwe taak", ASSIGNED: "Aan u toegewezen", OVERDUE: "Deadline verstreken"}
+_LABEL = {OPENED: "Nieuwe taak", ASSIGNED: "Aan u toegewezen", OVERDUE: "Deadline verstreken",
+          FEEDBACK: "Uw melding is afgehandeld"}
 
 
 def _personal_digests(conn: Connection) -> dict[int, str]:

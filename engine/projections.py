@@ -18,6 +18,7 @@ from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from .access import covenant_for_route
 from .driver_sql import DriverStatement
+from .feedback import feedback_from
 from .schema import human_task, signal, timer
 from .validation import CompiledDefinition, parse_duration
 
@@ -63,6 +64,7 @@ class Projection:
     waiting: dict[str, WaitingTimer] = field(default_factory=dict)
     finished_timers: dict[str, bool] = field(default_factory=dict)  # spiff id → fired (True) or cancelled
     fired: list[FiredTimer] = field(default_factory=list)  # after write_timers
+    terugkoppeling: str | None = None  # what the reporter is told (engine.feedback), None: nothing yet
 
     def signal_values(self, now: dt.datetime) -> dict:
         return {
@@ -83,12 +85,11 @@ def _all_tasks(wf: BpmnWorkflow):
         yield from sub.tasks.values()
 
 
-def _outcome(reached: list, compiled: CompiledDefinition) -> str | None:
-    """The outcome named by the end event reached last."""
+def _last_end(reached: list) -> str | None:
+    """The id of the end event reached last."""
     if not reached:
         return None
-    last = max(reached, key=lambda t: t.last_state_change)
-    return compiled.end_events[last.task_spec.bpmn_id]
+    return max(reached, key=lambda t: t.last_state_change).task_spec.bpmn_id
 
 
 def _due(task) -> dt.datetime | None:
@@ -198,15 +199,20 @@ def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks,
             "status": OPEN,
             "created_at": now,
             "due_at": _deadline(task, compiled, result.waiting, now),
+            "casustafel": meta.casustafel,
         })
     result.vanishing = [spiff_id for spiff_id in open_tasks if spiff_id not in ready_ids]
     data = ready[0].data if ready else (wf.last_task.data if wf.last_task is not None else wf.data)
     route = data.get("route")
     result.route = route if isinstance(route, str) else None
     result.fase = ", ".join(sorted(names)) or None
+    end_feedback = None
     if not ready and wf.is_completed():
         result.status = FINISHED
-        result.uitkomst = _outcome(reached, compiled)
+        last = _last_end(reached)
+        result.uitkomst = compiled.end_events[last] if last else None
+        end_feedback = compiled.end_feedback.get(last or "")
+    result.terugkoppeling = feedback_from(data.get("terugkoppeling"), end_feedback)
     return result
 
 
@@ -264,6 +270,26 @@ def write_tasks(conn: Connection, projection: Projection, *, instance_id: int, s
 
 def update_signal(conn: Connection, projection: Projection, signal_id: int, now: dt.datetime) -> None:
     _UPDATE_SIGNAL.rowcount(conn, {"signal_id": signal_id, **projection.signal_values(now)})
+
+
+# Only a change is written (and so mailed): the same feedback again matches no row.
+_UPDATE_FEEDBACK = DriverStatement(
+    update(signal)
+    .where(signal.c.id == bindparam("signal_id"),
+           or_(signal.c.terugkoppeling.is_(None), signal.c.terugkoppeling != bindparam("kind")))
+    .values(terugkoppeling=bindparam("kind"), teruggekoppeld_op=bindparam("now"))
+    .returning(signal.c.gemeld_door, signal.c.referentie)
+)
+
+
+def update_feedback(conn: Connection, projection: Projection, signal_id: int, now: dt.datetime):
+    """Store what the reporter is told if it changed; returns ``(gemeld_door, referentie)`` then, else ``None``.
+
+    Costs a statement only once the process has something to tell (``projection.terugkoppeling``).
+    """
+    if projection.terugkoppeling is None:
+        return None
+    return _UPDATE_FEEDBACK.first(conn, {"signal_id": signal_id, "kind": projection.terugkoppeling, "now": now})
 
 
 _RETURNED = (timer.c.id, timer.c.bpmn_id, timer.c.naam, timer.c.actie, timer.c.human_task_id)

@@ -25,6 +25,7 @@ from .access import (
 from .audit import RAADPLEGEN
 from .clock import isoformat
 from .errors import NotFound
+from .feedback import feedback_text
 from .projections import OPEN
 from .schema import (
     audit_event,
@@ -283,6 +284,7 @@ def task_detail(conn: Connection, actor: Actor, task_id: int) -> dict:
     result["voltooid_door_naam"] = user_names(conn, {row.completed_by}).get(row.completed_by)
     result["voltooid_op"] = isoformat(row.completed_at)
     result["instance_id"] = row.instance_id
+    result["casustafel"] = row.casustafel  # decided at a meeting of this table (engine.casustafel)
     return result
 
 
@@ -320,6 +322,7 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
         "status": row.status,
         "ontvangen_op": isoformat(row.ontvangen_op),
         "afgesloten_op": isoformat(row.closed_at),
+        "terugkoppeling": row.terugkoppeling,  # what the reporter is told (engine.feedback), general terms only
     }
     grondslag = legal_ground(row.convenant)
     if visibility is Visibility.STATUS:
@@ -379,7 +382,8 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
 def my_signals(conn: Connection, actor: Actor, *, limit: int = 50, offset: int = 0) -> list[dict]:
     """The signals ``actor`` reported, status only."""
     rows = conn.execute(
-        select(signal.c.id, signal.c.referentie, signal.c.status, signal.c.ontvangen_op, signal.c.closed_at)
+        select(signal.c.id, signal.c.referentie, signal.c.status, signal.c.ontvangen_op, signal.c.closed_at,
+               signal.c.terugkoppeling, signal.c.teruggekoppeld_op)
         .where(signal.c.gemeld_door == actor.id)
         .order_by(signal.c.id.desc())
         .limit(max(1, min(limit, MAX_PAGE)))
@@ -387,7 +391,8 @@ def my_signals(conn: Connection, actor: Actor, *, limit: int = 50, offset: int =
     ).all()
     return [
         {"id": r.id, "referentie": r.referentie, "status": r.status, "ontvangen_op": isoformat(r.ontvangen_op),
-         "afgesloten_op": isoformat(r.closed_at)}
+         "afgesloten_op": isoformat(r.closed_at), "terugkoppeling": r.terugkoppeling,
+         "terugkoppeling_tekst": feedback_text(r.terugkoppeling), "teruggekoppeld_op": isoformat(r.teruggekoppeld_op)}
         for r in rows
     ]
 

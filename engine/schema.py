@@ -181,6 +181,10 @@ signal = Table(
     Column("closed_at", TS),
     # Set when the retention job stripped the personal data: the row is a tombstone.
     Column("geanonimiseerd_op", TS),
+    # What the reporter is told, in general terms (engine.feedback): afgesloten | gemeente |
+    # ketenpartner, and since when. Written when it changes, with a mail to the reporter.
+    Column("terugkoppeling", String(20)),
+    Column("teruggekoppeld_op", TS),
     Index("ix_signal_gemeente_status", "gemeente_id", "status"),
 )
 
@@ -203,6 +207,9 @@ human_task = Table(
     Column("completed_by", ForeignKey("app_user.id"), nullable=True),
     Column("completed_at", TS),
     Column("escalated_at", TS),
+    # The case table whose meeting decides this task (engine.casustafel): it is completed
+    # from the meeting's minutes, not from the task page.
+    Column("casustafel", String(30)),
     UniqueConstraint("instance_id", "spiff_task_id"),
     # The inbox: open tasks of a role in a municipality, by deadline.
     Index("ix_human_task_inbox", "status", "rol", "gemeente_id", "due_at"),
@@ -478,4 +485,44 @@ proceswissel = Table(
     Column("reden", Text),
     Column("door", ForeignKey("app_user.id"), nullable=True),
     Column("op", TS, nullable=False),
+)
+
+# --- case tables (issue 8): meetings and their agendas ------------------------------------------
+
+# A meeting of a case table (engine.casustafel.TAFELS): the local signal meeting of one
+# municipality (gemeente_id), or a regional table (regio_id; both NULL: installation-wide).
+overleg = Table(
+    "overleg",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tafel", String(30), nullable=False),
+    Column("gemeente_id", ForeignKey("gemeente.id"), nullable=True),
+    Column("regio_id", ForeignKey("regio.id"), nullable=True),
+    Column("datum", TS, nullable=False),
+    Column("locatie", String(300)),
+    # gepland → gehouden (once the minutes are recorded, on or after the date).
+    Column("status", String(20), nullable=False),
+    Column("notulen", Text),
+    Column("created_by", ForeignKey("app_user.id"), nullable=True),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Index("ix_overleg_tafel_datum", "tafel", "datum"),
+)
+
+# A case on a meeting's agenda: the waiting decision task, and the decision once recorded.
+agendapunt = Table(
+    "agendapunt",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("overleg_id", ForeignKey("overleg.id"), nullable=False),
+    Column("signal_id", ForeignKey("signal.id"), nullable=False),
+    Column("human_task_id", ForeignKey("human_task.id"), nullable=False, unique=True),
+    Column("volgorde", Integer, nullable=False),
+    Column("besluit", String(50)),
+    Column("toelichting", Text),
+    Column("geagendeerd_door", ForeignKey("app_user.id"), nullable=True),
+    Column("geagendeerd_op", TS, nullable=False),
+    Column("vastgelegd_door", ForeignKey("app_user.id"), nullable=True),
+    Column("vastgelegd_op", TS),
+    Index("ix_agendapunt_overleg", "overleg_id", "volgorde"),
 )

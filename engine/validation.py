@@ -22,11 +22,13 @@ from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
 
 from . import spiff_compat  # noqa: F401 - installs the task-depth guard
 from .errors import DeployRejected, Problem
+from .feedback import FEEDBACK_KINDS
 from .forms import Form, FormDefinitionError, parse_form
 from .package import META_FILE, ProcessPackage
 from .roles import ROLES, lane_role
 from .sandbox import UnsafeExpression, check_expression
 from .spiff_compat import StrictParser
+from .tafels import TAFELS
 from .validation_route import check_route_conventions
 from .validation_xml import BPMN_NS, NS, SPIFF_NS  # noqa: F401 - re-exported for the modules that read models
 from .validation_xml import dmn_validator as _dmn_validator
@@ -44,6 +46,7 @@ class TaskMeta:
     rol: str
     formulier: str
     deadline: str | None
+    casustafel: str | None = None  # the case table whose meeting decides it (engine.casustafel)
 
 
 TIMER_ACTIONS = ("escalatie", "terugkoppeling")
@@ -74,6 +77,8 @@ class CompiledDefinition:
     end_events: dict[str, str] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
     timers: dict[str, TimerMeta] = field(default_factory=dict)
+    # End event id → what the reporter is told when the signal closes there (engine.feedback).
+    end_feedback: dict[str, str] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -238,7 +243,16 @@ def _task_meta(name, root, process_id, forms, problems) -> tuple[dict[str, TaskM
                 parse_duration(deadline)
             except (ValueError, isodate.ISO8601Error) as exc:
                 problems.append(Problem(f"ongeldige deadline '{deadline}': {exc}", name, line, bpmn_id))
-        tasks[bpmn_id] = TaskMeta(bpmn_id, node.get("name") or bpmn_id, rol or "", formulier or "", deadline)
+        casustafel = props.get("casustafel")
+        if casustafel is not None and casustafel not in TAFELS:
+            problems.append(Problem(f"onbekende casustafel '{casustafel}' (bekend: {', '.join(TAFELS)})",
+                                    name, line, bpmn_id))
+        elif casustafel is not None and rol in ROLES and rol not in TAFELS[casustafel].deelnemers:
+            problems.append(Problem(f"rol '{rol}' zit niet aan de casustafel '{casustafel}' en kan het besluit dus "
+                                    f"niet vastleggen (deelnemers: {', '.join(TAFELS[casustafel].deelnemers)})",
+                                    name, line, bpmn_id))
+        tasks[bpmn_id] = TaskMeta(bpmn_id, node.get("name") or bpmn_id, rol or "", formulier or "", deadline,
+                                  casustafel or None)
     start_form = None
     for node in process.iterfind(f"{{{BPMN_NS}}}startEvent"):
         start_form = _properties(node).get("formulier") or start_form
@@ -371,6 +385,7 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
     tasks, start_form = _task_meta(bpmn_name, bpmn_root, meta["bpmn_proces_id"], forms, problems)
     timers = _timer_meta(bpmn_name, bpmn_root, meta["bpmn_proces_id"], tasks, problems)
     check_route_conventions(bpmn_name, bpmn_root, dmn_roots, problems)  # engine.validation_route
+    end_feedback = _end_feedback(bpmn_name, bpmn_root, problems)
     if problems:
         raise DeployRejected(problems)
     spec, subprocess_specs = _parse_spec(bpmn_name, bpmn_root, dmn_roots, meta["bpmn_proces_id"], problems)
@@ -397,4 +412,19 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
         end_events=end_events,
         meta=meta,
         timers=timers,
+        end_feedback=end_feedback,
     )
+
+
+def _end_feedback(name, root, problems) -> dict[str, str]:
+    """The ``terugkoppeling`` property of each end event that has one (checked against the known kinds)."""
+    feedback = {}
+    for node in root.iter(f"{{{BPMN_NS}}}endEvent"):
+        value = _properties(node).get("terugkoppeling")
+        if value is None:
+            continue
+        if value not in FEEDBACK_KINDS:
+            problems.append(Problem(f"onbekende terugkoppeling '{value}' (bekend: {', '.join(FEEDBACK_KINDS)})",
+                                    name, node.sourceline, node.get("id")))
+        feedback[node.get("id")] = value
+    return feedback

@@ -3,8 +3,7 @@
 * A referral task names a known kind of chain partner: ``ketenpartner`` is a key of
   :data:`engine.partners.SOORTEN` (``nla``, ``avim``, ``zorgcoordinator``, ``zvh``,
   ``veilig_thuis``, ``riec``, ``handhaving``), on a user task.
-* An end event's ``terugkoppeling`` (what the reporter hears) is one of
-  :data:`TERUGKOPPELINGEN`.
+* (An end event's ``terugkoppeling`` is checked where it is read: ``engine.validation._end_feedback``.)
 * The intake's decision table ``proceskeuze`` (:mod:`engine.route_choice`) has the output
   ``proces``, only process keys as outputs, and a last rule that catches every report, so
   the intake never meets a report it cannot route.
@@ -17,10 +16,8 @@ from lxml import etree
 
 from .errors import Problem
 from .partners import SOORTEN
+from .validation_xml import BPMN_NS, SPIFF_NS
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-TERUGKOPPELINGEN = ("afgesloten", "gemeente", "ketenpartner")
 DECISION_ID, OUTPUT = "proceskeuze", "proces"  # the intake's decision table and its output (engine.route_choice)
 _PROCESS_KEY = re.compile(r'"[a-z0-9][a-z0-9-]{0,99}"')
 
@@ -42,10 +39,6 @@ def _check_bpmn(name: str, root, problems: list[Problem]) -> None:
             elif soort not in SOORTEN:
                 problems.append(Problem(f"onbekende ketenpartner '{soort}' (bekend: {', '.join(SOORTEN)})",
                                         name, line, node.get("id")))
-        value, line = _property(node, "terugkoppeling")
-        if value is not None and value not in TERUGKOPPELINGEN:
-            problems.append(Problem(f"onbekende terugkoppeling '{value}' (bekend: {', '.join(TERUGKOPPELINGEN)})",
-                                    name, line, node.get("id")))
 
 
 def _text(node) -> str:

@@ -7,6 +7,7 @@ to tests/output/axe/<page>.json.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -43,7 +44,10 @@ def route(site) -> dict[str, int]:
     tasks = {t["signaal_id"]: t["id"] for t in orch.inbox(analist)["taken"]}
     orch.claim(analist, tasks[first.signal_id])
     orch.complete_task(analist, tasks[first.signal_id], {"vermoeden_versterkt": True, "adresgegevens": "BRP: 4 personen"})
-    return {"signaal": first.signal_id, "taak": tasks[second.signal_id]}
+    af = site.actor("aandachtsfunctionaris")
+    overleg = orch.plan_meeting(af, tafel="signalenoverleg", gemeente_id=orch.gemeente_id("Nijmegen"), regio_id=None,
+                                datum=orch.clock.now() + dt.timedelta(days=7), locatie="Stadhuis")
+    return {"signaal": first.signal_id, "taak": tasks[second.signal_id], "overleg": overleg}
 
 
 # page name → (who signs in (None: nobody), path (with {taak}/{signaal}), expected HTTP status)
@@ -55,6 +59,8 @@ PAGES = {
     "taak": ("analist", "/taken/{taak}", 200),
     "signaal": ("aandachtsfunctionaris", "/signalen/{signaal}", 200),
     "geen-toegang": ("melder", "/taken/{taak}", 403),
+    "overleggen": ("aandachtsfunctionaris", "/overleggen", 200),
+    "overleg": ("aandachtsfunctionaris", "/overleggen/{overleg}", 200),
 }
 
 RUN_AXE = """async (tags) => {

@@ -4,6 +4,7 @@ Imported by the test modules beside it (``from route_actions import ...``).
 """
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,9 +29,11 @@ NIET_VERRIJKT = {"vermoeden_versterkt": False, "toelichting": "Regulier huurconf
 REGIE = {"regie_opgepakt": True, "behandelaar": "J. de Vries", "covenant": "geen", "toelichting": "Intake gepland."}
 
 
-def beoordeeld(*, aanleiding: bool = True, ondermijnend: bool = False, strafrecht: bool = False) -> dict:
-    """Form data for 'Afstemmen en beoordelen'."""
+def beoordeeld(*, aanleiding: bool = True, ondermijnend: bool = False, strafrecht: bool = False,
+               tafel: bool = False) -> dict:
+    """Form data for 'Afstemmen en beoordelen' (``tafel``: first to the case table of the route)."""
     return {
+        "casustafel_bespreken": tafel,
         "geraadpleegde_ketenpartners": ["avim", "zorgcoordinator"],
         "voldoende_aanleiding": aanleiding,
         "zorg_nodig": True,
@@ -38,6 +41,20 @@ def beoordeeld(*, aanleiding: bool = True, ondermijnend: bool = False, strafrech
         "ondermijnende_criminaliteit": ondermijnend,
         "toelichting": "Afgestemd met AVIM.",
     }
+
+
+def besluit(besluit_casustafel: str, andere_route: str | None = None) -> dict:
+    """Form data for a case table's decision ('casustafel-besluit')."""
+    return {"besluit_casustafel": besluit_casustafel, "andere_route": andere_route, "toelichting": "Besproken."}
+
+
+LOCATIE = {"adres": "Industrieweg 4, Nijmegen", "soort_pand": "huisvesting_arbeidsmigranten",
+           "sector_locatie": "land_en_tuinbouw", "eigenaar_bekend": True, "bijzonderheden": "Veertig bedden."}
+CONTROLE = {"doorverwezen": True, "contactpersoon": "Team handhaving", "controle_gepland_op": "2026-02-01",
+            "toelichting_doorverwijzing": "Samen met de omgevingsdienst."}
+LOCATION_PROCESS = ROOT / "processes" / "locatie-in-beeld"
+# The chair who plans a table's meetings, per table (engine.tafels).
+CHAIR = {"signalenoverleg": "aandachtsfunctionaris", "mdo_zvh": "zvh", "riec_tafel": "riec"}
 
 
 def replace_once(text: str, old: str, new: str) -> str:
@@ -103,9 +120,29 @@ class RouteActions:
         return self.orchestrator.complete_task(actor, task.id, data)
 
     def walk(self, signal_id: int, steps) -> None:
-        """Complete ``(bpmn_id, data)`` steps in order."""
+        """Complete ``(bpmn_id, data)`` steps in order (a table's decision at a meeting of that table)."""
         for bpmn_id, data in steps:
-            self.complete(signal_id, bpmn_id, data)
+            if self.open_task(signal_id, bpmn_id).casustafel:
+                self.decide_at_table(signal_id, bpmn_id, data)
+            else:
+                self.complete(signal_id, bpmn_id, data)
+
+    def plan_meeting(self, tafel: str, gemeente_id: int, *, days: int = 1) -> int:
+        """A meeting of ``tafel`` ``days`` from now covering ``gemeente_id``, planned by its chair."""
+        chair = self.actor_for(CHAIR[tafel])
+        option = next(o for o in self.orchestrator.meeting_planning_options(chair)
+                      if o["tafel"] == tafel and o["gemeente_id"] in (None, gemeente_id))
+        when = self.orchestrator.clock.now() + dt.timedelta(days=days)
+        return self.orchestrator.plan_meeting(chair, tafel=tafel, gemeente_id=option["gemeente_id"],
+                                              regio_id=option["regio_id"], datum=when, locatie="Stadhuis")
+
+    def decide_at_table(self, signal_id: int, bpmn_id: str, data: dict) -> Outcome:
+        """Plan a meeting of the task's table, put the task on its agenda, let the day come, record the decision."""
+        task = self.open_task(signal_id, bpmn_id)
+        overleg_id = self.plan_meeting(task.casustafel, task.gemeente_id)
+        item_id = self.orchestrator.bring_to_table(self.users.aandachtsfunctionaris, task.id, overleg_id)
+        self.orchestrator.clock.advance(dt.timedelta(days=1))
+        return self.orchestrator.record_decision(self.actor_for(task.rol), item_id, data)
 
     def instance(self, instance_id: int):
         with self.orchestrator.db.read() as conn:

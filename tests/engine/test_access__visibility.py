@@ -6,7 +6,7 @@ from route_actions import REGIE, VERRIJKT, beoordeeld
 
 from engine.errors import NotFound
 
-STATUS_ONLY = {"id", "referentie", "status", "ontvangen_op", "afgesloten_op"}
+STATUS_ONLY = {"id", "referentie", "status", "ontvangen_op", "afgesloten_op", "terugkoppeling"}
 PROCESS_KEYS = {"fase", "route", "convenant", "stappen", "taken", "historie"}
 
 
@@ -94,7 +94,7 @@ def test_a_melder_sees_the_status_of_their_own_signal_only(route, users, intake)
     view = route.orchestrator.signal(users.melder, own.signal_id)
 
     assert view == {"id": own.signal_id, "referentie": own.referentie, "status": "lopend",
-                    "ontvangen_op": "2026-01-05T09:00:00Z", "afgesloten_op": None}
+                    "ontvangen_op": "2026-01-05T09:00:00Z", "afgesloten_op": None, "terugkoppeling": None}
     with pytest.raises(NotFound):
         route.orchestrator.signal(users.melder, other.signal_id)
     assert [s["id"] for s in route.orchestrator.my_signals(users.melder)] == [own.signal_id]

@@ -27,7 +27,8 @@ def test_every_field_is_present_after_validation():
     clean = validate_submission(BEOORDELEN, {"voldoende_aanleiding": True})
 
     assert clean == {"geraadpleegde_ketenpartners": [], "voldoende_aanleiding": True, "zorg_nodig": False,
-                     "strafrechtelijk_traject": False, "ondermijnende_criminaliteit": False, "toelichting": None}
+                     "strafrechtelijk_traject": False, "ondermijnende_criminaliteit": False,
+                     "casustafel_bespreken": False, "toelichting": None}
 
 
 @pytest.mark.parametrize(("data", "expected"), [

@@ -1,8 +1,9 @@
-"""Every path of 'Van signaal naar casus', run three ways that must end the same.
+"""Every path of 'Van signaal naar casus' and 'Locatie in beeld', run three ways that must end the same.
 
 (a) straight through: one workflow object in memory;
 (b) persisted: through the Orchestrator's commands, restored from the database at
-    every step (report_signal, inbox, claim, complete_task);
+    every step (report_signal, inbox, claim, complete_task; a case table's decision:
+    plan_meeting, bring_to_table, record_decision once the meeting's day came);
 (c) in memory again, with ``dump_state``/``load_state`` between every step.
 """
 from __future__ import annotations
@@ -11,12 +12,21 @@ import copy
 from dataclasses import dataclass
 
 import pytest
-from route_actions import NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld
+from route_actions import (
+    CONTROLE,
+    LOCATIE,
+    LOCATION_PROCESS,
+    NIET_VERRIJKT,
+    REGIE,
+    VERRIJKT,
+    beoordeeld,
+    besluit,
+)
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions import latest_definition_id
 from engine.forms import validate_submission
-from engine.intake import prepare_intake
+from engine.intake import intake_form, prepare_intake
 from engine.serialization import dump_state, load_state, new_workflow
 from engine.validation import CompiledDefinition
 
@@ -26,27 +36,61 @@ class RoutePath:
     steps: tuple[tuple[str, dict], ...]
     uitkomst: str
     route: str | None
+    terugkoppeling: str  # what the reporter is told in the end (engine.feedback)
+    told_after: str  # the step after which the reporter is told (once: it does not change after)
+    proces: str = "signaal-naar-casus"
 
 
+LOCATIE_IN_BEELD = "locatie-in-beeld"
 PATHS = {
     "geen_vermoeden": RoutePath(
         (("task_verrijken", NIET_VERRIJKT),),
-        "Afgesloten – geen vermoeden", None),
+        "Afgesloten – geen vermoeden", None, "afgesloten", "task_verrijken"),
     "gemeentelijk": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False))),
-        "Gemeentelijk oppakken", None),
+        "Gemeentelijk oppakken", None, "gemeente", "task_beoordelen"),
     # Hit policy FIRST: ondermijning wins even when a criminal trajectory is needed too.
     "riec": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(ondermijnend=True, strafrecht=True)),
          ("task_regie_riec", REGIE)),
-        "RIEC-casus gestart", "riec"),
+        "RIEC-casus gestart", "riec", "ketenpartner", "task_beoordelen"),
     "zorg_en_strafrecht": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True)),
          ("task_regie_zvh", REGIE)),
-        "Zorg- en strafrechtelijk traject gestart", "zorg_en_strafrecht"),
+        "Zorg- en strafrechtelijk traject gestart", "zorg_en_strafrecht", "ketenpartner", "task_beoordelen"),
     "zorgtraject": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld()), ("task_regie_zorg", REGIE)),
-        "Zorgtraject gestart", "zorgtraject"),
+        "Zorgtraject gestart", "zorgtraject", "ketenpartner", "task_beoordelen"),
+    # First to the case table of the route; the table's decision (at its meeting) gives regie.
+    "tafel_riec_bevestigd": RoutePath(
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(ondermijnend=True, tafel=True)),
+         ("task_tafel_riec", besluit("bevestigd")), ("task_regie_riec", REGIE)),
+        "RIEC-casus gestart", "riec", "ketenpartner", "task_tafel_riec"),
+    "tafel_mdo_zorgtraject_bevestigd": RoutePath(
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(tafel=True)),
+         ("task_tafel_mdo", besluit("bevestigd")), ("task_regie_zorg", REGIE)),
+        "Zorgtraject gestart", "zorgtraject", "ketenpartner", "task_tafel_mdo"),
+    "tafel_mdo_andere_route": RoutePath(
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True, tafel=True)),
+         ("task_tafel_mdo", besluit("andere_route", "riec")), ("task_regie_riec", REGIE)),
+        "RIEC-casus gestart", "riec", "ketenpartner", "task_tafel_mdo"),
+    "tafel_geen_casus": RoutePath(
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(ondermijnend=True, tafel=True)),
+         ("task_tafel_riec", besluit("geen_casus"))),
+        "Gemeentelijk oppakken (na casustafel)", None, "gemeente", "task_tafel_riec"),
+    # The signalenroutekaart for a location (Lisse): the local signal meeting decides.
+    "locatie_integrale_controle": RoutePath(
+        (("task_locatie_vastleggen", LOCATIE),
+         ("task_signalenoverleg", {"besluit_casustafel": "integrale_controle", "toelichting": "Controle."}),
+         ("task_integrale_controle", CONTROLE)),
+        "Integrale controle ingezet", None, "gemeente", "task_integrale_controle", LOCATIE_IN_BEELD),
+    "locatie_riec": RoutePath(
+        (("task_locatie_vastleggen", LOCATIE), ("task_signalenoverleg", {"besluit_casustafel": "riec_casus"}),
+         ("task_regie_riec", REGIE)),
+        "RIEC-casus gestart", "riec", "ketenpartner", "task_signalenoverleg", LOCATIE_IN_BEELD),
+    "locatie_geen_actie": RoutePath(
+        (("task_locatie_vastleggen", LOCATIE), ("task_signalenoverleg", {"besluit_casustafel": "geen_actie"})),
+        "Afgesloten – geen actie", None, "afgesloten", "task_signalenoverleg", LOCATIE_IN_BEELD),
 }
 
 
@@ -93,9 +137,10 @@ def run_in_memory(compiled: CompiledDefinition, start_data: dict, path: RoutePat
 
 
 def run_persisted(route, compiled: CompiledDefinition, intake: dict, path: RoutePath) -> tuple[Outcome, int]:
-    """Run ``path`` through the commands; every step finds its task in the inbox, claims and completes it."""
+    """Run ``path`` through the commands; every step finds its task in the inbox, claims and completes it
+    (a case table's decision: on a meeting's agenda, recorded from the meeting once its day came)."""
     orch = route.orchestrator
-    started = route.report(intake)
+    started = route.report(intake, proces=path.proces)
     assert started.status == "lopend"
     done = []
     for bpmn_id, form_data in path.steps:
@@ -103,9 +148,12 @@ def run_persisted(route, compiled: CompiledDefinition, intake: dict, path: Route
         actor = route.actor_for(rol)
         inbox = orch.inbox(actor, bpmn_id=bpmn_id)["taken"]
         [task] = [t for t in inbox if t["signaal_id"] == started.signal_id]
-        orch.claim(actor, task["id"])
         before = route.instance(started.instance_id).version
-        orch.complete_task(actor, task["id"], form_data)
+        if compiled.tasks[bpmn_id].casustafel:
+            route.decide_at_table(started.signal_id, bpmn_id, form_data)
+        else:
+            orch.claim(actor, task["id"])
+            orch.complete_task(actor, task["id"], form_data)
         assert route.instance(started.instance_id).version == before + 1
         done.append(bpmn_id)
     instance = route.instance(started.instance_id)
@@ -116,15 +164,40 @@ def run_persisted(route, compiled: CompiledDefinition, intake: dict, path: Route
     return Outcome(row.uitkomst, row.route, tuple(done), wf.data), started.signal_id
 
 
+def expected_history(compiled: CompiledDefinition, path: RoutePath) -> list[tuple[str, str | None]]:
+    """The signal's history after ``path`` ran persisted: each step made, claimed (or brought to a table
+    and decided there) and done; the reporter told once; the signal closed."""
+    expected = [("signaal_gemeld", None)]
+    told = False
+    for bpmn_id, _ in path.steps:
+        naam = compiled.tasks[bpmn_id].naam
+        expected.append(("taak_aangemaakt", naam))
+        if told:
+            expected.append(("melder_teruggekoppeld", None))
+            told = False
+        if compiled.tasks[bpmn_id].casustafel:
+            expected += [("geagendeerd", naam), ("besluit_vastgelegd", naam), ("taak_voltooid", naam)]
+        else:
+            expected += [("taak_geclaimd", naam), ("taak_voltooid", naam)]
+        told = bpmn_id == path.told_after
+    if told:
+        expected.append(("melder_teruggekoppeld", None))
+    expected.append(("signaal_afgerond", None))
+    return expected
+
+
 @pytest.mark.parametrize("acuut", [False, True], ids=["niet_acuut", "acuut"])
 @pytest.mark.parametrize("name", PATHS)
 def test_path_ends_the_same_three_ways(route, users, intake, clock, name, acuut):
     orch = route.orchestrator
     path = PATHS[name]
     raw = intake(acute_nood=acuut)
+    if path.proces == LOCATIE_IN_BEELD:
+        orch.deploy_folder(LOCATION_PROCESS)
     with orch.db.read() as conn:
-        compiled = orch.cache.get(conn, latest_definition_id(conn, "signaal-naar-casus"))
-        start_data, _ = prepare_intake(conn, compiled, users.melder, raw, clock.now())
+        compiled = orch.cache.get(conn, latest_definition_id(conn, path.proces))
+        start_data, _ = prepare_intake(conn, compiled, users.melder, raw, clock.now(),
+                                       intake_form(conn, orch.cache, compiled))
 
     straight = run_in_memory(compiled, start_data, path, round_trip=False)
     round_tripped = run_in_memory(compiled, start_data, path, round_trip=True)
@@ -133,21 +206,18 @@ def test_path_ends_the_same_three_ways(route, users, intake, clock, name, acuut)
     assert straight.uitkomst == path.uitkomst
     assert straight.route == path.route
     assert straight.steps == tuple(bpmn_id for bpmn_id, _ in path.steps)
-    assert ("politie_ingeschakeld" in straight.data) is acuut
+    if path.proces != LOCATIE_IN_BEELD:
+        assert ("politie_ingeschakeld" in straight.data) is acuut
     assert round_tripped == straight
     assert persisted == straight
 
     row = route.signal_row(signal_id)
     assert (row.status, row.fase, row.closed_at is not None) == ("afgerond", None, True)
+    assert row.terugkoppeling == path.terugkoppeling
     assert route.open_tasks(signal_id) == []
     view = orch.signal(users.analist, signal_id)
     assert (view["status"], view["uitkomst"], view["route"], view["taken"]) == ("afgerond", path.uitkomst, path.route, [])
-    expected = [("signaal_gemeld", None)]
-    for bpmn_id, _ in path.steps:
-        naam = compiled.tasks[bpmn_id].naam
-        expected += [("taak_aangemaakt", naam), ("taak_geclaimd", naam), ("taak_voltooid", naam)]
-    expected.append(("signaal_afgerond", None))
-    assert [(h["actie"], h.get("stap")) for h in view["historie"]] == expected
+    assert [(h["actie"], h.get("stap")) for h in view["historie"]] == expected_history(compiled, path)
 
 
 @pytest.mark.parametrize("name", ["geen_vermoeden", "zorg_en_strafrecht"])
@@ -160,7 +230,12 @@ def test_history_lists_the_steps_in_order(route, users, intake, name):
     doers = {"task_verrijken": "Anna Analist", "task_beoordelen": "Frits Aandacht", "task_regie_zvh": "Vera Veiligheidshuis"}
     expected = [("signaal_gemeld", "Mila Melder", None)]
     for bpmn_id, _ in path.steps:
-        expected += [("taak_aangemaakt", None, names[bpmn_id]), ("taak_voltooid", doers[bpmn_id], names[bpmn_id])]
+        expected += [("taak_aangemaakt", None, names[bpmn_id])]
+        if bpmn_id == "task_regie_zvh":  # told when routed, as the regie task opened
+            expected.append(("melder_teruggekoppeld", None, None))
+        expected += [("taak_voltooid", doers[bpmn_id], names[bpmn_id])]
+    if name == "geen_vermoeden":  # told as it closed
+        expected.append(("melder_teruggekoppeld", None, None))
     expected.append(("signaal_afgerond", None, None))
 
     # the aandachtsfunctionaris: once routed, the analist sees the process without who reported it

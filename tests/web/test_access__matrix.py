@@ -16,6 +16,7 @@ given back at once).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import time
@@ -108,6 +109,7 @@ class World:
     tokens: dict[tuple[str, bool], str] = field(default_factory=dict)
     clients: dict = field(default_factory=dict)
     target_user: int = 0
+    overleg: int = 0  # a signalenoverleg of Nijmegen (its aandachtsfunctionaris and analist sit at it)
 
     def client(self, rol, own):
         """A signed-in browser (a session as after sign-in and two-factor) or a visitor."""
@@ -169,6 +171,9 @@ def world(_sqlite_template, tmp_path_factory) -> World:
         world.signals[stage] = signal_id
         everything = orch.inbox(world.users[("manager", True)], limit=200)["taken"]
         world.tasks[stage] = next(t["id"] for t in everything if t["signaal_id"] == signal_id)
+    world.overleg = orch.plan_meeting(world.users[("aandachtsfunctionaris", True)], tafel="signalenoverleg",
+                                      gemeente_id=orch.gemeente_id("Nijmegen"), regio_id=None,
+                                      datum=clock.now() + dt.timedelta(days=7), locatie="Stadhuis")
     yield world
     orch.db.dispose()
 
@@ -282,6 +287,26 @@ def reassign_to_someone_without_the_role(world, rol, own, ids):  # refused as a 
     return world.client(rol, own).post(f"/overzicht/taken/{ids['task']}/toewijzen", data={"naar": ids["user"]})
 
 
+def meeting(method, suffix="", **kwargs):  # the world's signalenoverleg of Nijmegen
+    def call(world, rol, own, ids):
+        return getattr(world.client(rol, own), method)(f"/overleggen/{world.overleg}{suffix}", **kwargs)
+    return call
+
+
+def sits_at_meeting(rol, own, stage=None):  # the local signal meeting: the municipality's af and analist
+    return yes_no(own and rol in ("aandachtsfunctionaris", "analist"))
+
+
+def chairs_meeting(rol, own, stage=None):  # its chair changes it; another participant is refused with a reason
+    if not own or rol not in ("aandachtsfunctionaris", "analist"):
+        return DENY
+    return ALLOW if rol == "aandachtsfunctionaris" else REFUSE
+
+
+def plans_meetings(rol, own, stage=None):  # a table's chair, for their own municipality or region
+    return ALLOW if rol in ("aandachtsfunctionaris", "zvh", "riec") else REFUSE
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     # signing in and out, one's own account
     "static": Endpoint(page("get", "/static/dist/app.css"), public=True),
@@ -314,6 +339,17 @@ ENDPOINTS: dict[str, Endpoint] = {
     "pages.claimen": Endpoint(claim_then_give_back("page"), works_task, per_stage=True),
     "pages.vrijgeven": Endpoint(page("post", "/taken/{task}/vrijgeven"), lambda *a: yes_no(sees_task(*a)),
                                 per_stage=True),
+    # case tables (engine/casustafel.py): meetings are seen by their table's participants only; invalid
+    # input where it would change something. No open task of this world waits for a table, so bringing
+    # one to a table and recording a decision are "not found" for everyone (tests/engine/test_casustafel*).
+    "pages.overleggen": Endpoint(page("get", "/overleggen")),
+    "pages.overleg_plannen": Endpoint(page("post", "/overleggen", data={"optie": "geen"}), plans_meetings),
+    "pages.overleg": Endpoint(meeting("get"), sits_at_meeting),
+    "pages.overleg_wijzigen": Endpoint(meeting("post", "/wijzigen", data={"datum": "morgen"}), chairs_meeting),
+    "pages.overleg_notulen": Endpoint(meeting("post", "/notulen", data={"notulen": ""}), chairs_meeting),
+    "pages.agenderen": Endpoint(page("post", "/taken/{task}/agenderen", data={"overleg_id": "1"}), lambda *a: DENY,
+                                per_stage=True),
+    "pages.besluit": Endpoint(page("post", "/agendapunten/999999/besluit", json={"data": {}}), lambda *a: DENY),
     "pages.verwerkingen": Endpoint(page("get", "/beheer/verwerkingen"), is_beheerder),
     "pages.incidenten": Endpoint(page("get", "/beheer/incidenten"), is_beheerder),
     # no incident exists in this world: every role gets the same deny as for a missing one

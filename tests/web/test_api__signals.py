@@ -67,7 +67,7 @@ def test_analist_sees_everything_reporter_sees_status_only(api):
     assert [t["bpmn_id"] for t in full["taken"]] == ["task_verrijken"]
     assert [e["actie"] for e in full["historie"]][:2] == ["signaal_gemeld", "taak_aangemaakt"]
     own = api["melder"].get(f"/signals/{signal['id']}").get_json()
-    assert set(own) == {"id", "referentie", "status", "ontvangen_op", "afgesloten_op"}
+    assert set(own) == {"id", "referentie", "status", "ontvangen_op", "afgesloten_op", "terugkoppeling"}
 
 
 @pytest.mark.parametrize("who", ["arnhem", "zvh", "riec", "pb"])

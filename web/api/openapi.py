@@ -116,6 +116,9 @@ _SCHEMAS = {
             "status": {"type": "string", "enum": ["lopend", "afgerond"]},
             "ontvangen_op": {"type": "string", "format": "date-time"},
             "afgesloten_op": {"type": ["string", "null"], "format": "date-time"},
+            "terugkoppeling": {"type": ["string", "null"], "enum": ["afgesloten", "gemeente", "ketenpartner", None],
+                               "description": "wat de melder hoort: afgesloten, door de gemeente opgepakt of "
+                                              "doorgegeven aan een ketenpartner (nooit meer)"},
             "fase": {"type": ["string", "null"]},
             "uitkomst": {"type": ["string", "null"]},
             "route": {"type": ["string", "null"], "enum": [

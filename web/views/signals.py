@@ -21,6 +21,9 @@ ACTIES = {
     "signaal_afgerond": "Signaal afgesloten",
     "signaal_geanonimiseerd": "Bewaartermijn verstreken: persoonsgegevens verwijderd",
     "proces_gewijzigd": "Naar een ander proces verplaatst",
+    "geagendeerd": "Geagendeerd voor de casustafel",
+    "besluit_vastgelegd": "Besluit casustafel vastgelegd",
+    "melder_teruggekoppeld": "Melder geïnformeerd (zonder details)",
 }
 
 
@@ -33,8 +36,9 @@ def signaal(signal_id: int):
     voltooid = sorted({s["bpmn_id"] for s in view["stappen"] if s["status"] == "voltooid"})
     actief = sorted({s["bpmn_id"] for s in view["stappen"] if s["status"] == "open"})
     keuzes = orchestrator().process_choices(g.actor, signal_id)  # empty unless the actor may move it
+    agenderen = orchestrator().agenda_options(g.actor, signal_id)
     return render_template("signaal.html", signaal=view, voltooid=voltooid, actief=actief, acties=ACTIES,
-                           proceskeuzes=keuzes)
+                           proceskeuzes=keuzes, agenderen=agenderen)
 
 
 @bp.post("/signalen/<int:signal_id>/proces")
