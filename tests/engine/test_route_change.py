@@ -43,7 +43,10 @@ def test_the_municipality_moves_a_signal_to_another_process(routes, users, intak
     assert (after.referentie, after.omschrijving, after.gemeld_door) == (before.referentie, before.omschrijving,
                                                                           before.gemeld_door)
     assert after.instance_id == moved.instance_id != started.instance_id
-    assert orch.signal(users.aandachtsfunctionaris, started.signal_id)["proces"]["sleutel"] == "signaal-naar-casus"
+    view = orch.signal(users.aandachtsfunctionaris, started.signal_id)
+    assert view["proces"]["sleutel"] == "signaal-naar-casus"
+    assert [(st["bpmn_id"], st["status"], st["huidig_proces"]) for st in view["stappen"]] == [
+        ("task_zorgcoordinator", "vervallen", False), ("task_verrijken", "open", True)]
     [event] = routes.audit(started.signal_id, "proces_gewijzigd")
     assert event.user_id == getattr(users, who).id
     assert event.detail["van"] == "slachtoffer-in-beeld" and event.detail["naar"] == "signaal-naar-casus"
