@@ -106,7 +106,7 @@ _completer = user.alias("completer")
 _SIGNAL_STEPS = (
     select(human_task.c.id, human_task.c.bpmn_id, human_task.c.naam, human_task.c.rol, human_task.c.status,
            human_task.c.created_at, human_task.c.due_at, human_task.c.completed_at, human_task.c.escalated_at,
-           _completer.c.naam.label("voltooid_door"))
+           human_task.c.instance_id, _completer.c.naam.label("voltooid_door"))
     .outerjoin(_completer, _completer.c.id == human_task.c.completed_by)
     .where(human_task.c.signal_id == bindparam("signal_id"))
     .order_by(human_task.c.id)
@@ -365,7 +365,8 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
             {"taak_id": t.id, "bpmn_id": t.bpmn_id, "naam": t.naam, "rol": t.rol, "status": t.status,
              "aangemaakt_op": isoformat(t.created_at), "deadline": isoformat(t.due_at),
              "voltooid_op": isoformat(t.completed_at), "voltooid_door": t.voltooid_door,
-             "geescaleerd_op": isoformat(t.escalated_at)}
+             "geescaleerd_op": isoformat(t.escalated_at),
+             "huidig_proces": t.instance_id == row.instance_id}  # False: a process the signal moved away from
             for t in steps
         ],
         "proces": {"definitie_id": definition.id, "sleutel": definition.sleutel, "versie": definition.versie,

@@ -21,11 +21,12 @@ from types import SimpleNamespace
 
 from lxml import etree
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, select
 
 from .definitions import latest_definition_id, load_package
 from .errors import NotFound, WorkflowFailed
 from .sandbox import make_script_engine
+from .schema import process_definition
 from .spiff_compat import StrictDMNEngine, StrictParser
 from .validation_route import DECISION_ID, OUTPUT
 
@@ -33,7 +34,15 @@ from .validation_route import DECISION_ID, OUTPUT
 ROUTE_QUESTIONS = ("identificeerbaar_slachtoffer", "gaat_om_locatie", "meldcode_professional")
 
 _XML = etree.XMLParser(resolve_entities=False, no_network=True)
-_ENGINES: dict[int, StrictDMNEngine | None] = {}  # by definition id: a deployed version never changes
+# By the package's checksum: a deployed version never changes, and the same content decides the
+# same way in every database this process serves (a definition id is only unique within one).
+_ENGINES: dict[str, StrictDMNEngine | None] = {}
+_LATEST = (
+    select(process_definition.c.id, process_definition.c.checksum)
+    .where(process_definition.c.sleutel == bindparam("sleutel"))
+    .order_by(process_definition.c.versie.desc())
+    .limit(1)
+)
 _LOCK = threading.Lock()
 
 
@@ -47,12 +56,15 @@ class _Answers:
         self.workflow = SimpleNamespace(script_engine=make_script_engine())
 
 
-def _decision(conn: Connection, definition_id: int) -> StrictDMNEngine | None:
-    """The ``proceskeuze`` table of a version of the default route (``None``: it has none)."""
+def _decision(conn: Connection, intake_process: str) -> StrictDMNEngine | None:
+    """The ``proceskeuze`` table of the newest version of the default route (``None``: it has none)."""
+    latest = conn.execute(_LATEST, {"sleutel": intake_process}).first()
+    if latest is None:
+        raise NotFound(f"proces '{intake_process}' is niet gedeployed")
     with _LOCK:
-        if definition_id in _ENGINES:
-            return _ENGINES[definition_id]
-    package = load_package(conn, definition_id)
+        if latest.checksum in _ENGINES:
+            return _ENGINES[latest.checksum]
+    package = load_package(conn, latest.id)
     found = None
     for name in package.dmn_files():
         root = etree.fromstring(package.files[name], _XML)  # validated at deploy (engine.validation)
@@ -62,7 +74,7 @@ def _decision(conn: Connection, definition_id: int) -> StrictDMNEngine | None:
             found = parser.get_engine(DECISION_ID, None)
             break
     with _LOCK:
-        _ENGINES[definition_id] = found
+        _ENGINES[latest.checksum] = found
     return found
 
 
@@ -72,7 +84,7 @@ def choose_process(conn: Connection, clean: dict, intake_process: str) -> str:
     :param intake_process: the process whose newest version holds the decision (the default route).
     :raises WorkflowFailed: the decision failed, or chose a process that is not deployed.
     """
-    engine = _decision(conn, latest_definition_id(conn, intake_process))
+    engine = _decision(conn, intake_process)
     if engine is None:
         return intake_process
     answers = {**clean, **{key: bool(clean.get(key)) for key in ROUTE_QUESTIONS}}

@@ -40,7 +40,8 @@ def _report(page: Page) -> str:
     textbox(page, "Locatie of adres").fill("Waalkade 12, Nijmegen")
     choose(page, "Vermoede vorm(en) van uitbuiting", "Arbeidsuitbuiting")
     choose(page, "Vermoede vorm(en) van uitbuiting", "Criminele uitbuiting")
-    page.get_by_role("checkbox", name="Er is een identificeerbaar slachtoffer", exact=True).check()
+    # No identifiable victim, no location, not under the meldcode: the intake chooses the stroomschema.
+    expect(page.get_by_role("checkbox", name="Er is een identificeerbaar slachtoffer", exact=True)).not_to_be_checked()
     choose(page, "Is er een minderjarige betrokken?", "Nee")
     select_option(page, "Sector", "Logistiek en transport")
     choose(page, "Waargenomen signalen", "Heeft geen eigen identiteitsbewijs")

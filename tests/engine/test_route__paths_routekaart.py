@@ -157,3 +157,35 @@ def test_a_referral_task_waits_with_a_deadline_and_shows_the_regions_partner(rou
     assert detail["ketenpartner"]["soort"] == "nla"
     assert [c["naam"] for c in detail["ketenpartner"]["contacten"]] == ["NLA Team Mensenhandel Oost"]
     assert routekaart.signal_row(started.signal_id).route is None  # passed only once the task is done
+
+
+@pytest.mark.parametrize(("name", "wait_at", "days"), [
+    ("nla_arbeid", "task_bevestiging", 10),
+    ("meldcode_doorgeven_opgepakt", "task_uitkomst_vt", 28),
+])
+def test_a_waiting_referral_escalates_to_the_manager_and_still_ends(routekaart, users, intake, clock, name, wait_at,
+                                                                     days):
+    from engine.invariants import check_invariants
+
+    case = PATHS[name]
+    orch = routekaart.orchestrator
+    started = routekaart.report(intake(**case.intake), proces=None)
+    steps = list(case.path.steps)
+    while steps[0][0] != wait_at:
+        routekaart.complete(started.signal_id, *steps.pop(0))
+    waiting = routekaart.open_task(started.signal_id, wait_at)
+
+    clock.advance(dt.timedelta(days=days, minutes=1))
+    fired = orch.fire_due_timers()
+
+    assert [f.instance_id for f in fired] == [started.instance_id]
+    [event] = routekaart.audit(started.signal_id, "timer_afgevuurd")
+    assert (event.detail["stap"], event.detail["timer_actie"]) == (
+        {"task_bevestiging": "Deadline bevestiging verstreken",
+         "task_uitkomst_vt": "Deadline uitkomst Veilig Thuis verstreken"}[wait_at], "escalatie")
+    assert routekaart.open_task(started.signal_id, wait_at).escalated_at is not None
+    assert [e.detail["taak_id"] for e in routekaart.audit(started.signal_id, "taak_geescaleerd")] == [waiting.id]
+    for bpmn_id, data in steps:
+        routekaart.complete(started.signal_id, bpmn_id, data)
+    assert routekaart.signal_row(started.signal_id).uitkomst == case.path.uitkomst
+    assert check_invariants(orch.db, orch.cache) == []

@@ -43,7 +43,10 @@ def test_the_municipality_moves_a_signal_to_another_process(routes, users, intak
     assert (after.referentie, after.omschrijving, after.gemeld_door) == (before.referentie, before.omschrijving,
                                                                           before.gemeld_door)
     assert after.instance_id == moved.instance_id != started.instance_id
-    assert orch.signal(users.aandachtsfunctionaris, started.signal_id)["proces"]["sleutel"] == "signaal-naar-casus"
+    view = orch.signal(users.aandachtsfunctionaris, started.signal_id)
+    assert view["proces"]["sleutel"] == "signaal-naar-casus"
+    assert [(st["bpmn_id"], st["status"], st["huidig_proces"]) for st in view["stappen"]] == [
+        ("task_zorgcoordinator", "vervallen", False), ("task_verrijken", "open", True)]
     [event] = routes.audit(started.signal_id, "proces_gewijzigd")
     assert event.user_id == getattr(users, who).id
     assert event.detail["van"] == "slachtoffer-in-beeld" and event.detail["naar"] == "signaal-naar-casus"
@@ -128,3 +131,32 @@ def test_retention_strips_the_instance_a_signal_moved_away_from(routes, users, i
         [reden] = conn.execute(select(proceswissel.c.reden)).scalars().all()
     assert len(states) == 2 and not any(secret in state for state in states)
     assert reden is None
+
+
+def test_a_move_racing_a_completion_never_half_happens(routes, users, intake):
+    from route_actions import race
+
+    from engine.db import Database
+    from engine.orchestrator import Orchestrator
+
+    orch = routes.orchestrator
+    other = Orchestrator(Database(orch.db.engine), orch.clock)  # another orchestrator (its own spec cache)
+    for _ in range(5):
+        started = routes.report(intake())
+        task = routes.open_task(started.signal_id, "task_verrijken")
+
+        outcomes = race(
+            lambda: orch.complete_task(users.analist, task.id, VERRIJKT),
+            lambda: other.change_process(users.aandachtsfunctionaris, started.signal_id, "meldcode", "Leerkracht."),
+        )
+
+        (completed, completion), (moved, move) = outcomes
+        # Serially both may succeed (completed, then moved); a command that lost the race gets a
+        # conflict, never a half-done move or a completion on a cancelled instance.
+        assert "ok" in (completed, moved), outcomes
+        assert all(kind == "ok" or isinstance(value, Conflict) for kind, value in outcomes), outcomes
+        expected = ["task_melden_vt"] if moved == "ok" else ["task_beoordelen"]
+        done = len(routes.audit(started.signal_id, "taak_voltooid"))
+        assert done == (1 if completed == "ok" else 0)
+        assert [t.bpmn_id for t in routes.open_tasks(started.signal_id)] == expected
+    assert check_invariants(orch.db, orch.cache) == []

@@ -9,8 +9,9 @@ def test_report_returns_reference_and_location(api):
     response = api["melder"].post("/signals", json=intake_body())
     assert response.status_code == 201
     body = response.get_json()
-    assert set(body) == {"id", "referentie", "status"}
+    assert set(body) == {"id", "referentie", "status", "proces"}
     assert body["referentie"].startswith("MH-")
+    assert body["proces"] == "signaal-naar-casus"  # chosen by the intake: no victim, no location, no meldcode
     assert body["status"] == "lopend"
     assert response.headers["Location"].endswith(f"/api/v1/signals/{body['id']}")
 

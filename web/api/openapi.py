@@ -173,7 +173,9 @@ def openapi_document() -> dict:
                             "data": _ref("Melding"), "proces": {"type": "string"}}}]}}}},
                     "responses": {
                         "201": _ok("gemeld", {"type": "object", "properties": {
-                            "id": {"type": "integer"}, "referentie": {"type": "string"}, "status": {"type": "string"}}}),
+                            "id": {"type": "integer"}, "referentie": {"type": "string"}, "status": {"type": "string"},
+                            "proces": {"type": "string", "description": "het gestarte proces (zonder 'proces' "
+                                                                        "gekozen door de beslistabel 'proceskeuze')"}}}),
                         "400": _error("geen geldige JSON"), "422": _error("ongeldige velden", "Veldfouten"), **_COMMON,
                     },
                 },

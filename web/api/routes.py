@@ -81,7 +81,8 @@ def report_signal():
     data = body.get("data", body)
     proces = body.get("proces") if "data" in body else None
     started = orchestrator().report_signal(g.actor, data, **({"proces": proces} if proces else {}))
-    response = jsonify(id=started.signal_id, referentie=started.referentie, status=started.status)
+    response = jsonify(id=started.signal_id, referentie=started.referentie, status=started.status,
+                       proces=started.proces)
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_signal", signal_id=started.signal_id)
     return response
