@@ -35,14 +35,19 @@ class RoutekaartPath:
     terugkoppeling: str | None
 
 
+def _path(proces: str, steps, uitkomst, route) -> RoutePath:
+    # What the reporter is told in the end comes from the end event (checked per path below).
+    return RoutePath(tuple(steps), uitkomst, route, terugkoppeling="", told_after="", proces=proces)
+
+
 def _victim(intake: dict, steps, uitkomst, route, terugkoppeling) -> RoutekaartPath:
     return RoutekaartPath("slachtoffer-in-beeld", {"identificeerbaar_slachtoffer": True, **intake},
-                          RoutePath(tuple(steps), uitkomst, route), terugkoppeling)
+                          _path("slachtoffer-in-beeld", steps, uitkomst, route), terugkoppeling)
 
 
 def _meldcode(intake: dict, steps, uitkomst, terugkoppeling) -> RoutekaartPath:
     return RoutekaartPath("meldcode", {"meldcode_professional": True, **intake},
-                          RoutePath(tuple(steps), uitkomst, "veilig_thuis"), terugkoppeling)
+                          _path("meldcode", steps, uitkomst, "veilig_thuis"), terugkoppeling)
 
 
 DONE = "Doorverwezen naar ketenpartner"
@@ -132,8 +137,9 @@ def test_path_ends_the_same_three_ways(routekaart, users, intake, clock, name, a
     assert persisted == straight
     assert routekaart.open_tasks(signal_id) == []
     end = next(bpmn_id for bpmn_id, naam in compiled.end_events.items() if naam == case.path.uitkomst)
-    assert compiled.spec.task_specs[end].extensions["properties"]["terugkoppeling"] in (
-        "afgesloten", "gemeente", "ketenpartner")
+    told = compiled.spec.task_specs[end].extensions["properties"]["terugkoppeling"]
+    assert told in ("afgesloten", "gemeente", "ketenpartner")
+    assert routekaart.signal_row(signal_id).terugkoppeling == told  # what the reporter reads in Mijn meldingen
 
 
 def test_a_referral_task_waits_with_a_deadline_and_shows_the_regions_partner(routekaart, users, intake, clock):
