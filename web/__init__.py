@@ -50,7 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import auth, observability, oidc, security, twofactor, views
     from .api import init_app as init_api
     from .api.routes import bp as api_bp
-    from .views import admin_users
+    from .views import admin_users, modeler_editor
 
     observability.init_app(app)  # first: its request id and timing wrap every other hook
     security.init_app(app)
@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_api(app)
     views.init_app(app)
     admin_users.init_app(app)
+    modeler_editor.init_app(app)
     return app
 
 

@@ -1,0 +1,56 @@
+"""The process owners' editor in the browser: the modeller page and the visual comparison of two versions.
+
+The pages only render a skeleton with the addresses and the choice lists (roles, versions);
+the browser (``web/frontend/src/modeler/``) loads the draft and the versions through the
+JSON endpoints of the process library (drafts, validation, deploy, version files).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, g, render_template, request
+
+from engine.access import may_change_processes
+from engine.errors import Forbidden, NotFound
+from engine.roles import ROLES
+
+from .. import orchestrator
+from ..auth import login_required
+
+bp = Blueprint("modeler_editor", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Register the editor and comparison pages on ``app``."""
+    app.register_blueprint(bp)
+
+
+def _versions(sleutel: str) -> list[dict]:
+    """The deployed versions of process ``sleutel``, newest first; only for process owners."""
+    if not may_change_processes(g.actor):
+        raise Forbidden("Alleen een procesbeheerder kan processen wijzigen.")
+    versions = [d for d in orchestrator().definitions_json() if d["sleutel"] == sleutel]
+    if not versions:
+        raise NotFound(f"proces {sleutel}")
+    return sorted(versions, key=lambda d: d["versie"], reverse=True)
+
+
+@bp.get("/processen/<sleutel>/bewerken")
+@login_required
+def bewerken(sleutel: str):
+    """The modeller: diagram, decision tables and forms of the draft of ``sleutel``."""
+    versions = _versions(sleutel)
+    return render_template("modeler_bewerken.html", sleutel=sleutel, naam=versions[0]["naam"],
+                           laatste=versions[0]["versie"], rollen=[{"sleutel": k, "naam": v} for k, v in ROLES.items()])
+
+
+@bp.get("/processen/<sleutel>/vergelijken")
+@login_required
+def vergelijken(sleutel: str):
+    """Two versions of ``sleutel`` side by side, their differences marked (``?van=&naar=`` version numbers)."""
+    versions = _versions(sleutel)
+    numbers = [v["versie"] for v in versions]
+    naar = request.args.get("naar", type=int, default=numbers[0])
+    van = request.args.get("van", type=int, default=numbers[1] if len(numbers) > 1 else numbers[0])
+    if van not in numbers or naar not in numbers:
+        abort(404)
+    return render_template("modeler_vergelijken.html", sleutel=sleutel, naam=versions[0]["naam"],
+                           versies=versions, van=van, naar=naar)
