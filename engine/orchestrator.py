@@ -23,13 +23,14 @@ from .instances import Outcome, StaleInstance
 from .intake import intake_form
 from .overview import ManagerOverview  # the managers' board, workload, figures, mail (issue 6)
 from .package import ProcessPackage
+from .process_owner import ProcessOwnerDesk  # library, drafts, migration, import (issue 5)
 from .projections import OPEN
 from .retention import RetentionPolicy, RetentionRun, run_retention
 from .schema import human_task, process_instance, signal
 from .users import Actor, actor_for_token, find_gemeente, load_actor, user_names, verify_password
 
 
-class Orchestrator(ManagerOverview):
+class Orchestrator(ManagerOverview, ProcessOwnerDesk):
     """Commands and queries of Signaalroute.
 
     :param database: where state lives.

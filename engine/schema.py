@@ -114,6 +114,29 @@ process_file = Table(
     UniqueConstraint("definition_id", "naam"),
 )
 
+# A process owner's draft of a process (one per process): files being edited in the
+# browser, not yet a version. Nothing runs on a draft; deploying it makes a version.
+process_draft = Table(
+    "process_draft",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sleutel", String(100), nullable=False, unique=True),
+    # The version the draft started from (none for an imported process).
+    Column("basis_definition_id", ForeignKey("process_definition.id"), nullable=True),
+    Column("naam", String(200), nullable=False),
+    Column("updated_by", ForeignKey("app_user.id"), nullable=True),
+    Column("updated_at", TS, nullable=False),
+)
+process_draft_file = Table(
+    "process_draft_file",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("draft_id", ForeignKey("process_draft.id", ondelete="CASCADE"), nullable=False),
+    Column("naam", String(300), nullable=False),
+    Column("inhoud", LargeBinary, nullable=False),
+    UniqueConstraint("draft_id", "naam"),
+)
+
 process_instance = Table(
     "process_instance",
     metadata,

@@ -262,6 +262,10 @@ def is_manager(rol, own, stage=None):  # the overviews: a manager, of their own 
     return ALLOW if rol == "manager" else REFUSE
 
 
+def changes_processes(rol, own, stage=None):  # the library, drafts, deploy, migration, import (issue 5)
+    return ALLOW if rol in ("procesbeheerder", "beheerder") else REFUSE
+
+
 def reassigns_task(rol, own, stage):
     if not sees_task(rol, own, stage):
         return DENY
@@ -351,6 +355,20 @@ ENDPOINTS: dict[str, Endpoint] = {
                             api=True),
     "api.complete": Endpoint(api("post", "/tasks/{task}/complete", json={"data": {}}), works_task, per_stage=True,
                              api=True),
+    # the process owners' library, drafts, downloads (process data only; invalid input where it would change much)
+    "modeler.bibliotheek": Endpoint(page("get", "/processen"), changes_processes),
+    "modeler_api.concept": Endpoint(page("get", "/processen/signaal-naar-casus/concept"), changes_processes),
+    "modeler_api.concept_opslaan": Endpoint(page("put", "/processen/signaal-naar-casus/concept",
+                                                 json={"bestanden": []}), changes_processes),
+    "modeler_api.concept_verwijderen": Endpoint(page("delete", "/processen/signaal-naar-casus/concept"),
+                                                changes_processes),
+    "modeler_api.concept_valideren": Endpoint(page("post", "/processen/signaal-naar-casus/concept/valideer"),
+                                              changes_processes),
+    "modeler_api.concept_deployen": Endpoint(page("post", "/processen/signaal-naar-casus/concept/deploy",
+                                                  json={"opmerking": ""}), changes_processes),
+    "modeler_api.versies": Endpoint(page("get", "/processen/signaal-naar-casus/versies"), changes_processes),
+    "modeler_api.versie_bestand": Endpoint(
+        page("get", "/processen/signaal-naar-casus/versies/1/bestanden/signaal-naar-casus.bpmn"), changes_processes),
 }
 
 

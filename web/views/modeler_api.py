@@ -1,0 +1,130 @@
+"""The modeller's JSON: drafts (load, save, validate, deploy, discard), versions and their files,
+the migration preview and migrating. The browser editor (bpmn-js, dmn-js, form-js) calls these
+with the session's cookie and the ``X-CSRFToken`` header; errors are ``{"fout", "velden"|"problemen"}``.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from engine.drafts import problem_json
+from engine.errors import Conflict, DeployRejected, FieldErrors, Forbidden, NotFound
+
+from .. import orchestrator
+from .modeler import guard
+
+bp = Blueprint("modeler_api", __name__)
+bp.before_request(guard)
+
+_TYPES = {".bpmn": "application/xml", ".dmn": "application/xml", ".json": "application/json"}
+
+
+def _json(status: int, **body) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(NotFound)
+def _not_found(exc):
+    return _json(404, fout=str(exc))
+
+
+@bp.errorhandler(Forbidden)
+def _forbidden(exc):
+    return _json(403, fout=str(exc))
+
+
+@bp.errorhandler(Conflict)
+def _conflict(exc):
+    return _json(409, fout=str(exc))
+
+
+@bp.errorhandler(FieldErrors)
+def _fields(exc: FieldErrors):
+    return _json(400, fout=str(exc), velden=exc.fields)
+
+
+@bp.errorhandler(DeployRejected)
+def _rejected(exc: DeployRejected):
+    return _json(422, fout="Het concept is niet geldig; er is niets gedeployed.",
+                 problemen=[problem_json(p) for p in exc.problems])
+
+
+@bp.errorhandler(HTTPException)
+def _http(exc: HTTPException):
+    return _json(exc.code or 500, fout=exc.description or exc.name)
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise FieldErrors({"body": "verwacht een JSON-object"}, "Het verzoek kwam niet goed aan.")
+    return body
+
+
+def _version(name: str) -> int:
+    value = request.args.get(name) if request.method == "GET" else _body().get(name)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise FieldErrors({name: "geef een versienummer"}) from None
+    if number < 1:
+        raise FieldErrors({name: "geef een versienummer"})
+    return number
+
+
+# --- drafts ----------------------------------------------------------------------------------
+
+@bp.get("/processen/<sleutel>/concept")
+def concept(sleutel: str):
+    return orchestrator().draft(g.actor, sleutel)
+
+
+@bp.put("/processen/<sleutel>/concept")
+def concept_opslaan(sleutel: str):
+    saved_at, problems = orchestrator().save_draft(g.actor, sleutel, _body().get("bestanden"))
+    return {"bijgewerkt_op": saved_at, "problemen": [problem_json(p) for p in problems]}
+
+
+@bp.delete("/processen/<sleutel>/concept")
+def concept_verwijderen(sleutel: str):
+    orchestrator().discard_draft(g.actor, sleutel)
+    return Response(status=204)
+
+
+@bp.post("/processen/<sleutel>/concept/valideer")
+def concept_valideren(sleutel: str):
+    problems = orchestrator().validate_draft(g.actor, sleutel)
+    return {"geldig": not problems, "problemen": [problem_json(p) for p in problems]}
+
+
+@bp.post("/processen/<sleutel>/concept/deploy")
+def concept_deployen(sleutel: str):
+    opmerking = _body().get("opmerking")
+    if not isinstance(opmerking, str) or not opmerking.strip():
+        raise FieldErrors({"opmerking": "Beschrijf kort wat er in deze versie verandert."},
+                          "Een opmerking bij de nieuwe versie is verplicht.")
+    deployment = orchestrator().deploy_draft(g.actor, sleutel, opmerking)
+    return _json(201, versie=deployment.versie, definition_id=deployment.definition_id, sleutel=deployment.sleutel,
+                 nieuw=deployment.nieuw)
+
+
+# --- versions --------------------------------------------------------------------------------
+
+@bp.get("/processen/<sleutel>/versies")
+def versies(sleutel: str):
+    found = orchestrator().process_versions(g.actor, sleutel)
+    return jsonify([{key: v[key] for key in ("versie", "definition_id", "gedeployed_door", "gedeployed_op",
+                                             "opmerking", "lopende_instanties", "bestanden")} for v in found])
+
+
+@bp.get("/processen/<sleutel>/versies/<int:versie>/bestanden/<path:naam>")
+def versie_bestand(sleutel: str, versie: int, naam: str):
+    content = orchestrator().version_file(g.actor, sleutel, versie, naam)
+    suffix = "." + naam.rsplit(".", 1)[-1] if "." in naam else ""
+    response = Response(content, mimetype=_TYPES.get(suffix, "application/octet-stream"))
+    if request.args.get("download") == "1":
+        filename = f"{sleutel}-v{versie}-{naam.replace('/', '-')}"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
