@@ -369,6 +369,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "modeler_api.versies": Endpoint(page("get", "/processen/signaal-naar-casus/versies"), changes_processes),
     "modeler_api.versie_bestand": Endpoint(
         page("get", "/processen/signaal-naar-casus/versies/1/bestanden/signaal-naar-casus.bpmn"), changes_processes),
+    # the process owners' editor and version comparison (pages; their data comes from modeler_api)
+    "modeler_editor.bewerken": Endpoint(page("get", "/processen/signaal-naar-casus/bewerken"), changes_processes),
+    "modeler_editor.vergelijken": Endpoint(page("get", "/processen/signaal-naar-casus/vergelijken"), changes_processes),
 }
 
 

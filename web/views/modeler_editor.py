@@ -6,16 +6,16 @@ JSON endpoints of the process library (drafts, validation, deploy, version files
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, g, render_template, request
+from flask import Blueprint, Flask, abort, render_template, request
 
-from engine.access import may_change_processes
-from engine.errors import Forbidden, NotFound
+from engine.errors import NotFound
 from engine.roles import ROLES
 
 from .. import orchestrator
-from ..auth import login_required
+from .modeler import guard
 
 bp = Blueprint("modeler_editor", __name__)
+bp.before_request(guard)  # signed in, and someone who may change processes (403 otherwise)
 
 
 def init_app(app: Flask) -> None:
@@ -24,9 +24,7 @@ def init_app(app: Flask) -> None:
 
 
 def _versions(sleutel: str) -> list[dict]:
-    """The deployed versions of process ``sleutel``, newest first; only for process owners."""
-    if not may_change_processes(g.actor):
-        raise Forbidden("Alleen een procesbeheerder kan processen wijzigen.")
+    """The deployed versions of process ``sleutel``, newest first."""
     versions = [d for d in orchestrator().definitions_json() if d["sleutel"] == sleutel]
     if not versions:
         raise NotFound(f"proces {sleutel}")
@@ -34,7 +32,6 @@ def _versions(sleutel: str) -> list[dict]:
 
 
 @bp.get("/processen/<sleutel>/bewerken")
-@login_required
 def bewerken(sleutel: str):
     """The modeller: diagram, decision tables and forms of the draft of ``sleutel``."""
     versions = _versions(sleutel)
@@ -43,7 +40,6 @@ def bewerken(sleutel: str):
 
 
 @bp.get("/processen/<sleutel>/vergelijken")
-@login_required
 def vergelijken(sleutel: str):
     """Two versions of ``sleutel`` side by side, their differences marked (``?van=&naar=`` version numbers)."""
     versions = _versions(sleutel)

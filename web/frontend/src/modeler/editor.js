@@ -16,6 +16,7 @@ import { ServerFout, vraag } from './server.js';
 import spiffworkflow from './spiffworkflow.json';
 
 const BPMNDI = 'http://www.omg.org/spec/BPMN/20100524/DI';
+const INVOER_PAUZE = 400; // ms: longer than the 300 ms the bpmn.io editors wait before they take typed input
 
 /** A BPMN file from another tool may come without diagram (DI): lay it out first. */
 export async function metLayout(xml) {
@@ -52,6 +53,10 @@ class Editor {
     this.foutVak = el.querySelector('.sr-modeler__fout');
     this.foutMarkers = [];
     this.lintMarkers = [];
+    this.laatsteInvoer = 0;
+    el.addEventListener('input', () => {
+      this.laatsteInvoer = Date.now();
+    }, true);
   }
 
   // --- messages ---------------------------------------------------------------------------------
@@ -150,6 +155,7 @@ class Editor {
   }
 
   async kiesTab(naam) {
+    await this.invoerVerwerkt();
     if (this.tab === 'beslistabellen' && naam !== 'beslistabellen') {
       await this.beslistabellen.bewaar();
     }
@@ -230,8 +236,20 @@ class Editor {
     return this.modeler.get('commandStack');
   }
 
+  /**
+   * Waits until typed input has reached the models: the properties panels and dmn-js's cells
+   * pass what is typed on after a pause (debounced, 300 ms).
+   */
+  async invoerVerwerkt() {
+    const wacht = this.laatsteInvoer + INVOER_PAUZE - Date.now();
+    if (wacht > 0) {
+      await new Promise((klaar) => setTimeout(klaar, wacht));
+    }
+  }
+
   /** The complete file set as it is on screen. */
   async verzamel() {
+    await this.invoerVerwerkt();
     await this.beslistabellen.bewaar();
     this.formulieren.bewaar();
     const { xml } = await this.modeler.saveXML({ format: true });
