@@ -8,8 +8,10 @@ element, as the browser marks them.
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
+import logging
 import re
 from dataclasses import dataclass
 
@@ -22,6 +24,7 @@ from .package import FORM_SUFFIX, FORMS_DIR, META_FILE, ProcessPackage
 from .schema import process_definition, process_draft, process_draft_file, process_file
 from .validation import compile_package
 
+_log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FILES = 100
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,150}")
@@ -62,7 +65,7 @@ def check_file_names(files: dict) -> dict[str, bytes]:
         if problem is None and not isinstance(text, str):
             problem = "de inhoud moet tekst zijn"
         if problem is None:
-            content = text.encode("utf-8", errors="surrogatepass")
+            content = as_bytes(name, text)
             if len(content) > MAX_FILE_BYTES:
                 problem = f"te groot (hoogstens {MAX_FILE_BYTES // (1024 * 1024)} MB)"
         if problem is not None:
@@ -173,6 +176,10 @@ def problems_of(sleutel: str, files: dict[str, bytes]) -> list[Problem]:
         compiled = compile_package(ProcessPackage(files))
     except DeployRejected as exc:
         return list(exc.problems)
+    except Exception as exc:  # noqa: BLE001 - a model another tool made may trip the parser anywhere: report it
+        _log.warning("validation failed unexpectedly on draft %s", sleutel, exc_info=True)
+        return [Problem(f"kan het model niet lezen: {exc.__class__.__name__}: {str(exc)[:300]}",
+                        ProcessPackage(files).bpmn_file())]
     if compiled.sleutel != sleutel:
         return [Problem(f"de sleutel in proces.json ('{compiled.sleutel}') moet '{sleutel}' zijn", META_FILE)]
     return []
@@ -205,11 +212,35 @@ def deploy_draft(conn: Connection, cache: definitions.DefinitionCache, sleutel: 
     return deployment
 
 
-def as_text(content: bytes) -> str:
-    """A stored file as text for the editor (UTF-8; a UTF-16 file with a byte order mark too)."""
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _encoding(content: bytes) -> str:
+    """The encoding an XML file declares (UTF-16 by its byte order mark), else UTF-8."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16", errors="replace")
-    return content.decode("utf-8", errors="replace")
+        return "utf-16"
+    found = _DECLARED.match(content[:300])
+    if found:
+        try:
+            return codecs.lookup(found.group(1).decode()).name
+        except LookupError:
+            return "utf-8"
+    return "utf-8"
+
+
+def as_text(content: bytes) -> str:
+    """A stored file as text for the editor, decoded as the file declares (a BPMN file from elsewhere
+    may be ISO-8859-1 or UTF-16)."""
+    return content.decode(_encoding(content), errors="replace")
+
+
+def as_bytes(name: str, text: str) -> bytes:
+    """Text from the editor as the file's bytes: XML in the encoding it declares, everything else UTF-8."""
+    if name.endswith((".bpmn", ".dmn")):
+        head = text[:300].encode("utf-8", errors="replace")
+        encoding = "utf-8" if head.startswith(b"\xef\xbb\xbf") else _encoding(head)
+        return text.encode(encoding, errors="xmlcharrefreplace")
+    return text.encode("utf-8")
 
 
 def meta_json(sleutel: str, naam: str, bpmn: str, bpmn_proces_id: str) -> bytes:

@@ -7,12 +7,19 @@ of it shows a victim's personal data.
 """
 from __future__ import annotations
 
-from . import drafts, library, metrics
+from . import bpmn_import, drafts, instance_migration, library, metrics
 from .access import may_change_processes
 from .clock import isoformat
 from .definitions import Deployment
-from .errors import Forbidden, NotFound
+from .errors import Conflict, FieldErrors, Forbidden, NotFound
 from .users import Actor, user_names
+
+
+def _versions(conn, sleutel: str, van: int, naar: int) -> tuple[int, int]:
+    if van == naar:
+        raise FieldErrors({"naar": "kies een andere versie dan de huidige"})
+    return library.definition_id_of(conn, sleutel, van), library.definition_id_of(conn, sleutel, naar)
+
 
 REFUSED = "Alleen een procesbeheerder of beheerder kan processen bekijken en wijzigen."
 
@@ -67,6 +74,19 @@ class ProcessOwnerDesk:
             raise NotFound(f"proces '{sleutel}' heeft geen concept")
         return drafts.problems_of(sleutel, found.files)
 
+    def migration_preview(self, actor: Actor, sleutel: str, van: int, naar: int) -> dict:
+        """What migrating each running instance of version ``van`` to ``naar`` would do (nothing is written)."""
+        _allow(actor)
+        now = self.clock.now()
+        with self.db.read() as conn:
+            van_id, naar_id = _versions(conn, sleutel, van, naar)
+            rows = instance_migration.running_on(conn, van_id, instance_migration.MAX_PREVIEW + 1)
+            plans = [instance_migration.plan(conn, self.cache, row, row.referentie, naar_id=naar_id, naar_versie=naar,
+                                             now=now).as_dict() for row in rows[:instance_migration.MAX_PREVIEW]]
+            changes = instance_migration.spec_changes(conn, self.cache, van_id, naar_id)
+        return {"sleutel": sleutel, "van": van, "naar": naar, "stappen": changes, "instanties": plans,
+                "meer": len(rows) > instance_migration.MAX_PREVIEW}
+
     # --- commands ------------------------------------------------------------------------
     @metrics.command("save_draft")
     def save_draft(self, actor: Actor, sleutel: str, files: dict) -> tuple[str, list]:
@@ -92,3 +112,46 @@ class ProcessOwnerDesk:
         with self.db.write() as conn:
             return drafts.deploy_draft(conn, self.cache, sleutel, opmerking=opmerking, user_id=actor.id,
                                        now=self.clock.now())
+
+    @metrics.command("import_bpmn")
+    def import_bpmn(self, actor: Actor, filename: str | None, raw: bytes) -> bpmn_import.Imported:
+        """Make a draft of a new process from a ``.bpmn`` file made elsewhere; its problems per element.
+
+        Raises :class:`~engine.errors.DeployRejected` (nothing stored) when the file has nothing usable.
+        """
+        _allow(actor)
+        with self.db.write() as conn:
+            return bpmn_import.import_bpmn(conn, filename, raw, user_id=actor.id, now=self.clock.now())
+
+    @metrics.command("migrate")
+    def migrate_instances(self, actor: Actor, sleutel: str, van: int, naar: int, instance_ids: list[int],
+                          seen: dict[int, int] | None = None) -> list[dict]:
+        """Move the selected instances from version ``van`` to ``naar``: one transaction per instance.
+
+        :param seen: instance id → the version the preview showed; an instance changed since
+            is not migrated (its result says so).
+        :return: per instance ``instantie``, ``referentie``, ``gemigreerd`` and ``reden``.
+        """
+        _allow(actor)
+        with self.db.read() as conn:
+            van_id, naar_id = _versions(conn, sleutel, van, naar)
+        results = []
+        for instance_id in dict.fromkeys(instance_ids):
+            now = self.clock.now()
+            try:
+                with self.db.write() as conn:
+                    plan = instance_migration.migrate(
+                        conn, self.cache, instance_id, van_id=van_id, naar_id=naar_id, van_versie=van,
+                        naar_versie=naar, user_id=actor.id, now=now, seen_version=(seen or {}).get(instance_id))
+                results.append({"instantie": instance_id, "referentie": plan.referentie, "gemigreerd": True,
+                                "reden": None})
+            except (instance_migration.CannotMigrate, Conflict) as exc:
+                reden = str(exc)
+                with self.db.write() as conn:
+                    referentie = instance_migration.reference_of(conn, instance_id)
+                    if referentie is not None or instance_migration.exists(conn, instance_id):
+                        instance_migration.record_refusal(conn, instance_id, van_versie=van, naar_versie=naar,
+                                                          reden=reden, user_id=actor.id, now=now)
+                results.append({"instantie": instance_id, "referentie": referentie, "gemigreerd": False,
+                                "reden": reden})
+        return results

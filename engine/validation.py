@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 
 import isodate
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
@@ -29,14 +27,11 @@ from .package import META_FILE, ProcessPackage
 from .roles import ROLES, lane_role
 from .sandbox import UnsafeExpression, check_expression
 from .spiff_compat import StrictParser
-
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
-
-# No network, no entity expansion: a BPMN upload must not read files or URLs (XXE).
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
-_DMN_VALIDATORS: dict[str, BpmnValidator] = {}
+from .validation_xml import BPMN_NS, NS, SPIFF_NS  # noqa: F401 - re-exported for the modules that read models
+from .validation_xml import dmn_validator as _dmn_validator
+from .validation_xml import element_id as _element_id
+from .validation_xml import parse_xml as _parse_xml
+from .validation_xml import schema_errors as _schema_errors
 
 
 @dataclass(frozen=True)
@@ -89,78 +84,6 @@ def parse_duration(text: str) -> dt.timedelta:
     return value
 
 
-def _element_id(node) -> str | None:
-    while node is not None:
-        if isinstance(node.tag, str) and node.get("id"):
-            return node.get("id")
-        node = node.getparent()
-    return None
-
-
-_DOCTYPE_PROBLEM = "een DOCTYPE (met entiteiten) is niet toegestaan in een proces"
-
-
-def _doctype_in_prolog(raw: bytes) -> bool:
-    """Whether a DOCTYPE follows the XML declaration, comments and processing instructions (one linear scan)."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte order mark
-        raw = raw[:1 << 20].decode("utf-16", errors="replace").encode("utf-8")
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    pos = 0
-    while True:
-        while pos < len(raw) and raw[pos] in b" \t\r\n":
-            pos += 1
-        for opening, closing in ((b"<?", b"?>"), (b"<!--", b"-->")):
-            if raw.startswith(opening, pos):
-                end = raw.find(closing, pos + len(opening))
-                if end < 0:
-                    return False
-                pos = end + len(closing)
-                break
-        else:
-            return raw[pos:pos + 9].upper() == b"<!DOCTYPE"
-
-
-def _parse_xml(name: str, raw: bytes, problems: list[Problem]):
-    if _doctype_in_prolog(raw):
-        # Refused before the parser sees it: no entity is expanded or fetched, however small.
-        problems.append(Problem(_DOCTYPE_PROBLEM, name, 1))
-        return None
-    try:
-        root = etree.fromstring(raw, _XML_PARSER)
-    except etree.XMLSyntaxError as exc:
-        problems.append(Problem(f"XML is niet goed gevormd: {exc.msg}", name, exc.lineno))
-        return None
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
-        # Entities can read local files or blow up in size; a BPMN or DMN file never needs them.
-        problems.append(Problem(_DOCTYPE_PROBLEM, name, 1))
-        return None
-    return root
-
-
-def _schema_errors(name: str, root, validator: BpmnValidator, problems: list[Problem]) -> None:
-    validator.preprocess(root)
-    try:
-        if validator.validator.validate(root):
-            return
-    except etree.XMLSchemaValidateError as exc:
-        problems.append(Problem(f"schemacontrole mislukt: {exc}", name))
-        return
-    by_line = {el.sourceline: el for el in root.iter() if isinstance(el.tag, str)}
-    for err in validator.validator.error_log:
-        element = by_line.get(err.line)
-        message = re.sub(r"\{[^}]*\}", "", err.message)
-        problems.append(Problem(f"schemafout: {message}", name, err.line, _element_id(element)))
-
-
-def _dmn_validator(namespace: str | None) -> BpmnValidator | None:
-    if namespace not in DMN_SCHEMAS:
-        return None
-    if namespace not in _DMN_VALIDATORS:
-        _DMN_VALIDATORS[namespace] = BpmnValidator(DMN_SCHEMAS[namespace])
-    return _DMN_VALIDATORS[namespace]
-
-
 def _check_references(name: str, root, problems: list[Problem]) -> None:
     for process in root.iterfind(f"{{{BPMN_NS}}}process"):
         ids = {el.get("id") for el in process.iter() if isinstance(el.tag, str) and el.get("id")}
@@ -183,7 +106,11 @@ def _check(name, node, text, mode, problems, *, kind):
     try:
         check_expression(text.strip() if mode == "eval" else text, mode)
     except UnsafeExpression as exc:
-        problems.append(Problem(f"{kind}: {exc}", name, node.sourceline, _element_id(node)))
+        reason = str(exc)
+        if text.strip().startswith(("${", "#{", "=")):  # JUEL (Camunda 7) or FEEL (Camunda 8 / Zeebe)
+            reason = (f"'{text.strip()[:80]}' is een expressie van een ander systeem (JUEL/FEEL); schrijf een "
+                      "Python-expressie op de procesgegevens, bv. bedrag > 100")
+        problems.append(Problem(f"{kind}: {reason}", name, node.sourceline, _element_id(node)))
 
 
 def _literal(text: str):
@@ -387,6 +314,11 @@ def _parse_spec(bpmn_name, bpmn_root, dmn_roots, process_id, problems):
             parser.add_dmn_xml(dmn_root, filename=dmn_name)
         parser.add_bpmn_xml(bpmn_root, filename=bpmn_name)
         if process_id not in parser.get_process_ids():
+            declared = bpmn_root.find(f"{{{BPMN_NS}}}process[@id='{process_id}']") if "'" not in process_id else None
+            if declared is not None:  # SpiffWorkflow reads only processes marked executable
+                problems.append(Problem("het proces is niet als uitvoerbaar gemarkeerd: zet isExecutable op true",
+                                        bpmn_name, declared.sourceline, process_id))
+                return None, None
             problems.append(Problem(
                 f"proces '{process_id}' staat niet in het BPMN-bestand (wel: {', '.join(parser.get_process_ids()) or 'geen'})",
                 bpmn_name))
@@ -400,7 +332,10 @@ def _parse_spec(bpmn_name, bpmn_root, dmn_roots, process_id, problems):
                                 exc.line_number or None, exc.id or None))
         return None, None
     except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
-        problems.append(Problem(f"kan het model niet lezen: {exc.__class__.__name__}: {exc}", bpmn_name))
+        # Where SpiffWorkflow says which element it was reading, the problem names it.
+        element = getattr(exc, "id", None) or getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
+        problems.append(Problem(f"kan het model niet lezen: {exc.__class__.__name__}: {exc}", bpmn_name,
+                                None, element if isinstance(element, str) else None))
         return None, None
     return spec, subprocess_specs
 

@@ -45,13 +45,14 @@ class Session:
         return self.client.delete(path, headers=self._headers())
 
     def upload(self, path, name: str, content: bytes, *, as_json: bool = True):
-        import io
-
+        """Post ``content`` as the multipart field ``bestand`` (the body built here: the test client would
+        spool a large one to a temporary file it never closes)."""
         headers = {"X-CSRFToken": self.csrf}
         if as_json:
             headers["Accept"] = "application/json"
-        return self.client.post(path, data={"bestand": (io.BytesIO(content), name)}, headers=headers,
-                                content_type="multipart/form-data")
+        body = (b'--grens\r\nContent-Disposition: form-data; name="bestand"; filename="' + name.encode() +
+                b'"\r\nContent-Type: application/octet-stream\r\n\r\n' + content + b"\r\n--grens--\r\n")
+        return self.client.post(path, data=body, headers=headers, content_type="multipart/form-data; boundary=grens")
 
 
 def session_for(app, orchestrator, clock, rol: str, username: str | None = None) -> Session:

@@ -369,6 +369,15 @@ ENDPOINTS: dict[str, Endpoint] = {
     "modeler_api.versies": Endpoint(page("get", "/processen/signaal-naar-casus/versies"), changes_processes),
     "modeler_api.versie_bestand": Endpoint(
         page("get", "/processen/signaal-naar-casus/versies/1/bestanden/signaal-naar-casus.bpmn"), changes_processes),
+    "modeler_api.migratie_voorbeeld": Endpoint(page("get", "/processen/signaal-naar-casus/migratie/voorbeeld?van=1&naar=1"),
+                                               changes_processes),
+    "modeler_api.migreren": Endpoint(page("post", "/processen/signaal-naar-casus/migratie", json={"van": 1, "naar": 1}),
+                                     changes_processes),
+    "modeler.migratie": Endpoint(page("get", "/processen/signaal-naar-casus/migratie?van=1&naar=1"), changes_processes),
+    "modeler.migratie_uitvoeren": Endpoint(page("post", "/processen/signaal-naar-casus/migratie/uitvoeren",
+                                                data={"van": "1", "naar": "1"}), changes_processes),
+    "modeler.importeren": Endpoint(page("get", "/processen/importeren"), changes_processes),
+    "modeler.importeren_versturen": Endpoint(page("post", "/processen/importeren", data={}), changes_processes),
     # the process owners' editor and version comparison (pages; their data comes from modeler_api)
     "modeler_editor.bewerken": Endpoint(page("get", "/processen/signaal-naar-casus/bewerken"), changes_processes),
     "modeler_editor.vergelijken": Endpoint(page("get", "/processen/signaal-naar-casus/vergelijken"), changes_processes),

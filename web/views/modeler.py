@@ -4,10 +4,12 @@ their JSON is in :mod:`web.views.modeler_api`.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 
+from engine import drafts
 from engine.access import may_change_processes
-from engine.errors import Forbidden
+from engine.drafts import problem_json
+from engine.errors import DeployRejected, FieldErrors, Forbidden, NotFound
 from engine.process_owner import REFUSED
 
 from .. import orchestrator
@@ -47,7 +49,86 @@ def compare_url(sleutel: str, van: int, naar: int) -> str:
     return f"/processen/{sleutel}/vergelijken?van={van}&naar={naar}"
 
 
+@bp.errorhandler(NotFound)
+def _not_found(exc: NotFound):
+    if wants_json():
+        return {"fout": str(exc)}, 404
+    return render_template("fout.html", titel="Niet gevonden", bericht=str(exc)), 404
+
+
+@bp.errorhandler(FieldErrors)
+def _fields(exc: FieldErrors):
+    if wants_json():
+        return {"fout": str(exc), "velden": exc.fields}, 400
+    return render_template("fout.html", titel="Dat kan niet",
+                           bericht="; ".join(f"{k}: {v}" for k, v in exc.fields.items())), 400
+
+
+def _version(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise FieldErrors({"versie": "geef de versies als nummers (van=1&naar=2)"}) from None
+    if number < 1:
+        raise FieldErrors({"versie": "geef de versies als nummers (van=1&naar=2)"})
+    return number
+
+
 @bp.get("/processen")
 def bibliotheek():
     return render_template("processen.html", processen=orchestrator().process_library(g.actor),
                            editor_url=editor_url, compare_url=compare_url)
+
+
+@bp.get("/processen/<sleutel>/migratie")
+def migratie(sleutel: str):
+    van, naar = _version(request.args.get("van")), _version(request.args.get("naar"))
+    voorbeeld = orchestrator().migration_preview(g.actor, sleutel, van, naar)
+    return render_template("migratie.html", voorbeeld=voorbeeld, compare_url=compare_url(sleutel, van, naar))
+
+
+@bp.post("/processen/<sleutel>/migratie/uitvoeren")
+def migratie_uitvoeren(sleutel: str):
+    van, naar = _version(request.form.get("van")), _version(request.form.get("naar"))
+    ids, seen = [], {}
+    for value in request.form.getlist("instantie"):
+        if value.isdigit():
+            ids.append(int(value))
+            gezien = request.form.get(f"gezien_{value}", "")
+            if gezien.isdigit():
+                seen[int(value)] = int(gezien)
+    if not ids:
+        flash("Kies eerst een of meer instanties om te migreren.", "waarschuwing")
+        return redirect(f"/processen/{sleutel}/migratie?van={van}&naar={naar}")
+    resultaten = orchestrator().migrate_instances(g.actor, sleutel, van, naar, ids, seen)
+    return render_template("migratie_resultaat.html", sleutel=sleutel, van=van, naar=naar, resultaten=resultaten)
+
+
+@bp.get("/processen/importeren")
+def importeren():
+    return render_template("importeren.html", resultaat=None)
+
+
+@bp.post("/processen/importeren")
+def importeren_versturen():
+    upload = request.files.get("bestand")
+    if upload is None:
+        raise FieldErrors({"bestand": "kies een .bpmn-bestand"})
+    try:
+        raw = upload.read(drafts.MAX_FILE_BYTES + 1)
+    finally:
+        upload.close()  # a large upload is spooled to a temporary file
+    try:
+        imported = orchestrator().import_bpmn(g.actor, upload.filename, raw)
+    except DeployRejected as exc:
+        problemen = [problem_json(p) for p in exc.problems]
+        if wants_json():
+            return {"fout": "Van dit bestand kan geen proces worden gemaakt.", "problemen": problemen}, 422
+        return render_template("importeren.html", resultaat={"geweigerd": True, "problemen": problemen,
+                                                             "bestand": upload.filename}), 422
+    problemen = [problem_json(p) for p in imported.problems]
+    if wants_json():
+        return {"sleutel": imported.sleutel, "problemen": problemen}, 201
+    return render_template("importeren.html", resultaat={
+        "geweigerd": False, "problemen": problemen, "bestand": upload.filename, "sleutel": imported.sleutel,
+        "naam": imported.naam, "editor": editor_url(imported.sleutel)}), 201

@@ -128,3 +128,27 @@ def versie_bestand(sleutel: str, versie: int, naam: str):
         filename = f"{sleutel}-v{versie}-{naam.replace('/', '-')}"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- migration -------------------------------------------------------------------------------
+
+@bp.get("/processen/<sleutel>/migratie/voorbeeld")
+def migratie_voorbeeld(sleutel: str):
+    return orchestrator().migration_preview(g.actor, sleutel, _version("van"), _version("naar"))
+
+
+@bp.post("/processen/<sleutel>/migratie")
+def migreren(sleutel: str):
+    body = _body()
+    ids = body.get("instanties")
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise FieldErrors({"instanties": "kies een of meer instanties (een lijst van nummers)"})
+    seen = body.get("gezien") or {}
+    if not isinstance(seen, dict):
+        raise FieldErrors({"gezien": "verwacht {instantie: versie}"})
+    try:
+        seen = {int(k): int(v) for k, v in seen.items()}
+    except (TypeError, ValueError):
+        raise FieldErrors({"gezien": "verwacht {instantie: versie}"}) from None
+    results = orchestrator().migrate_instances(g.actor, sleutel, _version("van"), _version("naar"), ids, seen)
+    return {"resultaten": results}
