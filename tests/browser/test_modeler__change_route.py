@@ -163,11 +163,27 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     newer = orch.report_signal(site.actor("melder"), dict(INTAKE))
     versions = _versions(site)
     assert (versions[1]["lopende_instanties"], versions[2]["lopende_instanties"]) == (1, 1)
-    _do_task(orch, site.actor("analist"), newer.signal_id, VERRIJKT)
-    _do_task(orch, site.actor("aandachtsfunctionaris"), newer.signal_id, BEOORDEELD)
-    _do_task(orch, site.actor("zorgcoordinator"), newer.signal_id, REGIE)
+    _walk_to_after_regie(site, newer.signal_id)
     assert _open_tasks(orch, site.actor("zorgcoordinator"), newer.signal_id) == [new_id]
-    _do_task(orch, site.actor("analist"), older.signal_id, VERRIJKT)
-    _do_task(orch, site.actor("aandachtsfunctionaris"), older.signal_id, BEOORDEELD)
-    _do_task(orch, site.actor("zorgcoordinator"), older.signal_id, REGIE)
-    assert _open_tasks(orch, site.actor("zorgcoordinator"), older.signal_id) == []  # version 1 has no such task
+
+    # The older signal: previewed and migrated from the editor's link, then it takes the new route too.
+    status.get_by_role("link", name="Lopende signalen migreren").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lopende instanties van versie 1 naar versie 2")
+    row = page.locator("tbody tr").filter(has=page.get_by_role("checkbox"))
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Signaal verrijken")
+    expect(row.get_by_role("checkbox")).to_be_checked()
+    page.get_by_role("button", name="Geselecteerde instanties migreren naar versie 2").click()
+    expect(page.get_by_role("paragraph").filter(has_text="gemigreerd")).to_have_text("1 van 1 instantie gemigreerd.")
+    versions = _versions(site)
+    assert (versions[1]["lopende_instanties"], versions[2]["lopende_instanties"]) == (0, 2)
+    _walk_to_after_regie(site, older.signal_id)
+    assert _open_tasks(orch, site.actor("zorgcoordinator"), older.signal_id) == [new_id]
+
+
+def _walk_to_after_regie(site, signal_id: int) -> None:
+    """Enrich, assess (care route) and close "Regie zorgtraject" for ``signal_id``."""
+    orch = site.orchestrator
+    _do_task(orch, site.actor("analist"), signal_id, VERRIJKT)
+    _do_task(orch, site.actor("aandachtsfunctionaris"), signal_id, BEOORDEELD)
+    _do_task(orch, site.actor("zorgcoordinator"), signal_id, REGIE)
