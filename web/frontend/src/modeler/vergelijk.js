@@ -62,7 +62,9 @@ export function wijzigingen(resultaat) {
     lijst.push({ soort: 'verwijderd', id, element, details: [] });
   }
   for (const [id, wijziging] of Object.entries(resultaat._changed)) {
-    const details = Object.entries(wijziging.attrs || {}).map(([naam, w]) => `${naam}: ${waarde(w.oldValue)} → ${waarde(w.newValue)}`);
+    // bpmn-js-differ 3 hands jsondiffpatch's [value in a, value in b] to changed(…, newValue, oldValue):
+    // its `newValue` holds the value of the first definitions (van), `oldValue` the second's (naar).
+    const details = Object.entries(wijziging.attrs || {}).map(([naam, w]) => `${naam}: ${waarde(w.newValue)} → ${waarde(w.oldValue)}`);
     lijst.push({ soort: 'gewijzigd', id, element: wijziging.model, details });
   }
   for (const [id, element] of Object.entries(resultaat._layoutChanged)) {
