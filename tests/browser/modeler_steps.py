@@ -114,7 +114,27 @@ def signaalroute_group(page: Page) -> Locator:
 
 
 def select(page: Page, element_id: str) -> None:
-    """Click ``element_id`` on the canvas so that it alone is selected (a click on a selected element deselects it)."""
-    if selected_ids(page) != [element_id]:
+    """Click ``element_id`` on the canvas so that it alone is selected (a click on a selected element deselects it).
+
+    Right after a new shape, the first click only ends bpmn-js's label editing: then click once more.
+    """
+    for _ in range(2):
+        if selected_ids(page) == [element_id]:
+            break
         page.mouse.click(*screen_point(page, element_id))
     assert selected_ids(page) == [element_id]
+
+
+def diagram_point(page: Page, x: float, y: float) -> tuple[float, float]:
+    """Where diagram coordinate (``x``, ``y``) is on the screen."""
+    return tuple(page.evaluate("""([x, y]) => {
+      const canvas = document.querySelector('.sr-modeler').srEditor.modeler.get('canvas');
+      const box = canvas.getContainer().getBoundingClientRect();
+      const vb = canvas.viewbox();
+      return [box.left + (x - vb.x) * vb.scale, box.top + (y - vb.y) * vb.scale];
+    }""", [x, y]))
+
+
+def warnings(editor: Locator) -> Locator:
+    """The modelling check's (bpmnlint's) warnings listed under the editor."""
+    return editor.locator(".sr-modeler__lijst--waarschuwingen li")

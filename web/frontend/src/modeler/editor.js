@@ -374,8 +374,11 @@ class Editor {
 
   wisMarkers(lijst, klasse) {
     const canvas = this.modeler.get('canvas');
+    const register = this.modeler.get('elementRegistry');
     for (const id of lijst) {
-      canvas.removeMarker(id, klasse);
+      if (register.get(id)) { // an element removed since (or undone) has no marker left to remove
+        canvas.removeMarker(id, klasse);
+      }
     }
     lijst.length = 0;
   }

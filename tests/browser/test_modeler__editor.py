@@ -1,0 +1,122 @@
+"""The modeller's own checks and conveniences: bpmnlint's warnings live on the diagram and in the
+list (distinct from the server's errors), undo, a BPMN without diagram laid out on opening, and the
+comparison page while there is only one version."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_steps import ROOT, sign_in
+from lxml import etree
+from modeler_steps import (
+    OWNER,
+    PROCESS,
+    diagram_point,
+    enrol_owner,
+    open_editor,
+    panel_group,
+    select,
+    selected_ids,
+    shape,
+    show_at_full_size,
+    sign_in_owner,
+    warnings,
+)
+from playwright.sync_api import Page, expect
+
+from engine.package import ProcessPackage
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+WARNED = re.compile(r"\bsr-waarschuwing\b")
+
+
+@pytest.fixture(scope="module")
+def owner(site) -> str:
+    return enrol_owner(site)
+
+
+def test_modelling_mistakes_are_warned_about_on_the_element_and_in_the_list_as_they_are_made(page: Page, site, owner):
+    sign_in_owner(page, site, owner)
+    editor = open_editor(page)
+    # The default process: the routing gateway splits on conditions without a default flow.
+    expect(warnings(editor)).to_have_count(1)
+    expect(warnings(editor).first).to_have_attribute("data-regel", "standaardpad")
+    expect(warnings(editor).first).to_contain_text("Route?: Gateway met voorwaarden heeft geen standaardpad")
+    expect(shape(page, "gw_route")).to_have_class(WARNED)
+    expect(editor.locator(".sr-modeler__lijst--fouten li")).to_have_count(0)  # server errors are a list of their own
+
+    # A task dropped on an empty spot of the analist's lane is connected to nothing.
+    show_at_full_size(page, "end_geen_vermoeden")
+    page.locator(".djs-palette [data-action='create.task']").click()
+    x, y = diagram_point(page, 1250, 330)
+    page.mouse.move(x - 10, y)
+    page.mouse.click(x, y)
+    page.keyboard.press("Escape")
+    [loose] = selected_ids(page)
+    unconnected = editor.locator(f".sr-modeler__lijst--waarschuwingen li[data-element='{loose}']")
+    expect(unconnected).to_have_attribute("data-regel", "no-disconnected")
+    expect(unconnected).to_contain_text("Dit element is met niets verbonden.")
+    expect(shape(page, loose)).to_have_class(WARNED)
+
+    # A flow with a condition loses its name.
+    show_at_full_size(page, "flow_acuut_ja")
+    select(page, "flow_acuut_ja")
+    panel_group(page, "general").locator("#bio-properties-panel-name").fill("")
+    unnamed = editor.locator(".sr-modeler__lijst--waarschuwingen li[data-element='flow_acuut_ja']")
+    expect(unnamed).to_have_attribute("data-regel", "voorwaarde-zonder-naam")
+    expect(warnings(editor)).to_have_count(3)
+
+    # The list entry selects the element; undo takes both mistakes back.
+    unconnected.get_by_role("button").click()
+    assert selected_ids(page) == [loose]
+    editor.get_by_role("button", name="Ongedaan maken").click()
+    expect(unnamed).to_have_count(0)
+    editor.get_by_role("button", name="Ongedaan maken").click()
+    expect(warnings(editor)).to_have_count(1)
+    expect(shape(page, loose)).to_have_count(0)
+
+
+def _without_diagram() -> dict[str, str]:
+    """The default process as another tool might write it: one process, no lanes, no diagram (DI)."""
+    package = ProcessPackage.from_folder(ROOT / "processes" / PROCESS)
+    root = etree.fromstring(package.files["signaal-naar-casus.bpmn"])
+    model, di = "{http://www.omg.org/spec/BPMN/20100524/MODEL}", "{http://www.omg.org/spec/BPMN/20100524/DI}"
+    for tag in (f"{di}BPMNDiagram", f"{model}collaboration", f"{model}laneSet"):
+        for node in list(root.iter(tag)):
+            node.getparent().remove(node)
+    files = {name: content.decode() for name, content in package.files.items()}
+    files["signaal-naar-casus.bpmn"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode()
+    return files
+
+
+def test_a_draft_without_diagram_is_laid_out_when_it_is_opened(page: Page, site, owner):
+    actor = site.actor(OWNER)
+    site.orchestrator.save_draft(actor, PROCESS, _without_diagram())
+    try:
+        sign_in_owner(page, site, owner)
+        editor = open_editor(page)
+        expect(editor.locator(".sr-modeler__status")).to_contain_text("automatisch opgemaakt")
+        for element in ("start_signaal", "task_verrijken", "gw_route", "task_regie_riec"):
+            expect(shape(page, element)).to_be_visible()
+        layout = page.evaluate("""() => {
+          const registry = document.querySelector('.sr-modeler').srEditor.modeler.get('elementRegistry');
+          return ['start_signaal', 'task_verrijken'].map((id) => registry.get(id).x);
+        }""")
+        assert layout[0] < layout[1]  # from left to right, in the order of the flow
+    finally:
+        site.orchestrator.discard_draft(actor, PROCESS)
+
+
+def test_the_comparison_says_so_while_there_is_only_one_version(page: Page, site, owner):
+    sign_in_owner(page, site, owner)
+    page.goto(f"/processen/{PROCESS}/vergelijken")
+    expect(page.get_by_text("Er is nog maar één versie (versie 1)")).to_be_visible()
+    expect(page.locator(".sr-vergelijk")).to_have_count(0)
+
+
+def test_someone_who_does_not_own_processes_gets_no_editor(page: Page):
+    sign_in(page, "analist")
+    response = page.goto(f"/processen/{PROCESS}/bewerken")
+    assert response is not None and response.status == 403
+    expect(page.locator(".sr-modeler")).to_have_count(0)
