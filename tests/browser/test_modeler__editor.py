@@ -23,6 +23,7 @@ from modeler_steps import (
     warnings,
 )
 from playwright.sync_api import Page, expect
+from test_accessibility import RUN_AXE, WCAG_TAGS
 
 from engine.package import ProcessPackage
 
@@ -120,3 +121,61 @@ def test_someone_who_does_not_own_processes_gets_no_editor(page: Page):
     response = page.goto(f"/processen/{PROCESS}/bewerken")
     assert response is not None and response.status == 403
     expect(page.locator(".sr-modeler")).to_have_count(0)
+
+
+@pytest.mark.parametrize("tab", ["Beslistabellen", "Formulieren"])
+def test_the_decision_table_and_form_tabs_have_no_serious_axe_violations(page: Page, site, owner, tab):
+    """The Diagram tab is checked with the other pages (test_accessibility); these two show dmn-js and form-js."""
+    sign_in_owner(page, site, owner)
+    editor = open_editor(page)
+    page.get_by_role("tab", name=tab).click()
+    visible = {"Beslistabellen": ".dmn-decision-table-container", "Formulieren": ".fjs-editor-container"}[tab]
+    expect(editor.locator(visible)).to_be_visible()
+    page.add_script_tag(url="/static/dist/axe.min.js")
+    result = page.evaluate(RUN_AXE, WCAG_TAGS)
+    blocking = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
+                if v["impact"] in ("serious", "critical")]
+    assert not blocking
+
+
+def test_a_saved_draft_comes_back_and_a_discarded_one_is_the_latest_version_again(page: Page, site, owner):
+    sign_in_owner(page, site, owner)
+    editor = open_editor(page)
+    status = editor.locator(".sr-modeler__status")
+    expect(status).to_contain_text("Nieuw concept op basis van versie 1")
+    show_at_full_size(page, "task_verrijken")
+    select(page, "task_verrijken")
+    panel_group(page, "general").locator("#bio-properties-panel-name").fill("Signaal verrijken en natrekken")
+    editor.get_by_role("button", name="Concept opslaan").click()
+    expect(status).to_contain_text("Concept opgeslagen om")
+
+    page.reload()
+    expect(editor).to_have_attribute("data-sr-klaar", "ja")
+    expect(status).to_contain_text("Concept op basis van versie 1 geladen (laatst opgeslagen door Petra Procesbeheerder")
+    expect(shape(page, "task_verrijken")).to_contain_text("Signaal verrijken en natrekken")
+
+    page.once("dialog", lambda dialog: dialog.accept())  # "Het concept verwijderen? …"
+    editor.get_by_role("button", name="Concept verwijderen").click()
+    expect(status).to_contain_text("Nieuw concept op basis van versie 1")
+    expect(shape(page, "task_verrijken")).to_contain_text("Signaal verrijken")
+    expect(shape(page, "task_verrijken")).not_to_contain_text("natrekken")
+
+
+def test_leaving_with_unsaved_changes_asks_first(page: Page, site, owner):
+    sign_in_owner(page, site, owner)
+    editor = open_editor(page)
+    show_at_full_size(page, "task_verrijken")
+    select(page, "task_verrijken")
+    panel_group(page, "general").locator("#bio-properties-panel-name").fill("Signaal verrijken (gewijzigd)")
+    asked = []
+
+    def stay(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    with page.expect_event("dialog"):
+        page.get_by_role("link", name="Signaal melden").click()
+    expect(editor).to_be_visible()
+    assert asked == ["beforeunload"]
+    assert page.url.endswith("/bewerken")
