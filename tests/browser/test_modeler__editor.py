@@ -179,3 +179,65 @@ def test_leaving_with_unsaved_changes_asks_first(page: Page, site, owner):
     expect(editor).to_be_visible()
     assert asked == ["beforeunload"]
     assert page.url.endswith("/bewerken")
+
+
+def test_the_signaalroute_properties_show_and_write_what_the_engine_reads(page: Page, site, owner):
+    sign_in_owner(page, site, owner)
+    editor = open_editor(page)
+    # A boundary timer: the duration without quotes on screen, a quoted Python string in the file.
+    show_at_full_size(page, "deadline_verrijken")
+    select(page, "deadline_verrijken")
+    group = panel_group(page, "signaalroute")
+    expect(group.get_by_label("Soort timer")).to_have_value("timeDuration")
+    time = group.get_by_label("Tijd", exact=True)
+    expect(time).to_have_value("P5D")
+    expect(group.get_by_label("Actie als de timer afgaat")).to_have_value("escalatie")
+    expect(group.get_by_label("Onderbrekend (breekt de taak af)")).not_to_be_checked()
+    time.fill("5 dagen")
+    expect(group).to_contain_text("Geen geldige ISO 8601-waarde voor deze soort timer")
+    time.fill("PT72H")
+    expect(group).not_to_contain_text("Geen geldige ISO 8601-waarde")
+    # A user task's deadline is checked as it is typed.
+    select(page, "task_verrijken")
+    deadline = panel_group(page, "signaalroute").get_by_label("Deadline", exact=True)
+    deadline.fill("over een week")
+    expect(panel_group(page, "signaalroute")).to_contain_text("Geen geldige ISO 8601-duur")
+    deadline.fill("P7D")
+    # The business rule task names a decision of the draft's DMN files.
+    show_at_full_size(page, "task_routering")
+    select(page, "task_routering")
+    decision = panel_group(page, "signaalroute").get_by_label("Beslissing (DMN)")
+    expect(decision).to_have_value("routering")
+    expect(decision.locator("option")).to_have_text(["(geen beslissing)", "routering"])
+
+    editor.get_by_role("button", name="Concept opslaan").click()
+    expect(editor.locator(".sr-modeler__status")).to_contain_text("Concept opgeslagen om")
+    draft = site.orchestrator.draft(site.actor(OWNER), PROCESS)
+    try:
+        bpmn = draft["bestanden"]["signaal-naar-casus.bpmn"]
+        assert '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT72H"</bpmn:timeDuration>' in bpmn
+        assert '<spiffworkflow:property name="deadline" value="P7D" />' in bpmn
+        assert "<spiffworkflow:calledDecisionId>routering</spiffworkflow:calledDecisionId>" in bpmn
+    finally:
+        site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)
+
+
+def test_a_deploy_that_the_server_refuses_shows_its_problems_on_the_elements(page: Page, site, owner):
+    sign_in_owner(page, site, owner)
+    editor = open_editor(page)
+    show_at_full_size(page, "task_verrijken")
+    select(page, "task_verrijken")
+    panel_group(page, "signaalroute").get_by_label("Formulier", exact=True).select_option("")
+    editor.get_by_role("toolbar").get_by_role("button", name="Deployen").click()
+    dialog = page.get_by_role("dialog", name="Concept deployen")
+    dialog.get_by_role("button", name="Deployen").click()  # without a comment: asked for one first
+    expect(dialog.locator("[data-deel='deploy-fout']")).to_have_text("Schrijf kort op wat er is veranderd.")
+    dialog.get_by_label("Wat is er veranderd? (verplicht)").fill("Verrijken zonder formulier")
+    dialog.get_by_role("button", name="Deployen").click()
+    status = editor.locator(".sr-modeler__status")
+    expect(status).to_contain_text("Het concept is niet gedeployed")
+    problem = editor.locator(".sr-modeler__lijst--fouten li[data-element='task_verrijken']")
+    expect(problem).to_contain_text("taak heeft geen formulier")
+    expect(shape(page, "task_verrijken")).to_have_class(re.compile(r"\bsr-fout\b"))
+    assert [v["versie"] for v in site.orchestrator.process_versions(site.actor(OWNER), PROCESS)] == [1]
+    site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)
