@@ -143,7 +143,8 @@ def migreren(sleutel: str):
     ids = body.get("instanties")
     if not isinstance(ids, list) or not ids or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
         raise FieldErrors({"instanties": "kies een of meer instanties (een lijst van nummers)"})
-    seen = body.get("gezien") or {}
+    seen = body.get("gezien")
+    seen = {} if seen is None else seen
     if not isinstance(seen, dict):
         raise FieldErrors({"gezien": "verwacht {instantie: versie}"})
     try:
