@@ -7,7 +7,6 @@ import re
 
 import pytest
 from browser_steps import ROOT, sign_in
-from lxml import etree
 from modeler_steps import (
     OWNER,
     PROCESS,
@@ -24,8 +23,6 @@ from modeler_steps import (
 )
 from playwright.sync_api import Page, expect
 from test_accessibility import RUN_AXE, WCAG_TAGS
-
-from engine.package import ProcessPackage
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -78,35 +75,40 @@ def test_modelling_mistakes_are_warned_about_on_the_element_and_in_the_list_as_t
     expect(shape(page, loose)).to_have_count(0)
 
 
-def _without_diagram() -> dict[str, str]:
-    """The default process as another tool might write it: one process, no lanes, no diagram (DI)."""
-    package = ProcessPackage.from_folder(ROOT / "processes" / PROCESS)
-    root = etree.fromstring(package.files["signaal-naar-casus.bpmn"])
-    model, di = "{http://www.omg.org/spec/BPMN/20100524/MODEL}", "{http://www.omg.org/spec/BPMN/20100524/DI}"
-    for tag in (f"{di}BPMNDiagram", f"{model}collaboration", f"{model}laneSet"):
-        for node in list(root.iter(tag)):
-            node.getparent().remove(node)
-    files = {name: content.decode() for name, content in package.files.items()}
-    files["signaal-naar-casus.bpmn"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode()
-    return files
+def _imported(site, name: str) -> str:
+    """Import ``tests/data/bpmn-import/<name>`` as the process owner (a draft of a new process); its key."""
+    raw = (ROOT / "tests" / "data" / "bpmn-import" / name).read_bytes()
+    return site.orchestrator.import_bpmn(site.actor(OWNER), name, raw).sleutel
 
 
-def test_a_draft_without_diagram_is_laid_out_when_it_is_opened(page: Page, site, owner):
-    actor = site.actor(OWNER)
-    site.orchestrator.save_draft(actor, PROCESS, _without_diagram())
-    try:
-        sign_in_owner(page, site, owner)
-        editor = open_editor(page)
-        expect(editor.locator(".sr-modeler__status")).to_contain_text("automatisch opgemaakt")
-        for element in ("start_signaal", "task_verrijken", "gw_route", "task_regie_riec"):
-            expect(shape(page, element)).to_be_visible()
-        layout = page.evaluate("""() => {
-          const registry = document.querySelector('.sr-modeler').srEditor.modeler.get('elementRegistry');
-          return ['start_signaal', 'task_verrijken'].map((id) => registry.get(id).x);
-        }""")
-        assert layout[0] < layout[1]  # from left to right, in the order of the flow
-    finally:
-        site.orchestrator.discard_draft(actor, PROCESS)
+def test_an_imported_file_without_diagram_is_laid_out_when_it_is_opened(page: Page, site, owner):
+    sleutel = _imported(site, "zonder-diagram.bpmn")
+    sign_in_owner(page, site, owner)
+    editor = open_editor(page, sleutel)
+    expect(page.get_by_text("Dit proces is nog niet gedeployed.")).to_be_visible()
+    expect(editor.locator(".sr-modeler__status")).to_contain_text("automatisch opgemaakt")
+    for element in ("start", "vastleggen", "einde"):
+        expect(shape(page, element)).to_be_visible()
+    for flow in ("f1", "f2"):  # a straight flow's box has no height: present, not "visible" to Playwright
+        expect(shape(page, flow)).to_have_count(1)
+    xs = page.evaluate("""() => {
+      const registry = document.querySelector('.sr-modeler').srEditor.modeler.get('elementRegistry');
+      return ['start', 'vastleggen', 'einde'].map((id) => registry.get(id).x);
+    }""")
+    assert xs == sorted(xs)  # from left to right, in the order of the flow
+
+
+def test_an_imported_file_shows_what_our_engine_cannot_run_on_its_elements(page: Page, site, owner):
+    sleutel = _imported(site, "camunda7.bpmn")
+    sign_in_owner(page, site, owner)
+    editor = open_editor(page, sleutel)
+    # Only some of its elements have shapes in the file: the whole process is laid out, so that all show.
+    expect(editor.locator(".sr-modeler__status")).to_contain_text("automatisch opgemaakt")
+    editor.get_by_role("button", name="Valideren").click()
+    expect(editor.locator(".sr-modeler__lijst--fouten li[data-element='Flow_ja']")).to_contain_text("JUEL/FEEL")
+    expect(editor.locator(".sr-modeler__lijst--fouten li[data-element='Task_Beoordelen']")).to_have_count(2)
+    for element in ("Flow_ja", "Task_Beoordelen"):
+        expect(shape(page, element)).to_have_class(re.compile(r"\bsr-fout\b"))
 
 
 def test_the_comparison_says_so_while_there_is_only_one_version(page: Page, site, owner):

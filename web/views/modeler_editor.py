@@ -6,7 +6,7 @@ JSON endpoints of the process library (drafts, validation, deploy, version files
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, render_template, request
+from flask import Blueprint, Flask, abort, g, render_template, request
 
 from engine.errors import NotFound
 from engine.roles import ROLES
@@ -33,10 +33,11 @@ def _versions(sleutel: str) -> list[dict]:
 
 @bp.get("/processen/<sleutel>/bewerken")
 def bewerken(sleutel: str):
-    """The modeller: diagram, decision tables and forms of the draft of ``sleutel``."""
-    versions = _versions(sleutel)
-    return render_template("modeler_bewerken.html", sleutel=sleutel, naam=versions[0]["naam"],
-                           laatste=versions[0]["versie"], rollen=[{"sleutel": k, "naam": v} for k, v in ROLES.items()])
+    """The modeller: diagram, decision tables and forms of the draft of ``sleutel`` (an imported
+    process may have a draft and no version yet)."""
+    draft = orchestrator().draft(g.actor, sleutel)
+    return render_template("modeler_bewerken.html", sleutel=sleutel, naam=draft["naam"], basis=draft["basis_versie"],
+                           rollen=[{"sleutel": k, "naam": v} for k, v in ROLES.items()])
 
 
 @bp.get("/processen/<sleutel>/vergelijken")

@@ -18,10 +18,19 @@ import spiffworkflow from './spiffworkflow.json';
 const BPMNDI = 'http://www.omg.org/spec/BPMN/20100524/DI';
 const INVOER_PAUZE = 400; // ms: longer than the 300 ms the bpmn.io editors wait before they take typed input
 
-/** A BPMN file from another tool may come without diagram (DI): lay it out first. */
+const BPMN = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
+const GETEKEND = /(Task|Event|Gateway|sequenceFlow|subProcess|callActivity)$/;
+
+/**
+ * A BPMN file from another tool may come without diagram (DI), or with shapes for only some
+ * of its elements (bpmn-js would not show the others): then lay the process out first.
+ */
 export async function metLayout(xml) {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
-  if (doc.getElementsByTagNameNS(BPMNDI, 'BPMNShape').length) {
+  const getekend = new Set([...doc.getElementsByTagNameNS(BPMNDI, '*')].map((di) => di.getAttribute('bpmnElement')));
+  const ontbreekt = [...doc.getElementsByTagNameNS(BPMN, 'process')].some((proces) => [...proces.getElementsByTagNameNS(BPMN, '*')]
+    .some((el) => GETEKEND.test(el.localName) && el.id && !getekend.has(el.id)));
+  if (!ontbreekt) {
     return { xml, opgemaakt: false };
   }
   return { xml: await layoutProcess(xml), opgemaakt: true };
@@ -134,7 +143,7 @@ class Editor {
       this.status(`Nieuw concept${basis}. Wijzig het diagram, de beslistabellen of de formulieren en kies Concept opslaan.`);
     }
     if (opgemaakt) {
-      this.status('Het diagram had geen opmaak (uit een ander programma) en is automatisch opgemaakt. Controleer het en sla het concept op.');
+      this.status('Het diagram had geen (volledige) opmaak, bijvoorbeeld uit een ander programma, en is automatisch opgemaakt. Controleer het en sla het concept op.');
     }
   }
 
@@ -301,12 +310,19 @@ class Editor {
       dialoog.querySelector('textarea').value = '';
       this.toonProblemen([]);
       const versie = gegevens.versie;
-      this.status(
-        `Versie ${versie} is gedeployed. Nieuwe signalen volgen nu versie ${versie}. `,
-        maak('a', { class: 'utrecht-link', href: `${this.urls.vergelijk}?van=${versie - 1}&naar=${versie}` }, `Vergelijk met versie ${versie - 1}`),
-        ' · ',
-        maak('a', { class: 'utrecht-link', href: `${this.urls.migratie}?van=${versie - 1}&naar=${versie}` }, 'Lopende signalen migreren'),
-      );
+      this.vuil = false;
+      if (gegevens.nieuw === false) {
+        this.status(`Het concept was gelijk aan versie ${versie}: er is geen nieuwe versie gemaakt en het concept is verwijderd.`);
+      } else if (versie > 1) {
+        this.status(
+          `Versie ${versie} is gedeployed. Nieuwe signalen volgen nu versie ${versie}. `,
+          maak('a', { class: 'utrecht-link', href: `${this.urls.vergelijk}?van=${versie - 1}&naar=${versie}` }, `Vergelijk met versie ${versie - 1}`),
+          ' · ',
+          maak('a', { class: 'utrecht-link', href: `${this.urls.migratie}?van=${versie - 1}&naar=${versie}` }, 'Lopende signalen migreren'),
+        );
+      } else {
+        this.status(`Versie ${versie} is gedeployed. Nieuwe signalen kunnen nu deze route volgen.`);
+      }
     } catch (fout) {
       if (fout instanceof ServerFout && fout.status === 400 && fout.antwoord.velden) {
         veldFout.textContent = fout.antwoord.velden.opmerking || fout.message;
