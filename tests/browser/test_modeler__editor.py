@@ -243,3 +243,21 @@ def test_a_deploy_that_the_server_refuses_shows_its_problems_on_the_elements(pag
     expect(shape(page, "task_verrijken")).to_have_class(re.compile(r"\bsr-fout\b"))
     assert [v["versie"] for v in site.orchestrator.process_versions(site.actor(OWNER), PROCESS)] == [1]
     site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)
+
+
+def test_an_error_in_a_decision_table_leads_to_its_tab(page: Page, site, owner):
+    sign_in_owner(page, site, owner)
+    editor = open_editor(page)
+    page.get_by_role("tab", name="Beslistabellen").click()
+    cell = page.locator(".dmn-decision-table-container tbody tr").nth(2).locator("td.input-cell").first
+    cell.click()
+    page.keyboard.type("-")
+    page.get_by_role("tab", name="Diagram").click()
+    editor.get_by_role("button", name="Valideren").click()
+    problem = editor.locator(".sr-modeler__lijst--fouten li").filter(has_text="gebruik een lege cel in plaats van '-'")
+    expect(problem).to_contain_text("routering.dmn")
+    problem.get_by_role("button", name="routering.dmn").click()
+    expect(page.get_by_role("tab", name="Beslistabellen")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#paneel-beslistabellen")).to_be_visible()
+    expect(page.locator("#paneel-diagram")).to_be_hidden()
+    site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)

@@ -34,7 +34,7 @@ export class Beslistabellen {
   /** Builds dmn-js the first time the tab is shown (it needs a visible container to measure). */
   async toon() {
     if (!this.modeler) {
-      this.modeler = new DmnModeler({ container: this.container, common: { keyboard: { bindTo: this.container } } });
+      this.modeler = new DmnModeler({ container: this.container });
       this.modeler.on('views.changed', () => this.luister());
       const eerste = this.namen()[0];
       if (eerste) {
