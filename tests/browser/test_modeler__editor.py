@@ -3,6 +3,7 @@ list (distinct from the server's errors), undo, a BPMN without diagram laid out 
 comparison page while there is only one version."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -261,3 +262,45 @@ def test_an_error_in_a_decision_table_leads_to_its_tab(page: Page, site, owner):
     expect(page.locator("#paneel-beslistabellen")).to_be_visible()
     expect(page.locator("#paneel-diagram")).to_be_hidden()
     site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)
+
+
+def test_looking_at_the_tabs_is_no_change(page: Page, site, owner):
+    sign_in_owner(page, site, owner)
+    open_editor(page)
+    page.get_by_role("tab", name="Beslistabellen").click()
+    expect(page.locator(".dmn-decision-table-container")).to_be_visible()
+    page.get_by_role("tab", name="Formulieren").click()
+    expect(page.locator(".sr-modeler__voorbeeld .fjs-form")).to_be_visible()
+    page.locator("#sr-formulier-bestand").select_option("formulieren/terugkoppeling.form.json")
+    expect(page.locator(".sr-modeler__voorbeeld")).to_contain_text("Voortgang van de casus")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="Signaal melden").click()
+    expect(page).to_have_url(re.compile(r"/melden$"))
+    assert asked == []
+
+
+def test_a_form_is_edited_with_a_live_preview_and_saved_in_the_draft(page: Page, site, owner):
+    sign_in_owner(page, site, owner)
+    editor = open_editor(page)
+    page.get_by_role("tab", name="Formulieren").click()
+    page.locator("#sr-formulier-bestand").select_option("formulieren/terugkoppeling.form.json")
+    preview = page.locator(".sr-modeler__voorbeeld")
+    expect(preview).to_contain_text("Contact gehad met de partij met regie")
+    page.locator(".sr-modeler__formeditor .fjs-editor-container [data-id='veld_contact_met_regie']").click()
+    general = page.locator(".sr-modeler__formeditor .bio-properties-panel-group[data-group-id='group-general']")
+    if "open" not in (general.locator(".bio-properties-panel-group-header").get_attribute("class") or "").split():
+        general.locator(".bio-properties-panel-group-header").click()
+    label = general.locator("#bio-properties-panel-label")
+    expect(label).to_contain_text("Contact gehad met de partij met regie")  # a template editor, not an <input>
+    label.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Contact gehad met de regiepartij")
+    expect(preview).to_contain_text("Contact gehad met de regiepartij")
+    editor.get_by_role("button", name="Concept opslaan").click()
+    expect(editor.locator(".sr-modeler__status")).to_contain_text("Concept opgeslagen om")
+    draft = site.orchestrator.draft(site.actor(OWNER), PROCESS)
+    site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)
+    form = json.loads(draft["bestanden"]["formulieren/terugkoppeling.form.json"])
+    assert form["id"] == "terugkoppeling"
+    assert form["components"][0]["label"] == "Contact gehad met de regiepartij"

@@ -47,7 +47,11 @@ export class Beslistabellen {
     const viewer = this.modeler.getActiveViewer();
     if (viewer && !viewer.__srLuistert) {
       viewer.__srLuistert = true;
-      viewer.get('eventBus').on('commandStack.changed', () => this.gewijzigd());
+      viewer.get('eventBus').on('commandStack.changed', (event) => {
+        if (event.trigger !== 'clear') { // opening a file clears the stack: no change
+          this.gewijzigd();
+        }
+      });
     }
   }
 

@@ -44,9 +44,12 @@ export class Formulieren {
     if (!this.formEditor) {
       this.formEditor = new FormEditor({ container: this.editor });
       this.form = new Form({ container: this.voorbeeld });
-      this.formEditor.on('changed', () => {
-        this.gewijzigd();
-        this.voorbeeldBijwerken();
+      this.formEditor.on('changed', () => this.voorbeeldBijwerken());
+      // An edit, undo or redo changes the draft; opening a form (the stack is cleared) does not.
+      this.formEditor.on('commandStack.changed', (event) => {
+        if (event.trigger !== 'clear') {
+          this.gewijzigd();
+        }
       });
       const eerste = this.ids()[0];
       if (eerste) {
