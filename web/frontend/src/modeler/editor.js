@@ -3,38 +3,19 @@
 //
 // <div class="sr-modeler" data-concept-url data-versies-url data-vergelijk-url data-migratie-url
 //      data-rollen='[{"sleutel","naam"}]' data-csrf> … the skeleton of modeler_bewerken.html … </div>
-import { layoutProcess } from 'bpmn-auto-layout';
 import BpmnModeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
 
 import { leesJson, maak } from '../hulp.js';
 import { Beslistabellen } from './beslistabellen.js';
+import { Controle } from './controle.js';
 import { SignaalrouteEigenschappenModule } from './eigenschappen.js';
 import { Formulieren } from './formulieren.js';
-import { controleer } from './lint.js';
+import { metLayout } from './opmaak.js';
 import { ServerFout, vraag } from './server.js';
 import spiffworkflow from './spiffworkflow.json';
 
-const BPMNDI = 'http://www.omg.org/spec/BPMN/20100524/DI';
 const INVOER_PAUZE = 400; // ms: longer than the 300 ms the bpmn.io editors wait before they take typed input
-
-const BPMN = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
-const GETEKEND = /(Task|Event|Gateway|sequenceFlow|subProcess|callActivity)$/;
-
-/**
- * A BPMN file from another tool may come without diagram (DI), or with shapes for only some
- * of its elements (bpmn-js would not show the others): then lay the process out first.
- */
-export async function metLayout(xml) {
-  const doc = new DOMParser().parseFromString(xml, 'application/xml');
-  const getekend = new Set([...doc.getElementsByTagNameNS(BPMNDI, '*')].map((di) => di.getAttribute('bpmnElement')));
-  const ontbreekt = [...doc.getElementsByTagNameNS(BPMN, 'process')].some((proces) => [...proces.getElementsByTagNameNS(BPMN, '*')]
-    .some((el) => GETEKEND.test(el.localName) && el.id && !getekend.has(el.id)));
-  if (!ontbreekt) {
-    return { xml, opgemaakt: false };
-  }
-  return { xml: await layoutProcess(xml), opgemaakt: true };
-}
 
 function tijd(iso) {
   if (!iso) {
@@ -60,8 +41,6 @@ class Editor {
     this.tab = 'diagram';
     this.statusVak = el.querySelector('.sr-modeler__status');
     this.foutVak = el.querySelector('.sr-modeler__fout');
-    this.foutMarkers = [];
-    this.lintMarkers = [];
     this.laatsteInvoer = 0;
     el.addEventListener('input', () => {
       this.laatsteInvoer = Date.now();
@@ -112,9 +91,16 @@ class Editor {
       ],
       moddleExtensions: { spiffworkflow },
     });
+    this.controle = new Controle({
+      modeler: this.modeler,
+      deel: this.deel,
+      concept: () => ({ bpmnNaam: this.bpmnNaam, bestanden: this.bestanden }),
+      naarElement: (id) => this.toonElement(id),
+      naarBestand: (bestand, element) => this.toonBestand(bestand, element),
+    });
     this.modeler.on('commandStack.changed', () => {
       this.markeerGewijzigd();
-      this.lintLater();
+      this.controle.lintLater();
     });
 
     this.laden = true;
@@ -134,7 +120,7 @@ class Editor {
         event.returnValue = '';
       }
     });
-    await this.lint();
+    await this.controle.lint();
     const basis = gegevens.basis_versie ? ` op basis van versie ${gegevens.basis_versie}` : '';
     if (gegevens.concept) {
       const door = gegevens.bijgewerkt_door ? ` door ${gegevens.bijgewerkt_door}` : '';
@@ -279,7 +265,7 @@ class Editor {
   async valideren() {
     await this.opslaan({ stil: true });
     const { gegevens } = await vraag('POST', `${this.urls.concept}/valideer`, { csrf: this.csrf });
-    this.toonProblemen(gegevens.problemen || []);
+    this.controle.toonProblemen(gegevens.problemen || []);
     if (gegevens.geldig) {
       this.status('Het concept is geldig: u kunt het deployen.');
     } else {
@@ -308,7 +294,7 @@ class Editor {
       const { gegevens } = await vraag('POST', `${this.urls.concept}/deploy`, { csrf: this.csrf, body: { opmerking } });
       dialoog.close();
       dialoog.querySelector('textarea').value = '';
-      this.toonProblemen([]);
+      this.controle.toonProblemen([]);
       const versie = gegevens.versie;
       this.vuil = false;
       if (gegevens.nieuw === false) {
@@ -331,7 +317,7 @@ class Editor {
       }
       dialoog.close();
       if (fout instanceof ServerFout && fout.status === 422) {
-        this.toonProblemen(fout.antwoord.problemen || []);
+        this.controle.toonProblemen(fout.antwoord.problemen || []);
         this.status('Het concept is niet gedeployed: los eerst de fouten op (zie Controle hieronder).');
         return;
       }
@@ -350,20 +336,9 @@ class Editor {
     window.location.reload();
   }
 
-  // --- problems and lint ------------------------------------------------------------------------
-  /** The diagram element for a BPMN id (a process id: its participant). */
-  element(id) {
-    if (!id) {
-      return null;
-    }
-    const register = this.modeler.get('elementRegistry');
-    return register.get(id)
-      || register.find((e) => e.type === 'bpmn:Participant' && e.businessObject.processRef && e.businessObject.processRef.id === id)
-      || null;
-  }
-
+  // --- going to what a problem is about ---------------------------------------------------------
   toonElement(id) {
-    const element = this.element(id);
+    const element = this.controle.element(id);
     if (!element) {
       return;
     }
@@ -385,81 +360,6 @@ class Editor {
     } else if (bestand.startsWith('formulieren/')) {
       await this.kiesTab('formulieren');
       await this.formulieren.open(bestand);
-    }
-  }
-
-  wisMarkers(lijst, klasse) {
-    const canvas = this.modeler.get('canvas');
-    const register = this.modeler.get('elementRegistry');
-    for (const id of lijst) {
-      if (register.get(id)) { // an element removed since (or undone) has no marker left to remove
-        canvas.removeMarker(id, klasse);
-      }
-    }
-    lijst.length = 0;
-  }
-
-  toonProblemen(problemen) {
-    const canvas = this.modeler.get('canvas');
-    const overlays = this.modeler.get('overlays');
-    this.wisMarkers(this.foutMarkers, 'sr-fout');
-    overlays.remove({ type: 'sr-fout' });
-    const lijst = this.deel('fouten');
-    lijst.replaceChildren();
-    this.deel('fouten-leeg').textContent = 'Geen fouten gevonden.';
-    this.deel('fouten-leeg').hidden = problemen.length > 0;
-    for (const p of problemen) {
-      const inBpmn = !p.bestand || p.bestand === this.bpmnNaam;
-      const element = inBpmn ? this.element(p.element) : null;
-      const plaats = [p.bestand, p.regel ? `regel ${p.regel}` : null, p.element].filter(Boolean).join(', ');
-      const item = maak('li', { class: 'utrecht-unordered-list__item sr-modeler__probleem', 'data-element': p.element || '' });
-      if (element) {
-        canvas.addMarker(element.id, 'sr-fout');
-        this.foutMarkers.push(element.id);
-        overlays.add(element.id, 'sr-fout', {
-          position: { top: -10, right: 10 },
-          html: maak('span', { class: 'sr-modeler__overlay', title: p.bericht }, '!'),
-        });
-        const knop = maak('button', { type: 'button', class: 'sr-modeler__naar utrecht-link' }, element.businessObject.name || element.id);
-        knop.addEventListener('click', () => this.toonElement(element.id));
-        item.append(knop, `: ${p.bericht}`, maak('span', { class: 'sr-modeler__plaats' }, ` (${plaats})`));
-      } else if (p.bestand && !inBpmn && this.bestanden[p.bestand] !== undefined) {
-        const knop = maak('button', { type: 'button', class: 'sr-modeler__naar utrecht-link' }, p.bestand);
-        knop.addEventListener('click', () => this.toonBestand(p.bestand, p.element));
-        item.append(knop, `: ${p.bericht}`, maak('span', { class: 'sr-modeler__plaats' }, plaats ? ` (${plaats})` : ''));
-      } else {
-        item.append(p.bericht, maak('span', { class: 'sr-modeler__plaats' }, plaats ? ` (${plaats})` : ''));
-      }
-      lijst.append(item);
-    }
-  }
-
-  lintLater() {
-    clearTimeout(this.lintWacht);
-    this.lintWacht = setTimeout(() => this.lint().catch((fout) => console.error('bpmnlint', fout)), 200);
-  }
-
-  async lint() {
-    const meldingen = await controleer(this.modeler.getDefinitions());
-    const canvas = this.modeler.get('canvas');
-    this.wisMarkers(this.lintMarkers, 'sr-waarschuwing');
-    const lijst = this.deel('waarschuwingen');
-    lijst.replaceChildren();
-    this.deel('waarschuwingen-leeg').hidden = meldingen.length > 0;
-    this.el.dataset.lint = String(meldingen.length);
-    for (const m of meldingen) {
-      const element = this.element(m.element);
-      const item = maak('li', { class: 'utrecht-unordered-list__item sr-modeler__waarschuwing', 'data-element': m.element, 'data-regel': m.regel });
-      if (element) {
-        canvas.addMarker(element.id, 'sr-waarschuwing');
-        this.lintMarkers.push(element.id);
-        const knop = maak('button', { type: 'button', class: 'sr-modeler__naar utrecht-link' }, element.businessObject.name || element.id);
-        knop.addEventListener('click', () => this.toonElement(element.id));
-        item.append(knop, `: ${m.bericht}`);
-      } else {
-        item.append(`${m.element}: ${m.bericht}`);
-      }
-      lijst.append(item);
     }
   }
 }
