@@ -19,9 +19,11 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from . import definitions
 from .audit import AuditBatch
-from .errors import DeployRejected, FieldErrors, NotFound, Problem
+from .clock import isoformat
+from .errors import Conflict, DeployRejected, FieldErrors, NotFound, Problem
 from .package import FORM_SUFFIX, FORMS_DIR, META_FILE, ProcessPackage
 from .schema import process_definition, process_draft, process_draft_file, process_file
+from .users import user_names
 from .validation import compile_package
 
 _log = logging.getLogger(__name__)
@@ -129,14 +131,23 @@ def _naam(files: dict[str, bytes], fallback: str) -> str:
     return naam.strip()[:200] if isinstance(naam, str) and naam.strip() else fallback
 
 
+ANY = object()  # save whatever the draft was
+
+
 def save(conn: Connection, sleutel: str, files: dict[str, bytes], *, user_id: int | None, now: dt.datetime,
-         new_process: bool = False) -> None:
+         new_process: bool = False, seen: object = ANY) -> None:
     """Store ``files`` as the complete draft of ``sleutel`` (replacing an earlier draft).
 
     :param new_process: allow a draft for a process that has no version yet (an import);
         otherwise an unknown ``sleutel`` is :class:`NotFound`.
+    :param seen: the draft's ``bijgewerkt_op`` (ISO, ``None`` for no draft) as the editor loaded
+        it: when someone saved since, :class:`Conflict` and nothing is written. :data:`ANY` skips it.
     """
     row = _draft_row(conn, sleutel)
+    if seen is not ANY and (isoformat(row.updated_at) if row is not None else None) != seen:
+        who = user_names(conn, {row.updated_by}).get(row.updated_by, "een ander") if row is not None else "een ander"
+        raise Conflict(f"Het concept is intussen gewijzigd door {who}. Laad het opnieuw; uw wijzigingen zijn niet "
+                       "opgeslagen.")
     naam = _naam(files, sleutel)
     if row is None:
         latest = _latest(conn, sleutel)

@@ -89,13 +89,16 @@ class ProcessOwnerDesk:
 
     # --- commands ------------------------------------------------------------------------
     @metrics.command("save_draft")
-    def save_draft(self, actor: Actor, sleutel: str, files: dict) -> tuple[str, list]:
-        """Store the complete file set as the draft (even when invalid); ``(saved at, problems)``."""
+    def save_draft(self, actor: Actor, sleutel: str, files: dict, seen: object = drafts.ANY) -> tuple[str, list]:
+        """Store the complete file set as the draft (even when invalid); ``(saved at, problems)``.
+
+        :param seen: the ``bijgewerkt_op`` the editor loaded (see :func:`engine.drafts.save`).
+        """
         _allow(actor)
         clean = drafts.check_file_names(files)
         now = self.clock.now()
         with self.db.write() as conn:
-            drafts.save(conn, sleutel, clean, user_id=actor.id, now=now)
+            drafts.save(conn, sleutel, clean, user_id=actor.id, now=now, seen=seen)
         return isoformat(now), drafts.problems_of(sleutel, clean)
 
     @metrics.command("discard_draft")

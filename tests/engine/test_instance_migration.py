@@ -291,3 +291,31 @@ def test_only_process_owners_preview_or_migrate(orchestrator, route, users, inta
             orchestrator.migrate_instances(actor, SLEUTEL, 1, 2, [outcome.instance_id])
     assert _definition_versie(orchestrator, outcome.instance_id) == 1
     assert len(_row(orchestrator, human_task, instance_id=outcome.instance_id)) == 1
+
+
+def test_a_renamed_open_step_shows_its_new_name_at_once(orchestrator, route, users, intake):
+    outcome = route.report(intake())
+    deploy(orchestrator, package_with(_base(), **{BPMN: lambda b: replace_once(
+        b, 'name="Signaal verrijken"', 'name="Signaal verrijken en duiden"')}))
+
+    plan = orchestrator.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"][0]
+    orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+
+    assert plan["wijzigingen"] == ["stap 'Signaal verrijken' heet voortaan 'Signaal verrijken en duiden'"]
+    assert plan["nieuwe_stappen"] == ["Signaal verrijken en duiden"]
+    assert route.open_task(outcome.signal_id).naam == "Signaal verrijken en duiden"
+    assert route.signal_row(outcome.signal_id).fase == "Signaal verrijken en duiden"
+
+
+def test_an_instance_that_passed_a_removed_step_stays_on_its_version_and_says_why(orchestrator, route, users, intake):
+    """The instance's history holds the removed step, which the new version cannot restore."""
+    outcome = route.report(intake())
+    route.complete(outcome.signal_id, "task_verrijken", VERRIJKT)
+    deploy(orchestrator, without_enrichment())
+
+    [result] = orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+
+    assert result["gemigreerd"] is False and "al doorlopen" in result["reden"] and "task_verrijken" in result["reden"]
+    assert _definition_versie(orchestrator, outcome.instance_id) == 1
+    route.complete(outcome.signal_id, "task_beoordelen", beoordeeld(aanleiding=False))  # it finishes on version 1
+    assert route.signal_row(outcome.signal_id).status == "afgerond"

@@ -213,3 +213,21 @@ def _audit_actions(orchestrator) -> list[str]:
     from engine.schema import audit_event
     with orchestrator.db.read() as conn:
         return list(conn.execute(select(audit_event.c.actie).order_by(audit_event.c.volgnummer)).scalars())
+
+
+def test_a_save_over_someone_elses_newer_draft_is_a_conflict(app, orchestrator, clock, owner):
+    import datetime as dt
+
+    other = session_for(app, orchestrator, clock, "beheerder")
+    loaded = owner.get(f"{BASE}/concept").get_json()["bijgewerkt_op"]  # no draft yet: null
+    first = other.put(f"{BASE}/concept", {"bestanden": default_files(), "bijgewerkt_op": None})
+    clock.advance(dt.timedelta(minutes=3))
+
+    late = owner.put(f"{BASE}/concept", {"bestanden": _renamed(default_files(), 'name="Signaal verrijken"', 'name="X"'),
+                                         "bijgewerkt_op": loaded})
+    fresh = owner.put(f"{BASE}/concept", {"bestanden": default_files(), "bijgewerkt_op": first.get_json()["bijgewerkt_op"]})
+
+    assert first.status_code == 200 and late.status_code == 409
+    assert "Test beheerder" in late.get_json()["fout"]
+    assert fresh.status_code == 200 and fresh.get_json()["bijgewerkt_op"] == "2026-01-05T09:03:00Z"
+    assert owner.put(f"{BASE}/concept", {"bestanden": default_files(), "bijgewerkt_op": 5}).status_code == 400

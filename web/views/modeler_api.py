@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from engine.drafts import problem_json
+from engine.drafts import ANY, problem_json
 from engine.errors import Conflict, DeployRejected, FieldErrors, Forbidden, NotFound
 
 from .. import orchestrator
@@ -83,7 +83,11 @@ def concept(sleutel: str):
 
 @bp.put("/processen/<sleutel>/concept")
 def concept_opslaan(sleutel: str):
-    saved_at, problems = orchestrator().save_draft(g.actor, sleutel, _body().get("bestanden"))
+    body = _body()
+    seen = body.get("bijgewerkt_op", ANY)
+    if seen is not ANY and seen is not None and not isinstance(seen, str):
+        raise FieldErrors({"bijgewerkt_op": "de tijd van het geladen concept (ISO 8601), of null"})
+    saved_at, problems = orchestrator().save_draft(g.actor, sleutel, body.get("bestanden"), seen)
     return {"bijgewerkt_op": saved_at, "problemen": [problem_json(p) for p in problems]}
 
 
