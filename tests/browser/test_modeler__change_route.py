@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from browser_steps import screenshot
 from modeler_steps import (
     OWNER,
     PROCESS,
@@ -105,6 +106,7 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     select(page, "task_regie_zorg")  # something else first
     problem.get_by_role("button", name=NEW_TASK).click()
     assert selected_ids(page) == [new_id]
+    screenshot(page, "modeller-bewerken")
 
     # A new form in the Formulieren tab (its id is the file name), then chosen for the task.
     page.get_by_role("tab", name="Formulieren").click()

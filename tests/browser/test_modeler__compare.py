@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_steps import ROOT
+from browser_steps import ROOT, screenshot
 from lxml import etree
 from modeler_steps import PROCESS, enrol_owner, sign_in_owner
 from playwright.sync_api import Page, expect
@@ -94,6 +94,7 @@ def test_the_comparison_marks_and_lists_added_removed_changed_and_moved_elements
 
     renamed.get_by_role("button").click()
     expect(_marked(page, "naar", "task_verrijken")).to_have_class(re.compile(r"\bselected\b"))
+    screenshot(page, "modeller-vergelijken")
 
 
 def test_the_version_choice_compares_another_pair(page: Page, site, owner):

@@ -39,7 +39,7 @@ function waarde(w) {
   if (typeof w === 'object') {
     return w.id || w.body || w.$type || JSON.stringify(w);
   }
-  return String(w);
+  return String(w).replace(/^#ref:/, ''); // bpmn-js-differ writes references as "#ref:<id>"
 }
 
 async function laadVersie(versiesUrl, versies, nummer) {
