@@ -304,3 +304,16 @@ def test_a_form_is_edited_with_a_live_preview_and_saved_in_the_draft(page: Page,
     form = json.loads(draft["bestanden"]["formulieren/terugkoppeling.form.json"])
     assert form["id"] == "terugkoppeling"
     assert form["components"][0]["label"] == "Contact gehad met de regiepartij"
+
+
+def test_the_keyboard_works_on_the_canvas(page: Page, site, owner):
+    sign_in_owner(page, site, owner)
+    open_editor(page)
+    show_at_full_size(page, "end_geen_vermoeden")
+    select(page, "end_geen_vermoeden")  # the click also gives the canvas the keyboard focus
+    page.keyboard.press("Delete")
+    expect(shape(page, "end_geen_vermoeden")).to_have_count(0)
+    page.keyboard.press("Control+Z")
+    expect(shape(page, "end_geen_vermoeden")).to_have_count(1)
+    page.keyboard.press("Control+Y")
+    expect(shape(page, "end_geen_vermoeden")).to_have_count(0)
