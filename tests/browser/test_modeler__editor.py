@@ -317,3 +317,21 @@ def test_the_keyboard_works_on_the_canvas(page: Page, site, owner):
     expect(shape(page, "end_geen_vermoeden")).to_have_count(1)
     page.keyboard.press("Control+Y")
     expect(shape(page, "end_geen_vermoeden")).to_have_count(0)
+
+
+def test_two_editors_on_one_draft_do_not_overwrite_each_other(new_page, site, owner):
+    first, second = new_page(), new_page()
+    for page in (first, second):
+        sign_in_owner(page, site, owner)
+        open_editor(page)
+    for page, name in ((second, "Signaal verrijken (tweede)"), (first, "Signaal verrijken (eerste)")):
+        show_at_full_size(page, "task_verrijken")
+        select(page, "task_verrijken")
+        panel_group(page, "general").locator("#bio-properties-panel-name").fill(name)
+    second.get_by_role("button", name="Concept opslaan").click()
+    expect(second.locator(".sr-modeler__status")).to_contain_text("Concept opgeslagen om")
+    first.get_by_role("button", name="Concept opslaan").click()
+    expect(first.locator(".sr-modeler__fout")).to_contain_text("Het concept is intussen gewijzigd door Petra Procesbeheerder")
+    draft = site.orchestrator.draft(site.actor(OWNER), PROCESS)
+    site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)
+    assert 'name="Signaal verrijken (tweede)"' in draft["bestanden"]["signaal-naar-casus.bpmn"]

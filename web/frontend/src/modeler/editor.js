@@ -68,6 +68,7 @@ class Editor {
   async start() {
     const { gegevens } = await vraag('GET', this.urls.concept);
     this.concept = gegevens;
+    this.gezien = gegevens.concept ? gegevens.bijgewerkt_op : null; // the draft we work on (null: none yet)
     Object.assign(this.bestanden, gegevens.bestanden);
     const meta = JSON.parse(this.bestanden['proces.json'] || '{}');
     this.bpmnNaam = meta.bpmn || Object.keys(this.bestanden).find((n) => n.endsWith('.bpmn'));
@@ -254,7 +255,11 @@ class Editor {
 
   async opslaan({ stil = false } = {}) {
     const bestanden = await this.verzamel();
-    const { gegevens } = await vraag('PUT', this.urls.concept, { csrf: this.csrf, body: { bestanden } });
+    // With the draft we loaded: if someone saved it since, the server answers 409 and writes nothing.
+    const { gegevens } = await vraag('PUT', this.urls.concept, {
+      csrf: this.csrf, body: { bestanden, bijgewerkt_op: this.gezien },
+    });
+    this.gezien = gegevens.bijgewerkt_op;
     this.vuil = false;
     if (!stil) {
       this.status(`Concept opgeslagen om ${tijd(gegevens && gegevens.bijgewerkt_op) || tijd(new Date().toISOString())}.`);
@@ -297,6 +302,7 @@ class Editor {
       this.controle.toonProblemen([]);
       const versie = gegevens.versie;
       this.vuil = false;
+      this.gezien = null; // the deploy removed the draft: the next save starts a new one
       if (gegevens.nieuw === false) {
         this.status(`Het concept was gelijk aan versie ${versie}: er is geen nieuwe versie gemaakt en het concept is verwijderd.`);
       } else if (versie > 1) {

@@ -4,7 +4,7 @@ const MELDINGEN = {
   401: 'U bent niet (meer) aangemeld. Meld u in een ander tabblad opnieuw aan; uw wijzigingen staan nog in dit scherm.',
   403: 'U mag processen niet wijzigen.',
   404: 'Dit proces of deze versie bestaat niet (meer).',
-  409: 'Iemand anders heeft het concept intussen gewijzigd. Laad de pagina opnieuw.',
+  409: 'Iemand anders heeft het concept intussen gewijzigd. Laad de pagina opnieuw; uw wijzigingen staan nog in dit scherm.',
   413: 'Het concept is te groot om op te slaan.',
 };
 
