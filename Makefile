@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Browser assets: bpmn-js, form-js and NL Design System CSS from npm, bundled by esbuild.
-$(DIST)/app.js: $(FRONTEND)/package-lock.json $(FRONTEND)/build.mjs $(wildcard $(FRONTEND)/src/*)
+$(DIST)/app.js: $(FRONTEND)/package-lock.json $(FRONTEND)/build.mjs $(wildcard $(FRONTEND)/src/*) $(wildcard $(FRONTEND)/src/modeler/*)
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
 
 start: install

@@ -50,7 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import auth, observability, oidc, security, twofactor, views
     from .api import init_app as init_api
     from .api.routes import bp as api_bp
-    from .views import admin_partners, admin_users
+    from .views import admin_partners, admin_users, modeler_editor
 
     observability.init_app(app)  # first: its request id and timing wrap every other hook
     security.init_app(app)
@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     views.init_app(app)
     admin_users.init_app(app)
     admin_partners.init_app(app)  # the chain partner directory (engine.partners)
+    modeler_editor.init_app(app)
     return app
 
 

@@ -12,7 +12,10 @@ import json
 
 import pytest
 from browser_steps import AXE_JS, ROOT, sign_in
+from modeler_steps import OWNER, enrol_owner, sign_in_owner
 from playwright.sync_api import Page, expect
+
+from engine.package import ProcessPackage
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -61,6 +64,8 @@ PAGES = {
     "geen-toegang": ("melder", "/taken/{taak}", 403),
     "overleggen": ("aandachtsfunctionaris", "/overleggen", 200),
     "overleg": ("aandachtsfunctionaris", "/overleggen/{overleg}", 200),
+    "proces-bewerken": (OWNER, "/processen/signaal-naar-casus/bewerken", 200),
+    "versies-vergelijken": (OWNER, "/processen/signaal-naar-casus/vergelijken?van=1&naar=2", 200),
 }
 
 RUN_AXE = """async (tags) => {
@@ -83,14 +88,27 @@ def _describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+@pytest.fixture(scope="module")
+def owner(site) -> str:
+    """The process owner's authenticator, and a second version of the process to compare with."""
+    package = ProcessPackage.from_folder(ROOT / "processes" / "signaal-naar-casus")
+    files = dict(package.files)
+    files["signaal-naar-casus.bpmn"] = files["signaal-naar-casus.bpmn"].replace(
+        b'name="Signaal verrijken"', b'name="Signaal verrijken en controleren"')
+    site.orchestrator.deploy(ProcessPackage(files), None, "Naam van de eerste stap")
+    return enrol_owner(site)
+
+
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_serious_or_critical_axe_violations(page: Page, route, name):
+def test_no_serious_or_critical_axe_violations(page: Page, site, route, owner, name):
     who, path, status = PAGES[name]
-    if who:
+    if who == OWNER:
+        sign_in_owner(page, site, owner)
+    elif who:
         sign_in(page, who)
     response = page.goto(path.format(**route))
     assert response is not None and response.status == status, f"{path}: HTTP {response and response.status}"
-    for island in page.locator(".sr-formulier, .sr-diagram").all():  # axe sees the pages as people do
+    for island in page.locator(".sr-formulier, .sr-diagram, .sr-modeler, .sr-vergelijk").all():  # axe sees the pages as people do
         expect(island).to_have_attribute("data-sr-klaar", "ja")
     if name == "werkvoorraad":
         expect(page.locator("tbody tr")).not_to_have_count(0)

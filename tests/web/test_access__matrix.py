@@ -428,6 +428,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "ketenpartners.nieuw": Endpoint(page("post", "/beheer/ketenpartners/nieuw", data={"naam": ""}), is_beheerder),
     "ketenpartners.bewerken": Endpoint(page("get", "/beheer/ketenpartners/999999"), lambda *a: DENY),
     "ketenpartners.verwijderen": Endpoint(page("post", "/beheer/ketenpartners/999999/verwijderen"), lambda *a: DENY),
+    # the process owners' editor and version comparison (pages; their data comes from modeler_api)
+    "modeler_editor.bewerken": Endpoint(page("get", "/processen/signaal-naar-casus/bewerken"), changes_processes),
+    "modeler_editor.vergelijken": Endpoint(page("get", "/processen/signaal-naar-casus/vergelijken"), changes_processes),
 }
 
 

@@ -2,6 +2,7 @@
 //
 //   src/app.js   -> ../static/dist/app.js    (IIFE, minified, es2020)
 //   src/app.css  -> ../static/dist/app.css   (Utrecht CSS + tokens, bpmn-js, form-js, our own)
+//   src/modeler/index.js, modeler.css -> ../static/dist/modeler.js, modeler.css (only on the modeller pages)
 //   fonts        -> ../static/dist/assets/[name]-[hash].[ext]
 //   axe-core     -> ../static/dist/axe.min.js (injected by the browser tests, never bundled)
 //
@@ -23,7 +24,10 @@ mkdirSync(uit, { recursive: true });
 
 const resultaat = await esbuild.build({
   absWorkingDir: hier,
-  entryPoints: ['src/app.js', 'src/app.css'],
+  entryPoints: [
+    'src/app.js', 'src/app.css',
+    { in: 'src/modeler/index.js', out: 'modeler' }, { in: 'src/modeler/modeler.css', out: 'modeler' },
+  ],
   outdir: uit,
   entryNames: '[name]',
   assetNames: 'assets/[name]-[hash]',

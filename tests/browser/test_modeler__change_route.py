@@ -1,0 +1,191 @@
+"""A process owner changes the route in the browser: a new user task from the palette, its role and
+form in the properties panel, a condition, a cell of the routing table, a new form; validation shows
+what is missing on the element; deploy makes version 2. New signals follow version 2, a signal that
+was already running stays on version 1."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_steps import screenshot
+from modeler_steps import (
+    OWNER,
+    PROCESS,
+    enrol_owner,
+    open_editor,
+    panel_group,
+    screen_point,
+    select,
+    selected_ids,
+    shape,
+    show_at_full_size,
+    sign_in_owner,
+    signaalroute_group,
+)
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+INTAKE = {
+    "gemeente": "Nijmegen",
+    "omschrijving": "Jonge vrouw meldt zich aan de balie; lijkt bang en wordt buiten opgewacht.",
+    "locatie": "Stadhuis, Korte Nieuwstraat 6",
+    "uitbuitingsvormen": ["seksueel"],
+    "identificeerbaar_slachtoffer": True,
+    "minderjarige": "onbekend",
+    "sector": "seksbranche",
+    "indicatoren": ["angstig_of_wantrouwend", "wordt_gecontroleerd"],
+}
+VERRIJKT = {"adresgegevens": "Waalkade 1: zes ingeschrevenen", "vermoeden_versterkt": True, "toelichting": "Bevestigd."}
+BEOORDEELD = {"geraadpleegde_ketenpartners": ["avim", "zorgcoordinator"], "voldoende_aanleiding": True, "zorg_nodig": True,
+              "strafrechtelijk_traject": False, "ondermijnende_criminaliteit": False, "toelichting": "Afgestemd met AVIM."}
+REGIE = {"regie_opgepakt": True, "behandelaar": "J. de Vries", "covenant": "geen", "toelichting": "Intake gepland."}
+NEW_TASK = "Nazorg afstemmen"
+NEW_FORM = "nazorg-afstemmen"
+NEW_CONDITION = "voldoende_aanleiding != True"
+MARKED_ERROR = re.compile(r"\bsr-fout\b")
+NEW_RULE_NOTE = "Alle andere gevallen: zorgtraject met nazorg."
+
+
+@pytest.fixture(scope="module")
+def owner(site) -> str:
+    return enrol_owner(site)
+
+
+def _do_task(orch, actor, signal_id: int, data: dict) -> None:
+    task = next(t for t in orch.inbox(actor)["taken"] if t["signaal_id"] == signal_id)
+    orch.claim(actor, task["id"])
+    orch.complete_task(actor, task["id"], data)
+
+
+def _open_tasks(orch, actor, signal_id: int) -> list[str]:
+    return [t["bpmn_id"] for t in orch.inbox(actor)["taken"] if t["signaal_id"] == signal_id]
+
+
+def _versions(site) -> dict[int, dict]:
+    return {v["versie"]: v for v in site.orchestrator.process_versions(site.actor(OWNER), PROCESS)}
+
+
+def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, site, owner):
+    orch = site.orchestrator
+    older = orch.report_signal(site.actor("melder"), dict(INTAKE))  # starts on version 1
+    sign_in_owner(page, site, owner)
+    editor = open_editor(page)
+    status = editor.locator(".sr-modeler__status")
+
+    # A task from the palette, dropped on the flow from "Regie zorgtraject" to its end: bpmn-js splits the flow.
+    show_at_full_size(page, "flow_regie_zorg_einde")
+    page.locator(".djs-palette [data-action='create.task']").click()
+    x, y = screen_point(page, "flow_regie_zorg_einde")
+    page.mouse.move(x - 10, y)
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    page.keyboard.press("Escape")  # leave the label editing bpmn-js starts on a new task
+    [new_id] = selected_ids(page)
+    assert page.evaluate("""(id) => {
+      const registry = document.querySelector('.sr-modeler').srEditor.modeler.get('elementRegistry');
+      const task = registry.get(id);
+      return task.incoming.map((f) => f.source.id).concat(task.outgoing.map((f) => f.target.id));
+    }""", new_id) == ["task_regie_zorg", "end_zorgtraject"]
+
+    # The context pad's wrench makes it a user task; the properties panel names it and gives it a role.
+    select(page, new_id)
+    page.locator(".djs-context-pad [data-action='replace']").click()
+    page.locator(".djs-popup-search input").fill("User task")
+    page.locator(".djs-popup-search input").press("Enter")
+    [new_id] = selected_ids(page)
+    panel_group(page, "general").locator("#bio-properties-panel-name").fill(NEW_TASK)
+    signaalroute_group(page).get_by_label("Rol", exact=True).select_option("zorgcoordinator")
+
+    # Validation: the task has no form — a red marker on it and an entry in the list that selects it.
+    page.get_by_role("button", name="Valideren").click()
+    expect(status).to_contain_text("fout")
+    problem = editor.locator(f".sr-modeler__lijst--fouten li[data-element='{new_id}']")
+    expect(problem).to_contain_text("taak heeft geen formulier")
+    expect(shape(page, new_id)).to_have_attribute("class", MARKED_ERROR)
+    select(page, "task_regie_zorg")  # something else first
+    problem.get_by_role("button", name=NEW_TASK).click()
+    assert selected_ids(page) == [new_id]
+    screenshot(page, "modeller-bewerken")
+
+    # A new form in the Formulieren tab (its id is the file name), then chosen for the task.
+    page.get_by_role("tab", name="Formulieren").click()
+    page.get_by_label("Nieuw formulier (naam van het bestand)").fill(NEW_FORM)
+    page.get_by_role("button", name="Formulier toevoegen").click()
+    expect(page.locator("#sr-formulier-bestand")).to_have_value(f"formulieren/{NEW_FORM}.form.json")
+    expect(page.locator(".sr-modeler__formeditor .fjs-palette-container")).to_be_visible()
+    page.get_by_role("tab", name="Diagram").click()
+    show_at_full_size(page, new_id)
+    select(page, new_id)
+    signaalroute_group(page).get_by_label("Formulier", exact=True).select_option(NEW_FORM)
+
+    # A condition: "Voldoende aanleiding? nee" written differently.
+    show_at_full_size(page, "flow_aanleiding_nee")
+    select(page, "flow_aanleiding_nee")
+    condition = signaalroute_group(page).get_by_label("Voorwaarde (Python-expressie)")
+    expect(condition).to_have_value("voldoende_aanleiding == False")
+    condition.fill(NEW_CONDITION)
+    condition.blur()
+
+    # The routing table: the note of its last rule, edited in the dmn-js decision table.
+    page.get_by_role("tab", name="Beslistabellen").click()
+    note = page.locator(".dmn-decision-table-container td.annotation").nth(2)
+    expect(note).to_contain_text("In alle andere gevallen")
+    note.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(NEW_RULE_NOTE)
+    page.get_by_role("tab", name="Diagram").click()
+
+    # Valid now; deploy with a comment.
+    page.get_by_role("button", name="Valideren").click()
+    expect(status).to_contain_text("Het concept is geldig")
+    expect(editor.locator(".sr-modeler__lijst--fouten li")).to_have_count(0)
+    expect(shape(page, new_id)).not_to_have_attribute("class", MARKED_ERROR)
+    editor.get_by_role("toolbar").get_by_role("button", name="Deployen").click()
+    dialog = page.get_by_role("dialog", name="Concept deployen")
+    dialog.get_by_label("Wat is er veranderd? (verplicht)").fill("Nazorg na het zorgtraject; voorwaarde aanleiding.")
+    dialog.get_by_role("button", name="Deployen").click()
+    expect(status).to_contain_text("Versie 2 is gedeployed")
+    expect(dialog).to_be_hidden()
+
+    # Version 2 holds what was changed in the browser, written as the engine reads it.
+    versions = _versions(site)
+    assert sorted(versions) == [1, 2]
+    assert versions[2]["opmerking"] == "Nazorg na het zorgtraject; voorwaarde aanleiding."
+    assert f"formulieren/{NEW_FORM}.form.json" in versions[2]["bestanden"]
+    bpmn = orch.version_file(site.actor(OWNER), PROCESS, 2, "signaal-naar-casus.bpmn").decode()
+    assert f'<bpmn:userTask id="{new_id}" name="{NEW_TASK}">' in bpmn
+    assert '<spiffworkflow:property name="rol" value="zorgcoordinator" />' in bpmn
+    assert f'<spiffworkflow:property name="formulier" value="{NEW_FORM}" />' in bpmn
+    assert f">{NEW_CONDITION}</bpmn:conditionExpression>" in bpmn
+    dmn = orch.version_file(site.actor(OWNER), PROCESS, 2, "routering.dmn").decode()
+    assert NEW_RULE_NOTE in dmn
+
+    # A new signal follows version 2 (and reaches the new task); the older one stays on version 1.
+    newer = orch.report_signal(site.actor("melder"), dict(INTAKE))
+    versions = _versions(site)
+    assert (versions[1]["lopende_instanties"], versions[2]["lopende_instanties"]) == (1, 1)
+    _walk_to_after_regie(site, newer.signal_id)
+    assert _open_tasks(orch, site.actor("zorgcoordinator"), newer.signal_id) == [new_id]
+
+    # The older signal: previewed and migrated from the editor's link, then it takes the new route too.
+    status.get_by_role("link", name="Lopende signalen migreren").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lopende instanties van versie 1 naar versie 2")
+    row = page.locator("tbody tr").filter(has=page.get_by_role("checkbox"))
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Signaal verrijken")
+    expect(row.get_by_role("checkbox")).to_be_checked()
+    page.get_by_role("button", name="Geselecteerde instanties migreren naar versie 2").click()
+    expect(page.get_by_role("paragraph").filter(has_text="gemigreerd")).to_have_text("1 van 1 instantie gemigreerd.")
+    versions = _versions(site)
+    assert (versions[1]["lopende_instanties"], versions[2]["lopende_instanties"]) == (0, 2)
+    _walk_to_after_regie(site, older.signal_id)
+    assert _open_tasks(orch, site.actor("zorgcoordinator"), older.signal_id) == [new_id]
+
+
+def _walk_to_after_regie(site, signal_id: int) -> None:
+    """Enrich, assess (care route) and close "Regie zorgtraject" for ``signal_id``."""
+    orch = site.orchestrator
+    _do_task(orch, site.actor("analist"), signal_id, VERRIJKT)
+    _do_task(orch, site.actor("aandachtsfunctionaris"), signal_id, BEOORDEELD)
+    _do_task(orch, site.actor("zorgcoordinator"), signal_id, REGIE)

@@ -1,0 +1,345 @@
+// The "Signaalroute" group of the properties panel: exactly what engine/validation.py reads.
+//
+//   user/manual task   spiffworkflow:property rol, formulier, deadline (ISO 8601 duration)
+//   none start event   spiffworkflow:property formulier
+//   timer event        timeDuration | timeDate | timeCycle with a quoted Python string ("PT72H"),
+//                      spiffworkflow:property actie (escalatie | terugkoppeling), cancelActivity
+//   sequence flow      conditionExpression (a Python expression on the task data)
+//   business rule task spiffworkflow:calledDecisionId
+//
+// The choice lists (roles, forms, decisions) come from the `signaalroute` service, a plain
+// object the editor registers: { rollen: [{sleutel, naam}], formulieren(): [id], beslissingen(): [id] }.
+import {
+  CheckboxEntry,
+  isCheckboxEntryEdited,
+  isSelectEntryEdited,
+  isTextAreaEntryEdited,
+  isTextFieldEntryEdited,
+  SelectEntry,
+  TextAreaEntry,
+  TextFieldEntry,
+} from '@bpmn-io/properties-panel';
+import { h } from '@bpmn-io/properties-panel/preact';
+import { useService } from 'bpmn-js-properties-panel';
+import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
+
+import { isoDuur, isoTijdstip, isoCyclus } from './tijd.js';
+
+const TIMER_SOORTEN = [
+  { value: 'timeDuration', label: 'Na een duur (timeDuration)' },
+  { value: 'timeDate', label: 'Op een tijdstip (timeDate)' },
+  { value: 'timeCycle', label: 'Herhalend (timeCycle)' },
+];
+
+const ACTIES = [
+  { value: '', label: '(geen)' },
+  { value: 'escalatie', label: 'escalatie: melding aan de manager' },
+  { value: 'terugkoppeling', label: 'terugkoppeling: taak voor de aandachtsfunctionaris' },
+];
+
+// --- reading and writing spiffworkflow:properties ----------------------------------------------
+
+function extensies(bo, type) {
+  return ((bo.extensionElements && bo.extensionElements.values) || []).filter((v) => is(v, type));
+}
+
+export function leesEigenschap(element, naam) {
+  const bo = getBusinessObject(element);
+  for (const lijst of extensies(bo, 'spiffworkflow:Properties')) {
+    const gevonden = (lijst.properties || []).find((p) => p.name === naam);
+    if (gevonden) {
+      return gevonden.value || '';
+    }
+  }
+  return '';
+}
+
+function metParent(moddleElement, parent) {
+  moddleElement.$parent = parent;
+  return moddleElement;
+}
+
+/** The commands that make sure `bo` has extensionElements; returns [commands, extensionElements]. */
+function zorgVoorExtensies(element, bo, bpmnFactory) {
+  if (bo.extensionElements) {
+    return [[], bo.extensionElements];
+  }
+  const ext = metParent(bpmnFactory.create('bpmn:ExtensionElements', { values: [] }), bo);
+  return [[{ cmd: 'element.updateModdleProperties', context: { element, moddleElement: bo, properties: { extensionElements: ext } } }], ext];
+}
+
+function zetEigenschap(element, naam, waarde, { bpmnFactory, commandStack }) {
+  const bo = getBusinessObject(element);
+  const [opdrachten, ext] = zorgVoorExtensies(element, bo, bpmnFactory);
+  let lijst = extensies(bo, 'spiffworkflow:Properties')[0];
+  const bestaand = lijst && (lijst.properties || []).find((p) => p.name === naam);
+  if (!waarde) {
+    if (bestaand) {
+      opdrachten.push({
+        cmd: 'element.updateModdleProperties',
+        context: { element, moddleElement: lijst, properties: { properties: lijst.properties.filter((p) => p !== bestaand) } },
+      });
+    }
+  } else if (bestaand) {
+    opdrachten.push({ cmd: 'element.updateModdleProperties', context: { element, moddleElement: bestaand, properties: { value: waarde } } });
+  } else {
+    if (!lijst) {
+      lijst = metParent(bpmnFactory.create('spiffworkflow:Properties', { properties: [] }), ext);
+      opdrachten.push({
+        cmd: 'element.updateModdleProperties',
+        context: { element, moddleElement: ext, properties: { values: [...(ext.values || []), lijst] } },
+      });
+    }
+    const nieuw = metParent(bpmnFactory.create('spiffworkflow:Property', { name: naam, value: waarde }), lijst);
+    opdrachten.push({
+      cmd: 'element.updateModdleProperties',
+      context: { element, moddleElement: lijst, properties: { properties: [...(lijst.properties || []), nieuw] } },
+    });
+  }
+  if (opdrachten.length) {
+    commandStack.execute('properties-panel.multi-command-executor', opdrachten);
+  }
+}
+
+function useDiensten() {
+  return {
+    bpmnFactory: useService('bpmnFactory'),
+    commandStack: useService('commandStack'),
+    debounce: useService('debounceInput'),
+    signaalroute: useService('signaalroute'),
+  };
+}
+
+// --- the entries ---------------------------------------------------------------------------------
+
+function RolEntry({ element, id }) {
+  const d = useDiensten();
+  return h(SelectEntry, {
+    element, id, label: 'Rol',
+    description: 'Wie de taak doet. Zonder rol geldt de rol van de baan (lane) waarin de taak ligt.',
+    getValue: () => leesEigenschap(element, 'rol'),
+    setValue: (waarde) => zetEigenschap(element, 'rol', waarde, d),
+    getOptions: () => [{ value: '', label: '(rol van de baan)' },
+      ...d.signaalroute.rollen.map((r) => ({ value: r.sleutel, label: `${r.naam} (${r.sleutel})` }))],
+  });
+}
+
+function FormulierEntry({ element, id }) {
+  const d = useDiensten();
+  return h(SelectEntry, {
+    element, id, label: 'Formulier',
+    description: 'Een formulier uit het tabblad Formulieren (formulieren/<naam>.form.json).',
+    getValue: () => leesEigenschap(element, 'formulier'),
+    setValue: (waarde) => zetEigenschap(element, 'formulier', waarde, d),
+    getOptions: () => {
+      const huidig = leesEigenschap(element, 'formulier');
+      const namen = d.signaalroute.formulieren();
+      const opties = [{ value: '', label: '(geen formulier)' }, ...namen.map((n) => ({ value: n, label: n }))];
+      if (huidig && !namen.includes(huidig)) {
+        opties.push({ value: huidig, label: `${huidig} (bestaat niet)` });
+      }
+      return opties;
+    },
+  });
+}
+
+function DeadlineEntry({ element, id }) {
+  const d = useDiensten();
+  return h(TextFieldEntry, {
+    element, id, label: 'Deadline', debounce: d.debounce,
+    description: 'ISO 8601-duur, bv. P5D (5 dagen) of PT72H (72 uur). Leeg: geen deadline.',
+    getValue: () => leesEigenschap(element, 'deadline'),
+    setValue: (waarde) => zetEigenschap(element, 'deadline', (waarde || '').trim(), d),
+    validate: (waarde) => (waarde && !isoDuur(waarde.trim()) ? 'Geen geldige ISO 8601-duur (bv. P5D of PT72H).' : undefined),
+  });
+}
+
+function timerDefinitie(element) {
+  const bo = getBusinessObject(element);
+  return (bo.eventDefinitions || []).find((e) => is(e, 'bpmn:TimerEventDefinition'));
+}
+
+function timerSoort(definitie) {
+  return TIMER_SOORTEN.map((s) => s.value).find((s) => definitie[s]) || 'timeDuration';
+}
+
+/** `"PT72H"` → `PT72H`; anything else (an expression) is shown as it is. */
+export function zonderAanhalingstekens(tekst) {
+  const t = (tekst || '').trim();
+  const m = /^(["'])(.*)\1$/.exec(t);
+  return m ? m[2] : t;
+}
+
+function TimerSoortEntry({ element, id }) {
+  const commandStack = useService('commandStack');
+  const bpmnFactory = useService('bpmnFactory');
+  const definitie = timerDefinitie(element);
+  return h(SelectEntry, {
+    element, id, label: 'Soort timer',
+    getValue: () => timerSoort(definitie),
+    setValue: (soort) => {
+      const oud = timerSoort(definitie);
+      const expressie = definitie[oud] || metParent(bpmnFactory.create('bpmn:FormalExpression', { body: '"PT1H"' }), definitie);
+      const properties = { timeDuration: undefined, timeDate: undefined, timeCycle: undefined, [soort]: expressie };
+      commandStack.execute('element.updateModdleProperties', { element, moddleElement: definitie, properties });
+    },
+    getOptions: () => TIMER_SOORTEN,
+  });
+}
+
+function TimerWaardeEntry({ element, id }) {
+  const commandStack = useService('commandStack');
+  const bpmnFactory = useService('bpmnFactory');
+  const debounce = useService('debounceInput');
+  const definitie = timerDefinitie(element);
+  const soort = timerSoort(definitie);
+  const controle = { timeDuration: isoDuur, timeDate: isoTijdstip, timeCycle: isoCyclus }[soort];
+  const voorbeeld = { timeDuration: 'PT72H of P5D', timeDate: '2026-12-31T09:00:00+01:00', timeCycle: 'R/P14D of R3/PT1H' }[soort];
+  return h(TextFieldEntry, {
+    element, id, label: 'Tijd', debounce,
+    description: `ISO 8601, bv. ${voorbeeld}. Wordt opgeslagen als Python-tekst ("…"), zoals de engine het leest.`,
+    getValue: () => zonderAanhalingstekens(definitie[soort] && definitie[soort].body),
+    setValue: (waarde) => {
+      const tekst = (waarde || '').trim();
+      const body = tekst ? JSON.stringify(tekst) : '';
+      const bestaand = definitie[soort];
+      if (bestaand) {
+        commandStack.execute('element.updateModdleProperties', { element, moddleElement: bestaand, properties: { body } });
+      } else {
+        const expressie = metParent(bpmnFactory.create('bpmn:FormalExpression', { body }), definitie);
+        commandStack.execute('element.updateModdleProperties', { element, moddleElement: definitie, properties: { [soort]: expressie } });
+      }
+    },
+    validate: (waarde) => {
+      const tekst = (waarde || '').trim();
+      if (!tekst) {
+        return 'Vul een tijd in.';
+      }
+      return controle(tekst) ? undefined : `Geen geldige ISO 8601-waarde voor deze soort timer (bv. ${voorbeeld}).`;
+    },
+  });
+}
+
+function ActieEntry({ element, id }) {
+  const d = useDiensten();
+  return h(SelectEntry, {
+    element, id, label: 'Actie als de timer afgaat',
+    description: 'escalatie: op een gebruikerstaak, niet onderbrekend. terugkoppeling: periodieke navraag.',
+    getValue: () => leesEigenschap(element, 'actie'),
+    setValue: (waarde) => zetEigenschap(element, 'actie', waarde, d),
+    getOptions: () => ACTIES,
+  });
+}
+
+function OnderbrekendEntry({ element, id }) {
+  const modeling = useService('modeling');
+  return h(CheckboxEntry, {
+    element, id, label: 'Onderbrekend (breekt de taak af)',
+    description: 'Een escalatietimer mag de taak niet afbreken: laat dit uit.',
+    getValue: () => getBusinessObject(element).cancelActivity !== false,
+    setValue: (waarde) => modeling.updateProperties(element, { cancelActivity: !!waarde }),
+  });
+}
+
+function VoorwaardeEntry({ element, id }) {
+  const commandStack = useService('commandStack');
+  const bpmnFactory = useService('bpmnFactory');
+  const debounce = useService('debounceInput');
+  const bo = getBusinessObject(element);
+  return h(TextAreaEntry, {
+    element, id, label: 'Voorwaarde (Python-expressie)', debounce, rows: 2,
+    description: 'Op de gegevens van de taak, bv. route == "zorgtraject". Leeg: geen voorwaarde.',
+    getValue: () => (bo.conditionExpression && bo.conditionExpression.body) || '',
+    setValue: (waarde) => {
+      const tekst = (waarde || '').trim();
+      const expressie = tekst ? metParent(bpmnFactory.create('bpmn:FormalExpression', { body: tekst }), bo) : undefined;
+      commandStack.execute('element.updateModdleProperties', { element, moddleElement: bo, properties: { conditionExpression: expressie } });
+    },
+  });
+}
+
+function BeslissingEntry({ element, id }) {
+  const d = useDiensten();
+  const bo = getBusinessObject(element);
+  const lees = () => {
+    const gevonden = extensies(bo, 'spiffworkflow:CalledDecisionId')[0];
+    return (gevonden && (gevonden.value || '').trim()) || '';
+  };
+  return h(SelectEntry, {
+    element, id, label: 'Beslissing (DMN)',
+    description: 'Het id van een beslissing uit het tabblad Beslistabellen.',
+    getValue: lees,
+    setValue: (waarde) => {
+      const [opdrachten, ext] = zorgVoorExtensies(element, bo, d.bpmnFactory);
+      const zonder = (ext.values || []).filter((v) => !is(v, 'spiffworkflow:CalledDecisionId'));
+      const nieuw = waarde ? [metParent(d.bpmnFactory.create('spiffworkflow:CalledDecisionId', { value: waarde }), ext)] : [];
+      opdrachten.push({ cmd: 'element.updateModdleProperties', context: { element, moddleElement: ext, properties: { values: [...zonder, ...nieuw] } } });
+      d.commandStack.execute('properties-panel.multi-command-executor', opdrachten);
+    },
+    getOptions: () => {
+      const ids = d.signaalroute.beslissingen();
+      const huidig = lees();
+      const opties = [{ value: '', label: '(geen beslissing)' }, ...ids.map((i) => ({ value: i, label: i }))];
+      if (huidig && !ids.includes(huidig)) {
+        opties.push({ value: huidig, label: `${huidig} (bestaat niet)` });
+      }
+      return opties;
+    },
+  });
+}
+
+// --- which entries an element gets ---------------------------------------------------------------
+
+function ingangen(element) {
+  const bo = getBusinessObject(element);
+  const lijst = [];
+  const voeg = (id, component, isEdited) => lijst.push({ id: `signaalroute-${id}`, element, component, isEdited });
+  if (is(element, 'bpmn:UserTask') || is(element, 'bpmn:ManualTask')) {
+    voeg('rol', RolEntry, isSelectEntryEdited);
+    voeg('formulier', FormulierEntry, isSelectEntryEdited);
+    voeg('deadline', DeadlineEntry, isTextFieldEntryEdited);
+  }
+  if (is(element, 'bpmn:StartEvent') && !(bo.eventDefinitions || []).length) {
+    voeg('formulier', FormulierEntry, isSelectEntryEdited);
+  }
+  if (is(element, 'bpmn:Event') && timerDefinitie(element)) {
+    voeg('timer-soort', TimerSoortEntry, isSelectEntryEdited);
+    voeg('timer-waarde', TimerWaardeEntry, isTextFieldEntryEdited);
+    voeg('actie', ActieEntry, isSelectEntryEdited);
+    if (is(element, 'bpmn:BoundaryEvent')) {
+      voeg('onderbrekend', OnderbrekendEntry, isCheckboxEntryEdited);
+    }
+  }
+  if (is(element, 'bpmn:SequenceFlow') && bo.sourceRef && !is(bo.sourceRef, 'bpmn:ParallelGateway')
+      && !is(bo.sourceRef, 'bpmn:EventBasedGateway')) {
+    voeg('voorwaarde', VoorwaardeEntry, isTextAreaEntryEdited);
+  }
+  if (is(element, 'bpmn:BusinessRuleTask')) {
+    voeg('beslissing', BeslissingEntry, isSelectEntryEdited);
+  }
+  return lijst;
+}
+
+class SignaalrouteEigenschappen {
+  constructor(propertiesPanel) {
+    propertiesPanel.registerProvider(400, this);
+  }
+
+  getGroups(element) {
+    return (groepen) => {
+      const entries = ingangen(element);
+      if (entries.length) {
+        const na = groepen.findIndex((g) => g.id === 'general');
+        groepen.splice(na + 1, 0, { id: 'signaalroute', label: 'Signaalroute', entries });
+      }
+      return groepen;
+    };
+  }
+}
+
+SignaalrouteEigenschappen.$inject = ['propertiesPanel'];
+
+export const SignaalrouteEigenschappenModule = {
+  __init__: ['signaalrouteEigenschappen'],
+  signaalrouteEigenschappen: ['type', SignaalrouteEigenschappen],
+};
