@@ -68,7 +68,7 @@ def _versions(site) -> dict[int, dict]:
 
 def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, site, owner):
     orch = site.orchestrator
-    older = orch.report_signal(site.actor("melder"), dict(INTAKE))  # starts on version 1
+    older = orch.report_signal(site.actor("melder"), dict(INTAKE), proces=PROCESS)  # starts on version 1
     sign_in_owner(page, site, owner)
     editor = open_editor(page)
     status = editor.locator(".sr-modeler__status")
@@ -127,8 +127,16 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     condition.fill(NEW_CONDITION)
     condition.blur()
 
-    # The routing table: the note of its last rule, edited in the dmn-js decision table.
+    # The routing table (routering.dmn, beside the intake's proceskeuze.dmn): a criminal-law case without
+    # undermining now goes to the care coordinator too (the output of its rule), with a note saying so.
     page.get_by_role("tab", name="Beslistabellen").click()
+    page.get_by_label("Beslistabel", exact=True).select_option("routering.dmn")
+    rule = page.locator(".dmn-decision-table-container tbody tr").nth(1)
+    output = rule.locator("td.output-cell").first
+    expect(output).to_have_text('"zorg_en_strafrecht"')
+    output.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type('"zorgtraject"')
     note = page.locator(".dmn-decision-table-container td.annotation").nth(2)
     expect(note).to_contain_text("In alle andere gevallen")
     note.click()
@@ -160,9 +168,10 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     assert f">{NEW_CONDITION}</bpmn:conditionExpression>" in bpmn
     dmn = orch.version_file(site.actor(OWNER), PROCESS, 2, "routering.dmn").decode()
     assert NEW_RULE_NOTE in dmn
+    assert '"zorg_en_strafrecht"' not in dmn and dmn.count('"zorgtraject"') == 2
 
     # A new signal follows version 2 (and reaches the new task); the older one stays on version 1.
-    newer = orch.report_signal(site.actor("melder"), dict(INTAKE))
+    newer = orch.report_signal(site.actor("melder"), dict(INTAKE), proces=PROCESS)
     versions = _versions(site)
     assert (versions[1]["lopende_instanties"], versions[2]["lopende_instanties"]) == (1, 1)
     _walk_to_after_regie(site, newer.signal_id)

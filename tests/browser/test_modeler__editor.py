@@ -211,7 +211,7 @@ def test_the_signaalroute_properties_show_and_write_what_the_engine_reads(page: 
     select(page, "task_routering")
     decision = panel_group(page, "signaalroute").get_by_label("Beslissing (DMN)")
     expect(decision).to_have_value("routering")
-    expect(decision.locator("option")).to_have_text(["(geen beslissing)", "routering"])
+    expect(decision.locator("option")).to_have_text(["(geen beslissing)", "proceskeuze", "routering"])
 
     editor.get_by_role("button", name="Concept opslaan").click()
     expect(editor.locator(".sr-modeler__status")).to_contain_text("Concept opgeslagen om")
@@ -250,6 +250,7 @@ def test_an_error_in_a_decision_table_leads_to_its_tab(page: Page, site, owner):
     sign_in_owner(page, site, owner)
     editor = open_editor(page)
     page.get_by_role("tab", name="Beslistabellen").click()
+    page.get_by_label("Beslistabel", exact=True).select_option("routering.dmn")
     cell = page.locator(".dmn-decision-table-container tbody tr").nth(2).locator("td.input-cell").first
     cell.click()
     page.keyboard.type("-")
