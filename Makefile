@@ -17,8 +17,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Browser assets: bpmn-js, form-js and NL Design System CSS from npm, bundled by esbuild.
+# IBM_TELEMETRY_DISABLED: form-js's @carbon/grid pulls @ibm/telemetry-js, whose install step would
+# otherwise start a background process that reports package usage over the network.
 $(DIST)/app.js: $(FRONTEND)/package-lock.json $(FRONTEND)/build.mjs $(wildcard $(FRONTEND)/src/*) $(wildcard $(FRONTEND)/src/modeler/*)
-	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+	cd $(FRONTEND) && IBM_TELEMETRY_DISABLED=true npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
 
 start: install
 	$(VENV)/bin/signaalroute init --demo
