@@ -14,6 +14,19 @@ AXE_JS = DIST / "axe.min.js"
 SCREENSHOTS = ROOT / "tests" / "output" / "screenshots"
 PASSWORD = DEMO_PASSWORD
 
+# A report the tests start directly through the engine (name the process: the intake would
+# choose "slachtoffer-in-beeld" for an identifiable victim).
+INTAKE = {
+    "gemeente": "Nijmegen",
+    "omschrijving": "Jonge vrouw meldt zich aan de balie; lijkt bang en wordt buiten opgewacht.",
+    "locatie": "Stadhuis, Korte Nieuwstraat 6",
+    "uitbuitingsvormen": ["seksueel"],
+    "identificeerbaar_slachtoffer": True,
+    "minderjarige": "onbekend",
+    "sector": "seksbranche",
+    "indicatoren": ["angstig_of_wantrouwend", "wordt_gecontroleerd"],
+}
+
 
 def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.goto("/aanmelden")

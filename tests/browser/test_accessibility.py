@@ -11,7 +11,7 @@ import datetime as dt
 import json
 
 import pytest
-from browser_steps import AXE_JS, ROOT, sign_in
+from browser_steps import AXE_JS, INTAKE, ROOT, sign_in
 from modeler_steps import OWNER, enrol_owner, sign_in_owner
 from playwright.sync_api import Page, expect
 
@@ -22,17 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
 REPORTS = ROOT / "tests" / "output" / "axe"
-
-INTAKE = {
-    "gemeente": "Nijmegen",
-    "omschrijving": "Jonge vrouw meldt zich aan de balie; lijkt bang en wordt buiten opgewacht.",
-    "locatie": "Stadhuis, Korte Nieuwstraat 6",
-    "uitbuitingsvormen": ["seksueel"],
-    "identificeerbaar_slachtoffer": True,
-    "minderjarige": "onbekend",
-    "sector": "seksbranche",
-    "indicatoren": ["angstig_of_wantrouwend", "wordt_gecontroleerd"],
-}
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_steps import screenshot
+from browser_steps import INTAKE, screenshot
 from modeler_steps import (
     OWNER,
     PROCESS,
@@ -26,16 +26,6 @@ from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-INTAKE = {
-    "gemeente": "Nijmegen",
-    "omschrijving": "Jonge vrouw meldt zich aan de balie; lijkt bang en wordt buiten opgewacht.",
-    "locatie": "Stadhuis, Korte Nieuwstraat 6",
-    "uitbuitingsvormen": ["seksueel"],
-    "identificeerbaar_slachtoffer": True,
-    "minderjarige": "onbekend",
-    "sector": "seksbranche",
-    "indicatoren": ["angstig_of_wantrouwend", "wordt_gecontroleerd"],
-}
 VERRIJKT = {"adresgegevens": "Waalkade 1: zes ingeschrevenen", "vermoeden_versterkt": True, "toelichting": "Bevestigd."}
 BEOORDEELD = {"geraadpleegde_ketenpartners": ["avim", "zorgcoordinator"], "voldoende_aanleiding": True, "zorg_nodig": True,
               "strafrechtelijk_traject": False, "ondermijnende_criminaliteit": False, "toelichting": "Afgestemd met AVIM."}

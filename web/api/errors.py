@@ -15,21 +15,18 @@ class BadRequest(Exception):
     pass
 
 
-def _json(status: int, **body):
+def json_response(status: int, **body):
+    """``body`` as JSON with ``status``."""
     response = jsonify(body)
     response.status_code = status
     return response
 
 
-def register(bp: Blueprint) -> None:
-    @bp.errorhandler(FieldErrors)
-    def _fields(exc: FieldErrors):
-        return _json(422, fout=str(exc), velden=exc.fields)
+_json = json_response  # the short name used below
 
-    @bp.errorhandler(DeployRejected)
-    def _deploy(exc: DeployRejected):
-        return _json(422, fout="Het proces is afgewezen; er is niets opgeslagen.",
-                     problemen=[p.as_dict() for p in exc.problems])
+
+def register_common(bp: Blueprint) -> None:
+    """The engine's refusals every JSON blueprint answers alike: 404, 403, 409 and HTTP errors as ``{"fout"}``."""
 
     @bp.errorhandler(NotFound)
     def _not_found(exc):
@@ -42,6 +39,24 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(Conflict)
     def _conflict(exc):
         return _json(409, fout=str(exc))
+
+    @bp.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return _json(exc.code or 500, fout=exc.description or exc.name)
+
+
+def register(bp: Blueprint) -> None:
+    """The API's error answers: :func:`register_common`, plus 422 for field errors and rejected deploys."""
+    register_common(bp)
+
+    @bp.errorhandler(FieldErrors)
+    def _fields(exc: FieldErrors):
+        return _json(422, fout=str(exc), velden=exc.fields)
+
+    @bp.errorhandler(DeployRejected)
+    def _deploy(exc: DeployRejected):
+        return _json(422, fout="Het proces is afgewezen; er is niets opgeslagen.",
+                     problemen=[p.as_dict() for p in exc.problems])
 
     @bp.errorhandler(WorkflowFailed)
     def _failed(exc: WorkflowFailed):
@@ -56,7 +71,3 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(BadRequest)
     def _bad_request(exc):
         return _json(400, fout=str(exc))
-
-    @bp.errorhandler(HTTPException)
-    def _http(exc: HTTPException):
-        return _json(exc.code or 500, fout=exc.description or exc.name)

@@ -5,12 +5,13 @@ with the session's cookie and the ``X-CSRFToken`` header; errors are ``{"fout", 
 from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException
 
 from engine.drafts import ANY, problem_json
-from engine.errors import Conflict, DeployRejected, FieldErrors, Forbidden, NotFound
+from engine.errors import DeployRejected, FieldErrors
 
 from .. import orchestrator
+from ..api.errors import json_response as _json
+from ..api.errors import register_common
 from .modeler import guard
 
 bp = Blueprint("modeler_api", __name__)
@@ -19,25 +20,7 @@ bp.before_request(guard)
 _TYPES = {".bpmn": "application/xml", ".dmn": "application/xml", ".json": "application/json"}
 
 
-def _json(status: int, **body) -> Response:
-    response = jsonify(body)
-    response.status_code = status
-    return response
-
-
-@bp.errorhandler(NotFound)
-def _not_found(exc):
-    return _json(404, fout=str(exc))
-
-
-@bp.errorhandler(Forbidden)
-def _forbidden(exc):
-    return _json(403, fout=str(exc))
-
-
-@bp.errorhandler(Conflict)
-def _conflict(exc):
-    return _json(409, fout=str(exc))
+register_common(bp)  # 404, 403, 409 and HTTP errors as the API answers them
 
 
 @bp.errorhandler(FieldErrors)
@@ -49,11 +32,6 @@ def _fields(exc: FieldErrors):
 def _rejected(exc: DeployRejected):
     return _json(422, fout="Het concept is niet geldig; er is niets gedeployed.",
                  problemen=[problem_json(p) for p in exc.problems])
-
-
-@bp.errorhandler(HTTPException)
-def _http(exc: HTTPException):
-    return _json(exc.code or 500, fout=exc.description or exc.name)
 
 
 def _body() -> dict:
