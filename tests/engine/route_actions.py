@@ -63,6 +63,27 @@ def replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+# A new step for v2 packages: 'Melder informeren' (analist), with its form.
+INFORM_FORM = ('{"type": "default", "components": [{"type": "checkbox", "key": "melder_geinformeerd", '
+               '"label": "Melder geïnformeerd", "validate": {"required": true}}]}')
+
+
+def inform_step(incoming: str, outgoing: str, target: str) -> str:
+    """The BPMN of 'Melder informeren' reached by flow ``incoming``, on to ``target`` by a new flow ``outgoing``."""
+    return f"""<bpmn:userTask id="task_melder_informeren" name="Melder informeren">
+      <bpmn:extensionElements>
+        <spiffworkflow:properties>
+          <spiffworkflow:property name="rol" value="analist" />
+          <spiffworkflow:property name="formulier" value="melder-informeren" />
+        </spiffworkflow:properties>
+      </bpmn:extensionElements>
+      <bpmn:incoming>{incoming}</bpmn:incoming>
+      <bpmn:outgoing>{outgoing}</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="{outgoing}" sourceRef="task_melder_informeren" targetRef="{target}" />
+    """
+
+
 def package_with(package: ProcessPackage, **changes) -> ProcessPackage:
     """A copy of ``package`` with files changed: ``name=callable(text) -> text``, or ``None`` to delete.
 

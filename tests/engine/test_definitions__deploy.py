@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from route_actions import DEFAULT_PROCESS, VERRIJKT, beoordeeld, replace_once
+from route_actions import DEFAULT_PROCESS, INFORM_FORM, VERRIJKT, beoordeeld, inform_step, replace_once
 from sqlalchemy import select
 
 from engine.db import Database, make_engine
@@ -16,18 +16,7 @@ from engine.schema import process_definition, process_file, process_instance
 
 SLEUTEL = "signaal-naar-casus"
 
-NEW_STEP = """<bpmn:userTask id="task_melder_informeren" name="Melder informeren">
-      <bpmn:extensionElements>
-        <spiffworkflow:properties>
-          <spiffworkflow:property name="rol" value="analist" />
-          <spiffworkflow:property name="formulier" value="melder-informeren" />
-        </spiffworkflow:properties>
-      </bpmn:extensionElements>
-      <bpmn:incoming>flow_verrijken_vermoeden</bpmn:incoming>
-      <bpmn:outgoing>flow_informeren_vermoeden</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="flow_informeren_vermoeden" sourceRef="task_melder_informeren" targetRef="gw_vermoeden" />
-    """
+NEW_STEP = inform_step("flow_verrijken_vermoeden", "flow_informeren_vermoeden", "gw_vermoeden")
 
 
 @pytest.fixture
@@ -47,9 +36,7 @@ def v2_folder(tmp_path):
     gateway = '<bpmn:exclusiveGateway id="gw_vermoeden"'
     bpmn = replace_once(bpmn, gateway, NEW_STEP + gateway)
     bpmn_path.write_text(bpmn, encoding="utf-8")
-    (folder / "formulieren" / "melder-informeren.form.json").write_text(
-        '{"type": "default", "components": [{"type": "checkbox", "key": "melder_geinformeerd", '
-        '"label": "Melder geïnformeerd", "validate": {"required": true}}]}', encoding="utf-8")
+    (folder / "formulieren" / "melder-informeren.form.json").write_text(INFORM_FORM, encoding="utf-8")
     return folder
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import json
 
 import pytest
-from route_actions import DEFAULT_PROCESS, VERRIJKT, beoordeeld, package_with, replace_once
+from route_actions import DEFAULT_PROCESS, INFORM_FORM, VERRIJKT, beoordeeld, inform_step, package_with, replace_once
 from sqlalchemy import select
 
 from engine import instance_migration
@@ -16,20 +16,7 @@ from engine.schema import human_task, process_definition, process_instance, time
 SLEUTEL = "signaal-naar-casus"
 BPMN = "signaal-naar-casus.bpmn"
 
-NEW_STEP = """<bpmn:userTask id="task_melder_informeren" name="Melder informeren">
-      <bpmn:extensionElements>
-        <spiffworkflow:properties>
-          <spiffworkflow:property name="rol" value="analist" />
-          <spiffworkflow:property name="formulier" value="melder-informeren" />
-        </spiffworkflow:properties>
-      </bpmn:extensionElements>
-      <bpmn:incoming>flow_vermoeden_ja</bpmn:incoming>
-      <bpmn:outgoing>flow_informeren_beoordelen</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="flow_informeren_beoordelen" sourceRef="task_melder_informeren" targetRef="task_beoordelen" />
-    """
-INFORM_FORM = json.dumps({"type": "default", "components": [
-    {"type": "checkbox", "key": "melder_geinformeerd", "label": "Melder geïnformeerd", "validate": {"required": True}}]})
+NEW_STEP = inform_step("flow_vermoeden_ja", "flow_informeren_beoordelen", "task_beoordelen")
 
 
 def _base() -> ProcessPackage:
