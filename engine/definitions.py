@@ -106,17 +106,19 @@ def latest_definition_id(conn: Connection, sleutel: str) -> int:
     return row.id
 
 
-def list_definitions(conn: Connection) -> list[dict]:
-    """Every version of every process, newest first, with how many instances run on it."""
+def list_definitions(conn: Connection, sleutel: str | None = None) -> list[dict]:
+    """Every version of every process (or of ``sleutel``), newest first, with how many instances run on it."""
     running = (
         select(process_instance.c.definition_id, func.count().label("lopend"))
         .where(process_instance.c.status == "lopend")
         .group_by(process_instance.c.definition_id)
         .subquery()
     )
-    rows = conn.execute(
+    query = (
         select(process_definition, func.coalesce(running.c.lopend, 0).label("lopend"))
         .outerjoin(running, running.c.definition_id == process_definition.c.id)
         .order_by(process_definition.c.sleutel, process_definition.c.versie.desc())
-    ).all()
-    return [dict(row._mapping) for row in rows]
+    )
+    if sleutel is not None:
+        query = query.where(process_definition.c.sleutel == sleutel)
+    return [dict(row._mapping) for row in conn.execute(query).all()]
