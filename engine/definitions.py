@@ -5,7 +5,7 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, Row, bindparam, func, insert, select
 
 from .errors import NotFound
 from .package import ProcessPackage
@@ -45,6 +45,7 @@ class DefinitionCache:
 def load_package(conn: Connection, definition_id: int) -> ProcessPackage:
     rows = conn.execute(
         select(process_file.c.naam, process_file.c.inhoud).where(process_file.c.definition_id == definition_id)
+        .order_by(process_file.c.naam)
     ).all()
     if not rows:
         raise NotFound(f"procesversie {definition_id} bestaat niet")
@@ -60,12 +61,7 @@ def deploy(conn: Connection, cache: DefinitionCache, package: ProcessPackage, *,
     """
     compiled = compile_package(package)
     checksum = package.checksum
-    latest = conn.execute(
-        select(process_definition.c.id, process_definition.c.versie, process_definition.c.checksum)
-        .where(process_definition.c.sleutel == compiled.sleutel)
-        .order_by(process_definition.c.versie.desc())
-        .limit(1)
-    ).first()
+    latest = latest_version(conn, compiled.sleutel)
     if latest is not None and latest.checksum == checksum:
         cache.put(latest.id, compiled)
         return Deployment(latest.id, compiled.sleutel, latest.versie, nieuw=False)
@@ -96,6 +92,17 @@ _LATEST = (
     .order_by(process_definition.c.versie.desc())
     .limit(1)
 )
+
+
+def latest_version(conn: Connection, sleutel: str) -> Row | None:
+    """The newest version of process ``sleutel`` (``id``, ``versie``, ``naam``, ``checksum``), or ``None``."""
+    return conn.execute(
+        select(process_definition.c.id, process_definition.c.versie, process_definition.c.naam,
+               process_definition.c.checksum)
+        .where(process_definition.c.sleutel == sleutel)
+        .order_by(process_definition.c.versie.desc())
+        .limit(1)
+    ).first()
 
 
 def latest_definition_id(conn: Connection, sleutel: str) -> int:

@@ -22,7 +22,7 @@ from .audit import AuditBatch
 from .clock import isoformat
 from .errors import Conflict, DeployRejected, FieldErrors, NotFound, Problem
 from .package import FORM_SUFFIX, FORMS_DIR, META_FILE, ProcessPackage
-from .schema import process_definition, process_draft, process_draft_file, process_file
+from .schema import process_definition, process_draft, process_draft_file
 from .users import user_names
 from .validation import compile_package
 
@@ -96,14 +96,6 @@ def _draft_row(conn: Connection, sleutel: str):
     return conn.execute(select(process_draft).where(process_draft.c.sleutel == sleutel)).first()
 
 
-def _latest(conn: Connection, sleutel: str):
-    return conn.execute(
-        select(process_definition.c.id, process_definition.c.versie, process_definition.c.naam)
-        .where(process_definition.c.sleutel == sleutel)
-        .order_by(process_definition.c.versie.desc()).limit(1)
-    ).first()
-
-
 def load(conn: Connection, sleutel: str) -> Draft:
     """The draft of ``sleutel``, or else its latest version's files (``concept`` false); NotFound if neither."""
     row = _draft_row(conn, sleutel)
@@ -116,12 +108,10 @@ def load(conn: Connection, sleutel: str) -> Draft:
             basis = conn.execute(select(process_definition.c.versie)
                                  .where(process_definition.c.id == row.basis_definition_id)).scalar()
         return Draft(sleutel, row.naam, True, basis, row.updated_by, row.updated_at, files)
-    latest = _latest(conn, sleutel)
+    latest = definitions.latest_version(conn, sleutel)
     if latest is None:
         raise NotFound(f"proces '{sleutel}' bestaat niet")
-    files = {r.naam: bytes(r.inhoud) for r in conn.execute(
-        select(process_file.c.naam, process_file.c.inhoud)
-        .where(process_file.c.definition_id == latest.id).order_by(process_file.c.naam))}
+    files = definitions.load_package(conn, latest.id).files
     return Draft(sleutel, latest.naam, False, latest.versie, None, None, files)
 
 
@@ -150,7 +140,7 @@ def save(conn: Connection, sleutel: str, files: dict[str, bytes], *, user_id: in
                        "opgeslagen.")
     naam = _naam(files, sleutel)
     if row is None:
-        latest = _latest(conn, sleutel)
+        latest = definitions.latest_version(conn, sleutel)
         if latest is None and not new_process:
             raise NotFound(f"proces '{sleutel}' bestaat niet")
         draft_id = conn.execute(insert(process_draft).values(
