@@ -153,8 +153,17 @@ def save(conn: Connection, sleutel: str, files: dict[str, bytes], *, user_id: in
         conn.execute(delete(process_draft_file).where(process_draft_file.c.draft_id == draft_id))
     conn.execute(insert(process_draft_file),
                  [{"draft_id": draft_id, "naam": name, "inhoud": content} for name, content in files.items()])
+    _audit(conn, now, "concept_opgeslagen", user_id, proces=sleutel, bestanden=len(files))
+
+
+def _remove(conn: Connection, draft_id: int) -> None:
+    conn.execute(delete(process_draft_file).where(process_draft_file.c.draft_id == draft_id))
+    conn.execute(delete(process_draft).where(process_draft.c.id == draft_id))
+
+
+def _audit(conn: Connection, now: dt.datetime, actie: str, user_id: int | None, **detail) -> None:
     log = AuditBatch(now, rol="procesbeheerder")
-    log.add("concept_opgeslagen", user_id, proces=sleutel, bestanden=len(files))
+    log.add(actie, user_id, **detail)
     log.write(conn)
 
 
@@ -163,11 +172,8 @@ def discard(conn: Connection, sleutel: str, *, user_id: int | None, now: dt.date
     row = _draft_row(conn, sleutel)
     if row is None:
         return False
-    conn.execute(delete(process_draft_file).where(process_draft_file.c.draft_id == row.id))
-    conn.execute(delete(process_draft).where(process_draft.c.id == row.id))
-    log = AuditBatch(now, rol="procesbeheerder")
-    log.add("concept_verwijderd", user_id, proces=sleutel)
-    log.write(conn)
+    _remove(conn, row.id)
+    _audit(conn, now, "concept_verwijderd", user_id, proces=sleutel)
     return True
 
 
@@ -203,13 +209,9 @@ def deploy_draft(conn: Connection, cache: definitions.DefinitionCache, sleutel: 
         raise DeployRejected(problems)
     deployment = definitions.deploy(conn, cache, ProcessPackage(draft.files), user_id=user_id, now=now,
                                     opmerking=opmerking.strip())
-    row = _draft_row(conn, sleutel)
-    conn.execute(delete(process_draft_file).where(process_draft_file.c.draft_id == row.id))
-    conn.execute(delete(process_draft).where(process_draft.c.id == row.id))
-    log = AuditBatch(now, rol="procesbeheerder")
-    log.add("proces_gedeployed", user_id, proces=sleutel, versie=deployment.versie,
-            definitie_id=deployment.definition_id, nieuw=deployment.nieuw)
-    log.write(conn)
+    _remove(conn, _draft_row(conn, sleutel).id)
+    _audit(conn, now, "proces_gedeployed", user_id, proces=sleutel, versie=deployment.versie,
+           definitie_id=deployment.definition_id, nieuw=deployment.nieuw)
     return deployment
 
 
