@@ -20,7 +20,6 @@ from lxml import etree
 from sqlalchemy import Connection
 
 from . import drafts, library
-from .audit import AuditBatch
 from .errors import DeployRejected, Problem
 from .package import META_FILE
 from .validation_xml import BPMN_NS, parse_xml
@@ -110,8 +109,6 @@ def import_bpmn(conn: Connection, filename: str | None, raw: bytes, *, user_id: 
     bpmn_name = f"{sleutel}.bpmn"
     files = {META_FILE: drafts.meta_json(sleutel, naam or sleutel, bpmn_name, process_id), bpmn_name: raw}
     drafts.save(conn, sleutel, files, user_id=user_id, now=now, new_process=True)
-    log = AuditBatch(now, rol="procesbeheerder")
-    log.add("proces_geimporteerd", user_id, proces=sleutel, bestand=(filename or "")[:200])
-    log.write(conn)
+    drafts.audit(conn, now, "proces_geimporteerd", user_id, proces=sleutel, bestand=(filename or "")[:200])
     notes = [Problem(n.message, bpmn_name, n.line, n.element_id) for n in notes]  # as the draft names the file
     return Imported(sleutel, naam or sleutel, notes + drafts.problems_of(sleutel, files))

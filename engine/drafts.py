@@ -153,7 +153,7 @@ def save(conn: Connection, sleutel: str, files: dict[str, bytes], *, user_id: in
         conn.execute(delete(process_draft_file).where(process_draft_file.c.draft_id == draft_id))
     conn.execute(insert(process_draft_file),
                  [{"draft_id": draft_id, "naam": name, "inhoud": content} for name, content in files.items()])
-    _audit(conn, now, "concept_opgeslagen", user_id, proces=sleutel, bestanden=len(files))
+    audit(conn, now, "concept_opgeslagen", user_id, proces=sleutel, bestanden=len(files))
 
 
 def _remove(conn: Connection, draft_id: int) -> None:
@@ -161,7 +161,11 @@ def _remove(conn: Connection, draft_id: int) -> None:
     conn.execute(delete(process_draft).where(process_draft.c.id == draft_id))
 
 
-def _audit(conn: Connection, now: dt.datetime, actie: str, user_id: int | None, **detail) -> None:
+def audit(conn: Connection, now: dt.datetime, actie: str, user_id: int | None, **detail) -> None:
+    """Audit a process owner's act on a process (no instance, no signal).
+
+    :param actie: the event (``concept_opgeslagen``, ``proces_gedeployed``, ...).
+    """
     log = AuditBatch(now, rol="procesbeheerder")
     log.add(actie, user_id, **detail)
     log.write(conn)
@@ -173,7 +177,7 @@ def discard(conn: Connection, sleutel: str, *, user_id: int | None, now: dt.date
     if row is None:
         return False
     _remove(conn, row.id)
-    _audit(conn, now, "concept_verwijderd", user_id, proces=sleutel)
+    audit(conn, now, "concept_verwijderd", user_id, proces=sleutel)
     return True
 
 
@@ -210,7 +214,7 @@ def deploy_draft(conn: Connection, cache: definitions.DefinitionCache, sleutel: 
     deployment = definitions.deploy(conn, cache, ProcessPackage(draft.files), user_id=user_id, now=now,
                                     opmerking=opmerking.strip())
     _remove(conn, _draft_row(conn, sleutel).id)
-    _audit(conn, now, "proces_gedeployed", user_id, proces=sleutel, versie=deployment.versie,
+    audit(conn, now, "proces_gedeployed", user_id, proces=sleutel, versie=deployment.versie,
            definitie_id=deployment.definition_id, nieuw=deployment.nieuw)
     return deployment
 
