@@ -204,7 +204,8 @@ def deploy_draft(conn: Connection, cache: definitions.DefinitionCache, sleutel: 
     :class:`DeployRejected` (nothing written) when the draft is not valid.
     """
     if not isinstance(opmerking, str) or not opmerking.strip():
-        raise FieldErrors({"opmerking": "Beschrijf kort wat er in deze versie verandert."})
+        raise FieldErrors({"opmerking": "Beschrijf kort wat er in deze versie verandert."},
+                          "Een opmerking bij de nieuwe versie is verplicht.")
     draft = load(conn, sleutel)
     if not draft.concept:
         raise NotFound(f"proces '{sleutel}' heeft geen concept")
