@@ -115,6 +115,14 @@ def load(conn: Connection, sleutel: str) -> Draft:
     return Draft(sleutel, latest.naam, False, latest.versie, None, None, files)
 
 
+def load_draft(conn: Connection, sleutel: str) -> Draft:
+    """The draft of ``sleutel``; NotFound when it has none (its versions do not count)."""
+    found = load(conn, sleutel)
+    if not found.concept:
+        raise NotFound(f"proces '{sleutel}' heeft geen concept")
+    return found
+
+
 def _naam(files: dict[str, bytes], fallback: str) -> str:
     meta = ProcessPackage(files).meta()
     naam = meta.get("naam")
@@ -206,9 +214,7 @@ def deploy_draft(conn: Connection, cache: definitions.DefinitionCache, sleutel: 
     if not isinstance(opmerking, str) or not opmerking.strip():
         raise FieldErrors({"opmerking": "Beschrijf kort wat er in deze versie verandert."},
                           "Een opmerking bij de nieuwe versie is verplicht.")
-    draft = load(conn, sleutel)
-    if not draft.concept:
-        raise NotFound(f"proces '{sleutel}' heeft geen concept")
+    draft = load_draft(conn, sleutel)
     problems = problems_of(sleutel, draft.files)
     if problems:
         raise DeployRejected(problems)

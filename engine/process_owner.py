@@ -69,9 +69,7 @@ class ProcessOwnerDesk:
         """The deploy validation's problems with the draft (empty: it can be deployed)."""
         _allow(actor)
         with self.db.read() as conn:
-            found = drafts.load(conn, sleutel)
-        if not found.concept:
-            raise NotFound(f"proces '{sleutel}' heeft geen concept")
+            found = drafts.load_draft(conn, sleutel)
         return drafts.problems_of(sleutel, found.files)
 
     def migration_preview(self, actor: Actor, sleutel: str, van: int, naar: int) -> dict:
