@@ -149,10 +149,8 @@ class ProcessOwnerDesk:
             except (instance_migration.CannotMigrate, Conflict) as exc:
                 reden = str(exc)
                 with self.db.write() as conn:
-                    referentie = instance_migration.reference_of(conn, instance_id)
-                    if referentie is not None or instance_migration.exists(conn, instance_id):
-                        instance_migration.record_refusal(conn, instance_id, van_versie=van, naar_versie=naar,
-                                                          reden=reden, user_id=actor.id, now=now)
+                    referentie = instance_migration.record_refusal(conn, instance_id, van_versie=van, naar_versie=naar,
+                                                                   reden=reden, user_id=actor.id, now=now)
                 results.append({"instantie": instance_id, "referentie": referentie, "gemigreerd": False,
                                 "reden": reden})
         return results
