@@ -17,13 +17,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from lxml import etree
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from . import drafts
-from .audit import AuditBatch
+from . import drafts, library
 from .errors import DeployRejected, Problem
 from .package import META_FILE
-from .schema import process_definition, process_draft
 from .validation_xml import BPMN_NS, parse_xml
 
 MAX_KEY = 90  # room for a "-2" suffix within the 100 characters of a sleutel
@@ -45,16 +43,10 @@ def slug(text: str) -> str:
     return value[:MAX_KEY].strip("-")
 
 
-def _taken(conn: Connection, sleutel: str) -> bool:
-    return (conn.execute(select(process_definition.c.id).where(process_definition.c.sleutel == sleutel).limit(1))
-            .first() is not None
-            or conn.execute(select(process_draft.c.id).where(process_draft.c.sleutel == sleutel)).first() is not None)
-
-
 def unique_key(conn: Connection, wish: str) -> str:
     """``wish``, or ``wish-2``, ``wish-3``, ... whichever is not a process or draft yet."""
     candidate, number = wish, 1
-    while _taken(conn, candidate):
+    while library.process_exists(conn, candidate):
         number += 1
         candidate = f"{wish}-{number}"
     return candidate
@@ -117,8 +109,6 @@ def import_bpmn(conn: Connection, filename: str | None, raw: bytes, *, user_id: 
     bpmn_name = f"{sleutel}.bpmn"
     files = {META_FILE: drafts.meta_json(sleutel, naam or sleutel, bpmn_name, process_id), bpmn_name: raw}
     drafts.save(conn, sleutel, files, user_id=user_id, now=now, new_process=True)
-    log = AuditBatch(now, rol="procesbeheerder")
-    log.add("proces_geimporteerd", user_id, proces=sleutel, bestand=(filename or "")[:200])
-    log.write(conn)
+    drafts.audit(conn, now, "proces_geimporteerd", user_id, proces=sleutel, bestand=(filename or "")[:200])
     notes = [Problem(n.message, bpmn_name, n.line, n.element_id) for n in notes]  # as the draft names the file
     return Imported(sleutel, naam or sleutel, notes + drafts.problems_of(sleutel, files))

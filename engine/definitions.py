@@ -5,7 +5,7 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, Row, bindparam, func, insert, select
 
 from .errors import NotFound
 from .package import ProcessPackage
@@ -45,6 +45,7 @@ class DefinitionCache:
 def load_package(conn: Connection, definition_id: int) -> ProcessPackage:
     rows = conn.execute(
         select(process_file.c.naam, process_file.c.inhoud).where(process_file.c.definition_id == definition_id)
+        .order_by(process_file.c.naam)
     ).all()
     if not rows:
         raise NotFound(f"procesversie {definition_id} bestaat niet")
@@ -60,12 +61,7 @@ def deploy(conn: Connection, cache: DefinitionCache, package: ProcessPackage, *,
     """
     compiled = compile_package(package)
     checksum = package.checksum
-    latest = conn.execute(
-        select(process_definition.c.id, process_definition.c.versie, process_definition.c.checksum)
-        .where(process_definition.c.sleutel == compiled.sleutel)
-        .order_by(process_definition.c.versie.desc())
-        .limit(1)
-    ).first()
+    latest = latest_version(conn, compiled.sleutel)
     if latest is not None and latest.checksum == checksum:
         cache.put(latest.id, compiled)
         return Deployment(latest.id, compiled.sleutel, latest.versie, nieuw=False)
@@ -98,6 +94,17 @@ _LATEST = (
 )
 
 
+def latest_version(conn: Connection, sleutel: str) -> Row | None:
+    """The newest version of process ``sleutel`` (``id``, ``versie``, ``naam``, ``checksum``), or ``None``."""
+    return conn.execute(
+        select(process_definition.c.id, process_definition.c.versie, process_definition.c.naam,
+               process_definition.c.checksum)
+        .where(process_definition.c.sleutel == sleutel)
+        .order_by(process_definition.c.versie.desc())
+        .limit(1)
+    ).first()
+
+
 def latest_definition_id(conn: Connection, sleutel: str) -> int:
     """The newest version of process ``sleutel``: the one new instances start on."""
     row = conn.execute(_LATEST, {"sleutel": sleutel}).first()
@@ -106,17 +113,19 @@ def latest_definition_id(conn: Connection, sleutel: str) -> int:
     return row.id
 
 
-def list_definitions(conn: Connection) -> list[dict]:
-    """Every version of every process, newest first, with how many instances run on it."""
+def list_definitions(conn: Connection, sleutel: str | None = None) -> list[dict]:
+    """Every version of every process (or of ``sleutel``), newest first, with how many instances run on it."""
     running = (
         select(process_instance.c.definition_id, func.count().label("lopend"))
         .where(process_instance.c.status == "lopend")
         .group_by(process_instance.c.definition_id)
         .subquery()
     )
-    rows = conn.execute(
+    query = (
         select(process_definition, func.coalesce(running.c.lopend, 0).label("lopend"))
         .outerjoin(running, running.c.definition_id == process_definition.c.id)
         .order_by(process_definition.c.sleutel, process_definition.c.versie.desc())
-    ).all()
-    return [dict(row._mapping) for row in rows]
+    )
+    if sleutel is not None:
+        query = query.where(process_definition.c.sleutel == sleutel)
+    return [dict(row._mapping) for row in conn.execute(query).all()]

@@ -22,7 +22,7 @@ from .audit import AuditBatch
 from .clock import isoformat
 from .errors import Conflict, DeployRejected, FieldErrors, NotFound, Problem
 from .package import FORM_SUFFIX, FORMS_DIR, META_FILE, ProcessPackage
-from .schema import process_definition, process_draft, process_draft_file, process_file
+from .schema import process_definition, process_draft, process_draft_file
 from .users import user_names
 from .validation import compile_package
 
@@ -96,14 +96,6 @@ def _draft_row(conn: Connection, sleutel: str):
     return conn.execute(select(process_draft).where(process_draft.c.sleutel == sleutel)).first()
 
 
-def _latest(conn: Connection, sleutel: str):
-    return conn.execute(
-        select(process_definition.c.id, process_definition.c.versie, process_definition.c.naam)
-        .where(process_definition.c.sleutel == sleutel)
-        .order_by(process_definition.c.versie.desc()).limit(1)
-    ).first()
-
-
 def load(conn: Connection, sleutel: str) -> Draft:
     """The draft of ``sleutel``, or else its latest version's files (``concept`` false); NotFound if neither."""
     row = _draft_row(conn, sleutel)
@@ -116,13 +108,19 @@ def load(conn: Connection, sleutel: str) -> Draft:
             basis = conn.execute(select(process_definition.c.versie)
                                  .where(process_definition.c.id == row.basis_definition_id)).scalar()
         return Draft(sleutel, row.naam, True, basis, row.updated_by, row.updated_at, files)
-    latest = _latest(conn, sleutel)
+    latest = definitions.latest_version(conn, sleutel)
     if latest is None:
         raise NotFound(f"proces '{sleutel}' bestaat niet")
-    files = {r.naam: bytes(r.inhoud) for r in conn.execute(
-        select(process_file.c.naam, process_file.c.inhoud)
-        .where(process_file.c.definition_id == latest.id).order_by(process_file.c.naam))}
+    files = definitions.load_package(conn, latest.id).files
     return Draft(sleutel, latest.naam, False, latest.versie, None, None, files)
+
+
+def load_draft(conn: Connection, sleutel: str) -> Draft:
+    """The draft of ``sleutel``; NotFound when it has none (its versions do not count)."""
+    found = load(conn, sleutel)
+    if not found.concept:
+        raise NotFound(f"proces '{sleutel}' heeft geen concept")
+    return found
 
 
 def _naam(files: dict[str, bytes], fallback: str) -> str:
@@ -150,7 +148,7 @@ def save(conn: Connection, sleutel: str, files: dict[str, bytes], *, user_id: in
                        "opgeslagen.")
     naam = _naam(files, sleutel)
     if row is None:
-        latest = _latest(conn, sleutel)
+        latest = definitions.latest_version(conn, sleutel)
         if latest is None and not new_process:
             raise NotFound(f"proces '{sleutel}' bestaat niet")
         draft_id = conn.execute(insert(process_draft).values(
@@ -163,8 +161,21 @@ def save(conn: Connection, sleutel: str, files: dict[str, bytes], *, user_id: in
         conn.execute(delete(process_draft_file).where(process_draft_file.c.draft_id == draft_id))
     conn.execute(insert(process_draft_file),
                  [{"draft_id": draft_id, "naam": name, "inhoud": content} for name, content in files.items()])
+    audit(conn, now, "concept_opgeslagen", user_id, proces=sleutel, bestanden=len(files))
+
+
+def _remove(conn: Connection, draft_id: int) -> None:
+    conn.execute(delete(process_draft_file).where(process_draft_file.c.draft_id == draft_id))
+    conn.execute(delete(process_draft).where(process_draft.c.id == draft_id))
+
+
+def audit(conn: Connection, now: dt.datetime, actie: str, user_id: int | None, **detail) -> None:
+    """Audit a process owner's act on a process (no instance, no signal).
+
+    :param actie: the event (``concept_opgeslagen``, ``proces_gedeployed``, ...).
+    """
     log = AuditBatch(now, rol="procesbeheerder")
-    log.add("concept_opgeslagen", user_id, proces=sleutel, bestanden=len(files))
+    log.add(actie, user_id, **detail)
     log.write(conn)
 
 
@@ -173,11 +184,8 @@ def discard(conn: Connection, sleutel: str, *, user_id: int | None, now: dt.date
     row = _draft_row(conn, sleutel)
     if row is None:
         return False
-    conn.execute(delete(process_draft_file).where(process_draft_file.c.draft_id == row.id))
-    conn.execute(delete(process_draft).where(process_draft.c.id == row.id))
-    log = AuditBatch(now, rol="procesbeheerder")
-    log.add("concept_verwijderd", user_id, proces=sleutel)
-    log.write(conn)
+    _remove(conn, row.id)
+    audit(conn, now, "concept_verwijderd", user_id, proces=sleutel)
     return True
 
 
@@ -204,22 +212,17 @@ def deploy_draft(conn: Connection, cache: definitions.DefinitionCache, sleutel: 
     :class:`DeployRejected` (nothing written) when the draft is not valid.
     """
     if not isinstance(opmerking, str) or not opmerking.strip():
-        raise FieldErrors({"opmerking": "Beschrijf kort wat er in deze versie verandert."})
-    draft = load(conn, sleutel)
-    if not draft.concept:
-        raise NotFound(f"proces '{sleutel}' heeft geen concept")
+        raise FieldErrors({"opmerking": "Beschrijf kort wat er in deze versie verandert."},
+                          "Een opmerking bij de nieuwe versie is verplicht.")
+    draft = load_draft(conn, sleutel)
     problems = problems_of(sleutel, draft.files)
     if problems:
         raise DeployRejected(problems)
     deployment = definitions.deploy(conn, cache, ProcessPackage(draft.files), user_id=user_id, now=now,
                                     opmerking=opmerking.strip())
-    row = _draft_row(conn, sleutel)
-    conn.execute(delete(process_draft_file).where(process_draft_file.c.draft_id == row.id))
-    conn.execute(delete(process_draft).where(process_draft.c.id == row.id))
-    log = AuditBatch(now, rol="procesbeheerder")
-    log.add("proces_gedeployed", user_id, proces=sleutel, versie=deployment.versie,
-            definitie_id=deployment.definition_id, nieuw=deployment.nieuw)
-    log.write(conn)
+    _remove(conn, _draft_row(conn, sleutel).id)
+    audit(conn, now, "proces_gedeployed", user_id, proces=sleutel, versie=deployment.versie,
+           definitie_id=deployment.definition_id, nieuw=deployment.nieuw)
     return deployment
 
 

@@ -290,22 +290,19 @@ def migrate(conn: Connection, cache: DefinitionCache, instance_id: int, *, van_i
     return result
 
 
-def reference_of(conn: Connection, instance_id: int) -> str | None:
-    """The reference of the instance's signal (``None`` without one)."""
-    return conn.execute(select(signal.c.referentie).where(signal.c.instance_id == instance_id)).scalar()
-
-
-def exists(conn: Connection, instance_id: int) -> bool:
-    return conn.execute(select(process_instance.c.id).where(process_instance.c.id == instance_id)).first() is not None
-
-
 def record_refusal(conn: Connection, instance_id: int, *, van_versie: int, naar_versie: int, reden: str,
-                   user_id: int | None, now: dt.datetime) -> None:
-    """Audit a migration that did not happen, with its reason."""
+                   user_id: int | None, now: dt.datetime) -> str | None:
+    """Audit a migration that did not happen, with its reason (nothing for an unknown instance).
+
+    :return: the reference of the instance's signal (``None`` without one).
+    """
+    if conn.execute(select(process_instance.c.id).where(process_instance.c.id == instance_id)).first() is None:
+        return None
     sig = conn.execute(_REFERENCE, {"instance_id": instance_id}).first()
     log = AuditBatch(now, instance_id, sig.id if sig else None, rol="procesbeheerder")
     log.add("migratie_geweigerd", user_id, van_versie=van_versie, naar_versie=naar_versie, reden=reden[:500])
     log.write(conn)
+    return sig.referentie if sig else None
 
 
 def _update_open_rows(conn: Connection, instance_id: int, projection: Projection, new: CompiledDefinition) -> None:

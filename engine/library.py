@@ -4,47 +4,29 @@ Process data only: counts of running instances, never what a signal says.
 """
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
+from . import definitions
 from .clock import isoformat
 from .errors import NotFound
-from .schema import process_definition, process_draft, process_file, process_instance
+from .schema import process_definition, process_draft, process_file
 from .users import user_names
-
-RUNNING = "lopend"
-
-
-def _running_counts():
-    return (
-        select(process_instance.c.definition_id, func.count().label("lopend"))
-        .where(process_instance.c.status == RUNNING)
-        .group_by(process_instance.c.definition_id)
-        .subquery()
-    )
 
 
 def versions(conn: Connection, sleutel: str | None = None) -> list[dict]:
     """The versions of ``sleutel`` (or of every process), newest first, as the API writes them."""
-    running = _running_counts()
-    query = (
-        select(process_definition, func.coalesce(running.c.lopend, 0).label("lopend"))
-        .outerjoin(running, running.c.definition_id == process_definition.c.id)
-        .order_by(process_definition.c.sleutel, process_definition.c.versie.desc())
-    )
-    if sleutel is not None:
-        query = query.where(process_definition.c.sleutel == sleutel)
-    rows = conn.execute(query).all()
-    ids = [r.id for r in rows]
+    rows = definitions.list_definitions(conn, sleutel)
+    ids = [r["id"] for r in rows]
     files: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
         for f in conn.execute(select(process_file.c.definition_id, process_file.c.naam)
                               .where(process_file.c.definition_id.in_(ids)).order_by(process_file.c.naam)):
             files[f.definition_id].append(f.naam)
-    names = user_names(conn, {r.deployed_by for r in rows})
+    names = user_names(conn, {r["deployed_by"] for r in rows})
     return [
-        {"sleutel": r.sleutel, "naam": r.naam, "versie": r.versie, "definition_id": r.id,
-         "gedeployed_door": names.get(r.deployed_by), "gedeployed_op": isoformat(r.deployed_at),
-         "opmerking": r.opmerking, "lopende_instanties": r.lopend, "bestanden": files[r.id]}
+        {"sleutel": r["sleutel"], "naam": r["naam"], "versie": r["versie"], "definition_id": r["id"],
+         "gedeployed_door": names.get(r["deployed_by"]), "gedeployed_op": isoformat(r["deployed_at"]),
+         "opmerking": r["opmerking"], "lopende_instanties": r["lopend"], "bestanden": files[r["id"]]}
         for r in rows
     ]
 

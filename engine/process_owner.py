@@ -69,9 +69,7 @@ class ProcessOwnerDesk:
         """The deploy validation's problems with the draft (empty: it can be deployed)."""
         _allow(actor)
         with self.db.read() as conn:
-            found = drafts.load(conn, sleutel)
-        if not found.concept:
-            raise NotFound(f"proces '{sleutel}' heeft geen concept")
+            found = drafts.load_draft(conn, sleutel)
         return drafts.problems_of(sleutel, found.files)
 
     def migration_preview(self, actor: Actor, sleutel: str, van: int, naar: int) -> dict:
@@ -151,10 +149,8 @@ class ProcessOwnerDesk:
             except (instance_migration.CannotMigrate, Conflict) as exc:
                 reden = str(exc)
                 with self.db.write() as conn:
-                    referentie = instance_migration.reference_of(conn, instance_id)
-                    if referentie is not None or instance_migration.exists(conn, instance_id):
-                        instance_migration.record_refusal(conn, instance_id, van_versie=van, naar_versie=naar,
-                                                          reden=reden, user_id=actor.id, now=now)
+                    referentie = instance_migration.record_refusal(conn, instance_id, van_versie=van, naar_versie=naar,
+                                                                   reden=reden, user_id=actor.id, now=now)
                 results.append({"instantie": instance_id, "referentie": referentie, "gemigreerd": False,
                                 "reden": reden})
         return results

@@ -30,11 +30,7 @@ from .sandbox import UnsafeExpression, check_expression
 from .spiff_compat import StrictParser
 from .tafels import TAFELS
 from .validation_route import check_route_conventions
-from .validation_xml import BPMN_NS, NS, SPIFF_NS  # noqa: F401 - re-exported for the modules that read models
-from .validation_xml import dmn_validator as _dmn_validator
-from .validation_xml import element_id as _element_id
-from .validation_xml import parse_xml as _parse_xml
-from .validation_xml import schema_errors as _schema_errors
+from .validation_xml import BPMN_NS, SPIFF_NS, dmn_validator, element_id, parse_xml, schema_errors
 
 
 @dataclass(frozen=True)
@@ -116,7 +112,7 @@ def _check(name, node, text, mode, problems, *, kind):
         if text.strip().startswith(("${", "#{", "=")):  # JUEL (Camunda 7) or FEEL (Camunda 8 / Zeebe)
             reason = (f"'{text.strip()[:80]}' is een expressie van een ander systeem (JUEL/FEEL); schrijf een "
                       "Python-expressie op de procesgegevens, bv. bedrag > 100")
-        problems.append(Problem(f"{kind}: {reason}", name, node.sourceline, _element_id(node)))
+        problems.append(Problem(f"{kind}: {reason}", name, node.sourceline, element_id(node)))
 
 
 def _literal(text: str):
@@ -138,7 +134,7 @@ def _check_timer(name, node, problems) -> None:
             if re.fullmatch(r"\s*[PR][0-9A-Z./:+-]*\s*", child.text):
                 problems.append(Problem(
                     f"timer-expressie '{child.text.strip()}' moet een Python-string zijn, bv. \"{child.text.strip()}\"",
-                    name, child.sourceline, _element_id(child)))
+                    name, child.sourceline, element_id(child)))
             continue
         try:
             if kind == "timeDuration":
@@ -151,7 +147,7 @@ def _check_timer(name, node, problems) -> None:
                     raise ValueError("een cyclus begint met R of Rn, bv. R3/PT1H")
                 parse_duration(duration.split("/")[-1])
         except (ValueError, isodate.ISO8601Error) as exc:
-            problems.append(Problem(f"ongeldige tijd '{literal}' in {kind}: {exc}", name, child.sourceline, _element_id(child)))
+            problems.append(Problem(f"ongeldige tijd '{literal}' in {kind}: {exc}", name, child.sourceline, element_id(child)))
 
 
 def _check_bpmn_expressions(name: str, root, problems: list[Problem]) -> None:
@@ -185,7 +181,7 @@ def _check_dmn_expressions(name: str, root, problems: list[Problem]) -> None:
         if parent == "inputEntry":
             if text == "-":
                 problems.append(Problem("gebruik een lege cel in plaats van '-' voor 'alles'", name, node.sourceline,
-                                        _element_id(node)))
+                                        element_id(node)))
                 continue
             candidates = [text.replace("?", "dmninputexpr")] if "?" in text else [text, f"dmninputexpr {text}"]
             errors = []
@@ -196,7 +192,7 @@ def _check_dmn_expressions(name: str, root, problems: list[Problem]) -> None:
                 except UnsafeExpression as exc:
                     errors.append(str(exc))
             else:
-                problems.append(Problem(f"regelcel: {errors[0]}", name, node.sourceline, _element_id(node)))
+                problems.append(Problem(f"regelcel: {errors[0]}", name, node.sourceline, element_id(node)))
         elif parent in ("inputExpression", "outputEntry"):
             _check(name, node, text, "eval", problems, kind="DMN-expressie")
 
@@ -362,21 +358,21 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
     if problems:
         raise DeployRejected(problems)
     bpmn_name = package.bpmn_file()
-    bpmn_root = _parse_xml(bpmn_name, package.files[bpmn_name], problems)
+    bpmn_root = parse_xml(bpmn_name, package.files[bpmn_name], problems)
     dmn_roots = {}
     for dmn_name in package.dmn_files():
-        root = _parse_xml(dmn_name, package.files[dmn_name], problems)
+        root = parse_xml(dmn_name, package.files[dmn_name], problems)
         if root is not None:
             dmn_roots[dmn_name] = root
     if problems:
         raise DeployRejected(problems)
-    _schema_errors(bpmn_name, bpmn_root, VALIDATOR, problems)
+    schema_errors(bpmn_name, bpmn_root, VALIDATOR, problems)
     for dmn_name, root in dmn_roots.items():
-        validator = _dmn_validator(etree.QName(root).namespace)
+        validator = dmn_validator(etree.QName(root).namespace)
         if validator is None:
             problems.append(Problem(f"onbekende DMN-versie (namespace {etree.QName(root).namespace})", dmn_name, root.sourceline))
         else:
-            _schema_errors(dmn_name, root, validator, problems)
+            schema_errors(dmn_name, root, validator, problems)
     _check_references(bpmn_name, bpmn_root, problems)
     _check_bpmn_expressions(bpmn_name, bpmn_root, problems)
     for dmn_name, root in dmn_roots.items():

@@ -83,11 +83,7 @@ def concept_valideren(sleutel: str):
 
 @bp.post("/processen/<sleutel>/concept/deploy")
 def concept_deployen(sleutel: str):
-    opmerking = _body().get("opmerking")
-    if not isinstance(opmerking, str) or not opmerking.strip():
-        raise FieldErrors({"opmerking": "Beschrijf kort wat er in deze versie verandert."},
-                          "Een opmerking bij de nieuwe versie is verplicht.")
-    deployment = orchestrator().deploy_draft(g.actor, sleutel, opmerking)
+    deployment = orchestrator().deploy_draft(g.actor, sleutel, _body().get("opmerking"))
     return _json(201, versie=deployment.versie, definition_id=deployment.definition_id, sleutel=deployment.sleutel,
                  nieuw=deployment.nieuw)
 

@@ -25,10 +25,10 @@ def init_app(app: Flask) -> None:
 
 def _versions(sleutel: str) -> list[dict]:
     """The deployed versions of process ``sleutel``, newest first."""
-    versions = [d for d in orchestrator().definitions_json() if d["sleutel"] == sleutel]
+    versions = orchestrator().process_versions(g.actor, sleutel)  # NotFound for an unknown process
     if not versions:
-        raise NotFound(f"proces {sleutel}")
-    return sorted(versions, key=lambda d: d["versie"], reverse=True)
+        raise NotFound(f"proces {sleutel}")  # only a draft: nothing to compare
+    return versions
 
 
 @bp.get("/processen/<sleutel>/bewerken")
