@@ -24,19 +24,18 @@ from .clock import AMSTERDAM, as_utc
 from .definitions import DefinitionCache, latest_definition_id
 from .errors import Conflict, FieldErrors, Forbidden, NotFound, WorkflowFailed
 from .forms import validate_submission
-from .instances import Outcome, StaleInstance, persist, run_engine, save_instance
+from .instances import Outcome, StaleInstance, persist, run_engine, save_instance, start_instance
 from .intake import INTAKE_PROCESS, intake_form, prepare_intake, signal_columns
-from .projections import OPEN, RUNNING, project, waiting_before
+from .projections import OPEN, project, waiting_before
 from .route_choice import ROUTE_QUESTIONS, choose_process
 from .schema import human_task, process_instance, signal
-from .serialization import dump_state, load_state, new_workflow
+from .serialization import load_state
 from .spiff_compat import engine_time
 from .users import Actor, user_names
 
 DEFAULT_PROCESS = INTAKE_PROCESS  # the default route: its form is the report form, its table chooses the route
 
 
-_INSERT_INSTANCE = insert(process_instance).returning(process_instance.c.id)
 _INSERT_SIGNAL = insert(signal).returning(signal.c.id)
 # The task, its instance's state, and the instance's other open tasks: one round trip.
 _TASK_WITH_INSTANCE = (
@@ -85,16 +84,7 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
     compiled = cache.get(conn, definition_id)
     if not gekozen:
         clean, gemeente_id = prepare_intake(conn, compiled, actor, raw, now, intake_form(conn, cache, compiled))
-    wf = new_workflow(compiled.spec, compiled.subprocess_specs)
-    for task in wf.get_tasks(state=TaskState.READY):
-        task.data.update(clean)
-    with engine_time(now):
-        run_engine(wf)
-    projection = project(wf, compiled, {}, now)
-    instance_id = conn.execute(_INSERT_INSTANCE, {
-        "definition_id": definition_id, "version": 1, "status": projection.status, "state": dump_state(wf),
-        "created_at": now, "updated_at": now, "completed_at": None if projection.status == RUNNING else now,
-    }).scalar_one()
+    projection, instance_id = start_instance(conn, compiled, definition_id, clean, now)
     referentie = f"MH-{now.year}-{instance_id:06d}"
     signal_id = conn.execute(_INSERT_SIGNAL, {
         "referentie": referentie, "instance_id": instance_id, "gemeente_id": gemeente_id, "gemeld_door": actor.id,

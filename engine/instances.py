@@ -10,17 +10,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import Connection, bindparam, update
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Connection, bindparam, insert, update
 
 from .audit import AuditBatch
 from .driver_sql import DriverStatement
 from .effects import apply_timer_effects
 from .errors import Conflict, WorkflowFailed
 from .notify import queue_feedback, queue_tasks_opened
-from .projections import RUNNING, Projection, TaskTaken, update_feedback, update_signal, write_tasks, write_timers
+from .projections import RUNNING, Projection, TaskTaken, project, update_feedback, update_signal, write_tasks, write_timers
 from .schema import process_instance
-from .serialization import dump_state
-from .spiff_compat import coalesce_cycles
+from .serialization import dump_state, new_workflow
+from .spiff_compat import coalesce_cycles, engine_time
 from .validation import CompiledDefinition
 
 
@@ -52,6 +53,32 @@ def run_engine(wf, element_hint: str | None = None) -> None:
         element = getattr(task_spec, "bpmn_id", None) or element_hint
         notes = " ".join(getattr(exc, "__notes__", []) or [])
         raise WorkflowFailed(f"Het proces kon niet verder bij '{element}': {exc} {notes}".strip(), element) from exc
+
+
+_INSERT_INSTANCE = insert(process_instance).returning(process_instance.c.id)
+
+
+def start_instance(conn: Connection, compiled: CompiledDefinition, definition_id: int, data: dict,
+                   now: dt.datetime) -> tuple[Projection, int]:
+    """Start a new instance of ``compiled`` with ``data``, run it to its first wait and insert its row.
+
+    The caller writes the projections (:func:`persist`) once it has the signal and the audit batch.
+
+    :param definition_id: the deployed version ``compiled`` was read from.
+    :param data: the start data, given to every task ready at the start.
+    :return: the projection of the first wait and the new instance's id.
+    """
+    wf = new_workflow(compiled.spec, compiled.subprocess_specs)
+    for task in wf.get_tasks(state=TaskState.READY):
+        task.data.update(data)
+    with engine_time(now):
+        run_engine(wf)
+    projection = project(wf, compiled, {}, now)
+    instance_id = conn.execute(_INSERT_INSTANCE, {
+        "definition_id": definition_id, "version": 1, "status": projection.status, "state": dump_state(wf),
+        "created_at": now, "updated_at": now, "completed_at": None if projection.status == RUNNING else now,
+    }).scalar_one()
+    return projection, instance_id
 
 
 _SAVE = DriverStatement(
