@@ -40,8 +40,9 @@ _INSERT_SIGNAL = insert(signal).returning(signal.c.id)
 # The task, its instance's state, and the instance's other open tasks: one round trip.
 _TASK_WITH_INSTANCE = (
     select(human_task, process_instance.c.definition_id, process_instance.c.version.label("instance_version"),
-           process_instance.c.state)
+           process_instance.c.state, signal.c.terugkoppeling.label("told_before"))
     .join(process_instance, process_instance.c.id == human_task.c.instance_id)
+    .outerjoin(signal, signal.c.id == human_task.c.signal_id)
     .where(
         human_task.c.instance_id == select(human_task.c.instance_id)
         .where(human_task.c.id == bindparam("task_id")).scalar_subquery(),
@@ -154,7 +155,7 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
     log.add("taak_voltooid", actor.id, taak_id=row.id, stap=row.naam, velden=sorted(clean))
     persist(conn, compiled, projection, log, instance_id=row.instance_id, signal_id=row.signal_id,
             gemeente_id=row.gemeente_id, now=now, before=before, actor_id=actor.id,
-            completed_task_id=row.id)
+            completed_task_id=row.id, told_before=row.told_before)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
                    None, _public(projection.created))
 

@@ -103,8 +103,13 @@ def save_instance(conn: Connection, instance_id: int, seen_version: int, wf, sta
 def persist(conn: Connection, compiled: CompiledDefinition, projection: Projection, log: AuditBatch, *,
             instance_id: int, signal_id: int | None, gemeente_id: int, now: dt.datetime,
             before: dict,
-            actor_id: int | None = None, completed_task_id: int | None = None, signal_row_written: bool = False) -> None:
-    """Write the projections of a moved workflow (the state itself is saved by the caller)."""
+            actor_id: int | None = None, completed_task_id: int | None = None, signal_row_written: bool = False,
+            told_before: str | None = None) -> None:
+    """Write the projections of a moved workflow (the state itself is saved by the caller).
+
+    :param told_before: the signal's ``terugkoppeling`` as the command read it, so an unchanged one
+        costs no statement (:func:`engine.projections.update_feedback`).
+    """
     try:
         write_tasks(conn, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
                     now=now, actor_id=actor_id, completed_task_id=completed_task_id)
@@ -118,7 +123,7 @@ def persist(conn: Connection, compiled: CompiledDefinition, projection: Projecti
         apply_timer_effects(conn, projection.fired, signal_id=signal_id, gemeente_id=gemeente_id, now=now, log=log)
     if signal_id is not None and not signal_row_written:
         update_signal(conn, projection, signal_id, now)
-    told = update_feedback(conn, projection, signal_id, now) if signal_id is not None else None
+    told = update_feedback(conn, projection, signal_id, now, told_before) if signal_id is not None else None
     if told is not None:  # what the reporter is told changed: mail them (engine.feedback)
         gemeld_door, referentie = told
         queue_feedback(conn, gemeld_door, referentie, projection.terugkoppeling, now=now)

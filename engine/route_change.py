@@ -29,7 +29,7 @@ _NOT_CARRIED = frozenset({"route", "terugkoppeling", "politie_ingeschakeld"})
 MAX_REDEN = 1000
 
 _SIGNAL = (
-    select(signal.c.id, signal.c.gemeente_id, signal.c.route, signal.c.gemeld_door, signal.c.status,
+    select(signal.c.id, signal.c.gemeente_id, signal.c.route, signal.c.gemeld_door, signal.c.status, signal.c.terugkoppeling,
            signal.c.instance_id, process_instance.c.version, process_instance.c.state,
            process_instance.c.definition_id, process_definition.c.sleutel)
     .join(process_instance, process_instance.c.id == signal.c.instance_id)
@@ -112,7 +112,7 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
     log.add("proces_gewijzigd", actor.id, van=row.sleutel, naar=proces, reden=reden,
             oude_instantie=row.instance_id, vervallen=[naam for _id, naam in vervallen])
     persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id,
-            gemeente_id=row.gemeente_id, now=now, before={})
+            gemeente_id=row.gemeente_id, now=now, before={}, told_before=row.terugkoppeling)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, None,
                    [{key: task[key] for key in ("id", "naam", "bpmn_id", "rol")} for task in projection.created],
                    proces)
