@@ -24,7 +24,7 @@ from .clock import AMSTERDAM, as_utc
 from .definitions import DefinitionCache, latest_definition_id
 from .errors import Conflict, FieldErrors, Forbidden, NotFound, WorkflowFailed
 from .forms import validate_submission
-from .instances import Outcome, StaleInstance, persist, run_engine, save_instance, start_instance
+from .instances import Outcome, StaleInstance, persist, public_tasks, run_engine, save_instance, start_instance
 from .intake import INTAKE_PROCESS, intake_form, prepare_intake, signal_columns
 from .projections import OPEN, project, waiting_before
 from .route_choice import ROUTE_QUESTIONS, choose_process
@@ -63,10 +63,6 @@ _UNCLAIM = (
 )
 
 
-def _public(tasks: list[dict]) -> list[dict]:
-    return [{key: task[key] for key in ("id", "naam", "bpmn_id", "rol")} for task in tasks]
-
-
 def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: dict, *, now: dt.datetime,
                  proces: str | None = None) -> Outcome:
     """Report a signal: validate the intake, start the process, run it to its first wait.
@@ -97,7 +93,7 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
     persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
             now=now, before={}, signal_row_written=True)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, referentie,
-                   _public(projection.created), proces)
+                   public_tasks(projection.created), proces)
 
 
 def _check_task(conn: Connection, actor: Actor, row) -> None:
@@ -157,7 +153,7 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
             gemeente_id=row.gemeente_id, now=now, before=before, actor_id=actor.id,
             completed_task_id=row.id, told_before=row.told_before)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
-                   None, _public(projection.created))
+                   None, public_tasks(projection.created))
 
 
 def _merge(target: dict, updates: dict) -> None:

@@ -43,6 +43,11 @@ class Outcome:
     proces: str | None = None  # the process a report started (chosen by the intake unless named)
 
 
+def public_tasks(tasks: list[dict]) -> list[dict]:
+    """The opened tasks as an :class:`Outcome` tells them (``nieuwe_taken``): no engine internals."""
+    return [{key: task[key] for key in ("id", "naam", "bpmn_id", "rol")} for task in tasks]
+
+
 def run_engine(wf, element_hint: str | None = None) -> None:
     """``do_engine_steps`` with SpiffWorkflow's errors turned into :class:`WorkflowFailed`."""
     coalesce_cycles(wf)

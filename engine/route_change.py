@@ -17,7 +17,7 @@ from .access import CASE_ROLES, Visibility, signal_access
 from .audit import AuditBatch
 from .definitions import DefinitionCache, latest_definition_id
 from .errors import Conflict, FieldErrors, Forbidden, NotFound
-from .instances import Outcome, StaleInstance, persist, save_instance, start_instance
+from .instances import Outcome, StaleInstance, persist, public_tasks, save_instance, start_instance
 from .projections import CANCELLED, FINISHED, OPEN, WAITING
 from .schema import human_task, process_definition, process_instance, proceswissel, signal, timer
 from .serialization import load_state
@@ -114,7 +114,7 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
     persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id,
             gemeente_id=row.gemeente_id, now=now, before={}, told_before=row.terugkoppeling)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, None,
-                   [{key: task[key] for key in ("id", "naam", "bpmn_id", "rol")} for task in projection.created],
+                   public_tasks(projection.created),
                    proces)
 
 
