@@ -120,39 +120,49 @@ def plan_meeting(conn: Connection, actor: Actor, *, tafel: str, gemeente_id: int
     if (tafel, gemeente_id, regio_id) not in allowed:
         raise Forbidden("U kunt geen overleg van deze tafel plannen.")
     when = _parse_when(datum)
-    locatie = (locatie or "").strip()[:300] or None
     overleg_id = conn.execute(insert(overleg).values(
-        tafel=tafel, gemeente_id=gemeente_id, regio_id=regio_id, datum=when, locatie=locatie, status=PLANNED,
-        created_by=actor.id, created_at=now, updated_at=now)).inserted_primary_key[0]
-    log = AuditBatch(now, None, None, rol=TAFELS[tafel].voorzitters[0])
-    log.add("overleg_gepland", actor.id, overleg_id=overleg_id, tafel=tafel, datum=isoformat(when))
-    log.write(conn)
+        tafel=tafel, gemeente_id=gemeente_id, regio_id=regio_id, datum=when, locatie=_location(locatie),
+        status=PLANNED, created_by=actor.id, created_at=now, updated_at=now)).inserted_primary_key[0]
+    _audit_chair(conn, actor, tafel, now, "overleg_gepland", overleg_id=overleg_id, tafel=tafel,
+                 datum=isoformat(when))
     return overleg_id
+
+
+def _location(value: str | None) -> str | None:
+    return (value or "").strip()[:300] or None
+
+
+def _chaired_meeting(conn: Connection, actor: Actor, overleg_id: int, refused: str):
+    """The meeting ``overleg_id`` if ``actor`` chairs it; else :class:`Forbidden` with ``refused``."""
+    regions = _regions(conn)
+    row = _meeting(conn, actor, overleg_id, regions)
+    if not may_chair(actor, row.tafel, scope(row, regions)):
+        raise Forbidden(refused)
+    return row
+
+
+def _audit_chair(conn: Connection, actor: Actor, table: str, now: dt.datetime, actie: str, **detail) -> None:
+    """A meeting's own event (no signal), in the role of the table's chair."""
+    log = AuditBatch(now, None, None, rol=TAFELS[table].voorzitters[0])
+    log.add(actie, actor.id, **detail)
+    log.write(conn)
 
 
 def change_meeting(conn: Connection, actor: Actor, overleg_id: int, *, datum, locatie: str | None,
                    now: dt.datetime) -> None:
     """Move a planned meeting or change where it is (its chair)."""
-    regions = _regions(conn)
-    row = _meeting(conn, actor, overleg_id, regions)
-    if not may_chair(actor, row.tafel, scope(row, regions)):
-        raise Forbidden("Alleen de voorzitter van deze tafel kan het overleg wijzigen.")
+    row = _chaired_meeting(conn, actor, overleg_id, "Alleen de voorzitter van deze tafel kan het overleg wijzigen.")
     if row.status != PLANNED:
         raise Conflict("Dit overleg is al gehouden.")
     when = _parse_when(datum)
     conn.execute(update(overleg).where(overleg.c.id == overleg_id).values(
-        datum=when, locatie=(locatie or "").strip()[:300] or None, updated_at=now))
-    log = AuditBatch(now, None, None, rol=TAFELS[row.tafel].voorzitters[0])
-    log.add("overleg_gewijzigd", actor.id, overleg_id=overleg_id, datum=isoformat(when))
-    log.write(conn)
+        datum=when, locatie=_location(locatie), updated_at=now))
+    _audit_chair(conn, actor, row.tafel, now, "overleg_gewijzigd", overleg_id=overleg_id, datum=isoformat(when))
 
 
 def record_minutes(conn: Connection, actor: Actor, overleg_id: int, notulen: str, *, now: dt.datetime) -> None:
     """Record the minutes of a meeting whose date has come; the meeting is then held (its chair)."""
-    regions = _regions(conn)
-    row = _meeting(conn, actor, overleg_id, regions)
-    if not may_chair(actor, row.tafel, scope(row, regions)):
-        raise Forbidden("Alleen de voorzitter van deze tafel legt de notulen vast.")
+    row = _chaired_meeting(conn, actor, overleg_id, "Alleen de voorzitter van deze tafel legt de notulen vast.")
     if as_utc(row.datum) > now:
         raise Conflict("Het overleg is nog niet geweest: notulen kunnen vanaf de datum van het overleg.")
     notulen = (notulen or "").strip()
@@ -160,9 +170,7 @@ def record_minutes(conn: Connection, actor: Actor, overleg_id: int, notulen: str
         raise FieldErrors({"notulen": "is verplicht"})
     conn.execute(update(overleg).where(overleg.c.id == overleg_id).values(
         notulen=notulen[:20000], status=HELD, updated_at=now))
-    log = AuditBatch(now, None, None, rol=TAFELS[row.tafel].voorzitters[0])
-    log.add("notulen_vastgelegd", actor.id, overleg_id=overleg_id)
-    log.write(conn)
+    _audit_chair(conn, actor, row.tafel, now, "notulen_vastgelegd", overleg_id=overleg_id)
 
 
 def bring_to_table(conn: Connection, actor: Actor, task_id: int, overleg_id: int, *, now: dt.datetime) -> int:

@@ -24,25 +24,25 @@ from .clock import AMSTERDAM, as_utc
 from .definitions import DefinitionCache, latest_definition_id
 from .errors import Conflict, FieldErrors, Forbidden, NotFound, WorkflowFailed
 from .forms import validate_submission
-from .instances import Outcome, StaleInstance, persist, run_engine, save_instance
+from .instances import Outcome, StaleInstance, persist, public_tasks, run_engine, save_instance, start_instance
 from .intake import INTAKE_PROCESS, intake_form, prepare_intake, signal_columns
-from .projections import OPEN, RUNNING, project, waiting_before
+from .projections import OPEN, project, waiting_before
 from .route_choice import ROUTE_QUESTIONS, choose_process
 from .schema import human_task, process_instance, signal
-from .serialization import dump_state, load_state, new_workflow
+from .serialization import load_state
 from .spiff_compat import engine_time
 from .users import Actor, user_names
 
 DEFAULT_PROCESS = INTAKE_PROCESS  # the default route: its form is the report form, its table chooses the route
 
 
-_INSERT_INSTANCE = insert(process_instance).returning(process_instance.c.id)
 _INSERT_SIGNAL = insert(signal).returning(signal.c.id)
 # The task, its instance's state, and the instance's other open tasks: one round trip.
 _TASK_WITH_INSTANCE = (
     select(human_task, process_instance.c.definition_id, process_instance.c.version.label("instance_version"),
-           process_instance.c.state)
+           process_instance.c.state, signal.c.terugkoppeling.label("told_before"))
     .join(process_instance, process_instance.c.id == human_task.c.instance_id)
+    .outerjoin(signal, signal.c.id == human_task.c.signal_id)
     .where(
         human_task.c.instance_id == select(human_task.c.instance_id)
         .where(human_task.c.id == bindparam("task_id")).scalar_subquery(),
@@ -63,10 +63,6 @@ _UNCLAIM = (
 )
 
 
-def _public(tasks: list[dict]) -> list[dict]:
-    return [{key: task[key] for key in ("id", "naam", "bpmn_id", "rol")} for task in tasks]
-
-
 def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: dict, *, now: dt.datetime,
                  proces: str | None = None) -> Outcome:
     """Report a signal: validate the intake, start the process, run it to its first wait.
@@ -85,16 +81,7 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
     compiled = cache.get(conn, definition_id)
     if not gekozen:
         clean, gemeente_id = prepare_intake(conn, compiled, actor, raw, now, intake_form(conn, cache, compiled))
-    wf = new_workflow(compiled.spec, compiled.subprocess_specs)
-    for task in wf.get_tasks(state=TaskState.READY):
-        task.data.update(clean)
-    with engine_time(now):
-        run_engine(wf)
-    projection = project(wf, compiled, {}, now)
-    instance_id = conn.execute(_INSERT_INSTANCE, {
-        "definition_id": definition_id, "version": 1, "status": projection.status, "state": dump_state(wf),
-        "created_at": now, "updated_at": now, "completed_at": None if projection.status == RUNNING else now,
-    }).scalar_one()
+    projection, instance_id = start_instance(conn, compiled, definition_id, clean, now)
     referentie = f"MH-{now.year}-{instance_id:06d}"
     signal_id = conn.execute(_INSERT_SIGNAL, {
         "referentie": referentie, "instance_id": instance_id, "gemeente_id": gemeente_id, "gemeld_door": actor.id,
@@ -106,7 +93,7 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
     persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
             now=now, before={}, signal_row_written=True)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, referentie,
-                   _public(projection.created), proces)
+                   public_tasks(projection.created), proces)
 
 
 def _check_task(conn: Connection, actor: Actor, row) -> None:
@@ -164,9 +151,9 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
     log.add("taak_voltooid", actor.id, taak_id=row.id, stap=row.naam, velden=sorted(clean))
     persist(conn, compiled, projection, log, instance_id=row.instance_id, signal_id=row.signal_id,
             gemeente_id=row.gemeente_id, now=now, before=before, actor_id=actor.id,
-            completed_task_id=row.id)
+            completed_task_id=row.id, told_before=row.told_before)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
-                   None, _public(projection.created))
+                   None, public_tasks(projection.created))
 
 
 def _merge(target: dict, updates: dict) -> None:

@@ -10,17 +10,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import Connection, bindparam, update
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Connection, bindparam, insert, update
 
 from .audit import AuditBatch
 from .driver_sql import DriverStatement
 from .effects import apply_timer_effects
 from .errors import Conflict, WorkflowFailed
 from .notify import queue_feedback, queue_tasks_opened
-from .projections import RUNNING, Projection, TaskTaken, update_feedback, update_signal, write_tasks, write_timers
+from .projections import RUNNING, Projection, TaskTaken, project, update_feedback, update_signal, write_tasks, write_timers
 from .schema import process_instance
-from .serialization import dump_state
-from .spiff_compat import coalesce_cycles
+from .serialization import dump_state, new_workflow
+from .spiff_compat import coalesce_cycles, engine_time
 from .validation import CompiledDefinition
 
 
@@ -42,6 +43,11 @@ class Outcome:
     proces: str | None = None  # the process a report started (chosen by the intake unless named)
 
 
+def public_tasks(tasks: list[dict]) -> list[dict]:
+    """The opened tasks as an :class:`Outcome` tells them (``nieuwe_taken``): no engine internals."""
+    return [{key: task[key] for key in ("id", "naam", "bpmn_id", "rol")} for task in tasks]
+
+
 def run_engine(wf, element_hint: str | None = None) -> None:
     """``do_engine_steps`` with SpiffWorkflow's errors turned into :class:`WorkflowFailed`."""
     coalesce_cycles(wf)
@@ -52,6 +58,32 @@ def run_engine(wf, element_hint: str | None = None) -> None:
         element = getattr(task_spec, "bpmn_id", None) or element_hint
         notes = " ".join(getattr(exc, "__notes__", []) or [])
         raise WorkflowFailed(f"Het proces kon niet verder bij '{element}': {exc} {notes}".strip(), element) from exc
+
+
+_INSERT_INSTANCE = insert(process_instance).returning(process_instance.c.id)
+
+
+def start_instance(conn: Connection, compiled: CompiledDefinition, definition_id: int, data: dict,
+                   now: dt.datetime) -> tuple[Projection, int]:
+    """Start a new instance of ``compiled`` with ``data``, run it to its first wait and insert its row.
+
+    The caller writes the projections (:func:`persist`) once it has the signal and the audit batch.
+
+    :param definition_id: the deployed version ``compiled`` was read from.
+    :param data: the start data, given to every task ready at the start.
+    :return: the projection of the first wait and the new instance's id.
+    """
+    wf = new_workflow(compiled.spec, compiled.subprocess_specs)
+    for task in wf.get_tasks(state=TaskState.READY):
+        task.data.update(data)
+    with engine_time(now):
+        run_engine(wf)
+    projection = project(wf, compiled, {}, now)
+    instance_id = conn.execute(_INSERT_INSTANCE, {
+        "definition_id": definition_id, "version": 1, "status": projection.status, "state": dump_state(wf),
+        "created_at": now, "updated_at": now, "completed_at": None if projection.status == RUNNING else now,
+    }).scalar_one()
+    return projection, instance_id
 
 
 _SAVE = DriverStatement(
@@ -76,8 +108,13 @@ def save_instance(conn: Connection, instance_id: int, seen_version: int, wf, sta
 def persist(conn: Connection, compiled: CompiledDefinition, projection: Projection, log: AuditBatch, *,
             instance_id: int, signal_id: int | None, gemeente_id: int, now: dt.datetime,
             before: dict,
-            actor_id: int | None = None, completed_task_id: int | None = None, signal_row_written: bool = False) -> None:
-    """Write the projections of a moved workflow (the state itself is saved by the caller)."""
+            actor_id: int | None = None, completed_task_id: int | None = None, signal_row_written: bool = False,
+            told_before: str | None = None) -> None:
+    """Write the projections of a moved workflow (the state itself is saved by the caller).
+
+    :param told_before: the signal's ``terugkoppeling`` as the command read it, so an unchanged one
+        costs no statement (:func:`engine.projections.update_feedback`).
+    """
     try:
         write_tasks(conn, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
                     now=now, actor_id=actor_id, completed_task_id=completed_task_id)
@@ -91,7 +128,7 @@ def persist(conn: Connection, compiled: CompiledDefinition, projection: Projecti
         apply_timer_effects(conn, projection.fired, signal_id=signal_id, gemeente_id=gemeente_id, now=now, log=log)
     if signal_id is not None and not signal_row_written:
         update_signal(conn, projection, signal_id, now)
-    told = update_feedback(conn, projection, signal_id, now) if signal_id is not None else None
+    told = update_feedback(conn, projection, signal_id, now, told_before) if signal_id is not None else None
     if told is not None:  # what the reporter is told changed: mail them (engine.feedback)
         gemeld_door, referentie = told
         queue_feedback(conn, gemeld_door, referentie, projection.terugkoppeling, now=now)

@@ -282,12 +282,16 @@ _UPDATE_FEEDBACK = DriverStatement(
 )
 
 
-def update_feedback(conn: Connection, projection: Projection, signal_id: int, now: dt.datetime):
+def update_feedback(conn: Connection, projection: Projection, signal_id: int, now: dt.datetime,
+                    told_before: str | None = None):
     """Store what the reporter is told if it changed; returns ``(gemeld_door, referentie)`` then, else ``None``.
 
-    Costs a statement only once the process has something to tell (``projection.terugkoppeling``).
+    Costs no statement when there is nothing to tell or it is what the signal row said when the
+    command read it (``told_before``); the update's own condition still guards a concurrent change.
+
+    :param told_before: the signal's ``terugkoppeling`` as the command read it (``None``: unknown or none).
     """
-    if projection.terugkoppeling is None:
+    if projection.terugkoppeling is None or projection.terugkoppeling == told_before:
         return None
     return _UPDATE_FEEDBACK.first(conn, {"signal_id": signal_id, "kind": projection.terugkoppeling, "now": now})
 

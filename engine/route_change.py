@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, func, insert, select, update
 
 from .access import CASE_ROLES, Visibility, signal_access
 from .audit import AuditBatch
 from .definitions import DefinitionCache, latest_definition_id
 from .errors import Conflict, FieldErrors, Forbidden, NotFound
-from .instances import Outcome, StaleInstance, persist, run_engine, save_instance
-from .projections import CANCELLED, FINISHED, OPEN, RUNNING, WAITING, project
+from .instances import Outcome, StaleInstance, persist, public_tasks, save_instance, start_instance
+from .projections import CANCELLED, FINISHED, OPEN, WAITING
 from .schema import human_task, process_definition, process_instance, proceswissel, signal, timer
-from .serialization import dump_state, load_state, new_workflow
-from .spiff_compat import engine_time
+from .serialization import load_state
 from .users import Actor
 
 CANCELLED_INSTANCE = "geannuleerd"  # process_instance.status of an instance a signal moved away from
@@ -31,7 +29,7 @@ _NOT_CARRIED = frozenset({"route", "terugkoppeling", "politie_ingeschakeld"})
 MAX_REDEN = 1000
 
 _SIGNAL = (
-    select(signal.c.id, signal.c.gemeente_id, signal.c.route, signal.c.gemeld_door, signal.c.status,
+    select(signal.c.id, signal.c.gemeente_id, signal.c.route, signal.c.gemeld_door, signal.c.status, signal.c.terugkoppeling,
            signal.c.instance_id, process_instance.c.version, process_instance.c.state,
            process_instance.c.definition_id, process_definition.c.sleutel)
     .join(process_instance, process_instance.c.id == signal.c.instance_id)
@@ -101,16 +99,7 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
                  .values(status=CANCELLED))
 
     compiled = cache.get(conn, definition_id)
-    wf = new_workflow(compiled.spec, compiled.subprocess_specs)
-    for task in wf.get_tasks(state=TaskState.READY):
-        task.data.update(data)
-    with engine_time(now):
-        run_engine(wf)
-    projection = project(wf, compiled, {}, now)
-    instance_id = conn.execute(insert(process_instance).returning(process_instance.c.id), {
-        "definition_id": definition_id, "version": 1, "status": projection.status, "state": dump_state(wf),
-        "created_at": now, "updated_at": now, "completed_at": None if projection.status == RUNNING else now,
-    }).scalar_one()
+    projection, instance_id = start_instance(conn, compiled, definition_id, data, now)
     moved = conn.execute(update(signal).where(signal.c.id == signal_id, signal.c.instance_id == row.instance_id)
                          .values(instance_id=instance_id))
     if moved.rowcount != 1:
@@ -123,9 +112,9 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
     log.add("proces_gewijzigd", actor.id, van=row.sleutel, naar=proces, reden=reden,
             oude_instantie=row.instance_id, vervallen=[naam for _id, naam in vervallen])
     persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id,
-            gemeente_id=row.gemeente_id, now=now, before={})
+            gemeente_id=row.gemeente_id, now=now, before={}, told_before=row.terugkoppeling)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, None,
-                   [{key: task[key] for key in ("id", "naam", "bpmn_id", "rol")} for task in projection.created],
+                   public_tasks(projection.created),
                    proces)
 
 

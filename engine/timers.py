@@ -61,7 +61,7 @@ def _claim_statement(postgres: bool):
     stmt = (
         select(timer.c.id, timer.c.instance_id, timer.c.due_at, timer.c.attempt_at, timer.c.pogingen,
                process_instance.c.definition_id, process_instance.c.version, process_instance.c.state,
-               signal.c.id.label("signal_id"), signal.c.gemeente_id)
+               signal.c.id.label("signal_id"), signal.c.gemeente_id, signal.c.terugkoppeling)
         .join(process_instance, process_instance.c.id == timer.c.instance_id)
         .outerjoin(signal, signal.c.instance_id == timer.c.instance_id)
         .where(timer.c.status == WAITING, timer.c.attempt_at < bindparam("now"),
@@ -83,7 +83,8 @@ _ANY_DUE = (
 _INSTANCE = select(
     process_instance.c.definition_id, process_instance.c.version, process_instance.c.state, process_instance.c.status
 ).where(process_instance.c.id == bindparam("instance_id"))
-_SIGNAL_OF = select(signal.c.id, signal.c.gemeente_id).where(signal.c.instance_id == bindparam("instance_id"))
+_SIGNAL_OF = select(signal.c.id, signal.c.gemeente_id, signal.c.terugkoppeling) \
+    .where(signal.c.instance_id == bindparam("instance_id"))
 _GEMEENTE_OF_TASKS = select(human_task.c.gemeente_id).where(human_task.c.instance_id == bindparam("instance_id")).limit(1)
 _FAILED = (
     update(timer)
@@ -100,11 +101,12 @@ def fire_timers_of(conn: Connection, cache: DefinitionCache, instance_id: int, *
     if inst is None:
         return None
     sig = conn.execute(_SIGNAL_OF, {"instance_id": instance_id}).first()
-    return _fire(conn, cache, instance_id, inst, sig.id if sig else None, sig.gemeente_id if sig else None, now)
+    return _fire(conn, cache, instance_id, inst, sig.id if sig else None, sig.gemeente_id if sig else None, now,
+                 sig.terugkoppeling if sig else None)
 
 
 def _fire(conn: Connection, cache: DefinitionCache, instance_id: int, inst, signal_id: int | None,
-          gemeente_id: int | None, now: dt.datetime) -> list[FiredTimer]:
+          gemeente_id: int | None, now: dt.datetime, told_before: str | None = None) -> list[FiredTimer]:
     """Fire what is due in the (locked) instance ``inst``: restore, refresh timers, run, save, project."""
     compiled = cache.get(conn, inst.definition_id)
     wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)
@@ -122,7 +124,7 @@ def _fire(conn: Connection, cache: DefinitionCache, instance_id: int, inst, sign
     save_instance(conn, instance_id, inst.version, wf, projection.status, now)
     batch = AuditBatch(now, instance_id, signal_id)
     persist(conn, compiled, projection, batch, instance_id=instance_id, signal_id=signal_id,
-            gemeente_id=gemeente_id, now=now, before=before)
+            gemeente_id=gemeente_id, now=now, before=before, told_before=told_before)
     return projection.fired
 
 
@@ -189,7 +191,8 @@ def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 50
                         if row is None:
                             break
                         after_at, after_id = row.attempt_at, row.id
-                        result = _fire(conn, cache, row.instance_id, row, row.signal_id, row.gemeente_id, now)
+                        result = _fire(conn, cache, row.instance_id, row, row.signal_id, row.gemeente_id, now,
+                                       row.terugkoppeling)
                         if row.pogingen and result:  # fired after failing before: its incident is over
                             incidents.resolve_fired(conn, row.instance_id, row.id, now)
                         fired.extend(Fired(t.timer_id, row.instance_id, as_utc(t.due_at), now) for t in result)

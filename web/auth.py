@@ -122,11 +122,11 @@ def login_required(view):
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an open redirect."""
+    """Only a path on this site: never an open redirect (a backslash too: browsers read ``/\\`` as ``//``)."""
     if not target:
         return None
     parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
 

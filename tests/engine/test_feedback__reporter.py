@@ -16,6 +16,7 @@ from engine.errors import DeployRejected
 from engine.mail import Mail
 from engine.outbox import MailConfig, compose
 from engine.package import ProcessPackage
+from engine.projections import Projection, update_feedback
 from engine.schema import audit_event, mail_bericht
 
 PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen"}
@@ -169,3 +170,16 @@ def test_the_feedback_is_in_the_processing_log_without_personal_data(route, orch
     with orchestrator.db.read() as conn:
         [event] = conn.execute(select(audit_event).where(audit_event.c.actie == "melder_teruggekoppeld")).all()
     assert event.detail == {"terugkoppeling": "afgesloten"} and event.signal_id == started.signal_id
+
+
+def test_a_feedback_kind_the_signal_already_has_is_not_written_again(route, orchestrator, intake, clock):
+    started = route.report(intake())
+    route.complete(started.signal_id, "task_verrijken", VERRIJKT)
+    route.complete(started.signal_id, "task_beoordelen", beoordeeld(ondermijnend=True))
+    told = route.signal_row(started.signal_id).terugkoppeling
+    same = Projection(terugkoppeling=told)
+
+    # No connection: an unchanged kind must not reach the database (the hot path of every command).
+    assert update_feedback(None, same, started.signal_id, clock.now(), told_before=told) is None
+    with orchestrator.db.write() as conn:
+        assert update_feedback(conn, same, started.signal_id, clock.now()) is None  # the row guards too

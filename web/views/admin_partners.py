@@ -55,18 +55,8 @@ def lijst():
 def nieuw():
     directory = _directory()
     regios, regio_id = _region(directory, request.values.get("regio"))
-    invoer, fouten = {key: "" for key in FIELDS}, {}
-    if request.method == "POST":
-        invoer = _form_values()
-        try:
-            directory.add(g.actor, regio_id, invoer)
-        except FieldErrors as exc:
-            fouten = exc.fields
-        else:
-            flash(f"{invoer['naam'].strip()} is toegevoegd.", "succes")
-            return redirect(url_for("ketenpartners.lijst", regio=regio_id))
-    return render_template("beheer_ketenpartner.html", invoer=invoer, fouten=fouten, soorten=SOORTEN,
-                           regio_id=regio_id, regio_naam=regios[regio_id], partner_id=None), (422 if fouten else 200)
+    return _entry_form(lambda invoer: directory.add(g.actor, regio_id, invoer), "is toegevoegd",
+                       {key: "" for key in FIELDS}, regio_id=regio_id, regio_naam=regios[regio_id], partner_id=None)
 
 
 @bp.route("/<int:partner_id>", methods=["GET", "POST"])
@@ -74,19 +64,25 @@ def nieuw():
 def bewerken(partner_id: int):
     directory = _directory()
     entry = directory.entry(g.actor, partner_id)
-    invoer, fouten = {key: entry[key] or "" for key in FIELDS}, {}
+    return _entry_form(lambda invoer: directory.update(g.actor, partner_id, invoer), "is opgeslagen",
+                       {key: entry[key] or "" for key in FIELDS}, regio_id=entry["regio_id"],
+                       regio_naam=directory.regions(g.actor).get(entry["regio_id"], ""), partner_id=partner_id)
+
+
+def _entry_form(save, gelukt: str, invoer: dict, *, regio_id: int, regio_naam: str, partner_id: int | None):
+    """The add/edit page: on a post ``save(invoer)`` and back to the list, or the form again with its errors."""
+    fouten: dict = {}
     if request.method == "POST":
         invoer = _form_values()
         try:
-            directory.update(g.actor, partner_id, invoer)
+            save(invoer)
         except FieldErrors as exc:
             fouten = exc.fields
         else:
-            flash(f"{invoer['naam'].strip()} is opgeslagen.", "succes")
-            return redirect(url_for("ketenpartners.lijst", regio=entry["regio_id"]))
-    regios = directory.regions(g.actor)
+            flash(f"{invoer['naam'].strip()} {gelukt}.", "succes")
+            return redirect(url_for("ketenpartners.lijst", regio=regio_id))
     return render_template("beheer_ketenpartner.html", invoer=invoer, fouten=fouten, soorten=SOORTEN,
-                           regio_id=entry["regio_id"], regio_naam=regios.get(entry["regio_id"], ""),
+                           regio_id=regio_id, regio_naam=regio_naam,
                            partner_id=partner_id), (422 if fouten else 200)
 
 

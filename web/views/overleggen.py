@@ -8,7 +8,7 @@ from engine.errors import Conflict, FieldErrors, Forbidden
 from engine.feedback import feedback_text
 
 from .. import orchestrator
-from ..auth import login_required
+from ..auth import login_required, safe_next
 from . import bp
 
 
@@ -56,24 +56,26 @@ def overleg(overleg_id: int):
 @bp.post("/overleggen/<int:overleg_id>/wijzigen")
 @login_required
 def overleg_wijzigen(overleg_id: int):
-    try:
-        orchestrator().change_meeting(g.actor, overleg_id, datum=request.form.get("datum"),
-                                      locatie=request.form.get("locatie"))
-    except (FieldErrors, Conflict) as exc:
-        return _failed(exc, url_for("pages.overleg", overleg_id=overleg_id))
-    flash("Het overleg is gewijzigd.", "succes")
-    return redirect(url_for("pages.overleg", overleg_id=overleg_id))
+    return _on_meeting(overleg_id, "Het overleg is gewijzigd.", lambda orch: orch.change_meeting(
+        g.actor, overleg_id, datum=request.form.get("datum"), locatie=request.form.get("locatie")))
 
 
 @bp.post("/overleggen/<int:overleg_id>/notulen")
 @login_required
 def overleg_notulen(overleg_id: int):
+    return _on_meeting(overleg_id, "De notulen zijn vastgelegd.", lambda orch: orch.record_minutes(
+        g.actor, overleg_id, request.form.get("notulen", "")))
+
+
+def _on_meeting(overleg_id: int, gelukt: str, command):
+    """Run a form's ``command(orchestrator)`` on a meeting and go back to its page, saying how it went."""
+    back = url_for("pages.overleg", overleg_id=overleg_id)
     try:
-        orchestrator().record_minutes(g.actor, overleg_id, request.form.get("notulen", ""))
+        command(orchestrator())
     except (FieldErrors, Conflict) as exc:
-        return _failed(exc, url_for("pages.overleg", overleg_id=overleg_id))
-    flash("De notulen zijn vastgelegd.", "succes")
-    return redirect(url_for("pages.overleg", overleg_id=overleg_id))
+        return _failed(exc, back)
+    flash(gelukt, "succes")
+    return redirect(back)
 
 
 @bp.post("/taken/<int:task_id>/agenderen")
@@ -100,8 +102,7 @@ def besluit(item_id: int):
     outcome = orchestrator().record_decision(g.actor, item_id, body["data"])
     flash("Het besluit is vastgelegd." + (" Het signaal is afgesloten." if outcome.status == "afgerond" else ""),
           "succes")
-    terug = request.args.get("terug", "")
-    return {"doorsturen": terug if _local(terug) else url_for("pages.overleggen")}, 200
+    return {"doorsturen": safe_next(request.args.get("terug")) or url_for("pages.overleggen")}, 200
 
 
 def _failed(exc: Exception, back: str):
@@ -113,13 +114,8 @@ def _failed(exc: Exception, back: str):
     return redirect(back, 303)
 
 
-def _local(path: str) -> bool:
-    return path.startswith("/") and not path.startswith("//") and "\\" not in path
-
-
 def _back(default: str) -> str:
-    terug = request.form.get("terug", "")
-    return terug if _local(terug) else default
+    return safe_next(request.form.get("terug")) or default
 
 
 @bp.app_template_global()
