@@ -31,7 +31,7 @@ from .audit import AuditBatch
 from .clock import AMSTERDAM
 from .definitions import DefinitionCache
 from .errors import Conflict, WorkflowFailed
-from .instances import StaleInstance, run_engine
+from .instances import StaleInstance, log_task_changes, run_engine, tell_reporter
 from .notify import queue_tasks_opened
 from .projections import CANCELLED, OPEN, RUNNING, WAITING, Projection, project, update_signal, waiting_before, write_tasks
 from .schema import human_task, process_instance, signal, timer
@@ -282,10 +282,9 @@ def migrate(conn: Connection, cache: DefinitionCache, instance_id: int, *, van_i
     log = AuditBatch(now, instance_id, sig.id if sig else None, rol="procesbeheerder")
     log.add("instantie_gemigreerd", user_id, van_versie=van_versie, naar_versie=naar_versie,
             wijzigingen=result.wijzigingen)
-    for task in projection.created:
-        log.add("taak_aangemaakt", stap=task["naam"], taak_id=task["id"])
-    for _task_id, naam in projection.vanished:
-        log.add("taak_vervallen", stap=naam)
+    log_task_changes(log, projection)
+    if sig is not None:  # the new version may tell the reporter something else (its end events, its data)
+        tell_reporter(conn, projection, sig.id, log, now=now)
     log.write(conn)
     return result
 

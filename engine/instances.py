@@ -105,6 +105,29 @@ def save_instance(conn: Connection, instance_id: int, seen_version: int, wf, sta
         raise StaleInstance("Het dossier is intussen door iemand anders gewijzigd.")
 
 
+def log_task_changes(log: AuditBatch, projection: Projection) -> None:
+    """Audit the tasks a command opened and the ones that vanished."""
+    for task in projection.created:
+        log.add("taak_aangemaakt", stap=task["naam"], taak_id=task["id"])
+    for _task_id, naam in projection.vanished:
+        log.add("taak_vervallen", stap=naam)
+
+
+def tell_reporter(conn: Connection, projection: Projection, signal_id: int, log: AuditBatch, *, now: dt.datetime,
+                  told_before: str | None = None) -> None:
+    """If what the reporter is told changed (engine.feedback): store it, mail them, audit it.
+
+    :param told_before: the signal's ``terugkoppeling`` as the command read it (see
+        :func:`engine.projections.update_feedback`).
+    """
+    told = update_feedback(conn, projection, signal_id, now, told_before)
+    if told is None:
+        return
+    gemeld_door, referentie = told
+    queue_feedback(conn, gemeld_door, referentie, projection.terugkoppeling, now=now)
+    log.add("melder_teruggekoppeld", terugkoppeling=projection.terugkoppeling)
+
+
 def persist(conn: Connection, compiled: CompiledDefinition, projection: Projection, log: AuditBatch, *,
             instance_id: int, signal_id: int | None, gemeente_id: int, now: dt.datetime,
             before: dict,
@@ -128,16 +151,9 @@ def persist(conn: Connection, compiled: CompiledDefinition, projection: Projecti
         apply_timer_effects(conn, projection.fired, signal_id=signal_id, gemeente_id=gemeente_id, now=now, log=log)
     if signal_id is not None and not signal_row_written:
         update_signal(conn, projection, signal_id, now)
-    told = update_feedback(conn, projection, signal_id, now, told_before) if signal_id is not None else None
-    if told is not None:  # what the reporter is told changed: mail them (engine.feedback)
-        gemeld_door, referentie = told
-        queue_feedback(conn, gemeld_door, referentie, projection.terugkoppeling, now=now)
-    for task in projection.created:
-        log.add("taak_aangemaakt", stap=task["naam"], taak_id=task["id"])
-    for _task_id, naam in projection.vanished:
-        log.add("taak_vervallen", stap=naam)
-    if told is not None:
-        log.add("melder_teruggekoppeld", terugkoppeling=projection.terugkoppeling)
+    log_task_changes(log, projection)
+    if signal_id is not None:
+        tell_reporter(conn, projection, signal_id, log, now=now, told_before=told_before)
     if projection.status != RUNNING:
         log.add("signaal_afgerond", uitkomst=projection.uitkomst, route=projection.route)
     log.write(conn)
