@@ -16,7 +16,7 @@ from engine.reassign import UNSET
 from engine.roles import ROLES
 
 from .. import orchestrator
-from ..auth import login_required
+from ..auth import login_required, safe_next
 from . import wants_json
 
 bp = Blueprint("overzicht", __name__)
@@ -112,8 +112,7 @@ def board():
 
 
 def _back() -> str:
-    target = request.form.get("terug", "")
-    return target if target.startswith("/") and not target.startswith("//") else url_for("overzicht.board")
+    return safe_next(request.form.get("terug")) or url_for("overzicht.board")
 
 
 @bp.post("/overzicht/taken/<int:task_id>/toewijzen")

@@ -6,7 +6,7 @@ import datetime as dt
 from flask import flash, g, redirect, render_template, request, url_for
 
 from .. import orchestrator
-from ..auth import login_required
+from ..auth import login_required, safe_next
 from . import bp
 
 PAGE_SIZE = 25
@@ -63,8 +63,7 @@ def _marking(taak: dict, now: dt.datetime) -> str | None:
 
 
 def _back() -> str:
-    target = request.form.get("terug", "")
-    return target if target.startswith("/") and not target.startswith("//") else url_for("pages.werkvoorraad")
+    return safe_next(request.form.get("terug")) or url_for("pages.werkvoorraad")
 
 
 @bp.post("/taken/<int:task_id>/claimen")
