@@ -90,8 +90,8 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
     log = AuditBatch(now, instance_id, signal_id, rol="melder")
     log.add("signaal_gemeld", actor.id, referentie=referentie, proces=proces, acute_nood=clean["acute_nood"],
             **({"proceskeuze": {key: clean[key] for key in ROUTE_QUESTIONS}} if gekozen else {}))
-    persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
-            now=now, before={}, signal_row_written=True)
+    persist(conn, compiled, projection, log, instance_id=instance_id, version=1, signal_id=signal_id,
+            gemeente_id=gemeente_id, now=now, before={}, signal_row_written=True)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, referentie,
                    public_tasks(projection.created), proces)
 
@@ -149,8 +149,8 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
     save_instance(conn, row.instance_id, row.instance_version, wf, projection.status, now)
     log = AuditBatch(now, row.instance_id, row.signal_id, rol=row.rol)
     log.add("taak_voltooid", actor.id, taak_id=row.id, stap=row.naam, velden=sorted(clean))
-    persist(conn, compiled, projection, log, instance_id=row.instance_id, signal_id=row.signal_id,
-            gemeente_id=row.gemeente_id, now=now, before=before, actor_id=actor.id,
+    persist(conn, compiled, projection, log, instance_id=row.instance_id, version=row.instance_version + 1,
+            signal_id=row.signal_id, gemeente_id=row.gemeente_id, now=now, before=before, actor_id=actor.id,
             completed_task_id=row.id, told_before=row.told_before)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
                    None, public_tasks(projection.created))

@@ -6,6 +6,12 @@ Each clock (one per worker process) records when it last completed a timer pass 
 installation is unhealthy when the database does not answer, or when timers are due and
 no clock has completed a pass within the window (``HEALTH_CLOCK_WINDOW``): then nothing
 would fire them. No clock and nothing due is healthy: a web-only machine need not run one.
+
+``mail`` says whether this process delivers mail (``bezorging``: ``aan`` with ``MAIL_URL``,
+``uit`` without) and how many outbox rows reached no one. Delivery off does not make the
+installation unhealthy: a load balancer must not take a development machine (``make start``,
+no mail server) or a site that chose not to mail out of service for it; monitoring that
+cares alerts on ``mail.bezorging == "uit"`` or on ``mislukt`` rising.
 """
 from __future__ import annotations
 
@@ -19,8 +25,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .clock import as_utc, isoformat
+from .notify import FAILED, UNDELIVERED
 from .projections import OPEN, WAITING
-from .schema import human_task, incident, klok_stand, timer
+from .schema import human_task, incident, klok_stand, mail_bericht, timer
 
 RECORD_EVERY = 15.0  # seconds between a clock's klok_stand writes (the window must be well above it)
 DEFAULT_WINDOW = dt.timedelta(seconds=120)
@@ -34,6 +41,10 @@ _OPEN_TASKS = select(human_task.c.bpmn_id, func.count()).where(human_task.c.stat
 _OPEN_INCIDENTS = select(func.count(func.distinct(func.coalesce(incident.c.timer_id, -incident.c.instance_id)))).where(
     incident.c.resolved_at.is_(None))
 _LAST_PASS = select(func.max(klok_stand.c.laatste_pass))
+# Outbox rows that reached no one: not delivered (delivery off) and failed for good (engine.outbox).
+_MAIL_NOT_DELIVERED = (UNDELIVERED, FAILED)
+_MAIL_COUNTS = (select(mail_bericht.c.status, func.count()).where(mail_bericht.c.status.in_(_MAIL_NOT_DELIVERED))
+                .group_by(mail_bericht.c.status))
 
 
 def clock_name() -> str:
@@ -59,6 +70,8 @@ class Health:
     oldest_due: dt.datetime | None = None
     window: dt.timedelta = DEFAULT_WINDOW
     now: dt.datetime | None = None
+    mail_delivery: bool | None = None  # None: not asked (no mail configuration in this process)
+    mail_counts: dict[str, int] | None = None
 
     @property
     def clock_stalled(self) -> bool:
@@ -92,15 +105,34 @@ class Health:
             }
             body["timers_klaar"] = self.timers_due
             body["oudste_klaar_sinds"] = isoformat(self.oldest_due)
+            if self.mail_delivery is not None:
+                body["mail"] = self.mail_json()
         if (reason := self.reason()) is not None:
             body["reden"] = reason
         return body
 
 
-def check(conn: Connection, now: dt.datetime, window: dt.timedelta = DEFAULT_WINDOW) -> Health:
-    """Read what /health needs (two indexed reads)."""
+    def mail_json(self) -> dict:
+        counts = self.mail_counts or {}
+        body = {"bezorging": "aan" if self.mail_delivery else "uit",
+                **{status: counts.get(status, 0) for status in _MAIL_NOT_DELIVERED}}
+        if not self.mail_delivery:
+            body["toelichting"] = ("MAIL_URL is niet ingesteld: er wordt geen mail bezorgd. Wat niet bezorgd is, "
+                                   "staat onder Beheer > Mail.")
+        return body
+
+
+def check(conn: Connection, now: dt.datetime, window: dt.timedelta = DEFAULT_WINDOW, *,
+          mail_delivery: bool | None = None) -> Health:
+    """Read what /health needs (three indexed reads).
+
+    :param mail_delivery: whether this process delivers mail (``MAIL_URL`` set); None leaves
+        ``mail`` out of the answer.
+    """
     due, oldest = conn.execute(_DUE, {"now": now}).one()
-    return Health(True, as_utc(conn.execute(_LAST_PASS).scalar()), due, as_utc(oldest), window, now)
+    counts = dict(conn.execute(_MAIL_COUNTS).all()) if mail_delivery is not None else None
+    return Health(True, as_utc(conn.execute(_LAST_PASS).scalar()), due, as_utc(oldest), window, now,
+                  mail_delivery, counts)
 
 
 def gauges(conn: Connection, now: dt.datetime) -> dict:

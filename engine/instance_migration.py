@@ -275,7 +275,8 @@ def migrate(conn: Connection, cache: DefinitionCache, instance_id: int, *, van_i
     _update_open_rows(conn, instance_id, projection, new)
     write_tasks(conn, projection, instance_id=instance_id, signal_id=sig.id if sig else None,
                 gemeente_id=gemeente_id, now=now)
-    queue_tasks_opened(conn, projection.created, gemeente_id=gemeente_id, now=now)
+    queue_tasks_opened(conn, projection.created, gemeente_id=gemeente_id, now=now, instance_id=instance_id,
+                       version=row.version + 1)
     _sync_timers(conn, instance_id, projection, result._before, new, now)
     if sig is not None:
         update_signal(conn, projection, sig.id, now)

@@ -129,12 +129,14 @@ def tell_reporter(conn: Connection, projection: Projection, signal_id: int, log:
 
 
 def persist(conn: Connection, compiled: CompiledDefinition, projection: Projection, log: AuditBatch, *,
-            instance_id: int, signal_id: int | None, gemeente_id: int, now: dt.datetime,
+            instance_id: int, version: int, signal_id: int | None, gemeente_id: int, now: dt.datetime,
             before: dict,
             actor_id: int | None = None, completed_task_id: int | None = None, signal_row_written: bool = False,
             told_before: str | None = None) -> None:
     """Write the projections of a moved workflow (the state itself is saved by the caller).
 
+    :param version: the version the command moved the instance to (1 for a new one): with the
+        instance, the cause of the mail about the tasks it opened (:func:`engine.notify.opened_causes`).
     :param told_before: the signal's ``terugkoppeling`` as the command read it, so an unchanged one
         costs no statement (:func:`engine.projections.update_feedback`).
     """
@@ -143,7 +145,8 @@ def persist(conn: Connection, compiled: CompiledDefinition, projection: Projecti
                     now=now, actor_id=actor_id, completed_task_id=completed_task_id)
     except TaskTaken:
         raise StaleInstance("Deze taak is intussen door iemand anders geclaimd of voltooid.") from None
-    queue_tasks_opened(conn, projection.created, gemeente_id=gemeente_id, now=now)  # mail outbox (engine.notify)
+    queue_tasks_opened(conn, projection.created, gemeente_id=gemeente_id, now=now,  # mail outbox (engine.notify)
+                       instance_id=instance_id, version=version)
     if compiled.timers:
         task_ids = {task["spiff_task_id"]: task["id"] for task in projection.created}
         write_timers(conn, projection, compiled, instance_id=instance_id, before=before,

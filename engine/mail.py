@@ -1,4 +1,7 @@
-"""Sending mail: over SMTP when ``MAIL_URL`` is set, else printed to the log.
+"""Sending mail: over SMTP when ``MAIL_URL`` is set; without it delivery is off.
+
+Without ``MAIL_URL`` nothing is sent and nothing of a mail is logged (not its recipient, not its
+text): the outbox marks each row ``niet_bezorgd`` and logs its id and kind (:mod:`engine.outbox`).
 
 ``MAIL_URL`` forms: ``smtp://host:25`` (plain), ``smtp://user:password@host:587?starttls=1``
 (STARTTLS), ``smtps://user:password@host:465`` (TLS from the start). What is sent is
@@ -6,7 +9,6 @@ composed in :mod:`engine.notify`; this module only delivers.
 """
 from __future__ import annotations
 
-import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -14,8 +16,6 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlparse
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,17 +28,23 @@ class Mail:
 
 
 class Mailer(Protocol):
+    #: False for a mailer that delivers nothing (:class:`NoDelivery`): the outbox then records
+    #: its rows as not delivered instead of sent.
+    delivers: bool
+
     def send(self, mail: Mail) -> None: ...
 
 
-class LogMailer:
-    """Without ``MAIL_URL``: each mail is written to the log (level INFO), nothing is sent."""
+class NoDelivery:
+    """Without ``MAIL_URL``: mail delivery is off. The outbox does not call :meth:`send`."""
+
+    delivers = False
 
     def __init__(self, sender: str = "signaalroute@localhost"):
         self.sender = sender
 
     def send(self, mail: Mail) -> None:
-        log.info("mail (MAIL_URL is not set, so not sent) to %s: %s\n%s", mail.aan, mail.onderwerp, mail.tekst)
+        raise RuntimeError("Maildienst staat uit: MAIL_URL is niet ingesteld.")
 
 
 class SmtpMailer:
@@ -46,6 +52,8 @@ class SmtpMailer:
 
     :param timeout: seconds for connecting and each SMTP command.
     """
+
+    delivers = True
 
     def __init__(self, host: str, port: int, *, sender: str, username: str | None = None,
                  password: str | None = None, tls: bool = False, starttls: bool = False, timeout: float = 10.0):
@@ -76,12 +84,12 @@ class SmtpMailer:
 
 
 def mailer_from_url(url: str | None, sender: str = "signaalroute@localhost") -> Mailer:
-    """The mailer ``MAIL_URL`` asks for; :class:`LogMailer` when it is empty.
+    """The mailer ``MAIL_URL`` asks for; :class:`NoDelivery` when it is empty.
 
     :raises ValueError: an unknown scheme or a URL without a host.
     """
     if not url:
-        return LogMailer(sender)
+        return NoDelivery(sender)
     parsed = urlparse(url)
     if parsed.scheme not in ("smtp", "smtps"):
         raise ValueError(f"MAIL_URL: onbekend schema '{parsed.scheme}' (gebruik smtp:// of smtps://)")

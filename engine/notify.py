@@ -11,15 +11,25 @@
 Only people with a mail address in ``mail_instelling`` get rows. A row names the step and
 a link, nothing else: never data about the signal or the people in it. Sending is
 :mod:`engine.outbox`.
+
+Each row carries a key (``sleutel``, unique) made of its cause and its recipient, and is
+inserted with "on conflict do nothing": the same cause queued twice gives one row, so one
+mail. The cause of a new task is the instance's move to its new version (a timer fired again
+from the same state after a lost commit moves it to the same version and opens the same
+element); of a passed deadline the task and its due time; of an assignment the task and its
+moment; of feedback the signal and what the reporter is told.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, String, Text, bindparam, cast, insert, literal, select, update
+from sqlalchemy import Connection, String, Text, bindparam, cast, insert, literal, select, true, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from .access import exists_role
+from .clock import isoformat
 from .feedback import feedback_text
 from .projections import OPEN
 from .schema import human_task, mail_bericht, mail_instelling, mail_stand, user
@@ -27,6 +37,8 @@ from .schema import human_task, mail_bericht, mail_instelling, mail_stand, user
 DIRECT, DAILY = "direct", "dagelijks"
 PREFERENCES = {DIRECT: "Direct, een mail per taak", DAILY: "Eén overzicht per dag (om 7:00)"}
 WAITING, SENT, BUNDLED, FAILED, NO_ADDRESS = "wachtend", "verzonden", "gebundeld", "mislukt", "geen_adres"
+# Not delivered because mail delivery is off (no MAIL_URL): nothing left this machine.
+UNDELIVERED = "niet_bezorgd"
 OPENED, ASSIGNED, OVERDUE, DIGEST = "klaargezet", "toegewezen", "te_laat", "dagoverzicht"
 FEEDBACK = "terugkoppeling"  # to a reporter: their signal was handled (engine.feedback), in general terms
 
@@ -36,16 +48,39 @@ _OVERDUE_MARK = "te_laat"
 
 MY_REPORTS_LINK = "/mijn-meldingen"
 
-_COLUMNS = ["soort", "user_id", "human_task_id", "stap", "link", "status", "pogingen", "created_at", "attempt_at"]
+_COLUMNS = ["soort", "user_id", "human_task_id", "stap", "link", "status", "pogingen", "created_at", "attempt_at",
+            "sleutel"]
+_KEY_LENGTH = 500
 
 
-def _rows_for(recipients):
-    """INSERT … SELECT: one outbox row per recipient selected by ``recipients`` (user ids)."""
+def recipient_key(cause: str, user_id) -> str:
+    """The key of a row for ``user_id`` caused by ``cause`` (what :func:`_rows_for` computes in SQL)."""
+    return f"{cause}:u{user_id}"
+
+
+def once(conn: Connection, statements: dict):
+    """The statement of ``statements`` (one per dialect) for ``conn``: an insert that skips a row
+    whose key is already there (``ON CONFLICT (sleutel) DO NOTHING``)."""
+    return statements[conn.dialect.name]
+
+
+def keyed_insert(build) -> dict:
+    """``build(insert)`` for PostgreSQL's and SQLite's insert, each with "on conflict (sleutel) do
+    nothing"; :func:`once` picks the one for a connection."""
+    return {name: build(make).on_conflict_do_nothing(index_elements=["sleutel"])
+            for name, make in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+
+
+def _rows_for(recipients) -> dict:
+    """INSERT … SELECT: one outbox row per recipient selected by ``recipients`` (user ids),
+    keyed by the bound ``oorzaak`` (cause) and the recipient."""
     ids = recipients.subquery()
-    return insert(mail_bericht).from_select(_COLUMNS, select(
+    # WHERE true: SQLite reads "SELECT … FROM x ON CONFLICT" as a join's ON without it.
+    return keyed_insert(lambda make: make(mail_bericht).from_select(_COLUMNS, select(
         cast(bindparam("soort"), String(30)), ids.c.id, bindparam("task_id"), cast(bindparam("stap"), String(300)),
         cast(bindparam("link"), String(500)), literal(WAITING), literal(0), bindparam("now"), bindparam("now"),
-    ).select_from(ids))
+        cast(bindparam("oorzaak"), String(_KEY_LENGTH)) + literal(":u") + cast(ids.c.id, String(20)),
+    ).select_from(ids).where(true())))
 
 
 # People holding the role for the task's municipality (there, in its region or installation-wide:
@@ -63,13 +98,14 @@ _USER_RECIPIENT = _rows_for(
 )
 
 
-_FEEDBACK_ROW = insert(mail_bericht).from_select(
-    ["soort", "user_id", "stap", "link", "tekst", "status", "pogingen", "created_at", "attempt_at"],
+_FEEDBACK_ROW = keyed_insert(lambda make: make(mail_bericht).from_select(
+    ["soort", "user_id", "stap", "link", "tekst", "status", "pogingen", "created_at", "attempt_at", "sleutel"],
     select(literal(FEEDBACK), user.c.id, cast(bindparam("referentie"), String(300)), literal(MY_REPORTS_LINK),
-           cast(bindparam("tekst"), Text), literal(WAITING), literal(0), bindparam("now"), bindparam("now"))
+           cast(bindparam("tekst"), Text), literal(WAITING), literal(0), bindparam("now"), bindparam("now"),
+           cast(bindparam("oorzaak"), String(_KEY_LENGTH)) + literal(":u") + cast(user.c.id, String(20)))
     .select_from(user.join(mail_instelling, mail_instelling.c.user_id == user.c.id))
     .where(user.c.id == bindparam("user_id"), user.c.actief, mail_instelling.c.email.is_not(None))
-)
+))
 
 
 def queue_feedback(conn: Connection, user_id: int | None, referentie: str, kind: str, *, now: dt.datetime) -> None:
@@ -77,34 +113,57 @@ def queue_feedback(conn: Connection, user_id: int | None, referentie: str, kind:
     handled, in the general words of :data:`engine.feedback.TEKSTEN` — nothing about what was found."""
     if user_id is None:
         return
-    conn.execute(_FEEDBACK_ROW, {"user_id": user_id, "referentie": referentie, "tekst": feedback_text(kind),
-                                 "now": now})
+    conn.execute(once(conn, _FEEDBACK_ROW), {
+        "user_id": user_id, "referentie": referentie, "tekst": feedback_text(kind), "now": now,
+        "oorzaak": _cause(FEEDBACK, referentie, kind)})
 
 
 def task_link(task_id: int) -> str:
     return f"/taken/{task_id}"
 
 
-def queue_tasks_opened(conn: Connection, created: list[dict], *, gemeente_id: int, now: dt.datetime) -> None:
+def _cause(*parts) -> str:
+    """A cause as a key prefix: its parts joined with ':' (cut to leave room for the recipient)."""
+    return ":".join(str(part) for part in parts)[:_KEY_LENGTH - 30]
+
+
+def opened_causes(created: list[dict], *, instance_id: int, version: int) -> list[str]:
+    """The cause of each new task: the instance's move to ``version`` opening its element (the
+    n-th of that element in this move, for a multi-instance task). Not the task's row id: a timer
+    fired again from the same state opens a new row for the same element."""
+    seen: dict[str, int] = {}
+    causes = []
+    for task in created:
+        n = seen[task["bpmn_id"]] = seen.get(task["bpmn_id"], -1) + 1
+        causes.append(_cause(OPENED, f"{instance_id}.{version}", task["bpmn_id"], n))
+    return causes
+
+
+def queue_tasks_opened(conn: Connection, created: list[dict], *, gemeente_id: int, now: dt.datetime,
+                       instance_id: int, version: int) -> None:
     """Rows for the people of each new task's role (``created``: the tasks a command opened,
-    each with ``id``, ``naam`` and ``rol``)."""
+    each with ``id``, ``naam``, ``bpmn_id`` and ``rol``; the command moved instance
+    ``instance_id`` to ``version``)."""
     if not created:
         return
-    conn.execute(_ROLE_RECIPIENTS, [
+    causes = opened_causes(created, instance_id=instance_id, version=version)
+    conn.execute(once(conn, _ROLE_RECIPIENTS), [
         {"soort": OPENED, "task_id": task["id"], "stap": task["naam"], "link": task_link(task["id"]),
-         "rol": task["rol"], "gemeente_id": gemeente_id, "now": now}
-        for task in created
+         "rol": task["rol"], "gemeente_id": gemeente_id, "now": now, "oorzaak": cause}
+        for task, cause in zip(created, causes, strict=True)
     ])
 
 
 def queue_assigned(conn: Connection, task, user_id: int, *, now: dt.datetime) -> None:
     """A row for ``user_id``, who now holds ``task`` (a ``human_task`` row)."""
-    conn.execute(_USER_RECIPIENT, {"soort": ASSIGNED, "task_id": task.id, "stap": task.naam,
-                                   "link": task_link(task.id), "user_id": user_id, "now": now})
+    conn.execute(once(conn, _USER_RECIPIENT), {
+        "soort": ASSIGNED, "task_id": task.id, "stap": task.naam, "link": task_link(task.id), "user_id": user_id,
+        "now": now, "oorzaak": _cause(ASSIGNED, task.id, isoformat(now))})
 
 
 _DUE_BETWEEN = (
-    select(human_task.c.id, human_task.c.naam, human_task.c.rol, human_task.c.gemeente_id, human_task.c.toegewezen_aan)
+    select(human_task.c.id, human_task.c.naam, human_task.c.rol, human_task.c.gemeente_id, human_task.c.toegewezen_aan,
+           human_task.c.due_at)
     .where(human_task.c.status == OPEN, human_task.c.due_at > bindparam("since"),
            human_task.c.due_at <= bindparam("now"))
     .order_by(human_task.c.due_at, human_task.c.id)
@@ -131,11 +190,12 @@ def queue_overdue(conn: Connection, now: dt.datetime, *, postgres: bool = False)
         conn.execute(update(mail_stand).where(mail_stand.c.naam == _OVERDUE_MARK).values(tot=now))
     tasks = conn.execute(_DUE_BETWEEN, {"since": since, "now": now}).all()
     for task in tasks:
-        params = {"soort": OVERDUE, "task_id": task.id, "stap": task.naam, "link": task_link(task.id), "now": now}
+        params = {"soort": OVERDUE, "task_id": task.id, "stap": task.naam, "link": task_link(task.id), "now": now,
+                  "oorzaak": _cause(OVERDUE, task.id, isoformat(task.due_at))}
         if task.toegewezen_aan is not None:
-            conn.execute(_USER_RECIPIENT, {**params, "user_id": task.toegewezen_aan})
+            conn.execute(once(conn, _USER_RECIPIENT), {**params, "user_id": task.toegewezen_aan})
         else:
-            conn.execute(_ROLE_RECIPIENTS, {**params, "rol": task.rol, "gemeente_id": task.gemeente_id})
+            conn.execute(once(conn, _ROLE_RECIPIENTS), {**params, "rol": task.rol, "gemeente_id": task.gemeente_id})
     return len(tasks)
 
 

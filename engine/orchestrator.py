@@ -182,10 +182,10 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
 
     # --- health and metrics (engine.health, engine.metrics) ------------------------------
     def health(self, window: datetime.timedelta = health.DEFAULT_WINDOW) -> health.Health:
-        """The database and the clocks' last pass, for /health."""
+        """The database, the clocks' last pass and mail delivery, for /health."""
         try:
             with self.db.read() as conn:
-                return health.check(conn, self.clock.now(), window)
+                return health.check(conn, self.clock.now(), window, mail_delivery=self.mail_delivery_on())
         except OperationalError:
             return health.Health(False)
 

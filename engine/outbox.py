@@ -10,24 +10,33 @@
    claimed with a lease (``attempt_at`` moved on) in a short transaction, sent outside any
    transaction, then marked. A process that dies while sending leaves the row to be sent
    again after the lease: a mail may come twice, never not at all. Failures are retried
-   with back-off, then marked ``mislukt``.
+   with back-off, then marked ``mislukt``. With mail delivery off (no ``MAIL_URL``) rows are
+   marked ``niet_bezorgd`` at once, and only their id and kind are logged.
 
 With several clock processes on PostgreSQL, rows are claimed with ``SKIP LOCKED``; on SQLite
-the write transactions take turns.
+the write transactions take turns. The claim always commits with ``synchronous_commit = on``:
+the timer pass commits with it off, and a row may only leave the building once the command
+that queued it can no longer be lost in a crash — a synchronous commit flushes the write-ahead
+log up to itself, so also the earlier commit that wrote the row. Otherwise a timer whose
+firing was lost could fire again and mail again (see docs/operations.md).
+
+:func:`undelivered` lists what did not reach anyone, for the beheerder.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
+from .access import may_administer
 from .board import board
-from .clock import AMSTERDAM
+from .clock import AMSTERDAM, isoformat
 from .db import Database, is_postgres
-from .errors import Forbidden
-from .mail import LogMailer, Mail, Mailer
+from .errors import Forbidden, NotFound
+from .mail import Mail, Mailer, NoDelivery
 from .notify import (
     ASSIGNED,
     BUNDLED,
@@ -40,8 +49,12 @@ from .notify import (
     OPENED,
     OVERDUE,
     SENT,
+    UNDELIVERED,
     WAITING,
+    keyed_insert,
+    once,
     queue_overdue,
+    recipient_key,
 )
 from .roles import ROLES
 from .schema import mail_bericht, mail_instelling, mail_stand, user, user_role
@@ -65,7 +78,7 @@ class MailConfig:
     :param interval: seconds between two mail passes of the clock.
     """
 
-    mailer: Mailer = field(default_factory=LogMailer)
+    mailer: Mailer = field(default_factory=NoDelivery)
     site_url: str = "http://127.0.0.1:5000"
     digest_hour: int = 7
     interval: float = 30.0
@@ -107,33 +120,50 @@ def _due_rows(postgres: bool):
     return stmt.with_for_update(of=mail_bericht, skip_locked=True) if postgres else stmt
 
 
+DELIVERY_OFF = "Maildienst staat uit (MAIL_URL is niet ingesteld): de mail is niet verstuurd."
+_ADDRESS = re.compile(r"[^\s<>()\[\]{}'\",;:@]+@[^\s<>()\[\]{}'\",;:]+")
+
+
+def failure_reason(exc: Exception) -> str:
+    """What went wrong, for the row and the log: the error without any mail address in it (a
+    refused recipient's error names the address)."""
+    return _ADDRESS.sub("<adres>", f"{type(exc).__name__}: {exc}")[:2000]
+
+
 def send_due(db: Database, config: MailConfig, clock, limit: int = 200) -> dict[str, int]:
     """Send what is waiting for people who want mail at once; returns counts per result."""
     postgres = is_postgres(db.engine)
     now = clock.now()
     with db.write() as conn:
+        if postgres:  # see the module docstring: send nothing whose cause may still be lost
+            conn.exec_driver_sql("SET LOCAL synchronous_commit = on")
         rows = conn.execute(_due_rows(postgres), {"now": now, "limit": limit}).all()
         if rows:
             conn.execute(update(mail_bericht).where(mail_bericht.c.id.in_([r.id for r in rows]))
                          .values(attempt_at=now + LEASE, pogingen=mail_bericht.c.pogingen + 1))
-    result = {SENT: 0, FAILED: 0, NO_ADDRESS: 0, "opnieuw": 0}
+    result = {SENT: 0, FAILED: 0, NO_ADDRESS: 0, UNDELIVERED: 0, "opnieuw": 0}
+    delivers = getattr(config.mailer, "delivers", True)
     for row in rows:
         if not row.email:
             outcome, values = NO_ADDRESS, {"status": NO_ADDRESS}
+        elif not delivers:
+            # Neither the recipient nor the text: only that a mail of this kind did not go out.
+            log.info("mail %s (%s) not delivered: mail delivery is off (MAIL_URL is not set)", row.id, row.soort)
+            outcome, values = UNDELIVERED, {"status": UNDELIVERED, "fout": DELIVERY_OFF}
         else:
             subject, text = compose(row, config.site_url)
             try:
                 config.mailer.send(Mail(row.email, subject, text))
                 outcome, values = SENT, {"status": SENT, "sent_at": clock.now(), "fout": None}
             except Exception as exc:  # noqa: BLE001 - one bad address or a hiccup must not stop the pass
-                log.warning("mail %s (%s) not sent: %s", row.id, row.soort, exc)
+                reason = failure_reason(exc)
+                log.warning("mail %s (%s) not sent: %s", row.id, row.soort, reason)
                 attempts = row.pogingen + 1
                 if attempts >= MAX_ATTEMPTS:
-                    outcome, values = FAILED, {"status": FAILED, "fout": str(exc)[:2000]}
+                    outcome, values = FAILED, {"status": FAILED, "fout": reason}
                 else:
                     outcome = "opnieuw"
-                    values = {"attempt_at": clock.now() + dt.timedelta(minutes=2 ** attempts),
-                              "fout": str(exc)[:2000]}
+                    values = {"attempt_at": clock.now() + dt.timedelta(minutes=2 ** attempts), "fout": reason}
         with db.write() as conn:
             conn.execute(update(mail_bericht).where(mail_bericht.c.id == row.id).values(**values))
         result[outcome] += 1
@@ -172,12 +202,17 @@ def queue_digests(db: Database, config: MailConfig, clock) -> int:
         for user_id, text in _manager_digests(conn, now).items():
             texts[user_id] = text + ("\n\n" + texts[user_id] if user_id in texts else "")
         if texts:
-            conn.execute(insert(mail_bericht), [
+            day = slot.astimezone(AMSTERDAM).date().isoformat()
+            conn.execute(once(conn, _DIGEST_ROW), [
                 {"soort": DIGEST, "user_id": user_id, "human_task_id": None, "stap": None, "link": "/",
-                 "tekst": text, "status": WAITING, "pogingen": 0, "created_at": now, "attempt_at": now}
+                 "tekst": text, "status": WAITING, "pogingen": 0, "created_at": now, "attempt_at": now,
+                 "sleutel": recipient_key(f"{DIGEST}:{day}", user_id)}
                 for user_id, text in texts.items()
             ])
         return len(texts)
+
+
+_DIGEST_ROW = keyed_insert(lambda make: make(mail_bericht))
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -238,3 +273,34 @@ def mail_pass(db: Database, config: MailConfig, clock) -> dict[str, int]:
     return {"te_laat_taken": overdue, "dagoverzichten": digests, **sent}
 
 
+
+
+# --- what did not reach anyone (the beheerder's page) ----------------------------------------
+
+KINDS = {OPENED: "Nieuwe taak", ASSIGNED: "Taak toegewezen", OVERDUE: "Deadline verstreken",
+         FEEDBACK: "Terugkoppeling aan melder", DIGEST: "Dagoverzicht"}
+STATES = {UNDELIVERED: "Niet bezorgd (maildienst uit)", FAILED: "Mislukt, niet meer geprobeerd",
+          WAITING: "Mislukt, wordt opnieuw geprobeerd"}
+_NOT_DELIVERED = or_(mail_bericht.c.status.in_([UNDELIVERED, FAILED]),
+                     and_(mail_bericht.c.status == WAITING, mail_bericht.c.fout.is_not(None)))
+
+
+def undelivered(conn: Connection, actor, *, limit: int = 50, offset: int = 0) -> dict:
+    """Outbox rows that reached no one, newest first, for a ``beheerder``: when, kind, status and
+    reason — never the recipient or the text. Anyone else: NotFound."""
+    if not may_administer(actor):
+        raise NotFound("U heeft geen toegang tot deze pagina, of ze bestaat niet.")
+    total = conn.execute(select(func.count()).select_from(mail_bericht).where(_NOT_DELIVERED)).scalar_one()
+    rows = conn.execute(
+        select(mail_bericht.c.id, mail_bericht.c.soort, mail_bericht.c.status, mail_bericht.c.fout,
+               mail_bericht.c.pogingen, mail_bericht.c.created_at, mail_bericht.c.attempt_at)
+        .where(_NOT_DELIVERED).order_by(mail_bericht.c.created_at.desc(), mail_bericht.c.id.desc())
+        .limit(limit).offset(offset)
+    ).all()
+    return {"totaal": total, "berichten": [
+        {"id": r.id, "aangemaakt_op": isoformat(r.created_at), "soort": r.soort,
+         "soort_tekst": KINDS.get(r.soort, r.soort), "status": r.status, "status_tekst": STATES.get(r.status, r.status),
+         "reden": r.fout, "pogingen": r.pogingen,
+         "volgende_poging": isoformat(r.attempt_at) if r.status == WAITING else None}
+        for r in rows
+    ]}

@@ -94,6 +94,15 @@ class ManagerOverview:
         with self.db.write() as conn:
             notify.save_settings(conn, actor.id, email=email, wijze=wijze, now=self.clock.now())
 
+    def mail_delivery_on(self) -> bool:
+        """Whether this process delivers mail (``MAIL_URL`` set) or only records it as not delivered."""
+        return getattr(self.mail_config().mailer, "delivers", True)
+
+    def undelivered_mail(self, actor: Actor, **page) -> dict:
+        """Outbox rows that reached no one, for a beheerder (:func:`engine.outbox.undelivered`)."""
+        with self.db.read() as conn:
+            return outbox.undelivered(conn, actor, **page)
+
     def mail_pass(self) -> dict[str, int]:
         """The clock's mail job: passed deadlines, the daily digests, sending (:mod:`engine.outbox`)."""
         return outbox.mail_pass(self.db, self.mail_config(), self.clock)

@@ -111,7 +111,7 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
     log = AuditBatch(now, instance_id, signal_id, rol=rol)
     log.add("proces_gewijzigd", actor.id, van=row.sleutel, naar=proces, reden=reden,
             oude_instantie=row.instance_id, vervallen=[naam for _id, naam in vervallen])
-    persist(conn, compiled, projection, log, instance_id=instance_id, signal_id=signal_id,
+    persist(conn, compiled, projection, log, instance_id=instance_id, version=1, signal_id=signal_id,
             gemeente_id=row.gemeente_id, now=now, before={}, told_before=row.terugkoppeling)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, None,
                    public_tasks(projection.created),

@@ -386,6 +386,10 @@ mail_bericht = Table(
     Column("created_at", TS, nullable=False),
     Column("attempt_at", TS, nullable=False),
     Column("sent_at", TS),
+    # What caused the row, and for whom (engine.notify): the same cause queued twice — a command
+    # replayed, a timer fired again — adds no second row. Rows from before the key: 'legacy:<id>'.
+    Column("sleutel", String(500), nullable=False),
+    UniqueConstraint("sleutel"),
     Index("ix_mail_bericht_due", "status", "attempt_at"),
     Index("ix_mail_bericht_user", "user_id", "status"),
 )

@@ -123,7 +123,7 @@ def _fire(conn: Connection, cache: DefinitionCache, instance_id: int, inst, sign
         return []  # nothing was due after all (a row claimed at its exact due time): write nothing
     save_instance(conn, instance_id, inst.version, wf, projection.status, now)
     batch = AuditBatch(now, instance_id, signal_id)
-    persist(conn, compiled, projection, batch, instance_id=instance_id, signal_id=signal_id,
+    persist(conn, compiled, projection, batch, instance_id=instance_id, version=inst.version + 1, signal_id=signal_id,
             gemeente_id=gemeente_id, now=now, before=before, told_before=told_before)
     return projection.fired
 

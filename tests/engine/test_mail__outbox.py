@@ -11,12 +11,12 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 from route_actions import VERRIJKT, beoordeeld
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
-from engine.mail import LogMailer, SmtpMailer, mailer_from_url
+from engine.mail import NoDelivery, SmtpMailer, mailer_from_url
 from engine.outbox import MailConfig, digest_slot
 from engine.regions import assign_gemeente, ensure_regio
-from engine.schema import mail_bericht
+from engine.schema import mail_bericht, mail_stand, process_instance, timer
 from engine.users import add_user, ensure_gemeente
 
 SITE = "https://signaalroute.gemeente.test"
@@ -211,14 +211,46 @@ def test_an_unreachable_server_is_retried_and_then_delivers(route, orchestrator,
     assert len(inbox.to("anna@gemeente.test")) == 1
 
 
-def test_without_mail_url_mails_go_to_the_log(route, orchestrator, users, intake, caplog):
+def test_without_mail_url_mail_is_recorded_as_not_delivered_and_only_its_id_and_kind_logged(
+        route, orchestrator, users, intake, caplog):
     orchestrator.configure_mail(MailConfig(mailer=mailer_from_url(None), site_url=SITE))
     orchestrator.save_mail_settings(users.analist, email="anna@gemeente.test", wijze="direct")
     route.report(intake(**PERSONAL))
-    with caplog.at_level(logging.INFO, logger="engine.mail"):
-        orchestrator.mail_pass()
-    assert "nieuwe taak 'Signaal verrijken'" in caplog.text and f"{SITE}/taken/" in caplog.text
-    assert "Kelderweg" not in caplog.text
+    with caplog.at_level(logging.DEBUG):
+        result = orchestrator.mail_pass()
+
+    assert (result["verzonden"], result["niet_bezorgd"]) == (0, 1)
+    with orchestrator.db.read() as conn:
+        row = conn.execute(select(mail_bericht)).one()
+    assert (row.status, row.sent_at) == ("niet_bezorgd", None) and "MAIL_URL" in row.fout
+    assert f"mail {row.id} (klaargezet) not delivered: mail delivery is off" in caplog.text
+    for leak in ("anna@", "Signaal verrijken", "/taken/", "Kelderweg"):
+        assert leak not in caplog.text
+    assert orchestrator.mail_pass()["niet_bezorgd"] == 0  # recorded once, not retried
+
+
+def test_a_refused_recipient_is_logged_and_recorded_without_the_address(route, orchestrator, users, intake, caplog):
+    class Refusing:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            return "550 5.1.1 <anna@gemeente.test>: mailbox unavailable"
+
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        orchestrator.configure_mail(MailConfig(mailer=SmtpMailer("127.0.0.1", controller.port, sender="r@g.test"),
+                                               site_url=SITE))
+        orchestrator.save_mail_settings(users.analist, email="anna@gemeente.test", wijze="direct")
+        route.report(intake())
+        with caplog.at_level(logging.DEBUG):
+            assert orchestrator.mail_pass()["opnieuw"] == 1
+    finally:
+        controller.stop()
+    with orchestrator.db.read() as conn:
+        row = conn.execute(select(mail_bericht)).one()
+    assert "SMTPRecipientsRefused" in row.fout and "550" in row.fout
+    assert "anna@" not in row.fout and "gemeente.test" not in row.fout
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("engine"))  # not the test server's
+    assert f"mail {row.id} (klaargezet) not sent" in ours and "anna@" not in ours
 
 
 def test_settings_are_validated(orchestrator, users):
@@ -234,7 +266,7 @@ def test_settings_are_validated(orchestrator, users):
 
 
 def test_mail_url_forms():
-    assert isinstance(mailer_from_url(""), LogMailer)
+    assert isinstance(mailer_from_url(""), NoDelivery)
     plain = mailer_from_url("smtp://mail.gemeente.test")
     assert (plain.host, plain.port, plain.tls, plain.starttls, plain.username) == ("mail.gemeente.test", 25, False,
                                                                                    False, None)
@@ -250,3 +282,65 @@ def test_digest_slot_is_seven_in_amsterdam():
     assert digest_slot(winter, 7) == dt.datetime(2026, 1, 5, 6, 0, tzinfo=dt.UTC)
     summer = dt.datetime(2026, 7, 6, 5, 30, tzinfo=dt.UTC)  # 7:30 local (CEST)
     assert digest_slot(summer, 7) == dt.datetime(2026, 7, 6, 5, 0, tzinfo=dt.UTC)
+
+
+def _lose_the_last_commit(orchestrator, instance_id: int, instance_row, timer_rows) -> None:
+    """What a crash does to a timer pass whose commit (``synchronous_commit=off``) never reached
+    the disk: the instance and its timers are as before the firing, so the timer is due again.
+    The outbox row that firing queued is kept, as if it had been sent before the crash — the
+    case an idempotency key guards."""
+    with orchestrator.db.write() as conn:
+        conn.execute(update(process_instance).where(process_instance.c.id == instance_id)
+                     .values(**{k: v for k, v in instance_row._mapping.items() if k != "id"}))
+        kept = [r.id for r in timer_rows]
+        conn.execute(delete(timer).where(timer.c.instance_id == instance_id, timer.c.id.not_in(kept)))
+        for r in timer_rows:
+            conn.execute(update(timer).where(timer.c.id == r.id).values(**{k: v for k, v in r._mapping.items()
+                                                                            if k != "id"}))
+
+
+def test_a_timer_fired_again_after_a_lost_commit_mails_once(route, orchestrator, users, intake, mail, clock):
+    """The regie's follow-up cycle opens a task for the aandachtsfunctionaris; fired twice from
+    the same state, it queues one outbox row and sends one mail."""
+    orchestrator.save_mail_settings(users.aandachtsfunctionaris, email="frits@gemeente.test", wijze="direct")
+    started = route.report(intake())
+    route.complete(started.signal_id, "task_verrijken", VERRIJKT)
+    route.complete(started.signal_id, "task_beoordelen", beoordeeld(aanleiding=True, ondermijnend=True))
+    orchestrator.mail_pass()
+    mail.take()
+    with orchestrator.db.read() as conn:
+        instance_row = conn.execute(select(process_instance)
+                                    .where(process_instance.c.id == started.instance_id)).one()
+        timer_rows = conn.execute(select(timer).where(timer.c.instance_id == started.instance_id)).all()
+
+    clock.advance(dt.timedelta(days=15))  # the 14-day follow-up falls due
+    assert len(orchestrator.fire_due_timers()) == 1
+    orchestrator.mail_pass()
+    [(rcpt, message)] = mail.take()
+    assert rcpt == ["frits@gemeente.test"] and "Terugkoppeling regie" in message["Subject"]
+
+    _lose_the_last_commit(orchestrator, started.instance_id, instance_row, timer_rows)
+    assert len(orchestrator.fire_due_timers()) == 1  # the same timer, fired again from the same state
+    assert orchestrator.mail_pass()["verzonden"] == 0
+    assert mail.take() == []
+    with orchestrator.db.read() as conn:
+        rows = conn.execute(select(mail_bericht.c.sleutel).where(mail_bericht.c.soort == "klaargezet",
+                                                                 mail_bericht.c.stap.like("Terugkoppeling%"))).all()
+    assert len(rows) == 1
+    assert rows[0].sleutel.startswith(f"klaargezet:{started.instance_id}.{instance_row.version + 1}:")
+
+
+def test_a_deadline_scanned_again_mails_once(route, orchestrator, users, intake, mail, clock):
+    """The overdue scan's progress mark lost (rescanned from before): no second mail."""
+    orchestrator.save_mail_settings(users.analist, email="anna@gemeente.test", wijze="direct")
+    route.report(intake())
+    orchestrator.mail_pass()
+    mail.take()
+    clock.advance(dt.timedelta(days=5, minutes=1))
+    assert orchestrator.mail_pass()["te_laat_taken"] == 1
+    assert len(mail.take()) == 1
+    with orchestrator.db.write() as conn:
+        conn.execute(update(mail_stand).values(tot=clock.now() - dt.timedelta(days=1)))
+
+    assert orchestrator.mail_pass()["te_laat_taken"] == 1  # found again ...
+    assert mail.take() == []  # ... and not mailed again

@@ -1,14 +1,18 @@
 """The Alembic migrations build exactly the schema of engine/schema.py, and can be undone."""
 from __future__ import annotations
 
+import os
+import uuid
+
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from engine import migrate
-from engine.db import make_engine
+from engine.db import make_engine, normalise_url
 from engine.schema import metadata
 
 
@@ -60,3 +64,50 @@ def test_the_overview_covering_indexes_exist_on_postgresql_only(db_url):
     else:
         assert not covering & names
         assert "ix_human_task_gemeente" in names  # the general index still serves the board there
+
+
+def _outbox_row_before_the_key(engine) -> None:
+    """Migrate to 0013 and write one outbox row as 0013 knew it."""
+    migrate.upgrade(engine, "0013")
+    with engine.connect().execution_options(write=True) as conn:
+        conn.execute(text("INSERT INTO app_user (id, gebruikersnaam, naam, actief, created_at) "
+                          "VALUES (7, 'anna', 'Anna', true, '2026-01-05 09:00:00')"))
+        conn.execute(text("INSERT INTO mail_bericht (id, soort, user_id, link, status, pogingen, created_at, attempt_at) "
+                          "VALUES (41, 'klaargezet', 7, '/taken/1', 'verzonden', 1, '2026-01-05 09:00:00', "
+                          "'2026-01-05 09:00:00')"))
+        conn.commit()
+
+
+def _assert_the_row_got_a_legacy_key(engine) -> None:
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id, sleutel FROM mail_bericht")).all() == [(41, "legacy:41")]
+
+
+def test_outbox_rows_from_before_the_key_get_a_legacy_key(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'sleutel.db'}")
+    try:
+        _outbox_row_before_the_key(engine)
+        _assert_the_row_got_a_legacy_key(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_outbox_rows_from_before_the_key_get_a_legacy_key_on_postgresql():
+    base = make_url(normalise_url(os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")))
+    name = f"signaalroute_sleutel_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine = make_engine(base.set(database=name).render_as_string(hide_password=False))
+        try:
+            _outbox_row_before_the_key(engine)
+            _assert_the_row_got_a_legacy_key(engine)
+        finally:
+            engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()

@@ -352,6 +352,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "pages.besluit": Endpoint(page("post", "/agendapunten/999999/besluit", json={"data": {}}), lambda *a: DENY),
     "pages.verwerkingen": Endpoint(page("get", "/beheer/verwerkingen"), is_beheerder),
     "pages.incidenten": Endpoint(page("get", "/beheer/incidenten"), is_beheerder),
+    "pages.mail_onbezorgd": Endpoint(page("get", "/beheer/mail"), is_beheerder),
     # no incident exists in this world: every role gets the same deny as for a missing one
     # (tests/web/test_pages__incidents.py acts on a real incident)
     "pages.incident_opnieuw": Endpoint(page("post", "/beheer/incidenten/999999/opnieuw"), lambda *a: DENY),

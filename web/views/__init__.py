@@ -14,7 +14,7 @@ bp = Blueprint("pages", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from . import audit, inbox, incidents, intake, overleggen, signals, tasks  # noqa: F401 - they add their routes to bp
+    from . import audit, inbox, incidents, intake, mail_outbox, overleggen, signals, tasks  # noqa: F401 - they add their routes to bp
 
     app.register_blueprint(bp)
     from . import dashboard  # the managers' overview and mail settings: a blueprint of its own
