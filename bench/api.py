@@ -66,6 +66,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import os
+import secrets
 import shutil
 import signal
 import sys
@@ -381,7 +382,7 @@ def profile_in_process(db_url: str, tokens: dict, http_single: dict, routes: int
     sys.path.insert(0, str(ROOT))
     from web import create_app
 
-    app = create_app({"DATABASE_URL": db_url})
+    app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": secrets.token_urlsafe(48)})
     orch = app.extensions["signaalroute"]
     client = InProcessClient(app.test_client(), tokens)
     for _ in range(5):

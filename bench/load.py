@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import secrets
 import signal
 import statistics
 import subprocess
@@ -207,7 +208,8 @@ def main() -> None:
     url = make_url(normalise_url(args.pg_url)).set(database=name).render_as_string(hide_password=False)
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
     env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1",
-           "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", "10")}
+           "DB_POOL_SIZE": os.environ.get("DB_POOL_SIZE", "10"),
+           "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48)}  # serve starts only with one
     server = ServerProcess(["serve", "--workers", "2", "--threads", "8"], env, workdir)
     workers: list[subprocess.Popen] = []
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -79,6 +79,7 @@ import http.client
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import statistics
@@ -413,7 +414,7 @@ class Attribution:
 def profile_in_process(db_url: str, signal_ids: list[int], n: int, top: int) -> None:
     from web import create_app
 
-    app = create_app({"DATABASE_URL": db_url})
+    app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": secrets.token_urlsafe(48)})
     orch = app.extensions["signaalroute"]
     test_client = app.test_client()
     body = test_client.get("/aanmelden").get_data()
@@ -522,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="signaalroute-bench-web-"))
     db_url = f"sqlite:///{workdir / 'bench.db'}"
     env = dict(os.environ, DATABASE_URL=db_url)
+    env.setdefault("SECRET_KEY", secrets.token_urlsafe(48))  # serve starts only with one
     command = ["serve", "--workers", str(os.cpu_count() or 2)] if args.server == "serve" else ["run", "--no-clock"]
     server = ServerProcess(command, env, workdir)
     clients: list[Client] = []

@@ -13,10 +13,11 @@ The rules (``docs/security.md``, *Single sign-on*):
   a role granted both ways stays a local grant.
 * A switched-off account cannot sign in through the provider either. An account that ends up
   with no role at all (no mapped group and no local grant) is refused.
-* Two-factor sign-in: by default the provider's MFA counts as the second factor
-  (``trust_idp_mfa``); without that trust the user gives our TOTP code as after a password.
+* Two-factor sign-in: the provider's sign-in counts as two-factor only when the ID token says
+  so, in its ``amr`` or ``acr`` claim (:class:`MfaPolicy`); otherwise the user gives our TOTP
+  code as after a password (and enrols first when the role requires it and it is not set up).
 * One sign-in is one transaction with its audit events: ``gebruiker_aangemaakt``,
-  ``rollen_gewijzigd`` (``via: oidc``), ``aangemeld`` (``methode: oidc``) or
+  ``rollen_gewijzigd`` (``via: oidc``), ``aangemeld`` (``methode: oidc``, ``oidc+mfa``) or
   ``aanmelden_geweigerd`` (with the reason) — ids and role codes, never a name.
 """
 from __future__ import annotations
@@ -42,6 +43,35 @@ OIDC, LOKAAL = "oidc", "lokaal"  # user_role.bron
 GEEN_GROEP, UITGESCHAKELD = "geen_gekoppelde_groep", "uitgeschakeld"  # why a sign-in is refused
 CODE, INSTELLEN = "code", "instellen"  # what the second factor still asks
 
+# RFC 8176 authentication method references that are a second factor beside another method:
+# something one has (a key, an app, a phone, a smart card) or is (biometrics). Not "pwd", "pin",
+# "kba" (more knowledge), "wia", "rba", "geo", "user", "pop" (no factor of the person's own).
+DEFAULT_MFA_AMR = ("mfa", "mca", "otp", "hwk", "swk", "sc", "sms", "tel", "fpt", "face", "iris", "retina", "vbm")
+# Values that by themselves say several factors (or channels) were used (RFC 8176 section 2).
+SEVERAL_FACTORS_AMR = frozenset({"mfa", "mca"})
+
+
+@dataclass(frozen=True)
+class MfaPolicy:
+    """When the provider's sign-in counts as the second factor.
+
+    :param amr: ``amr`` values that show a second factor. ``mfa`` and ``mca`` count on their own;
+        any other counts only beside another method (``["pwd", "otp"]``: yes; ``["otp"]`` alone,
+        a one-time code instead of a password, is still one factor).
+    :param acr: ``acr`` values that show a second factor (provider-specific, e.g. a level of
+        assurance); none by default.
+    """
+
+    amr: frozenset[str] = frozenset(DEFAULT_MFA_AMR)
+    acr: frozenset[str] = frozenset()
+
+    def shows_second_factor(self, identity: Identity) -> bool:
+        if identity.acr is not None and identity.acr in self.acr:
+            return True
+        methods = set(identity.amr)
+        return any(value in SEVERAL_FACTORS_AMR or len(methods - {value}) > 0
+                   for value in methods & self.amr)
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -51,6 +81,8 @@ class Identity:
     :param gebruikersnaam: the wished user name for a new account (``preferred_username``).
     :param naam: the display name (``name``), kept up to date at every sign-in.
     :param groepen: the groups claim's values.
+    :param amr: the ID token's authentication methods (``amr``, RFC 8176), e.g. ``("pwd", "otp")``.
+    :param acr: the ID token's authentication context class (``acr``).
     """
 
     issuer: str
@@ -58,6 +90,8 @@ class Identity:
     gebruikersnaam: str | None
     naam: str | None
     groepen: tuple[str, ...]
+    amr: tuple[str, ...] = ()
+    acr: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +102,7 @@ class SignIn:
     :param geweigerd: why it was refused (:data:`GEEN_GROEP`, :data:`UITGESCHAKELD`); ``None``: accepted.
     :param tweede_factor: ``None`` (signed in), :data:`CODE` (our TOTP code must follow) or
         :data:`INSTELLEN` (signed in, but two-factor sign-in must be set up first).
+    :param provider_mfa: the provider's sign-in showed a second factor, which counts as ours.
     """
 
     user_id: int | None
@@ -76,6 +111,7 @@ class SignIn:
     toegevoegd: tuple[str, ...] = ()
     verwijderd: tuple[str, ...] = ()
     tweede_factor: str | None = None
+    provider_mfa: bool = False
 
 
 def resolve(conn: Connection, grants: frozenset[MappedGrant]) -> set[Grant]:
@@ -140,10 +176,10 @@ def _create_account(conn: Connection, identity: Identity, *, now: dt.datetime) -
 
 
 def sign_in(conn: Connection, identity: Identity, mapping: RoleMapping, *, now: dt.datetime,
-            trust_idp_mfa: bool = True) -> SignIn:
+            mfa: MfaPolicy = MfaPolicy()) -> SignIn:
     """Sign ``identity`` in: find or create its account, set its provider roles, decide the second factor.
 
-    :param trust_idp_mfa: the provider's MFA is the second factor (no TOTP code asked here).
+    :param mfa: when the provider's sign-in counts as the second factor (then no TOTP code is asked).
     """
     if not identity.issuer or not identity.subject:
         raise ValueError("an identity needs an issuer and a subject")
@@ -184,16 +220,17 @@ def sign_in(conn: Connection, identity: Identity, mapping: RoleMapping, *, now: 
             batch.add("aanmelden_geweigerd", user_id, methode=OIDC, reden=GEEN_GROEP)
             batch.write(conn)
             return SignIn(user_id, geweigerd=GEEN_GROEP, verwijderd=result.verwijderd)
-    second = _second_factor(conn, user_id, trust_idp_mfa)
+    provider_mfa = mfa.shows_second_factor(identity)
+    second = _second_factor(conn, user_id, provider_mfa)
     if second != CODE:  # with a code to follow, the code step records the sign-in
-        batch.add("aangemeld", user_id, methode=OIDC)
+        batch.add("aangemeld", user_id, methode=f"{OIDC}+mfa" if provider_mfa else OIDC)
     batch.write(conn)
     return SignIn(user_id, nieuw=result.nieuw, toegevoegd=result.toegevoegd, verwijderd=result.verwijderd,
-                  tweede_factor=second)
+                  tweede_factor=second, provider_mfa=provider_mfa)
 
 
-def _second_factor(conn: Connection, user_id: int, trust_idp_mfa: bool) -> str | None:
-    if trust_idp_mfa:
+def _second_factor(conn: Connection, user_id: int, provider_mfa: bool) -> str | None:
+    if provider_mfa:
         return None
     if twofactor.status(conn, user_id).ingesteld:
         return CODE
@@ -206,15 +243,15 @@ class SingleSignOn:
     :param db: the database.
     :param clock: where ``now`` comes from.
     :param mapping: the groups → roles mapping.
-    :param trust_idp_mfa: the provider's MFA is the second factor (see :func:`sign_in`).
+    :param mfa: when the provider's sign-in is the second factor (see :func:`sign_in`).
     """
 
-    def __init__(self, db: Database, clock, mapping: RoleMapping, *, trust_idp_mfa: bool = True):
+    def __init__(self, db: Database, clock, mapping: RoleMapping, *, mfa: MfaPolicy = MfaPolicy()):
         self.db = db
         self.clock = clock
         self.mapping = mapping
-        self.trust_idp_mfa = trust_idp_mfa
+        self.mfa = mfa
 
     def sign_in(self, identity: Identity) -> SignIn:
         with self.db.write() as conn:
-            return sign_in(conn, identity, self.mapping, now=self.clock.now(), trust_idp_mfa=self.trust_idp_mfa)
+            return sign_in(conn, identity, self.mapping, now=self.clock.now(), mfa=self.mfa)

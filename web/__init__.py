@@ -11,18 +11,26 @@ from engine.errors import FieldErrors
 from engine.orchestrator import Orchestrator
 from engine.retention import RetentionPolicy
 
+from . import secret_key as secret_keys
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The instance folder (``config.py``, the development key); ``None``: Flask's default, ``instance/``
+# in the checkout. Tests point it elsewhere.
+INSTANCE_PATH: str | None = None
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, *, secret_key: str = secret_keys.REQUIRED) -> Flask:
     """Create the app.
 
     :param test_config: settings that replace the environment's (tests pass
-        ``DATABASE_URL`` and a ``CLOCK``); when given, the instance config is not read.
+        ``DATABASE_URL``, a ``CLOCK`` and a ``SECRET_KEY``); when given, the instance config is not read.
+    :param secret_key: where the session key may come from (:mod:`web.secret_key`): by default only
+        from the configuration, long and not a known value, else the app does not start.
+    :raises web.secret_key.SecretKeyError: no usable key, with how to set one.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=INSTANCE_PATH)
     app.config.from_mapping(
-        SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        SECRET_KEY=os.environ.get("SECRET_KEY"),
         DATABASE_URL=os.environ.get("DATABASE_URL") or default_url(),
         PROCESSES_DIR=os.environ.get("PROCESSES_DIR", str(PROJECT_ROOT / "processes")),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
@@ -38,6 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.from_mapping(test_config)
+    app.config["SECRET_KEY"] = secret_keys.resolve(app.config.get("SECRET_KEY"), secret_key, app.instance_path,
+                                                   test_config=test_config is not None)
     app.json.sort_keys = False
 
     database = Database(make_engine(app.config["DATABASE_URL"]))

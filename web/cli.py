@@ -9,13 +9,23 @@ import click
 
 from engine.errors import DeployRejected, EngineError, FieldErrors
 
+from . import secret_key as secret_keys
+
 
 @contextlib.contextmanager
-def _app():
-    """The app for one command; its database connections are closed afterwards."""
+def _app(secret_key: str = secret_keys.UNUSED):
+    """The app for one command; its database connections are closed afterwards.
+
+    :param secret_key: where the session key comes from (:mod:`web.secret_key`); commands that
+        sign nothing need none.
+    """
     from . import create_app, orchestrator
 
-    app = create_app()
+    try:
+        app = create_app(secret_key=secret_key)
+    except secret_keys.SecretKeyError as exc:
+        click.echo(f"Signaalroute start niet: {exc}", err=True)
+        sys.exit(2)
     try:
         yield app
     finally:
@@ -80,12 +90,15 @@ def _deploy_or_exit(orch, folder: Path, opmerking: str | None):
 @click.option("--threads", default=8, show_default=True)
 @click.option("--no-clock", is_flag=True, help="Geen timers afvuren in dit proces (draai dan 'signaalroute worker').")
 def run(port: int, host: str, threads: int, no_clock: bool) -> None:
-    """De webapplicatie serveren (waitress), met de klok voor timers."""
+    """De webapplicatie serveren (waitress), met de klok voor timers; om te ontwikkelen.
+
+    Zonder SECRET_KEY maakt dit commando eenmalig een willekeurige sleutel in instance/secret_key.
+    """
     from waitress import serve
 
     from engine.scheduler import Clock
 
-    with _app() as app:
+    with _app(secret_keys.DEVELOPMENT) as app:
         clock = None if no_clock else Clock(_orch(app), app.config["CLOCK_INTERVAL"])
         if clock is not None:
             clock.start()
@@ -113,8 +126,14 @@ def run(port: int, host: str, threads: int, no_clock: bool) -> None:
                    "draai 'signaalroute worker' ernaast.")
 def serve(port: int, host: str, workers: int, threads: int, graceful_timeout: int, timeout: int, keepalive: int,
           with_clock: bool) -> None:
-    """Productie: gunicorn met meerdere webprocessen, zonder klok (draai 'signaalroute worker' ernaast)."""
+    """Productie: gunicorn met meerdere webprocessen, zonder klok (draai 'signaalroute worker' ernaast).
+
+    Start niet zonder een lange SECRET_KEY (omgeving of instance/config.py).
+    """
     from gunicorn.app.base import BaseApplication
+
+    with _app(secret_keys.REQUIRED):  # here, before any web process: a missing key or setting stops the start
+        pass
 
     def _worker_exit(_server, worker) -> None:
         clock = getattr(worker, "signaalroute_clock", None)
@@ -137,7 +156,9 @@ def serve(port: int, host: str, workers: int, threads: int, graceful_timeout: in
         def load(self):
             from . import create_app
 
-            return create_app()  # in each worker, after the fork: no connections shared between processes
+            # In each worker, after the fork: no connections shared between processes. The key is
+            # required here too (the default), so no web process ever signs with a made-up one.
+            return create_app()
 
     def _post_worker_init(worker) -> None:
         if not with_clock:

@@ -24,7 +24,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
 
 from engine.oidc_mapping import MappingError, RoleMapping, load_mapping
-from engine.sso import CODE, GEEN_GROEP, INSTELLEN, Identity, SingleSignOn
+from engine.sso import CODE, DEFAULT_MFA_AMR, GEEN_GROEP, INSTELLEN, Identity, MfaPolicy, SingleSignOn
 
 from . import orchestrator
 from .auth import safe_next, start_session
@@ -46,7 +46,8 @@ _DEFAULTS = {
     "OIDC_ROLE_MAPPING": "",
     "OIDC_ROLE_MAPPING_FILE": "",
     "OIDC_PROVIDER_NAME": "uw organisatie",
-    "OIDC_TRUST_IDP_MFA": "1",
+    "OIDC_MFA_AMR": ",".join(DEFAULT_MFA_AMR),
+    "OIDC_MFA_ACR": "",
     "OIDC_REDIRECT_URI": "",
     "OIDC_TIMEOUT_SECONDS": "10",
 }
@@ -64,13 +65,15 @@ class OidcSettings:
     username_claim: str
     mapping: RoleMapping
     provider_name: str
-    trust_idp_mfa: bool
+    mfa: MfaPolicy
     redirect_uri: str | None
     timeout: float
 
 
-def _flag(value) -> bool:
-    return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "ja", "yes", "on")
+def _values(value) -> frozenset[str]:
+    """A list setting: comma- or space-separated text, or a list."""
+    items = value if isinstance(value, list | tuple | set | frozenset) else str(value or "").replace(",", " ").split()
+    return frozenset(str(item).strip() for item in items if str(item).strip())
 
 
 def settings_from(config) -> OidcSettings | None:
@@ -81,6 +84,10 @@ def settings_from(config) -> OidcSettings | None:
     client_id = str(config["OIDC_CLIENT_ID"] or "").strip()
     if not client_id:
         return None
+    if str(config.get("OIDC_TRUST_IDP_MFA") or "").strip():
+        raise ValueError("OIDC_TRUST_IDP_MFA: bestaat niet meer. De aanmelding bij de provider telt alleen als "
+                         "tweestapsverificatie als de claim amr of acr dat laat zien (OIDC_MFA_AMR, OIDC_MFA_ACR); "
+                         "haal de instelling weg")
     issuer = str(config["OIDC_ISSUER"] or "").strip().rstrip("/")
     discovery = str(config["OIDC_DISCOVERY_URL"] or "").strip()
     if not discovery and not issuer:
@@ -104,13 +111,16 @@ def settings_from(config) -> OidcSettings | None:
         scopes=scopes, groups_claim=str(config["OIDC_GROUPS_CLAIM"]).strip() or "groups",
         username_claim=str(config["OIDC_USERNAME_CLAIM"]).strip() or "preferred_username", mapping=mapping,
         provider_name=str(config["OIDC_PROVIDER_NAME"]).strip() or "uw organisatie",
-        trust_idp_mfa=_flag(config["OIDC_TRUST_IDP_MFA"]), redirect_uri=str(config["OIDC_REDIRECT_URI"] or "") or None,
+        mfa=MfaPolicy(amr=_values(config["OIDC_MFA_AMR"]), acr=_values(config["OIDC_MFA_ACR"])),
+        redirect_uri=str(config["OIDC_REDIRECT_URI"] or "") or None,
         timeout=timeout)
 
 
 def init_app(app: Flask) -> None:
     for name, default in _DEFAULTS.items():
         app.config.setdefault(name, os.environ.get(name, default))
+    if os.environ.get("OIDC_TRUST_IDP_MFA"):  # replaced by OIDC_MFA_AMR/ACR: refused by settings_from
+        app.config.setdefault("OIDC_TRUST_IDP_MFA", os.environ["OIDC_TRUST_IDP_MFA"])
     settings = settings_from(app.config)
     app.extensions[_EXTENSION] = settings
     if settings is not None:
@@ -180,9 +190,10 @@ def terug():
         groups = _groups_from_userinfo(settings, claims["sub"])
     identity = Identity(issuer=str(claims["iss"]), subject=str(claims["sub"]),
                         gebruikersnaam=_text(claims.get(settings.username_claim) or claims.get("email")),
-                        naam=_text(claims.get("name")), groepen=_groups(groups))
+                        naam=_text(claims.get("name")), groepen=_strings(groups),
+                        amr=_strings(claims.get("amr")), acr=_text(claims.get("acr")))  # from the ID token only
     orch = orchestrator()
-    result = SingleSignOn(orch.db, orch.clock, settings.mapping, trust_idp_mfa=settings.trust_idp_mfa).sign_in(identity)
+    result = SingleSignOn(orch.db, orch.clock, settings.mapping, mfa=settings.mfa).sign_in(identity)
     volgende = session.get("sso_volgende")
     session.clear()  # a new session at every sign-in: no session fixation
     if result.geweigerd is not None:
@@ -192,7 +203,7 @@ def terug():
         session.update(tweestaps_gebruiker=result.user_id, tweestaps_sinds=time.time(), volgende=volgende,
                        eerste_factor="oidc")
         return redirect(url_for("auth.code"))
-    start_session(result.user_id, tweestaps=result.tweede_factor is None and settings.trust_idp_mfa)
+    start_session(result.user_id, tweestaps=result.provider_mfa)
     if result.tweede_factor == INSTELLEN:
         flash("Voor uw rol is tweestapsverificatie verplicht. Stel het nu in; daarna kunt u verder.", "waarschuwing")
         return redirect(url_for("tweestaps.instellen"))
@@ -227,7 +238,8 @@ def _groups_from_userinfo(settings: OidcSettings, subject: str):
     return _claim(info, settings.groups_claim)
 
 
-def _groups(value) -> tuple[str, ...]:
+def _strings(value) -> tuple[str, ...]:
+    """A claim that holds a list of names (groups, ``amr``); one name alone counts as a list of one."""
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list | tuple):

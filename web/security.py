@@ -6,6 +6,7 @@ Everything here applies to every response of the app; the settings (see
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request, session
@@ -130,10 +131,18 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
-def _username_key() -> str:
-    """Per typed user name, hashed: the limiter's log lines never show a name."""
+def _source_and_name_key() -> str:
+    """Per client address and typed user name together: wrong passwords from one address use up
+    only that address's attempts for the name, so a stranger elsewhere cannot lock a colleague out.
+
+    The key is an HMAC with the app's secret key, truncated: the limiter's log line shows neither
+    the name nor a hash that anyone could match against a list of names (as a plain SHA-256 could).
+    """
     name = (request.form.get("gebruikersnaam") or "").strip().lower()
-    return "gebruiker:" + hashlib.sha256(name.encode()).hexdigest()[:24]
+    secret = current_app.secret_key
+    secret = secret if isinstance(secret, bytes) else str(secret).encode()
+    message = f"{get_remote_address()}\n{name}".encode()
+    return "aanmelden:" + hmac.new(secret, message, hashlib.sha256).hexdigest()[:24]
 
 
 def _pending_user_key() -> str:
@@ -141,10 +150,12 @@ def _pending_user_key() -> str:
 
 
 def sign_in_limits(view):
-    """Failed sign-ins (HTTP 401) count per client address and per user name; over the limit: 429."""
+    """Failed sign-ins (HTTP 401) count per client address, and per user name from that address;
+    over a limit: 429. There is no limit per user name alone: anybody could use it to lock anybody
+    out (``docs/security.md``, *rate limiting*)."""
     view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)(view)
     return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USER"], methods=["POST"], deduct_when=_failed,
-                         key_func=_username_key, scope="per-gebruiker")(view)
+                         key_func=_source_and_name_key, scope="per-adres-en-gebruiker")(view)
 
 
 def code_limits(view):

@@ -13,7 +13,7 @@ from engine import twofactor
 from engine.oidc_mapping import MappedGrant, MappingError, RoleMapping, load_mapping
 from engine.regions import assign_gemeente, ensure_regio
 from engine.schema import audit_event, user, user_identity, user_role
-from engine.sso import CODE, GEEN_GROEP, INSTELLEN, UITGESCHAKELD, Identity, SingleSignOn
+from engine.sso import CODE, GEEN_GROEP, INSTELLEN, UITGESCHAKELD, Identity, MfaPolicy, SingleSignOn
 from engine.users import add_user, ensure_gemeente
 
 ISSUER = "https://login.example.nl/realms/gemeenten"
@@ -103,8 +103,9 @@ def sso(orchestrator, clock, places):
     return SingleSignOn(orchestrator.db, clock, RoleMapping.from_data(MAPPING))
 
 
-def person(*groepen, subject="sub-1", issuer=ISSUER, gebruikersnaam="anna", naam="Anna Analist"):
-    return Identity(issuer=issuer, subject=subject, gebruikersnaam=gebruikersnaam, naam=naam, groepen=tuple(groepen))
+def person(*groepen, subject="sub-1", issuer=ISSUER, gebruikersnaam="anna", naam="Anna Analist", amr=(), acr=None):
+    return Identity(issuer=issuer, subject=subject, gebruikersnaam=gebruikersnaam, naam=naam, groepen=tuple(groepen),
+                    amr=tuple(amr), acr=acr)
 
 
 def grants(orchestrator, user_id):
@@ -230,21 +231,49 @@ def test_the_link_is_issuer_and_subject_never_the_name_or_mail(orchestrator, sso
     assert orchestrator.actor(local).role_keys() == {"beheerder"}  # the local account was not touched
 
 
-def test_the_providers_mfa_is_the_second_factor_unless_switched_off(orchestrator, clock, places):
-    trusting = SingleSignOn(orchestrator.db, clock, RoleMapping.from_data(MAPPING))
-    strict = SingleSignOn(orchestrator.db, clock, RoleMapping.from_data(MAPPING), trust_idp_mfa=False)
+@pytest.mark.parametrize(("amr", "acr", "second"), [
+    ((), None, False),  # a provider that says nothing
+    (("pwd",), None, False),  # a password is one factor
+    (("pwd", "pin", "kba"), None, False),  # three things one knows are still one factor
+    (("otp",), None, False),  # a one-time code instead of a password: one factor
+    (("pwd", "otp"), None, True),
+    (("pwd", "hwk"), None, True),
+    (("mfa",), None, True),  # says by itself that several factors were used (RFC 8176)
+    (("pwd",), "http://schemas.openid.net/pape/policies/2007/06/multi-factor", False),  # acr: none accepted by default
+])
+def test_by_default_only_amr_values_that_show_a_second_factor_count(amr, acr, second):
+    assert MfaPolicy().shows_second_factor(person(amr=amr, acr=acr)) is second
 
-    assert trusting.sign_in(person("sr-beheer", subject="b")).tweede_factor is None
-    assert strict.sign_in(person("sr-beheer", subject="b")).tweede_factor == INSTELLEN  # required, not set up
-    assert strict.sign_in(person("sr-analist-nijmegen", subject="a")).tweede_factor is None  # optional, not set up
 
-    beheerder = strict.sign_in(person("sr-beheer", subject="b")).user_id
+def test_accepted_amr_and_acr_values_are_configurable():
+    policy = MfaPolicy(amr=frozenset({"otp"}), acr=frozenset({"2", "gold"}))
+
+    assert policy.shows_second_factor(person(amr=("pwd", "otp"))) is True
+    assert policy.shows_second_factor(person(amr=("pwd", "hwk"))) is False  # not in this list
+    assert policy.shows_second_factor(person(amr=("pwd",), acr="gold")) is True
+    assert policy.shows_second_factor(person(acr="1")) is False
+    assert MfaPolicy(amr=frozenset()).shows_second_factor(person(amr=("pwd", "mfa"))) is False  # never trust amr
+
+
+def test_without_a_second_factor_from_the_provider_our_code_is_asked(orchestrator, sso, clock):
+    password_only = person("sr-beheer", subject="b", amr=("pwd",))
+
+    first = sso.sign_in(password_only)
+    assert (first.tweede_factor, first.provider_mfa) == (INSTELLEN, False)  # required, not set up: enrol
+    assert sso.sign_in(person("sr-analist-nijmegen", subject="a", amr=("pwd",))).tweede_factor is None  # optional
+
     with orchestrator.db.write() as conn:
-        secret = twofactor.start_enrolment(conn, beheerder, now=clock.now()).secret
+        secret = twofactor.start_enrolment(conn, first.user_id, now=clock.now()).secret
         import pyotp
-        twofactor.confirm_enrolment(conn, beheerder, pyotp.TOTP(secret).at(clock.now()), now=clock.now())
+        twofactor.confirm_enrolment(conn, first.user_id, pyotp.TOTP(secret).at(clock.now()), now=clock.now())
     signed_in_before = len(events(orchestrator, "aangemeld"))
 
-    assert strict.sign_in(person("sr-beheer", subject="b")).tweede_factor == CODE
+    assert sso.sign_in(password_only).tweede_factor == CODE
     assert len(events(orchestrator, "aangemeld")) == signed_in_before  # the code step records the sign-in
-    assert trusting.sign_in(person("sr-beheer", subject="b")).tweede_factor is None
+
+
+def test_a_second_factor_at_the_provider_counts_as_ours(orchestrator, sso):
+    result = sso.sign_in(person("sr-beheer", subject="b", amr=("pwd", "otp")))
+
+    assert (result.tweede_factor, result.provider_mfa) == (None, True)
+    assert events(orchestrator, "aangemeld") == [{"methode": "oidc+mfa", "user_id": result.user_id}]

@@ -247,33 +247,54 @@ def test_an_account_whose_groups_are_all_gone_is_refused(sso_app, provider):
     assert signed_in_user(client) is None
 
 
-def test_a_beheerder_relies_on_the_providers_mfa_by_default(sso_app, provider):
-    provider.set_user("beheer-sub", groups=["sr-beheer"])
+@pytest.mark.parametrize("claims", [{}, {"amr": ["pwd"]}, {"amr": ["pwd"], "acr": "gold"}],
+                         ids=["no-amr", "password-only", "unaccepted-acr"])
+def test_a_beheerder_without_a_second_factor_at_the_provider_sets_up_ours(sso_app, provider, orchestrator, claims):
+    provider.set_user("streng", groups=["sr-beheer"], **claims)
     client = sso_app.test_client()
-
-    response = sign_in(client, provider, "beheer-sub")
-
-    assert response.status_code == 302 and "tweestaps" not in response.headers["Location"]
-    assert client.get("/beheer/gebruikers").status_code == 200  # no enrolment asked
-
-
-def test_without_trust_in_the_providers_mfa_a_beheerder_sets_up_our_code(make_app, provider):
-    app = make_app(OIDC_TRUST_IDP_MFA="0")
-    provider.set_user("streng", groups=["sr-beheer"])
-    client = app.test_client()
 
     response = sign_in(client, provider, "streng")
 
     assert response.status_code == 302 and response.headers["Location"] == "/account/tweestapsverificatie/instellen"
     assert client.get("/beheer/gebruikers").headers["Location"] == "/account/tweestapsverificatie/instellen"
+    assert {"methode": "oidc"} in audit(orchestrator, "aangemeld")
 
 
-def test_without_trust_an_enrolled_user_gives_our_code_after_the_provider(make_app, provider, orchestrator, clock):
+@pytest.mark.parametrize(("claims", "overrides"), [
+    ({"amr": ["pwd", "otp"]}, {}),
+    ({"amr": ["mfa"]}, {}),
+    ({"amr": ["pwd"], "acr": "gold"}, {"OIDC_MFA_ACR": "silver, gold"}),
+], ids=["pwd+otp", "mfa", "accepted-acr"])
+def test_a_beheerder_with_a_second_factor_at_the_provider_is_not_asked_ours(make_app, provider, orchestrator,
+                                                                             claims, overrides):
+    app = make_app(**overrides)
+    provider.set_user("beheer-sub", groups=["sr-beheer"], **claims)
+    client = app.test_client()
+
+    response = sign_in(client, provider, "beheer-sub")
+
+    assert response.status_code == 302 and "tweestaps" not in response.headers["Location"]
+    assert client.get("/beheer/gebruikers").status_code == 200  # no enrolment asked
+    assert {"methode": "oidc+mfa"} in audit(orchestrator, "aangemeld")
+
+
+def test_with_no_accepted_values_a_beheerder_always_gives_our_code(make_app, provider):
+    app = make_app(OIDC_MFA_AMR="", OIDC_MFA_ACR="")
+    provider.set_user("nooit", groups=["sr-beheer"], amr=["pwd", "mfa"], acr="gold")
+    client = app.test_client()
+
+    response = sign_in(client, provider, "nooit")
+
+    assert response.headers["Location"] == "/account/tweestapsverificatie/instellen"
+
+
+def test_an_enrolled_user_gives_our_code_after_a_password_only_provider_sign_in(make_app, provider, orchestrator,
+                                                                              clock):
     from pages_actions import Browser
     from twofactor_actions import enrol, fresh_code, submit_code
 
-    app = make_app(OIDC_TRUST_IDP_MFA="0")
-    provider.set_user("met-code", groups=["sr-beheer"])
+    app = make_app()
+    provider.set_user("met-code", groups=["sr-beheer"], amr=["pwd"])
     first = app.test_client()
     sign_in(first, provider, "met-code")
     secret, _codes = enrol(orchestrator, signed_in_user(first))
@@ -334,6 +355,7 @@ def test_an_unreachable_provider_is_said_plainly(make_app):
     ({"OIDC_ISSUER": ""}, "OIDC_ISSUER"),
     ({"OIDC_SCOPES": "profile email"}, "OIDC_SCOPES: moet 'openid' bevatten"),
     ({"OIDC_TIMEOUT_SECONDS": "lang"}, "OIDC_TIMEOUT_SECONDS"),
+    ({"OIDC_TRUST_IDP_MFA": "1"}, "OIDC_TRUST_IDP_MFA: bestaat niet meer"),  # the old trust-by-default switch
 ])
 def test_a_wrong_setting_stops_the_start_naming_it(orchestrator, clock, provider, overrides, message):
     with pytest.raises(ValueError, match=message):

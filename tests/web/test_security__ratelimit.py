@@ -1,5 +1,9 @@
-"""Sign-in is rate limited per user name and per client address; over the limit: 429 in Dutch."""
+"""Sign-in is rate limited per user name from one client address and per client address; over the
+limit: 429 in Dutch. Nobody elsewhere can use the limit to lock a colleague out."""
 from __future__ import annotations
+
+import hashlib
+import logging
 
 import pytest
 from pages_actions import Browser, csrf_from
@@ -12,7 +16,16 @@ def _fail(browser: Browser, username: str = "analist"):
     return browser.login(username, "fout-wachtwoord")
 
 
-def test_five_failures_for_one_user_name_block_it_even_with_the_right_password(browser, app):
+ATTACKER, COLLEAGUE = "203.0.113.66", "198.51.100.7"
+
+
+def _from(app, address: str) -> Browser:
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return Browser(client)
+
+
+def test_five_failures_for_one_user_name_block_it_from_that_address_even_with_the_right_password(browser, app):
     for _ in range(5):
         assert _fail(browser).status_code == 401
     blocked = browser.login("analist")
@@ -25,6 +38,34 @@ def test_five_failures_for_one_user_name_block_it_even_with_the_right_password(b
     assert browser.login("analist2").status_code == 302
     # The user name is matched however it is typed.
     assert browser.login(" ANALIST ").status_code == 429
+
+
+def test_a_stranger_elsewhere_cannot_lock_a_colleague_out(app, page_users):
+    attacker = _from(app, ATTACKER)
+    for _ in range(5):
+        assert _fail(attacker).status_code == 401
+    assert attacker.login("analist").status_code == 429  # that address is done guessing this name
+
+    colleague = _from(app, COLLEAGUE)
+    assert colleague.login("analist").status_code == 302  # the colleague still signs in
+    assert _fail(_from(app, COLLEAGUE)).status_code == 401  # and has attempts of their own
+
+
+def test_the_limiters_log_line_names_nobody(app, page_users, caplog):
+    caplog.set_level(logging.DEBUG)
+    name = "jan.jansen"
+    attacker = _from(app, ATTACKER)
+    for _ in range(6):
+        _fail(attacker, name)
+
+    lines = [r.getMessage() for r in caplog.records if "ratelimit" in r.getMessage()]
+    assert lines  # the limit was hit and logged
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert name not in logged.lower()
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    assert digest[:12] not in logged  # no plain hash of the name that a list of names would match
+    digest_with_address = hashlib.sha256(f"{ATTACKER}\n{name}".encode()).hexdigest()
+    assert digest_with_address[:12] not in logged
 
 
 def test_successful_sign_ins_do_not_count(app, page_users):
