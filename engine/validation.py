@@ -289,8 +289,17 @@ def _load_forms(package: ProcessPackage, problems: list[Problem]) -> dict[str, F
         try:
             forms[form_id] = parse_form(schema, form_id)
         except FormDefinitionError as exc:
-            problems.append(Problem(str(exc), file_name))
+            text = package.files[file_name].decode("utf-8", errors="replace")
+            problems.append(Problem(str(exc), file_name, _json_line(text, exc.component), exc.component))
     return forms
+
+
+def _json_line(text: str, component: str | None) -> int | None:
+    """The line of a form's JSON where the component ``"id"`` (or ``"key"``) ``component`` is given."""
+    if component is None:
+        return None
+    found = re.search(r'"(?:id|key)"\s*:\s*' + re.escape(json.dumps(component)), text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def _check_meta(package: ProcessPackage, problems: list[Problem]) -> dict:
