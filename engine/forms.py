@@ -19,10 +19,49 @@ from .errors import FieldErrors
 TEXT_TYPES = {"textfield", "textarea"}
 CHOICE_TYPES = {"radio", "select"}
 MULTI_TYPES = {"checklist", "taglist"}
-VALUE_TYPES = TEXT_TYPES | CHOICE_TYPES | MULTI_TYPES | {"number", "checkbox", "datetime", "expression", "filepicker"}
-LAYOUT_TYPES = {"text", "html", "image", "separator", "spacer", "button", "table", "iframe", "documentPreview"}
+VALUE_TYPES = TEXT_TYPES | CHOICE_TYPES | MULTI_TYPES | {"number", "checkbox", "datetime"}
+LAYOUT_TYPES = {"text", "separator", "spacer"}
 CONTAINER_TYPES = {"group", "default"}
-KNOWN_TYPES = VALUE_TYPES | LAYOUT_TYPES | CONTAINER_TYPES | {"dynamiclist"}
+KNOWN_TYPES = VALUE_TYPES | LAYOUT_TYPES | CONTAINER_TYPES
+
+# The reviewed form-js components and properties. Everything else is refused at deploy: form-js's
+# html, iframe, image, table, documentPreview and expression components (outside sources, HTML,
+# computed values), buttons, file pickers, and FEEL expressions or {{templates}} anywhere but in
+# ``conditional.hide``. A property is checked even where form-js would ignore it: what is not
+# listed here is not in a route.
+_COMMON = {"id", "type", "layout", "conditional"}
+_FIELD = _COMMON | {"key", "label", "description", "validate", "defaultValue", "disabled", "readonly", "properties"}
+_CHOICE = _FIELD | {"values", "valuesKey"}
+PROPERTIES: dict[str, frozenset[str]] = {name: frozenset(props) for name, props in {
+    "textfield": _FIELD | {"appearance"},
+    "textarea": _FIELD,
+    "number": _FIELD | {"appearance", "decimalDigits", "increment", "serializeToString"},
+    "checkbox": _FIELD,
+    "checklist": _CHOICE,
+    "taglist": _CHOICE,
+    "radio": _CHOICE,
+    "select": _CHOICE | {"searchable"},
+    "datetime": _FIELD | {"subtype", "dateLabel", "timeLabel", "timeInterval", "timeSerializingFormat", "use24h",
+                          "disallowPassedDates"},
+    "text": _COMMON | {"text"},
+    "separator": _COMMON,
+    "spacer": _COMMON | {"height"},
+    "group": _COMMON | {"label", "path", "components", "showOutline", "verticalAlignment"},
+}.items()}
+# form-js components that are refused by name (the message says why, not just "unknown").
+REFUSED_TYPES = frozenset({"html", "iframe", "image", "table", "documentPreview", "expression", "button", "filepicker"})
+ROOT_PROPERTIES = frozenset({"id", "type", "components", "schemaVersion", "exporter"})
+_VALIDATE = frozenset({"required", "minLength", "maxLength", "pattern", "min", "max", "validationType"})
+_NESTED = {"layout": frozenset({"row", "columns"}), "conditional": frozenset({"hide"}), "validate": _VALIDATE,
+           "appearance": frozenset({"prefixAdornment", "suffixAdornment"})}
+_BOOLEAN = frozenset({"disabled", "readonly", "searchable", "serializeToString", "showOutline", "use24h",
+                      "disallowPassedDates"})
+
+# conditional.hide: a FEEL condition on the form's data, no more: names (dotted keys), literals,
+# comparisons, and/or and not(...). No calls, no paths into lists, no templates.
+_FEEL_TOKEN = re.compile(r"""\s*(?:(not\s*\()|(and|or|true|false|null)\b|([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)"""
+                         r"""|(-?\d+(?:\.\d+)?)|("[^"{}\\]*")|(<=|>=|!=|=|<|>)|([()]))""")
+_HTML_TAG = re.compile(r"<\s*[A-Za-z!/?]")
 
 _EMPTY = {"checkbox": lambda: False, "checklist": list, "taglist": list}
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
@@ -58,13 +97,21 @@ class Form:
 
 
 class FormDefinitionError(ValueError):
-    """The form JSON itself is wrong; the message names the component."""
+    """The form JSON itself is wrong; the message names the component, ``component`` is its id (or key)."""
+
+    def __init__(self, message: str, component: str | None = None):
+        super().__init__(message)
+        self.component = component
 
 
 def parse_form(schema: Any, form_id: str) -> Form:
     """Read a form-js schema into a :class:`Form`; raise :class:`FormDefinitionError`."""
     if not isinstance(schema, dict) or not isinstance(schema.get("components"), list):
         raise FormDefinitionError("een formulier is een JSON-object met een lijst 'components'")
+    for name in schema:
+        if name not in ROOT_PROPERTIES:
+            raise FormDefinitionError(f"eigenschap '{name}' van het formulier is niet toegestaan "
+                                      f"(toegestaan: {', '.join(sorted(ROOT_PROPERTIES))})")
     form = Form(id=form_id, schema=schema)
     seen: set[str] = set()
     _collect(schema["components"], "", form.fields, seen)
@@ -77,15 +124,25 @@ def _collect(components: list, prefix: str, out: list[Field], seen: set[str]) ->
         if not isinstance(comp, dict):
             raise FormDefinitionError(f"{where} is geen object")
         ctype = comp.get("type")
-        where = f"component '{comp.get('id') or comp.get('key') or index + 1}'"
-        if ctype not in KNOWN_TYPES:
-            raise FormDefinitionError(f"{where}: onbekend type '{ctype}'")
-        if ctype in CONTAINER_TYPES or ctype == "dynamiclist":
-            if ctype == "dynamiclist":
-                raise FormDefinitionError(f"{where}: herhaalbare lijsten worden nog niet ondersteund")
+        name = comp.get("id") or comp.get("key")
+        name = name if isinstance(name, str) else None
+        where = f"component '{name or index + 1}'"
+        if ctype == "dynamiclist":
+            raise FormDefinitionError(f"{where}: herhaalbare lijsten worden nog niet ondersteund", name)
+        if ctype in REFUSED_TYPES:
+            raise FormDefinitionError(f"{where}: type '{ctype}' is niet toegestaan in een formulier (HTML, "
+                                      f"bronnen van buiten of berekende waarden; toegestaan: "
+                                      f"{', '.join(sorted(PROPERTIES))})", name)
+        if ctype not in PROPERTIES:
+            raise FormDefinitionError(f"{where}: onbekend type '{str(ctype)[:40]}'", name)
+        try:
+            _check_properties(comp, ctype)
+        except ValueError as exc:
+            raise FormDefinitionError(f"{where}: {exc}", name) from None
+        if ctype in CONTAINER_TYPES:
             path = comp.get("path") or ""
             if path and not _KEY.match(path):
-                raise FormDefinitionError(f"{where}: ongeldig pad '{path}'")
+                raise FormDefinitionError(f"{where}: ongeldig pad '{path}'", name)
             nested = f"{prefix}{path}." if path else prefix
             _collect(comp.get("components") or [], nested, out, seen)
             continue
@@ -93,15 +150,15 @@ def _collect(components: list, prefix: str, out: list[Field], seen: set[str]) ->
             continue
         key = comp.get("key")
         if not isinstance(key, str) or not _KEY.match(key):
-            raise FormDefinitionError(f"{where}: ontbreekt een geldige 'key' (letters, cijfers, _ en .)")
+            raise FormDefinitionError(f"{where}: ontbreekt een geldige 'key' (letters, cijfers, _ en .)", name)
         full_key = prefix + key
         if full_key in seen:
-            raise FormDefinitionError(f"{where}: de key '{full_key}' komt twee keer voor")
+            raise FormDefinitionError(f"{where}: de key '{full_key}' komt twee keer voor", name)
         seen.add(full_key)
         validate = comp.get("validate") or {}
         values = tuple(v.get("value") for v in comp.get("values") or [] if isinstance(v, dict))
         if ctype in CHOICE_TYPES | MULTI_TYPES and not values and not comp.get("valuesKey"):
-            raise FormDefinitionError(f"{where}: een keuzeveld heeft 'values' nodig")
+            raise FormDefinitionError(f"{where}: een keuzeveld heeft 'values' nodig", name)
         out.append(
             Field(
                 key=full_key,
@@ -117,6 +174,96 @@ def _collect(components: list, prefix: str, out: list[Field], seen: set[str]) ->
                 maximum=validate.get("max"),
             )
         )
+
+
+def _check_text(prop: str, value: Any) -> None:
+    """A text a person reads: no FEEL expression (``=...``), no ``{{template}}``, no HTML."""
+    if not isinstance(value, str):
+        raise ValueError(f"'{prop}' moet tekst zijn")
+    if value.lstrip().startswith("=") or "{{" in value:
+        raise ValueError(f"'{prop}' mag geen expressie of sjabloon zijn (alleen 'conditional.hide' mag een "
+                         "FEEL-voorwaarde hebben)")
+    if _HTML_TAG.search(value) or "![" in value:
+        raise ValueError(f"'{prop}' mag geen HTML of afbeelding bevatten")
+
+
+def check_hide_condition(value: Any) -> None:
+    """``conditional.hide``: true/false, or ``=`` and a FEEL condition on the form's fields (ValueError)."""
+    if isinstance(value, bool):
+        return
+    if not isinstance(value, str) or not value.startswith("="):
+        raise ValueError("'conditional.hide' moet true, false of een FEEL-voorwaarde (=...) zijn")
+    text, pos, depth = value[1:], 0, 0
+    if not text.strip():
+        raise ValueError("'conditional.hide' is een lege voorwaarde")
+    while pos < len(text):
+        if not text[pos:].strip():
+            break
+        token = _FEEL_TOKEN.match(text, pos)
+        if token is None:
+            raise ValueError(f"'conditional.hide' mag alleen veldnamen, waarden, vergelijkingen, and/or en not(...) "
+                             f"bevatten; niet '{text[pos:pos + 20].strip()}'")
+        name = token.group(3)
+        if name is not None and token.end() < len(text) and text[token.end():].lstrip().startswith("("):
+            raise ValueError(f"'conditional.hide' mag geen functie aanroepen ('{name}')")
+        depth += 1 if token.group(1) or token.group(7) == "(" else -1 if token.group(7) == ")" else 0
+        if depth < 0:
+            raise ValueError("'conditional.hide' heeft een ')' te veel")
+        pos = token.end()
+    if depth:
+        raise ValueError("'conditional.hide' heeft een '(' te veel")
+
+
+def _check_properties(comp: dict, ctype: str) -> None:
+    """Only the reviewed properties of ``ctype``, each of a harmless shape (ValueError names it)."""
+    allowed = PROPERTIES[ctype]
+    for prop, value in comp.items():
+        if prop not in allowed:
+            raise ValueError(f"eigenschap '{str(prop)[:40]}' is niet toegestaan bij '{ctype}' "
+                             f"(toegestaan: {', '.join(sorted(allowed))})")
+        if prop in _NESTED:
+            if not isinstance(value, dict) or any(k not in _NESTED[prop] for k in value):
+                raise ValueError(f"'{prop}' mag alleen {', '.join(sorted(_NESTED[prop]))} bevatten")
+        if prop in _BOOLEAN and not isinstance(value, bool):
+            raise ValueError(f"'{prop}' moet true of false zijn (geen expressie)")
+    if "conditional" in comp and "hide" in comp["conditional"]:
+        check_hide_condition(comp["conditional"]["hide"])
+    for prop in ("label", "description", "text", "dateLabel", "timeLabel"):
+        if prop in comp:
+            _check_text(prop, comp[prop])
+    for prop, value in (comp.get("appearance") or {}).items():
+        _check_text(f"appearance.{prop}", value)
+    for prop, value in (comp.get("layout") or {}).items():
+        if isinstance(value, bool) or (value is not None and not isinstance(value, (str, int))):
+            raise ValueError(f"'layout.{prop}' moet tekst of een getal zijn")
+    for prop, value in (comp.get("validate") or {}).items():
+        if isinstance(value, str) and prop != "pattern" and prop != "validationType":
+            raise ValueError(f"'validate.{prop}' mag geen tekst of expressie zijn")
+    if "defaultValue" in comp:
+        _check_value("defaultValue", comp["defaultValue"])
+    if "values" in comp:
+        if not isinstance(comp["values"], list):
+            raise ValueError("'values' moet een lijst van {label, value} zijn")
+        for option in comp["values"]:
+            if not isinstance(option, dict) or set(option) - {"label", "value"}:
+                raise ValueError("'values' moet een lijst van {label, value} zijn")
+            if "label" in option:
+                _check_text("values.label", option["label"])
+            _check_value("values.value", option.get("value"))
+    if "properties" in comp and (not isinstance(comp["properties"], dict)
+                                 or not all(isinstance(v, str) for v in comp["properties"].values())):
+        raise ValueError("'properties' moet een object met tekstwaarden zijn")
+
+
+def _check_value(prop: str, value: Any) -> None:
+    if isinstance(value, str):
+        if value.lstrip().startswith("=") or "{{" in value:
+            raise ValueError(f"'{prop}' mag geen expressie of sjabloon zijn")
+    elif isinstance(value, list):
+        for item in value:
+            _check_value(prop, item)
+    elif value is not None and not isinstance(value, (bool, int, float)):
+        raise ValueError(f"'{prop}' moet een eenvoudige waarde zijn")
 
 
 def get_path(data: dict, key: str) -> Any:

@@ -66,6 +66,9 @@ _GUARDS: dict[str, Any] = {
 }
 
 
+MAX_SOURCE_CHARS = 100_000  # a script longer than this is not something a route needs
+
+
 class UnsafeExpression(ValueError):
     """An expression uses something the sandbox does not allow."""
 
@@ -76,10 +79,21 @@ def check_expression(source: str, mode: str = "eval") -> None:
     :param source: the expression or script text.
     :param mode: ``"eval"`` for an expression, ``"exec"`` for a script.
     """
+    if len(source) > MAX_SOURCE_CHARS:
+        raise UnsafeExpression(f"de tekst is te lang (hoogstens {MAX_SOURCE_CHARS} tekens)")
+    try:
+        _check_tree(source, mode)
+    except (RecursionError, MemoryError):  # nesting deep enough to exhaust the parser is no expression
+        raise UnsafeExpression("de expressie is te diep genest of te groot") from None
+
+
+def _check_tree(source: str, mode: str) -> None:
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
         raise UnsafeExpression(f"syntaxfout: {exc.msg} (regel {exc.lineno})") from None
+    except ValueError as exc:  # a NUL character
+        raise UnsafeExpression(f"syntaxfout: {exc}") from None
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             raise UnsafeExpression("import is niet toegestaan")

@@ -122,7 +122,8 @@ BROKEN = {
         "formulieren/regie-opvolging.form.json",
         lambda s: replace_once(s, '"id": "veld_covenant",\n      "type": "select"',
                                '"id": "veld_covenant",\n      "type": "toverstaf"'),
-        "component 'veld_covenant': onbekend type 'toverstaf'", consequences=3),
+        "component 'veld_covenant': onbekend type 'toverstaf'", "veld_covenant", '"id": "veld_covenant"',
+        consequences=3),
 }
 
 

@@ -1,10 +1,13 @@
 """form-js definitions: parsed at deploy, and the server's check of what people submit (engine/forms.py)."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from route_actions import DEFAULT_PROCESS
 
-from engine.errors import FieldErrors
+from engine.errors import DeployRejected, FieldErrors
 from engine.forms import FormDefinitionError, parse_form, validate_submission
 from engine.package import ProcessPackage
 from engine.validation import compile_package
@@ -120,6 +123,7 @@ def test_all_problems_come_back_together():
     ({"components": "geen lijst"}, "lijst 'components'"),
     ([], "JSON-object"),
     ({"components": [{"type": "toverstaf", "key": "x"}]}, "onbekend type 'toverstaf'"),
+    ({"components": [{"type": "html", "key": "x"}]}, "type 'html' is niet toegestaan"),
     ({"components": [{"type": "textfield"}]}, "geldige 'key'"),
     ({"components": [{"type": "textfield", "key": "1x"}]}, "geldige 'key'"),
     ({"components": [{"type": "textfield", "key": "x"}, {"type": "number", "key": "x"}]}, "komt twee keer voor"),
@@ -160,3 +164,91 @@ def _intake(**overrides) -> dict:
             "minderjarige": "nee", "ontvangen_op": "2026-01-05T09:00:00Z"}
     data.update(overrides)
     return data
+
+
+# --- the reviewed components and properties (HTML, outside sources and expressions are refused) -----
+
+def _field(**extra) -> dict:
+    return {"type": "textfield", "id": "Field_naam", "key": "naam", "label": "Naam", **extra}
+
+
+REFUSED_COMPONENTS = {
+    "html": {"type": "html", "id": "Html_1", "content": "<img src='https://elders.example/volg.png'>"},
+    "iframe": {"type": "iframe", "id": "Iframe_1", "url": "https://elders.example/", "label": "Kijk"},
+    "image": {"type": "image", "id": "Image_1", "source": "https://elders.example/volg.png"},
+    "table": {"type": "table", "id": "Table_1", "dataSource": "=rijen"},
+    "documentPreview": {"type": "documentPreview", "id": "Doc_1", "dataSource": "=documenten"},
+    "expression": {"type": "expression", "id": "Expr_1", "key": "som", "expression": "=1 + 1"},
+    "button": {"type": "button", "id": "Button_1", "action": "submit", "label": "Verstuur"},
+    "filepicker": {"type": "filepicker", "id": "File_1", "key": "bijlage"},
+    "unknown property": _field(onclick="alert(1)"),
+    "FEEL label": _field(label="=naam"),
+    "template description": _field(description="Hallo {{naam}}"),
+    "HTML label": _field(label="<b>Naam</b>"),
+    "HTML in text": {"type": "text", "id": "Text_1", "text": "Zie <iframe src='https://elders.example'></iframe>"},
+    "image in text": {"type": "text", "id": "Text_1", "text": "![volg](https://elders.example/volg.png)"},
+    "FEEL text": {"type": "text", "id": "Text_1", "text": "=\"<img src=x>\""},
+    "FEEL readonly": _field(readonly="=true"),
+    "FEEL default": _field(defaultValue="=naam"),
+    "valuesExpression": {"type": "select", "id": "Select_1", "key": "keus", "valuesExpression": "=opties"},
+    "hide calls a function": _field(conditional={"hide": "=get value(context, \"x\")"}),
+    "hide with a template": _field(conditional={"hide": "={{naam}}"}),
+    "hide with a path into a list": _field(conditional={"hide": "=personen[1].naam"}),
+    "hide without =": _field(conditional={"hide": "naam"}),
+    "other conditional": _field(conditional={"show": "=naam"}),
+    "HTML in a choice label": {"type": "radio", "id": "Radio_1", "key": "keus",
+                               "values": [{"label": "<img src=x onerror=alert(1)>", "value": "a"}]},
+    "root property": "root",
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_COMPONENTS))
+def test_only_the_reviewed_components_and_properties_pass(case):
+    component = REFUSED_COMPONENTS[case]
+    schema = {"type": "default", "components": [_field(id="Field_ander", key="ander"), component]}
+    if component == "root":
+        schema = {"type": "default", "components": [], "script": "alert(1)"}
+
+    with pytest.raises(FormDefinitionError) as refused:
+        parse_form(schema, "test")
+
+    if component != "root":
+        assert refused.value.component == component["id"]
+        assert f"component '{component['id']}'" in str(refused.value)
+
+
+@pytest.mark.parametrize("hide", [
+    True, False, "=not(identificeerbaar_slachtoffer)", "=identificeerbaar_slachtoffer", "=melder.rol = \"politie\"",
+    "=aantal >= 3 and not(spoed) or status != \"gesloten\"", "=x = null"])
+def test_plain_conditions_and_the_editors_layout_are_accepted(hide):
+    schema = {"type": "default", "id": "Form_1", "schemaVersion": 16,
+              "exporter": {"name": "form-js", "version": "1.0"},
+              "components": [_field(conditional={"hide": hide}, layout={"row": "Row_1", "columns": None},
+                                    validate={"required": True, "maxLength": 80}, description="Voor- en achternaam"),
+                             {"type": "text", "id": "Text_1", "text": "**Let op**: zie [de uitleg](https://example.nl)."},
+                             {"type": "spacer", "id": "Spacer_1", "height": 30}, {"type": "separator", "id": "Sep_1"}]}
+
+    assert parse_form(schema, "test").field_keys() == {"naam"}
+
+
+def test_a_refused_component_is_reported_with_the_form_file_line_and_component():
+    files = dict(ProcessPackage.from_folder(DEFAULT_PROCESS).files)
+    name = "formulieren/signaal-verrijken.form.json"
+    schema = json.loads(files[name])
+    schema["components"].append({"type": "iframe", "id": "Iframe_elders", "url": "https://elders.example/"})
+    text = json.dumps(schema, indent=2)
+    files[name] = text.encode()
+
+    with pytest.raises(DeployRejected) as refused:
+        compile_package(ProcessPackage(files))
+
+    line = text[: text.index('"id": "Iframe_elders"')].count("\n") + 1
+    in_form = [p for p in refused.value.problems if p.file == name]
+    assert [(p.line, p.element_id) for p in in_form] == [(line, "Iframe_elders")]
+    assert "type 'iframe' is niet toegestaan" in in_form[0].message
+
+
+def test_every_shipped_form_passes_the_review():
+    for folder in sorted(Path(DEFAULT_PROCESS).parent.iterdir()):
+        compiled = compile_package(ProcessPackage.from_folder(folder))
+        assert compiled.forms, folder

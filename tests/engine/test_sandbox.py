@@ -143,3 +143,12 @@ def test_a_workflow_that_skipped_deploy_validation_still_cannot_read_files():
     assert task.state == TaskState.ERROR
     assert "geheim" not in task.data
     assert not wf.is_completed()
+
+
+@pytest.mark.parametrize("source", ["-" * 100_000 + "1", "not " * 50_000 + "x", "a." * 100_000 + "b",
+                                    "1+" * 49_000 + "1", "x" * 100_001, "'P5D'\x00"])
+def test_text_that_exhausts_the_parser_is_an_unsafe_expression_not_a_crash(source):
+    """Deep nesting, a huge text or a NUL: a problem for the process owner, never a RecursionError or a 500."""
+    for mode in ("eval", "exec"):
+        with pytest.raises(UnsafeExpression):
+            check_expression(source, mode)
