@@ -11,6 +11,8 @@ from engine.errors import FieldErrors
 from engine.orchestrator import Orchestrator
 from engine.retention import RetentionPolicy
 
+from .json_limits import BoundedJSONProvider
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -38,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.from_mapping(test_config)
+    app.json = BoundedJSONProvider(app)  # request bodies nested too deeply are a field error, not a 500
     app.json.sort_keys = False
 
     database = Database(make_engine(app.config["DATABASE_URL"]))
