@@ -12,6 +12,7 @@ from engine.orchestrator import Orchestrator
 from engine.retention import RetentionPolicy
 
 from .json_limits import BoundedJSONProvider
+from .library import default_processes_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-change-me"),
         DATABASE_URL=os.environ.get("DATABASE_URL") or default_url(),
-        PROCESSES_DIR=os.environ.get("PROCESSES_DIR", str(PROJECT_ROOT / "processes")),
+        PROCESSES_DIR=os.environ.get("PROCESSES_DIR") or str(default_processes_dir()),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         CLOCK_INTERVAL=float(os.environ.get("CLOCK_INTERVAL", "1")),
         JSON_SORT_KEYS=False,
