@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, url_for
 
-from engine.errors import FieldErrors
+from engine.errors import FieldErrors, NotFound
 from engine.package import ProcessPackage
 from engine.uploads import package_from_texts, package_from_zip
 from engine.user_input import parse_duration
@@ -78,7 +78,12 @@ def report_signal():
     body = _json_body()
     data = body.get("data", body)
     proces = body.get("proces") if "data" in body else None
-    started = orchestrator().report_signal(g.actor, data, **({"proces": proces} if proces else {}))
+    try:
+        started = orchestrator().report_signal(g.actor, data, **({"proces": proces} if proces else {}))
+    except NotFound as exc:
+        if not proces:
+            raise
+        raise FieldErrors({"proces": str(exc)}) from None  # a field of the body names what is not there
     response = jsonify(id=started.signal_id, referentie=started.referentie, status=started.status,
                        proces=started.proces)
     response.status_code = 201
