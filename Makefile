@@ -30,7 +30,7 @@ test: install
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -n auto --dist loadgroup -q
+	$(VENV)/bin/pytest -n auto --dist loadgroup -q -rs
 
 bench: install
 	$(PY) bench/engine.py --quick

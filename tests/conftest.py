@@ -10,7 +10,8 @@ PostgreSQL: the server from ``TEST_DATABASE_URL`` (default
 database, ``signaalroute_test_<worker>``, locked for the session with an advisory lock;
 a second test run at the same time gets temporary databases of its own, so two runs
 never empty each other's tables. An unreachable server fails the PostgreSQL tests,
-unless ``SIGNAALROUTE_SKIP_POSTGRES=1`` skips them.
+unless ``SIGNAALROUTE_SKIP_POSTGRES=1`` skips them — which is refused under ``CI``, where
+any skipped test fails the run (:mod:`ci_policy`).
 """
 from __future__ import annotations
 
@@ -22,6 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from ci_policy import (  # noqa: F401 - the hooks
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+    pytest_sessionstart,
+    skip_postgres,
+)
 from sqlalchemy import Connection, Engine, MetaData, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
@@ -34,11 +41,14 @@ from engine.users import Actor, add_user
 DEFAULT_PROCESS = Path(__file__).resolve().parent.parent / "processes" / "signaal-naar-casus"
 
 POSTGRES_BASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-SKIP_POSTGRES = os.environ.get("SIGNAALROUTE_SKIP_POSTGRES") == "1"
+
+
+def pytest_configure(config):
+    skip_postgres()  # SIGNAALROUTE_SKIP_POSTGRES=1 under CI stops the run before it starts, saying why
 
 
 def pytest_collection_modifyitems(config, items):
-    if not SKIP_POSTGRES:
+    if not skip_postgres():  # refused loudly under CI
         return
     skip = pytest.mark.skip(reason="SIGNAALROUTE_SKIP_POSTGRES=1")
     for item in items:
@@ -109,7 +119,7 @@ def _postgres() -> Iterator[_PostgresDatabase]:
         pytest.fail(
             f"PostgreSQL at {make_url(POSTGRES_BASE_URL).render_as_string()} is unreachable: {unreachable}\n"
             "Start it (trust auth, user postgres; scripts/ensure-postgres.sh), point TEST_DATABASE_URL at "
-            "another server, or set SIGNAALROUTE_SKIP_POSTGRES=1 to skip the PostgreSQL tests.",
+            "another server, or (not in CI) set SIGNAALROUTE_SKIP_POSTGRES=1 to skip the PostgreSQL tests.",
             pytrace=False,
         )
     engine = None

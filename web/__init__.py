@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from flask import Flask
 
@@ -12,8 +11,9 @@ from engine.orchestrator import Orchestrator
 from engine.retention import RetentionPolicy
 
 from . import secret_key as secret_keys
+from .json_limits import BoundedJSONProvider
+from .library import default_processes_dir
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The instance folder (``config.py``, the development key); ``None``: Flask's default, ``instance/``
 # in the checkout. Tests point it elsewhere.
 INSTANCE_PATH: str | None = None
@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None, *, secret_key: str = secret_keys
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("SECRET_KEY"),
         DATABASE_URL=os.environ.get("DATABASE_URL") or default_url(),
-        PROCESSES_DIR=os.environ.get("PROCESSES_DIR", str(PROJECT_ROOT / "processes")),
+        PROCESSES_DIR=os.environ.get("PROCESSES_DIR") or str(default_processes_dir()),
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         CLOCK_INTERVAL=float(os.environ.get("CLOCK_INTERVAL", "1")),
         JSON_SORT_KEYS=False,
@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None, *, secret_key: str = secret_keys
         app.config.from_mapping(test_config)
     app.config["SECRET_KEY"] = secret_keys.resolve(app.config.get("SECRET_KEY"), secret_key, app.instance_path,
                                                    test_config=test_config is not None)
+    app.json = BoundedJSONProvider(app)  # request bodies nested too deeply are a field error, not a 500
     app.json.sort_keys = False
 
     database = Database(make_engine(app.config["DATABASE_URL"]))

@@ -217,4 +217,5 @@ def _refuse_bad_characters():
     if not bad:
         return None
     return _error(422 if wants_json() else 400, "Ongeldige invoer",
-                  "Niet alle velden zijn goed ingevuld.", **({"velden": bad} if wants_json() else {}))
+                  f"Niet alle velden zijn goed ingevuld. Controleer: {', '.join(sorted(k[:40] for k in bad))}.",
+                  **({"velden": bad} if wants_json() else {}))

@@ -2,7 +2,7 @@
 
 Each fault test module marks itself ``faults`` and ``xdist_group("private-postgres")``, so one server is started per test session.
 Where no private server can be started (no binaries, root without a ``postgres`` user),
-the tests skip and say why.
+the tests skip and say why; under ``CI`` they fail instead (:mod:`ci_policy`).
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from ci_policy import unavailable
 from ops_actions import prepare_database
 from private_postgres import PrivatePostgres, unavailable_reason
 
@@ -23,7 +24,7 @@ def private_pg() -> Iterator[PrivatePostgres]:
     """A PostgreSQL cluster of this test session's own, on a free port; removed at the end."""
     reason = unavailable_reason()
     if reason:
-        pytest.skip(f"no private PostgreSQL server for the fault tests: {reason}")
+        unavailable(f"no private PostgreSQL server for the fault tests: {reason}")
     server = PrivatePostgres()
     try:
         server.start()

@@ -1,4 +1,4 @@
-"""Every role x every endpoint and page x own / other municipality x route: allowed or denied.
+"""Every role x every endpoint and page x own / other municipality x route: allowed, refused or denied.
 
 The expectations below are the access policy written out a second time, as a table
 (docs/privacy.md is its prose); ``engine/access.py`` is the implementation they check.
@@ -6,7 +6,10 @@ Every endpoint in ``app.url_map`` must have an entry in :data:`ENDPOINTS`: a new
 API endpoint without one fails :func:`test_every_endpoint_has_an_expectation`.
 
 A deny must leak nothing: for an object the user may not know about, the answer (status
-and body) is the same as for an id that does not exist.
+and body) is the same as for an id that does not exist. Each endpoint says how it denies
+(``Endpoint.denied_with``: 403 "no access, or it does not exist" for pages, 404 for the API);
+any other 403/404, and any 5xx, is *broken*, never counted as allowed — a page that answers
+404 where the table says "allowed" fails.
 
 One app and one database (SQLite) for all of it, built once per test process: a user
 of every role in Nijmegen (or its region) and in Arnhem (or its region), and a signal
@@ -190,6 +193,8 @@ class Endpoint:
     :param api: answered in JSON with bearer tokens (401 for visitors) rather than pages.
     :param public: no sign-in needed.
     :param check: an extra look at an allowed answer (e.g. a list shows only what may be seen).
+    :param denied_with: the status of a deny (nothing leaks: the same as for what does not exist):
+        403 "no access, or it does not exist" for pages, 404 "does not exist" for the API.
     """
 
     call: Callable
@@ -198,6 +203,11 @@ class Endpoint:
     api: bool = False
     public: bool = False
     check: Callable | None = None
+    denied_with: int | None = None
+
+    @property
+    def deny_status(self) -> int:
+        return self.denied_with or (404 if self.api else 403)
 
 
 def page(method, path, **kwargs):
@@ -223,6 +233,15 @@ def report_api(world, rol, own, ids):
 def deploy_same_package(world, rol, own, ids):  # the deployed version again: a no-op for who may
     files = {p.relative_to(PROCESS).as_posix(): p.read_text() for p in PROCESS.rglob("*") if p.is_file()}
     return world.api(rol, own, "post", "/process-definitions", json={"bestanden": files})
+
+
+def validate_a_saved_draft(world, rol, own, ids):  # a draft exists only for this call (no draft: a 404 for all)
+    client, base = world.client(rol, own), "/processen/signaal-naar-casus/concept"
+    files = {p.relative_to(PROCESS).as_posix(): p.read_text() for p in PROCESS.rglob("*") if p.is_file()}
+    client.put(base, json={"bestanden": files}).close()  # refused for who may not change processes
+    response = client.post(f"{base}/valideer")
+    client.delete(base).close()
+    return response
 
 
 def claim_then_give_back(kind):
@@ -405,8 +424,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                                                  json={"bestanden": []}), changes_processes),
     "modeler_api.concept_verwijderen": Endpoint(page("delete", "/processen/signaal-naar-casus/concept"),
                                                 changes_processes),
-    "modeler_api.concept_valideren": Endpoint(page("post", "/processen/signaal-naar-casus/concept/valideer"),
-                                              changes_processes),
+    "modeler_api.concept_valideren": Endpoint(validate_a_saved_draft, changes_processes),
     "modeler_api.concept_deployen": Endpoint(page("post", "/processen/signaal-naar-casus/concept/deploy",
                                                   json={"opmerking": ""}), changes_processes),
     "modeler_api.versies": Endpoint(page("get", "/processen/signaal-naar-casus/versies"), changes_processes),
@@ -449,20 +467,27 @@ def _to_sign_in(response) -> bool:
 
 
 def _outcome(response, endpoint: Endpoint, signed_in: bool) -> str:
-    """What the answer means: allowed, refused with a reason, or denied."""
+    """What the answer means: allowed, refused with a reason, denied — or broken.
+
+    Allowed is an answer of the handler itself: a page, a redirect, or a refusal of the (on
+    purpose invalid) input (400, 409, 422). Denied is the endpoint's :attr:`Endpoint.deny_status`
+    with nothing said, or being sent to sign in. Anything else is broken: a server error, a 404
+    where the table expects none (a wrong URL or a handler that hides what it should show), a
+    deny in another form than the table says.
+    """
     status = response.status_code
+    if status >= 500:
+        return f"broken ({status})"
     if endpoint.public:  # signing in and out redirect to the sign-in page by design
-        assert status < 400, (status, response.get_data(as_text=True)[:500])
-        return ALLOW
+        return ALLOW if status < 400 else f"broken ({status})"
     if status == 401 or _to_sign_in(response):
         return "sent to sign in (the session was lost)" if signed_in else DENY
-    if endpoint.api and status == 404:
-        return DENY
-    if status == 403:
-        return REFUSE if _reason(response) else DENY
+    if status == 403 and _reason(response):
+        return REFUSE
+    if status in (403, 404):
+        return DENY if status == endpoint.deny_status else f"broken ({status}, the table denies with {endpoint.deny_status})"
     if status == 422 and response.is_json and "gemeente" in (response.get_json().get("velden") or {}):
         return DENY  # the report form: not a member of that municipality
-    assert status < 500, (status, response.get_data(as_text=True)[:500])
     return ALLOW
 
 
@@ -520,3 +545,20 @@ def test_access(world, endpoint_name, rol, own):
     if endpoint_name.startswith("auth."):
         world.clients.pop((rol, own), None)
     assert problems == []
+
+
+def test_a_404_or_a_server_error_is_never_counted_as_allowed():
+    from flask import Response
+
+    on_a_page, in_the_api = Endpoint(page("get", "/ergens")), Endpoint(api("get", "/ergens"), api=True)
+    hidden = "U heeft geen toegang tot deze pagina, of ze bestaat niet."
+
+    assert _outcome(Response("Niet gevonden", status=404), on_a_page, signed_in=True).startswith("broken (404")
+    assert _outcome(Response(hidden, status=403), on_a_page, signed_in=True) == DENY
+    assert _outcome(Response('{"fout": "bestaat niet"}', status=404, mimetype="application/json"), in_the_api,
+                    signed_in=True) == DENY
+    assert _outcome(Response('{"fout": "bestaat niet"}', status=403, mimetype="application/json"), in_the_api,
+                    signed_in=True).startswith("broken (403")
+    assert _outcome(Response("Al geclaimd door Anna", status=403), on_a_page, signed_in=True) == REFUSE
+    assert _outcome(Response("", status=500), on_a_page, signed_in=True) == "broken (500)"
+    assert _outcome(Response("", status=404), Endpoint(page("get", "/"), public=True), signed_in=False) == "broken (404)"

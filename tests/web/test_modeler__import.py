@@ -1,14 +1,20 @@
 """Importing .bpmn files made elsewhere, through the web endpoint: every file becomes a draft or a
-per-element problem list, never a server error (the OMG MIWG reference models and imitations of other tools)."""
+per-element problem list, never a server error (the OMG MIWG reference models and imitations of other tools).
+
+The MIWG reference models live beside the repository, in ``../shared/bpmn-miwg-reference``
+(where CI clones them); ``SIGNAALROUTE_SHARED_DIR`` names another folder that holds
+``bpmn-miwg-reference``. When they are missing the test fails: it does not skip.
+"""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from modeler_actions import session_for
 
-MIWG = Path("/work/shared/bpmn-miwg-reference")
-MIWG_FILES = sorted(MIWG.glob("*.bpmn")) if MIWG.is_dir() else []
+ROOT = Path(__file__).resolve().parents[2]
+MIWG = Path(os.environ.get("SIGNAALROUTE_SHARED_DIR") or ROOT.parent / "shared") / "bpmn-miwg-reference"
 OWN = Path(__file__).resolve().parents[1] / "data" / "bpmn-import"
 
 
@@ -59,19 +65,29 @@ def _check_answer(owner, name: str, response) -> str:
     return "problems" if problems else "draft"
 
 
-@pytest.mark.skipif(not MIWG_FILES, reason="the MIWG reference models are not on this machine")
+def miwg_files(folder: Path = MIWG) -> list[Path]:
+    """The reference models; a failure (never a skip) when ``folder`` holds none."""
+    files = sorted(folder.glob("*.bpmn")) if folder.is_dir() else []
+    if not files:
+        pytest.fail(f"The OMG MIWG reference models are missing: no .bpmn files in {folder}. CI has them beside the "
+                    "repository (../shared/bpmn-miwg-reference); set SIGNAALROUTE_SHARED_DIR to the folder that holds "
+                    "bpmn-miwg-reference.", pytrace=False)
+    return files
+
+
 def test_every_miwg_reference_model_becomes_a_draft_or_a_problem_list(owner, capsys):
+    files = miwg_files()
     outcomes = {path.name: _check_answer(owner, path.name, owner.upload("/processen/importeren", path.name,
                                                                          path.read_bytes()))
-                for path in MIWG_FILES}
+                for path in files}
 
     counts = {kind: sum(1 for o in outcomes.values() if o == kind) for kind in ("draft", "problems", "refused")}
     with capsys.disabled():
-        print(f"\nMIWG import ({len(MIWG_FILES)} files): {counts['draft']} deployable drafts, "
+        print(f"\nMIWG import ({len(files)} files): {counts['draft']} deployable drafts, "
               f"{counts['problems']} drafts with a problem list, {counts['refused']} refused with a problem list, "
               "0 server errors")
-    assert sum(counts.values()) == len(MIWG_FILES)
-    assert counts["problems"] + counts["draft"] >= len(MIWG_FILES) - 2  # they are all BPMN with a process
+    assert sum(counts.values()) == len(files)
+    assert counts["problems"] + counts["draft"] >= len(files) - 2  # they are all BPMN with a process
 
 
 @pytest.mark.parametrize("path", sorted(OWN.glob("*.bpmn")), ids=lambda p: p.name)
@@ -164,3 +180,8 @@ def test_only_process_owners_import(app, orchestrator, clock, rol):
 
     assert response.status_code == 403
     assert other.page("/processen/importeren").status_code == 403
+
+
+def test_missing_miwg_models_fail_the_test_rather_than_skip_it(tmp_path):
+    with pytest.raises(pytest.fail.Exception, match="SIGNAALROUTE_SHARED_DIR"):
+        miwg_files(tmp_path / "bpmn-miwg-reference")

@@ -22,6 +22,8 @@ _PAGE = [
     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
 ]
 _COMMON = {"401": _error("Geen of een onbekend API-token")}
+_INVALID_QUERY = {"422": _error("ongeldige parameter (bv. limit of offset), per veld genoemd", "Veldfouten")}
+_NO_JSON = {"400": _error("geen geldige JSON of geen JSON-object")}
 
 _SCHEMAS = {
     "Fout": {
@@ -176,13 +178,15 @@ def openapi_document() -> dict:
                             "id": {"type": "integer"}, "referentie": {"type": "string"}, "status": {"type": "string"},
                             "proces": {"type": "string", "description": "het gestarte proces (zonder 'proces' "
                                                                         "gekozen door de beslistabel 'proceskeuze')"}}}),
-                        "400": _error("geen geldige JSON"), "422": _error("ongeldige velden", "Veldfouten"), **_COMMON,
+                        "400": _error("geen geldige JSON"),
+                        "422": _error("ongeldige velden, of een 'proces' dat niet gedeployed is", "Veldfouten"),
+                        **_COMMON,
                     },
                 },
                 "get": {
                     "summary": "Signalen die ik mag zien (mijn=1: die ik zelf meldde, alleen status)",
                     "parameters": [{"name": "mijn", "in": "query", "schema": {"type": "boolean"}}, *_PAGE],
-                    "responses": {"200": _ok("lijst", {"type": "object"}), **_COMMON},
+                    "responses": {"200": _ok("lijst", {"type": "object"}), **_INVALID_QUERY, **_COMMON},
                 },
             },
             "/signals/{id}": {"get": {
@@ -211,7 +215,7 @@ def openapi_document() -> dict:
                 "summary": "Meldingen voor mijn rollen (bv. escalaties voor de manager), nieuwste eerst",
                 "parameters": _PAGE,
                 "responses": {"200": _ok("lijst", {"type": "object", "properties": {
-                    "notificaties": {"type": "array", "items": {"type": "object"}}}}), **_COMMON},
+                    "notificaties": {"type": "array", "items": {"type": "object"}}}}), **_INVALID_QUERY, **_COMMON},
             }},
             "/tasks/{id}": {"get": {
                 "summary": "Eén taak met het formulier (form-js schema)", "parameters": [_ID],
@@ -235,7 +239,7 @@ def openapi_document() -> dict:
                     "type": "object", "required": ["data"], "properties": {"data": {"type": "object"}}}}}},
                 "responses": {"200": _ok("afgerond", {"type": "object"}), "403": _error("niet de uwe"),
                               "404": _error("bestaat niet of geen toegang"),
-                              "409": _error("al voltooid door een ander"),
+                              "409": _error("al voltooid door een ander"), **_NO_JSON,
                               "422": _error("ongeldige velden", "Veldfouten"), **_COMMON},
             }},
             "/process-definitions": {
@@ -253,8 +257,12 @@ def openapi_document() -> dict:
                     }},
                     "responses": {"201": _ok("nieuwe versie", {"type": "object"}),
                                   "200": _ok("ongewijzigd: gelijk aan de laatste versie", {"type": "object"}),
-                                  "403": _error("geen procesbeheerder"),
-                                  "422": _error("afgewezen", "Deployfouten"), **_COMMON},
+                                  "403": _error("geen procesbeheerder"), **_NO_JSON,
+                                  "422": {"description": "afgewezen: problemen per bestand en element, of een "
+                                                         "ongeldig veld van het verzoek", "content": {
+                                      "application/json": {"schema": {"anyOf": [_ref("Deployfouten"),
+                                                                                _ref("Veldfouten")]}}}},
+                                  **_COMMON},
                 },
             },
         },

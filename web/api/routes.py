@@ -1,14 +1,12 @@
 """The handlers: parse, authorise, one engine call, respond. No queries here."""
 from __future__ import annotations
 
-import datetime as dt
-
-import isodate
 from flask import Blueprint, g, jsonify, request, url_for
 
-from engine.errors import FieldErrors
+from engine.errors import FieldErrors, NotFound
 from engine.package import ProcessPackage
 from engine.uploads import package_from_texts, package_from_zip
+from engine.user_input import parse_duration
 
 from .. import orchestrator
 from .errors import BadRequest, Unauthorized, register
@@ -80,7 +78,12 @@ def report_signal():
     body = _json_body()
     data = body.get("data", body)
     proces = body.get("proces") if "data" in body else None
-    started = orchestrator().report_signal(g.actor, data, **({"proces": proces} if proces else {}))
+    try:
+        started = orchestrator().report_signal(g.actor, data, **({"proces": proces} if proces else {}))
+    except NotFound as exc:
+        if not proces:
+            raise
+        raise FieldErrors({"proces": str(exc)}) from None  # a field of the body names what is not there
     response = jsonify(id=started.signal_id, referentie=started.referentie, status=started.status,
                        proces=started.proces)
     response.status_code = 201
@@ -117,13 +120,8 @@ def list_tasks():
     now = orchestrator().clock.now()
     if _flag("overdue"):
         filters["overdue_at"] = now
-    if request.args.get("due_within"):
-        try:
-            within = isodate.parse_duration(request.args["due_within"])
-            if not isinstance(within, dt.timedelta):
-                raise ValueError
-        except (ValueError, isodate.ISO8601Error):
-            raise FieldErrors({"due_within": "moet een ISO 8601-duur in dagen/uren zijn, bv. P2D of PT12H"})
+    within = parse_duration("due_within", request.args.get("due_within"))
+    if within is not None:
         filters["due_after"] = now
         filters["due_before"] = now + within
     return jsonify(orchestrator().inbox(g.actor, **filters))

@@ -8,6 +8,7 @@ from flask import g, render_template, request
 from engine.access import may_read_audit
 from engine.errors import FieldErrors
 from engine.processing_log import SOORTEN, known_actions
+from engine.user_input import parse_date
 
 from .. import orchestrator
 from ..auth import login_required
@@ -28,13 +29,10 @@ def _page_number() -> int:
 
 
 def _date(name: str, errors: dict) -> dt.date | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = "geen geldige datum (jjjj-mm-dd)"
+        return parse_date(name, request.args.get(name))
+    except FieldErrors as exc:
+        errors.update(exc.fields)
         return None
 
 

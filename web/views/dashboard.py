@@ -14,6 +14,7 @@ from engine.notify import PREFERENCES
 from engine.outbox import MailConfig
 from engine.reassign import UNSET
 from engine.roles import ROLES
+from engine.user_input import parse_date
 
 from .. import orchestrator
 from ..auth import login_required, safe_next
@@ -159,11 +160,10 @@ def _period() -> tuple[dt.date, dt.date, dict]:
     errors = {}
     values = {}
     for name, default in (("van", today.replace(year=today.year - 1) + dt.timedelta(days=1)), ("tot", today)):
-        raw = request.args.get(name)
         try:
-            values[name] = dt.date.fromisoformat(raw) if raw else default
-        except ValueError:
-            errors[name] = "geen geldige datum (jjjj-mm-dd)"
+            values[name] = parse_date(name, request.args.get(name)) or default
+        except FieldErrors as exc:
+            errors.update(exc.fields)
             values[name] = default
     return values["van"], values["tot"], errors
 

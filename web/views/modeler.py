@@ -64,13 +64,14 @@ def _fields(exc: FieldErrors):
                            bericht="; ".join(f"{k}: {v}" for k, v in exc.fields.items())), 400
 
 
-def _version(value) -> int:
+def _version(name: str, value) -> int:
+    """A version number given as ``name`` (``van``, ``naar``); a field error naming it otherwise."""
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise FieldErrors({"versie": "geef de versies als nummers (van=1&naar=2)"}) from None
+        raise FieldErrors({name: "geef de versies als nummers (van=1&naar=2)"}) from None
     if number < 1:
-        raise FieldErrors({"versie": "geef de versies als nummers (van=1&naar=2)"})
+        raise FieldErrors({name: "geef de versies als nummers (van=1&naar=2)"})
     return number
 
 
@@ -82,14 +83,14 @@ def bibliotheek():
 
 @bp.get("/processen/<sleutel>/migratie")
 def migratie(sleutel: str):
-    van, naar = _version(request.args.get("van")), _version(request.args.get("naar"))
+    van, naar = _version("van", request.args.get("van")), _version("naar", request.args.get("naar"))
     voorbeeld = orchestrator().migration_preview(g.actor, sleutel, van, naar)
     return render_template("migratie.html", voorbeeld=voorbeeld, compare_url=compare_url(sleutel, van, naar))
 
 
 @bp.post("/processen/<sleutel>/migratie/uitvoeren")
 def migratie_uitvoeren(sleutel: str):
-    van, naar = _version(request.form.get("van")), _version(request.form.get("naar"))
+    van, naar = _version("van", request.form.get("van")), _version("naar", request.form.get("naar"))
     ids, seen = [], {}
     for value in request.form.getlist("instantie"):
         if value.isdigit():
