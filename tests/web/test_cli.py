@@ -1,6 +1,7 @@
 """The signaalroute command line, run against the test database."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,8 @@ def test_user_add_prints_only_the_token(run, orchestrator):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("sr_")
-    with orchestrator.db.read() as conn:
-        actor = actor_for_token(conn, lines[0])
+    with orchestrator.db.read() as conn:  # the command runs on the system clock
+        actor = actor_for_token(conn, lines[0], now=dt.datetime.now(dt.UTC))
     assert actor.gebruikersnaam == "nieuw"
     assert actor.role_keys() == {"analist"}
     assert orchestrator.gemeente_id("Lisse") is not None

@@ -21,7 +21,7 @@ _PAGE = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
 ]
-_COMMON = {"401": _error("Geen of een onbekend API-token")}
+_COMMON = {"401": _error("Geen API-token, of een onbekend, verlopen of ingetrokken token")}
 
 _SCHEMAS = {
     "Fout": {
@@ -156,7 +156,9 @@ def openapi_document() -> dict:
         "servers": [{"url": "/api/v1"}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                           "description": "Token van `signaalroute user add … --token`"}},
+                                           "description": "Een API-token (Account > API-tokens, of `signaalroute token create`). "
+                                                          "Het verloopt; deployen kan alleen met een token dat "
+                                                          "na aanmelden met tweestapsverificatie is gemaakt."}},
             "schemas": _SCHEMAS,
         },
         "security": [{"bearer": []}],
@@ -253,7 +255,7 @@ def openapi_document() -> dict:
                     }},
                     "responses": {"201": _ok("nieuwe versie", {"type": "object"}),
                                   "200": _ok("ongewijzigd: gelijk aan de laatste versie", {"type": "object"}),
-                                  "403": _error("geen procesbeheerder"),
+                                  "403": _error("geen procesbeheerder, of een token zonder tweestapsverificatie"),
                                   "422": _error("afgewezen", "Deployfouten"), **_COMMON},
                 },
             },
