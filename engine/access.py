@@ -18,6 +18,9 @@ matrix (roles x data categories x covenant) is written out in ``docs/privacy.md`
   a procesbeheerder sees no cases at all.
 * Deny by default: a user who may not see a signal gets the same answer as for one that
   does not exist.
+* Second factor: what the ``beheerder`` and ``procesbeheerder`` roles add (administration,
+  the processing log, the modeller and deploying) needs a session or API token made with a
+  verified second factor (:func:`second_factor_missing`); their other roles work without.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ import enum
 
 from sqlalchemy import and_, false, or_, select, true
 
-from .roles import DEPLOY_ROLES, REGIONAL_ROLES
+from .roles import DEPLOY_ROLES, REGIONAL_ROLES, SECOND_FACTOR_ROLES
 from .schema import gemeente, human_task, signal, user_role
 from .tafels import AGENDA_ROLE, TAFELS
 from .users import Actor
@@ -131,8 +134,8 @@ def may_see_access_log(actor: Actor, row) -> bool:
 
 
 def may_read_audit(actor: Actor) -> bool:
-    """Whether ``actor`` may read the processing log (the audit page): a ``beheerder``."""
-    return actor.has_role(AUDIT_ROLE)
+    """Whether ``actor`` may read the processing log (the audit page): a ``beheerder``, with a second factor."""
+    return actor.has_role(AUDIT_ROLE) and not second_factor_missing(actor)
 
 
 def audit_scope(actor: Actor) -> frozenset[int] | None:
@@ -240,6 +243,25 @@ def may_reassign_task(actor: Actor, task, to_actor: Actor) -> bool:
             and to_actor.has_role(task.rol, task.gemeente_id))
 
 
+# --- the second factor -------------------------------------------------------------------------
+
+SECOND_FACTOR_MISSING = (
+    "Hiervoor is tweestapsverificatie nodig, en dit API-token (of deze sessie) is gemaakt zonder. "
+    "Meld u aan met tweestapsverificatie en maak een nieuw token onder Account > API-tokens.")
+
+
+def second_factor_missing(actor: Actor) -> bool:
+    """Whether ``actor`` holds a role that needs a second factor (:data:`~engine.roles.SECOND_FACTOR_ROLES`)
+    while the session or API token they act on was made without one: then what those roles add is refused."""
+    return not actor.tweede_factor and bool(actor.role_keys() & SECOND_FACTOR_ROLES)
+
+
+def refusal(actor: Actor | None, otherwise: str) -> str:
+    """The reason to give ``actor`` for a refusal: the missing second factor when that is what stands
+    in the way, else ``otherwise``."""
+    return SECOND_FACTOR_MISSING if actor is not None and second_factor_missing(actor) else otherwise
+
+
 # --- user administration ----------------------------------------------------------------------
 
 ADMIN_ROLE = "beheerder"
@@ -264,16 +286,17 @@ def grant_scopes(rol: str) -> frozenset[str]:
 
 
 def may_administer(actor: Actor | None) -> bool:
-    """Whether ``actor`` may use user administration: the ``beheerder`` role, in any scope."""
-    return actor is not None and ADMIN_ROLE in actor.role_keys()
+    """Whether ``actor`` may use user administration: the ``beheerder`` role, in any scope, with a second factor."""
+    return actor is not None and ADMIN_ROLE in actor.role_keys() and not second_factor_missing(actor)
 
 
 def may_change_processes(actor: Actor | None) -> bool:
     """Whether ``actor`` may open the modeller, save drafts, deploy and migrate (process owners, administrators).
 
-    These pages show process models and counts only, never a victim's personal data.
+    These pages show process models and counts only, never a victim's personal data. Needs a
+    second factor (:func:`second_factor_missing`).
     """
-    return actor is not None and bool(actor.role_keys() & DEPLOY_ROLES)
+    return actor is not None and bool(actor.role_keys() & DEPLOY_ROLES) and not second_factor_missing(actor)
 
 
 # --- case tables (engine.tafels, engine.casustafel) --------------------------------------------

@@ -8,7 +8,8 @@ from .orchestrator import Orchestrator
 from .partners import PartnerDirectory
 from .regions import assign_gemeente, ensure_regio
 from .roles import REGIONAL_ROLES
-from .users import add_user, create_token, ensure_gemeente
+from .tokens import issue_token
+from .users import add_user, ensure_gemeente
 
 DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 - documented demo password
 
@@ -90,7 +91,8 @@ def load_demo(orch: Orchestrator) -> dict[str, str]:
             per_region = gemeente is None and set(roles) <= REGIONAL_ROLES
             ids[username] = add_user(conn, username, now=now, naam=naam, roles=roles, gemeente_naam=gemeente,
                                      regio_naam=DEMO_REGION if per_region else None, password=DEMO_PASSWORD)
-            tokens[username] = create_token(conn, ids[username], now=now)
+            # Demo tokens are made without a second factor: they cannot deploy or administer.
+            tokens[username] = issue_token(conn, ids[username], now=now, door=None, via="demo")
     actors = {name: orch.actor(user_id) for name, user_id in ids.items()}
     directory = PartnerDirectory(orch.db, orch.clock)
     for regio_id in directory.regions(actors["beheerder"]):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from . import casustafel, commands, definitions, health, incidents, metrics, processing_log, queries, route_change, timers
-from .access import may_change_processes, may_work_task
+from .access import may_change_processes, may_work_task, refusal
 from .audit import record_read
 from .audit_chain import ChainReport, verify
 from .clock import SystemClock, isoformat
@@ -28,7 +28,8 @@ from .process_owner import ProcessOwnerDesk  # library, drafts, migration, impor
 from .projections import OPEN
 from .retention import RetentionPolicy, RetentionRun, run_retention
 from .schema import human_task, process_instance, signal
-from .users import Actor, actor_for_token, find_gemeente, load_actor, user_names, verify_password
+from .tokens import Tokens
+from .users import Actor, find_gemeente, load_actor, user_names, verify_password
 
 
 class Orchestrator(ManagerOverview, ProcessOwnerDesk):
@@ -51,15 +52,15 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
             return load_actor(conn, user_id)
 
     def actor_for_token(self, token: str) -> Actor | None:
-        with self.db.read() as conn:
-            return actor_for_token(conn, token)
+        """Who holds the live API ``token`` (:class:`engine.tokens.Tokens`); ``None``: unknown, revoked or expired."""
+        return Tokens(self.db, self.clock).holder(token)
 
     # --- definitions ---------------------------------------------------------------------
     @metrics.command("deploy")
     def deploy(self, package: ProcessPackage, actor: Actor | None = None, opmerking: str | None = None) -> Deployment:
         """Deploy a package as a new version; ``actor`` ``None`` is the system (CLI, init)."""
         if actor is not None and not may_change_processes(actor):
-            raise Forbidden("Alleen een procesbeheerder kan een proces deployen.")
+            raise Forbidden(refusal(actor, "Alleen een procesbeheerder kan een proces deployen."))
         with self.db.write() as conn:
             return definitions.deploy(conn, self.cache, package, user_id=actor.id if actor else None,
                                       now=self.clock.now(), opmerking=opmerking)

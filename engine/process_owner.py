@@ -8,7 +8,7 @@ of it shows a victim's personal data.
 from __future__ import annotations
 
 from . import bpmn_import, drafts, instance_migration, library, metrics
-from .access import may_change_processes
+from .access import may_change_processes, refusal
 from .clock import isoformat
 from .definitions import Deployment
 from .errors import Conflict, FieldErrors, Forbidden, NotFound
@@ -26,7 +26,7 @@ REFUSED = "Alleen een procesbeheerder of beheerder kan processen bekijken en wij
 
 def _allow(actor: Actor) -> None:
     if not may_change_processes(actor):
-        raise Forbidden(REFUSED)
+        raise Forbidden(refusal(actor, REFUSED))
 
 
 class ProcessOwnerDesk:

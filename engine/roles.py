@@ -19,6 +19,10 @@ REGIONAL_ROLES = frozenset({"zorgcoordinator", "zvh", "riec"})
 # Roles that may deploy process definitions.
 DEPLOY_ROLES = frozenset({"procesbeheerder", "beheerder"})
 
+# Roles whose work needs a second factor: two-factor sign-in is compulsory for them, and what
+# they may do beyond other roles needs a session or API token made with one (engine.access).
+SECOND_FACTOR_ROLES = frozenset({"beheerder", "procesbeheerder"})
+
 # Roles that may do user tasks in a process (the rest only read or administer).
 TASK_ROLES = frozenset({"analist", "aandachtsfunctionaris", "zorgcoordinator", "zvh", "riec"})
 

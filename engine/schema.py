@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -78,6 +79,9 @@ user_role = Table(
     Index("ix_user_role_rol_gemeente", "rol", "gemeente_id"),
 )
 
+# API bearer tokens, stored as SHA-256 hashes (engine.tokens). Each expires; ``tweede_factor``
+# records that it was made in a session with a verified second factor, the only kind that may
+# do what the owner's role needs a second factor for (engine.access.second_factor_missing).
 api_token = Table(
     "api_token",
     metadata,
@@ -86,6 +90,28 @@ api_token = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", TS, nullable=False),
     Column("revoked_at", TS),
+    Column("expires_at", TS, nullable=False),
+    Column("tweede_factor", Boolean, nullable=False, server_default=false()),
+    Column("naam", String(100)),
+    Column("last_used_at", TS),
+)
+
+# Browser sessions, server-side (engine.sessions): the cookie carries only a random id, stored
+# here as its SHA-256 hash. A session ends at sign-out, at its idle or absolute limit, or when
+# the user's password, roles or active state change (``revoked_at``).
+user_session = Table(
+    "user_session",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("id_hash", String(64), nullable=False, unique=True),
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("last_seen_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("revoked_at", TS),
+    Column("tweede_factor", Boolean, nullable=False, server_default=false()),
+    Index("ix_user_session_user", "user_id"),
+    Index("ix_user_session_expires", "expires_at"),
 )
 
 process_definition = Table(

@@ -24,10 +24,11 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from .audit import AuditBatch
 from .db import Database
 from .errors import Conflict, FieldErrors, Forbidden, NotFound
+from .roles import SECOND_FACTOR_ROLES
 from .schema import user, user_recovery_code, user_totp
 from .users import Actor
 
-REQUIRED_ROLES = frozenset({"beheerder", "procesbeheerder"})
+REQUIRED_ROLES = SECOND_FACTOR_ROLES
 ISSUER = "Signaalroute"
 RECOVERY_CODE_COUNT = 10
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and typed without doubt

@@ -3,7 +3,9 @@ municipality, per region or installation-wide (:mod:`engine.user_grants`), a new
 and resetting two-factor sign-in.
 
 Every change is one transaction that writes its audit event (:class:`~engine.audit.AuditBatch`)
-naming who changed whom and what; never a password or a name. Guards keep the region
+naming who changed whom and what; never a password or a name. A new password, a change of
+roles, a two-factor reset and switching off end the user's browser sessions
+(:func:`engine.sessions.end_sessions`); switching off revokes their API tokens as well. Guards keep the region
 administrable: nobody switches themselves off or drops their own ``beheerder`` role, and
 the last active ``beheerder`` stays.
 """
@@ -21,6 +23,8 @@ from .audit import AuditBatch
 from .db import Database
 from .errors import FieldErrors, NotFound
 from .schema import user, user_role, user_totp
+from .sessions import end_sessions
+from .tokens import revoke_user_tokens
 from .user_grants import (
     Grant,
     add_grants,
@@ -184,6 +188,7 @@ def set_roles(conn: Connection, actor: Actor, user_id: int, grants: frozenset[Gr
     batch.add("rollen_gewijzigd", actor.id, gebruiker_id=user_id, toegevoegd=audit_codes(conn, added),
               verwijderd=audit_codes(conn, removed))
     batch.write(conn)
+    end_sessions(conn, user_id, now=now, reden="rollen_gewijzigd", door=actor.id)
     return True
 
 
@@ -206,6 +211,9 @@ def set_active(conn: Connection, actor: Actor, user_id: int, actief: bool, *, no
     batch = AuditBatch(at=now)
     batch.add("gebruiker_ingeschakeld" if actief else "gebruiker_uitgeschakeld", actor.id, gebruiker_id=user_id)
     batch.write(conn)
+    if not actief:  # switched on again later, nothing of before works: they sign in anew, get new tokens
+        end_sessions(conn, user_id, now=now, reden="uitgeschakeld", door=actor.id)
+        revoke_user_tokens(conn, user_id, now=now, door=actor.id, reden="uitgeschakeld")
     return True
 
 
@@ -219,6 +227,7 @@ def reset_two_factor(conn: Connection, actor: Actor, user_id: int, *, now: dt.da
         batch = AuditBatch(at=now)
         batch.add("tweestaps_hersteld", actor.id, gebruiker_id=user_id)
         batch.write(conn)
+        end_sessions(conn, user_id, now=now, reden="tweestaps_hersteld", door=actor.id)
     return removed
 
 
@@ -230,6 +239,7 @@ def set_new_password(conn: Connection, actor: Actor, user_id: int, wachtwoord: s
     batch = AuditBatch(at=now)
     batch.add("wachtwoord_ingesteld", actor.id, gebruiker_id=user_id)
     batch.write(conn)
+    end_sessions(conn, user_id, now=now, reden="wachtwoord_gewijzigd", door=actor.id)
 
 
 # --- the front door: one transaction per call ------------------------------------------------
@@ -284,6 +294,13 @@ class UserAdmin:
     def reset_two_factor(self, actor: Actor, user_id: int) -> bool:
         with self.db.write() as conn:
             return reset_two_factor(conn, actor, user_id, now=self.clock.now())
+
+    def end_sessions(self, actor: Actor, user_id: int) -> int:
+        """End the user's browser sessions (a lost laptop, a copied cookie); how many were live."""
+        _require_admin(actor)
+        with self.db.write() as conn:
+            _exists(conn, user_id)
+            return end_sessions(conn, user_id, now=self.clock.now(), reden="door_beheerder", door=actor.id)
 
     def set_password(self, actor: Actor, user_id: int, wachtwoord: str) -> None:
         with self.db.write() as conn:

@@ -27,12 +27,17 @@ class Actor:
     ``roles`` holds ``(rol, gemeente_id)`` pairs; ``gemeente_id`` ``None`` means the
     role holds across the installation. A role granted per region is held as one pair
     per municipality of the region (:func:`engine.regions.expand_grants`).
+
+    ``tweede_factor`` says whether the credential the user acts on — a browser session, an
+    API token — was made with a verified second factor; :func:`engine.access.second_factor_missing`
+    keeps what the ``beheerder`` and ``procesbeheerder`` roles add from credentials without one.
     """
 
     id: int
     gebruikersnaam: str
     naam: str
     roles: frozenset[tuple[str, int | None]]
+    tweede_factor: bool = False
 
     def has_role(self, rol: str, gemeente_id: int | None = None) -> bool:
         """Whether the user has ``rol`` in ``gemeente_id`` (or regionally); any municipality if ``None``."""
@@ -147,38 +152,82 @@ def verify_password(conn: Connection, gebruikersnaam: str, password: str) -> int
     return row.id
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(conn: Connection, user_id: int, *, now: dt.datetime) -> str:
-    """A new API bearer token for the user; only its hash is stored."""
+TOKEN_DAYS = 90  # how long a new API token works unless its maker chooses otherwise
+MAX_TOKEN_DAYS = 366
+
+
+def create_token(conn: Connection, user_id: int, *, now: dt.datetime, days: int = TOKEN_DAYS,
+                 tweede_factor: bool = False, naam: str | None = None) -> str:
+    """A new API bearer token for the user; only its hash is stored. Writes no audit event:
+    :func:`engine.tokens.issue_token` is the command that does.
+
+    :param days: how long it works (1 to :data:`MAX_TOKEN_DAYS`).
+    :param tweede_factor: made in a session with a verified second factor (its scope includes
+        what the owner's role needs a second factor for, :func:`engine.access.second_factor_missing`).
+    :param naam: a label for its owner and the beheerder ("CI-deploy").
+    """
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise FieldErrors({"dagen": f"moet tussen 1 en {MAX_TOKEN_DAYS} liggen"})
+    if naam is not None and len(naam) > 100:
+        raise FieldErrors({"naam": "mag hoogstens 100 tekens zijn"})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    conn.execute(insert(api_token).values(user_id=user_id, token_hash=_token_hash(token), created_at=now))
+    conn.execute(insert(api_token).values(user_id=user_id, token_hash=token_hash(token), created_at=now,
+                                          expires_at=now + dt.timedelta(days=days), tweede_factor=tweede_factor,
+                                          naam=(naam or "").strip() or None))
     return token
 
 
 _ACTOR_FOR_TOKEN = (
-    select(user.c.id, user.c.gebruikersnaam, user.c.naam, user_role.c.rol, user_role.c.gemeente_id,
+    select(user.c.id, user.c.gebruikersnaam, user.c.naam, api_token.c.id.label("token_id"),
+           api_token.c.tweede_factor, api_token.c.last_used_at, user_role.c.rol, user_role.c.gemeente_id,
            user_role.c.regio_id)
     .select_from(api_token)
     .join(user, user.c.id == api_token.c.user_id)
     .outerjoin(user_role, user_role.c.user_id == user.c.id)
-    .where(api_token.c.token_hash == bindparam("token_hash"), api_token.c.revoked_at.is_(None), user.c.actief)
+    .where(api_token.c.token_hash == bindparam("token_hash"), api_token.c.revoked_at.is_(None),
+           api_token.c.expires_at > bindparam("now"), user.c.actief)
 )
 
 
-def actor_for_token(conn: Connection, token: str) -> Actor | None:
-    """The active user holding ``token``, with their roles, in one query; ``None`` if unknown."""
-    rows = conn.execute(_ACTOR_FOR_TOKEN, {"token_hash": _token_hash(token)}).all()
+@dataclass(frozen=True)
+class TokenHolder:
+    """Who holds a live API token, and the token's row (for noting its use)."""
+
+    actor: Actor
+    token_id: int
+    last_used_at: dt.datetime | None
+
+
+def token_holder(conn: Connection, token: str, *, now: dt.datetime) -> TokenHolder | None:
+    """The active user holding ``token`` (live: not revoked, not expired), with their roles and
+    the token's second-factor scope, in one query; ``None`` otherwise."""
+    rows = conn.execute(_ACTOR_FOR_TOKEN, {"token_hash": token_hash(token), "now": now}).all()
     if not rows:
         return None
     first = rows[0]
     roles = expand_grants(conn, ((r.rol, r.gemeente_id, r.regio_id) for r in rows if r.rol is not None))
-    return Actor(first.id, first.gebruikersnaam, first.naam, roles)
+    actor = Actor(first.id, first.gebruikersnaam, first.naam, roles, bool(first.tweede_factor))
+    return TokenHolder(actor, first.token_id, first.last_used_at)
 
 
-def load_actor(conn: Connection, user_id: int) -> Actor:
+def actor_for_token(conn: Connection, token: str, *, now: dt.datetime) -> Actor | None:
+    """The active user holding the live ``token`` (:func:`token_holder`); ``None`` if unknown,
+    revoked or expired."""
+    holder = token_holder(conn, token, now=now)
+    return holder.actor if holder else None
+
+
+def load_actor(conn: Connection, user_id: int, *, tweede_factor: bool = True) -> Actor:
+    """The active user ``user_id`` with their roles.
+
+    :param tweede_factor: what the credential proved. The default serves the system's own view
+        of a user (the command line, the clock, tests); a browser session passes what its row records.
+    :raises NotFound: no such user, or switched off.
+    """
     row = conn.execute(
         select(user.c.id, user.c.gebruikersnaam, user.c.naam).where(user.c.id == user_id, user.c.actief)
     ).first()
@@ -186,7 +235,7 @@ def load_actor(conn: Connection, user_id: int) -> Actor:
         raise NotFound("gebruiker bestaat niet of is uitgeschakeld")
     roles = expand_grants(conn, conn.execute(
         select(user_role.c.rol, user_role.c.gemeente_id, user_role.c.regio_id).where(user_role.c.user_id == user_id)))
-    return Actor(row.id, row.gebruikersnaam, row.naam, roles)
+    return Actor(row.id, row.gebruikersnaam, row.naam, roles, tweede_factor)
 
 
 def user_names(conn: Connection, ids: set[int]) -> dict[int, str]:

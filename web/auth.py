@@ -1,10 +1,15 @@
-"""Browser sign-in: local accounts, sessions with an idle timeout, CSRF on every form.
+"""Browser sign-in: local accounts, server-side sessions, CSRF on every form.
 
-The API has its own authentication (bearer tokens, :mod:`web.api.routes`) and is
-exempt from CSRF; every other POST needs the session's CSRF token.
+The signed cookie carries the session id (and the CSRF token); whether the session works is
+decided by its row (:mod:`engine.sessions`): it ends at sign-out, after ``SESSION_IDLE_MINUTES``
+without a request, ``SESSION_ABSOLUTE_HOURS`` after sign-in, and when the user's password,
+roles or active state change. The API has its own authentication (bearer tokens,
+:mod:`web.api.routes`) and is exempt from CSRF; every other POST needs the session's CSRF token.
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 import time
 from urllib.parse import urlparse
@@ -13,6 +18,7 @@ from flask import Blueprint, Flask, current_app, flash, g, redirect, render_temp
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.errors import NotFound
+from engine.sessions import ENDED, EXPIRED, IDLE, LiveSession, Sessions
 from engine.twofactor import TwoFactor, required_for
 
 from . import orchestrator
@@ -28,6 +34,7 @@ _OPEN_BEFORE_ENROLMENT = {"static", "auth.logout", "auth.login", "tweestaps.inst
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_IDLE_MINUTES", 30)
+    app.config.setdefault("SESSION_ABSOLUTE_HOURS", 12)
     app.config.setdefault("ACTOR_CACHE_SECONDS", 0 if app.testing else 5)
     # Flask's defaults hold these keys already (HttpOnly on, SameSite unset): set, not setdefault.
     app.config["SESSION_COOKIE_HTTPONLY"] = True
@@ -40,40 +47,54 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
+def sessions() -> Sessions:
+    """The engine's session commands, with this app's idle and absolute limits."""
+    orch, config = orchestrator(), current_app.config
+    return Sessions(orch.db, orch.clock, idle=dt.timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+                    lifetime=dt.timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]))
+
+
 def _load_user() -> None:
     g.actor = None
-    user_id = session.get("user_id")
-    if user_id is None:
+    g.sessie = None
+    session_id = session.get("sid")
+    if session_id is None:
+        if "user_id" in session:  # a cookie from before server-side sessions: it proves nothing
+            session.clear()
         return
-    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    last = session.get("actief_op", 0)
-    if time.time() - last > idle:
+    found = sessions().resume(session_id)
+    if not isinstance(found, LiveSession):
         session.clear()
-        g.sessie_verlopen = True
+        g.sessie_verlopen = found
         return
-    session["actief_op"] = time.time()
     try:
-        g.actor = _actor(user_id)
+        g.actor = _actor(found)
     except NotFound:  # the account was removed or switched off: the session ends
         session.clear()
+        return
+    g.sessie = found
 
 
-_ACTORS: dict[int, tuple[float, object]] = {}
+_ACTORS: dict[tuple[int, bool], tuple[float, object]] = {}
 
 
-def _actor(user_id: int):
-    """The signed-in user's roles, remembered for ``ACTOR_CACHE_SECONDS`` (a role change or a
-    deactivation takes at most that long to apply; 0 switches the cache off)."""
+def _actor(live: LiveSession):
+    """The signed-in user with their roles, remembered per session for ``ACTOR_CACHE_SECONDS`` (0: off).
+
+    Whether the session still works is checked on every request (:meth:`Sessions.resume`); a role
+    change ends the user's sessions, so a cached actor never outlives its roles.
+    """
     ttl = current_app.config["ACTOR_CACHE_SECONDS"]
+    key = (live.id, live.tweede_factor)
     now = time.monotonic()
-    cached = _ACTORS.get(user_id) if ttl else None
+    cached = _ACTORS.get(key) if ttl else None
     if cached is not None and cached[0] > now:
         return cached[1]
-    actor = orchestrator().actor(user_id)
+    actor = dataclasses.replace(orchestrator().actor(live.user_id), tweede_factor=live.tweede_factor)
     if ttl:
         if len(_ACTORS) > 10_000:
             _ACTORS.clear()
-        _ACTORS[user_id] = (now + ttl, actor)
+        _ACTORS[key] = (now + ttl, actor)
     return actor
 
 
@@ -86,11 +107,11 @@ def twofactor() -> TwoFactor:
 def _two_factor_gate():
     """Users whose role requires two-factor sign-in can do nothing else until it is set up and used."""
     actor = g.get("actor")
-    if actor is None or session.get("tweestaps") or not required_for(actor):
+    if actor is None or actor.tweede_factor or not required_for(actor):
         return None
     if twofactor().status(actor.id).ingesteld:
         # Set up, but this session began without it (say, the role came later): sign in again with the code.
-        session.clear()
+        end_session("tweede_factor_nodig")
         session["tweestaps_gebruiker"] = actor.id
         session["tweestaps_sinds"] = time.time()
         g.actor = None
@@ -111,14 +132,21 @@ def login_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if g.get("actor") is None:
-            if g.get("sessie_verlopen"):
-                flash("Uw sessie is verlopen door inactiviteit. Meld u opnieuw aan.", "waarschuwing")
+            if g.get("sessie_verlopen") in _ENDED_MESSAGES:
+                flash(_ENDED_MESSAGES[g.sessie_verlopen], "waarschuwing")
             if request.accept_mimetypes.best == "application/json" or request.is_json:
                 return {"fout": "U bent niet (meer) aangemeld.", "doorsturen": url_for("auth.login")}, 401
             return redirect(url_for("auth.login", volgende=request.full_path if request.method == "GET" else None))
         return view(*args, **kwargs)
 
     return wrapped
+
+
+_ENDED_MESSAGES = {
+    IDLE: "Uw sessie is verlopen door inactiviteit. Meld u opnieuw aan.",
+    EXPIRED: "Uw sessie heeft de maximale duur bereikt. Meld u opnieuw aan.",
+    ENDED: "Uw sessie is beëindigd (afgemeld, of uw account is gewijzigd). Meld u opnieuw aan.",
+}
 
 
 def safe_next(target: str | None) -> str | None:
@@ -151,7 +179,7 @@ def login():
 def _password_accepted(actor):
     """The first factor passed: ask for the code, or sign in (and send to enrolment if it is required)."""
     volgende = safe_next(request.args.get("volgende"))
-    session.clear()  # a new session at every sign-in: no session fixation
+    end_session("nieuwe_aanmelding")  # a new session at every sign-in: no session fixation
     if twofactor().status(actor.id).ingesteld:
         session["tweestaps_gebruiker"] = actor.id
         session["tweestaps_sinds"] = time.time()
@@ -166,9 +194,22 @@ def _password_accepted(actor):
 
 
 def start_session(user_id: int, *, tweestaps: bool) -> None:
-    session["user_id"] = user_id
-    session["actief_op"] = time.time()
-    session["tweestaps"] = tweestaps
+    """Sign ``user_id`` in: a new server-side session (``tweestaps``: a second factor was verified),
+    its id in the cookie. Callers clear the cookie first (:func:`end_session`)."""
+    session["sid"] = sessions().start(user_id, tweede_factor=tweestaps)
+
+
+def end_session(reden: str = "afgemeld") -> None:
+    """End the cookie's session (if any) on the server, and clear the cookie."""
+    session_id = session.get("sid")
+    if session_id is not None:
+        sessions().end(session_id, reden)
+    session.clear()
+
+
+def set_second_factor(tweestaps: bool) -> None:
+    """Record on the current session whether a second factor was verified in it."""
+    sessions().set_second_factor(session["sid"], tweestaps)
 
 
 @bp.route("/aanmelden/code", methods=["GET", "POST"])
@@ -200,7 +241,7 @@ def code():
 
 @bp.post("/afmelden")
 def logout():
-    session.clear()
+    end_session("afgemeld")
     flash("U bent afgemeld.", "info")
     return redirect(url_for("auth.login"))
 

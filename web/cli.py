@@ -234,24 +234,31 @@ def user() -> None:
 @click.option("--regio", help="Regionale rol per regio: geldt in elke gemeente van die regio (zie 'signaalroute regio').")
 @click.option("--naam", help="Volledige naam.")
 @click.option("--password", help="Wachtwoord voor aanmelden in de browser.")
-@click.option("--token", is_flag=True, help="Maak een API-token; het token is de enige regel op stdout.")
+@click.option("--token", is_flag=True, help="Maak een API-token; het token is de enige regel op stdout. "
+              "Het werkt niet voor wat tweestapsverificatie vraagt (deployen, beheer): zie 'signaalroute token'.")
+@click.option("--token-dagen", type=int, default=None, help="Hoe lang het token werkt (standaard 90 dagen).")
 def user_add(name: str, roles: tuple[str, ...], gemeente: str | None, regio: str | None, naam: str | None,
-             password: str | None, token: bool) -> None:
-    """Een gebruiker aanmaken of rollen toevoegen."""
+             password: str | None, token: bool, token_dagen: int | None) -> None:
+    """Een gebruiker aanmaken of rollen toevoegen (bestaande sessies van de gebruiker eindigen)."""
 
     with _app() as app:
-        _user_add(_orch(app), name, list(roles), gemeente, naam, password, token, regio)
+        _user_add(_orch(app), name, list(roles), gemeente, naam, password, token, regio, token_dagen)
 
 
-def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None) -> None:
-    from engine.users import add_user, create_token
+def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None, token_dagen=None) -> None:
+    from engine.sessions import end_sessions
+    from engine.tokens import issue_token
+    from engine.users import TOKEN_DAYS, add_user
 
     try:
         with orch.db.write() as conn:
             now = orch.clock.now()
             user_id = add_user(conn, name, now=now, naam=naam, roles=roles, gemeente_naam=gemeente,
                                password=password, regio_naam=regio)
-            new_token = create_token(conn, user_id, now=now) if token else None
+            # New roles or a new password for an existing user: their sessions end (a new user has none).
+            end_sessions(conn, user_id, now=now, reden="gewijzigd_via_commandoregel", door=None)
+            new_token = issue_token(conn, user_id, now=now, door=None, days=token_dagen or TOKEN_DAYS,
+                                    via="commandoregel") if token else None
     except FieldErrors as exc:
         for field, message in exc.fields.items():
             click.echo(f"{field}: {message}", err=True)
@@ -282,6 +289,94 @@ def user_reset_2fa(name: str) -> None:
             sys.exit(2)
     click.echo(f"Tweestapsverificatie van {name} gewist; bij de volgende aanmelding opnieuw instellen." if removed
                else f"{name} had geen tweestapsverificatie ingesteld.", err=True)
+
+
+@main.group()
+def token() -> None:
+    """API-tokens: aanmaken, tonen, intrekken.
+
+    Een token van de commandoregel is gemaakt zonder tweestapsverificatie: het kan niet deployen
+    of beheren. Zo'n token maakt de gebruiker zelf onder Account > API-tokens, aangemeld met
+    tweestapsverificatie.
+    """
+
+
+@token.command("create")
+@click.argument("name")
+@click.option("--dagen", type=int, default=None, help="Hoe lang het token werkt (standaard 90 dagen).")
+@click.option("--naam", "label", help="Waarvoor het token is (zichtbaar in gebruikersbeheer).")
+def token_create(name: str, dagen: int | None, label: str | None) -> None:
+    """Een API-token voor gebruiker NAME; het token is de enige regel op stdout."""
+    from sqlalchemy import select
+
+    from engine.schema import user
+    from engine.tokens import issue_token
+    from engine.users import TOKEN_DAYS
+
+    with _app() as app:
+        orch = _orch(app)
+        try:
+            with orch.db.write() as conn:
+                user_id = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == name)).scalar()
+                if user_id is None:
+                    raise FieldErrors({"gebruiker": f"'{name}' bestaat niet"})
+                new_token = issue_token(conn, user_id, now=orch.clock.now(), door=None, days=dagen or TOKEN_DAYS,
+                                        naam=label, via="commandoregel")
+        except FieldErrors as exc:
+            for field, message in exc.fields.items():
+                click.echo(f"{field}: {message}", err=True)
+            sys.exit(2)
+    click.echo(new_token)
+
+
+@token.command("list")
+@click.option("--gebruiker", help="Alleen de tokens van deze gebruiker.")
+def token_list(gebruiker: str | None) -> None:
+    """De tokens: id, gebruiker, naam, aangemaakt, verloopt, laatst gebruikt, tweestaps, status."""
+    from engine.tokens import list_tokens
+
+    with _app() as app:
+        orch = _orch(app)
+        with orch.db.read() as conn:
+            rows = list_tokens(conn, now=orch.clock.now())
+    for row in rows:
+        if gebruiker and row["gebruikersnaam"] != gebruiker:
+            continue
+        used = f"{row['laatst_gebruikt_op']:%Y-%m-%d %H:%M}" if row["laatst_gebruikt_op"] else "-"
+        click.echo(f"{row['id']}\t{row['gebruikersnaam']}\t{row['naam'] or '-'}\t{row['aangemaakt_op']:%Y-%m-%d}"
+                   f"\t{row['verloopt_op']:%Y-%m-%d}\t{used}\t{'tweestaps' if row['tweede_factor'] else '-'}"
+                   f"\t{row['status']}")
+
+
+@token.command("revoke")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--gebruiker", help="Alle tokens van deze gebruiker intrekken.")
+def token_revoke(ids: tuple[int, ...], gebruiker: str | None) -> None:
+    """Tokens intrekken: op id (zie 'signaalroute token list'), of alle tokens van een gebruiker; wordt gelogd."""
+    from sqlalchemy import select
+
+    from engine.errors import NotFound
+    from engine.schema import user
+    from engine.tokens import revoke_token, revoke_user_tokens
+
+    if not ids and not gebruiker:
+        click.echo("Geef een of meer token-ids, of --gebruiker NAAM.", err=True)
+        sys.exit(2)
+    with _app() as app:
+        orch = _orch(app)
+        try:
+            with orch.db.write() as conn:
+                now = orch.clock.now()
+                revoked = sum(revoke_token(conn, token_id, now=now, door=None) for token_id in ids)
+                if gebruiker:
+                    user_id = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == gebruiker)).scalar()
+                    if user_id is None:
+                        raise NotFound(f"gebruiker '{gebruiker}' bestaat niet")
+                    revoked += revoke_user_tokens(conn, user_id, now=now, door=None, reden="commandoregel")
+        except NotFound as exc:
+            click.echo(f"{exc} (er is niets ingetrokken)", err=True)
+            sys.exit(2)
+    click.echo(f"{revoked} token(s) ingetrokken.", err=True)
 
 
 @main.command()

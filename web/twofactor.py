@@ -1,14 +1,12 @@
 """Two-factor sign-in pages: set it up (QR code), recovery codes, switch it off (when optional)."""
 from __future__ import annotations
 
-import time
-
-from flask import Blueprint, Flask, Response, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, Response, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import Conflict, FieldErrors
 from engine.twofactor import required_for
 
-from .auth import login_required, twofactor
+from .auth import end_session, login_required, set_second_factor, start_session, twofactor
 
 bp = Blueprint("tweestaps", __name__, url_prefix="/account/tweestapsverificatie")
 
@@ -39,8 +37,8 @@ def instellen():
             fout = exc.fields["code"]
         else:
             user_id = g.actor.id
-            session.clear()  # a fresh session that knows the second factor was shown
-            session.update(user_id=user_id, actief_op=time.time(), tweestaps=True)
+            end_session("nieuwe_sessie")  # a fresh session that knows the second factor was shown
+            start_session(user_id, tweestaps=True)
             return render_template("tweestaps_herstelcodes.html", codes=codes, nieuw=True)
     enrolment = tf.start_enrolment(g.actor.id)
     return render_template("tweestaps_instellen.html", enrolment=enrolment, fout=fout,
@@ -77,7 +75,7 @@ def uitzetten():
         twofactor().switch_off(g.actor, request.form.get("code", ""))
     except FieldErrors as exc:
         return _account_with_error(exc.fields["code"])
-    session["tweestaps"] = False
+    set_second_factor(False)
     flash("Tweestapsverificatie staat uit. U meldt zich voortaan aan met alleen uw wachtwoord.", "succes")
     return redirect(url_for("tweestaps.account"))
 

@@ -56,7 +56,8 @@ def api(app, orchestrator, clock) -> dict[str, ApiClient]:
     with orchestrator.db.write() as conn:
         for username, (roles, gemeente) in API_USERS.items():
             user_id = add_user(conn, username, now=clock.now(), roles=roles, gemeente_naam=gemeente)
-            token = create_token(conn, user_id, now=clock.now())
+            # As made after a two-factor sign-in (so "pb" deploys); tests/web/test_api__tokens.py tests the scope.
+            token = create_token(conn, user_id, now=clock.now(), tweede_factor=True)
             clients[username] = ApiClient(app.test_client(), token, username)
     return clients
 

@@ -1,10 +1,9 @@
 """Action helpers for the modeller tests: a signed-in browser of a role, with its CSRF token."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from pages_actions import csrf_from
+from pages_actions import csrf_from, sign_in_directly
 
 from engine.users import add_user
 
@@ -16,8 +15,7 @@ class Session:
 
     def __init__(self, app, user_id: int):
         self.client = app.test_client()
-        with self.client.session_transaction() as session:
-            session.update(user_id=user_id, actief_op=time.time() + 3600, tweestaps=True)
+        sign_in_directly(app, self.client, user_id)
         self._csrf = None
 
     @property

@@ -1,9 +1,44 @@
 """Action helpers for the page tests: sign in as someone, read the CSRF token, post a form."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from engine import sessions
+from engine.sessions import Sessions
+
 PASSWORD = "een-goed-wachtwoord"
+
+
+def sign_in_directly(app, client, user_id: int, *, tweestaps: bool = True) -> None:
+    """Put a new server-side session of ``user_id`` in ``client``'s cookie, as after signing in
+    (with a second factor when ``tweestaps``): for tests about what comes after sign-in."""
+    orch = app.extensions["signaalroute"]
+    sessions = Sessions(orch.db, orch.clock, idle=dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
+                        lifetime=dt.timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"]))
+    session_id = sessions.start(user_id, tweede_factor=tweestaps)
+    with client.session_transaction() as session:
+        session.clear()
+        session["sid"] = session_id
+
+
+def session_user(app, client) -> int | None:
+    """The user whose session ``client``'s cookie carries (``None``: no session)."""
+    with client.session_transaction() as session:
+        session_id = session.get("sid")
+    if session_id is None:
+        return None
+    with app.extensions["signaalroute"].db.read() as conn:
+        return sessions.session_user(conn, session_id)
+
+
+def mark_second_factor(app, client) -> None:
+    """Record on ``client``'s current session that a second factor was verified (two-factor is tested
+    elsewhere; the pages under test come after it)."""
+    orch = app.extensions["signaalroute"]
+    with client.session_transaction() as session:
+        session_id = session["sid"]
+    Sessions(orch.db, orch.clock, idle=dt.timedelta(0), lifetime=dt.timedelta(0)).set_second_factor(session_id, True)
 
 
 def csrf_from(html: str) -> str:

@@ -22,16 +22,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from pages_actions import sign_in_directly
+from sqlalchemy import select
 
 from engine.clock import FixedClock
 from engine.regions import assign_gemeente, ensure_regio
 from engine.roles import REGIONAL_ROLES, ROLES
+from engine.schema import api_token
 from engine.users import add_user, create_token, ensure_gemeente
 from web import create_app
 
@@ -112,6 +114,7 @@ class World:
     tokens: dict[tuple[str, bool], str] = field(default_factory=dict)
     clients: dict = field(default_factory=dict)
     target_user: int = 0
+    target_token: int = 0  # an API token of the target user (revoked by the first beheerder who tries)
     overleg: int = 0  # a signalenoverleg of Nijmegen (its aandachtsfunctionaris and analist sit at it)
 
     def client(self, rol, own):
@@ -120,8 +123,7 @@ class World:
         if key not in self.clients:
             client = self.app.test_client()
             if rol != ANONYMOUS:
-                with client.session_transaction() as session:
-                    session.update(user_id=self.users[key].id, actief_op=time.time() + 3600, tweestaps=True)
+                sign_in_directly(self.app, client, self.users[key].id)
             self.clients[key] = client
         return self.clients[key]
 
@@ -159,10 +161,13 @@ def world(_sqlite_template, tmp_path_factory) -> World:
         for regio, gemeente in (("Gelderland-Zuid", "Nijmegen"), ("Gelderland-Midden", "Arnhem")):
             assign_gemeente(conn, ensure_regio(conn, regio), ensure_gemeente(conn, gemeente))
         ids = {(rol, own): _user(conn, clock, rol, own) for rol, own in WHO if rol != ANONYMOUS}
-        tokens = {key: create_token(conn, user_id, now=clock.now()) for key, user_id in ids.items()}
+        # As made after a two-factor sign-in, like the sessions above: the scope itself is tested in test_api__tokens.
+        tokens = {key: create_token(conn, user_id, now=clock.now(), tweede_factor=True) for key, user_id in ids.items()}
         target = add_user(conn, "doelwit", now=clock.now(), roles=["melder"], gemeente_naam="Nijmegen")
+        create_token(conn, target, now=clock.now())
+        target_token = conn.execute(select(api_token.c.id).where(api_token.c.user_id == target)).scalar_one()
     world = World(app, orch, {}, {}, {key: orch.actor(user_id) for key, user_id in ids.items()}, tokens,
-                  target_user=target)
+                  target_user=target, target_token=target_token)
     for stage in STAGES:
         signal_id = orch.report_signal(world.users[("melder", True)], {
             "gemeente": "Nijmegen", "omschrijving": f"Signaal {stage}: vier mensen slapen in de zaak.",
@@ -302,6 +307,10 @@ def moves_signal(rol, own, stage):  # the analist before routing, the aandachtsf
     return ALLOW if rol == "aandachtsfunctionaris" or (rol == "analist" and stage == "nieuw") else REFUSE
 
 
+def revoke_target_token(world, rol, own, ids):  # the first beheerder revokes it; later ones are told it was
+    return world.client(rol, own).post(f"/beheer/gebruikers/{ids['user']}/tokens/{world.target_token}/intrekken")
+
+
 def reassign_to_someone_without_the_role(world, rol, own, ids):  # refused as a field error even for a manager
     return world.client(rol, own).post(f"/overzicht/taken/{ids['task']}/toewijzen", data={"naar": ids["user"]})
 
@@ -387,6 +396,12 @@ ENDPOINTS: dict[str, Endpoint] = {
                                             is_beheerder),
     "beheer.wachtwoord": Endpoint(page("post", "/beheer/gebruikers/{user}/wachtwoord", data={"wachtwoord": "kort"}),
                                   is_beheerder),
+    "beheer.token_intrekken": Endpoint(revoke_target_token, is_beheerder),
+    "beheer.sessies_beeindigen": Endpoint(page("post", "/beheer/gebruikers/{user}/sessies-beeindigen"), is_beheerder),
+    # one's own API tokens (any signed-in user; invalid input: no token is made; no token 999999 exists)
+    "tokens.lijst": Endpoint(page("get", "/account/api-tokens")),
+    "tokens.maken": Endpoint(page("post", "/account/api-tokens", data={"dagen": "0"})),
+    "tokens.intrekken": Endpoint(page("post", "/account/api-tokens/999999/intrekken"), lambda *a: DENY),
     # the managers' overviews (process data and figures, no personal data)
     "overzicht.board": Endpoint(page("get", "/overzicht"), is_manager),
     "overzicht.workload": Endpoint(page("get", "/overzicht/werkdruk"), is_manager),
@@ -491,7 +506,7 @@ def _outcome(response, endpoint: Endpoint, signed_in: bool) -> str:
     return ALLOW
 
 
-_NOTHING_HERE = ("bestaat niet", "geen toegang", "Geef een API-token", "onbekend of ingetrokken")
+_NOTHING_HERE = ("bestaat niet", "geen toegang", "Geef een API-token", "verlopen of ingetrokken")
 
 
 def _reason(response) -> bool:

@@ -41,7 +41,7 @@ def api_app(app, orchestrator, clock):
     with orchestrator.db.write() as conn:
         user_id = add_user(conn, "fuzzer", now=clock.now(), gemeente_naam="Nijmegen",
                            roles=["melder", "analist", "aandachtsfunctionaris", "procesbeheerder", "manager"])
-        token = create_token(conn, user_id, now=clock.now())
+        token = create_token(conn, user_id, now=clock.now(), tweede_factor=True)  # as after a two-factor sign-in
     actor = orchestrator.actor(user_id)
     for folder in sorted(p for p in (Path(__file__).resolve().parents[2] / "processes").iterdir() if p.is_dir()):
         if folder.name != "signaal-naar-casus":  # every route the intake can choose, as `init` deploys them

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from pages_actions import Browser
+from pages_actions import Browser, mark_second_factor
 from sqlalchemy import delete, func, select
 
 from engine.schema import audit_event
@@ -32,8 +32,7 @@ def beheerder(orchestrator, clock, page_users, _password_hash):
 def _as(app, username) -> Browser:
     browser = Browser(app.test_client())
     assert browser.login(username).status_code == 302
-    with browser.client.session_transaction() as session:
-        session["tweestaps"] = True  # two-factor is tested elsewhere; these pages come after it
+    mark_second_factor(app, browser.client)  # two-factor is tested elsewhere; these pages come after it
     return browser
 
 

@@ -10,6 +10,7 @@ import json
 
 import pytest
 from oidc_provider import IGNORE_PROVIDER_DEPRECATIONS, local_provider
+from pages_actions import session_user
 from sqlalchemy import select, update
 
 from engine.regions import assign_gemeente, ensure_regio
@@ -72,8 +73,7 @@ def sign_in(client, provider, sub: str):
 
 
 def signed_in_user(client) -> int | None:
-    with client.session_transaction() as session:
-        return session.get("user_id")
+    return session_user(client.application, client)
 
 
 def refusals(caplog) -> list[str]:

@@ -1,7 +1,7 @@
 """Sign-in, sessions and CSRF on the pages."""
 from __future__ import annotations
 
-import time
+import datetime as dt
 
 import pytest
 from pages_actions import Browser
@@ -34,10 +34,9 @@ def test_sign_out_ends_the_session(browser):
     assert browser.client.get("/werkvoorraad").status_code == 302
 
 
-def test_an_idle_session_expires(browser, app):
+def test_an_idle_session_expires(browser, app, clock):
     browser.login("analist")
-    with browser.client.session_transaction() as session:
-        session["actief_op"] = time.time() - app.config["SESSION_IDLE_MINUTES"] * 60 - 1
+    clock.advance(dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"], seconds=1))
     response = browser.client.get("/werkvoorraad")
     assert response.status_code == 302
     page = browser.client.get(response.headers["Location"]).get_data(as_text=True)

@@ -54,6 +54,7 @@ def test_a_table_decision_is_taken_at_the_meeting_page_not_the_task_page(app, or
     early = riec.post_json(f"/agendapunten/{item_id}/besluit", {"besluit_casustafel": "bevestigd"})
     assert early.status_code == 409
     clock.advance(dt.timedelta(days=2))
+    riec = _as(app, "riec")  # two days later: the session of before has long ended
     decided = riec.post_json(f"/agendapunten/{item_id}/besluit?terug={overleg_url}", {"besluit_casustafel": "bevestigd"})
 
     assert decided.status_code == 200 and decided.get_json()["doorsturen"] == overleg_url

@@ -31,7 +31,8 @@ def beheerder(signed_in, orchestrator):
 
 @pytest.fixture
 def broken(orchestrator, page_users, clock, monkeypatch):
-    """An instance whose gateway fails after its timer (the script engine down); returns the fix."""
+    """An instance whose gateway fails after its timer (the script engine down); returns the fix.
+    Ask for it before ``signed_in``: its two hours would leave a session idle."""
     fix = break_gateway(monkeypatch)
     orchestrator.deploy_folder(TEST_DATA / "timer-wachten")
     orchestrator.report_signal(page_users["melder"], {"gemeente": "Nijmegen", "omschrijving": SECRET,
@@ -42,7 +43,7 @@ def broken(orchestrator, page_users, clock, monkeypatch):
     return fix
 
 
-def test_the_page_shows_the_failing_step_without_values(signed_in, beheerder, broken):
+def test_the_page_shows_the_failing_step_without_values(broken, signed_in, beheerder):
     browser = signed_in
     page = browser.client.get("/beheer/incidenten")
 
@@ -54,7 +55,7 @@ def test_the_page_shows_the_failing_step_without_values(signed_in, beheerder, br
     assert "Opnieuw proberen" in html and "Markeren als opgelost" in html
 
 
-def test_retry_fails_while_the_cause_remains_and_succeeds_after_the_fix(signed_in, beheerder, broken, orchestrator):
+def test_retry_fails_while_the_cause_remains_and_succeeds_after_the_fix(broken, signed_in, beheerder, orchestrator):
     browser = signed_in
     (entry,) = orchestrator.incidents(beheerder)["incidenten"]
 
@@ -73,7 +74,7 @@ def test_retry_fails_while_the_cause_remains_and_succeeds_after_the_fix(signed_i
     assert outcomes == ["mislukt", "gelukt"]
 
 
-def test_marking_resolved(signed_in, beheerder, broken, orchestrator):
+def test_marking_resolved(broken, signed_in, beheerder, orchestrator):
     browser = signed_in
     (entry,) = orchestrator.incidents(beheerder)["incidenten"]
 

@@ -104,6 +104,7 @@ def test_inbox_filters_paging_and_marks(browser, app, clock, orchestrator, page_
     assert "pagina=2" in next_link and "volgorde=laatst" in next_link  # the filter goes along
     assert 'rel="prev" href="/werkvoorraad?pagina=1' in second and 'rel="next"' not in second
     clock.advance(dt.timedelta(days=2))
+    browser.login("analist")  # two days later: the session of before has long ended
     late = browser.client.get("/werkvoorraad?stap=task_verrijken").get_data(as_text=True)
     assert late.count("sr-badge--te-laat") == 25
     assert "Geen open taken die aan dit filter voldoen" in browser.client.get("/werkvoorraad?mijn=1").get_data(as_text=True)

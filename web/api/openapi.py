@@ -21,7 +21,7 @@ _PAGE = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
 ]
-_COMMON = {"401": _error("Geen of een onbekend API-token")}
+_COMMON = {"401": _error("Geen API-token, of een onbekend, verlopen of ingetrokken token")}
 _INVALID_QUERY = {"422": _error("ongeldige parameter (bv. limit of offset), per veld genoemd", "Veldfouten")}
 _NO_JSON = {"400": _error("geen geldige JSON of geen JSON-object")}
 
@@ -158,7 +158,9 @@ def openapi_document() -> dict:
         "servers": [{"url": "/api/v1"}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                           "description": "Token van `signaalroute user add … --token`"}},
+                                           "description": "Een API-token (Account > API-tokens, of `signaalroute token create`). "
+                                                          "Het verloopt; deployen kan alleen met een token dat "
+                                                          "na aanmelden met tweestapsverificatie is gemaakt."}},
             "schemas": _SCHEMAS,
         },
         "security": [{"bearer": []}],
@@ -257,7 +259,7 @@ def openapi_document() -> dict:
                     }},
                     "responses": {"201": _ok("nieuwe versie", {"type": "object"}),
                                   "200": _ok("ongewijzigd: gelijk aan de laatste versie", {"type": "object"}),
-                                  "403": _error("geen procesbeheerder"), **_NO_JSON,
+                                  "403": _error("geen procesbeheerder, of een token zonder tweestapsverificatie"), **_NO_JSON,
                                   "422": {"description": "afgewezen: problemen per bestand en element, of een "
                                                          "ongeldig veld van het verzoek", "content": {
                                       "application/json": {"schema": {"anyOf": [_ref("Deployfouten"),

@@ -30,7 +30,7 @@ def _authenticate():
         raise Unauthorized("Geef een API-token mee: Authorization: Bearer <token>.")
     actor = orchestrator().actor_for_token(token.strip())
     if actor is None:
-        raise Unauthorized("Dit API-token is onbekend of ingetrokken.")
+        raise Unauthorized("Dit API-token is onbekend, verlopen of ingetrokken.")
     g.actor = actor
 
 

@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
     from . import modeler  # the process owners' library, import and migration (issue 5)
 
     modeler.init_app(app)
+    from . import account_tokens  # Account > API-tokens
+
+    account_tokens.init_app(app)
     app.add_template_filter(lokaal)
     app.add_template_global(nav_counts)
     app.register_error_handler(NotFound, _no_access)

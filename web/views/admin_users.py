@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, flash, g, redirect, render_template, request
 from engine.access import grant_scopes, may_administer
 from engine.errors import FieldErrors, NotFound
 from engine.roles import ROLES
+from engine.tokens import Tokens
 from engine.user_admin import NewUser, UserAdmin
 
 from .. import orchestrator
@@ -101,7 +102,10 @@ def gebruiker(user_id: int):
 def _detail(user_id: int, fouten: dict | None = None, gekozen: set | None = None, getoond: set | None = None):
     admin = _admin()
     detail = admin.user(g.actor, user_id)
-    return render_template("beheer_gebruiker.html", gebruiker=detail, fouten=fouten or {},
+    orch = orchestrator()
+    tokens = Tokens(orch.db, orch.clock).of_user(g.actor, user_id)
+    return render_template("beheer_gebruiker.html", gebruiker=detail, fouten=fouten or {}, tokens=tokens,
+                           url_intrekken=lambda t: url_for("beheer.token_intrekken", user_id=user_id, token_id=t["id"]),
                            gekozen=detail["toekenningen"] if gekozen is None else gekozen,
                            getoond=detail["toekenningen"] if getoond is None else getoond, **_grid(admin)), \
         (422 if fouten else 200)
@@ -164,4 +168,23 @@ def wachtwoord(user_id: int):
     except FieldErrors as exc:
         return _detail(user_id, exc.fields)
     flash("Het nieuwe wachtwoord is ingesteld. Geef het langs een andere weg door.", "succes")
+    return redirect(url_for("beheer.gebruiker", user_id=user_id))
+
+
+@bp.post("/<int:user_id>/tokens/<int:token_id>/intrekken")
+@beheerder_required
+def token_intrekken(user_id: int, token_id: int):
+    orch = orchestrator()
+    revoked = Tokens(orch.db, orch.clock).revoke(g.actor, user_id, token_id)
+    flash("Het API-token is ingetrokken: wat het gebruikt, werkt niet meer." if revoked
+          else "Dit API-token was al ingetrokken.", "succes" if revoked else "info")
+    return redirect(url_for("beheer.gebruiker", user_id=user_id))
+
+
+@bp.post("/<int:user_id>/sessies-beeindigen")
+@beheerder_required
+def sessies_beeindigen(user_id: int):
+    ended = _admin().end_sessions(g.actor, user_id)
+    flash(f"{ended} sessie(s) beëindigd: de gebruiker moet zich opnieuw aanmelden." if ended
+          else "Deze gebruiker had geen lopende sessies.", "succes" if ended else "info")
     return redirect(url_for("beheer.gebruiker", user_id=user_id))

@@ -1,0 +1,61 @@
+"""Account > API-tokens: a signed-in user makes, sees and revokes their own API tokens.
+
+A token made here carries the session's second factor (:class:`engine.tokens.Tokens`): made
+after a two-factor sign-in it may deploy or administer as its owner's role allows; otherwise not.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+
+from engine.errors import FieldErrors
+from engine.tokens import Tokens
+from engine.users import MAX_TOKEN_DAYS, TOKEN_DAYS
+
+from .. import orchestrator
+from ..auth import login_required
+
+bp = Blueprint("tokens", __name__, url_prefix="/account/api-tokens")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+def _tokens() -> Tokens:
+    orch = orchestrator()
+    return Tokens(orch.db, orch.clock)
+
+
+def _page(nieuw: str | None = None, fouten: dict | None = None, invoer: dict | None = None, status: int = 200):
+    return render_template("account_tokens.html", tokens=_tokens().mine(g.actor), nieuw=nieuw, fouten=fouten or {},
+                           invoer=invoer or {"naam": "", "dagen": TOKEN_DAYS}, max_dagen=MAX_TOKEN_DAYS,
+                           url_intrekken=lambda t: url_for("tokens.intrekken", token_id=t["id"])), status
+
+
+@bp.get("")
+@login_required
+def lijst():
+    return _page()
+
+
+@bp.post("")
+@login_required
+def maken():
+    invoer = {"naam": request.form.get("naam", "").strip(), "dagen": request.form.get("dagen", "").strip()}
+    try:
+        try:
+            dagen = int(invoer["dagen"] or TOKEN_DAYS)
+        except ValueError:
+            raise FieldErrors({"dagen": "moet een geheel aantal dagen zijn"}) from None
+        token = _tokens().issue(g.actor, naam=invoer["naam"] or None, days=dagen)
+    except FieldErrors as exc:
+        return _page(fouten=exc.fields, invoer=invoer, status=422)
+    return _page(nieuw=token, status=201)
+
+
+@bp.post("/<int:token_id>/intrekken")
+@login_required
+def intrekken(token_id: int):
+    revoked = _tokens().revoke_mine(g.actor, token_id)
+    flash("Het token is ingetrokken." if revoked else "Dit token was al ingetrokken.", "succes" if revoked else "info")
+    return redirect(url_for("tokens.lijst"))
