@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, current_app, flash, g, redirect, render_temp
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.errors import NotFound
-from engine.twofactor import TwoFactor, required_for
+from engine.people.twofactor import TwoFactor, required_for
 
 from . import orchestrator
 from .security import code_limits, sign_in_limits

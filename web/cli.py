@@ -43,7 +43,7 @@ def init(demo: bool) -> None:
 
 
 def _init(app, demo: bool) -> None:
-    from engine.migrate import upgrade
+    from engine.store.migrate import upgrade
 
     orch = _orch(app)
     upgrade(orch.db.engine)
@@ -52,7 +52,7 @@ def _init(app, demo: bool) -> None:
         if (folder / "proces.json").is_file():
             _deploy_or_exit(orch, folder, "init")
     if demo:
-        from engine.demo import DEMO_PASSWORD, load_demo
+        from engine.service.demo import DEMO_PASSWORD, load_demo
 
         if orch.signal_count() > 0:
             click.echo("Demodata staat er al; niets toegevoegd.", err=True)
@@ -83,7 +83,7 @@ def run(port: int, host: str, threads: int, no_clock: bool) -> None:
     """De webapplicatie serveren (waitress), met de klok voor timers."""
     from waitress import serve
 
-    from engine.scheduler import Clock
+    from engine.service.scheduler import Clock
 
     with _app() as app:
         clock = None if no_clock else Clock(_orch(app), app.config["CLOCK_INTERVAL"])
@@ -142,7 +142,7 @@ def serve(port: int, host: str, workers: int, threads: int, graceful_timeout: in
     def _post_worker_init(worker) -> None:
         if not with_clock:
             return
-        from engine.scheduler import Clock
+        from engine.service.scheduler import Clock
 
         app = worker.wsgi
         worker.signaalroute_clock = Clock(_orch(app), app.config["CLOCK_INTERVAL"])
@@ -168,7 +168,7 @@ def worker(interval: float | None, metrics_port: int | None, metrics_host: str) 
     import signal
     import threading
 
-    from engine.scheduler import Clock
+    from engine.service.scheduler import Clock
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -223,7 +223,7 @@ def user_add(name: str, roles: tuple[str, ...], gemeente: str | None, regio: str
 
 
 def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None) -> None:
-    from engine.users import add_user, create_token
+    from engine.people.users import add_user, create_token
 
     try:
         with orch.db.write() as conn:
@@ -249,7 +249,7 @@ def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None) ->
 def user_reset_2fa(name: str) -> None:
     """Tweestapsverificatie van een gebruiker wissen (telefoon en herstelcodes kwijt); wordt gelogd."""
     from engine.errors import NotFound
-    from engine.twofactor import reset_by_operator
+    from engine.people.twofactor import reset_by_operator
 
     with _app() as app:
         orch = _orch(app)
@@ -269,8 +269,8 @@ def user_reset_2fa(name: str) -> None:
               help="Gemeente die bij deze regio hoort (meerdere keren mag; nieuw = wordt aangemaakt).")
 def regio(naam: str, gemeenten: tuple[str, ...]) -> None:
     """Gemeenten bij een regio indelen (regionale rollen gelden per regio)."""
-    from engine.regions import assign_gemeente, ensure_regio
-    from engine.users import ensure_gemeente
+    from engine.people.regions import assign_gemeente, ensure_regio
+    from engine.people.users import ensure_gemeente
 
     with _app() as app:
         try:

@@ -6,7 +6,7 @@ import time
 from flask import Blueprint, Flask, Response, flash, g, redirect, render_template, request, session, url_for
 
 from engine.errors import Conflict, FieldErrors
-from engine.twofactor import required_for
+from engine.people.twofactor import required_for
 
 from .auth import login_required, twofactor
 

@@ -13,11 +13,11 @@ from aiosmtpd.controller import Controller
 from route_actions import VERRIJKT, beoordeeld
 from sqlalchemy import select
 
-from engine.mail import LogMailer, SmtpMailer, mailer_from_url
-from engine.outbox import MailConfig, digest_slot
-from engine.regions import assign_gemeente, ensure_regio
-from engine.schema import mail_bericht
-from engine.users import add_user, ensure_gemeente
+from engine.mail.mail import LogMailer, SmtpMailer, mailer_from_url
+from engine.mail.outbox import MailConfig, digest_slot
+from engine.people.regions import assign_gemeente, ensure_regio
+from engine.people.users import add_user, ensure_gemeente
+from engine.store.schema import mail_bericht
 
 SITE = "https://signaalroute.gemeente.test"
 PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen",
@@ -215,7 +215,7 @@ def test_without_mail_url_mails_go_to_the_log(route, orchestrator, users, intake
     orchestrator.configure_mail(MailConfig(mailer=mailer_from_url(None), site_url=SITE))
     orchestrator.save_mail_settings(users.analist, email="anna@gemeente.test", wijze="direct")
     route.report(intake(**PERSONAL))
-    with caplog.at_level(logging.INFO, logger="engine.mail"):
+    with caplog.at_level(logging.INFO, logger="engine.mail.mail"):
         orchestrator.mail_pass()
     assert "nieuwe taak 'Signaal verrijken'" in caplog.text and f"{SITE}/taken/" in caplog.text
     assert "Kelderweg" not in caplog.text

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 
-from engine.users import add_user, create_token
+from engine.people.users import add_user, create_token
 from web.api.openapi import openapi_document
 
 MAX_EXAMPLES = 30

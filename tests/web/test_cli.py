@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.users import actor_for_token
+from engine.people.users import actor_for_token
 from web.cli import main
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"

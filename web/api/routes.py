@@ -6,9 +6,9 @@ import datetime as dt
 import isodate
 from flask import Blueprint, g, jsonify, request, url_for
 
+from engine.definitions.package import ProcessPackage
+from engine.definitions.uploads import package_from_texts, package_from_zip
 from engine.errors import FieldErrors
-from engine.package import ProcessPackage
-from engine.uploads import package_from_texts, package_from_zip
 
 from .. import orchestrator
 from .errors import BadRequest, Unauthorized, register
@@ -180,7 +180,7 @@ def deploy():
 def _package_from_request() -> tuple[ProcessPackage, str | None]:
     """A package as a zip (raw body or multipart field ``pakket``) or JSON ``{"bestanden": {...}}``.
 
-    Type, size and names are checked in :mod:`engine.uploads`.
+    Type, size and names are checked in :mod:`engine.definitions.uploads`.
     """
     upload = request.files.get("pakket")
     raw = upload.read(MAX_CONTENT) if upload else None

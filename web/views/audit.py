@@ -5,9 +5,9 @@ import datetime as dt
 
 from flask import g, render_template, request
 
-from engine.access import may_read_audit
 from engine.errors import FieldErrors
-from engine.processing_log import SOORTEN, known_actions
+from engine.people.access import may_read_audit
+from engine.queries.processing_log import SOORTEN, known_actions
 
 from .. import orchestrator
 from ..auth import login_required

@@ -1,0 +1,274 @@
+"""form-js form definitions: checked at deploy, used to validate what people submit.
+
+A form is a form-js schema (``{"type": "default", "components": [...]}``). Each
+component with a ``key`` is a field; a key may be a dotted path (``melder.naam``) and a
+group's ``path`` prefixes the keys inside it, as in form-js itself. The server never
+trusts the browser: :func:`validate_submission` checks required fields, types and
+allowed values and returns field-level messages in Dutch.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import FieldErrors
+
+TEXT_TYPES = {"textfield", "textarea"}
+CHOICE_TYPES = {"radio", "select"}
+MULTI_TYPES = {"checklist", "taglist"}
+VALUE_TYPES = TEXT_TYPES | CHOICE_TYPES | MULTI_TYPES | {"number", "checkbox", "datetime", "expression", "filepicker"}
+LAYOUT_TYPES = {"text", "html", "image", "separator", "spacer", "button", "table", "iframe", "documentPreview"}
+CONTAINER_TYPES = {"group", "default"}
+KNOWN_TYPES = VALUE_TYPES | LAYOUT_TYPES | CONTAINER_TYPES | {"dynamiclist"}
+
+_EMPTY = {"checkbox": lambda: False, "checklist": list, "taglist": list}
+_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a form, flattened out of groups."""
+
+    key: str
+    type: str
+    label: str
+    required: bool = False
+    values: tuple = ()
+    subtype: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass
+class Form:
+    """A parsed form definition."""
+
+    id: str
+    fields: list[Field] = field(default_factory=list)
+    schema: dict = field(default_factory=dict)
+
+    def field_keys(self) -> set[str]:
+        return {f.key for f in self.fields}
+
+
+class FormDefinitionError(ValueError):
+    """The form JSON itself is wrong; the message names the component."""
+
+
+def parse_form(schema: Any, form_id: str) -> Form:
+    """Read a form-js schema into a :class:`Form`; raise :class:`FormDefinitionError`."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("components"), list):
+        raise FormDefinitionError("een formulier is een JSON-object met een lijst 'components'")
+    form = Form(id=form_id, schema=schema)
+    seen: set[str] = set()
+    _collect(schema["components"], "", form.fields, seen)
+    return form
+
+
+def _collect(components: list, prefix: str, out: list[Field], seen: set[str]) -> None:
+    for index, comp in enumerate(components):
+        where = f"component {index + 1}"
+        if not isinstance(comp, dict):
+            raise FormDefinitionError(f"{where} is geen object")
+        ctype = comp.get("type")
+        where = f"component '{comp.get('id') or comp.get('key') or index + 1}'"
+        if ctype not in KNOWN_TYPES:
+            raise FormDefinitionError(f"{where}: onbekend type '{ctype}'")
+        if ctype in CONTAINER_TYPES or ctype == "dynamiclist":
+            if ctype == "dynamiclist":
+                raise FormDefinitionError(f"{where}: herhaalbare lijsten worden nog niet ondersteund")
+            path = comp.get("path") or ""
+            if path and not _KEY.match(path):
+                raise FormDefinitionError(f"{where}: ongeldig pad '{path}'")
+            nested = f"{prefix}{path}." if path else prefix
+            _collect(comp.get("components") or [], nested, out, seen)
+            continue
+        if ctype in LAYOUT_TYPES:
+            continue
+        key = comp.get("key")
+        if not isinstance(key, str) or not _KEY.match(key):
+            raise FormDefinitionError(f"{where}: ontbreekt een geldige 'key' (letters, cijfers, _ en .)")
+        full_key = prefix + key
+        if full_key in seen:
+            raise FormDefinitionError(f"{where}: de key '{full_key}' komt twee keer voor")
+        seen.add(full_key)
+        validate = comp.get("validate") or {}
+        values = tuple(v.get("value") for v in comp.get("values") or [] if isinstance(v, dict))
+        if ctype in CHOICE_TYPES | MULTI_TYPES and not values and not comp.get("valuesKey"):
+            raise FormDefinitionError(f"{where}: een keuzeveld heeft 'values' nodig")
+        out.append(
+            Field(
+                key=full_key,
+                type=ctype,
+                label=comp.get("label") or full_key,
+                required=bool(validate.get("required")),
+                values=values,
+                subtype=comp.get("subtype"),
+                min_length=validate.get("minLength"),
+                max_length=validate.get("maxLength"),
+                pattern=validate.get("pattern"),
+                minimum=validate.get("min"),
+                maximum=validate.get("max"),
+            )
+        )
+
+
+def get_path(data: dict, key: str) -> Any:
+    node: Any = data
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _set_path(data: dict, key: str, value: Any) -> None:
+    parts = key.split(".")
+    node = data
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
+def _flatten(data: dict, prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(_flatten(value, full + "."))
+        else:
+            flat[full] = value
+    return flat
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0)
+
+
+def _match_choice(value: Any, allowed: tuple) -> tuple[bool, Any]:
+    for option in allowed:
+        if value == option and type(value) is type(option):
+            return True, option
+    # HTML forms post strings: accept "true" for True, "3" for 3.
+    for option in allowed:
+        if isinstance(value, str) and str(option).lower() == value.strip().lower():
+            return True, option
+    return False, None
+
+
+def _check(fld: Field, value: Any) -> tuple[Any, str | None]:
+    """Return the cleaned value, or an error message in Dutch."""
+    if fld.type in TEXT_TYPES:
+        if not isinstance(value, str):
+            return None, "moet tekst zijn"
+        value = value.strip()
+        if fld.min_length is not None and len(value) < fld.min_length:
+            return None, f"moet minstens {fld.min_length} tekens lang zijn"
+        if fld.max_length is not None and len(value) > fld.max_length:
+            return None, f"mag hoogstens {fld.max_length} tekens lang zijn"
+        if fld.pattern and value and not re.fullmatch(fld.pattern, value):
+            return None, "heeft niet de juiste vorm"
+        return value, None
+    if fld.type == "checkbox":
+        if isinstance(value, bool):
+            return value, None
+        if isinstance(value, str) and value.lower() in ("true", "false", "on"):
+            return value.lower() in ("true", "on"), None
+        return None, "moet ja of nee (true/false) zijn"
+    if fld.type == "number":
+        if isinstance(value, bool):
+            return None, "moet een getal zijn"
+        if isinstance(value, str):
+            try:
+                value = float(value.replace(",", ".")) if any(c in value for c in ".,") else int(value)
+            except ValueError:
+                return None, "moet een getal zijn"
+        if not isinstance(value, (int, float)) or (isinstance(value, float) and not math.isfinite(value)):
+            return None, "moet een getal zijn"
+        if fld.minimum is not None and value < fld.minimum:
+            return None, f"moet minstens {fld.minimum} zijn"
+        if fld.maximum is not None and value > fld.maximum:
+            return None, f"mag hoogstens {fld.maximum} zijn"
+        return value, None
+    if fld.type in CHOICE_TYPES:
+        ok, option = _match_choice(value, fld.values)
+        if not ok:
+            allowed = ", ".join(str(v) for v in fld.values)
+            return None, f"'{value}' is geen toegestane waarde (kies uit: {allowed})"
+        return option, None
+    if fld.type in MULTI_TYPES:
+        if not isinstance(value, list):
+            return None, "moet een lijst zijn"
+        cleaned = []
+        for item in value:
+            ok, option = _match_choice(item, fld.values)
+            if not ok:
+                allowed = ", ".join(str(v) for v in fld.values)
+                return None, f"'{item}' is geen toegestane waarde (kies uit: {allowed})"
+            if option not in cleaned:
+                cleaned.append(option)
+        return cleaned, None
+    if fld.type == "datetime":
+        if not isinstance(value, str):
+            return None, "moet een datum/tijd (ISO 8601) zijn"
+        try:
+            if fld.subtype == "date":
+                return dt.date.fromisoformat(value).isoformat(), None
+            if fld.subtype == "time":
+                return dt.time.fromisoformat(value).isoformat(), None
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None, "is geen geldige datum/tijd (ISO 8601, bv. 2026-03-01T14:30:00+01:00)"
+        if parsed.tzinfo is None:
+            return None, "heeft een tijdzone nodig (bv. +01:00 of Z)"
+        return parsed.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"), None
+    return value, None
+
+
+def validate_submission(form: Form, data: Any, *, allow_extra: frozenset[str] = frozenset()) -> dict:
+    """Check ``data`` against ``form``; return the cleaned data or raise :class:`FieldErrors`.
+
+    :param form: the parsed form.
+    :param data: the submitted object (nested objects for dotted keys, or dotted keys).
+    :param allow_extra: keys that are accepted without being on the form.
+    """
+    if not isinstance(data, dict):
+        raise FieldErrors({"data": "moet een JSON-object met de formuliervelden zijn"})
+    flat = _flatten(data)
+    errors: dict[str, str] = {}
+    cleaned: dict = {}
+    by_key = {f.key: f for f in form.fields}
+    for key in flat:
+        if key not in by_key and key.split(".")[0] not in allow_extra and key not in allow_extra:
+            errors[key] = "onbekend veld op dit formulier"
+    for fld in form.fields:
+        value = flat.get(fld.key)
+        if _is_empty(value):
+            if fld.required:
+                errors[fld.key] = "is verplicht"
+            else:
+                # Every field of the form is present afterwards, so conditions and
+                # decisions never meet a missing name: unticked is False, empty is None.
+                _set_path(cleaned, fld.key, _EMPTY.get(fld.type, lambda: None)())
+            continue
+        value, message = _check(fld, value)
+        if message is None and fld.required and _is_empty(value):
+            message = "is verplicht"
+        if message is None and fld.required and fld.type == "checkbox" and value is False:
+            message = "moet aangevinkt zijn"  # form-js: a required checkbox must be ticked
+        if message:
+            errors[fld.key] = message
+        else:
+            _set_path(cleaned, fld.key, value)
+    for key in allow_extra:
+        if key in data:
+            cleaned[key] = data[key]
+    if errors:
+        raise FieldErrors(errors)
+    return cleaned
