@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from ..people.access import MELDERGEGEVENS, PROCESGEGEVENS, SIGNAALGEGEVENS, TAAKGEGEVENS, legal_ground
+from ..domain.categories import MELDERGEGEVENS, PROCESGEGEVENS, SIGNAALGEGEVENS, TAAKGEGEVENS, legal_ground
 from ..store.driver_sql import DriverStatement
 from ..store.schema import audit_chain_head, audit_event
 from .audit_chain import GENESIS, AuditChainBroken, event_hash
@@ -90,7 +90,7 @@ class AuditBatch:
     :param rol: the role the acting user acted in (a task's role; ``melder`` for a report).
     :param systeem: the system the processing happened in.
     :param grondslag: the legal ground; by default the signal's covenant when the batch is
-        written (:func:`engine.people.access.legal_ground`), none for events without a signal.
+        written (:func:`engine.domain.categories.legal_ground`), none for events without a signal.
     """
 
     at: dt.datetime
@@ -117,7 +117,7 @@ class AuditBatch:
         """Record one event with its kind and data categories given explicitly.
 
         :param soort: ``invoeren``, ``raadplegen``, ``wijzigen`` or ``vernietigen``.
-        :param categorieen: the data categories processed (``engine.people.access`` names them).
+        :param categorieen: the data categories processed (:mod:`engine.domain.categories` names them).
         :param rol: the role, if not the batch's.
         """
         _check_detail(actie, detail)

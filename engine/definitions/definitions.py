@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Row, bindparam, func, insert, select
 
+from ..domain.status import SignalStatus
 from ..errors import NotFound
 from ..store.schema import process_definition, process_file, process_instance
 from .package import ProcessPackage
@@ -117,7 +118,7 @@ def list_definitions(conn: Connection, sleutel: str | None = None) -> list[dict]
     """Every version of every process (or of ``sleutel``), newest first, with how many instances run on it."""
     running = (
         select(process_instance.c.definition_id, func.count().label("lopend"))
-        .where(process_instance.c.status == "lopend")
+        .where(process_instance.c.status == SignalStatus.RUNNING)
         .group_by(process_instance.c.definition_id)
         .subquery()
     )

@@ -1,7 +1,7 @@
 """Deploy-time checks of the route conventions (called once from :func:`engine.definitions.validation.compile_package`).
 
 * A referral task names a known kind of chain partner: ``ketenpartner`` is a key of
-  :data:`engine.people.partners.SOORTEN` (``nla``, ``avim``, ``zorgcoordinator``, ``zvh``,
+  :data:`engine.domain.partner_kinds.SOORTEN` (``nla``, ``avim``, ``zorgcoordinator``, ``zvh``,
   ``veilig_thuis``, ``riec``, ``handhaving``), on a user task.
 * (An end event's ``terugkoppeling`` is checked where it is read: ``engine.definitions.validation._end_feedback``.)
 * The intake's decision table ``proceskeuze`` (:mod:`engine.runtime.route_choice`) has the output
@@ -14,8 +14,8 @@ import re
 
 from lxml import etree
 
+from ..domain.partner_kinds import SOORTEN
 from ..errors import Problem
-from ..people.partners import SOORTEN
 from .validation_xml import BPMN_NS, SPIFF_NS
 
 DECISION_ID, OUTPUT = "proceskeuze", "proces"  # the intake's decision table and its output (engine.runtime.route_choice)

@@ -20,13 +20,14 @@ from sqlalchemy import Connection, String, Text, bindparam, cast, insert, litera
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.feedback import feedback_text
+from ..domain.status import MailStatus, TaskStatus
 from ..people.access import exists_role
-from ..runtime.projections import OPEN
 from ..store.schema import human_task, mail_bericht, mail_instelling, mail_stand, user
 
 DIRECT, DAILY = "direct", "dagelijks"
 PREFERENCES = {DIRECT: "Direct, een mail per taak", DAILY: "Eén overzicht per dag (om 7:00)"}
-WAITING, SENT, BUNDLED, FAILED, NO_ADDRESS = "wachtend", "verzonden", "gebundeld", "mislukt", "geen_adres"
+WAITING, SENT, BUNDLED, FAILED, NO_ADDRESS = (MailStatus.WAITING, MailStatus.SENT, MailStatus.BUNDLED, MailStatus.FAILED,
+                                             MailStatus.NO_ADDRESS)
 OPENED, ASSIGNED, OVERDUE, DIGEST = "klaargezet", "toegewezen", "te_laat", "dagoverzicht"
 FEEDBACK = "terugkoppeling"  # to a reporter: their signal was handled (engine.domain.feedback), in general terms
 
@@ -44,7 +45,7 @@ def _rows_for(recipients):
     ids = recipients.subquery()
     return insert(mail_bericht).from_select(_COLUMNS, select(
         cast(bindparam("soort"), String(30)), ids.c.id, bindparam("task_id"), cast(bindparam("stap"), String(300)),
-        cast(bindparam("link"), String(500)), literal(WAITING), literal(0), bindparam("now"), bindparam("now"),
+        cast(bindparam("link"), String(500)), literal(WAITING.value), literal(0), bindparam("now"), bindparam("now"),
     ).select_from(ids))
 
 
@@ -66,7 +67,7 @@ _USER_RECIPIENT = _rows_for(
 _FEEDBACK_ROW = insert(mail_bericht).from_select(
     ["soort", "user_id", "stap", "link", "tekst", "status", "pogingen", "created_at", "attempt_at"],
     select(literal(FEEDBACK), user.c.id, cast(bindparam("referentie"), String(300)), literal(MY_REPORTS_LINK),
-           cast(bindparam("tekst"), Text), literal(WAITING), literal(0), bindparam("now"), bindparam("now"))
+           cast(bindparam("tekst"), Text), literal(WAITING.value), literal(0), bindparam("now"), bindparam("now"))
     .select_from(user.join(mail_instelling, mail_instelling.c.user_id == user.c.id))
     .where(user.c.id == bindparam("user_id"), user.c.actief, mail_instelling.c.email.is_not(None))
 )
@@ -105,7 +106,7 @@ def queue_assigned(conn: Connection, task, user_id: int, *, now: dt.datetime) ->
 
 _DUE_BETWEEN = (
     select(human_task.c.id, human_task.c.naam, human_task.c.rol, human_task.c.gemeente_id, human_task.c.toegewezen_aan)
-    .where(human_task.c.status == OPEN, human_task.c.due_at > bindparam("since"),
+    .where(human_task.c.status == TaskStatus.OPEN, human_task.c.due_at > bindparam("since"),
            human_task.c.due_at <= bindparam("now"))
     .order_by(human_task.c.due_at, human_task.c.id)
 )

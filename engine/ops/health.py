@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..clock import as_utc, isoformat
-from ..runtime.projections import OPEN, WAITING
+from ..domain.status import TaskStatus, TimerStatus
 from ..store.schema import human_task, incident, klok_stand, timer
 
 RECORD_EVERY = 15.0  # seconds between a clock's klok_stand writes (the window must be well above it)
@@ -28,9 +28,10 @@ FORGET_AFTER = dt.timedelta(days=7)  # rows of clocks that stopped (a restarted 
 
 # Due and ready to fire: waiting rows whose next attempt has passed (the clock's own index).
 # A timer in back-off after a failure is not counted here: it is an open incident.
-_DUE = select(func.count(), func.min(timer.c.due_at)).where(timer.c.status == WAITING,
+_DUE = select(func.count(), func.min(timer.c.due_at)).where(timer.c.status == TimerStatus.WAITING,
                                                             timer.c.attempt_at < bindparam("now"))
-_OPEN_TASKS = select(human_task.c.bpmn_id, func.count()).where(human_task.c.status == OPEN).group_by(human_task.c.bpmn_id)
+_OPEN_TASKS = select(human_task.c.bpmn_id, func.count()).where(human_task.c.status == TaskStatus.OPEN) \
+    .group_by(human_task.c.bpmn_id)
 _OPEN_INCIDENTS = select(func.count(func.distinct(func.coalesce(incident.c.timer_id, -incident.c.instance_id)))).where(
     incident.c.resolved_at.is_(None))
 _LAST_PASS = select(func.max(klok_stand.c.laatste_pass))

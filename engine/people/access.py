@@ -25,6 +25,15 @@ import enum
 
 from sqlalchemy import and_, false, or_, select, true
 
+from ..domain.categories import (  # noqa: F401  (re-exported: the policy's vocabulary)
+    GEMEENTELIJKE_TAAK,
+    GRONDSLAGEN,
+    MELDERGEGEVENS,
+    PROCESGEGEVENS,
+    SIGNAALGEGEVENS,
+    TAAKGEGEVENS,
+    legal_ground,
+)
 from ..domain.roles import DEPLOY_ROLES, REGIONAL_ROLES
 from ..domain.tafels import AGENDA_ROLE, TAFELS
 from ..store.schema import gemeente, human_task, signal, user_role
@@ -47,15 +56,6 @@ ROUTE_ROLE["zvh"] = "zvh"
 ROUTE_COVENANT = {"riec": "riec", "zorg_en_strafrecht": "zvh", "zorgtraject": "zvh"}
 ROUTE_COVENANT["zvh"] = "zvh"  # a referral to the ZVH is shared under its covenant; avim, nla, veilig_thuis: none
 
-# The legal ground of a processing (``audit_event.grondslag``): a covenant, or before
-# routing the municipality's own public task (AVG art. 6(1)(e), the meldroute).
-GEMEENTELIJKE_TAAK = "gemeente"
-GRONDSLAGEN = {
-    "riec": "RIEC-convenant",
-    "zvh": "Convenant Zorg- en Veiligheidshuis",
-    GEMEENTELIJKE_TAAK: "Publieke taak van de gemeente (meldroute, AVG art. 6 lid 1 sub e)",
-}
-
 # Municipal roles that work signals of their municipality with personal data.
 CASE_ROLES = ("analist", "aandachtsfunctionaris")
 # The municipal role that follows a case after routing (under the covenant).
@@ -63,21 +63,10 @@ COVENANT_ROLE = "aandachtsfunctionaris"
 # Who may know who reported a signal (identity and contact details): the municipality's own.
 REPORTER_ROLES = ("analist", "aandachtsfunctionaris")
 
-# Data categories (``audit_event.categorieen``, docs/privacy.md).
-SIGNAALGEGEVENS = "signaalgegevens"  # description, location, forms, victim, indicators
-MELDERGEGEVENS = "melder"  # who reported: name, department, contact
-TAAKGEGEVENS = "taakgegevens"  # what the route's steps recorded (forms)
-PROCESGEGEVENS = "procesgegevens"  # steps, deadlines, who did what step: no personal data of a case
-
 
 def covenant_for_route(route: str | None) -> str | None:
     """The covenant a case on ``route`` is shared under; ``None`` before routing."""
     return ROUTE_COVENANT.get(route or "")
-
-
-def legal_ground(convenant: str | None) -> str:
-    """The legal ground of processing a signal with ``convenant`` (a key of :data:`GRONDSLAGEN`)."""
-    return convenant if convenant in GRONDSLAGEN else GEMEENTELIJKE_TAAK
 
 
 class Visibility(enum.Enum):

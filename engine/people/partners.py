@@ -20,33 +20,18 @@ import re
 from sqlalchemy import Connection, delete, insert, select, update
 
 from ..audit.audit import AuditBatch
+from ..domain.partner_kinds import SOORTEN, soort_naam
 from ..errors import FieldErrors, NotFound
 from ..store.db import Database
 from ..store.schema import gemeente, human_task, ketenpartner, regio, user
 from .access import ADMIN_ROLE, may_administer
 from .users import Actor
 
-# The kinds of chain partner (stable keys: stored, and used in BPMN), with their Dutch names.
-SOORTEN: dict[str, str] = {
-    "nla": "Nederlandse Arbeidsinspectie (NLA)",
-    "avim": "Politie – AVIM (vreemdelingen, identificatie en mensenhandel)",
-    "zorgcoordinator": "Zorgcoördinator mensenhandel",
-    "zvh": "Zorg- en Veiligheidshuis",
-    "veilig_thuis": "Veilig Thuis",
-    "riec": "RIEC",
-    "handhaving": "Toezicht en handhaving (gemeente)",
-}
-
 FIELDS = ("soort", "naam", "telefoon", "email", "adres", "toelichting")
 _LIMITS = {"naam": 200, "telefoon": 50, "email": 254, "adres": 300, "toelichting": 2000}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"[0-9+()\- ]{6,50}")
 _NO_ACCESS = "U heeft geen toegang tot deze pagina, of ze bestaat niet."
-
-
-def soort_naam(soort: str) -> str:
-    """The Dutch name of a kind of chain partner (the key itself if unknown)."""
-    return SOORTEN.get(soort, soort)
 
 
 def _row(r) -> dict:

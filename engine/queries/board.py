@@ -12,8 +12,8 @@ import datetime as dt
 from sqlalchemy import Connection, case, func, select
 
 from ..clock import as_utc, isoformat
+from ..domain.status import TaskStatus
 from ..people.users import Actor
-from ..runtime.projections import OPEN
 from ..store.schema import gemeente, human_task, signal, user, user_role
 from .oversight import IS_OPEN, in_scope, scope_of
 
@@ -149,7 +149,7 @@ def reassign_candidates(conn: Connection, pairs: set[tuple[str, int]]) -> dict[t
     return result
 
 
-_STATE = {OPEN: "open", "voltooid": "afgerond na escalatie", "vervallen": "vervallen"}
+_STATE = {TaskStatus.OPEN: "open", TaskStatus.DONE: "afgerond na escalatie", TaskStatus.CANCELLED: "vervallen"}
 
 
 def escalations(conn: Connection, scope, limit: int = ESCALATIONS_SHOWN) -> dict:
@@ -167,7 +167,7 @@ def escalations(conn: Connection, scope, limit: int = ESCALATIONS_SHOWN) -> dict
         .limit(limit)
     ).all()
     still_open, total = conn.execute(
-        select(func.sum(case((human_task.c.status == OPEN, 1), else_=0)), func.count()).where(*where)
+        select(func.sum(case((human_task.c.status == TaskStatus.OPEN, 1), else_=0)), func.count()).where(*where)
     ).one()
     return {
         "open": still_open or 0,

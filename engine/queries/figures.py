@@ -27,9 +27,9 @@ from collections import Counter
 from sqlalchemy import Connection, Text, case, cast, func, select, text
 
 from ..clock import AMSTERDAM, UTC
+from ..domain.status import SignalStatus, TaskStatus
 from ..errors import FieldErrors
 from ..people.users import Actor
-from ..runtime.projections import CANCELLED, DONE, FINISHED, RUNNING
 from ..store.schema import human_task, signal
 from .oversight import grouped_percentiles, in_scope, scope_names, scope_of, seconds_between
 
@@ -80,7 +80,7 @@ def figures(conn: Connection, actor: Actor, *, van: dt.date, tot: dt.date, gemee
     received = [signal.c.ontvangen_op >= start, signal.c.ontvangen_op < end, in_scope(signal.c.gemeente_id, ids)]
     counts = _signal_counts(conn, received)
     steps, task_exclusions = _steps(conn, ids, start, end)
-    closed = [signal.c.status == FINISHED, signal.c.closed_at >= start, signal.c.closed_at < end,
+    closed = [signal.c.status == SignalStatus.FINISHED, signal.c.closed_at >= start, signal.c.closed_at < end,
               in_scope(signal.c.gemeente_id, ids)]
     e2e = _end_to_end(conn, closed)
     with_deadline = sum(s["met_deadline"] for s in steps)
@@ -95,7 +95,7 @@ def figures(conn: Connection, actor: Actor, *, van: dt.date, tot: dt.date, gemee
                             "aandeel": within / with_deadline if with_deadline else None},
         "uitgesloten": {
             **task_exclusions,
-            "lopende_signalen": counts["status"].get(RUNNING, 0),
+            "lopende_signalen": counts["status"].get(SignalStatus.RUNNING, 0),
         },
     }
 
@@ -118,7 +118,7 @@ def _signal_counts(conn: Connection, where: list) -> dict:
         total += r.n
         acute += r.n if r.acute_nood else 0
         per["status"][r.status] += r.n
-        if r.status == FINISHED:
+        if r.status == SignalStatus.FINISHED:
             per["uitkomst"][r.uitkomst] += r.n
         per["route"][r.route] += r.n
         per["sector"][r.sector] += r.n
@@ -135,7 +135,7 @@ def _signal_counts(conn: Connection, where: list) -> dict:
     return {
         "ontvangen": total,
         "geanonimiseerd": stripped,
-        "status": {FINISHED: per["status"][FINISHED], RUNNING: per["status"][RUNNING]},
+        "status": {s: per["status"][s] for s in (SignalStatus.FINISHED, SignalStatus.RUNNING)},
         "acute_nood": acute,
         "met_minderjarige": per["minderjarige"]["ja"],
         "uitkomsten": sorted(({"waarde": u, "naam": u or "(geen uitkomst vastgelegd)", "aantal": n}
@@ -167,12 +167,12 @@ def _steps(conn: Connection, ids: frozenset[int], start: dt.datetime, end: dt.da
     keys = [human_task.c.bpmn_id, human_task.c.status]
     extra = [func.min(human_task.c.naam).label("naam"), func.count(human_task.c.due_at).label("met_deadline"),
              func.sum(on_time).label("binnen")]
-    groups = grouped_percentiles(conn, keys, seconds, [*finished, human_task.c.status.in_([DONE, CANCELLED])],
-                                 extra=extra)
+    ended = human_task.c.status.in_([TaskStatus.DONE, TaskStatus.CANCELLED])
+    groups = grouped_percentiles(conn, keys, seconds, [*finished, ended], extra=extra)
     steps = []
     cancelled = 0
     for (bpmn_id, status), g in groups.items():
-        if status == CANCELLED:
+        if status == TaskStatus.CANCELLED:
             cancelled += g.n
             continue
         median, p90 = g.quantiles
@@ -188,7 +188,7 @@ def _steps(conn: Connection, ids: frozenset[int], start: dt.datetime, end: dt.da
 def _end_to_end(conn: Connection, where: list) -> dict:
     seconds = seconds_between(conn, signal.c.closed_at, signal.c.ontvangen_op)
     result = grouped_percentiles(conn, [signal.c.status], seconds, where)
-    group = result.get((FINISHED,))
+    group = result.get((SignalStatus.FINISHED,))
     if group is None:
         return {"aantal": 0, "mediaan_s": None, "p90_s": None}
     median, p90 = group.quantiles

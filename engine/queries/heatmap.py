@@ -12,9 +12,9 @@ import datetime as dt
 from sqlalchemy import Connection, select
 
 from ..definitions.definitions import DefinitionCache, latest_definition_id, load_package
+from ..domain.status import TaskStatus
 from ..errors import NotFound
 from ..people.users import Actor
-from ..runtime.projections import DONE
 from ..store.schema import human_task, process_definition, process_instance
 from .oversight import IS_OPEN, grouped_percentiles, in_scope, scope_of, seconds_between
 
@@ -49,7 +49,7 @@ def heatmap(conn: Connection, cache: DefinitionCache, actor: Actor, now: dt.date
                                   [*base, IS_OPEN], fractions=(0.5,))
     spent = grouped_percentiles(conn, [human_task.c.bpmn_id],
                                 seconds_between(conn, human_task.c.completed_at, human_task.c.created_at),
-                                [*base, human_task.c.status == DONE, human_task.c.completed_at >= now - window],
+                                [*base, human_task.c.status == TaskStatus.DONE, human_task.c.completed_at >= now - window],
                                 fractions=(0.5,))
     definition_id = latest_definition_id(conn, sleutel)
     names = {bpmn_id: meta.naam for bpmn_id, meta in cache.get(conn, definition_id).tasks.items()}

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, func, literal, select, true
 from sqlalchemy.dialects import postgresql
 
+from ..domain.status import TaskStatus
 from ..errors import Forbidden
 from ..people.access import supervised_gemeenten
 from ..people.users import Actor
-from ..runtime.projections import OPEN
 from ..store.schema import gemeente, human_task
 
 # An open task, with "open" written into the statement rather than bound: the planner can then
 # use the partial index of open tasks (``ix_human_task_open``) in every plan, a cached generic
 # plan of a prepared statement too.
-IS_OPEN = human_task.c.status == literal(OPEN, literal_execute=True)
+IS_OPEN = human_task.c.status == literal(TaskStatus.OPEN.value, literal_execute=True)
 
 
 def scope_of(actor: Actor, gemeente_id: int | None = None) -> frozenset[int] | None:

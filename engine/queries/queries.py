@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, func, or_, select
 from ..audit.audit import RAADPLEGEN
 from ..clock import isoformat
 from ..domain.feedback import feedback_text
+from ..domain.status import TaskStatus
 from ..errors import NotFound
 from ..people.access import (
     GRONDSLAGEN,
@@ -27,7 +28,6 @@ from ..people.access import (
     task_scope_branches,
 )
 from ..people.users import Actor, user_names
-from ..runtime.projections import OPEN
 from ..store.schema import (
     audit_event,
     gemeente,
@@ -91,7 +91,7 @@ _SIGNAL_ROW = (
 )
 _SIGNAL_TASKS = (
     _task_select()
-    .where(human_task.c.signal_id == bindparam("signal_id"), human_task.c.status == OPEN)
+    .where(human_task.c.signal_id == bindparam("signal_id"), human_task.c.status == TaskStatus.OPEN)
     .order_by(human_task.c.id)
 )
 _SIGNAL_EVENTS = (
@@ -146,7 +146,7 @@ def _inbox_statements(filters: tuple[str, ...], descending: bool, roles: frozens
     plain comparisons on the task row, so the page walks open tasks in deadline order
     through an index and stops after one page, and the count can use an index per role.
     """
-    where = and_(human_task.c.status == OPEN, or_(*task_scope_branches(roles, _ME)),
+    where = and_(human_task.c.status == TaskStatus.OPEN, or_(*task_scope_branches(roles, _ME)),
                  *(_FILTERS[name]() for name in filters))
     due = human_task.c.due_at.desc() if descending else human_task.c.due_at.asc()
     page = (
@@ -220,7 +220,7 @@ def _steps_statements(roles: frozenset) -> list:
     statements = []
     earlier = []
     for branch in reversed(task_scope_branches(roles, _ME)):  # the roles first, "mine" (small) last
-        where = [human_task.c.status == OPEN, branch]
+        where = [human_task.c.status == TaskStatus.OPEN, branch]
         if earlier:
             where.append(~or_(*earlier))
         statements.append(

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 from ..audit.audit import AuditBatch
 from ..clock import AMSTERDAM, as_utc, isoformat
 from ..definitions.definitions import DefinitionCache
+from ..domain.status import MeetingStatus
 from ..domain.tafels import LOKAAL, TAFELS
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound
 from ..people.access import (
@@ -41,7 +42,7 @@ from . import commands
 from .instances import Outcome
 from .projections import OPEN
 
-PLANNED, HELD = "gepland", "gehouden"
+PLANNED, HELD = MeetingStatus.PLANNED, MeetingStatus.HELD
 DECISION_KEY = "besluit_casustafel"  # the key a table's decision form records the decision under
 _NOT_FOUND = "Dit overleg bestaat niet of u heeft er geen toegang toe."
 

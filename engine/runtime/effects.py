@@ -12,6 +12,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ..audit.audit import AuditBatch
 from ..clock import isoformat
+from ..domain.status import TaskStatus
 from ..store.schema import human_task, notificatie, signal
 from .projections import FiredTimer
 
@@ -37,7 +38,7 @@ def apply_timer_effects(conn: Connection, fired: list[FiredTimer], *, signal_id:
         if timer.actie != "escalatie" or timer.human_task_id is None:
             continue
         task = conn.execute(_TASK_FOR_NOTICE, {"task_id": timer.human_task_id}).first()
-        if task is None or task.status != "open":
+        if task is None or task.status != TaskStatus.OPEN:
             continue
         conn.execute(_MARK_ESCALATED, {"task_id": timer.human_task_id, "now": now})
         conn.execute(_NOTIFY, {

@@ -15,13 +15,14 @@ import collections
 from sqlalchemy import select
 
 from ..definitions.definitions import DefinitionCache
+from ..domain.status import SignalStatus
 from ..spiff.serialization import load_state
 from ..store.db import Database
 from ..store.schema import audit_event, human_task, process_instance, signal, timer
 from .projections import CANCELLED, DONE, FIRED, OPEN, WAITING, open_before, waiting_before
 
-FINISHED = "afgerond"
-ENDED = (FINISHED, "geannuleerd")  # an instance a signal moved away from is cancelled (engine.runtime.route_change)
+FINISHED = SignalStatus.FINISHED
+ENDED = (FINISHED, SignalStatus.CANCELLED)  # an instance a signal moved away from is cancelled (engine.runtime.route_change)
 
 
 def check_invariants(db: Database, cache: DefinitionCache) -> list[str]:
@@ -93,7 +94,7 @@ def _audit_violations(tasks, timers, events) -> list[str]:
             violations.append(f"task {task_id}: completed {n} times")
     for t in tasks:
         if t.status == DONE and completions[t.id] != 1:
-            violations.append(f"task {t.id}: status {DONE!r} with {completions[t.id]} completion events")
+            violations.append(f"task {t.id}: status '{DONE}' with {completions[t.id]} completion events")
         if t.status in (OPEN, CANCELLED) and completions[t.id]:
             violations.append(f"task {t.id}: status {t.status!r} but a completion event")
     for (timer_id, due), n in firings.items():
@@ -103,5 +104,5 @@ def _audit_violations(tasks, timers, events) -> list[str]:
         if t.afgevuurd != fired_per_timer[t.id]:
             violations.append(f"timer {t.id}: afgevuurd={t.afgevuurd} but {fired_per_timer[t.id]} firing events")
         if t.status == FIRED and t.afgevuurd < 1:
-            violations.append(f"timer {t.id}: status {FIRED!r} but never fired")
+            violations.append(f"timer {t.id}: status '{FIRED}' but never fired")
     return violations

@@ -18,13 +18,15 @@ from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from ..definitions.validation import CompiledDefinition, parse_duration
 from ..domain.feedback import feedback_from
+from ..domain.status import SignalStatus, TaskStatus, TimerStatus
 from ..people.access import covenant_for_route
 from ..store.driver_sql import DriverStatement
 from ..store.schema import human_task, signal, timer
 
-OPEN, DONE, CANCELLED = "open", "voltooid", "vervallen"
-RUNNING, FINISHED = "lopend", "afgerond"
-WAITING, FIRED = "wachtend", "afgevuurd"  # timer rows; a cancelled timer is CANCELLED too
+# The status values as this module's names (engine.domain.status holds them all).
+OPEN, DONE, CANCELLED = TaskStatus.OPEN, TaskStatus.DONE, TaskStatus.CANCELLED
+RUNNING, FINISHED = SignalStatus.RUNNING, SignalStatus.FINISHED
+WAITING, FIRED = TimerStatus.WAITING, TimerStatus.FIRED  # timer rows; a cancelled timer is CANCELLED too
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from ..audit.audit import AuditBatch
 from ..definitions.definitions import DefinitionCache, latest_definition_id
+from ..domain.status import SignalStatus
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound
 from ..people.access import CASE_ROLES, Visibility, signal_access
 from ..people.users import Actor
@@ -23,7 +24,7 @@ from ..store.schema import human_task, process_definition, process_instance, pro
 from .instances import Outcome, StaleInstance, persist, public_tasks, save_instance, start_instance
 from .projections import CANCELLED, FINISHED, OPEN, WAITING
 
-CANCELLED_INSTANCE = "geannuleerd"  # process_instance.status of an instance a signal moved away from
+CANCELLED_INSTANCE = SignalStatus.CANCELLED  # process_instance.status of an instance a signal moved away from
 # Process data the new process must work out itself, not inherit.
 _NOT_CARRIED = frozenset({"route", "terugkoppeling", "politie_ingeschakeld"})
 MAX_REDEN = 1000
