@@ -26,13 +26,10 @@ from sqlalchemy import Connection, and_, case, func, insert, select, update
 
 from ..audit.audit import AuditBatch
 from ..clock import isoformat
-from ..definitions.definitions import DefinitionCache
 from ..errors import Conflict, NotFound, WorkflowFailed
 from ..people.access import audit_scope, may_read_audit
 from ..people.users import Actor, user_names
-from ..store.db import Database, is_postgres
 from ..store.schema import gemeente, human_task, incident, process_definition, process_instance, signal, timer
-from .instances import StaleInstance
 from .projections import WAITING
 
 KINDS = {
@@ -172,7 +169,8 @@ class RetryResult:
     pogingen: int = 0
 
 
-def _open_incident(conn: Connection, actor: Actor, incident_id: int):
+def open_incident(conn: Connection, actor: Actor, incident_id: int):
+    """The open incident ``incident_id`` as ``actor`` may see it, with its timer's status; else NotFound/Conflict."""
     where = _visible(actor)
     stmt = (select(incident.c.id, incident.c.instance_id, incident.c.timer_id, incident.c.element_id,
                    incident.c.resolved_at, timer.c.status.label("timer_status"))
@@ -189,7 +187,7 @@ def _open_incident(conn: Connection, actor: Actor, incident_id: int):
 
 def resolve(conn: Connection, actor: Actor, incident_id: int, now: dt.datetime) -> None:
     """Mark the open incident (all its unresolved attempts) resolved by ``actor``; audited."""
-    row = _open_incident(conn, actor, incident_id)
+    row = open_incident(conn, actor, incident_id)
     same = and_(incident.c.instance_id == row.instance_id, incident.c.resolved_at.is_(None),
                 incident.c.timer_id == row.timer_id if row.timer_id is not None else incident.c.timer_id.is_(None))
     conn.execute(update(incident).where(same).values(resolved_at=now, resolved_by=actor.id))
@@ -199,41 +197,8 @@ def resolve(conn: Connection, actor: Actor, incident_id: int, now: dt.datetime) 
     batch.write(conn)
 
 
-def retry(db: Database, cache: DefinitionCache, actor: Actor, incident_id: int, now: dt.datetime) -> RetryResult:
-    """Fire the incident's timer now, in this request: one command (resolved and audited if it
-    fires); if it fails again, one command records the attempt (a new incident row, the
-    back-off from now) and its audit event."""
-    from . import timers  # timers records its failures through this module
-
-    with db.read() as conn:
-        row = _open_incident(conn, actor, incident_id)
-    if row.timer_id is None or row.timer_status != WAITING:
-        raise Conflict("Dit incident hoort niet bij een wachtende timer; er valt niets opnieuw te proberen. "
-                       "Markeer het als opgelost als het is afgehandeld.")
-    try:
-        with db.write() as conn:
-            _open_incident(conn, actor, incident_id)  # still open now that we write
-            fired = timers.fire_timers_of(conn, cache, row.instance_id, now=now, postgres=is_postgres(db.engine))
-            if fired is None:
-                raise Conflict("Het dossier wordt op dit moment gewijzigd; probeer het zo opnieuw.")
-            still_waiting = conn.execute(select(timer.c.status).where(timer.c.id == row.timer_id)).scalar_one()
-            if still_waiting == WAITING:
-                raise Conflict("De timer was nog niet aan de beurt; er is niets gewijzigd.")
-            resolve_fired(conn, row.instance_id, row.timer_id, now, actor)
-            _audit_retry(conn, actor, row, now, "gelukt")
-        return RetryResult(True)
-    except StaleInstance:
-        raise Conflict("Het dossier is intussen gewijzigd; probeer het opnieuw.") from None
-    except (Conflict, NotFound):
-        raise
-    except Exception as exc:  # noqa: BLE001 - the step failed again: recorded, like a pass would
-        with db.write() as conn:
-            attempts = timers.record_failure(conn, row.timer_id, row.instance_id, exc, now)
-            _audit_retry(conn, actor, row, now, "mislukt")
-        return RetryResult(False, kind_of(exc), attempts)
-
-
-def _audit_retry(conn: Connection, actor: Actor, row, now: dt.datetime, uitkomst: str) -> None:
+def audit_retry(conn: Connection, actor: Actor, row, now: dt.datetime, uitkomst: str) -> None:
+    """Record one "opnieuw proberen" of incident ``row`` and its ``uitkomst`` (``gelukt``, ``mislukt``)."""
     batch = AuditBatch(now, row.instance_id, _signal_of(conn, row.instance_id), rol="beheerder")
     batch.add("incident_opnieuw_geprobeerd", actor.id, incident=row.id, element=row.element_id, timer=row.timer_id,
               uitkomst=uitkomst)

@@ -32,6 +32,7 @@ from ..store.db import Database
 from ..store.schema import human_task, process_instance, signal
 from .overview import ManagerOverview  # the managers' board, workload, figures, mail (issue 6)
 from .process_owner import ProcessOwnerDesk  # library, drafts, migration, import (issue 5)
+from .retry import retry
 
 
 class Orchestrator(ManagerOverview, ProcessOwnerDesk):
@@ -175,7 +176,7 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
     @metrics.command("retry_incident")
     def retry_incident(self, actor: Actor, incident_id: int) -> incidents.RetryResult:
         """Fire the failing timer of an incident now (after its cause was fixed); audited either way."""
-        return incidents.retry(self.db, self.cache, actor, incident_id, self.clock.now())
+        return retry(self.db, self.cache, actor, incident_id, self.clock.now())
 
     @metrics.command("resolve_incident")
     def resolve_incident(self, actor: Actor, incident_id: int) -> None:
