@@ -1,4 +1,15 @@
-"""The ``signaalroute`` command: init, run, deploy, user add."""
+"""The ``signaalroute`` command and its ten subcommands.
+
+* ``init [--demo]`` — apply the migrations, deploy the process library (and the demo);
+* ``run`` — the development server (waitress) with the clock unless ``--no-clock``;
+* ``serve`` — gunicorn with several web processes (the clock only with ``--with-clock``);
+* ``worker`` — a clock without a web server: timers, mail, retention (and ``/metrics``);
+* ``deploy PATH`` — deploy one process folder as a new version;
+* ``user add NAME`` and ``user reset-2fa NAME`` — accounts from the shell;
+* ``regio NAAM --gemeente ...`` — a region and its municipalities;
+* ``audit verify`` — check the audit log's hash chain;
+* ``retentie [--dry-run]`` — anonymise the closed signals whose period passed.
+"""
 from __future__ import annotations
 
 import contextlib

@@ -55,7 +55,7 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "verwerkingslog_ingezien": (RAADPLEGEN, (VERWERKINGSLOG,)),
     "bewaartermijn_uitgevoerd": (VERNIETIGEN, ()),
     "proces_gewijzigd": (WIJZIGEN, (PROCESGEGEVENS,)),
-    # issue 8: what the reporter was told; the case tables (engine.runtime.casustafel)
+    # what the reporter was told; the case tables (engine.runtime.casustafel)
     "melder_teruggekoppeld": (WIJZIGEN, (PROCESGEGEVENS,)),
     "geagendeerd": (WIJZIGEN, (PROCESGEGEVENS,)),
     "besluit_vastgelegd": (WIJZIGEN, (TAAKGEGEVENS,)),

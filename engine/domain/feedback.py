@@ -1,6 +1,6 @@
 """What a reporter hears about their signal: that it was handled and in which general way.
 
-The VNG research (seed 001) found that staff who report never hear what happened. A
+The VNG research found that staff who report never hear what happened. A
 signal's outcome for its reporter is one of :data:`FEEDBACK_KINDS`, never more: no route,
 no partner's name, no finding. It comes from
 

@@ -10,7 +10,7 @@ it ends when
 * a ``beheerder`` marks it resolved (:func:`resolve`): the case was handled outside
   the engine. The timer keeps its back-off; if the cause is still there, the next
   attempt opens a new incident. Moving the instance past the failing element, or onto
-  a fixed version, is a migration (issue 5), not something this page does.
+  a fixed version, is a migration (:mod:`engine.runtime.instance_migration`), not something this page does.
 
 What is stored and shown is safe for an administrator who may not read cases: the error
 *kind* (:data:`KINDS`), the failing element, and the *keys* of the data at that step —

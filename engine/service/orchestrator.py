@@ -30,8 +30,8 @@ from ..runtime.projections import OPEN
 from ..runtime.retention import RetentionPolicy, RetentionRun, run_retention
 from ..store.db import Database
 from ..store.schema import human_task, process_instance, signal
-from .overview import ManagerOverview  # the managers' board, workload, figures, mail (issue 6)
-from .process_owner import ProcessOwnerDesk  # library, drafts, migration, import (issue 5)
+from .overview import ManagerOverview  # the managers' board, workload, figures, mail
+from .process_owner import ProcessOwnerDesk  # library, drafts, migration, import
 from .retry import retry
 
 
@@ -120,7 +120,19 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
             return route_change.choices(conn, actor, signal_id)
 
     @metrics.command("complete")
-    def complete_task(self, actor: Actor, task_id: int, data: dict):
+    def complete_task(self, actor: Actor, task_id: int, data: dict) -> Outcome:
+        """Complete a user task with its form's data; the process runs on to its next wait, in one transaction.
+
+        :param actor: who completes it: the task's assignee, or anyone of its role while unclaimed.
+        :param task_id: the ``human_task`` row.
+        :param data: the submitted form, checked against the task's form definition.
+        :returns: where the signal stands now (status, route, the next open tasks).
+        :raises NotFound: the task does not exist or ``actor`` may not see it.
+        :raises Forbidden: ``actor`` may see but not do it (another's claim; a case table's decision).
+        :raises FieldErrors: the data does not fit the form (each wrong field named).
+        :raises Conflict: someone else completed or changed the case first (says who).
+        :raises WorkflowFailed: the process failed on the data; nothing changed, an incident is recorded.
+        """
         try:
             with self.db.write() as conn:
                 return commands.complete_task(conn, self.cache, actor, task_id, data, now=self.clock.now())
@@ -133,6 +145,14 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
 
     @metrics.command("claim")
     def claim(self, actor: Actor, task_id: int) -> None:
+        """Put an open task of ``actor``'s role on their name; claiming one's own claim again does nothing.
+
+        :param actor: who claims it; they must hold the task's role where the task is.
+        :param task_id: the ``human_task`` row.
+        :raises NotFound: the task does not exist or ``actor`` may not see it.
+        :raises Forbidden: ``actor`` sees the task but lacks its role.
+        :raises Conflict: the task was completed, or someone else claimed it first (says who).
+        """
         try:
             with self.db.write() as conn:
                 commands.claim_task(conn, actor, task_id, now=self.clock.now())
@@ -141,6 +161,14 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
 
     @metrics.command("unclaim")
     def unclaim(self, actor: Actor, task_id: int) -> None:
+        """Give a task ``actor`` claimed back to the queue of its role; an unclaimed task stays as it is.
+
+        :param actor: the task's assignee (nobody else may give it back).
+        :param task_id: the ``human_task`` row.
+        :raises NotFound: the task does not exist or ``actor`` may not see it.
+        :raises Forbidden: someone else holds the task.
+        :raises Conflict: the task was completed meanwhile.
+        """
         try:
             with self.db.write() as conn:
                 commands.unclaim_task(conn, actor, task_id, now=self.clock.now())
@@ -268,10 +296,25 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
             return queries.notifications(conn, actor, **page)
 
     def inbox(self, actor: Actor, **filters) -> dict:
+        """The open tasks ``actor`` may do (theirs and their roles'), earliest deadline first, one page.
+
+        :param actor: whose inbox.
+        :param filters: those of :func:`engine.queries.queries.inbox`: ``bpmn_id``, ``gemeente_id``,
+            ``alleen_mijn``, ``overdue_at``, ``due_before``, ``due_after``, ``latest_first``,
+            ``limit``, ``offset``, ``total``.
+        :returns: ``{"taken": [...], "totaal": n, ...}``, read from the projection tables only.
+        """
         with self.db.read() as conn:
             return queries.inbox(conn, actor, **filters)
 
     def task(self, actor: Actor, task_id: int) -> dict:
+        """One task as ``actor`` may see it, with its form's schema and, for a referral, the partner's contacts.
+
+        :param actor: who looks; they must be allowed to see the task (its role, the signal's access).
+        :param task_id: the ``human_task`` row.
+        :returns: the task's fields, ``formulier_schema`` (``None`` without a form) and ``ketenpartner``.
+        :raises NotFound: the task does not exist or ``actor`` may not see it.
+        """
         with self.db.read() as conn:
             detail = queries.task_detail(conn, actor, task_id)
             compiled = self.cache.get(conn, _definition_of(conn, detail["instance_id"]))

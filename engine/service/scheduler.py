@@ -1,4 +1,11 @@
-"""The in-process clock: one APScheduler interval job that runs the timer pass.
+"""The in-process clock: one APScheduler per process with three jobs.
+
+* the timer pass (:data:`JOB_ID`), every ``interval`` seconds: fire the due timers
+  (:meth:`~engine.service.orchestrator.Orchestrator.fire_due_timers`);
+* the mail pass (:data:`MAIL_JOB_ID`), every ``MailConfig.interval`` seconds: passed
+  deadlines, the daily digests, sending the outbox (:mod:`engine.mail.outbox`);
+* retention (:data:`RETENTION_JOB_ID`), daily at :data:`RETENTION_AT` Amsterdam time:
+  anonymise closed signals whose period passed (:mod:`engine.runtime.retention`).
 
 Started deliberately by ``signaalroute run`` and ``signaalroute worker`` — never at
 import, never twice in one process, never in the debug reloader's watcher process.

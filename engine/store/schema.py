@@ -323,7 +323,7 @@ notificatie = Table(
     Index("ix_notificatie_rol_gemeente", "rol", "gemeente_id", "created_at"),
 )
 
-# --- managers' overview and mail (issue 6) ----------------------------------------------------
+# --- managers' overview and mail ----------------------------------------------------------------
 
 # The overdue board and the workload: open tasks per municipality by deadline, carrying what
 # they read (partial: open tasks are a few percent of all; the queries write 'open' literally).
@@ -398,7 +398,7 @@ mail_stand = Table(
     Column("tot", TS, nullable=False),
 )
 
-# --- two-factor sign-in (issue 7, hardening) ---------------------------------------------------
+# --- two-factor sign-in -------------------------------------------------------------------------
 
 # A user's TOTP secret (RFC 6238). ``confirmed_at`` NULL: enrolment started, not yet proven
 # with a code. ``last_step`` is the time step of the last accepted code: a code is never
@@ -425,7 +425,7 @@ user_recovery_code = Table(
     Index("ix_user_recovery_code_user", "user_id", "code_hash"),
 )
 
-# --- single sign-on (issue 9) ------------------------------------------------------------------
+# --- single sign-on -----------------------------------------------------------------------------
 
 # A user's identity at an OpenID Connect provider. The issuer and the subject (``iss``, ``sub``
 # of the ID token) are the only link to an account: never an e-mail address or a user name.
@@ -441,7 +441,7 @@ user_identity = Table(
     UniqueConstraint("issuer", "subject"),
 )
 
-# --- observability (issue 9) ------------------------------------------------------------------
+# --- observability -----------------------------------------------------------------------------
 
 # When each clock (one per worker process: host and pid) last completed a timer pass; /health
 # reads the newest. Written by the pass at most every few seconds (engine.ops.health).
@@ -487,7 +487,7 @@ proceswissel = Table(
     Column("op", TS, nullable=False),
 )
 
-# --- case tables (issue 8): meetings and their agendas ------------------------------------------
+# --- case tables: meetings and their agendas ---------------------------------------------------
 
 # A meeting of a case table (engine.runtime.casustafel.TAFELS): the local signal meeting of one
 # municipality (gemeente_id), or a regional table (regio_id; both NULL: installation-wide).

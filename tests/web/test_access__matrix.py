@@ -267,7 +267,7 @@ def is_manager(rol, own, stage=None):  # the overviews: a manager, of their own 
     return ALLOW if rol == "manager" else REFUSE
 
 
-def changes_processes(rol, own, stage=None):  # the library, drafts, deploy, migration, import (issue 5)
+def changes_processes(rol, own, stage=None):  # the library, drafts, deploy, migration, import
     return ALLOW if rol in ("procesbeheerder", "beheerder") else REFUSE
 
 
