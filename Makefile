@@ -30,6 +30,7 @@ test: install
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -n auto --dist loadgroup -q -rs
 
 bench: install

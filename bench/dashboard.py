@@ -8,7 +8,7 @@ Run from the repository root (PostgreSQL at 127.0.0.1:5432, trust auth, user pos
 Generating the million rows takes about a minute on a loaded 2-core machine.
 
 ``--pg-url`` (or ``BENCH_PG_URL``) points at another server. The bench creates a fresh
-database ``signaalroute_bench_dashboard_<pid>``, migrates it with ``engine.migrate.upgrade``,
+database ``signaalroute_bench_dashboard_<pid>``, migrates it with ``engine.store.migrate.upgrade``,
 deploys ``processes/signaal-naar-casus`` and always drops the database at the end (``--keep``
 keeps it).
 
@@ -61,10 +61,10 @@ from _common import percentile  # noqa: E402 - bench/ is on sys.path as the scri
 from _server import run_main  # noqa: E402
 from sqlalchemy import create_engine, event, text  # noqa: E402
 
-from engine import migrate  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
-from engine.db import Database, make_engine, normalise_url  # noqa: E402
-from engine.orchestrator import Orchestrator  # noqa: E402
+from engine.service.orchestrator import Orchestrator  # noqa: E402
+from engine.store import migrate  # noqa: E402
+from engine.store.db import Database, make_engine, normalise_url  # noqa: E402
 
 NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.UTC)
 GEMEENTEN = ["Aalten", "Berkelland", "Bronckhorst", "Doetinchem", "Montferland", "Oost Gelre", "Oude IJsselstreek",

@@ -18,9 +18,9 @@ The route (process ``signaal-naar-casus``, gemeente "Nijmegen"):
     ->  "Regie zorg- en strafrechtelijk traject" (zvh, regie_opgepakt=True)  ->  afgerond
 
 engine_ms
-    Per instance, through :class:`engine.orchestrator.Orchestrator` on a fresh SQLite
-    *file* database in a temp dir (schema via ``engine.migrate.upgrade``, process
-    deployed with ``deploy_folder``, users made with ``engine.users.add_user`` inside
+    Per instance, through :class:`engine.service.orchestrator.Orchestrator` on a fresh SQLite
+    *file* database in a temp dir (schema via ``engine.store.migrate.upgrade``, process
+    deployed with ``deploy_folder``, users made with ``engine.people.users.add_user`` inside
     ``orchestrator.db.write()``), with the real :class:`~engine.clock.SystemClock`.
     Timed per instance is what a client must do to walk the route:
 
@@ -80,12 +80,12 @@ from SpiffWorkflow.util.task import TaskState  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from engine.clock import SystemClock  # noqa: E402
-from engine.db import Database, make_engine  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
-from engine.orchestrator import Orchestrator  # noqa: E402
-from engine.projections import FINISHED, OPEN  # noqa: E402
-from engine.schema import human_task, signal  # noqa: E402
-from engine.users import add_user  # noqa: E402
+from engine.people.users import add_user  # noqa: E402
+from engine.runtime.projections import FINISHED, OPEN  # noqa: E402
+from engine.service.orchestrator import Orchestrator  # noqa: E402
+from engine.store.db import Database, make_engine  # noqa: E402
+from engine.store.migrate import upgrade  # noqa: E402
+from engine.store.schema import human_task, signal  # noqa: E402
 
 PROCESS_DIR = ROOT / "processes" / "signaal-naar-casus"
 BPMN_FILE = PROCESS_DIR / "signaal-naar-casus.bpmn"

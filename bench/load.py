@@ -30,7 +30,7 @@ time of one request; errors are 5xx answers, connection failures and any other a
 the route does not expect.
 
 At the end the virtual users stop (their signals stay where they are), the workers stop
-with SIGTERM (a pass finishes first), the web server stops, and :mod:`engine.invariants`
+with SIGTERM (a pass finishes first), the web server stops, and :mod:`engine.runtime.invariants`
 checks the whole database: every signal waits at exactly the steps its workflow is at (or
 is finished), no task completed twice, no timer fired twice. The load average is sampled
 every second while the users run.
@@ -63,9 +63,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
-from engine.db import Database, make_engine, normalise_url  # noqa: E402
-from engine.definitions import DefinitionCache  # noqa: E402
-from engine.invariants import check_invariants  # noqa: E402
+from engine.definitions.definitions import DefinitionCache  # noqa: E402
+from engine.runtime.invariants import check_invariants  # noqa: E402
+from engine.store.db import Database, make_engine, normalise_url  # noqa: E402
 
 PROCESS_DIR = ROOT / "bench" / "data" / "route-kort"
 INTAKE = {"gemeente": "Nijmegen", "omschrijving": "Vier mensen slapen achter in een nagelsalon; niemand heeft "

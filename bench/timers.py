@@ -8,7 +8,7 @@ Run from the repository root (PostgreSQL at 127.0.0.1:5432, trust auth, user pos
 
 ``--pg-url`` (or ``BENCH_PG_URL``) points at another server; the bench creates a fresh
 database ``signaalroute_bench_timers_<pid>`` there, migrates it with
-``engine.migrate.upgrade`` and always drops it at the end (also on an error, Ctrl-C or
+``engine.store.migrate.upgrade`` and always drops it at the end (also on an error, Ctrl-C or
 SIGTERM; ``--keep`` keeps it for inspection).
 
 The process
@@ -126,11 +126,11 @@ from _server import BenchError, run_main, signaalroute_cli  # noqa: E402 - bench
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
 from engine.clock import SystemClock  # noqa: E402
-from engine.db import Database, make_engine  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
-from engine.orchestrator import Orchestrator  # noqa: E402
-from engine.schema import timer  # noqa: E402
-from engine.users import add_user  # noqa: E402
+from engine.people.users import add_user  # noqa: E402
+from engine.service.orchestrator import Orchestrator  # noqa: E402
+from engine.store.db import Database, make_engine  # noqa: E402
+from engine.store.migrate import upgrade  # noqa: E402
+from engine.store.schema import timer  # noqa: E402
 
 PACKAGE_DIR = BENCH / "data" / "timer-bench"
 PROCES = "timer-bench"
@@ -195,7 +195,7 @@ class BenchDatabase:
 
 
 def _sa_url(url: str) -> str:
-    from engine.db import normalise_url
+    from engine.store.db import normalise_url
 
     return normalise_url(url)
 

@@ -18,7 +18,7 @@ Setup, with the project's own commands on a fresh database:
   Nijmegen --password …``: ``bench-melder`` (melder), ``bench-analist`` (analist) and
   ``bench-af`` (aandachtsfunctionaris);
 * the open tasks, in-process, before the server starts: an
-  :class:`engine.orchestrator.Orchestrator` on the same ``DATABASE_URL`` calls
+  :class:`engine.service.orchestrator.Orchestrator` on the same ``DATABASE_URL`` calls
   ``report_signal`` as ``bench-melder`` once per signal (the real command path: one
   write transaction each). Every signal opens one task "Signaal verrijken" for the
   analist role in Nijmegen. Then ``complete_task`` as ``bench-analist`` on the first
@@ -135,8 +135,8 @@ MARKERS = {"inbox": _INBOX_MARK, "inbox_p2": _INBOX_MARK, "inbox_stap": _INBOX_M
 
 def create_tasks(db_url: str, n_signals: int, n_advance: int) -> tuple[list[int], dict]:
     """``n_signals`` reported signals (one open task each), the first ``n_advance`` one step further."""
-    from engine.db import Database, make_engine
-    from engine.orchestrator import Orchestrator
+    from engine.service.orchestrator import Orchestrator
+    from engine.store.db import Database, make_engine
 
     orch = Orchestrator(Database(make_engine(db_url)))
     try:

@@ -32,11 +32,11 @@ from ci_policy import (  # noqa: F401 - the hooks
 from sqlalchemy import Connection, Engine, MetaData, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
-from engine import migrate
 from engine.clock import FixedClock
-from engine.db import Database, make_engine, normalise_url
-from engine.orchestrator import Orchestrator
-from engine.users import Actor, add_user
+from engine.people.users import Actor, add_user
+from engine.service.orchestrator import Orchestrator
+from engine.store import migrate
+from engine.store.db import Database, make_engine, normalise_url
 
 DEFAULT_PROCESS = Path(__file__).resolve().parent.parent / "processes" / "signaal-naar-casus"
 

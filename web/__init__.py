@@ -5,10 +5,10 @@ import os
 
 from flask import Flask
 
-from engine.db import Database, default_url, make_engine
 from engine.errors import FieldErrors
-from engine.orchestrator import Orchestrator
-from engine.retention import RetentionPolicy
+from engine.runtime.retention import RetentionPolicy
+from engine.service.orchestrator import Orchestrator
+from engine.store.db import Database, default_url, make_engine
 
 from . import secret_key as secret_keys
 from .json_limits import BoundedJSONProvider
@@ -37,7 +37,7 @@ def create_app(test_config: dict | None = None, *, secret_key: str = secret_keys
         CLOCK_INTERVAL=float(os.environ.get("CLOCK_INTERVAL", "1")),
         JSON_SORT_KEYS=False,
         CLOCK=None,
-        # How long closed signals are kept, per outcome (ISO 8601 durations; engine.retention).
+        # How long closed signals are kept, per outcome (ISO 8601 durations; engine.runtime.retention).
         RETENTIE_GEEN_VERMOEDEN=os.environ.get("RETENTIE_GEEN_VERMOEDEN", "P6M"),
         RETENTIE_GEMEENTELIJK=os.environ.get("RETENTIE_GEMEENTELIJK", "P2Y"),
         RETENTIE_GEROUTEERD=os.environ.get("RETENTIE_GEROUTEERD", "P5Y"),
@@ -72,7 +72,7 @@ def create_app(test_config: dict | None = None, *, secret_key: str = secret_keys
     init_api(app)
     views.init_app(app)
     admin_users.init_app(app)
-    admin_partners.init_app(app)  # the chain partner directory (engine.partners)
+    admin_partners.init_app(app)  # the chain partner directory (engine.people.partners)
     modeler_editor.init_app(app)
     return app
 

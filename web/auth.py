@@ -1,7 +1,7 @@
 """Browser sign-in: local accounts, server-side sessions, CSRF on every form.
 
 The signed cookie carries the session id (and the CSRF token); whether the session works is
-decided by its row (:mod:`engine.sessions`): it ends at sign-out, after ``SESSION_IDLE_MINUTES``
+decided by its row (:mod:`engine.people.sessions`): it ends at sign-out, after ``SESSION_IDLE_MINUTES``
 without a request, ``SESSION_ABSOLUTE_HOURS`` after sign-in, and when the user's password,
 roles or active state change. The API has its own authentication (bearer tokens,
 :mod:`web.api.routes`) and is exempt from CSRF; every other POST needs the session's CSRF token.
@@ -18,8 +18,8 @@ from flask import Blueprint, Flask, current_app, flash, g, redirect, render_temp
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.errors import NotFound
-from engine.sessions import ENDED, EXPIRED, IDLE, LiveSession, Sessions
-from engine.twofactor import TwoFactor, required_for
+from engine.people.sessions import ENDED, EXPIRED, IDLE, LiveSession, Sessions
+from engine.people.twofactor import TwoFactor, required_for
 
 from . import orchestrator
 from .security import code_limits, sign_in_limits

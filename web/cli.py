@@ -1,4 +1,15 @@
-"""The ``signaalroute`` command: init, run, deploy, user add."""
+"""The ``signaalroute`` command and its ten subcommands.
+
+* ``init [--demo]`` — apply the migrations, deploy the process library (and the demo);
+* ``run`` — the development server (waitress) with the clock unless ``--no-clock``;
+* ``serve`` — gunicorn with several web processes (the clock only with ``--with-clock``);
+* ``worker`` — a clock without a web server: timers, mail, retention (and ``/metrics``);
+* ``deploy PATH`` — deploy one process folder as a new version;
+* ``user add NAME`` and ``user reset-2fa NAME`` — accounts from the shell;
+* ``regio NAAM --gemeente ...`` — a region and its municipalities;
+* ``audit verify`` — check the audit log's hash chain;
+* ``retentie [--dry-run]`` — anonymise the closed signals whose period passed.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -53,7 +64,7 @@ def init(demo: bool) -> None:
 
 
 def _init(app, demo: bool) -> None:
-    from engine.migrate import upgrade
+    from engine.store.migrate import upgrade
 
     orch = _orch(app)
     upgrade(orch.db.engine)
@@ -62,7 +73,7 @@ def _init(app, demo: bool) -> None:
         if (folder / "proces.json").is_file():
             _deploy_or_exit(orch, folder, "init")
     if demo:
-        from engine.demo import DEMO_PASSWORD, load_demo
+        from engine.service.demo import DEMO_PASSWORD, load_demo
 
         if orch.signal_count() > 0:
             click.echo("Demodata staat er al; niets toegevoegd.", err=True)
@@ -96,7 +107,7 @@ def run(port: int, host: str, threads: int, no_clock: bool) -> None:
     """
     from waitress import serve
 
-    from engine.scheduler import Clock
+    from engine.service.scheduler import Clock
 
     with _app(secret_keys.DEVELOPMENT) as app:
         clock = None if no_clock else Clock(_orch(app), app.config["CLOCK_INTERVAL"])
@@ -163,7 +174,7 @@ def serve(port: int, host: str, workers: int, threads: int, graceful_timeout: in
     def _post_worker_init(worker) -> None:
         if not with_clock:
             return
-        from engine.scheduler import Clock
+        from engine.service.scheduler import Clock
 
         app = worker.wsgi
         worker.signaalroute_clock = Clock(_orch(app), app.config["CLOCK_INTERVAL"])
@@ -189,7 +200,7 @@ def worker(interval: float | None, metrics_port: int | None, metrics_host: str) 
     import signal
     import threading
 
-    from engine.scheduler import Clock
+    from engine.service.scheduler import Clock
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -246,9 +257,9 @@ def user_add(name: str, roles: tuple[str, ...], gemeente: str | None, regio: str
 
 
 def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None, token_dagen=None) -> None:
-    from engine.sessions import end_sessions
-    from engine.tokens import issue_token
-    from engine.users import TOKEN_DAYS, add_user
+    from engine.people.sessions import end_sessions
+    from engine.people.tokens import issue_token
+    from engine.people.users import TOKEN_DAYS, add_user
 
     try:
         with orch.db.write() as conn:
@@ -277,7 +288,7 @@ def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None, to
 def user_reset_2fa(name: str) -> None:
     """Tweestapsverificatie van een gebruiker wissen (telefoon en herstelcodes kwijt); wordt gelogd."""
     from engine.errors import NotFound
-    from engine.twofactor import reset_by_operator
+    from engine.people.twofactor import reset_by_operator
 
     with _app() as app:
         orch = _orch(app)
@@ -309,9 +320,9 @@ def token_create(name: str, dagen: int | None, label: str | None) -> None:
     """Een API-token voor gebruiker NAME; het token is de enige regel op stdout."""
     from sqlalchemy import select
 
-    from engine.schema import user
-    from engine.tokens import issue_token
-    from engine.users import TOKEN_DAYS
+    from engine.people.tokens import issue_token
+    from engine.people.users import TOKEN_DAYS
+    from engine.store.schema import user
 
     with _app() as app:
         orch = _orch(app)
@@ -333,7 +344,7 @@ def token_create(name: str, dagen: int | None, label: str | None) -> None:
 @click.option("--gebruiker", help="Alleen de tokens van deze gebruiker.")
 def token_list(gebruiker: str | None) -> None:
     """De tokens: id, gebruiker, naam, aangemaakt, verloopt, laatst gebruikt, tweestaps, status."""
-    from engine.tokens import list_tokens
+    from engine.people.tokens import list_tokens
 
     with _app() as app:
         orch = _orch(app)
@@ -356,8 +367,8 @@ def token_revoke(ids: tuple[int, ...], gebruiker: str | None) -> None:
     from sqlalchemy import select
 
     from engine.errors import NotFound
-    from engine.schema import user
-    from engine.tokens import revoke_token, revoke_user_tokens
+    from engine.people.tokens import revoke_token, revoke_user_tokens
+    from engine.store.schema import user
 
     if not ids and not gebruiker:
         click.echo("Geef een of meer token-ids, of --gebruiker NAAM.", err=True)
@@ -385,8 +396,8 @@ def token_revoke(ids: tuple[int, ...], gebruiker: str | None) -> None:
               help="Gemeente die bij deze regio hoort (meerdere keren mag; nieuw = wordt aangemaakt).")
 def regio(naam: str, gemeenten: tuple[str, ...]) -> None:
     """Gemeenten bij een regio indelen (regionale rollen gelden per regio)."""
-    from engine.regions import assign_gemeente, ensure_regio
-    from engine.users import ensure_gemeente
+    from engine.people.regions import assign_gemeente, ensure_regio
+    from engine.people.users import ensure_gemeente
 
     with _app() as app:
         try:

@@ -7,10 +7,10 @@
   message, request_id, endpoint, status, duration_ms); ``text`` (the default) the usual
   lines. The request line names the Flask endpoint, never the URL or the body, so it
   carries no personal data; what the engine logs names ids and kinds, never values.
-* **/metrics**: Prometheus text (see :mod:`engine.metrics` for several processes). With
+* **/metrics**: Prometheus text (see :mod:`engine.ops.metrics` for several processes). With
   ``METRICS_TOKEN`` set it needs ``Authorization: Bearer <token>``; without, it answers
   only a direct request from this machine (loopback, no proxy header in between).
-* **/health**: the database and the clocks' last pass (:mod:`engine.health`); 503 with
+* **/health**: the database and the clocks' last pass (:mod:`engine.ops.health`); 503 with
   a JSON ``reden`` when unhealthy. No sign-in: a load balancer asks it.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ import uuid
 
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
 
-from engine.metrics import REQUEST_LATENCY, REQUESTS
+from engine.ops.metrics import REQUEST_LATENCY, REQUESTS
 
 bp = Blueprint("observability", __name__)
 

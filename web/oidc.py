@@ -4,7 +4,7 @@ The flow is the authorisation code flow: ``/aanmelden/organisatie`` sends the br
 provider with a fresh ``state`` and ``nonce`` (kept in our session), the provider sends it back
 to ``/aanmelden/organisatie/terug`` with a code, and we exchange the code for tokens, check the
 ID token (signature against the provider's keys, issuer, audience, expiry, nonce) and hand the
-identity to the engine (:mod:`engine.sso`), which links it to an account and sets its roles.
+identity to the engine (:mod:`engine.people.sso`), which links it to an account and sets its roles.
 A callback whose state is not the one this session started with is refused.
 
 Configured by the ``OIDC_*`` settings (``docs/operations.md``); without ``OIDC_CLIENT_ID`` single
@@ -23,8 +23,8 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
 
-from engine.oidc_mapping import MappingError, RoleMapping, load_mapping
-from engine.sso import CODE, DEFAULT_MFA_AMR, GEEN_GROEP, INSTELLEN, Identity, MfaPolicy, SingleSignOn
+from engine.people.oidc_mapping import MappingError, RoleMapping, load_mapping
+from engine.people.sso import CODE, DEFAULT_MFA_AMR, GEEN_GROEP, INSTELLEN, Identity, MfaPolicy, SingleSignOn
 
 from . import orchestrator
 from .auth import safe_next, start_session

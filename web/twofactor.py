@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import Conflict, FieldErrors
-from engine.twofactor import required_for
+from engine.people.twofactor import required_for
 
 from .auth import end_session, login_required, set_second_factor, start_session, twofactor
 

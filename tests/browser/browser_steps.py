@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from engine.demo import DEMO_PASSWORD
+from engine.service.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "web" / "static" / "dist"

@@ -21,13 +21,13 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from site_server import Site, serve_copy
 from sqlalchemy import select, update
 
-from engine import migrate
 from engine.clock import SystemClock
-from engine.db import Database, make_engine
-from engine.demo import DEMO_USERS
-from engine.orchestrator import Orchestrator
-from engine.schema import user
-from engine.users import add_user
+from engine.people.users import add_user
+from engine.service.demo import DEMO_USERS
+from engine.service.orchestrator import Orchestrator
+from engine.store import migrate
+from engine.store.db import Database, make_engine
+from engine.store.schema import user
 
 PROCESS = ROOT / "processes" / "signaal-naar-casus"
 CHROMIUM = "/usr/bin/chromium"

@@ -7,8 +7,8 @@ from browser_steps import PASSWORD
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import update
 
-from engine.schema import user_totp
-from engine.twofactor import TwoFactor
+from engine.people.twofactor import TwoFactor
+from engine.store.schema import user_totp
 
 OWNER = "procesbeheerder"
 PROCESS = "signaal-naar-casus"

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from engine.clock import SystemClock
-from engine.db import Database, make_engine
-from engine.orchestrator import Orchestrator
-from engine.schema import user
-from engine.users import Actor
+from engine.people.users import Actor
+from engine.service.orchestrator import Orchestrator
+from engine.store.db import Database, make_engine
+from engine.store.schema import user
 from web import create_app
 
 

@@ -15,7 +15,7 @@ from browser_steps import AXE_JS, INTAKE, ROOT, sign_in
 from modeler_steps import OWNER, enrol_owner, sign_in_owner
 from playwright.sync_api import Page, expect
 
-from engine.package import ProcessPackage
+from engine.definitions.package import ProcessPackage
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import update
 from test_accessibility import BLOCKING, REPORTS, RUN_AXE, WCAG_TAGS, _describe
 
-from engine.schema import human_task
+from engine.store.schema import human_task
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -15,8 +15,8 @@ import pytest
 from browser_steps import PASSWORD, sign_in
 from playwright.sync_api import Page, expect
 
-from engine.twofactor import TwoFactor
-from engine.users import add_user
+from engine.people.twofactor import TwoFactor
+from engine.people.users import add_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -10,7 +10,7 @@ from lxml import etree
 from modeler_steps import PROCESS, enrol_owner, sign_in_owner
 from playwright.sync_api import Page, expect
 
-from engine.package import ProcessPackage
+from engine.definitions.package import ProcessPackage
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

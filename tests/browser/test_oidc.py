@@ -18,7 +18,7 @@ from playwright.sync_api import Page, Route, expect
 from site_server import Site, serve_copy
 from sqlalchemy import select
 
-from engine.schema import user
+from engine.store.schema import user
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"),
               *(pytest.mark.filterwarnings(w) for w in IGNORE_PROVIDER_DEPRECATIONS)]

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, insert, select, text
 
-from engine.schema import gemeente, human_task, process_definition, process_instance, signal
-from engine.users import ensure_gemeente
+from engine.people.users import ensure_gemeente
+from engine.store.schema import gemeente, human_task, process_definition, process_instance, signal
 
 UTC = dt.UTC
 START = dt.datetime(2025, 1, 1, tzinfo=UTC)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.users import Actor, add_user
+from engine.people.users import Actor, add_user
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine.instances import Outcome
-from engine.orchestrator import Orchestrator
-from engine.package import ProcessPackage
-from engine.projections import OPEN
-from engine.schema import audit_event, human_task, process_instance, signal
-from engine.users import Actor, add_user
+from engine.definitions.package import ProcessPackage
+from engine.people.users import Actor, add_user
+from engine.runtime.instances import Outcome
+from engine.runtime.projections import OPEN
+from engine.service.orchestrator import Orchestrator
+from engine.store.schema import audit_event, human_task, process_instance, signal
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROCESS = ROOT / "processes" / "signaal-naar-casus"
@@ -53,7 +53,7 @@ LOCATIE = {"adres": "Industrieweg 4, Nijmegen", "soort_pand": "huisvesting_arbei
 CONTROLE = {"doorverwezen": True, "contactpersoon": "Team handhaving", "controle_gepland_op": "2026-02-01",
             "toelichting_doorverwijzing": "Samen met de omgevingsdienst."}
 LOCATION_PROCESS = ROOT / "processes" / "locatie-in-beeld"
-# The chair who plans a table's meetings, per table (engine.tafels).
+# The chair who plans a table's meetings, per table (engine.domain.tafels).
 CHAIR = {"signalenoverleg": "aandachtsfunctionaris", "mdo_zvh": "zvh", "riec_tafel": "riec"}
 
 
@@ -226,7 +226,7 @@ def small_intake(**overrides) -> dict:
 def break_gateway(monkeypatch, name: str = "minderjarige"):
     """Make every condition that mentions ``name`` fail (a calculation service that is down), as
     tests/data/timer-wachten's gateway after its timer does; returns the fix."""
-    from engine.sandbox import RestrictedEnvironment
+    from engine.spiff.sandbox import RestrictedEnvironment
 
     original = RestrictedEnvironment.evaluate
 

@@ -1,4 +1,4 @@
-"""Who may claim, give back and complete a task (engine/access.py through the commands)."""
+"""Who may claim, give back and complete a task (engine/people/access.py through the commands)."""
 from __future__ import annotations
 
 import pytest

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from route_actions import REGIE, VERRIJKT, beoordeeld
 
-from engine.access import GRONDSLAGEN, ROUTE_COVENANT
+from engine.people.access import GRONDSLAGEN, ROUTE_COVENANT
 
 ROUTES = {
     "zorgtraject": beoordeeld(),

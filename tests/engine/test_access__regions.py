@@ -1,12 +1,12 @@
-"""Regional roles see the cases routed to them across their region only (engine/regions.py, engine/access.py)."""
+"""Regional roles see the cases routed to them across their region only (engine/people/regions.py, engine/people/access.py)."""
 from __future__ import annotations
 
 import pytest
 from route_actions import VERRIJKT, beoordeeld
 
 from engine.errors import FieldErrors, NotFound
-from engine.regions import assign_gemeente, ensure_regio
-from engine.users import add_user, ensure_gemeente
+from engine.people.regions import assign_gemeente, ensure_regio
+from engine.people.users import add_user, ensure_gemeente
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Who sees which signal, and how much of it (engine/access.py through the named queries)."""
+"""Who sees which signal, and how much of it (engine/people/access.py through the named queries)."""
 from __future__ import annotations
 
 import pytest

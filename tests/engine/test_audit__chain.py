@@ -5,9 +5,9 @@ import pytest
 from route_actions import VERRIJKT, race
 from sqlalchemy import delete, func, select, update
 
-from engine.audit import AuditBatch, PersonalDataInLog
-from engine.audit_chain import GENESIS, AuditChainBroken, event_hash
-from engine.schema import audit_chain_head, audit_event
+from engine.audit.audit import AuditBatch, PersonalDataInLog
+from engine.audit.audit_chain import GENESIS, AuditChainBroken, event_hash
+from engine.store.schema import audit_chain_head, audit_event
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Every change and every view of personal data writes one processing-log event, with who, role,
-kind, data categories, legal ground and system (engine/audit.py through the orchestrator)."""
+kind, data categories, legal ground and system (engine/audit/audit.py through the orchestrator)."""
 from __future__ import annotations
 
 import pytest
@@ -7,7 +7,7 @@ from route_actions import VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.errors import NotFound
-from engine.schema import audit_event
+from engine.store.schema import audit_event
 
 
 def _log(route, signal_id=None):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import bpmn_import
+from engine.definitions import bpmn_import
 from engine.errors import DeployRejected, Forbidden
 
 OWN = Path(__file__).resolve().parents[1] / "data" / "bpmn-import"

@@ -10,7 +10,7 @@ from route_actions import LOCATIE, LOCATION_PROCESS, REGIE, VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound
-from engine.schema import agendapunt
+from engine.store.schema import agendapunt
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from route_actions import VERRIJKT
 
-from engine import audit
-from engine.schema import audit_event, human_task, process_instance, signal
+from engine.audit import audit
+from engine.store.schema import audit_event, human_task, process_instance, signal
 
 TABLES = (signal, process_instance, human_task, audit_event)
 

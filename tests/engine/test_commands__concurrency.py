@@ -9,10 +9,10 @@ import pytest
 from route_actions import VERRIJKT, race
 from sqlalchemy import func, select
 
-from engine.db import Database, make_engine
 from engine.errors import Conflict, Forbidden
-from engine.orchestrator import Orchestrator
-from engine.schema import human_task
+from engine.service.orchestrator import Orchestrator
+from engine.store.db import Database, make_engine
+from engine.store.schema import human_task
 
 ROUNDS = 10
 

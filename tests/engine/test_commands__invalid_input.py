@@ -5,7 +5,7 @@ import pytest
 from route_actions import VERRIJKT, beoordeeld
 
 from engine.errors import FieldErrors
-from engine.schema import audit_event, human_task, process_instance, signal
+from engine.store.schema import audit_event, human_task, process_instance, signal
 
 TABLES = (signal, process_instance, human_task, audit_event)
 
@@ -25,7 +25,7 @@ TABLES = (signal, process_instance, human_task, audit_event)
 ])
 def test_invalid_intake_names_the_field_and_writes_nothing(route, users, intake, overrides, field, message):
     with route.orchestrator.db.write() as conn:  # Arnhem exists, but the melder does not work there
-        from engine.users import ensure_gemeente
+        from engine.people.users import ensure_gemeente
 
         ensure_gemeente(conn, "Arnhem")
     before = route.counts(*TABLES)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.db import make_engine, pool_settings
+from engine.store.db import make_engine, pool_settings
 
 
 def test_defaults_and_pre_ping():

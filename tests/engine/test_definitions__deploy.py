@@ -7,12 +7,12 @@ import pytest
 from route_actions import DEFAULT_PROCESS, INFORM_FORM, VERRIJKT, beoordeeld, inform_step, replace_once
 from sqlalchemy import select
 
-from engine.db import Database, make_engine
-from engine.definitions import latest_definition_id
+from engine.definitions.definitions import latest_definition_id
+from engine.definitions.package import ProcessPackage
 from engine.errors import Forbidden
-from engine.orchestrator import Orchestrator
-from engine.package import ProcessPackage
-from engine.schema import process_definition, process_file, process_instance
+from engine.service.orchestrator import Orchestrator
+from engine.store.db import Database, make_engine
+from engine.store.schema import process_definition, process_file, process_instance
 
 SLEUTEL = "signaal-naar-casus"
 

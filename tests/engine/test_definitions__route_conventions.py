@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from route_actions import DEFAULT_PROCESS, ROOT, package_with, replace_once
 
+from engine.definitions.package import ProcessPackage
+from engine.definitions.validation import compile_package
 from engine.errors import DeployRejected
-from engine.package import ProcessPackage
-from engine.validation import compile_package
 
 VICTIM = ROOT / "processes" / "slachtoffer-in-beeld"
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 import pytest
 from route_actions import DEFAULT_PROCESS, REGIE, VERRIJKT, RouteActions, beoordeeld, package_with, replace_once
 
+from engine.definitions.package import ProcessPackage
+from engine.definitions.validation import compile_package
 from engine.errors import DeployRejected, Problem, WorkflowFailed
-from engine.package import ProcessPackage
-from engine.schema import process_definition, process_file
-from engine.validation import compile_package
+from engine.store.schema import process_definition, process_file
 
 BPMN = "signaal-naar-casus.bpmn"
 DMN = "routering.dmn"
@@ -223,7 +223,7 @@ def test_a_conditional_events_condition_is_checked_at_deploy():
 
 def test_an_unchecked_condition_is_still_refused_when_it_runs(route, users, intake, monkeypatch):
     """Defence in depth: what deploy misses, the sandbox refuses, and the command changes nothing."""
-    from engine import validation
+    from engine.definitions import validation
 
     monkeypatch.setattr(validation, "_check_bpmn_expressions", lambda *args: None)  # a deploy check that missed it
     route.orchestrator.deploy(package_with(DEFAULT, **{BPMN: _with_conditional_event}))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
-from engine.schema import gemeente, regio, user, user_role
-from engine.users import verify_password
+from engine.people.users import verify_password
+from engine.service.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from engine.store.schema import gemeente, regio, user, user_role
 
 
 def _ids(orchestrator) -> dict[str, int]:
@@ -45,8 +45,8 @@ def test_the_routed_demo_case_is_in_the_regional_task_list_and_the_password_is_u
 def test_the_demo_has_example_partners_per_region_and_signals_on_the_new_routes(orchestrator):
     from route_actions import ROOT
 
-    from engine.partners import SOORTEN
-    from engine.schema import ketenpartner
+    from engine.people.partners import SOORTEN
+    from engine.store.schema import ketenpartner
 
     for folder in ("slachtoffer-in-beeld", "meldcode"):
         orchestrator.deploy_folder(ROOT / "processes" / folder)

@@ -7,10 +7,10 @@ import pytest
 from route_actions import DEFAULT_PROCESS, replace_once
 from sqlalchemy import func, select
 
-from engine import drafts
+from engine.definitions import drafts
+from engine.definitions.package import ProcessPackage
 from engine.errors import DeployRejected, FieldErrors, Forbidden, NotFound
-from engine.package import ProcessPackage
-from engine.schema import audit_event, process_definition, process_draft, process_draft_file
+from engine.store.schema import audit_event, process_definition, process_draft, process_draft_file
 
 SLEUTEL = "signaal-naar-casus"
 BPMN = "signaal-naar-casus.bpmn"

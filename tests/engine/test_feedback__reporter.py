@@ -12,12 +12,12 @@ import pytest
 from route_actions import LOCATIE, LOCATION_PROCESS, NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld, package_with
 from sqlalchemy import select
 
+from engine.definitions.package import ProcessPackage
 from engine.errors import DeployRejected
-from engine.mail import Mail
-from engine.outbox import MailConfig, compose
-from engine.package import ProcessPackage
-from engine.projections import Projection, update_feedback
-from engine.schema import audit_event, mail_bericht
+from engine.mail.mail import Mail
+from engine.mail.outbox import MailConfig, compose
+from engine.runtime.projections import Projection, update_feedback
+from engine.store.schema import audit_event, mail_bericht
 
 PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen"}
 

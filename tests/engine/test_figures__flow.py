@@ -153,7 +153,7 @@ def test_only_managers_and_only_their_municipalities(orchestrator, users, manage
 
 
 def _make(orchestrator, naam):
-    from engine.users import ensure_gemeente
+    from engine.people.users import ensure_gemeente
 
     with orchestrator.db.write() as conn:
         return ensure_gemeente(conn, naam)

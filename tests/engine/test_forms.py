@@ -1,4 +1,4 @@
-"""form-js definitions: parsed at deploy, and the server's check of what people submit (engine/forms.py)."""
+"""form-js definitions: parsed at deploy, and the server's check of what people submit (engine/definitions/forms.py)."""
 from __future__ import annotations
 
 import json
@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from route_actions import DEFAULT_PROCESS
 
+from engine.definitions.forms import FormDefinitionError, parse_form, validate_submission
+from engine.definitions.package import ProcessPackage
+from engine.definitions.validation import compile_package
 from engine.errors import DeployRejected, FieldErrors
-from engine.forms import FormDefinitionError, parse_form, validate_submission
-from engine.package import ProcessPackage
-from engine.validation import compile_package
 
 FORMS = compile_package(ProcessPackage.from_folder(DEFAULT_PROCESS)).forms
 VERRIJKEN = FORMS["signaal-verrijken"]

@@ -15,8 +15,8 @@ from route_actions import TEST_DATA, break_gateway, small_intake
 from sqlalchemy import select
 
 from engine.errors import Conflict, NotFound
-from engine.schema import audit_event, incident, timer
-from engine.users import add_user
+from engine.people.users import add_user
+from engine.store.schema import audit_event, incident, timer
 
 HOUR = dt.timedelta(hours=1)
 SECRET = "Vier mensen slapen achter in een nagelsalon."

@@ -8,10 +8,10 @@ import pytest
 from route_actions import DEFAULT_PROCESS, INFORM_FORM, VERRIJKT, beoordeeld, inform_step, package_with, replace_once
 from sqlalchemy import select
 
-from engine import instance_migration
+from engine.definitions.package import ProcessPackage
 from engine.errors import Conflict, FieldErrors, Forbidden
-from engine.package import ProcessPackage
-from engine.schema import human_task, process_definition, process_instance, timer
+from engine.runtime import instance_migration
+from engine.store.schema import human_task, process_definition, process_instance, timer
 
 SLEUTEL = "signaal-naar-casus"
 BPMN = "signaal-naar-casus.bpmn"

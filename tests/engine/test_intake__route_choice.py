@@ -5,7 +5,7 @@ import pytest
 from route_actions import ROOT
 
 from engine.errors import WorkflowFailed
-from engine.schema import audit_event
+from engine.store.schema import audit_event
 
 NEW_ROUTES = ("slachtoffer-in-beeld", "meldcode")
 

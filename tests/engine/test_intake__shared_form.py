@@ -35,8 +35,8 @@ def test_the_shared_report_form_still_checks_every_field(orchestrator, users, in
 
 
 def test_without_the_default_process_a_bare_process_cannot_be_reported(db_url, clock):
-    from engine.db import Database, make_engine
-    from engine.orchestrator import Orchestrator
+    from engine.service.orchestrator import Orchestrator
+    from engine.store.db import Database, make_engine
 
     orch = Orchestrator(Database(make_engine(db_url)), clock)
     try:

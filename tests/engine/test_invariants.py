@@ -1,4 +1,4 @@
-"""The whole-database invariant check (engine/invariants.py) finds nothing on honest data
+"""The whole-database invariant check (engine/runtime/invariants.py) finds nothing on honest data
 and names each kind of corruption: a task row out of step with its workflow, a task
 completed twice, a timer fired twice, a finished instance still waiting."""
 from __future__ import annotations
@@ -8,8 +8,8 @@ import datetime as dt
 from route_actions import VERRIJKT, beoordeeld
 from sqlalchemy import insert, select, update
 
-from engine.invariants import check_invariants
-from engine.schema import audit_event, human_task, process_instance, timer
+from engine.runtime.invariants import check_invariants
+from engine.store.schema import audit_event, human_task, process_instance, timer
 
 
 def _check(orchestrator) -> list[str]:

@@ -13,11 +13,11 @@ from aiosmtpd.controller import Controller
 from route_actions import VERRIJKT, beoordeeld
 from sqlalchemy import delete, select, update
 
-from engine.mail import NoDelivery, SmtpMailer, mailer_from_url
-from engine.outbox import MailConfig, digest_slot
-from engine.regions import assign_gemeente, ensure_regio
-from engine.schema import mail_bericht, mail_stand, process_instance, timer
-from engine.users import add_user, ensure_gemeente
+from engine.mail.mail import NoDelivery, SmtpMailer, mailer_from_url
+from engine.mail.outbox import MailConfig, digest_slot
+from engine.people.regions import assign_gemeente, ensure_regio
+from engine.people.users import add_user, ensure_gemeente
+from engine.store.schema import mail_bericht, mail_stand, process_instance, timer
 
 SITE = "https://signaalroute.gemeente.test"
 PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen",

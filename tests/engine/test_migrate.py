@@ -1,4 +1,4 @@
-"""The Alembic migrations build exactly the schema of engine/schema.py, and can be undone."""
+"""The Alembic migrations build exactly the schema of engine/store/schema.py, and can be undone."""
 from __future__ import annotations
 
 import os
@@ -11,9 +11,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, make_url, text
 
-from engine import migrate
-from engine.db import make_engine, normalise_url
-from engine.schema import metadata
+from engine.store import migrate
+from engine.store.db import make_engine, normalise_url
+from engine.store.schema import metadata
 
 
 def test_migrations_match_the_schema_module(db_url):

@@ -1,4 +1,4 @@
-"""Screens read projections, never workflow state (invariant 4, engine/queries.py and projections.py)."""
+"""Screens read projections, never workflow state (invariant 4, engine/queries/queries.py and projections.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +6,7 @@ import datetime as dt
 from route_actions import VERRIJKT, beoordeeld
 from sqlalchemy import update
 
-from engine.schema import process_instance
+from engine.store.schema import process_instance
 
 
 def test_screens_work_without_touching_the_workflow_state(route, users, intake):

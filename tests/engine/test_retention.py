@@ -8,9 +8,9 @@ from route_actions import NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.errors import FieldErrors, NotFound
-from engine.figures import figures
-from engine.retention import RetentionPolicy
-from engine.schema import audit_event, human_task, incident, process_instance, signal
+from engine.queries.figures import figures
+from engine.runtime.retention import RetentionPolicy
+from engine.store.schema import audit_event, human_task, incident, process_instance, signal
 
 SECRET = "Kamer boven snackbar De Gouden Draak"  # personal data that must go, everywhere
 

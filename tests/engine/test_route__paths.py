@@ -24,11 +24,11 @@ from route_actions import (
 )
 from SpiffWorkflow.util.task import TaskState
 
-from engine.definitions import latest_definition_id
-from engine.forms import validate_submission
-from engine.intake import intake_form, prepare_intake
-from engine.serialization import dump_state, load_state, new_workflow
-from engine.validation import CompiledDefinition
+from engine.definitions.definitions import latest_definition_id
+from engine.definitions.forms import validate_submission
+from engine.definitions.validation import CompiledDefinition
+from engine.runtime.intake import intake_form, prepare_intake
+from engine.spiff.serialization import dump_state, load_state, new_workflow
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class RoutePath:
     steps: tuple[tuple[str, dict], ...]
     uitkomst: str
     route: str | None
-    terugkoppeling: str  # what the reporter is told in the end (engine.feedback)
+    terugkoppeling: str  # what the reporter is told in the end (engine.domain.feedback)
     told_after: str  # the step after which the reporter is told (once: it does not change after)
     proces: str = "signaal-naar-casus"
 

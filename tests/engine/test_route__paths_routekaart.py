@@ -14,9 +14,9 @@ from route_actions import ROOT
 from test_route__paths import Outcome, RoutePath, run_in_memory
 
 from engine.clock import as_utc
-from engine.definitions import latest_definition_id
-from engine.intake import prepare_intake
-from engine.serialization import load_state
+from engine.definitions.definitions import latest_definition_id
+from engine.runtime.intake import prepare_intake
+from engine.spiff.serialization import load_state
 
 DOORVERWEZEN = {"doorverwezen_op": "2026-01-05", "doorverwezen_aan": "J. Jansen, teamleider", "wijze": "telefonisch"}
 BEVESTIGD = {"bevestiging": "ja", "bevestigd_op": "2026-01-07", "bevestigd_door": "J. Jansen"}
@@ -143,9 +143,9 @@ def test_path_ends_the_same_three_ways(routekaart, users, intake, clock, name, a
 
 
 def test_a_referral_task_waits_with_a_deadline_and_shows_the_regions_partner(routekaart, users, intake, clock):
-    from engine.partners import PartnerDirectory
-    from engine.regions import assign_gemeente, ensure_regio
-    from engine.users import find_gemeente
+    from engine.people.partners import PartnerDirectory
+    from engine.people.regions import assign_gemeente, ensure_regio
+    from engine.people.users import find_gemeente
 
     orch = routekaart.orchestrator
     with orch.db.write() as conn:
@@ -171,7 +171,7 @@ def test_a_referral_task_waits_with_a_deadline_and_shows_the_regions_partner(rou
 ])
 def test_a_waiting_referral_escalates_to_the_manager_and_still_ends(routekaart, users, intake, clock, name, wait_at,
                                                                      days):
-    from engine.invariants import check_invariants
+    from engine.runtime.invariants import check_invariants
 
     case = PATHS[name]
     orch = routekaart.orchestrator

@@ -6,8 +6,8 @@ from route_actions import ROOT, VERRIJKT
 from sqlalchemy import select
 
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound
-from engine.invariants import check_invariants
-from engine.schema import human_task, proceswissel, timer
+from engine.runtime.invariants import check_invariants
+from engine.store.schema import human_task, proceswissel, timer
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_a_closed_signal_stays_where_it_ended(routes, users, intake):
 def test_retention_strips_the_instance_a_signal_moved_away_from(routes, users, intake, clock):
     import datetime as dt
 
-    from engine.schema import process_instance
+    from engine.store.schema import process_instance
 
     secret = "Kamer boven snackbar De Gouden Draak"
     started = routes.report(intake(omschrijving=f"{secret}: twee mensen.", locatie=secret))
@@ -136,8 +136,8 @@ def test_retention_strips_the_instance_a_signal_moved_away_from(routes, users, i
 def test_a_move_racing_a_completion_never_half_happens(routes, users, intake):
     from route_actions import race
 
-    from engine.db import Database
-    from engine.orchestrator import Orchestrator
+    from engine.service.orchestrator import Orchestrator
+    from engine.store.db import Database
 
     orch = routes.orchestrator
     other = Orchestrator(Database(orch.db.engine), orch.clock)  # another orchestrator (its own spec cache)

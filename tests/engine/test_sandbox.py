@@ -1,13 +1,13 @@
-"""Process owners' expressions are not code execution (invariant 6, engine/sandbox.py)."""
+"""Process owners' expressions are not code execution (invariant 6, engine/spiff/sandbox.py)."""
 from __future__ import annotations
 
 import pytest
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.sandbox import RestrictedEnvironment, UnsafeExpression, check_expression
-from engine.serialization import new_workflow
-from engine.spiff_compat import StrictParser
+from engine.spiff.sandbox import RestrictedEnvironment, UnsafeExpression, check_expression
+from engine.spiff.serialization import new_workflow
+from engine.spiff.spiff_compat import StrictParser
 
 ESCAPES = [
     "__import__('os')",

@@ -16,12 +16,12 @@ import pytest
 from escape_corpus import PAYLOADS, POSITIONS, armed, default_files, place
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 
+from engine.definitions.package import ProcessPackage
+from engine.definitions.validation import compile_package
 from engine.errors import DeployRejected
-from engine.package import ProcessPackage
-from engine.sandbox import UnsafeExpression, make_script_engine
-from engine.serialization import new_workflow
-from engine.spiff_compat import StrictParser
-from engine.validation import compile_package
+from engine.spiff.sandbox import UnsafeExpression, make_script_engine
+from engine.spiff.serialization import new_workflow
+from engine.spiff.spiff_compat import StrictParser
 
 _LIVE_CHECK = """
 import json, os, sys

@@ -1,4 +1,4 @@
-"""Instance state is stored without the spec (invariant 3, engine/serialization.py)."""
+"""Instance state is stored without the spec (invariant 3, engine/spiff/serialization.py)."""
 from __future__ import annotations
 
 import json
@@ -9,10 +9,10 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from engine.package import ProcessPackage
-from engine.sandbox import RestrictedEnvironment
-from engine.serialization import dump_state, load_state, new_workflow
-from engine.validation import compile_package
+from engine.definitions.package import ProcessPackage
+from engine.definitions.validation import compile_package
+from engine.spiff.sandbox import RestrictedEnvironment
+from engine.spiff.serialization import dump_state, load_state, new_workflow
 
 COMPILED = compile_package(ProcessPackage.from_folder(DEFAULT_PROCESS))
 SPIFF_DEFAULT = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))

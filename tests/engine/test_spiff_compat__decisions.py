@@ -7,13 +7,13 @@ import pytest
 from route_actions import DEFAULT_PROCESS, VERRIJKT, beoordeeld, package_with
 from SpiffWorkflow.util.task import TaskState
 
+from engine.definitions.package import ProcessPackage
+from engine.definitions.validation import compile_package
 from engine.errors import WorkflowFailed
-from engine.package import ProcessPackage
-from engine.schema import audit_event, human_task, process_instance, signal
-from engine.serialization import new_workflow
-from engine.spiff_compat import NoMatchingRule
-from engine.users import add_user
-from engine.validation import compile_package
+from engine.people.users import add_user
+from engine.spiff.serialization import new_workflow
+from engine.spiff.spiff_compat import NoMatchingRule
+from engine.store.schema import audit_event, human_task, process_instance, signal
 
 
 def _without_catch_all(dmn: str) -> str:

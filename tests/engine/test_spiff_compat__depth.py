@@ -1,4 +1,4 @@
-"""A long loop must not hide the task after it (engine/spiff_compat.py, the task-depth guard).
+"""A long loop must not hide the task after it (engine/spiff/spiff_compat.py, the task-depth guard).
 
 SpiffWorkflow 3.2 walks the task tree to depth 1000 only; every loop round adds three
 levels (join, script, gateway), so after ~330 rounds a READY task would be invisible and
@@ -11,9 +11,9 @@ from route_actions import TEST_DATA
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.util.task import TaskIterator, TaskState
 
-from engine.package import ProcessPackage
-from engine.serialization import dump_state, load_state, new_workflow
-from engine.validation import compile_package
+from engine.definitions.package import ProcessPackage
+from engine.definitions.validation import compile_package
+from engine.spiff.serialization import dump_state, load_state, new_workflow
 
 PACKAGE = TEST_DATA / "lange-lus"
 ROUNDS = 500

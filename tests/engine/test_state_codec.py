@@ -1,4 +1,4 @@
-"""The compact state codec (engine/state_codec.py) restores exactly what SpiffWorkflow's own serializer does.
+"""The compact state codec (engine/spiff/state_codec.py) restores exactly what SpiffWorkflow's own serializer does.
 
 The reference is SpiffWorkflow's full serialization (spec included): a workflow restored
 from our state must serialize to the same dictionary as the workflow that was saved, at
@@ -16,10 +16,10 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from engine.package import ProcessPackage
-from engine.serialization import dump_state, legacy_dump_state, load_state, new_workflow
-from engine.spiff_compat import StrictParser
-from engine.validation import compile_package
+from engine.definitions.package import ProcessPackage
+from engine.definitions.validation import compile_package
+from engine.spiff.serialization import dump_state, legacy_dump_state, load_state, new_workflow
+from engine.spiff.spiff_compat import StrictParser
 
 COMPILED = compile_package(ProcessPackage.from_folder(DEFAULT_PROCESS))
 SPIFF = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))

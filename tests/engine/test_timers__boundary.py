@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from engine.clock import as_utc
 from engine.errors import Conflict
-from engine.schema import audit_event, human_task, timer
+from engine.store.schema import audit_event, human_task, timer
 
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)

@@ -1,4 +1,4 @@
-"""The clock that runs the passes (``engine/scheduler.py``) and time as timers see it (invariant 8).
+"""The clock that runs the passes (``engine/service/scheduler.py``) and time as timers see it (invariant 8).
 
 The scheduler tests run in real time but wait by polling with a bound, and assert
 nothing about speed.
@@ -14,8 +14,8 @@ from route_actions import VERRIJKT, beoordeeld, start_worker, stop_worker
 from sqlalchemy import select
 
 from engine.clock import UTC, as_utc
-from engine.scheduler import Clock
-from engine.schema import human_task, process_instance, timer
+from engine.service.scheduler import Clock
+from engine.store.schema import human_task, process_instance, timer
 
 DAY = dt.timedelta(days=1)
 CET = dt.timezone(dt.timedelta(hours=1))
@@ -100,7 +100,7 @@ def test_a_failing_pass_is_logged_and_the_clock_keeps_ticking(orchestrator, the_
 
     monkeypatch.setattr(orchestrator, "fire_due_timers", broken)
     ticker = the_clock()
-    with caplog.at_level(logging.ERROR, logger="engine.scheduler"):
+    with caplog.at_level(logging.ERROR, logger="engine.service.scheduler"):
         assert ticker.run_pass() == 0
         assert ticker.start() is True
         assert wait_until(lambda: len(calls) >= 3), "the clock stopped after a failing pass"

@@ -13,9 +13,9 @@ from route_actions import REGIE, VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.clock import as_utc
-from engine.db import Database, make_engine
-from engine.orchestrator import Orchestrator
-from engine.schema import audit_event, human_task, timer
+from engine.service.orchestrator import Orchestrator
+from engine.store.db import Database, make_engine
+from engine.store.schema import audit_event, human_task, timer
 
 DAY = dt.timedelta(days=1)
 

@@ -9,7 +9,7 @@ from route_actions import VERRIJKT
 from sqlalchemy import func, select
 
 from engine.clock import as_utc, isoformat
-from engine.schema import audit_event, notificatie, timer
+from engine.store.schema import audit_event, notificatie, timer
 
 FIVE_DAYS = dt.timedelta(days=5)
 

@@ -10,7 +10,7 @@ from route_actions import REGIE, VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.clock import as_utc
-from engine.schema import human_task, timer
+from engine.store.schema import human_task, timer
 
 DAY = dt.timedelta(days=1)
 

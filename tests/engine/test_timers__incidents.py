@@ -14,7 +14,7 @@ from route_actions import TEST_DATA, small_intake
 from sqlalchemy import select
 
 from engine.clock import as_utc
-from engine.schema import audit_event, incident, timer
+from engine.store.schema import audit_event, incident, timer
 
 HOUR = dt.timedelta(hours=1)
 

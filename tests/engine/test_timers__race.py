@@ -17,8 +17,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 
 from engine.errors import Conflict
-from engine.schema import audit_event, human_task, incident, process_instance, timer
-from engine.serialization import load_state
+from engine.spiff.serialization import load_state
+from engine.store.schema import audit_event, human_task, incident, process_instance, timer
 
 ROUNDS = 8
 

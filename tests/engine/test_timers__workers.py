@@ -20,16 +20,16 @@ import pytest
 from route_actions import ROOT, TEST_DATA
 from sqlalchemy import func, select, text
 
-from engine.schema import audit_event, incident, process_instance, timer
-from engine.schema import signal as signal_table
+from engine.store.schema import audit_event, incident, process_instance, timer
+from engine.store.schema import signal as signal_table
 
 pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("db_url", ["postgres"], indirect=True)]
 
 WORKER = """
 import datetime as dt, sys
 from engine.clock import FixedClock
-from engine.db import Database, make_engine
-from engine.orchestrator import Orchestrator
+from engine.store.db import Database, make_engine
+from engine.service.orchestrator import Orchestrator
 
 url, now, limit = sys.argv[1], dt.datetime.fromisoformat(sys.argv[2]), int(sys.argv[3])
 orchestrator = Orchestrator(Database(make_engine(url, pool_size=1, max_overflow=1)), FixedClock(now))

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from engine import bpmn_import
+from engine.definitions import bpmn_import
+from engine.definitions.validation_xml import _XML_PARSER, doctype_in_prolog, parse_xml
 from engine.errors import DeployRejected
-from engine.validation_xml import _XML_PARSER, doctype_in_prolog, parse_xml
 
 ENTITY_DOC = '<?xml version="1.0" encoding="{declared}"?>\n<!DOCTYPE a [<!ENTITY geheim "uitgelezen">]>\n<a>&geheim;</a>'
 

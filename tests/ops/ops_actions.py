@@ -23,15 +23,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from engine.clock import SystemClock
-from engine.db import Database, make_engine
 from engine.errors import Conflict
-from engine.invariants import check_invariants
-from engine.migrate import upgrade
-from engine.orchestrator import Orchestrator
-from engine.projections import OPEN
-from engine.schema import audit_event, human_task, timer
-from engine.schema import signal as signal_table
-from engine.users import add_user
+from engine.people.users import add_user
+from engine.runtime.invariants import check_invariants
+from engine.runtime.projections import OPEN
+from engine.service.orchestrator import Orchestrator
+from engine.store.db import Database, make_engine
+from engine.store.migrate import upgrade
+from engine.store.schema import audit_event, human_task, timer
+from engine.store.schema import signal as signal_table
 
 ROOT = Path(__file__).resolve().parents[2]
 SHORT_ROUTE = ROOT / "bench" / "data" / "route-kort"
@@ -168,7 +168,7 @@ class Load:
 
 
 def user_id_of(orch, name: str) -> int:
-    from engine.schema import user
+    from engine.store.schema import user
 
     with orch.db.read() as conn:
         return conn.execute(select(user.c.id).where(user.c.gebruikersnaam == name)).scalar_one()

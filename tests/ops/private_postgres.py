@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from engine.db import normalise_url
+from engine.store.db import normalise_url
 
 
 def _bindir() -> Path | None:

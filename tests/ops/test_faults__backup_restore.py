@@ -27,7 +27,7 @@ from ops_actions import (
 from sqlalchemy import select
 
 from engine.errors import Conflict
-from engine.schema import signal as signal_table
+from engine.store.schema import signal as signal_table
 
 pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("private-postgres")]
 

@@ -8,7 +8,7 @@ PostgreSQL server is restarted: ``fast`` (what ``systemctl restart postgresql`` 
 sessions are ended, a clean shutdown) and ``immediate`` (a crash: the WAL is replayed at
 start; timer passes commit with ``synchronous_commit=off``, so their last commits may be
 lost and must then fire again, once), and stays down for two seconds. Then load continues, the workers stop with
-SIGTERM, and the invariant check of :mod:`engine.invariants` must find nothing.
+SIGTERM, and the invariant check of :mod:`engine.runtime.invariants` must find nothing.
 """
 from __future__ import annotations
 

@@ -17,10 +17,10 @@ from ops_actions import ROOT, orchestrator_for, start_worker, violations, wait_u
 from sqlalchemy import func, select, text
 
 from engine.clock import FixedClock
-from engine.scheduler import PASS_LIMIT
-from engine.schema import audit_event, timer
-from engine.schema import signal as signal_table
-from engine.users import add_user
+from engine.people.users import add_user
+from engine.service.scheduler import PASS_LIMIT
+from engine.store.schema import audit_event, timer
+from engine.store.schema import signal as signal_table
 
 pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("private-postgres")]
 

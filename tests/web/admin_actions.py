@@ -5,8 +5,8 @@ from pages_actions import Browser
 from sqlalchemy import select, update
 from twofactor_actions import enrol, sign_in_with_code
 
-from engine.schema import audit_event, user, user_role
-from engine.users import add_user
+from engine.people.users import add_user
+from engine.store.schema import audit_event, user, user_role
 
 
 def sign_in_beheerder(app, orchestrator, clock, password_hash: str) -> Browser:

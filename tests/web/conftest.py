@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from engine.users import add_user, create_token
+from engine.people.users import add_user, create_token
 from web import create_app
 
 
@@ -87,7 +87,7 @@ def page_users(orchestrator, clock, _password_hash) -> dict:
     """The users of :data:`PAGE_USERS`, able to sign in; username → Actor."""
     from sqlalchemy import update
 
-    from engine.schema import user
+    from engine.store.schema import user
 
     ids = {}
     with orchestrator.db.write() as conn:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pages_actions import csrf_from, sign_in_directly
 
-from engine.users import add_user
+from engine.people.users import add_user
 
 DEFAULT_PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
 
@@ -55,9 +55,9 @@ class Session:
 
 def session_for(app, orchestrator, clock, rol: str, username: str | None = None) -> Session:
     """A new user with ``rol`` in Nijmegen (the region for regional roles), signed in."""
-    from engine.regions import assign_gemeente, ensure_regio
-    from engine.roles import REGIONAL_ROLES
-    from engine.users import ensure_gemeente
+    from engine.domain.roles import REGIONAL_ROLES
+    from engine.people.regions import assign_gemeente, ensure_regio
+    from engine.people.users import ensure_gemeente
 
     with orchestrator.db.write() as conn:
         if rol in REGIONAL_ROLES:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from engine import sessions
-from engine.sessions import Sessions
+from engine.people import sessions
+from engine.people.sessions import Sessions
 
 PASSWORD = "een-goed-wachtwoord"
 

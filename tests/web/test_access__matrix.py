@@ -1,7 +1,7 @@
 """Every role x every endpoint and page x own / other municipality x route: allowed, refused or denied.
 
 The expectations below are the access policy written out a second time, as a table
-(docs/privacy.md is its prose); ``engine/access.py`` is the implementation they check.
+(docs/privacy.md is its prose); ``engine/people/access.py`` is the implementation they check.
 Every endpoint in ``app.url_map`` must have an entry in :data:`ENDPOINTS`: a new page or
 API endpoint without one fails :func:`test_every_endpoint_has_an_expectation`.
 
@@ -31,10 +31,10 @@ from pages_actions import sign_in_directly
 from sqlalchemy import select
 
 from engine.clock import FixedClock
-from engine.regions import assign_gemeente, ensure_regio
-from engine.roles import REGIONAL_ROLES, ROLES
-from engine.schema import api_token
-from engine.users import add_user, create_token, ensure_gemeente
+from engine.domain.roles import REGIONAL_ROLES, ROLES
+from engine.people.regions import assign_gemeente, ensure_regio
+from engine.people.users import add_user, create_token, ensure_gemeente
+from engine.store.schema import api_token
 from web import create_app
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
@@ -278,7 +278,7 @@ def only_visible_signals(world, rol, own, response):
 def _signal_of_instance(world, instance_id: int) -> int:
     from sqlalchemy import select
 
-    from engine.schema import signal
+    from engine.store.schema import signal
     with world.orchestrator.db.read() as conn:
         return conn.execute(select(signal.c.id).where(signal.c.instance_id == instance_id)).scalar_one()
 
@@ -291,7 +291,7 @@ def is_manager(rol, own, stage=None):  # the overviews: a manager, of their own 
     return ALLOW if rol == "manager" else REFUSE
 
 
-def changes_processes(rol, own, stage=None):  # the library, drafts, deploy, migration, import (issue 5)
+def changes_processes(rol, own, stage=None):  # the library, drafts, deploy, migration, import
     return ALLOW if rol in ("procesbeheerder", "beheerder") else REFUSE
 
 
@@ -367,7 +367,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "pages.claimen": Endpoint(claim_then_give_back("page"), works_task, per_stage=True),
     "pages.vrijgeven": Endpoint(page("post", "/taken/{task}/vrijgeven"), lambda *a: yes_no(sees_task(*a)),
                                 per_stage=True),
-    # case tables (engine/casustafel.py): meetings are seen by their table's participants only; invalid
+    # case tables (engine/runtime/casustafel.py): meetings are seen by their table's participants only; invalid
     # input where it would change something. No open task of this world waits for a table, so bringing
     # one to a table and recording a decision are "not found" for everyone (tests/engine/test_casustafel*).
     "pages.overleggen": Endpoint(page("get", "/overleggen")),

@@ -7,10 +7,10 @@ from pages_actions import Browser
 from sqlalchemy import select, update
 from twofactor_actions import enrol, sign_in_with_code
 
-from engine.partners import contacts_for
-from engine.regions import assign_gemeente, ensure_regio
-from engine.schema import ketenpartner, user
-from engine.users import add_user, ensure_gemeente
+from engine.people.partners import contacts_for
+from engine.people.regions import assign_gemeente, ensure_regio
+from engine.people.users import add_user, ensure_gemeente
+from engine.store.schema import ketenpartner, user
 
 NLA = {"soort": "nla", "naam": "NLA Team Mensenhandel (voorbeeld)", "telefoon": "0800 5151", "email": "mh@nla.example",
        "adres": "", "toelichting": "Voorbeeldgegevens"}

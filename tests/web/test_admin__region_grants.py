@@ -11,9 +11,9 @@ from admin_actions import sign_in_beheerder
 from pages_actions import Browser, csrf_from
 from sqlalchemy import insert, select
 
-from engine.regions import assign_gemeente, ensure_regio
-from engine.schema import gemeente, user, user_role
-from engine.users import add_user, ensure_gemeente
+from engine.people.regions import assign_gemeente, ensure_regio
+from engine.people.users import add_user, ensure_gemeente
+from engine.store.schema import gemeente, user, user_role
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pages_actions import PASSWORD, Browser, csrf_from
 from sqlalchemy import select, update
 from twofactor_actions import enrol
 
-from engine.schema import gemeente, user
-from engine.users import add_user
+from engine.people.users import add_user
+from engine.store.schema import gemeente, user
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_a_beheerder_cannot_lock_the_region_out(admin, orchestrator):
 
 def test_the_last_active_beheerder_stays(admin, orchestrator, clock):
     from engine.errors import FieldErrors
-    from engine.user_admin import UserAdmin
+    from engine.people.user_admin import UserAdmin
 
     with orchestrator.db.write() as conn:
         other = add_user(conn, "ben", now=clock.now(), roles=["beheerder"], gemeente_naam=None)
@@ -138,7 +138,7 @@ def test_the_last_active_beheerder_stays(admin, orchestrator, clock):
 
 
 def test_switch_off_ends_sign_in_and_api_tokens(admin, app, orchestrator, clock, page_users):
-    from engine.users import create_token
+    from engine.people.users import create_token
 
     analist = page_users["analist"].id
     with orchestrator.db.write() as conn:

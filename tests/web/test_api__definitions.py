@@ -7,7 +7,7 @@ from pathlib import Path
 
 from api_actions import open_task, report
 
-from engine.package import ProcessPackage
+from engine.definitions.package import ProcessPackage
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
 

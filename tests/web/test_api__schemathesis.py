@@ -26,7 +26,7 @@ from schemathesis.checks import (
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.modes import GenerationMode
 
-from engine.users import add_user, create_token
+from engine.people.users import add_user, create_token
 from web.api.openapi import openapi_document
 
 MAX_EXAMPLES = 20

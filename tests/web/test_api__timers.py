@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from api_actions import report
 
-from engine.users import add_user, create_token
+from engine.people.users import add_user, create_token
 
 DAY = dt.timedelta(days=1)
 

@@ -12,10 +12,10 @@ from pages_actions import Browser, csrf_from
 from sqlalchemy import select, update
 from twofactor_actions import enrol, sign_in_with_code
 
-from engine.demo import load_demo
-from engine.package import ProcessPackage
-from engine.schema import api_token, user
-from engine.users import add_user, create_token
+from engine.definitions.package import ProcessPackage
+from engine.people.users import add_user, create_token
+from engine.service.demo import load_demo
+from engine.store.schema import api_token, user
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
 
@@ -45,7 +45,7 @@ def test_an_expired_token_gets_401(app, clock, analist_token):
 
 
 def test_a_revoked_token_gets_401_and_the_revocation_is_audited(app, orchestrator, analist_token, page_users):
-    from engine.tokens import Tokens
+    from engine.people.tokens import Tokens
 
     client = app.test_client()
     [mine] = Tokens(orchestrator.db, orchestrator.clock).mine(page_users["analist"])
@@ -95,7 +95,7 @@ def test_a_token_made_after_a_two_factor_sign_in_can_deploy(app, orchestrator, c
 
 
 def test_a_token_made_by_the_operator_cannot_deploy(app, orchestrator, clock, procesbeheerder):
-    from engine.tokens import issue_token
+    from engine.people.tokens import issue_token
 
     with orchestrator.db.write() as conn:
         token = issue_token(conn, procesbeheerder, now=clock.now(), door=None, via="commandoregel")
@@ -152,7 +152,7 @@ def test_the_beheerder_cannot_revoke_another_users_token_through_the_wrong_user(
 
 def test_switching_a_user_off_revokes_their_tokens_for_good(app, orchestrator, clock, page_users, _password_hash,
                                                           analist_token):
-    from engine.user_admin import UserAdmin
+    from engine.people.user_admin import UserAdmin
 
     admin = sign_in_beheerder(app, orchestrator, clock, _password_hash)
     beheerder = orchestrator.actor(admin.user_id)

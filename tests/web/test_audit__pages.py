@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from pages_actions import Browser, mark_second_factor
 from sqlalchemy import delete, func, select
 
-from engine.schema import audit_event
-from engine.users import add_user
+from engine.people.users import add_user
+from engine.store.schema import audit_event
 from web.cli import main
 
 INTAKE = {"gemeente": "Nijmegen", "omschrijving": "Zes mensen slapen boven de nagelsalon aan de Molenstraat.",
@@ -21,7 +21,7 @@ INTAKE = {"gemeente": "Nijmegen", "omschrijving": "Zes mensen slapen boven de na
 def beheerder(orchestrator, clock, page_users, _password_hash):
     from sqlalchemy import update
 
-    from engine.schema import user
+    from engine.store.schema import user
     with orchestrator.db.write() as conn:
         user_id = add_user(conn, "beheerder", now=clock.now(), naam="Bea Beheerder", roles=["beheerder"],
                            gemeente_naam=None)

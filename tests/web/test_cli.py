@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.users import actor_for_token
+from engine.people.users import actor_for_token
 from web.cli import main
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
@@ -82,7 +82,7 @@ def test_token_create_list_and_revoke(run, orchestrator):
 
 def test_user_add_on_an_existing_user_ends_their_sessions(run, orchestrator):
     from engine.clock import SystemClock
-    from engine.sessions import ENDED, Sessions
+    from engine.people.sessions import ENDED, Sessions
 
     run("user", "add", "anna", "--role", "analist", "--gemeente", "Nijmegen", "--password", "een-wachtwoord")
     anna = orchestrator.authenticate("anna", "een-wachtwoord")

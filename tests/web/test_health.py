@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from engine.scheduler import Clock
-from engine.schema import klok_stand
+from engine.service.scheduler import Clock
+from engine.store.schema import klok_stand
 from web import create_app
 
 TEST_DATA = Path(__file__).resolve().parents[2] / "tests" / "data"

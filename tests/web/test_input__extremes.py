@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 from modeler_actions import Session
 
-from engine.users import add_user, create_token
+from engine.people.users import add_user, create_token
 from web.api.openapi import openapi_document
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -73,8 +73,8 @@ def test_lines_written_by_the_engine_during_a_request_carry_its_id(json_app, api
     app, stream = json_app
     with app.test_request_context("/", headers={"X-Request-ID": "binnen-1"}):
         app.preprocess_request()
-        logging.getLogger("engine.timers").warning("timer %s failed", 12)
-    (entry,) = [e for e in lines(stream) if e["logger"] == "engine.timers"]
+        logging.getLogger("engine.runtime.timers").warning("timer %s failed", 12)
+    (entry,) = [e for e in lines(stream) if e["logger"] == "engine.runtime.timers"]
     assert (entry["request_id"], entry["level"], entry["message"]) == ("binnen-1", "WARNING", "timer 12 failed")
 
 

@@ -15,7 +15,7 @@ from api_actions import report
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
-from engine.schema import human_task
+from engine.store.schema import human_task
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,7 +143,7 @@ def test_with_a_token_the_token_is_needed(orchestrator, clock):
 
 _COUNT = textwrap.dedent("""
     import sys
-    from engine import metrics
+    from engine.ops import metrics
     for _ in range(int(sys.argv[1])):
         with metrics.counting("claim"):
             pass

@@ -211,7 +211,7 @@ def test_a_visitor_is_sent_to_sign_in(app):
 def _audit_actions(orchestrator) -> list[str]:
     from sqlalchemy import select
 
-    from engine.schema import audit_event
+    from engine.store.schema import audit_event
     with orchestrator.db.read() as conn:
         return list(conn.execute(select(audit_event.c.actie).order_by(audit_event.c.volgnummer)).scalars())
 

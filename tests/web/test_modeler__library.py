@@ -85,8 +85,8 @@ def test_the_navigation_shows_processen_only_to_who_may_change_them(app, orchest
 
 
 def test_an_empty_library_says_how_to_begin(db_url, clock):
-    from engine.db import Database, make_engine
-    from engine.orchestrator import Orchestrator
+    from engine.service.orchestrator import Orchestrator
+    from engine.store.db import Database, make_engine
     from web import create_app
 
     orch = Orchestrator(Database(make_engine(db_url)), clock)  # nothing deployed

@@ -6,7 +6,7 @@ import re
 import pytest
 from modeler_actions import default_files, session_for
 
-from engine.users import add_user
+from engine.people.users import add_user
 
 BASE = "/processen/signaal-naar-casus"
 BPMN = "signaal-naar-casus.bpmn"

@@ -9,12 +9,12 @@ import json
 import pytest
 from sqlalchemy import select, update
 
-from engine import twofactor
-from engine.oidc_mapping import MappedGrant, MappingError, RoleMapping, load_mapping
-from engine.regions import assign_gemeente, ensure_regio
-from engine.schema import audit_event, user, user_identity, user_role
-from engine.sso import CODE, GEEN_GROEP, INSTELLEN, UITGESCHAKELD, Identity, MfaPolicy, SingleSignOn
-from engine.users import add_user, ensure_gemeente
+from engine.people import twofactor
+from engine.people.oidc_mapping import MappedGrant, MappingError, RoleMapping, load_mapping
+from engine.people.regions import assign_gemeente, ensure_regio
+from engine.people.sso import CODE, GEEN_GROEP, INSTELLEN, UITGESCHAKELD, Identity, MfaPolicy, SingleSignOn
+from engine.people.users import add_user, ensure_gemeente
+from engine.store.schema import audit_event, user, user_identity, user_role
 
 ISSUER = "https://login.example.nl/realms/gemeenten"
 MAPPING = {

@@ -13,9 +13,9 @@ from oidc_provider import IGNORE_PROVIDER_DEPRECATIONS, local_provider
 from pages_actions import session_user
 from sqlalchemy import select, update
 
-from engine.regions import assign_gemeente, ensure_regio
-from engine.schema import audit_event, user, user_identity
-from engine.users import add_user, ensure_gemeente
+from engine.people.regions import assign_gemeente, ensure_regio
+from engine.people.users import add_user, ensure_gemeente
+from engine.store.schema import audit_event, user, user_identity
 from web import create_app
 
 pytestmark = [pytest.mark.filterwarnings(w) for w in IGNORE_PROVIDER_DEPRECATIONS]

@@ -78,7 +78,7 @@ def test_start_page_sends_each_role_to_its_work(browser, app):
 def test_a_switched_off_account_loses_its_session(browser, orchestrator, page_users):
     from sqlalchemy import update
 
-    from engine.schema import user
+    from engine.store.schema import user
 
     browser.login("analist")
     assert browser.client.get("/werkvoorraad").status_code == 200

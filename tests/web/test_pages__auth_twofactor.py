@@ -10,8 +10,8 @@ from pages_actions import Browser, csrf_from
 from sqlalchemy import select, update
 from twofactor_actions import enrol, fresh_code, sign_in_with_code, submit_code
 
-from engine.schema import audit_event, user
-from engine.users import add_user
+from engine.people.users import add_user
+from engine.store.schema import audit_event, user
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_enrolment_with_qr_code_confirmation_and_recovery_codes(browser, staff, 
     assert browser.client.get("/beheer/gebruikers").status_code == 200
     assert [e.user_id for e in _events(orchestrator, "tweestaps_ingesteld")] == [staff["beheerder"]]
     # Only the hashes are stored.
-    from engine.schema import user_recovery_code
+    from engine.store.schema import user_recovery_code
 
     with orchestrator.db.read() as conn:
         stored = conn.execute(select(user_recovery_code.c.code_hash)).scalars().all()
@@ -215,7 +215,7 @@ def test_the_operator_can_reset_it_from_the_command_line(staff, orchestrator, mo
     monkeypatch.setenv("DATABASE_URL", orchestrator.db.engine.url.render_as_string(hide_password=False))
     result = CliRunner().invoke(main, ["user", "reset-2fa", "beheerder"], catch_exceptions=False)
     assert result.exit_code == 0 and "gewist" in result.stderr
-    from engine.twofactor import TwoFactor
+    from engine.people.twofactor import TwoFactor
 
     assert not TwoFactor(orchestrator.db, orchestrator.clock).status(staff["beheerder"]).ingesteld
     assert [(e.user_id, e.detail["via"]) for e in _events(orchestrator, "tweestaps_hersteld")] == [(None, "commandoregel")]

@@ -7,7 +7,7 @@ import re
 
 from pages_actions import Browser
 
-from engine.schema import agendapunt
+from engine.store.schema import agendapunt
 
 INTAKE = {"gemeente": "Nijmegen", "omschrijving": "Busjes met arbeiders bij een bedrijfspand aan de Havenweg.",
           "uitbuitingsvormen": ["arbeid", "crimineel"], "minderjarige": "nee"}

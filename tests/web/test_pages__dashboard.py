@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pages_actions import Browser
 from sqlalchemy import select
 
-from engine.schema import human_task
+from engine.store.schema import human_task
 
 PERSONAL = {"omschrijving": "Vrouw in rode jas wordt elke nacht opgehaald", "locatie": "Geheimweg 12, Nijmegen",
             "melder": {"naam": "Karel Kroon", "afdeling": "Handhaving", "contact": "06-98765432"},

@@ -11,7 +11,7 @@ from pages_actions import Browser
 from route_actions import break_gateway
 from sqlalchemy import select
 
-from engine.schema import audit_event
+from engine.store.schema import audit_event
 
 TEST_DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 HOUR = dt.timedelta(hours=1)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from admin_actions import sign_in_beheerder
 
-from engine.mail import SmtpMailer
-from engine.outbox import MailConfig
+from engine.mail.mail import SmtpMailer
+from engine.mail.outbox import MailConfig
 
 SITE = "https://signaalroute.gemeente.test"
 INTAKE = {"gemeente": "Nijmegen", "omschrijving": "Slaapt met zes anderen in de opslag van de nagelsalon.",

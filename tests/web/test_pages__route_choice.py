@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.partners import PartnerDirectory
-from engine.regions import assign_gemeente, ensure_regio
-from engine.schema import human_task, signal
-from engine.users import add_user, ensure_gemeente
+from engine.people.partners import PartnerDirectory
+from engine.people.regions import assign_gemeente, ensure_regio
+from engine.people.users import add_user, ensure_gemeente
+from engine.store.schema import human_task, signal
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = {"gemeente": "Nijmegen", "omschrijving": "Vier mensen slapen achter in een nagelsalon.",

@@ -46,8 +46,8 @@ def beheerder_browser(app, orchestrator, clock, _password_hash):
     from sqlalchemy import update
     from twofactor_actions import enrol, sign_in_with_code
 
-    from engine.schema import user
-    from engine.users import add_user
+    from engine.people.users import add_user
+    from engine.store.schema import user
 
     with orchestrator.db.write() as conn:
         user_id = add_user(conn, "bea", now=clock.now(), naam="Bea Beheerder", roles=["beheerder"], gemeente_naam=None)

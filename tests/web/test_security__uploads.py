@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import uploads
-from engine.package import ProcessPackage
+from engine.definitions import uploads
+from engine.definitions.package import ProcessPackage
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
 BPMN = "signaal-naar-casus.bpmn"

@@ -9,7 +9,7 @@ from admin_actions import audit, sign_in_beheerder
 from pages_actions import Browser, csrf_from
 from sqlalchemy import select
 
-from engine.schema import gemeente
+from engine.store.schema import gemeente
 
 
 @pytest.fixture

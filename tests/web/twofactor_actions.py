@@ -6,7 +6,7 @@ import datetime as dt
 import pyotp
 from pages_actions import PASSWORD, Browser, csrf_from
 
-from engine.twofactor import TwoFactor
+from engine.people.twofactor import TwoFactor
 
 
 def enrol(orchestrator, user_id: int) -> tuple[str, list[str]]:

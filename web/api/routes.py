@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, url_for
 
+from engine.definitions.package import ProcessPackage
+from engine.definitions.uploads import package_from_texts, package_from_zip
+from engine.domain.user_input import parse_duration
 from engine.errors import FieldErrors, NotFound
-from engine.package import ProcessPackage
-from engine.uploads import package_from_texts, package_from_zip
-from engine.user_input import parse_duration
 
 from .. import orchestrator
 from .errors import BadRequest, Unauthorized, register
@@ -178,7 +178,7 @@ def deploy():
 def _package_from_request() -> tuple[ProcessPackage, str | None]:
     """A package as a zip (raw body or multipart field ``pakket``) or JSON ``{"bestanden": {...}}``.
 
-    Type, size and names are checked in :mod:`engine.uploads`.
+    Type, size and names are checked in :mod:`engine.definitions.uploads`.
     """
     upload = request.files.get("pakket")
     raw = upload.read(MAX_CONTENT) if upload else None

@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     from . import dashboard  # the managers' overview and mail settings: a blueprint of its own
 
     dashboard.init_app(app)
-    from . import modeler  # the process owners' library, import and migration (issue 5)
+    from . import modeler  # the process owners' library, import and migration
 
     modeler.init_app(app)
     from . import account_tokens  # Account > API-tokens

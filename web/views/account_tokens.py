@@ -1,6 +1,6 @@
 """Account > API-tokens: a signed-in user makes, sees and revokes their own API tokens.
 
-A token made here carries the session's second factor (:class:`engine.tokens.Tokens`): made
+A token made here carries the session's second factor (:class:`engine.people.tokens.Tokens`): made
 after a two-factor sign-in it may deploy or administer as its owner's role allows; otherwise not.
 """
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import FieldErrors
-from engine.tokens import Tokens
-from engine.users import MAX_TOKEN_DAYS, TOKEN_DAYS
+from engine.people.tokens import Tokens
+from engine.people.users import MAX_TOKEN_DAYS, TOKEN_DAYS
 
 from .. import orchestrator
 from ..auth import login_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import FieldErrors, NotFound
-from engine.partners import FIELDS, SOORTEN, PartnerDirectory
+from engine.people.partners import FIELDS, SOORTEN, PartnerDirectory
 
 from .. import orchestrator
 from .admin_users import beheerder_required

@@ -5,11 +5,11 @@ import functools
 
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 
-from engine.access import grant_scopes, may_administer
+from engine.domain.roles import ROLES
 from engine.errors import FieldErrors, NotFound
-from engine.roles import ROLES
-from engine.tokens import Tokens
-from engine.user_admin import NewUser, UserAdmin
+from engine.people.access import grant_scopes, may_administer
+from engine.people.tokens import Tokens
+from engine.people.user_admin import NewUser, UserAdmin
 
 from .. import orchestrator
 from ..auth import login_required

@@ -5,10 +5,10 @@ import datetime as dt
 
 from flask import g, render_template, request
 
-from engine.access import may_read_audit
+from engine.domain.user_input import parse_date
 from engine.errors import FieldErrors
-from engine.processing_log import SOORTEN, known_actions
-from engine.user_input import parse_date
+from engine.people.access import may_read_audit
+from engine.queries.processing_log import SOORTEN, known_actions
 
 from .. import orchestrator
 from ..auth import login_required

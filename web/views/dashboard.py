@@ -8,13 +8,13 @@ import os
 from flask import Blueprint, Flask, Response, flash, g, redirect, render_template, request, url_for
 
 from engine.clock import AMSTERDAM
+from engine.domain.roles import ROLES
+from engine.domain.user_input import parse_date
 from engine.errors import FieldErrors
-from engine.mail import mailer_from_url
-from engine.notify import PREFERENCES
-from engine.outbox import MailConfig
-from engine.reassign import UNSET
-from engine.roles import ROLES
-from engine.user_input import parse_date
+from engine.mail.mail import mailer_from_url
+from engine.mail.notify import PREFERENCES
+from engine.mail.outbox import MailConfig
+from engine.runtime.reassign import UNSET
 
 from .. import orchestrator
 from ..auth import login_required, safe_next

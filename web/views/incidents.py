@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from engine.incidents import KINDS
+from engine.runtime.incidents import KINDS
 
 from .. import orchestrator
 from ..auth import login_required

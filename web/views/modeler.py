@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 
-from engine import drafts
-from engine.access import may_change_processes
-from engine.drafts import problem_json
+from engine.definitions import drafts
+from engine.definitions.drafts import problem_json
 from engine.errors import DeployRejected, FieldErrors, Forbidden, NotFound
-from engine.process_owner import REFUSED
+from engine.people.access import may_change_processes
+from engine.service.process_owner import REFUSED
 
 from .. import orchestrator
 from . import wants_json

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from engine.drafts import ANY, problem_json
+from engine.definitions.drafts import ANY, problem_json
 from engine.errors import DeployRejected, FieldErrors
 
 from .. import orchestrator

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, g, render_template, request
 
+from engine.domain.roles import ROLES
 from engine.errors import NotFound
-from engine.roles import ROLES
 
 from .. import orchestrator
 from .modeler import guard

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from engine.access import tables_of
+from engine.domain.feedback import feedback_text
 from engine.errors import Conflict, FieldErrors, Forbidden
-from engine.feedback import feedback_text
+from engine.people.access import tables_of
 
 from .. import orchestrator
 from ..auth import login_required, safe_next
@@ -120,5 +120,5 @@ def _back(default: str) -> str:
 
 @bp.app_template_global()
 def terugkoppeling_tekst(kind: str | None) -> str | None:
-    """The reporter's sentence for a signal's feedback kind (engine.feedback)."""
+    """The reporter's sentence for a signal's feedback kind (engine.domain.feedback)."""
     return feedback_text(kind)

@@ -81,7 +81,7 @@ def _add_foreign_key_column(table: str, column: str, referred: str, name: str) -
 
 def _chain_existing_events(bind) -> None:
     """Number and chain the events written before the chain existed, in id order."""
-    from engine.audit_chain import GENESIS, event_hash
+    from engine.audit.audit_chain import GENESIS, event_hash
 
     events = sa.table('audit_event', sa.column('id'), sa.column('at'), sa.column('user_id'), sa.column('rol'),
                       sa.column('actie'), sa.column('soort'), sa.column('signal_id'), sa.column('instance_id'),

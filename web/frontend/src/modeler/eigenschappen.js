@@ -1,4 +1,4 @@
-// The "Signaalroute" group of the properties panel: exactly what engine/validation.py reads.
+// The "Signaalroute" group of the properties panel: exactly what engine/definitions/validation.py reads.
 //
 //   user/manual task   spiffworkflow:property rol, formulier, deadline (ISO 8601 duration)
 //   none start event   spiffworkflow:property formulier

@@ -1,0 +1,115 @@
+"""The intake of a signal: defaults, validation against the start form, and the contract."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection
+
+from ..definitions.definitions import DefinitionCache, latest_definition_id
+from ..definitions.forms import Form, validate_submission
+from ..definitions.validation import CompiledDefinition
+from ..errors import FieldErrors
+from ..people.users import Actor, find_gemeente
+
+# The process whose start form is the report form of every process that has none of its own.
+INTAKE_PROCESS = "signaal-naar-casus"
+
+BRONNEN = ("intern", "netwerk", "extern", "meldcode")
+UITBUITINGSVORMEN = ("seksueel", "arbeid", "crimineel", "orgaan", "onbekend")
+# Yes/no questions of the report form that choose and steer the route (a report without them
+# answers no): the process choice (engine.runtime.route_choice) and the victim's wishes
+# (processes/slachtoffer-in-beeld).
+ROUTE_ANSWERS = ("gaat_om_locatie", "meldcode_professional", "gemeld_bij_veilig_thuis",
+                 "slachtoffer_wil_melden", "slachtoffer_wil_steun", "ernstige_zorgen")
+
+
+def intake_form(conn: Connection, cache: DefinitionCache, compiled: CompiledDefinition) -> Form | None:
+    """The form a report for ``compiled`` is checked against.
+
+    A process with a form on its start event uses that form. One without (started from the
+    shared intake, e.g. a route chosen by the intake's questions) uses the start form of the
+    newest version of :data:`INTAKE_PROCESS`, so the report form exists once.
+    """
+    if compiled.start_form:
+        return compiled.forms.get(compiled.start_form)
+    if compiled.sleutel == INTAKE_PROCESS:
+        return None
+    shared = cache.get(conn, latest_definition_id(conn, INTAKE_PROCESS))
+    return shared.forms.get(shared.start_form or "")
+
+
+def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor, raw: dict,
+                   now: dt.datetime, form: Form | None = None) -> tuple[dict, int]:
+    """Validate a reported signal; return the clean process data and the municipality id.
+
+    Fills what the reporter need not type: the time received (now), the source
+    (``intern``) and the reporter (the signed-in user).
+
+    :param form: the report form (:func:`intake_form`); ``compiled``'s start form when omitted.
+    """
+    if not isinstance(raw, dict):
+        raise FieldErrors({"data": "moet een JSON-object met de meldingsvelden zijn"})
+    data = dict(raw)
+    if data.get("ontvangen_op") in (None, ""):
+        data["ontvangen_op"] = now.isoformat().replace("+00:00", "Z")
+    if data.get("bron") in (None, ""):
+        data["bron"] = "intern"
+    melder = data.get("melder")
+    if not isinstance(melder, dict) or not any(melder.values()):
+        data["melder"] = {"naam": actor.naam}
+    if form is None:
+        form = compiled.forms.get(compiled.start_form or "")
+    if form is None:
+        raise FieldErrors({"proces": "dit proces heeft geen meldformulier (formulier op het startevent)"})
+    errors: dict[str, str] = {}
+    try:
+        clean = validate_submission(form, data)
+    except FieldErrors as exc:
+        # Report the contract's checks too, so one round trip shows every problem.
+        errors.update(exc.fields)
+        clean = {k: v for k, v in data.items() if k not in exc.fields}
+    naam = clean.get("gemeente") if isinstance(clean.get("gemeente"), str) else None
+    gemeente_id = find_gemeente(conn, naam) if naam else None
+    if naam and gemeente_id is None:
+        errors["gemeente"] = f"onbekende gemeente '{naam}'"
+    elif gemeente_id is not None and not (actor.gemeenten() & {gemeente_id}):
+        errors["gemeente"] = "u kunt alleen melden voor een gemeente waar u werkt"
+    if "bron" not in errors and clean.get("bron") not in BRONNEN:
+        errors["bron"] = f"kies uit: {', '.join(BRONNEN)}"
+    vormen = clean.get("uitbuitingsvormen") or []
+    if "uitbuitingsvormen" not in errors:
+        if not vormen:
+            errors["uitbuitingsvormen"] = "kies minstens één vorm (of 'onbekend')"
+        elif any(v not in UITBUITINGSVORMEN for v in vormen):
+            errors["uitbuitingsvormen"] = f"kies uit: {', '.join(UITBUITINGSVORMEN)}"
+    if errors:
+        raise FieldErrors(errors)
+    clean.setdefault("acute_nood", False)
+    clean.setdefault("identificeerbaar_slachtoffer", False)
+    clean.setdefault("indicatoren", [])
+    clean.setdefault("locatie", None)
+    clean.setdefault("sector", None)
+    for key in ROUTE_ANSWERS:  # the route questions (engine.runtime.route_choice): optional, unanswered is no
+        clean[key] = bool(clean.get(key))
+    clean["meldcode_professional"] = clean["meldcode_professional"] or clean["bron"] == "meldcode"
+    clean.setdefault("veilig_thuis_gemeld_op", None)
+    return clean, gemeente_id
+
+
+def signal_columns(clean: dict) -> dict:
+    """The ``signal`` row's intake columns from clean process data."""
+    return {
+        "ontvangen_op": dt.datetime.fromisoformat(clean["ontvangen_op"].replace("Z", "+00:00")),
+        "bron": clean["bron"],
+        "melder": clean.get("melder") or {},
+        "omschrijving": clean["omschrijving"],
+        "locatie": clean.get("locatie"),
+        "uitbuitingsvormen": clean["uitbuitingsvormen"],
+        "identificeerbaar_slachtoffer": bool(clean.get("identificeerbaar_slachtoffer")),
+        "minderjarige": clean["minderjarige"],
+        "acute_nood": bool(clean.get("acute_nood")),
+        "sector": clean.get("sector"),
+        "indicatoren": clean.get("indicatoren") or [],
+    }
+
+
