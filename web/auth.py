@@ -75,26 +75,28 @@ def _load_user() -> None:
     g.sessie = found
 
 
-_ACTORS: dict[tuple[int, bool], tuple[float, object]] = {}
-
-
 def _actor(live: LiveSession):
     """The signed-in user with their roles, remembered per session for ``ACTOR_CACHE_SECONDS`` (0: off).
 
     Whether the session still works is checked on every request (:meth:`Sessions.resume`); a role
-    change ends the user's sessions, so a cached actor never outlives its roles.
+    change ends the user's sessions, so a cached actor never outlives its roles. The cache belongs
+    to the app (another app in the process has other sessions under the same row ids), and its key
+    holds the user as well as the session row, so a row id the database hands out again (SQLite
+    reuses the highest id after a delete) can never stand for someone else.
     """
     ttl = current_app.config["ACTOR_CACHE_SECONDS"]
-    key = (live.id, live.tweede_factor)
+    if not ttl:
+        return dataclasses.replace(orchestrator().actor(live.user_id), tweede_factor=live.tweede_factor)
+    actors: dict = current_app.extensions.setdefault("signaalroute.actors", {})
+    key = (live.id, live.user_id, live.tweede_factor)
     now = time.monotonic()
-    cached = _ACTORS.get(key) if ttl else None
+    cached = actors.get(key)
     if cached is not None and cached[0] > now:
         return cached[1]
     actor = dataclasses.replace(orchestrator().actor(live.user_id), tweede_factor=live.tweede_factor)
-    if ttl:
-        if len(_ACTORS) > 10_000:
-            _ACTORS.clear()
-        _ACTORS[key] = (now + ttl, actor)
+    if len(actors) > 10_000:
+        actors.clear()
+    actors[key] = (now + ttl, actor)
     return actor
 
 

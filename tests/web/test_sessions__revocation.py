@@ -103,3 +103,50 @@ def test_a_cookie_from_before_server_side_sessions_proves_nothing(app, page_user
     with client.session_transaction() as session:
         session.update(user_id=page_users["analist"].id, actief_op=9e9, tweestaps=True)
     assert not _works(client)
+
+
+def test_the_remembered_user_of_a_session_is_never_another_apps_or_a_reused_row(app, orchestrator, clock, page_users,
+                                                                                  tmp_path):
+    """With the actor cache on (as in production), a session row id that another app in the process
+    also has, or that the database hands out again after a delete, stands for its own user only."""
+    from pages_actions import sign_in_directly
+    from sqlalchemy import delete
+
+    from engine import migrate
+    from engine.db import Database, make_engine
+    from engine.orchestrator import Orchestrator
+    from engine.schema import user_session
+    from engine.users import add_user
+    from web import create_app
+
+    app.config["ACTOR_CACHE_SECONDS"] = 60
+    analist = app.test_client()
+    sign_in_directly(app, analist, page_users["analist"].id)
+    assert analist.get("/").headers["Location"].endswith("/werkvoorraad")  # remembered now
+
+    other_url = f"sqlite:///{tmp_path / 'ander.db'}"
+    engine = make_engine(other_url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    other_orch = Orchestrator(Database(make_engine(other_url)), clock)
+    with other_orch.db.write() as conn:
+        melder_id = add_user(conn, "melder-elders", now=clock.now(), naam="Mel Elders", roles=["melder"],
+                             gemeente_naam="Nijmegen")
+    other_orch.db.dispose()
+    other = create_app({"TESTING": True, "DATABASE_URL": other_url, "CLOCK": clock, "SECRET_KEY": "test",
+                        "ACTOR_CACHE_SECONDS": 60})
+    try:
+        melder = other.test_client()
+        sign_in_directly(other, melder, melder_id)  # the same session row id as the analist's, in another database
+        response = melder.get("/")
+        assert response.status_code == 302 and response.headers["Location"].endswith("/mijn-meldingen")
+    finally:
+        other.extensions["signaalroute"].db.dispose()
+
+    # The same app: the analist's row is deleted and its id handed out again, to the manager.
+    with orchestrator.db.write() as conn:
+        conn.execute(delete(user_session))
+    manager = app.test_client()
+    sign_in_directly(app, manager, page_users["manager"].id)
+    assert manager.get("/overzicht").status_code == 200
+    assert analist.get("/werkvoorraad").status_code == 302  # the analist's own session is gone, not someone else's
