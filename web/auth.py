@@ -12,20 +12,19 @@ import dataclasses
 import datetime as dt
 import functools
 import time
-from urllib.parse import urlparse
 
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFError
 
 from engine.errors import NotFound
 from engine.people.sessions import ENDED, EXPIRED, IDLE, LiveSession, Sessions
 from engine.people.twofactor import TwoFactor, required_for
 
-from . import orchestrator
+from .extensions import csrf, orchestrator
+from .responses import error_response, safe_next, wants_json
 from .security import code_limits, sign_in_limits
 
 bp = Blueprint("auth", __name__)
-csrf = CSRFProtect()
 CODE_STEP_SECONDS = 300  # after the password, the code must follow within five minutes
 
 # What a user whose role requires two-factor sign-in may do before having set it up.
@@ -33,18 +32,15 @@ _OPEN_BEFORE_ENROLMENT = {"static", "auth.logout", "auth.login", "tweestaps.inst
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("SESSION_IDLE_MINUTES", 30)
-    app.config.setdefault("SESSION_ABSOLUTE_HOURS", 12)
-    app.config.setdefault("ACTOR_CACHE_SECONDS", 0 if app.testing else 5)
-    # Flask's defaults hold these keys already (HttpOnly on, SameSite unset): set, not setdefault.
+    """CSRF on every form, the session's user before each request, and the two-factor gate."""
+    if app.config["ACTOR_CACHE_SECONDS"] is None:
+        app.config["ACTOR_CACHE_SECONDS"] = 0 if app.testing else 5
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the session's idle timeout bounds it
-    csrf.init_app(app)
+    csrf.init_app(app)  # WTF_CSRF_TIME_LIMIT: none by default, the session's idle timeout bounds it
     app.before_request(_load_user)
     app.before_request(_two_factor_gate)
     app.register_error_handler(CSRFError, _csrf_error)
-    app.register_blueprint(bp)
 
 
 def sessions() -> Sessions:
@@ -123,7 +119,7 @@ def _two_factor_gate():
         if request.endpoint in _OPEN_BEFORE_ENROLMENT:
             return None
         target = url_for("tweestaps.instellen")
-    if request.is_json or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return {"fout": "Stel eerst tweestapsverificatie in (verplicht voor uw rol).", "doorsturen": target}, 403
     return redirect(target)
 
@@ -136,7 +132,7 @@ def login_required(view):
         if g.get("actor") is None:
             if g.get("sessie_verlopen") in _ENDED_MESSAGES:
                 flash(_ENDED_MESSAGES[g.sessie_verlopen], "waarschuwing")
-            if request.accept_mimetypes.best == "application/json" or request.is_json:
+            if wants_json():
                 return {"fout": "U bent niet (meer) aangemeld.", "doorsturen": url_for("auth.login")}, 401
             return redirect(url_for("auth.login", volgende=request.full_path if request.method == "GET" else None))
         return view(*args, **kwargs)
@@ -149,16 +145,6 @@ _ENDED_MESSAGES = {
     EXPIRED: "Uw sessie heeft de maximale duur bereikt. Meld u opnieuw aan.",
     ENDED: "Uw sessie is beëindigd (afgemeld, of uw account is gewijzigd). Meld u opnieuw aan.",
 }
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an open redirect (a backslash too: browsers read ``/\\`` as ``//``)."""
-    if not target:
-        return None
-    parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"])
@@ -249,8 +235,7 @@ def logout():
 
 
 def _csrf_error(error: CSRFError):
-    if request.is_json or request.path.startswith("/api/"):
+    if wants_json():
         return {"fout": "De beveiligingscode van het formulier ontbreekt of is verlopen. Laad de pagina opnieuw."}, 400
-    return render_template("fout.html", titel="Formulier verlopen",
-                           bericht="De beveiligingscode van het formulier ontbreekt of is verlopen. "
-                                   "Ga terug, laad de pagina opnieuw en probeer het nog eens."), 400
+    return error_response(400, "Formulier verlopen", "De beveiligingscode van het formulier ontbreekt of is verlopen. "
+                                                     "Ga terug, laad de pagina opnieuw en probeer het nog eens.")

@@ -1,19 +1,14 @@
-"""The ``signaalroute`` command and its ten subcommands.
+"""The ``signaalroute`` command: serving (``run``, ``serve``), the clock (``worker``), setting up
+(``init``, ``deploy``, ``regio``), people (``user add``, ``user reset-2fa``, ``token create|list|revoke``)
+and the processing log and retention (``audit verify``, ``retentie``).
 
-* ``init [--demo]`` — apply the migrations, deploy the process library (and the demo);
-* ``run`` — the development server (waitress) with the clock unless ``--no-clock``;
-* ``serve`` — gunicorn with several web processes (the clock only with ``--with-clock``);
-* ``worker`` — a clock without a web server: timers, mail, retention (and ``/metrics``);
-* ``deploy PATH`` — deploy one process folder as a new version;
-* ``user add NAME`` and ``user reset-2fa NAME`` — accounts from the shell;
-* ``regio NAAM --gemeente ...`` — a region and its municipalities;
-* ``audit verify`` — check the audit log's hash chain;
-* ``retentie [--dry-run]`` — anonymise the closed signals whose period passed.
+Commands that serve pages build the Flask app; all others build only the engine's front door from
+the settings (:func:`web.extensions.build_orchestrator`), the worker included. A user's mistake ends
+a command through :class:`CommandError` (exit code 2, the message on stderr, no traceback).
 """
 from __future__ import annotations
 
 import contextlib
-import sys
 from pathlib import Path
 
 import click
@@ -21,32 +16,66 @@ import click
 from engine.errors import DeployRejected, EngineError, FieldErrors
 
 from . import secret_key as secret_keys
+from .settings import SettingError
+
+
+class CommandError(click.ClickException):
+    """A command that cannot do what was asked: the message as it is on stderr, and ``exit_code``
+    (2: a mistake in what was asked, a wrong name or a missing option; 1: refused, such as a deploy)."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def _fields(exc: FieldErrors) -> CommandError:
+    return CommandError("\n".join(f"{field}: {message}" for field, message in exc.fields.items()))
+
+
+def _fail(code: int = 1) -> None:
+    """End with ``code`` after the command said what went wrong (a check that found problems)."""
+    click.get_current_context().exit(code)
 
 
 @contextlib.contextmanager
-def _app(secret_key: str = secret_keys.UNUSED):
-    """The app for one command; its database connections are closed afterwards.
+def _app(secret_key: str = secret_keys.REQUIRED):
+    """The Flask app, for the commands that serve it; its database connections are closed afterwards.
 
-    :param secret_key: where the session key comes from (:mod:`web.secret_key`); commands that
-        sign nothing need none.
+    :param secret_key: where the session key comes from (:mod:`web.secret_key`).
     """
-    from . import create_app, orchestrator
+    from . import create_app
+    from .extensions import orchestrator
 
     try:
         app = create_app(secret_key=secret_key)
-    except secret_keys.SecretKeyError as exc:
-        click.echo(f"Signaalroute start niet: {exc}", err=True)
-        sys.exit(2)
+    except (secret_keys.SecretKeyError, SettingError) as exc:
+        raise CommandError(f"Signaalroute start niet: {exc}") from None
     try:
         yield app
     finally:
         orchestrator(app).db.dispose()
 
 
-def _orch(app):
-    from . import orchestrator
+@contextlib.contextmanager
+def _front_door():
+    """The engine's front door and the settings, without a Flask app; its connections are closed afterwards."""
+    from . import instance_path, settings
+    from .extensions import build_orchestrator
+    from .observability import configure_logging
 
-    return orchestrator(app)
+    try:
+        config = settings.load(instance_path())
+        orch = build_orchestrator(config)
+    except SettingError as exc:
+        raise CommandError(f"Signaalroute start niet: {exc}") from None
+    configure_logging(config["LOG_FORMAT"], config["LOG_LEVEL"])
+    try:
+        yield orch, config
+    finally:
+        orch.db.dispose()
 
 
 @click.group()
@@ -59,17 +88,16 @@ def main() -> None:
 def init(demo: bool) -> None:
     """Database bijwerken (migraties) en alle processen in processes/ deployen."""
 
-    with _app() as app:
-        _init(app, demo)
+    with _front_door() as (orch, config):
+        _init(orch, config, demo)
 
 
-def _init(app, demo: bool) -> None:
+def _init(orch, config, demo: bool) -> None:
     from engine.store.migrate import upgrade
 
-    orch = _orch(app)
     upgrade(orch.db.engine)
     click.echo(f"Database bijgewerkt ({orch.db.engine.url.render_as_string(hide_password=True)}).", err=True)
-    for folder in sorted(Path(app.config["PROCESSES_DIR"]).iterdir()):
+    for folder in sorted(Path(config["PROCESSES_DIR"]).iterdir()):
         if (folder / "proces.json").is_file():
             _deploy_or_exit(orch, folder, "init")
     if demo:
@@ -88,8 +116,7 @@ def _deploy_or_exit(orch, folder: Path, opmerking: str | None):
     try:
         deployment = orch.deploy_folder(folder, opmerking)
     except DeployRejected as exc:
-        click.echo(f"{folder}: {exc}", err=True)
-        sys.exit(1)
+        raise CommandError(f"{folder}: {exc}", exit_code=1) from None
     state = "nieuwe versie" if deployment.nieuw else "ongewijzigd"
     click.echo(f"{deployment.sleutel} v{deployment.versie} ({state})", err=True)
     return deployment
@@ -109,8 +136,10 @@ def run(port: int, host: str, threads: int, no_clock: bool) -> None:
 
     from engine.service.scheduler import Clock
 
+    from .extensions import orchestrator
+
     with _app(secret_keys.DEVELOPMENT) as app:
-        clock = None if no_clock else Clock(_orch(app), app.config["CLOCK_INTERVAL"])
+        clock = None if no_clock else Clock(orchestrator(app), app.config["CLOCK_INTERVAL"])
         if clock is not None:
             clock.start()
         click.echo(f"Signaalroute draait op http://{host}:{port}/", err=True)
@@ -141,48 +170,14 @@ def serve(port: int, host: str, workers: int, threads: int, graceful_timeout: in
 
     Start niet zonder een lange SECRET_KEY (omgeving of instance/config.py).
     """
-    from gunicorn.app.base import BaseApplication
+    from .gunicorn_app import ServeOptions, Signaalroute
 
     with _app(secret_keys.REQUIRED):  # here, before any web process: a missing key or setting stops the start
         pass
-
-    def _worker_exit(_server, worker) -> None:
-        clock = getattr(worker, "signaalroute_clock", None)
-        if clock is not None:
-            clock.stop()  # the pass in flight finishes its batch first
-
-    class _Gunicorn(BaseApplication):
-        def load_config(self):
-            # SIGTERM (systemd stop) is a graceful stop: the arbiter stops accepting, each web
-            # process finishes the requests in flight — each one command, one transaction —
-            # within graceful_timeout, then exits. SIGQUIT/SIGINT stop at once. Keep-alive outlasts the
-            # proxy's (and clients') idle time: a connection the server closes just as a client reuses
-            # it fails that request (gunicorn's default is 2 s; bench/load.py saw it with think times).
-            for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                               "worker_class": "gthread", "graceful_timeout": graceful_timeout,
-                               "timeout": timeout, "keepalive": keepalive, "accesslog": None, "preload_app": False,
-                               "post_worker_init": _post_worker_init, "worker_exit": _worker_exit}.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            from . import create_app
-
-            # In each worker, after the fork: no connections shared between processes. The key is
-            # required here too (the default), so no web process ever signs with a made-up one.
-            return create_app()
-
-    def _post_worker_init(worker) -> None:
-        if not with_clock:
-            return
-        from engine.service.scheduler import Clock
-
-        app = worker.wsgi
-        worker.signaalroute_clock = Clock(_orch(app), app.config["CLOCK_INTERVAL"])
-        worker.signaalroute_clock.start()  # after the fork, once per web process
-
     clock_note = ", met klok in elk proces" if with_clock else ", zonder klok"
     click.echo(f"Signaalroute (gunicorn, {workers} processen{clock_note}) op http://{host}:{port}/", err=True)
-    _Gunicorn().run()
+    Signaalroute(ServeOptions(host=host, port=port, workers=workers, threads=threads, graceful_timeout=graceful_timeout,
+                              timeout=timeout, keepalive=keepalive, with_clock=with_clock)).run()
 
 
 @main.command()
@@ -205,16 +200,15 @@ def worker(interval: float | None, metrics_port: int | None, metrics_host: str) 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    with _app() as app:
-        clock = Clock(_orch(app), interval or app.config["CLOCK_INTERVAL"])
+    with _front_door() as (orch, config):
+        clock = Clock(orch, interval or config["CLOCK_INTERVAL"])
         clock.start()
         click.echo(f"Signaalroute-worker: elke {clock.interval:g} s een timerronde. Stoppen met Ctrl-C.", err=True)
         metrics_server = None
         if metrics_port:
             from .worker_metrics import serve_metrics
 
-            metrics_server = serve_metrics(_orch(app).metrics_text, metrics_host, metrics_port,
-                                           app.config.get("METRICS_TOKEN"))
+            metrics_server = serve_metrics(orch.metrics_text, metrics_host, metrics_port, config["METRICS_TOKEN"])
             click.echo(f"Metrics op http://{metrics_host}:{metrics_port}/metrics", err=True)
         stop.wait()
         if metrics_server is not None:
@@ -229,8 +223,8 @@ def worker(interval: float | None, metrics_port: int | None, metrics_host: str) 
 @click.option("--opmerking", help="Waarom deze versie.")
 def deploy(path: Path, opmerking: str | None) -> None:
     """Een procesmap deployen als nieuwe versie."""
-    with _app() as app:
-        _deploy_or_exit(_orch(app), path, opmerking)
+    with _front_door() as (orch, _config):
+        _deploy_or_exit(orch, path, opmerking)
 
 
 @main.group()
@@ -252,8 +246,8 @@ def user_add(name: str, roles: tuple[str, ...], gemeente: str | None, regio: str
              password: str | None, token: bool, token_dagen: int | None) -> None:
     """Een gebruiker aanmaken of rollen toevoegen (bestaande sessies van de gebruiker eindigen)."""
 
-    with _app() as app:
-        _user_add(_orch(app), name, list(roles), gemeente, naam, password, token, regio, token_dagen)
+    with _front_door() as (orch, _config):
+        _user_add(orch, name, list(roles), gemeente, naam, password, token, regio, token_dagen)
 
 
 def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None, token_dagen=None) -> None:
@@ -271,12 +265,9 @@ def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None, to
             new_token = issue_token(conn, user_id, now=now, door=None, days=token_dagen or TOKEN_DAYS,
                                     via="commandoregel") if token else None
     except FieldErrors as exc:
-        for field, message in exc.fields.items():
-            click.echo(f"{field}: {message}", err=True)
-        sys.exit(2)
+        raise _fields(exc) from None
     except EngineError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
+        raise CommandError(str(exc)) from None
     where = f" in {gemeente}" if gemeente else f" in regio {regio}" if regio else ""
     click.echo(f"Gebruiker {name} ({', '.join(roles)}{where}) opgeslagen.", err=True)
     if new_token:
@@ -290,14 +281,12 @@ def user_reset_2fa(name: str) -> None:
     from engine.errors import NotFound
     from engine.people.twofactor import reset_by_operator
 
-    with _app() as app:
-        orch = _orch(app)
+    with _front_door() as (orch, _config):
         try:
             with orch.db.write() as conn:
                 removed = reset_by_operator(conn, name, now=orch.clock.now())
         except NotFound as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(2)
+            raise CommandError(str(exc)) from None
     click.echo(f"Tweestapsverificatie van {name} gewist; bij de volgende aanmelding opnieuw instellen." if removed
                else f"{name} had geen tweestapsverificatie ingesteld.", err=True)
 
@@ -324,8 +313,7 @@ def token_create(name: str, dagen: int | None, label: str | None) -> None:
     from engine.people.users import TOKEN_DAYS
     from engine.store.schema import user
 
-    with _app() as app:
-        orch = _orch(app)
+    with _front_door() as (orch, _config):
         try:
             with orch.db.write() as conn:
                 user_id = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == name)).scalar()
@@ -334,9 +322,7 @@ def token_create(name: str, dagen: int | None, label: str | None) -> None:
                 new_token = issue_token(conn, user_id, now=orch.clock.now(), door=None, days=dagen or TOKEN_DAYS,
                                         naam=label, via="commandoregel")
         except FieldErrors as exc:
-            for field, message in exc.fields.items():
-                click.echo(f"{field}: {message}", err=True)
-            sys.exit(2)
+            raise _fields(exc) from None
     click.echo(new_token)
 
 
@@ -346,8 +332,7 @@ def token_list(gebruiker: str | None) -> None:
     """De tokens: id, gebruiker, naam, aangemaakt, verloopt, laatst gebruikt, tweestaps, status."""
     from engine.people.tokens import list_tokens
 
-    with _app() as app:
-        orch = _orch(app)
+    with _front_door() as (orch, _config):
         with orch.db.read() as conn:
             rows = list_tokens(conn, now=orch.clock.now())
     for row in rows:
@@ -371,10 +356,8 @@ def token_revoke(ids: tuple[int, ...], gebruiker: str | None) -> None:
     from engine.store.schema import user
 
     if not ids and not gebruiker:
-        click.echo("Geef een of meer token-ids, of --gebruiker NAAM.", err=True)
-        sys.exit(2)
-    with _app() as app:
-        orch = _orch(app)
+        raise CommandError("Geef een of meer token-ids, of --gebruiker NAAM.")
+    with _front_door() as (orch, _config):
         try:
             with orch.db.write() as conn:
                 now = orch.clock.now()
@@ -385,8 +368,7 @@ def token_revoke(ids: tuple[int, ...], gebruiker: str | None) -> None:
                         raise NotFound(f"gebruiker '{gebruiker}' bestaat niet")
                     revoked += revoke_user_tokens(conn, user_id, now=now, door=None, reden="commandoregel")
         except NotFound as exc:
-            click.echo(f"{exc} (er is niets ingetrokken)", err=True)
-            sys.exit(2)
+            raise CommandError(f"{exc} (er is niets ingetrokken)") from None
     click.echo(f"{revoked} token(s) ingetrokken.", err=True)
 
 
@@ -399,16 +381,14 @@ def regio(naam: str, gemeenten: tuple[str, ...]) -> None:
     from engine.people.regions import assign_gemeente, ensure_regio
     from engine.people.users import ensure_gemeente
 
-    with _app() as app:
+    with _front_door() as (orch, _config):
         try:
-            with _orch(app).db.write() as conn:
+            with orch.db.write() as conn:
                 regio_id = ensure_regio(conn, naam)
                 for gemeente in gemeenten:
                     assign_gemeente(conn, regio_id, ensure_gemeente(conn, gemeente))
         except FieldErrors as exc:
-            for field, message in exc.fields.items():
-                click.echo(f"{field}: {message}", err=True)
-            sys.exit(2)
+            raise _fields(exc) from None
     click.echo(f"Regio {naam}: {', '.join(gemeenten)}.", err=True)
 
 
@@ -420,8 +400,8 @@ def audit() -> None:
 @audit.command("verify")
 def audit_verify() -> None:
     """De hashketen van het logboek controleren: meldt gewijzigde en verwijderde gebeurtenissen."""
-    with _app() as app:
-        report = _orch(app).verify_audit()
+    with _front_door() as (orch, _config):
+        report = orch.verify_audit()
     if report.ok:
         click.echo(f"Keten in orde: {report.events} gebeurtenissen, laatste {report.head_volgnummer or 0} "
                    f"met hash {report.head_hash or '-'}.")
@@ -430,15 +410,14 @@ def audit_verify() -> None:
     click.echo(f"De keten klopt NIET ({report.events} gebeurtenissen gelezen):")
     for problem in report.problems:
         click.echo(f"  - {problem}")
-    sys.exit(1)
+    _fail(1)
 
 
 @main.command()
 @click.option("--dry-run", is_flag=True, help="Alleen tonen wat zou vervallen; niets wijzigen.")
 def retentie(dry_run: bool) -> None:
     """Signalen waarvan de bewaartermijn is verstreken anonimiseren (grafsteen blijft voor de cijfers)."""
-    with _app() as app:
-        orch = _orch(app)
+    with _front_door() as (orch, _config):
         run = orch.run_retention(dry_run=dry_run)
         policy = orch.retention
     click.echo(f"Bewaartermijnen: geen vermoeden {policy.geen_vermoeden}, gemeentelijk {policy.gemeentelijk}, "
@@ -452,7 +431,7 @@ def retentie(dry_run: bool) -> None:
     per = ", ".join(f"{k} {v}" for k, v in sorted(run.per_categorie().items())) or "geen"
     click.echo(f"{len(run.signalen)} signalen {verb} ({per}).", err=True)
     if run.mislukt:
-        sys.exit(1)
+        _fail(1)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import datetime as dt
 import hmac
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -28,6 +27,8 @@ import uuid
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
 
 from engine.ops.metrics import REQUEST_LATENCY, REQUESTS
+
+from .extensions import orchestrator
 
 bp = Blueprint("observability", __name__)
 
@@ -38,16 +39,10 @@ log = logging.getLogger("signaalroute.request")
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("LOG_FORMAT", os.environ.get("LOG_FORMAT", "text"))
-    app.config.setdefault("LOG_LEVEL", os.environ.get("LOG_LEVEL", "INFO"))
-    app.config.setdefault("METRICS_TOKEN", os.environ.get("METRICS_TOKEN") or None)
-    app.config.setdefault("HEALTH_CLOCK_WINDOW", float(os.environ.get("HEALTH_CLOCK_WINDOW", "120")))
-    if app.config["LOG_FORMAT"] not in ("json", "text"):
-        raise ValueError(f"LOG_FORMAT: must be 'json' or 'text', not {app.config['LOG_FORMAT']!r}")
+    """Logging as ``LOG_FORMAT`` and ``LOG_LEVEL`` say (checked by :mod:`web.settings`), and the request hooks."""
     configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
     app.before_request(_start)
     app.after_request(_finish)
-    app.register_blueprint(bp)
 
 
 # --- logs ------------------------------------------------------------------------------------------
@@ -149,8 +144,6 @@ def _may_scrape() -> bool:
 
 @bp.get("/metrics")
 def metrics():
-    from . import orchestrator
-
     if not _may_scrape():
         if current_app.config.get("METRICS_TOKEN"):
             return jsonify(fout="Geef het metrics-token mee: Authorization: Bearer <token>."), 401
@@ -160,8 +153,6 @@ def metrics():
 
 @bp.get("/health")
 def health():
-    from . import orchestrator
-
     window = dt.timedelta(seconds=current_app.config["HEALTH_CLOCK_WINDOW"])
     report = orchestrator().health(window)
     response = jsonify(report.as_json())

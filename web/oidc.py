@@ -13,7 +13,6 @@ sign-on is off, the sign-in page shows no button, and both addresses send to the
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 
@@ -24,34 +23,16 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
 
 from engine.people.oidc_mapping import MappingError, RoleMapping, load_mapping
-from engine.people.sso import CODE, DEFAULT_MFA_AMR, GEEN_GROEP, INSTELLEN, Identity, MfaPolicy, SingleSignOn
+from engine.people.sso import CODE, GEEN_GROEP, INSTELLEN, Identity, MfaPolicy, SingleSignOn
 
-from . import orchestrator
-from .auth import safe_next, start_session
+from .auth import start_session
+from .extensions import orchestrator
+from .responses import safe_next
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sso", __name__, url_prefix="/aanmelden/organisatie")
 _EXTENSION = "signaalroute.oidc"
 _CLIENT = "organisatie"
-
-# setting → (environment variable default); read into app.config unless a test config sets it.
-_DEFAULTS = {
-    "OIDC_ISSUER": "",
-    "OIDC_DISCOVERY_URL": "",
-    "OIDC_CLIENT_ID": "",
-    "OIDC_CLIENT_SECRET": "",
-    "OIDC_SCOPES": "openid profile email",
-    "OIDC_GROUPS_CLAIM": "groups",
-    "OIDC_USERNAME_CLAIM": "preferred_username",
-    "OIDC_ROLE_MAPPING": "",
-    "OIDC_ROLE_MAPPING_FILE": "",
-    "OIDC_PROVIDER_NAME": "uw organisatie",
-    "OIDC_MFA_AMR": ",".join(DEFAULT_MFA_AMR),
-    "OIDC_MFA_ACR": "",
-    "OIDC_REDIRECT_URI": "",
-    "OIDC_TIMEOUT_SECONDS": "10",
-}
-
 
 @dataclass(frozen=True)
 class OidcSettings:
@@ -117,10 +98,7 @@ def settings_from(config) -> OidcSettings | None:
 
 
 def init_app(app: Flask) -> None:
-    for name, default in _DEFAULTS.items():
-        app.config.setdefault(name, os.environ.get(name, default))
-    if os.environ.get("OIDC_TRUST_IDP_MFA"):  # replaced by OIDC_MFA_AMR/ACR: refused by settings_from
-        app.config.setdefault("OIDC_TRUST_IDP_MFA", os.environ["OIDC_TRUST_IDP_MFA"])
+    """Check the ``OIDC_*`` settings (:mod:`web.settings`) and, when single sign-on is on, register the provider."""
     settings = settings_from(app.config)
     app.extensions[_EXTENSION] = settings
     if settings is not None:
@@ -128,8 +106,6 @@ def init_app(app: Flask) -> None:
         oauth.register(_CLIENT, client_id=settings.client_id, client_secret=settings.client_secret,
                        server_metadata_url=settings.discovery_url,
                        client_kwargs={"scope": settings.scopes, "default_timeout": settings.timeout})
-    app.context_processor(lambda: {"oidc_provider_name": settings.provider_name if settings else None})
-    app.register_blueprint(bp)
 
 
 def _settings() -> OidcSettings | None:

@@ -1,21 +1,23 @@
 """HTTP hardening: security headers, cookies, request limits and the sign-in rate limiter.
 
 Everything here applies to every response of the app; the settings (see
-``docs/security.md``) come from the app config, which reads the environment.
+``docs/security.md``) come from the app config (:mod:`web.settings`). The limiter itself is
+made in :mod:`web.extensions` and bound to the app here.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request, session
+from flask import Flask, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
+
+from .extensions import limiter
+from .responses import error_response, wants_json
 
 # Only our own files: the bundles in web/static/dist, no inline script or style anywhere.
 # img-src allows data: for the small SVG icons inside the Utrecht and form-js style sheets.
@@ -32,31 +34,10 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
 ])
 
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
-
-
-def _env_flag(name: str) -> bool | None:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return None
-    return value.strip().lower() in ("1", "true", "ja", "yes", "on")
-
-
 def init_app(app: Flask) -> None:
     """Register the headers, the limits and their error pages on ``app``."""
-    config = app.config
-    config.setdefault("CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
-    config.setdefault("HSTS_SECONDS", 365 * 24 * 3600)
-    config.setdefault("TRUSTED_PROXIES", int(os.environ.get("TRUSTED_PROXIES", "0")))
-    secure = _env_flag("SESSION_COOKIE_SECURE")
-    if secure is not None and not config["SESSION_COOKIE_SECURE"]:
-        config["SESSION_COOKIE_SECURE"] = secure  # over TLS the cookie is Secure anyway (below)
-    config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
-    config.setdefault("LOGIN_LIMIT_PER_USER", os.environ.get("LOGIN_LIMIT_PER_USER", "5 per 15 minutes"))
-    config.setdefault("LOGIN_LIMIT_PER_IP", os.environ.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes"))
-
-    if config["TRUSTED_PROXIES"]:
-        hops = config["TRUSTED_PROXIES"]
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.session_interface = _SessionInterface()
     app.url_map.converters["int"] = _BoundedInt  # before any blueprint adds its rules
@@ -99,28 +80,15 @@ def _security_headers(response):
     return response
 
 
-def wants_json() -> bool:
-    return request.is_json or request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-
-
-def _error(status: int, titel: str, bericht: str, **extra):
-    if wants_json():
-        response = jsonify(fout=bericht, **extra)
-        response.status_code = status
-        return response
-    return render_template("fout.html", titel=titel, bericht=bericht), status
-
-
 def _too_large(error: RequestEntityTooLarge):
     limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024)
-    return _error(413, "Te groot", f"Het verzoek is te groot: maximaal {limit_mb:g} MB. Er is niets opgeslagen.")
+    return error_response(413, "Te groot", f"Het verzoek is te groot: maximaal {limit_mb:g} MB. Er is niets opgeslagen.")
 
 
 def _too_many(error: TooManyRequests):
-    response = _error(429, "Te veel pogingen",
+    response = error_response(429, "Te veel pogingen",
                       "Te veel mislukte aanmeldpogingen. Wacht een kwartier en probeer het dan opnieuw, "
                       "of neem contact op met de beheerder.")
-    response = make_response(response)
     response.headers.setdefault("Retry-After", "900")
     return response
 
@@ -216,6 +184,6 @@ def _refuse_bad_characters():
                 for f in _bad_paths(request.get_json(silent=True))}
     if not bad:
         return None
-    return _error(422 if wants_json() else 400, "Ongeldige invoer",
+    return error_response(422 if wants_json() else 400, "Ongeldige invoer",
                   f"Niet alle velden zijn goed ingevuld. Controleer: {', '.join(sorted(k[:40] for k in bad))}.",
                   **({"velden": bad} if wants_json() else {}))

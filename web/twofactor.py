@@ -1,7 +1,7 @@
 """Two-factor sign-in pages: set it up (QR code), recovery codes, switch it off (when optional)."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import Conflict, FieldErrors
 from engine.people.twofactor import required_for
@@ -9,10 +9,6 @@ from engine.people.twofactor import required_for
 from .auth import end_session, login_required, set_second_factor, start_session, twofactor
 
 bp = Blueprint("tweestaps", __name__, url_prefix="/account/tweestapsverificatie")
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
 
 
 @bp.get("")

@@ -8,8 +8,7 @@ the database lock instead of failing half-way with "database is locked".
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -18,10 +17,7 @@ DEFAULT_SQLITE_PATH = Path("instance") / "signaalroute.db"
 
 
 def default_url() -> str:
-    """``DATABASE_URL`` from the environment, else a SQLite file under ``instance/``."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return normalise_url(url)
+    """A SQLite file under ``instance/``: the database when none is configured (``DATABASE_URL``)."""
     DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{DEFAULT_SQLITE_PATH.resolve()}"
 
@@ -35,10 +31,17 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str | None = None, **kwargs) -> Engine:
+def make_engine(url: str | None = None, pool: Mapping | None = None, **kwargs) -> Engine:
     """Create a SQLAlchemy engine for ``url`` with the settings each backend needs.
 
+    On PostgreSQL the pool takes ``kwargs``, then ``pool`` (the app passes its ``DB_POOL_*``
+    settings, :mod:`web.settings`), then :data:`POOL_DEFAULTS`; ``pool_pre_ping`` is always on: a connection
+    the server closed (a restart, a failover, an idle timeout) is noticed when it is taken from the
+    pool and replaced, so the next command after a database restart works instead of failing once
+    per pooled connection.
+
     :param url: a database URL; ``None`` means :func:`default_url`.
+    :param pool: ``pool_size``, ``max_overflow``, ``pool_timeout``, ``pool_recycle`` (SQLite has no pool to size).
     """
     url = normalise_url(url) if url else default_url()
     if url.startswith("sqlite"):
@@ -46,45 +49,18 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
-    for name, value in pool_settings().items():
+    for name, value in {**POOL_DEFAULTS, **(pool or {}), "pool_pre_ping": True}.items():
         kwargs.setdefault(name, value)
     return create_engine(url, **kwargs)
 
 
-# Connection pool of each process (PostgreSQL): setting -> (environment variable, default).
-POOL_SETTINGS = {
-    "pool_size": ("DB_POOL_SIZE", 10),          # connections kept open per process
-    "max_overflow": ("DB_MAX_OVERFLOW", 20),    # extra connections under a burst, closed afterwards
-    "pool_timeout": ("DB_POOL_TIMEOUT", 30),    # seconds a request waits for a free connection
-    "pool_recycle": ("DB_POOL_RECYCLE", 1800),  # seconds before a connection is replaced (firewalls, pgbouncer)
+# The connection pool of each process (PostgreSQL), unless the caller says otherwise.
+POOL_DEFAULTS = {
+    "pool_size": 10,        # connections kept open per process
+    "max_overflow": 20,     # extra connections under a burst, closed afterwards
+    "pool_timeout": 30,     # seconds a request waits for a free connection
+    "pool_recycle": 1800,   # seconds before a connection is replaced (firewalls, pgbouncer)
 }
-
-
-def pool_settings(environ=None) -> dict:
-    """The pool arguments for :func:`make_engine`, from the environment or their defaults.
-
-    ``pool_pre_ping`` is always on: a connection the server closed (a restart, a failover,
-    an idle timeout) is noticed when it is taken from the pool and replaced, so the next
-    command after a database restart works instead of failing once per pooled connection.
-
-    :param environ: the environment to read (default ``os.environ``).
-    :raises ValueError: naming the variable when a value is not a whole number >= 0.
-    """
-    environ = os.environ if environ is None else environ
-    settings: dict = {"pool_pre_ping": True}
-    for name, (variable, default) in POOL_SETTINGS.items():
-        raw = environ.get(variable, "").strip()
-        if not raw:
-            settings[name] = default
-            continue
-        try:
-            value = int(raw)
-        except ValueError:
-            value = -1
-        if value < 0:
-            raise ValueError(f"{variable}: expected a whole number >= 0, got {raw!r}")
-        settings[name] = value
-    return settings
 
 
 WAL_AUTOCHECKPOINT_PAGES = 10_000

@@ -128,7 +128,7 @@ def test_signing_in_keeps_the_page_asked_for(sso_app, provider):
 
     assert back.status_code == 302 and back.headers["Location"] == "/werkvoorraad?pagina=1"
     evil = client.get("/aanmelden/organisatie?volgende=https://elders.example/").status_code
-    assert evil == 302  # an outside address is dropped (checked by web.auth.safe_next), sign-in still starts
+    assert evil == 302  # an outside address is dropped (checked by web.responses.safe_next), sign-in still starts
 
 
 def test_a_tampered_state_is_refused(sso_app, provider, caplog):

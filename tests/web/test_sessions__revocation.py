@@ -112,11 +112,11 @@ def test_the_remembered_user_of_a_session_is_never_another_apps_or_a_reused_row(
     from pages_actions import sign_in_directly
     from sqlalchemy import delete
 
-    from engine import migrate
-    from engine.db import Database, make_engine
-    from engine.orchestrator import Orchestrator
-    from engine.schema import user_session
-    from engine.users import add_user
+    from engine.people.users import add_user
+    from engine.service.orchestrator import Orchestrator
+    from engine.store import migrate
+    from engine.store.db import Database, make_engine
+    from engine.store.schema import user_session
     from web import create_app
 
     app.config["ACTOR_CACHE_SECONDS"] = 60

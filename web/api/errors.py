@@ -1,10 +1,14 @@
-"""Engine errors to HTTP: ``{"fout": ...}``, with ``velden`` or ``problemen`` where they apply."""
+"""Engine errors to HTTP: ``{"fout": ...}``, with ``velden`` or ``problemen`` where they apply.
+
+The statuses are :data:`web.responses.STATUS`, the table the pages use too."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, DeployRejected, FieldErrors, Forbidden, NotFound, WorkflowFailed
+
+from ..responses import json_response, status_for
 
 
 class Unauthorized(Exception):
@@ -15,13 +19,6 @@ class BadRequest(Exception):
     pass
 
 
-def json_response(status: int, **body):
-    """``body`` as JSON with ``status``."""
-    response = jsonify(body)
-    response.status_code = status
-    return response
-
-
 _json = json_response  # the short name used below
 
 
@@ -29,16 +26,10 @@ def register_common(bp: Blueprint) -> None:
     """The engine's refusals every JSON blueprint answers alike: 404, 403, 409 and HTTP errors as ``{"fout"}``."""
 
     @bp.errorhandler(NotFound)
-    def _not_found(exc):
-        return _json(404, fout=str(exc))
-
     @bp.errorhandler(Forbidden)
-    def _forbidden(exc):
-        return _json(403, fout=str(exc))
-
     @bp.errorhandler(Conflict)
-    def _conflict(exc):
-        return _json(409, fout=str(exc))
+    def _refused(exc):
+        return _json(status_for(exc), fout=str(exc))
 
     @bp.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -51,16 +42,16 @@ def register(bp: Blueprint) -> None:
 
     @bp.errorhandler(FieldErrors)
     def _fields(exc: FieldErrors):
-        return _json(422, fout=str(exc), velden=exc.fields)
+        return _json(status_for(exc), fout=str(exc), velden=exc.fields)
 
     @bp.errorhandler(DeployRejected)
     def _deploy(exc: DeployRejected):
-        return _json(422, fout="Het proces is afgewezen; er is niets opgeslagen.",
+        return _json(status_for(exc), fout="Het proces is afgewezen; er is niets opgeslagen.",
                      problemen=[p.as_dict() for p in exc.problems])
 
     @bp.errorhandler(WorkflowFailed)
     def _failed(exc: WorkflowFailed):
-        return _json(500, fout=str(exc), element=exc.element_id)
+        return _json(status_for(exc), fout=str(exc), element=exc.element_id)
 
     @bp.errorhandler(Unauthorized)
     def _unauthorized(exc):

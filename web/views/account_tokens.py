@@ -5,20 +5,16 @@ after a two-factor sign-in it may deploy or administer as its owner's role allow
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import FieldErrors
 from engine.people.tokens import Tokens
 from engine.people.users import MAX_TOKEN_DAYS, TOKEN_DAYS
 
-from .. import orchestrator
 from ..auth import login_required
+from ..extensions import orchestrator
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/api-tokens")
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
 
 
 def _tokens() -> Tokens:

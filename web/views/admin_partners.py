@@ -1,19 +1,15 @@
 """The chain partner directory pages for the ``beheerder`` (Ketenpartners): per region, add, edit, remove."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import FieldErrors, NotFound
 from engine.people.partners import FIELDS, SOORTEN, PartnerDirectory
 
-from .. import orchestrator
+from ..extensions import orchestrator
 from .admin_users import beheerder_required
 
 bp = Blueprint("ketenpartners", __name__, url_prefix="/beheer/ketenpartners")
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
 
 
 def _directory() -> PartnerDirectory:

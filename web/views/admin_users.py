@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from engine.domain.roles import ROLES
 from engine.errors import FieldErrors, NotFound
@@ -11,16 +11,12 @@ from engine.people.access import grant_scopes, may_administer
 from engine.people.tokens import Tokens
 from engine.people.user_admin import NewUser, UserAdmin
 
-from .. import orchestrator
 from ..auth import login_required
+from ..extensions import orchestrator
+from ..responses import page_count, page_number
 
 bp = Blueprint("beheer", __name__, url_prefix="/beheer/gebruikers")
 PAGE_SIZE = 50
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.add_template_global(may_administer)
 
 
 def _admin() -> UserAdmin:
@@ -55,12 +51,9 @@ def lijst():
         rol = None
     status = request.args.get("status") or None
     actief = {"actief": True, "uit": False}.get(status or "")
-    try:
-        pagina = max(1, int(request.args.get("pagina", "1")))
-    except ValueError:
-        pagina = 1
+    pagina = page_number()
     result = _admin().users(g.actor, rol=rol, actief=actief, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
-    paginas = max(1, -(-result["totaal"] // PAGE_SIZE))
+    paginas = page_count(result["totaal"], PAGE_SIZE)
     return render_template("beheer_gebruikers.html", gebruikers=result["gebruikers"], totaal=result["totaal"],
                            rollen=ROLES, filters={"rol": rol, "status": status if actief is not None else None},
                            pagina=pagina, paginas=paginas)

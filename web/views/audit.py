@@ -7,25 +7,17 @@ from flask import g, render_template, request
 
 from engine.domain.user_input import parse_date
 from engine.errors import FieldErrors
-from engine.people.access import may_read_audit
 from engine.queries.processing_log import SOORTEN, known_actions
 
-from .. import orchestrator
 from ..auth import login_required
+from ..extensions import orchestrator
+from ..responses import page_count, page_number
 from . import bp
 
 PAGE_SIZE = 50
 FILTERS = ("gebruiker", "actie", "soort", "signaal", "van", "tot")
-bp.add_app_template_global(may_read_audit)  # the navigation shows the audit page to who may read it
 
 SOORT_NAMEN = {"invoeren": "Invoeren", "raadplegen": "Raadplegen", "wijzigen": "Wijzigen", "vernietigen": "Vernietigen"}
-
-
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("pagina", "1")))
-    except ValueError:
-        return 1
 
 
 def _date(name: str, errors: dict) -> dt.date | None:
@@ -43,7 +35,7 @@ def verwerkingen():
     errors: dict[str, str] = {}
     filters = {name: (request.args.get(name) or "").strip() or None for name in FILTERS}
     van, tot = _date("van", errors), _date("tot", errors)
-    pagina = _page_number()
+    pagina = page_number()
     result = {"gebeurtenissen": [], "totaal": 0}
     if not errors:
         try:
@@ -54,7 +46,7 @@ def verwerkingen():
             errors = exc.fields
     actief = {k: v for k, v in filters.items() if v}
     return render_template("verwerkingen.html", log=result, filters=filters, actief=actief, fouten=errors,
-                           pagina=pagina, paginas=max(1, -(-result["totaal"] // PAGE_SIZE)),
+                           pagina=pagina, paginas=page_count(result["totaal"], PAGE_SIZE),
                            acties=known_actions(), soorten=SOORTEN, soort_namen=SOORT_NAMEN), (422 if errors else 200)
 
 
@@ -62,7 +54,7 @@ def verwerkingen():
 @login_required
 def inzage(signal_id: int):
     """Who viewed or changed this signal: for the aandachtsfunctionaris of its municipality."""
-    pagina = _page_number()
+    pagina = page_number()
     result = orchestrator().signal_access_log(g.actor, signal_id, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
     return render_template("inzage.html", log=result, pagina=pagina, soort_namen=SOORT_NAMEN,
-                           paginas=max(1, -(-result["totaal"] // PAGE_SIZE)))
+                           paginas=page_count(result["totaal"], PAGE_SIZE))

@@ -1,76 +1,30 @@
 """The managers' pages: overdue board (with reassigning), workload, flow figures with
-downloads, and the heat map on the process diagram; and everyone's mail preference."""
+downloads, and the heat map on the process diagram; and everyone's mail preference.
+
+Its template filters (``duur``, ``procent``, ``uren``) are in :mod:`web.templating`; the mail
+settings (``MAIL_*``, ``SITE_URL``) reach the engine through :func:`web.extensions.build_orchestrator`."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
-from flask import Blueprint, Flask, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
 from engine.clock import AMSTERDAM
 from engine.domain.roles import ROLES
 from engine.domain.user_input import parse_date
 from engine.errors import FieldErrors
-from engine.mail.mail import mailer_from_url
 from engine.mail.notify import PREFERENCES
-from engine.mail.outbox import MailConfig
 from engine.runtime.reassign import UNSET
 
-from .. import orchestrator
-from ..auth import login_required, safe_next
-from . import wants_json
+from ..auth import login_required
+from ..extensions import orchestrator
+from ..responses import page_count, safe_next, wants_json
 
 bp = Blueprint("overzicht", __name__)
 
 PAGE_SIZE = 50
 WINDOWS = {"1": "1 dag", "2": "2 dagen", "7": "een week"}
 DEFAULT_PROCESS = "signaal-naar-casus"
-
-
-def init_app(app: Flask) -> None:
-    """Register the pages and configure mail from ``MAIL_URL``, ``MAIL_FROM`` and ``SITE_URL``."""
-    app.config.setdefault("MAIL_URL", os.environ.get("MAIL_URL"))
-    app.config.setdefault("MAIL_FROM", os.environ.get("MAIL_FROM", "signaalroute@localhost"))
-    app.config.setdefault("SITE_URL", os.environ.get("SITE_URL", "http://127.0.0.1:5000"))
-    app.config.setdefault("MAIL_DIGEST_HOUR", int(os.environ.get("MAIL_DIGEST_HOUR", "7")))
-    app.config.setdefault("MAIL_INTERVAL", float(os.environ.get("MAIL_INTERVAL", "30")))
-    orchestrator(app).configure_mail(MailConfig(
-        mailer=mailer_from_url(app.config["MAIL_URL"], app.config["MAIL_FROM"]), site_url=app.config["SITE_URL"],
-        digest_hour=app.config["MAIL_DIGEST_HOUR"], interval=app.config["MAIL_INTERVAL"]))
-    app.add_template_filter(duur)
-    app.add_template_filter(procent)
-    app.add_template_filter(uren)
-    app.add_template_global(is_manager)
-    app.register_blueprint(bp)
-
-
-def is_manager() -> bool:
-    """Whether the signed-in user oversees a municipality (the navigation shows 'Overzicht')."""
-    actor = g.get("actor")
-    return actor is not None and "manager" in actor.role_keys()
-
-
-def duur(seconds, leeg: str = "—") -> str:
-    """A duration in Dutch: '3 d 4 u', '5 u 10 min', '12 min'."""
-    if seconds is None:
-        return leeg
-    seconds = abs(float(seconds))
-    days, rest = divmod(int(seconds), 86400)
-    hours, rest = divmod(rest, 3600)
-    if days:
-        return f"{days} d {hours} u"
-    if hours:
-        return f"{hours} u {rest // 60} min"
-    return f"{max(rest // 60, 0)} min"
-
-
-def uren(seconds) -> float | None:
-    """Seconds as hours with one decimal, for the charts."""
-    return None if seconds is None else round(seconds / 3600, 1)
-
-
-def procent(value, leeg: str = "—") -> str:
-    return leeg if value is None else f"{value * 100:.1f}%".replace(".", ",")
 
 
 def _int(name: str) -> int | None:
@@ -109,7 +63,7 @@ def board():
     actief = {k: v for k, v in actief.items() if v}
     return render_template("dashboard_board.html", overzicht=result, gemeenten=gemeenten, vensters=WINDOWS,
                            venster=venster, actief=actief, rollen=ROLES, pagina=pagina,
-                           paginas=max(1, -(-result["totaal"] // PAGE_SIZE)))
+                           paginas=page_count(result["totaal"], PAGE_SIZE))
 
 
 def _back() -> str:

@@ -5,19 +5,13 @@ import datetime as dt
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from .. import orchestrator
-from ..auth import login_required, safe_next
+from ..auth import login_required
+from ..extensions import orchestrator
+from ..responses import page_count, page_number, safe_next
 from . import bp
 
 PAGE_SIZE = 25
 DUE_SOON = dt.timedelta(days=2)
-
-
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("pagina", "1")))
-    except ValueError:
-        return 1
 
 
 @bp.get("/werkvoorraad")
@@ -30,7 +24,7 @@ def werkvoorraad():
         gemeente = None
     mijn = request.args.get("mijn") == "1"
     aflopend = request.args.get("volgorde") == "laatst"
-    pagina = _page_number()
+    pagina = page_number()
     result = orch.task_list(g.actor, bpmn_id=stap, gemeente_id=gemeente, alleen_mijn=mijn, latest_first=aflopend,
                             limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
     g.nav_counts = result["tellers"]  # the navigation shows the same counts: no second count
@@ -43,7 +37,7 @@ def werkvoorraad():
         taak["url"] = f"{task_url}{taak['id']}"
         taak["signaal_url"] = f"{signal_url}{taak['signaal_id']}" if taak["signaal_id"] else None
         taak["mijn"] = taak["toegewezen_aan"] == g.actor.gebruikersnaam
-    pages = max(1, -(-result["totaal"] // PAGE_SIZE))
+    pages = page_count(result["totaal"], PAGE_SIZE)
     filters = {"stap": stap, "gemeente": gemeente, "mijn": "1" if mijn else None,
                "volgorde": "laatst" if aflopend else None}
     return render_template("werkvoorraad.html", taken=result["taken"], totaal=result["totaal"], pagina=pagina,

@@ -5,8 +5,8 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from engine.runtime.incidents import KINDS
 
-from .. import orchestrator
 from ..auth import login_required
+from ..extensions import orchestrator
 from . import bp
 
 PAGE_SIZE = 50

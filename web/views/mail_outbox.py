@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
-from .. import orchestrator
 from ..auth import login_required
+from ..extensions import orchestrator
 from . import bp
 
 PAGE_SIZE = 50

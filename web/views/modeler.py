@@ -4,7 +4,7 @@ their JSON is in :mod:`web.views.modeler_api`.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from engine.definitions import drafts
 from engine.definitions.drafts import problem_json
@@ -12,18 +12,10 @@ from engine.errors import DeployRejected, FieldErrors, Forbidden, NotFound
 from engine.people.access import may_change_processes
 from engine.service.process_owner import REFUSED
 
-from .. import orchestrator
-from . import wants_json
+from ..extensions import orchestrator
+from ..responses import wants_json
 
 bp = Blueprint("modeler", __name__)
-
-
-def init_app(app: Flask) -> None:
-    from . import modeler_api
-
-    app.register_blueprint(bp)
-    app.register_blueprint(modeler_api.bp)
-    app.add_template_global(may_change_processes)
 
 
 def guard():

@@ -9,9 +9,9 @@ from flask import Blueprint, Response, g, jsonify, request
 from engine.definitions.drafts import ANY, problem_json
 from engine.errors import DeployRejected, FieldErrors
 
-from .. import orchestrator
-from ..api.errors import json_response as _json
 from ..api.errors import register_common
+from ..extensions import orchestrator
+from ..responses import json_response as _json
 from .modeler import guard
 
 bp = Blueprint("modeler_api", __name__)

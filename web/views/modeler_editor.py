@@ -6,21 +6,16 @@ JSON endpoints of the process library (drafts, validation, deploy, version files
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, g, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 
 from engine.domain.roles import ROLES
 from engine.errors import NotFound
 
-from .. import orchestrator
+from ..extensions import orchestrator
 from .modeler import guard
 
 bp = Blueprint("modeler_editor", __name__)
 bp.before_request(guard)  # signed in, and someone who may change processes (403 otherwise)
-
-
-def init_app(app: Flask) -> None:
-    """Register the editor and comparison pages on ``app``."""
-    app.register_blueprint(bp)
 
 
 def _versions(sleutel: str) -> list[dict]:

@@ -7,8 +7,9 @@ from engine.domain.feedback import feedback_text
 from engine.errors import Conflict, FieldErrors, Forbidden
 from engine.people.access import tables_of
 
-from .. import orchestrator
-from ..auth import login_required, safe_next
+from ..auth import login_required
+from ..extensions import orchestrator
+from ..responses import safe_next
 from . import bp
 
 

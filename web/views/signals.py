@@ -5,8 +5,8 @@ from flask import Response, flash, g, redirect, render_template, request, url_fo
 
 from engine.errors import FieldErrors
 
-from .. import orchestrator
 from ..auth import login_required
+from ..extensions import orchestrator
 from . import bp
 
 ACTIES = {

@@ -5,8 +5,8 @@ from flask import flash, g, render_template, request, url_for
 
 from engine.errors import NotFound
 
-from .. import orchestrator
 from ..auth import login_required
+from ..extensions import orchestrator
 from . import bp
 
 
