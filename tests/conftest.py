@@ -11,7 +11,7 @@ database, ``signaalroute_test_<worker>``, locked for the session with an advisor
 a second test run at the same time gets temporary databases of its own, so two runs
 never empty each other's tables. An unreachable server fails the PostgreSQL tests,
 unless ``SIGNAALROUTE_SKIP_POSTGRES=1`` skips them — which is refused under ``CI``, where
-any skipped test fails the run (:mod:`ci_policy`).
+any skipped test fails the run (:mod:`tests.ci_policy`).
 """
 from __future__ import annotations
 
@@ -23,12 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ci_policy import (  # noqa: F401 - the hooks
-    pytest_runtest_logreport,
-    pytest_sessionfinish,
-    pytest_sessionstart,
-    skip_postgres,
-)
 from sqlalchemy import Connection, Engine, MetaData, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
@@ -37,6 +31,12 @@ from engine.people.users import Actor, add_user
 from engine.service.orchestrator import Orchestrator
 from engine.store import migrate
 from engine.store.db import Database, make_engine, normalise_url
+from tests.ci_policy import (  # noqa: F401 - the hooks
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+    pytest_sessionstart,
+    skip_postgres,
+)
 
 DEFAULT_PROCESS = Path(__file__).resolve().parent.parent / "processes" / "signaal-naar-casus"
 

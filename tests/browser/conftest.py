@@ -16,9 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browser_steps import AXE_JS, DIST, PASSWORD, ROOT
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from site_server import Site, serve_copy
 from sqlalchemy import select, update
 
 from engine.clock import SystemClock
@@ -28,6 +26,8 @@ from engine.service.orchestrator import Orchestrator
 from engine.store import migrate
 from engine.store.db import Database, make_engine
 from engine.store.schema import user
+from tests.browser.browser_steps import AXE_JS, DIST, PASSWORD, ROOT
+from tests.browser.site_server import Site, serve_copy
 
 PROCESS = ROOT / "processes" / "signaal-naar-casus"
 CHROMIUM = "/usr/bin/chromium"

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from oidc_provider import IGNORE_PROVIDER_DEPRECATIONS, local_provider
 from playwright.sync_api import Page, Route, expect
-from site_server import Site, serve_copy
 from sqlalchemy import select
 
 from engine.store.schema import user
+from tests.browser.site_server import Site, serve_copy
+from tests.oidc_provider import IGNORE_PROVIDER_DEPRECATIONS, local_provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"),
               *(pytest.mark.filterwarnings(w) for w in IGNORE_PROVIDER_DEPRECATIONS)]

@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from route_actions import DEFAULT_PROCESS, replace_once
 from sqlalchemy import func, select
 
 from engine.definitions import drafts
 from engine.definitions.package import ProcessPackage
 from engine.errors import DeployRejected, FieldErrors, Forbidden, NotFound
 from engine.store.schema import audit_event, process_definition, process_draft, process_draft_file
+from tests.engine.route_actions import DEFAULT_PROCESS, replace_once
 
 SLEUTEL = "signaal-naar-casus"
 BPMN = "signaal-naar-casus.bpmn"

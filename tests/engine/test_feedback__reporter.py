@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import LOCATIE, LOCATION_PROCESS, NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld, package_with
 from sqlalchemy import select
 
 from engine.definitions.package import ProcessPackage
@@ -18,6 +17,7 @@ from engine.mail.mail import Mail
 from engine.mail.outbox import MailConfig, compose
 from engine.runtime.projections import Projection, update_feedback
 from engine.store.schema import audit_event, mail_bericht
+from tests.engine.route_actions import LOCATIE, LOCATION_PROCESS, NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld, package_with
 
 PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen"}
 

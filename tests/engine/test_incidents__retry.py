@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import TEST_DATA, break_gateway, small_intake
 from sqlalchemy import select
 
 from engine.errors import Conflict, NotFound
 from engine.people.users import add_user
 from engine.store.schema import audit_event, incident, timer
+from tests.engine.route_actions import TEST_DATA, break_gateway, small_intake
 
 HOUR = dt.timedelta(hours=1)
 SECRET = "Vier mensen slapen achter in een nagelsalon."

@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.errors import FieldErrors, NotFound
 from engine.queries.figures import figures
 from engine.runtime.retention import RetentionPolicy
 from engine.store.schema import audit_event, human_task, incident, process_instance, signal
+from tests.engine.route_actions import NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld
 
 SECRET = "Kamer boven snackbar De Gouden Draak"  # personal data that must go, everywhere
 

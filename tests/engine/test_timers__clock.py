@@ -10,12 +10,12 @@ import logging
 import time
 
 import pytest
-from route_actions import VERRIJKT, beoordeeld, start_worker, stop_worker
 from sqlalchemy import select
 
 from engine.clock import UTC, as_utc
 from engine.service.scheduler import Clock
 from engine.store.schema import human_task, process_instance, timer
+from tests.engine.route_actions import VERRIJKT, beoordeeld, start_worker, stop_worker
 
 DAY = dt.timedelta(days=1)
 CET = dt.timezone(dt.timedelta(hours=1))

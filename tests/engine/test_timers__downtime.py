@@ -9,13 +9,13 @@ import collections
 import datetime as dt
 
 import pytest
-from route_actions import REGIE, VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.clock import as_utc
 from engine.service.orchestrator import Orchestrator
 from engine.store.db import Database, make_engine
 from engine.store.schema import audit_event, human_task, timer
+from tests.engine.route_actions import REGIE, VERRIJKT, beoordeeld
 
 DAY = dt.timedelta(days=1)
 

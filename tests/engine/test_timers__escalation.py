@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import VERRIJKT
 from sqlalchemy import func, select
 
 from engine.clock import as_utc, isoformat
 from engine.store.schema import audit_event, notificatie, timer
+from tests.engine.route_actions import VERRIJKT
 
 FIVE_DAYS = dt.timedelta(days=5)
 

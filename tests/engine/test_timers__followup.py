@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import REGIE, VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.clock import as_utc
 from engine.store.schema import human_task, timer
+from tests.engine.route_actions import REGIE, VERRIJKT, beoordeeld
 
 DAY = dt.timedelta(days=1)
 

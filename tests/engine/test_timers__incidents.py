@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import TEST_DATA, small_intake
 from sqlalchemy import select
 
 from engine.clock import as_utc
 from engine.store.schema import audit_event, incident, timer
+from tests.engine.route_actions import TEST_DATA, small_intake
 
 HOUR = dt.timedelta(hours=1)
 

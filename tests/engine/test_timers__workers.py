@@ -17,11 +17,11 @@ import sys
 import time
 
 import pytest
-from route_actions import ROOT, TEST_DATA
 from sqlalchemy import func, select, text
 
 from engine.store.schema import audit_event, incident, process_instance, timer
 from engine.store.schema import signal as signal_table
+from tests.engine.route_actions import ROOT, TEST_DATA
 
 pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("db_url", ["postgres"], indirect=True)]
 

@@ -12,7 +12,11 @@ import signal as os_signal
 import uuid
 
 import pytest
-from ops_actions import (
+from sqlalchemy import select
+
+from engine.errors import Conflict
+from engine.store.schema import signal as signal_table
+from tests.ops.ops_actions import (
     REGIO_ROLES,
     STEP_DATA,
     Load,
@@ -24,10 +28,6 @@ from ops_actions import (
     violations,
     wait_until,
 )
-from sqlalchemy import select
-
-from engine.errors import Conflict
-from engine.store.schema import signal as signal_table
 
 pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("private-postgres")]
 

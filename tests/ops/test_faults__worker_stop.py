@@ -13,7 +13,6 @@ import re
 import signal as os_signal
 
 import pytest
-from ops_actions import ROOT, orchestrator_for, start_worker, violations, wait_until
 from sqlalchemy import func, select, text
 
 from engine.clock import FixedClock
@@ -21,6 +20,7 @@ from engine.people.users import add_user
 from engine.service.scheduler import PASS_LIMIT
 from engine.store.schema import audit_event, timer
 from engine.store.schema import signal as signal_table
+from tests.ops.ops_actions import ROOT, orchestrator_for, start_worker, violations, wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("private-postgres")]
 

@@ -1,12 +1,12 @@
 """Action helpers for the user administration tests: a signed-in beheerder, a user's grants, audit events."""
 from __future__ import annotations
 
-from pages_actions import Browser
 from sqlalchemy import select, update
-from twofactor_actions import enrol, sign_in_with_code
 
 from engine.people.users import add_user
 from engine.store.schema import audit_event, user, user_role
+from tests.web.pages_actions import Browser
+from tests.web.twofactor_actions import enrol, sign_in_with_code
 
 
 def sign_in_beheerder(app, orchestrator, clock, password_hash: str) -> Browser:

@@ -77,7 +77,8 @@ PAGE_USERS = {
 @pytest.fixture(scope="session")
 def _password_hash() -> str:
     from argon2 import PasswordHasher
-    from pages_actions import PASSWORD
+
+    from tests.web.pages_actions import PASSWORD
 
     return PasswordHasher().hash(PASSWORD)  # hashed once: argon2 is slow on purpose
 
@@ -99,7 +100,7 @@ def page_users(orchestrator, clock, _password_hash) -> dict:
 
 @pytest.fixture
 def browser(app, page_users):
-    """A signed-out visitor with a test client (see :class:`pages_actions.Browser`)."""
-    from pages_actions import Browser
+    """A signed-out visitor with a test client (see :class:`tests.web.pages_actions.Browser`)."""
+    from tests.web.pages_actions import Browser
 
     return Browser(app.test_client())

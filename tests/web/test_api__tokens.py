@@ -7,15 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
-from admin_actions import audit, sign_in_beheerder
-from pages_actions import Browser, csrf_from
 from sqlalchemy import select, update
-from twofactor_actions import enrol, sign_in_with_code
 
 from engine.definitions.package import ProcessPackage
 from engine.people.users import add_user, create_token
 from engine.service.demo import load_demo
 from engine.store.schema import api_token, user
+from tests.web.admin_actions import audit, sign_in_beheerder
+from tests.web.pages_actions import Browser, csrf_from
+from tests.web.twofactor_actions import enrol, sign_in_with_code
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
 

@@ -6,11 +6,11 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from pages_actions import Browser, mark_second_factor
 from sqlalchemy import delete, func, select
 
 from engine.people.users import add_user
 from engine.store.schema import audit_event
+from tests.web.pages_actions import Browser, mark_second_factor
 from web.cli import main
 
 INTAKE = {"gemeente": "Nijmegen", "omschrijving": "Zes mensen slapen boven de nagelsalon aan de Molenstraat.",
@@ -71,7 +71,7 @@ def test_a_manager_sees_the_process_page_without_personal_data(app, orchestrator
 
 
 def test_the_api_logs_its_reads_as_api(api, orchestrator):
-    from api_actions import report
+    from tests.web.api_actions import report
 
     signal_id = report(api["melder"])["id"]
     assert api["analist"].get(f"/signals/{signal_id}").status_code == 200

@@ -6,12 +6,12 @@ import time
 
 import pyotp
 import pytest
-from pages_actions import Browser, csrf_from
 from sqlalchemy import select, update
-from twofactor_actions import enrol, fresh_code, sign_in_with_code, submit_code
 
 from engine.people.users import add_user
 from engine.store.schema import audit_event, user
+from tests.web.pages_actions import Browser, csrf_from
+from tests.web.twofactor_actions import enrol, fresh_code, sign_in_with_code, submit_code
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from admin_actions import sign_in_beheerder
-from pages_actions import Browser
-from route_actions import break_gateway
 from sqlalchemy import select
 
 from engine.store.schema import audit_event
+from tests.engine.route_actions import break_gateway
+from tests.web.admin_actions import sign_in_beheerder
+from tests.web.pages_actions import Browser
 
 TEST_DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 HOUR = dt.timedelta(hours=1)
