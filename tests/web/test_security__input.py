@@ -45,13 +45,13 @@ def some_work(api, page_users) -> int:
 def beheerder_browser(app, orchestrator, clock, _password_hash):
     from sqlalchemy import update
 
-    from engine.people.users import add_user
     from engine.store.schema import user
+    from tests.people import PEOPLE
     from tests.web.pages_actions import Browser
     from tests.web.twofactor_actions import enrol, sign_in_with_code
 
     with orchestrator.db.write() as conn:
-        user_id = add_user(conn, "bea", now=clock.now(), naam="Bea Beheerder", roles=["beheerder"], gemeente_naam=None)
+        user_id = PEOPLE["bea"].add(conn, clock.now())
         conn.execute(update(user).where(user.c.id == user_id).values(password_hash=_password_hash))
     secret, _ = enrol(orchestrator, user_id)
     browser = Browser(app.test_client())
