@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from engine.errors import Conflict
 from engine.store.schema import signal as signal_table
+from tests.db_views import user_id_of
 from tests.ops.ops_actions import (
     REGIO_ROLES,
     STEP_DATA,
@@ -24,7 +25,6 @@ from tests.ops.ops_actions import (
     open_tasks,
     orchestrator_for,
     start_worker,
-    user_id_of,
     violations,
     wait_until,
 )

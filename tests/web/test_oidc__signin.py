@@ -13,7 +13,8 @@ from sqlalchemy import select, update
 
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, ensure_gemeente
-from engine.store.schema import audit_event, user, user_identity
+from engine.store.schema import user, user_identity
+from tests.db_views import audit_details
 from tests.oidc_provider import IGNORE_PROVIDER_DEPRECATIONS, local_provider
 from tests.web.pages_actions import session_user
 from web import create_app
@@ -83,8 +84,7 @@ def refusals(caplog) -> list[str]:
 
 
 def audit(orchestrator, actie):
-    with orchestrator.db.read() as conn:
-        return [r.detail for r in conn.execute(select(audit_event.c.detail).where(audit_event.c.actie == actie))]
+    return audit_details(orchestrator, actie)
 
 
 def test_the_sign_in_page_offers_the_organisation_only_when_configured(sso_app, app):
