@@ -11,7 +11,7 @@ database, ``signaalroute_test_<worker>``, locked for the session with an advisor
 a second test run at the same time gets temporary databases of its own, so two runs
 never empty each other's tables. An unreachable server fails the PostgreSQL tests,
 unless ``SIGNAALROUTE_SKIP_POSTGRES=1`` skips them — which is refused under ``CI``, where
-any skipped test fails the run (:mod:`ci_policy`).
+any skipped test fails the run (:mod:`tests.ci_policy`).
 """
 from __future__ import annotations
 
@@ -23,20 +23,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ci_policy import (  # noqa: F401 - the hooks
+from sqlalchemy import Connection, Engine, MetaData, create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
+
+from engine.clock import FixedClock
+from engine.people.users import Actor
+from engine.service.orchestrator import Orchestrator
+from engine.store import migrate
+from engine.store.db import Database, make_engine, normalise_url
+from tests.ci_policy import (  # noqa: F401 - the hooks
     pytest_runtest_logreport,
     pytest_sessionfinish,
     pytest_sessionstart,
     skip_postgres,
 )
-from sqlalchemy import Connection, Engine, MetaData, create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
-
-from engine.clock import FixedClock
-from engine.people.users import Actor, add_user
-from engine.service.orchestrator import Orchestrator
-from engine.store import migrate
-from engine.store.db import Database, make_engine, normalise_url
+from tests.people import ENGINE_USERS, add_people
 
 DEFAULT_PROCESS = Path(__file__).resolve().parent.parent / "processes" / "signaal-naar-casus"
 
@@ -188,7 +189,7 @@ def orchestrator(db_url, clock) -> Iterator[Orchestrator]:
 
 @dataclass(frozen=True)
 class Users:
-    """One actor per role; municipal roles work in Nijmegen unless the name says otherwise."""
+    """One actor per role (:data:`tests.people.ENGINE_USERS`); municipal roles work in Nijmegen unless the name says otherwise."""
 
     melder: Actor
     analist: Actor
@@ -200,27 +201,12 @@ class Users:
     analist_elders: Actor
 
 
-# attribute → (username, full name, role, municipality; None = the whole region)
-USER_SPECS: dict[str, tuple[str, str, str, str | None]] = {
-    "melder": ("melder", "Mila Melder", "melder", "Nijmegen"),
-    "analist": ("analist", "Anna Analist", "analist", "Nijmegen"),
-    "aandachtsfunctionaris": ("af", "Frits Aandacht", "aandachtsfunctionaris", "Nijmegen"),
-    "zorgcoordinator": ("zorg", "Zoë Zorg", "zorgcoordinator", None),
-    "zvh": ("zvh", "Vera Veiligheidshuis", "zvh", None),
-    "riec": ("riec", "Rik RIEC", "riec", None),
-    "procesbeheerder": ("pb", "Pim Procesbeheer", "procesbeheerder", "Nijmegen"),
-    "analist_elders": ("analist-arnhem", "Arno Arnhem", "analist", "Arnhem"),
-}
-
-
 @pytest.fixture
 def users(orchestrator, clock) -> Users:
-    """The actors of :data:`USER_SPECS`, created in one transaction (no passwords: hashing is slow)."""
-    ids = {}
+    """The actors of :data:`tests.people.ENGINE_USERS`, created in one transaction (no passwords: hashing is slow)."""
     with orchestrator.db.write() as conn:
-        for attr, (username, naam, rol, gemeente) in USER_SPECS.items():
-            ids[attr] = add_user(conn, username, now=clock.now(), naam=naam, roles=[rol], gemeente_naam=gemeente)
-    return Users(**{attr: orchestrator.actor(user_id) for attr, user_id in ids.items()})
+        ids = add_people(conn, ENGINE_USERS.values(), clock.now())
+    return Users(**{attr: orchestrator.actor(ids[key]) for attr, key in ENGINE_USERS.items()})
 
 
 # --- data ----------------------------------------------------------------------------------

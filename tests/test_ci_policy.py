@@ -7,12 +7,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from ci_policy import in_ci, skip_postgres, unavailable
+
+from tests.ci_policy import in_ci, skip_postgres, unavailable
 
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[1]
-HOOKS = "from ci_policy import pytest_runtest_logreport, pytest_sessionfinish, pytest_sessionstart  # noqa: F401\n"
+HOOKS = "from tests.ci_policy import pytest_runtest_logreport, pytest_sessionfinish, pytest_sessionstart  # noqa: F401\n"
 SUITE = """
 import pytest
 
@@ -79,7 +80,7 @@ def test_a_skip_on_an_xdist_worker_fails_the_session_under_ci(pytester, monkeypa
     pytester.makeconftest(HOOKS)
     pytester.makepyfile(SUITE)
     monkeypatch.setenv("CI", "true")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT / "tests"), str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
 
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "1")
 

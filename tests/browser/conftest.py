@@ -16,9 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browser_steps import AXE_JS, DIST, PASSWORD, ROOT
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from site_server import Site, serve_copy
 from sqlalchemy import select, update
 
 from engine.clock import SystemClock
@@ -28,6 +26,9 @@ from engine.service.orchestrator import Orchestrator
 from engine.store import migrate
 from engine.store.db import Database, make_engine
 from engine.store.schema import user
+from tests.browser.browser_steps import AXE_JS, DIST, PASSWORD, ROOT
+from tests.browser.site_server import Site, serve_copy
+from tests.people import BROWSER_EXTRA_USERS, PEOPLE
 
 PROCESS = ROOT / "processes" / "signaal-naar-casus"
 CHROMIUM = "/usr/bin/chromium"
@@ -35,8 +36,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 10_000
 
-# The demo users, plus a second analist in Nijmegen (for two people on one task).
-BROWSER_USERS = [*DEMO_USERS, ("analist-2", "Bram Tweede Analist (Meldpunt Ondermijning)", ["analist"], "Nijmegen")]
+# The demo users, plus tests.people.BROWSER_EXTRA_USERS (a second analist in Nijmegen, for two people on one task).
+BROWSER_USERS = [*DEMO_USERS, *((p.gebruikersnaam, p.naam, list(p.roles), p.gemeente)
+                                for p in (PEOPLE[key] for key in BROWSER_EXTRA_USERS))]
 
 
 def pytest_configure(config):

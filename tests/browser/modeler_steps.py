@@ -3,12 +3,12 @@ reach into the diagram (bpmn-js) for the screen position of an element."""
 from __future__ import annotations
 
 import pyotp
-from browser_steps import PASSWORD
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import update
 
 from engine.people.twofactor import TwoFactor
 from engine.store.schema import user_totp
+from tests.browser.browser_steps import PASSWORD
 
 OWNER = "procesbeheerder"
 PROCESS = "signaal-naar-casus"

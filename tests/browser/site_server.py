@@ -8,14 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from engine.clock import SystemClock
 from engine.people.users import Actor
 from engine.service.orchestrator import Orchestrator
 from engine.store.db import Database, make_engine
-from engine.store.schema import user
+from tests.db_views import user_id_of
 from web import create_app
 
 
@@ -30,9 +29,7 @@ class Site:
         return self.url + path
 
     def actor(self, username: str) -> Actor:
-        with self.orchestrator.db.read() as conn:
-            user_id = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == username)).scalar_one()
-        return self.orchestrator.actor(user_id)
+        return self.orchestrator.actor(user_id_of(self.orchestrator, username))
 
 
 @contextlib.contextmanager

@@ -11,11 +11,11 @@ import datetime as dt
 import json
 
 import pytest
-from browser_steps import AXE_JS, INTAKE, ROOT, sign_in
-from modeler_steps import OWNER, enrol_owner, sign_in_owner
 from playwright.sync_api import Page, expect
 
 from engine.definitions.package import ProcessPackage
+from tests.browser.browser_steps import AXE_JS, INTAKE, ROOT, sign_in
+from tests.browser.modeler_steps import OWNER, enrol_owner, sign_in_owner
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

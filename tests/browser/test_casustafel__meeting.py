@@ -7,10 +7,10 @@ import datetime as dt
 import re
 
 import pytest
-from browser_steps import choose, flash, form_ready, screenshot, sign_in, sign_out, submit, task_row, textbox
 from playwright.sync_api import Page, expect
 
 from engine.clock import AMSTERDAM
+from tests.browser.browser_steps import choose, flash, form_ready, screenshot, sign_in, sign_out, submit, task_row, textbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_steps import choose, flash, form_alert, form_ready, sign_in, submit, textbox
 from playwright.sync_api import expect
+
+from tests.browser.browser_steps import choose, flash, form_alert, form_ready, sign_in, submit, textbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -7,12 +7,12 @@ import datetime as dt
 import json
 
 import pytest
-from browser_steps import AXE_JS, screenshot, sign_in
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
-from test_accessibility import BLOCKING, REPORTS, RUN_AXE, WCAG_TAGS, _describe
 
 from engine.store.schema import human_task
+from tests.browser.browser_steps import AXE_JS, screenshot, sign_in
+from tests.browser.test_accessibility import BLOCKING, REPORTS, RUN_AXE, WCAG_TAGS, _describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_steps import choose, error_of, field, form_alert, form_ready, sign_in, submit, textbox
 from playwright.sync_api import Page, expect
+
+from tests.browser.browser_steps import choose, error_of, field, form_alert, form_ready, sign_in, submit, textbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

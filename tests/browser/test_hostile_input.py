@@ -12,11 +12,11 @@ import datetime as dt
 
 import pyotp
 import pytest
-from browser_steps import PASSWORD, sign_in
 from playwright.sync_api import Page, expect
 
 from engine.people.twofactor import TwoFactor
 from engine.people.users import add_user
+from tests.browser.browser_steps import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_steps import INTAKE, screenshot
-from modeler_steps import (
+from playwright.sync_api import Page, expect
+
+from tests.browser.browser_steps import INTAKE, screenshot
+from tests.browser.modeler_steps import (
     OWNER,
     PROCESS,
     enrol_owner,
@@ -22,7 +24,6 @@ from modeler_steps import (
     sign_in_owner,
     signaalroute_group,
 )
-from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_steps import ROOT, screenshot
 from lxml import etree
-from modeler_steps import PROCESS, enrol_owner, sign_in_owner
 from playwright.sync_api import Page, expect
 
 from engine.definitions.package import ProcessPackage
+from tests.browser.browser_steps import ROOT, screenshot
+from tests.browser.modeler_steps import PROCESS, enrol_owner, sign_in_owner
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -7,8 +7,10 @@ import json
 import re
 
 import pytest
-from browser_steps import ROOT, sign_in
-from modeler_steps import (
+from playwright.sync_api import Page, expect
+
+from tests.browser.browser_steps import ROOT, sign_in
+from tests.browser.modeler_steps import (
     OWNER,
     PROCESS,
     diagram_point,
@@ -22,8 +24,7 @@ from modeler_steps import (
     sign_in_owner,
     warnings,
 )
-from playwright.sync_api import Page, expect
-from test_accessibility import RUN_AXE, WCAG_TAGS
+from tests.browser.test_accessibility import RUN_AXE, WCAG_TAGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from oidc_provider import IGNORE_PROVIDER_DEPRECATIONS, local_provider
 from playwright.sync_api import Page, Route, expect
-from site_server import Site, serve_copy
-from sqlalchemy import select
 
-from engine.store.schema import user
+from tests.browser.site_server import Site, serve_copy
+from tests.db_views import user_id_of
+from tests.oidc_provider import IGNORE_PROVIDER_DEPRECATIONS, local_provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser"),
               *(pytest.mark.filterwarnings(w) for w in IGNORE_PROVIDER_DEPRECATIONS)]
@@ -74,9 +73,7 @@ def test_signing_in_through_the_organisation_lands_on_the_task_list_with_the_map
     expect(page.get_by_text("Anouk de Vries").first).to_be_visible()
     expect(page.locator("tbody tr").filter(has=page.get_by_role("link", name=reported.referentie, exact=True))
            ).to_have_count(1)  # the analist's task of the new signal in Nijmegen
-    with site.orchestrator.db.read() as conn:
-        user_id = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == "a.devries")).scalar_one()
-    assert site.orchestrator.actor(user_id).role_keys() == {"analist"}
+    assert site.orchestrator.actor(user_id_of(site, "a.devries")).role_keys() == {"analist"}
 
 
 def test_without_a_mapped_group_the_browser_gets_a_dutch_refusal(page, site, provider):
@@ -87,5 +84,4 @@ def test_without_a_mapped_group_the_browser_gets_a_dutch_refusal(page, site, pro
     expect(page.get_by_role("heading", level=1)).to_have_text("Geen toegang tot Signaalroute")
     expect(page.get_by_text("Er is geen account voor u aangemaakt.")).to_be_visible()
     expect(page.get_by_role("button", name="Afmelden")).to_have_count(0)
-    with site.orchestrator.db.read() as conn:
-        assert conn.execute(select(user.c.id).where(user.c.gebruikersnaam == "k.buiten")).first() is None
+    assert user_id_of(site, "k.buiten") is None

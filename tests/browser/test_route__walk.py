@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_steps import (
+from playwright.sync_api import Page, expect
+
+from tests.browser.browser_steps import (
     choose,
     flash,
     form_ready,
@@ -19,7 +21,6 @@ from browser_steps import (
     task_row,
     textbox,
 )
-from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -1,9 +1,10 @@
-"""Fixtures of the engine tests; the helpers themselves live in ``route_actions``."""
+"""Fixtures of the engine tests; the helpers themselves live in :mod:`tests.engine.route_actions`."""
 from __future__ import annotations
 
 import pytest
-from oversight_actions import manager_factory, person_factory  # noqa: F401 - the managers' overview tests
-from route_actions import RouteActions
+
+from tests.engine.oversight_actions import manager_factory, person_factory  # noqa: F401 - the managers' overview tests
+from tests.engine.route_actions import RouteActions
 
 
 @pytest.fixture

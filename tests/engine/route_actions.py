@@ -17,7 +17,8 @@ from engine.people.users import Actor, add_user
 from engine.runtime.instances import Outcome
 from engine.runtime.projections import OPEN
 from engine.service.orchestrator import Orchestrator
-from engine.store.schema import audit_event, human_task, process_instance, signal
+from engine.store.schema import human_task, process_instance, signal
+from tests.db_views import audit_events
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROCESS = ROOT / "processes" / "signaal-naar-casus"
@@ -174,11 +175,7 @@ class RouteActions:
             return conn.execute(select(signal).where(signal.c.id == signal_id)).one()
 
     def audit(self, signal_id: int, actie: str | None = None) -> list:
-        with self.orchestrator.db.read() as conn:
-            query = select(audit_event).where(audit_event.c.signal_id == signal_id).order_by(audit_event.c.id)
-            if actie:
-                query = query.where(audit_event.c.actie == actie)
-            return conn.execute(query).all()
+        return audit_events(self.orchestrator, actie or None, signal_id=signal_id)
 
     def count(self, table) -> int:
         with self.orchestrator.db.read() as conn:

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from route_actions import REGIE, VERRIJKT, beoordeeld
 
 from engine.people.access import GRONDSLAGEN, ROUTE_COVENANT
+from tests.engine.route_actions import REGIE, VERRIJKT, beoordeeld
 
 ROUTES = {
     "zorgtraject": beoordeeld(),

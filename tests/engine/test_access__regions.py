@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from route_actions import VERRIJKT, beoordeeld
 
 from engine.errors import FieldErrors, NotFound
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, ensure_gemeente
+from tests.engine.route_actions import VERRIJKT, beoordeeld
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from route_actions import REGIE, VERRIJKT, beoordeeld
 
 from engine.errors import NotFound
+from tests.engine.route_actions import REGIE, VERRIJKT, beoordeeld
 
 STATUS_ONLY = {"id", "referentie", "status", "ontvangen_op", "afgesloten_op", "terugkoppeling"}
 PROCESS_KEYS = {"fase", "route", "convenant", "stappen", "taken", "historie"}

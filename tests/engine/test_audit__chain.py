@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from route_actions import VERRIJKT, race
 from sqlalchemy import delete, func, select, update
 
 from engine.audit.audit import AuditBatch, PersonalDataInLog
 from engine.audit.audit_chain import GENESIS, AuditChainBroken, event_hash
 from engine.store.schema import audit_chain_head, audit_event
+from tests.engine.route_actions import VERRIJKT, race
 
 
 @pytest.fixture

@@ -3,11 +3,11 @@ kind, data categories, legal ground and system (engine/audit/audit.py through th
 from __future__ import annotations
 
 import pytest
-from route_actions import VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.errors import NotFound
 from engine.store.schema import audit_event
+from tests.engine.route_actions import VERRIJKT, beoordeeld
 
 
 def _log(route, signal_id=None):

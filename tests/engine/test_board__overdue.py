@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import VERRIJKT
 
 from engine.errors import Forbidden
+from tests.engine.route_actions import VERRIJKT
 
 DAY = dt.timedelta(days=1)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import LOCATIE, LOCATION_PROCESS, REGIE, VERRIJKT, beoordeeld, besluit, race
 from sqlalchemy import select
 
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound
 from engine.store.schema import agendapunt
+from tests.engine.route_actions import LOCATIE, LOCATION_PROCESS, REGIE, VERRIJKT, beoordeeld, besluit, race
 
 
 @pytest.fixture

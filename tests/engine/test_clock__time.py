@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import VERRIJKT
 
 from engine.clock import UTC, FixedClock, as_utc, isoformat
+from tests.engine.route_actions import VERRIJKT
 
 CET = dt.timezone(dt.timedelta(hours=1))
 

@@ -6,10 +6,10 @@ and signal projections. Making it fail shows that everything before it is rolled
 from __future__ import annotations
 
 import pytest
-from route_actions import VERRIJKT
 
 from engine.audit import audit
 from engine.store.schema import audit_event, human_task, process_instance, signal
+from tests.engine.route_actions import VERRIJKT
 
 TABLES = (signal, process_instance, human_task, audit_event)
 

@@ -6,13 +6,13 @@ other gets a Conflict that says who won, and nothing is lost or done twice.
 from __future__ import annotations
 
 import pytest
-from route_actions import VERRIJKT, race
 from sqlalchemy import func, select
 
 from engine.errors import Conflict, Forbidden
 from engine.service.orchestrator import Orchestrator
 from engine.store.db import Database, make_engine
 from engine.store.schema import human_task
+from tests.engine.route_actions import VERRIJKT, race
 
 ROUNDS = 10
 

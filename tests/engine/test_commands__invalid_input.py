@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from route_actions import VERRIJKT, beoordeeld
 
 from engine.errors import FieldErrors
 from engine.store.schema import audit_event, human_task, process_instance, signal
+from tests.engine.route_actions import VERRIJKT, beoordeeld
 
 TABLES = (signal, process_instance, human_task, audit_event)
 

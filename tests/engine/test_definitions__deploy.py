@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from route_actions import DEFAULT_PROCESS, INFORM_FORM, VERRIJKT, beoordeeld, inform_step, replace_once
 from sqlalchemy import select
 
 from engine.definitions.definitions import latest_definition_id
@@ -13,6 +12,7 @@ from engine.errors import Forbidden
 from engine.service.orchestrator import Orchestrator
 from engine.store.db import Database, make_engine
 from engine.store.schema import process_definition, process_file, process_instance
+from tests.engine.route_actions import DEFAULT_PROCESS, INFORM_FORM, VERRIJKT, beoordeeld, inform_step, replace_once
 
 SLEUTEL = "signaal-naar-casus"
 

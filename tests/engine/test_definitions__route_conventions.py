@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from route_actions import DEFAULT_PROCESS, ROOT, package_with, replace_once
 
 from engine.definitions.package import ProcessPackage
 from engine.definitions.validation import compile_package
 from engine.errors import DeployRejected
+from tests.engine.route_actions import DEFAULT_PROCESS, ROOT, package_with, replace_once
 
 VICTIM = ROOT / "processes" / "slachtoffer-in-beeld"
 

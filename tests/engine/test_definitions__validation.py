@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from route_actions import DEFAULT_PROCESS, REGIE, VERRIJKT, RouteActions, beoordeeld, package_with, replace_once
 
 from engine.definitions.package import ProcessPackage
 from engine.definitions.validation import compile_package
 from engine.errors import DeployRejected, Problem, WorkflowFailed
 from engine.store.schema import process_definition, process_file
+from tests.engine.route_actions import DEFAULT_PROCESS, REGIE, VERRIJKT, RouteActions, beoordeeld, package_with, replace_once
 
 BPMN = "signaal-naar-casus.bpmn"
 DMN = "routering.dmn"

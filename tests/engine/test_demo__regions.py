@@ -43,10 +43,9 @@ def test_the_routed_demo_case_is_in_the_regional_task_list_and_the_password_is_u
 
 
 def test_the_demo_has_example_partners_per_region_and_signals_on_the_new_routes(orchestrator):
-    from route_actions import ROOT
-
     from engine.people.partners import SOORTEN
     from engine.store.schema import ketenpartner
+    from tests.engine.route_actions import ROOT
 
     for folder in ("slachtoffer-in-beeld", "meldcode"):
         orchestrator.deploy_folder(ROOT / "processes" / folder)

@@ -4,13 +4,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from route_actions import DEFAULT_PROCESS, replace_once
 from sqlalchemy import func, select
 
 from engine.definitions import drafts
 from engine.definitions.package import ProcessPackage
 from engine.errors import DeployRejected, FieldErrors, Forbidden, NotFound
-from engine.store.schema import audit_event, process_definition, process_draft, process_draft_file
+from engine.store.schema import process_definition, process_draft, process_draft_file
+from tests.db_views import audit_events
+from tests.engine.route_actions import DEFAULT_PROCESS, replace_once
 
 SLEUTEL = "signaal-naar-casus"
 BPMN = "signaal-naar-casus.bpmn"
@@ -84,8 +85,7 @@ def test_deploying_a_draft_makes_the_next_version_and_removes_the_draft(orchestr
     [latest, _] = orchestrator.process_versions(users.procesbeheerder, SLEUTEL)
     assert (latest["opmerking"], latest["gedeployed_door"]) == ("Stap korter genoemd", "Pim Procesbeheer")
     assert _count(orchestrator, process_draft) == 0 and _count(orchestrator, process_draft_file) == 0
-    with orchestrator.db.read() as conn:
-        event = conn.execute(select(audit_event).where(audit_event.c.actie == "proces_gedeployed")).one()
+    [event] = audit_events(orchestrator, "proces_gedeployed")
     assert event.detail == {"proces": SLEUTEL, "versie": 2, "definitie_id": deployment.definition_id, "nieuw": True}
     assert event.user_id == users.procesbeheerder.id
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import LOCATIE, LOCATION_PROCESS, NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld, package_with
 from sqlalchemy import select
 
 from engine.definitions.package import ProcessPackage
@@ -17,7 +16,9 @@ from engine.errors import DeployRejected
 from engine.mail.mail import Mail
 from engine.mail.outbox import MailConfig, compose
 from engine.runtime.projections import Projection, update_feedback
-from engine.store.schema import audit_event, mail_bericht
+from engine.store.schema import mail_bericht
+from tests.db_views import audit_events
+from tests.engine.route_actions import LOCATIE, LOCATION_PROCESS, NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld, package_with
 
 PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen"}
 
@@ -167,8 +168,7 @@ def test_a_table_decision_for_a_role_that_does_not_sit_at_the_table_is_rejected_
 def test_the_feedback_is_in_the_processing_log_without_personal_data(route, orchestrator, users, intake):
     started = route.report(intake(**PERSONAL))
     route.walk(started.signal_id, [("task_verrijken", NIET_VERRIJKT)])
-    with orchestrator.db.read() as conn:
-        [event] = conn.execute(select(audit_event).where(audit_event.c.actie == "melder_teruggekoppeld")).all()
+    [event] = audit_events(orchestrator, "melder_teruggekoppeld")
     assert event.detail == {"terugkoppeling": "afgesloten"} and event.signal_id == started.signal_id
 
 

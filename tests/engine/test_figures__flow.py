@@ -13,9 +13,9 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from history import GEMEENTEN, make_history, write_history
 
 from engine.errors import FieldErrors, Forbidden
+from tests.engine.history import GEMEENTEN, make_history, write_history
 
 SEED = 20260105
 N = 50_000

@@ -5,12 +5,12 @@ import json
 from pathlib import Path
 
 import pytest
-from route_actions import DEFAULT_PROCESS
 
 from engine.definitions.forms import FormDefinitionError, parse_form, validate_submission
 from engine.definitions.package import ProcessPackage
 from engine.definitions.validation import compile_package
 from engine.errors import DeployRejected, FieldErrors
+from tests.engine.route_actions import DEFAULT_PROCESS
 
 FORMS = compile_package(ProcessPackage.from_folder(DEFAULT_PROCESS)).forms
 VERRIJKEN = FORMS["signaal-verrijken"]

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import TEST_DATA, break_gateway, small_intake
 from sqlalchemy import select
 
 from engine.errors import Conflict, NotFound
 from engine.people.users import add_user
-from engine.store.schema import audit_event, incident, timer
+from engine.store.schema import incident, timer
+from tests.db_views import audit_events
+from tests.engine.route_actions import TEST_DATA, break_gateway, small_intake
 
 HOUR = dt.timedelta(hours=1)
 SECRET = "Vier mensen slapen achter in een nagelsalon."
@@ -46,8 +47,7 @@ def failing(route, orchestrator, clock, broken_gateway):
 
 
 def events(orchestrator, actie):
-    with orchestrator.db.read() as conn:
-        return conn.execute(select(audit_event).where(audit_event.c.actie == actie)).all()
+    return audit_events(orchestrator, actie)
 
 
 def test_the_list_shows_element_kind_attempts_and_keys_never_values(orchestrator, failing, beheerders, clock):

@@ -5,13 +5,13 @@ import datetime as dt
 import json
 
 import pytest
-from route_actions import DEFAULT_PROCESS, INFORM_FORM, VERRIJKT, beoordeeld, inform_step, package_with, replace_once
 from sqlalchemy import select
 
 from engine.definitions.package import ProcessPackage
 from engine.errors import Conflict, FieldErrors, Forbidden
 from engine.runtime import instance_migration
 from engine.store.schema import human_task, process_definition, process_instance, timer
+from tests.engine.route_actions import DEFAULT_PROCESS, INFORM_FORM, VERRIJKT, beoordeeld, inform_step, package_with, replace_once
 
 SLEUTEL = "signaal-naar-casus"
 BPMN = "signaal-naar-casus.bpmn"

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from route_actions import ROOT
 
 from engine.errors import WorkflowFailed
 from engine.store.schema import audit_event
+from tests.engine.route_actions import ROOT
 
 NEW_ROUTES = ("slachtoffer-in-beeld", "meldcode")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from route_actions import VERRIJKT, beoordeeld
 from sqlalchemy import insert, select, update
 
 from engine.runtime.invariants import check_invariants
 from engine.store.schema import audit_event, human_task, process_instance, timer
+from tests.engine.route_actions import VERRIJKT, beoordeeld
 
 
 def _check(orchestrator) -> list[str]:

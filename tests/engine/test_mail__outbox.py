@@ -10,7 +10,6 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
-from route_actions import VERRIJKT, beoordeeld
 from sqlalchemy import delete, select, update
 
 from engine.mail.mail import NoDelivery, SmtpMailer, mailer_from_url
@@ -18,6 +17,7 @@ from engine.mail.outbox import MailConfig, digest_slot
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, ensure_gemeente
 from engine.store.schema import mail_bericht, mail_stand, process_instance, timer
+from tests.engine.route_actions import VERRIJKT, beoordeeld
 
 SITE = "https://signaalroute.gemeente.test"
 PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen",

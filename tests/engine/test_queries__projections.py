@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from route_actions import VERRIJKT, beoordeeld
 from sqlalchemy import update
 
 from engine.store.schema import process_instance
+from tests.engine.route_actions import VERRIJKT, beoordeeld
 
 
 def test_screens_work_without_touching_the_workflow_state(route, users, intake):

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from route_actions import VERRIJKT
 
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound
+from tests.engine.route_actions import VERRIJKT
 
 
 @pytest.fixture

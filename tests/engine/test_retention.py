@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.errors import FieldErrors, NotFound
 from engine.queries.figures import figures
 from engine.runtime.retention import RetentionPolicy
 from engine.store.schema import audit_event, human_task, incident, process_instance, signal
+from tests.db_views import audit_events
+from tests.engine.route_actions import NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld
 
 SECRET = "Kamer boven snackbar De Gouden Draak"  # personal data that must go, everywhere
 
@@ -115,8 +116,7 @@ def test_the_run_is_logged_and_the_chain_still_verifies(route, closed, clock):
     events = route.audit(closed["geen_vermoeden"], "signaal_geanonimiseerd")
     assert len(events) == 1
     assert (events[0].soort, events[0].user_id, events[0].detail["categorie"]) == ("vernietigen", None, "geen_vermoeden")
-    with route.orchestrator.db.read() as conn:
-        summary = conn.execute(select(audit_event).where(audit_event.c.actie == "bewaartermijn_uitgevoerd")).one()
+    [summary] = audit_events(route, "bewaartermijn_uitgevoerd")
     assert summary.detail == {"aantal": 1, "per_categorie": {"geen_vermoeden": 1}, "mislukt": 0}
     assert route.orchestrator.verify_audit().ok
 

@@ -12,7 +12,14 @@ import copy
 from dataclasses import dataclass
 
 import pytest
-from route_actions import (
+from SpiffWorkflow.util.task import TaskState
+
+from engine.definitions.definitions import latest_definition_id
+from engine.definitions.forms import validate_submission
+from engine.definitions.validation import CompiledDefinition
+from engine.runtime.intake import intake_form, prepare_intake
+from engine.spiff.serialization import dump_state, load_state, new_workflow
+from tests.engine.route_actions import (
     CONTROLE,
     LOCATIE,
     LOCATION_PROCESS,
@@ -22,13 +29,6 @@ from route_actions import (
     beoordeeld,
     besluit,
 )
-from SpiffWorkflow.util.task import TaskState
-
-from engine.definitions.definitions import latest_definition_id
-from engine.definitions.forms import validate_submission
-from engine.definitions.validation import CompiledDefinition
-from engine.runtime.intake import intake_form, prepare_intake
-from engine.spiff.serialization import dump_state, load_state, new_workflow
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from route_actions import ROOT
-from test_route__paths import Outcome, RoutePath, run_in_memory
 
 from engine.clock import as_utc
 from engine.definitions.definitions import latest_definition_id
 from engine.runtime.intake import prepare_intake
 from engine.spiff.serialization import load_state
+from tests.engine.route_actions import ROOT
+from tests.engine.test_route__paths import Outcome, RoutePath, run_in_memory
 
 DOORVERWEZEN = {"doorverwezen_op": "2026-01-05", "doorverwezen_aan": "J. Jansen, teamleider", "wijze": "telefonisch"}
 BEVESTIGD = {"bevestiging": "ja", "bevestigd_op": "2026-01-07", "bevestigd_door": "J. Jansen"}

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from route_actions import ROOT, VERRIJKT
 from sqlalchemy import select
 
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound
 from engine.runtime.invariants import check_invariants
 from engine.store.schema import human_task, proceswissel, timer
+from tests.engine.route_actions import ROOT, VERRIJKT
 
 
 @pytest.fixture
@@ -134,10 +134,9 @@ def test_retention_strips_the_instance_a_signal_moved_away_from(routes, users, i
 
 
 def test_a_move_racing_a_completion_never_half_happens(routes, users, intake):
-    from route_actions import race
-
     from engine.service.orchestrator import Orchestrator
     from engine.store.db import Database
+    from tests.engine.route_actions import race
 
     orch = routes.orchestrator
     other = Orchestrator(Database(orch.db.engine), orch.clock)  # another orchestrator (its own spec cache)

@@ -13,7 +13,6 @@ import sys
 from xml.sax.saxutils import escape
 
 import pytest
-from escape_corpus import PAYLOADS, POSITIONS, armed, default_files, place
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 
 from engine.definitions.package import ProcessPackage
@@ -22,6 +21,7 @@ from engine.errors import DeployRejected
 from engine.spiff.sandbox import UnsafeExpression, make_script_engine
 from engine.spiff.serialization import new_workflow
 from engine.spiff.spiff_compat import StrictParser
+from tests.escape_corpus import PAYLOADS, POSITIONS, armed, default_files, place
 
 _LIVE_CHECK = """
 import json, os, sys

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from route_actions import DEFAULT_PROCESS, REGIE, VERRIJKT, beoordeeld
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
@@ -13,6 +12,7 @@ from engine.definitions.package import ProcessPackage
 from engine.definitions.validation import compile_package
 from engine.spiff.sandbox import RestrictedEnvironment
 from engine.spiff.serialization import dump_state, load_state, new_workflow
+from tests.engine.route_actions import DEFAULT_PROCESS, REGIE, VERRIJKT, beoordeeld
 
 COMPILED = compile_package(ProcessPackage.from_folder(DEFAULT_PROCESS))
 SPIFF_DEFAULT = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from route_actions import DEFAULT_PROCESS, VERRIJKT, beoordeeld, package_with
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.package import ProcessPackage
@@ -14,6 +13,7 @@ from engine.people.users import add_user
 from engine.spiff.serialization import new_workflow
 from engine.spiff.spiff_compat import NoMatchingRule
 from engine.store.schema import audit_event, human_task, process_instance, signal
+from tests.engine.route_actions import DEFAULT_PROCESS, VERRIJKT, beoordeeld, package_with
 
 
 def _without_catch_all(dmn: str) -> str:

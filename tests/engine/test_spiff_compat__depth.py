@@ -7,13 +7,13 @@ the workflow would look completed. tests/data/lange-lus loops 500 times before i
 from __future__ import annotations
 
 import pytest
-from route_actions import TEST_DATA
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.util.task import TaskIterator, TaskState
 
 from engine.definitions.package import ProcessPackage
 from engine.definitions.validation import compile_package
 from engine.spiff.serialization import dump_state, load_state, new_workflow
+from tests.engine.route_actions import TEST_DATA
 
 PACKAGE = TEST_DATA / "lange-lus"
 ROUNDS = 500

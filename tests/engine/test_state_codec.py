@@ -11,7 +11,6 @@ import datetime as dt
 import json
 
 import pytest
-from route_actions import DEFAULT_PROCESS, REGIE, VERRIJKT, beoordeeld
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
@@ -20,6 +19,7 @@ from engine.definitions.package import ProcessPackage
 from engine.definitions.validation import compile_package
 from engine.spiff.serialization import dump_state, legacy_dump_state, load_state, new_workflow
 from engine.spiff.spiff_compat import StrictParser
+from tests.engine.route_actions import DEFAULT_PROCESS, REGIE, VERRIJKT, beoordeeld
 
 COMPILED = compile_package(ProcessPackage.from_folder(DEFAULT_PROCESS))
 SPIFF = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import TEST_DATA, small_intake
 from sqlalchemy import select
 
 from engine.clock import as_utc
 from engine.errors import Conflict
-from engine.store.schema import audit_event, human_task, timer
+from engine.store.schema import human_task
+from tests.db_views import audit_events, instance_timers
+from tests.engine.route_actions import TEST_DATA, small_intake
 
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
@@ -33,8 +34,7 @@ def wachten(orchestrator):
 
 def timers_of(route, instance_id: int) -> dict[str, object]:
     """The instance's timer rows by BPMN id (one each in these processes)."""
-    with route.orchestrator.db.read() as conn:
-        rows = conn.execute(select(timer).where(timer.c.instance_id == instance_id)).all()
+    rows = instance_timers(route, instance_id)
     by_id = {row.bpmn_id: row for row in rows}
     assert len(by_id) == len(rows)
     return by_id
@@ -49,11 +49,7 @@ def tasks_of(route, instance_id: int) -> dict[str, object]:
 
 
 def fired_events(route, instance_id: int) -> list:
-    with route.orchestrator.db.read() as conn:
-        return conn.execute(
-            select(audit_event).where(audit_event.c.instance_id == instance_id, audit_event.c.actie == "timer_afgevuurd")
-            .order_by(audit_event.c.id)
-        ).all()
+    return audit_events(route, "timer_afgevuurd", instance_id=instance_id)
 
 
 def test_a_boundary_timer_is_a_row_linked_to_its_task(route, grens, clock):

@@ -10,20 +10,20 @@ import logging
 import time
 
 import pytest
-from route_actions import VERRIJKT, beoordeeld, start_worker, stop_worker
 from sqlalchemy import select
 
 from engine.clock import UTC, as_utc
 from engine.service.scheduler import Clock
 from engine.store.schema import human_task, process_instance, timer
+from tests.db_views import instance_timers
+from tests.engine.route_actions import VERRIJKT, beoordeeld, start_worker, stop_worker
 
 DAY = dt.timedelta(days=1)
 CET = dt.timezone(dt.timedelta(hours=1))
 
 
 def timer_rows(orchestrator, instance_id: int) -> dict[str, object]:
-    with orchestrator.db.read() as conn:
-        return {r.bpmn_id: r for r in conn.execute(select(timer).where(timer.c.instance_id == instance_id))}
+    return {r.bpmn_id: r for r in instance_timers(orchestrator, instance_id)}
 
 
 def wait_until(condition, timeout: float = 5.0) -> bool:

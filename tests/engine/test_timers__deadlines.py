@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import VERRIJKT
 
 from engine.clock import UTC
+from tests.engine.route_actions import VERRIJKT
 
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # the clock fixture's start
 DAY = dt.timedelta(days=1)

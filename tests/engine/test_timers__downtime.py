@@ -9,13 +9,14 @@ import collections
 import datetime as dt
 
 import pytest
-from route_actions import REGIE, VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.clock import as_utc
 from engine.service.orchestrator import Orchestrator
 from engine.store.db import Database, make_engine
-from engine.store.schema import audit_event, human_task, timer
+from engine.store.schema import human_task, timer
+from tests.db_views import audit_details
+from tests.engine.route_actions import REGIE, VERRIJKT, beoordeeld
 
 DAY = dt.timedelta(days=1)
 
@@ -26,9 +27,7 @@ def all_timers(route) -> dict[int, object]:
 
 
 def fired_per_timer(route) -> collections.Counter:
-    with route.orchestrator.db.read() as conn:
-        events = conn.execute(select(audit_event.c.detail).where(audit_event.c.actie == "timer_afgevuurd")).scalars()
-        return collections.Counter(detail["timer_id"] for detail in events)
+    return collections.Counter(detail["timer_id"] for detail in audit_details(route, "timer_afgevuurd"))
 
 
 def test_deadlines_missed_during_downtime_fire_once_on_the_next_pass(route, users, intake, clock):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import VERRIJKT
 from sqlalchemy import func, select
 
 from engine.clock import as_utc, isoformat
-from engine.store.schema import audit_event, notificatie, timer
+from engine.store.schema import audit_event, notificatie
+from tests.db_views import instance_timers
+from tests.engine.route_actions import VERRIJKT
 
 FIVE_DAYS = dt.timedelta(days=5)
 
@@ -22,8 +23,7 @@ def managers(route):
 
 
 def timer_rows(route, instance_id: int) -> dict[str, object]:
-    with route.orchestrator.db.read() as conn:
-        return {r.bpmn_id: r for r in conn.execute(select(timer).where(timer.c.instance_id == instance_id))}
+    return {r.bpmn_id: r for r in instance_timers(route, instance_id)}
 
 
 def count(route, table, *where) -> int:

@@ -6,18 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import REGIE, VERRIJKT, beoordeeld
 from sqlalchemy import select
 
 from engine.clock import as_utc
-from engine.store.schema import human_task, timer
+from engine.store.schema import human_task
+from tests.db_views import instance_timers
+from tests.engine.route_actions import REGIE, VERRIJKT, beoordeeld
 
 DAY = dt.timedelta(days=1)
-
-
-def timer_rows(route, instance_id: int) -> list:
-    with route.orchestrator.db.read() as conn:
-        return conn.execute(select(timer).where(timer.c.instance_id == instance_id).order_by(timer.c.id)).all()
 
 
 def follow_ups(route, instance_id: int) -> list:
@@ -40,7 +36,7 @@ def at_riec(route, intake, clock):
 
 def test_the_cycle_waits_fourteen_days_from_the_regie_task(route, at_riec):
     started, regie, opened = at_riec
-    rows = {r.bpmn_id: r for r in timer_rows(route, started.instance_id) if r.status == "wachtend"}
+    rows = {r.bpmn_id: r for r in instance_timers(route, started.instance_id) if r.status == "wachtend"}
     assert set(rows) == {"terugkoppeling_riec", "deadline_regie_riec"}
     assert (rows["terugkoppeling_riec"].actie, rows["terugkoppeling_riec"].human_task_id) == ("terugkoppeling", regie.id)
     assert as_utc(rows["terugkoppeling_riec"].due_at) == opened + 14 * DAY
@@ -49,7 +45,7 @@ def test_the_cycle_waits_fourteen_days_from_the_regie_task(route, at_riec):
 
 def test_follow_ups_every_fourteen_days_until_the_case_is_closed(route, users, at_riec, clock):
     started, regie, opened = at_riec
-    cycle_id = next(r.id for r in timer_rows(route, started.instance_id) if r.bpmn_id == "terugkoppeling_riec")
+    cycle_id = next(r.id for r in instance_timers(route, started.instance_id) if r.bpmn_id == "terugkoppeling_riec")
 
     clock.advance(13 * DAY)
     assert route.orchestrator.fire_due_timers() == []
@@ -61,19 +57,19 @@ def test_follow_ups_every_fourteen_days_until_the_case_is_closed(route, users, a
     assert (first.naam, first.rol, first.status, first.signal_id) == (
         "Terugkoppeling regie", "aandachtsfunctionaris", "open", started.signal_id)
     assert as_utc(first.created_at) == first_at and as_utc(first.due_at) == first_at + 5 * DAY
-    cycle = next(r for r in timer_rows(route, started.instance_id) if r.id == cycle_id)
+    cycle = next(r for r in instance_timers(route, started.instance_id) if r.id == cycle_id)
     assert (cycle.status, cycle.afgevuurd, as_utc(cycle.due_at)) == ("wachtend", 1, opened + 28 * DAY)
     assert route.orchestrator.fire_due_timers() == []
     assert first.id in [t["id"] for t in route.orchestrator.inbox(users.aandachtsfunctionaris)["taken"]]
 
     clock.advance(14 * DAY)  # day 29: the second occurrence, and the first follow-up's own deadline (day 20)
     fired = route.orchestrator.fire_due_timers()
-    by_bpmn = {r.id: r.bpmn_id for r in timer_rows(route, started.instance_id)}
+    by_bpmn = {r.id: r.bpmn_id for r in instance_timers(route, started.instance_id)}
     assert sorted(by_bpmn[f.timer_id] for f in fired) == ["deadline_terugkoppeling", "terugkoppeling_riec"]
     first_again, second = follow_ups(route, started.instance_id)
     assert (first_again.id, first_again.status, second.status) == (first.id, "open", "open")
     assert first_again.escalated_at is not None and second.escalated_at is None
-    cycle = next(r for r in timer_rows(route, started.instance_id) if r.id == cycle_id)
+    cycle = next(r for r in instance_timers(route, started.instance_id) if r.id == cycle_id)
     assert (cycle.afgevuurd, as_utc(cycle.due_at)) == (2, opened + 42 * DAY)
     assert route.orchestrator.fire_due_timers() == []
 
@@ -85,7 +81,7 @@ def test_follow_ups_every_fourteen_days_until_the_case_is_closed(route, users, a
     assert (outcome.status, outcome.uitkomst) == ("afgerond", "RIEC-casus gestart")
     assert route.signal_row(started.signal_id).status == "afgerond"
     assert [t.status for t in follow_ups(route, started.instance_id)] == ["vervallen", "voltooid"]
-    rows = timer_rows(route, started.instance_id)
+    rows = instance_timers(route, started.instance_id)
     assert [r for r in rows if r.status == "wachtend"] == []
     assert next(r for r in rows if r.id == cycle_id).status == "vervallen"
     assert route.instance(started.instance_id).status == "afgerond"
@@ -108,7 +104,7 @@ def test_a_follow_up_completed_is_not_asked_again_until_the_next_occurrence(rout
     assert route.signal_row(started.signal_id).status == "lopend"
     open_names = [t.bpmn_id for t in route.open_tasks(started.signal_id)]
     assert open_names == ["task_regie_riec"]
-    deadline = [r for r in timer_rows(route, started.instance_id) if r.bpmn_id == "deadline_terugkoppeling"]
+    deadline = [r for r in instance_timers(route, started.instance_id) if r.bpmn_id == "deadline_terugkoppeling"]
     assert [r.status for r in deadline] == ["vervallen"]
     clock.advance(5 * DAY)  # before day 28
     assert route.orchestrator.fire_due_timers() == []

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from route_actions import TEST_DATA, small_intake
 from sqlalchemy import select
 
 from engine.clock import as_utc
-from engine.store.schema import audit_event, incident, timer
+from engine.store.schema import incident
+from tests.db_views import audit_events, instance_timers
+from tests.engine.route_actions import TEST_DATA, small_intake
 
 HOUR = dt.timedelta(hours=1)
 
@@ -31,8 +32,8 @@ def wachten(orchestrator):
 
 
 def timer_of(route, instance_id: int):
-    with route.orchestrator.db.read() as conn:
-        return conn.execute(select(timer).where(timer.c.instance_id == instance_id)).one()
+    [row] = instance_timers(route, instance_id)
+    return row
 
 
 def incidents_of(route, instance_id: int) -> list:
@@ -41,9 +42,7 @@ def incidents_of(route, instance_id: int) -> list:
 
 
 def fired_events(route, instance_id: int) -> list:
-    with route.orchestrator.db.read() as conn:
-        return conn.execute(select(audit_event).where(audit_event.c.instance_id == instance_id,
-                                                      audit_event.c.actie == "timer_afgevuurd")).all()
+    return audit_events(route, "timer_afgevuurd", instance_id=instance_id)
 
 
 @pytest.fixture(params=sorted(BROKEN))

@@ -11,7 +11,6 @@ import collections
 import datetime as dt
 
 import pytest
-from route_actions import TEST_DATA, race
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
@@ -19,6 +18,7 @@ from sqlalchemy import func, select
 from engine.errors import Conflict
 from engine.spiff.serialization import load_state
 from engine.store.schema import audit_event, human_task, incident, process_instance, timer
+from tests.engine.route_actions import TEST_DATA, race
 
 ROUNDS = 8
 

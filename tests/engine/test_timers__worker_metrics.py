@@ -8,10 +8,10 @@ import urllib.request
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from route_actions import start_worker, stop_worker
-from test_timers__clock import DAY, timer_rows, wait_until
 
 from engine.clock import UTC
+from tests.engine.route_actions import start_worker, stop_worker
+from tests.engine.test_timers__clock import DAY, timer_rows, wait_until
 
 
 def _free_port() -> int:

@@ -17,11 +17,12 @@ import sys
 import time
 
 import pytest
-from route_actions import ROOT, TEST_DATA
 from sqlalchemy import func, select, text
 
-from engine.store.schema import audit_event, incident, process_instance, timer
+from engine.store.schema import incident, process_instance, timer
 from engine.store.schema import signal as signal_table
+from tests.db_views import audit_details
+from tests.engine.route_actions import ROOT, TEST_DATA
 
 pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("db_url", ["postgres"], indirect=True)]
 
@@ -96,9 +97,7 @@ def fired_count(orchestrator) -> int:
 def assert_each_fired_exactly_once(orchestrator, n: int) -> None:
     with orchestrator.db.read() as conn:
         rows = conn.execute(select(timer.c.id, timer.c.status, timer.c.afgevuurd, timer.c.pogingen)).all()
-        events = collections.Counter(
-            detail["timer_id"] for detail in conn.execute(
-                select(audit_event.c.detail).where(audit_event.c.actie == "timer_afgevuurd")).scalars())
+        events = collections.Counter(detail["timer_id"] for detail in audit_details(orchestrator, "timer_afgevuurd"))
         statuses = dict(conn.execute(select(process_instance.c.status, func.count()).group_by(process_instance.c.status)).all())
         signals = dict(conn.execute(select(signal_table.c.status, func.count()).group_by(signal_table.c.status)).all())
         incidents = conn.execute(select(func.count()).select_from(incident)).scalar_one()

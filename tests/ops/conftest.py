@@ -2,7 +2,7 @@
 
 Each fault test module marks itself ``faults`` and ``xdist_group("private-postgres")``, so one server is started per test session.
 Where no private server can be started (no binaries, root without a ``postgres`` user),
-the tests skip and say why; under ``CI`` they fail instead (:mod:`ci_policy`).
+the tests skip and say why; under ``CI`` they fail instead (:mod:`tests.ci_policy`).
 """
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from ci_policy import unavailable
-from ops_actions import prepare_database
-from private_postgres import PrivatePostgres, unavailable_reason
+
+from tests.ci_policy import unavailable
+from tests.ops.ops_actions import prepare_database
+from tests.ops.private_postgres import PrivatePostgres, unavailable_reason
 
 
 def pytest_configure(config):

@@ -24,7 +24,6 @@ from sqlalchemy.exc import DBAPIError
 
 from engine.clock import SystemClock
 from engine.errors import Conflict
-from engine.people.users import add_user
 from engine.runtime.invariants import check_invariants
 from engine.runtime.projections import OPEN
 from engine.service.orchestrator import Orchestrator
@@ -32,6 +31,8 @@ from engine.store.db import Database, make_engine
 from engine.store.migrate import upgrade
 from engine.store.schema import audit_event, human_task, timer
 from engine.store.schema import signal as signal_table
+from tests.db_views import user_id_of
+from tests.people import LOAD_USERS, PEOPLE, add_people
 
 ROOT = Path(__file__).resolve().parents[2]
 SHORT_ROUTE = ROOT / "bench" / "data" / "route-kort"
@@ -49,8 +50,7 @@ STEP_DATA = {
     "task_regie_riec": {"regie_opgepakt": True, "behandelaar": "RIEC", "covenant": "riec"},
     "task_terugkoppeling": {"voortgang": "Loopt volgens plan."},
 }
-GEMEENTE_ROLES = ["melder", "analist", "aandachtsfunctionaris"]
-REGIO_ROLES = ["zvh", "riec", "zorgcoordinator"]
+REGIO_ROLES = PEOPLE["last-regio"].roles  # the steps "last-regio" walks; "last-gemeente" walks the others
 
 
 def prepare_database(url: str) -> None:
@@ -60,9 +60,7 @@ def prepare_database(url: str) -> None:
         upgrade(orch.db.engine)
         orch.deploy_folder(SHORT_ROUTE)
         with orch.db.write() as conn:
-            now = orch.clock.now()
-            add_user(conn, "last-gemeente", now=now, naam="Last Gemeente", roles=GEMEENTE_ROLES, gemeente_naam="Nijmegen")
-            add_user(conn, "last-regio", now=now, naam="Last Regio", roles=REGIO_ROLES, gemeente_naam=None)
+            add_people(conn, LOAD_USERS, orch.clock.now())
     finally:
         orch.db.dispose()
 
@@ -167,11 +165,6 @@ class Load:
         return None
 
 
-def user_id_of(orch, name: str) -> int:
-    from engine.store.schema import user
-
-    with orch.db.read() as conn:
-        return conn.execute(select(user.c.id).where(user.c.gebruikersnaam == name)).scalar_one()
 
 
 def open_tasks(orch, signal_id: int):

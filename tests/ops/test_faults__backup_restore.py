@@ -12,7 +12,12 @@ import signal as os_signal
 import uuid
 
 import pytest
-from ops_actions import (
+from sqlalchemy import select
+
+from engine.errors import Conflict
+from engine.store.schema import signal as signal_table
+from tests.db_views import user_id_of
+from tests.ops.ops_actions import (
     REGIO_ROLES,
     STEP_DATA,
     Load,
@@ -20,14 +25,9 @@ from ops_actions import (
     open_tasks,
     orchestrator_for,
     start_worker,
-    user_id_of,
     violations,
     wait_until,
 )
-from sqlalchemy import select
-
-from engine.errors import Conflict
-from engine.store.schema import signal as signal_table
 
 pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("private-postgres")]
 

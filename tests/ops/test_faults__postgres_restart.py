@@ -15,7 +15,8 @@ from __future__ import annotations
 import signal as os_signal
 
 import pytest
-from ops_actions import Load, counts, start_worker, violations, wait_until
+
+from tests.ops.ops_actions import Load, counts, start_worker, violations, wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("private-postgres")]
 

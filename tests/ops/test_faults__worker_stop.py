@@ -13,14 +13,14 @@ import re
 import signal as os_signal
 
 import pytest
-from ops_actions import ROOT, orchestrator_for, start_worker, violations, wait_until
 from sqlalchemy import func, select, text
 
 from engine.clock import FixedClock
-from engine.people.users import add_user
 from engine.service.scheduler import PASS_LIMIT
 from engine.store.schema import audit_event, timer
 from engine.store.schema import signal as signal_table
+from tests.ops.ops_actions import ROOT, orchestrator_for, start_worker, violations, wait_until
+from tests.people import PEOPLE
 
 pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("private-postgres")]
 
@@ -34,7 +34,7 @@ def due_instances(url: str, n: int) -> None:
     try:
         orch.deploy_folder(ROOT / "tests" / "data" / "timer-wachten")
         with orch.db.write() as conn:
-            melder = add_user(conn, "melder", now=orch.clock.now(), naam="M", roles=["melder"], gemeente_naam="Nijmegen")
+            melder = PEOPLE["melder"].add(conn, orch.clock.now())
         source = orch.report_signal(orch.actor(melder), INTAKE, proces="timer-wachten").instance_id
         timer_columns = [c.name for c in timer.columns if c.name not in ("id", "instance_id")]
         signal_columns = [c.name for c in signal_table.columns if c.name not in ("id", "instance_id", "referentie")]

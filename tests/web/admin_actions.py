@@ -1,18 +1,19 @@
 """Action helpers for the user administration tests: a signed-in beheerder, a user's grants, audit events."""
 from __future__ import annotations
 
-from pages_actions import Browser
 from sqlalchemy import select, update
-from twofactor_actions import enrol, sign_in_with_code
 
-from engine.people.users import add_user
-from engine.store.schema import audit_event, user, user_role
+from engine.store.schema import user, user_role
+from tests.db_views import audit_events
+from tests.people import PEOPLE
+from tests.web.pages_actions import Browser
+from tests.web.twofactor_actions import enrol, sign_in_with_code
 
 
 def sign_in_beheerder(app, orchestrator, clock, password_hash: str) -> Browser:
     """A beheerder 'bea' (two-factor set up and used) signed in; ``browser.user_id`` is theirs."""
     with orchestrator.db.write() as conn:
-        user_id = add_user(conn, "bea", now=clock.now(), naam="Bea Beheerder", roles=["beheerder"], gemeente_naam=None)
+        user_id = PEOPLE["bea"].add(conn, clock.now())
         conn.execute(update(user).where(user.c.id == user_id).values(password_hash=password_hash))
     secret, _ = enrol(orchestrator, user_id)
     browser = Browser(app.test_client())
@@ -32,5 +33,4 @@ def grants(orchestrator, username: str) -> set[tuple[str, int | None, int | None
 
 def audit(orchestrator, actie: str) -> list:
     """The audit events of kind ``actie``, oldest first."""
-    with orchestrator.db.read() as conn:
-        return conn.execute(select(audit_event).where(audit_event.c.actie == actie).order_by(audit_event.c.id)).all()
+    return audit_events(orchestrator, actie)

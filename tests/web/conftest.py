@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from engine.people.users import add_user, create_token
+from engine.people.users import create_token
+from tests.people import API_USERS, PAGE_USERS, add_people
 from web import create_app
 
 
@@ -35,71 +36,43 @@ class ApiClient:
         return self.client.post("/api/v1" + path, headers=self._headers(), json=json, **kwargs)
 
 
-# username → (roles, municipality)
-API_USERS = {
-    "melder": (["melder"], "Nijmegen"),
-    "analist": (["analist"], "Nijmegen"),
-    "analist2": (["analist"], "Nijmegen"),
-    "af": (["aandachtsfunctionaris"], "Nijmegen"),
-    "zorg": (["zorgcoordinator"], None),
-    "zvh": (["zvh"], None),
-    "riec": (["riec"], None),
-    "pb": (["procesbeheerder"], "Nijmegen"),
-    "arnhem": (["analist", "melder"], "Arnhem"),
-}
-
-
 @pytest.fixture
 def api(app, orchestrator, clock) -> dict[str, ApiClient]:
-    """One API client per user in :data:`API_USERS`."""
+    """One API client per user in :data:`tests.people.API_USERS` (keyed by user name)."""
     clients = {}
     with orchestrator.db.write() as conn:
-        for username, (roles, gemeente) in API_USERS.items():
-            user_id = add_user(conn, username, now=clock.now(), roles=roles, gemeente_naam=gemeente)
+        for username, user_id in add_people(conn, API_USERS, clock.now(), full_names=False).items():
             # As made after a two-factor sign-in (so "pb" deploys); tests/web/test_api__tokens.py tests the scope.
             token = create_token(conn, user_id, now=clock.now(), tweede_factor=True)
             clients[username] = ApiClient(app.test_client(), token, username)
     return clients
 
 
-# username → (full name, roles, municipality) for the page tests; all share one password
-PAGE_USERS = {
-    "melder": ("Mila Melder", ["melder"], "Nijmegen"),
-    "analist": ("Anna Analist", ["analist"], "Nijmegen"),
-    "analist2": ("Bram Analist", ["analist"], "Nijmegen"),
-    "af": ("Frits Aandacht", ["aandachtsfunctionaris"], "Nijmegen"),
-    "riec": ("Rik RIEC", ["riec"], None),
-    "manager": ("Maaike Manager", ["manager"], "Nijmegen"),
-    "analist-arnhem": ("Arno Arnhem", ["analist", "melder"], "Arnhem"),
-}
-
-
 @pytest.fixture(scope="session")
 def _password_hash() -> str:
     from argon2 import PasswordHasher
-    from pages_actions import PASSWORD
+
+    from tests.web.pages_actions import PASSWORD
 
     return PasswordHasher().hash(PASSWORD)  # hashed once: argon2 is slow on purpose
 
 
 @pytest.fixture
 def page_users(orchestrator, clock, _password_hash) -> dict:
-    """The users of :data:`PAGE_USERS`, able to sign in; username → Actor."""
+    """The users of :data:`tests.people.PAGE_USERS`, able to sign in; username → Actor."""
     from sqlalchemy import update
 
     from engine.store.schema import user
 
-    ids = {}
     with orchestrator.db.write() as conn:
-        for username, (naam, roles, gemeente) in PAGE_USERS.items():
-            ids[username] = add_user(conn, username, now=clock.now(), naam=naam, roles=roles, gemeente_naam=gemeente)
+        ids = add_people(conn, PAGE_USERS, clock.now())
         conn.execute(update(user).values(password_hash=_password_hash))
     return {username: orchestrator.actor(user_id) for username, user_id in ids.items()}
 
 
 @pytest.fixture
 def browser(app, page_users):
-    """A signed-out visitor with a test client (see :class:`pages_actions.Browser`)."""
-    from pages_actions import Browser
+    """A signed-out visitor with a test client (see :class:`tests.web.pages_actions.Browser`)."""
+    from tests.web.pages_actions import Browser
 
     return Browser(app.test_client())

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pages_actions import csrf_from, sign_in_directly
-
 from engine.people.users import add_user
+from tests.web.pages_actions import csrf_from, sign_in_directly
 
 DEFAULT_PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
 

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from pages_actions import sign_in_directly
 from sqlalchemy import select
 
 from engine.clock import FixedClock
@@ -35,6 +34,7 @@ from engine.domain.roles import REGIONAL_ROLES, ROLES
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, create_token, ensure_gemeente
 from engine.store.schema import api_token
+from tests.web.pages_actions import sign_in_directly
 from web import create_app
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"

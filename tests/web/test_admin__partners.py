@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import pytest
-from admin_actions import audit, sign_in_beheerder
-from pages_actions import Browser
 from sqlalchemy import select, update
-from twofactor_actions import enrol, sign_in_with_code
 
 from engine.people.partners import contacts_for
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, ensure_gemeente
 from engine.store.schema import ketenpartner, user
+from tests.web.admin_actions import audit, sign_in_beheerder
+from tests.web.pages_actions import Browser
+from tests.web.twofactor_actions import enrol, sign_in_with_code
 
 NLA = {"soort": "nla", "naam": "NLA Team Mensenhandel (voorbeeld)", "telefoon": "0800 5151", "email": "mh@nla.example",
        "adres": "", "toelichting": "Voorbeeldgegevens"}

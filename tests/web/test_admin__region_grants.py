@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from admin_actions import audit as _audit
-from admin_actions import grants as _grants
-from admin_actions import sign_in_beheerder
-from pages_actions import Browser, csrf_from
 from sqlalchemy import insert, select
 
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, ensure_gemeente
 from engine.store.schema import gemeente, user, user_role
+from tests.web.admin_actions import audit as _audit
+from tests.web.admin_actions import grants as _grants
+from tests.web.admin_actions import sign_in_beheerder
+from tests.web.pages_actions import Browser, csrf_from
 
 
 @pytest.fixture

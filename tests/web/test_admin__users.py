@@ -4,15 +4,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from admin_actions import audit as _audit
-from admin_actions import grants as _grants
-from admin_actions import sign_in_beheerder
-from pages_actions import PASSWORD, Browser, csrf_from
 from sqlalchemy import select, update
-from twofactor_actions import enrol
 
 from engine.people.users import add_user
 from engine.store.schema import gemeente, user
+from tests.web.admin_actions import audit as _audit
+from tests.web.admin_actions import grants as _grants
+from tests.web.admin_actions import sign_in_beheerder
+from tests.web.pages_actions import PASSWORD, Browser, csrf_from
+from tests.web.twofactor_actions import enrol
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ import io
 import zipfile
 from pathlib import Path
 
-from api_actions import open_task, report
-
 from engine.definitions.package import ProcessPackage
+from tests.web.api_actions import open_task, report
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from api_actions import intake_body, open_task, report
+
+from tests.web.api_actions import intake_body, open_task, report
 
 
 def test_report_returns_reference_and_location(api):

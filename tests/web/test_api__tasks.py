@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from api_actions import open_task, report
+
+from tests.web.api_actions import open_task, report
 
 
 def test_whole_route_over_the_api(api):

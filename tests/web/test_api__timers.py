@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from api_actions import report
 
 from engine.people.users import add_user, create_token
+from tests.web.api_actions import report
 
 DAY = dt.timedelta(days=1)
 

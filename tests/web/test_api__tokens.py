@@ -7,15 +7,16 @@ import re
 from pathlib import Path
 
 import pytest
-from admin_actions import audit, sign_in_beheerder
-from pages_actions import Browser, csrf_from
 from sqlalchemy import select, update
-from twofactor_actions import enrol, sign_in_with_code
 
 from engine.definitions.package import ProcessPackage
-from engine.people.users import add_user, create_token
+from engine.people.users import create_token
 from engine.service.demo import load_demo
 from engine.store.schema import api_token, user
+from tests.people import PEOPLE
+from tests.web.admin_actions import audit, sign_in_beheerder
+from tests.web.pages_actions import Browser, csrf_from
+from tests.web.twofactor_actions import enrol, sign_in_with_code
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
 
@@ -68,8 +69,7 @@ def test_a_demo_token_cannot_deploy(app, orchestrator, username):
 @pytest.fixture
 def procesbeheerder(orchestrator, clock, page_users, _password_hash) -> int:
     with orchestrator.db.write() as conn:
-        user_id = add_user(conn, "pb", now=clock.now(), naam="Pim Procesbeheer", roles=["procesbeheerder"],
-                           gemeente_naam="Nijmegen")
+        user_id = PEOPLE["pb"].add(conn, clock.now())
         conn.execute(update(user).where(user.c.id == user_id).values(password_hash=_password_hash))
     return user_id
 

@@ -6,11 +6,12 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from pages_actions import Browser, mark_second_factor
 from sqlalchemy import delete, func, select
 
-from engine.people.users import add_user
 from engine.store.schema import audit_event
+from tests.db_views import audit_events
+from tests.people import PEOPLE
+from tests.web.pages_actions import Browser, mark_second_factor
 from web.cli import main
 
 INTAKE = {"gemeente": "Nijmegen", "omschrijving": "Zes mensen slapen boven de nagelsalon aan de Molenstraat.",
@@ -23,8 +24,7 @@ def beheerder(orchestrator, clock, page_users, _password_hash):
 
     from engine.store.schema import user
     with orchestrator.db.write() as conn:
-        user_id = add_user(conn, "beheerder", now=clock.now(), naam="Bea Beheerder", roles=["beheerder"],
-                           gemeente_naam=None)
+        user_id = PEOPLE["beheerder"].add(conn, clock.now())
         conn.execute(update(user).where(user.c.id == user_id).values(password_hash=_password_hash))
     return orchestrator.actor(user_id)
 
@@ -55,8 +55,7 @@ def test_the_signal_and_task_pages_show_the_covenant_and_log_the_view(app, orche
     task_id = orchestrator.inbox(page_users["riec"])["taken"][0]["id"]
     task_page = riec.client.get(f"/taken/{task_id}").get_data(as_text=True)
     assert "RIEC-convenant" in task_page
-    with orchestrator.db.read() as conn:
-        reads = conn.execute(select(audit_event).where(audit_event.c.actie == "signaal_ingezien")).all()
+    reads = audit_events(orchestrator, "signaal_ingezien")
     assert [(r.user_id, r.rol, r.grondslag, r.detail) for r in reads] == [
         (page_users["riec"].id, "riec", "riec", {"via": "web"})] * 2  # one per view: the signal page, the task page
 
@@ -71,7 +70,7 @@ def test_a_manager_sees_the_process_page_without_personal_data(app, orchestrator
 
 
 def test_the_api_logs_its_reads_as_api(api, orchestrator):
-    from api_actions import report
+    from tests.web.api_actions import report
 
     signal_id = report(api["melder"])["id"]
     assert api["analist"].get(f"/signals/{signal_id}").status_code == 200

@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from modeler_actions import Session
 
 from engine.people.users import add_user, create_token
+from tests.web.modeler_actions import Session
 from web.api.openapi import openapi_document
 
 ROOT = Path(__file__).resolve().parents[2]

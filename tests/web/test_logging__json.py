@@ -8,9 +8,9 @@ import json
 import logging
 
 import pytest
-from api_actions import intake_body
-from pages_actions import Browser
 
+from tests.web.api_actions import intake_body
+from tests.web.pages_actions import Browser
 from web import create_app
 from web.observability import configure_logging
 

@@ -11,11 +11,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from api_actions import report
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from engine.store.schema import human_task
+from tests.web.api_actions import report
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from modeler_actions import DEFAULT_PROCESS, default_files, session_for
+
+from tests.web.modeler_actions import DEFAULT_PROCESS, default_files, session_for
 
 BPMN = "signaal-naar-casus.bpmn"
 BASE = "/processen/signaal-naar-casus"

@@ -11,8 +11,9 @@ import json
 import os
 
 import pytest
-from escape_corpus import BPMN, PAYLOADS, POSITIONS, armed, default_files, place
-from modeler_actions import session_for
+
+from tests.escape_corpus import BPMN, PAYLOADS, POSITIONS, armed, default_files, place
+from tests.web.modeler_actions import session_for
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 

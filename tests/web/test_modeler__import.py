@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
-from modeler_actions import session_for
+
+from tests.web.modeler_actions import session_for
 
 ROOT = Path(__file__).resolve().parents[2]
 MIWG = Path(os.environ.get("SIGNAALROUTE_SHARED_DIR") or ROOT.parent / "shared") / "bpmn-miwg-reference"

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from modeler_actions import default_files, session_for
 
 from engine.people.users import add_user
+from tests.web.modeler_actions import default_files, session_for
 
 BASE = "/processen/signaal-naar-casus"
 BPMN = "signaal-naar-casus.bpmn"

@@ -14,7 +14,8 @@ from engine.people.oidc_mapping import MappedGrant, MappingError, RoleMapping, l
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.sso import CODE, GEEN_GROEP, INSTELLEN, UITGESCHAKELD, Identity, MfaPolicy, SingleSignOn
 from engine.people.users import add_user, ensure_gemeente
-from engine.store.schema import audit_event, user, user_identity, user_role
+from engine.store.schema import user, user_identity, user_role
+from tests.db_views import audit_events
 
 ISSUER = "https://login.example.nl/realms/gemeenten"
 MAPPING = {
@@ -116,10 +117,7 @@ def grants(orchestrator, user_id):
 
 
 def events(orchestrator, actie):
-    with orchestrator.db.read() as conn:
-        return [dict(r.detail, user_id=r.user_id) for r in conn.execute(
-            select(audit_event.c.detail, audit_event.c.user_id).where(audit_event.c.actie == actie)
-            .order_by(audit_event.c.id))]
+    return [dict(r.detail, user_id=r.user_id) for r in audit_events(orchestrator, actie)]
 
 
 def test_the_first_sign_in_creates_the_account_with_municipal_and_regional_grants(orchestrator, sso, places):

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from oidc_provider import IGNORE_PROVIDER_DEPRECATIONS, local_provider
-from pages_actions import session_user
 from sqlalchemy import select, update
 
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, ensure_gemeente
-from engine.store.schema import audit_event, user, user_identity
+from engine.store.schema import user, user_identity
+from tests.db_views import audit_details
+from tests.oidc_provider import IGNORE_PROVIDER_DEPRECATIONS, local_provider
+from tests.web.pages_actions import session_user
 from web import create_app
 
 pytestmark = [pytest.mark.filterwarnings(w) for w in IGNORE_PROVIDER_DEPRECATIONS]
@@ -83,8 +84,7 @@ def refusals(caplog) -> list[str]:
 
 
 def audit(orchestrator, actie):
-    with orchestrator.db.read() as conn:
-        return [r.detail for r in conn.execute(select(audit_event.c.detail).where(audit_event.c.actie == actie))]
+    return audit_details(orchestrator, actie)
 
 
 def test_the_sign_in_page_offers_the_organisation_only_when_configured(sso_app, app):
@@ -290,8 +290,8 @@ def test_with_no_accepted_values_a_beheerder_always_gives_our_code(make_app, pro
 
 def test_an_enrolled_user_gives_our_code_after_a_password_only_provider_sign_in(make_app, provider, orchestrator,
                                                                               clock):
-    from pages_actions import Browser
-    from twofactor_actions import enrol, fresh_code, submit_code
+    from tests.web.pages_actions import Browser
+    from tests.web.twofactor_actions import enrol, fresh_code, submit_code
 
     app = make_app()
     provider.set_user("met-code", groups=["sr-beheer"], amr=["pwd"])

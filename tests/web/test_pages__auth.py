@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pages_actions import Browser
+
+from tests.web.pages_actions import Browser
 
 
 def test_wrong_password_is_refused_without_saying_which_part(browser):

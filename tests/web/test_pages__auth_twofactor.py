@@ -6,24 +6,21 @@ import time
 
 import pyotp
 import pytest
-from pages_actions import Browser, csrf_from
 from sqlalchemy import select, update
-from twofactor_actions import enrol, fresh_code, sign_in_with_code, submit_code
 
 from engine.people.users import add_user
-from engine.store.schema import audit_event, user
+from engine.store.schema import user
+from tests.db_views import audit_events
+from tests.people import add_people
+from tests.web.pages_actions import Browser, csrf_from
+from tests.web.twofactor_actions import enrol, fresh_code, sign_in_with_code, submit_code
 
 
 @pytest.fixture
 def staff(orchestrator, clock, page_users, _password_hash) -> dict[str, int]:
     """A beheerder and a procesbeheerder (two-factor required) besides the page users; name → id."""
     with orchestrator.db.write() as conn:
-        ids = {
-            "beheerder": add_user(conn, "beheerder", now=clock.now(), naam="Bea Beheerder", roles=["beheerder"],
-                                  gemeente_naam=None),
-            "pb": add_user(conn, "pb", now=clock.now(), naam="Pim Procesbeheer", roles=["procesbeheerder"],
-                           gemeente_naam="Nijmegen"),
-        }
+        ids = add_people(conn, ("beheerder", "pb"), clock.now())
         conn.execute(update(user).values(password_hash=_password_hash))
     return ids
 
@@ -35,8 +32,7 @@ def _secret_from_page(html: str) -> str:
 
 
 def _events(orchestrator, actie: str) -> list:
-    with orchestrator.db.read() as conn:
-        return conn.execute(select(audit_event).where(audit_event.c.actie == actie).order_by(audit_event.c.id)).all()
+    return audit_events(orchestrator, actie)
 
 
 @pytest.mark.parametrize("username", ["beheerder", "pb"])

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pages_actions import Browser
-
 from engine.store.schema import agendapunt
+from tests.web.pages_actions import Browser
 
 INTAKE = {"gemeente": "Nijmegen", "omschrijving": "Busjes met arbeiders bij een bedrijfspand aan de Havenweg.",
           "uitbuitingsvormen": ["arbeid", "crimineel"], "minderjarige": "nee"}

@@ -8,10 +8,10 @@ import re
 
 import pytest
 from openpyxl import load_workbook
-from pages_actions import Browser
 from sqlalchemy import select
 
 from engine.store.schema import human_task
+from tests.web.pages_actions import Browser
 
 PERSONAL = {"omschrijving": "Vrouw in rode jas wordt elke nacht opgehaald", "locatie": "Geheimweg 12, Nijmegen",
             "melder": {"naam": "Karel Kroon", "afdeling": "Handhaving", "contact": "06-98765432"},

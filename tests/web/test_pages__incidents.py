@@ -6,12 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from admin_actions import sign_in_beheerder
-from pages_actions import Browser
-from route_actions import break_gateway
-from sqlalchemy import select
 
-from engine.store.schema import audit_event
+from tests.db_views import audit_details
+from tests.engine.route_actions import break_gateway
+from tests.web.admin_actions import sign_in_beheerder
+from tests.web.pages_actions import Browser
 
 TEST_DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 HOUR = dt.timedelta(hours=1)
@@ -68,9 +67,7 @@ def test_retry_fails_while_the_cause_remains_and_succeeds_after_the_fix(broken, 
     assert fixed.status_code == 302
     html = browser.client.get("/beheer/incidenten").get_data(as_text=True)
     assert "gelukt: het proces loopt verder" in html and "0 open incidenten." in html and "door Bea Beheerder" in html
-    with orchestrator.db.read() as conn:
-        outcomes = [e.detail["uitkomst"] for e in conn.execute(
-            select(audit_event).where(audit_event.c.actie == "incident_opnieuw_geprobeerd").order_by(audit_event.c.id))]
+    outcomes = [detail["uitkomst"] for detail in audit_details(orchestrator, "incident_opnieuw_geprobeerd")]
     assert outcomes == ["mislukt", "gelukt"]
 
 

@@ -4,10 +4,10 @@ recipient or the text."""
 from __future__ import annotations
 
 import pytest
-from admin_actions import sign_in_beheerder
 
 from engine.mail.mail import SmtpMailer
 from engine.mail.outbox import MailConfig
+from tests.web.admin_actions import sign_in_beheerder
 
 SITE = "https://signaalroute.gemeente.test"
 INTAKE = {"gemeente": "Nijmegen", "omschrijving": "Slaapt met zes anderen in de opslag van de nagelsalon.",

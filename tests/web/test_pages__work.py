@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pages_actions import Browser
+from tests.web.pages_actions import Browser
 
 INTAKE = {"gemeente": "Nijmegen", "omschrijving": "Zes mensen slapen boven de nagelsalon aan de Molenstraat.",
           "uitbuitingsvormen": ["arbeid"], "minderjarige": "nee", "acute_nood": False}

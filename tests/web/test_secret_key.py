@@ -8,9 +8,9 @@ import stat
 import pytest
 from click.testing import CliRunner
 from flask import Flask
-from pages_actions import Browser
 
 import web
+from tests.web.pages_actions import Browser
 from web import create_app
 from web.cli import main
 from web.secret_key import KEY_FILE, MIN_LENGTH, SecretKeyError

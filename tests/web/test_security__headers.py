@@ -5,8 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-from pages_actions import Browser
 
+from tests.web.pages_actions import Browser
 from web import create_app
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"

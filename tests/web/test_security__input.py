@@ -6,7 +6,8 @@ import logging
 import re
 
 import pytest
-from api_actions import intake_body, report
+
+from tests.web.api_actions import intake_body, report
 
 SQL_META = [
     "' OR '1'='1",
@@ -42,15 +43,15 @@ def some_work(api, page_users) -> int:
 
 @pytest.fixture
 def beheerder_browser(app, orchestrator, clock, _password_hash):
-    from pages_actions import Browser
     from sqlalchemy import update
-    from twofactor_actions import enrol, sign_in_with_code
 
-    from engine.people.users import add_user
     from engine.store.schema import user
+    from tests.people import PEOPLE
+    from tests.web.pages_actions import Browser
+    from tests.web.twofactor_actions import enrol, sign_in_with_code
 
     with orchestrator.db.write() as conn:
-        user_id = add_user(conn, "bea", now=clock.now(), naam="Bea Beheerder", roles=["beheerder"], gemeente_naam=None)
+        user_id = PEOPLE["bea"].add(conn, clock.now())
         conn.execute(update(user).where(user.c.id == user_id).values(password_hash=_password_hash))
     secret, _ = enrol(orchestrator, user_id)
     browser = Browser(app.test_client())

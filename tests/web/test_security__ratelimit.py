@@ -6,9 +6,9 @@ import hashlib
 import logging
 
 import pytest
-from pages_actions import Browser, csrf_from
-from twofactor_actions import enrol, fresh_code, submit_code
 
+from tests.web.pages_actions import Browser, csrf_from
+from tests.web.twofactor_actions import enrol, fresh_code, submit_code
 from web import create_app
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from admin_actions import audit, sign_in_beheerder
-from pages_actions import Browser, csrf_from
 from sqlalchemy import select
 
 from engine.store.schema import gemeente
+from tests.web.admin_actions import audit, sign_in_beheerder
+from tests.web.pages_actions import Browser, csrf_from
 
 
 @pytest.fixture

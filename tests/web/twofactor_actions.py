@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pyotp
-from pages_actions import PASSWORD, Browser, csrf_from
 
 from engine.people.twofactor import TwoFactor
+from tests.web.pages_actions import PASSWORD, Browser, csrf_from
 
 
 def enrol(orchestrator, user_id: int) -> tuple[str, list[str]]:
