@@ -109,7 +109,6 @@ def test_the_remembered_user_of_a_session_is_never_another_apps_or_a_reused_row(
                                                                                   tmp_path):
     """With the actor cache on (as in production), a session row id that another app in the process
     also has, or that the database hands out again after a delete, stands for its own user only."""
-    from pages_actions import sign_in_directly
     from sqlalchemy import delete
 
     from engine.people.users import add_user
@@ -117,6 +116,7 @@ def test_the_remembered_user_of_a_session_is_never_another_apps_or_a_reused_row(
     from engine.store import migrate
     from engine.store.db import Database, make_engine
     from engine.store.schema import user_session
+    from tests.web.pages_actions import sign_in_directly
     from web import create_app
 
     app.config["ACTOR_CACHE_SECONDS"] = 60
