@@ -5,10 +5,9 @@ import os
 
 from flask import Flask
 
+from engine import Database, RetentionPolicy, default_url, make_engine
 from engine.errors import FieldErrors
-from engine.runtime.retention import RetentionPolicy
 from engine.service.orchestrator import Orchestrator
-from engine.store.db import Database, default_url, make_engine
 
 from . import secret_key as secret_keys
 from .json_limits import BoundedJSONProvider

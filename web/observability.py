@@ -27,7 +27,7 @@ import uuid
 
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
 
-from engine.ops.metrics import REQUEST_LATENCY, REQUESTS
+from engine import REQUEST_LATENCY, REQUESTS
 
 bp = Blueprint("observability", __name__)
 

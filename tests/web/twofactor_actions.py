@@ -6,12 +6,10 @@ import datetime as dt
 import pyotp
 from pages_actions import PASSWORD, Browser, csrf_from
 
-from engine.people.twofactor import TwoFactor
-
 
 def enrol(orchestrator, user_id: int) -> tuple[str, list[str]]:
     """Set up two-factor sign-in for ``user_id`` through the engine; ``(secret, recovery codes)``."""
-    two_factor = TwoFactor(orchestrator.db, orchestrator.clock)
+    two_factor = orchestrator.signin
     secret = two_factor.start_enrolment(user_id).secret
     codes = two_factor.confirm_enrolment(user_id, fresh_code(secret, orchestrator.clock))
     return secret, codes

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, url_for
 
-from engine.definitions.package import ProcessPackage
-from engine.definitions.uploads import package_from_texts, package_from_zip
-from engine.domain.user_input import parse_duration
+from engine import ProcessPackage, package_from_texts, package_from_zip, parse_duration
 from engine.errors import FieldErrors, NotFound
 
 from .. import orchestrator
@@ -28,7 +26,7 @@ def _authenticate():
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Geef een API-token mee: Authorization: Bearer <token>.")
-    actor = orchestrator().actor_for_token(token.strip())
+    actor = orchestrator().signin.token_holder(token.strip())
     if actor is None:
         raise Unauthorized("Dit API-token is onbekend, verlopen of ingetrokken.")
     g.actor = actor

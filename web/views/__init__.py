@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, Flask, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from engine.clock import AMSTERDAM
+from engine import AMSTERDAM
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound, WorkflowFailed
 
 bp = Blueprint("pages", __name__)

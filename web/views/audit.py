@@ -5,10 +5,8 @@ import datetime as dt
 
 from flask import g, render_template, request
 
-from engine.domain.user_input import parse_date
+from engine import AUDIT_KINDS, known_audit_actions, may_read_audit, parse_date
 from engine.errors import FieldErrors
-from engine.people.access import may_read_audit
-from engine.queries.processing_log import SOORTEN, known_actions
 
 from .. import orchestrator
 from ..auth import login_required
@@ -55,7 +53,7 @@ def verwerkingen():
     actief = {k: v for k, v in filters.items() if v}
     return render_template("verwerkingen.html", log=result, filters=filters, actief=actief, fouten=errors,
                            pagina=pagina, paginas=max(1, -(-result["totaal"] // PAGE_SIZE)),
-                           acties=known_actions(), soorten=SOORTEN, soort_namen=SOORT_NAMEN), (422 if errors else 200)
+                           acties=known_audit_actions(), soorten=AUDIT_KINDS, soort_namen=SOORT_NAMEN), (422 if errors else 200)
 
 
 @bp.get("/signalen/<int:signal_id>/inzage")

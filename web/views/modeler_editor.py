@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, g, render_template, request
 
-from engine.domain.roles import ROLES
+from engine import ROLES
 from engine.errors import NotFound
 
 from .. import orchestrator
@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
 
 def _versions(sleutel: str) -> list[dict]:
     """The deployed versions of process ``sleutel``, newest first."""
-    versions = orchestrator().process_versions(g.actor, sleutel)  # NotFound for an unknown process
+    versions = orchestrator().owners.process_versions(g.actor, sleutel)  # NotFound for an unknown process
     if not versions:
         raise NotFound(f"proces {sleutel}")  # only a draft: nothing to compare
     return versions
@@ -35,7 +35,7 @@ def _versions(sleutel: str) -> list[dict]:
 def bewerken(sleutel: str):
     """The modeller: diagram, decision tables and forms of the draft of ``sleutel`` (an imported
     process may have a draft and no version yet)."""
-    draft = orchestrator().draft(g.actor, sleutel)
+    draft = orchestrator().owners.draft(g.actor, sleutel)
     return render_template("modeler_bewerken.html", sleutel=sleutel, naam=draft["naam"], basis=draft["basis_versie"],
                            rollen=[{"sleutel": k, "naam": v} for k, v in ROLES.items()])
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from engine.domain.feedback import feedback_text
+from engine import feedback_text, tables_of
 from engine.errors import Conflict, FieldErrors, Forbidden
-from engine.people.access import tables_of
 
 from .. import orchestrator
 from ..auth import login_required, safe_next
