@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, url_for
 
-from engine import ProcessPackage, package_from_texts, package_from_zip, parse_duration
+from engine import ProcessPackage, TaskStatus, package_from_texts, package_from_zip, parse_duration
 from engine.errors import FieldErrors, NotFound
 
 from .. import orchestrator
@@ -154,7 +154,7 @@ def complete(task_id: int):
     if "data" not in body or not isinstance(body["data"], dict):
         raise FieldErrors({"data": "de body is {\"data\": {...formuliervelden...}}"})
     result = orchestrator().complete_task(g.actor, task_id, body["data"])
-    return jsonify(id=task_id, status="voltooid", signaal_status=result.status, route=result.route,
+    return jsonify(id=task_id, status=TaskStatus.DONE, signaal_status=result.status, route=result.route,
                    uitkomst=result.uitkomst, nieuwe_taken=result.nieuwe_taken)
 
 

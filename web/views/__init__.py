@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, Flask, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from engine import AMSTERDAM
+from engine import AMSTERDAM, MeetingStatus, SignalStatus, TaskStatus
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound, WorkflowFailed
 
 bp = Blueprint("pages", __name__)
@@ -28,6 +28,8 @@ def init_app(app: Flask) -> None:
     account_tokens.init_app(app)
     app.add_template_filter(lokaal)
     app.add_template_global(nav_counts)
+    for status in (TaskStatus, SignalStatus, MeetingStatus):  # templates compare with these, never with literals
+        app.add_template_global(status, status.__name__)
     app.register_error_handler(NotFound, _no_access)
     app.register_error_handler(Forbidden, _forbidden)
     app.register_error_handler(Conflict, _conflict)
