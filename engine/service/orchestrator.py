@@ -32,9 +32,10 @@ from ..runtime import casustafel, commands, incidents, route_change, timers
 from ..runtime.instances import Outcome, StaleInstance
 from ..runtime.intake import intake_form
 from ..runtime.projections import OPEN
-from ..runtime.retention import RetentionPolicy, RetentionRun, run_retention
+from ..runtime.retention import RetentionPolicy, RetentionRun
 from ..store.db import Database
 from ..store.schema import human_task, process_instance, signal
+from . import passes
 from .admin import AdminDesk
 from .managers import ManagersDesk
 from .operator import OperatorDesk
@@ -208,7 +209,7 @@ class Orchestrator:
 
     def fire_due_timers(self, limit: int = 500) -> list[timers.Fired]:
         """One pass of the clock: fire the timers due now (see :mod:`engine.runtime.timers`)."""
-        return timers.fire_due_timers(self.db, self.cache, self.clock, limit)
+        return passes.fire_due_timers(self.db, self.cache, self.clock, limit)
 
     # --- mail (engine.mail) ---------------------------------------------------------------
     def configure_mail(self, config: outbox.MailConfig) -> None:
@@ -242,7 +243,7 @@ class Orchestrator:
 
     def mail_pass(self) -> dict[str, int]:
         """The clock's mail job: passed deadlines, the daily digests, sending (:mod:`engine.mail.outbox`)."""
-        return outbox.mail_pass(self.db, self.mail, self.clock)
+        return passes.mail_pass(self.db, self.mail, self.clock)
 
     # --- incidents (engine.runtime.incidents) ----------------------------------------------------
     def incidents(self, actor: Actor, **page) -> dict:
@@ -419,7 +420,7 @@ class Orchestrator:
 
     def run_retention(self, *, dry_run: bool = False) -> RetentionRun:
         """Anonymise the closed signals whose retention period passed (or, dry, list them)."""
-        return run_retention(self.db, self.cache, self.clock, self.retention, dry_run=dry_run)
+        return passes.run_retention(self.db, self.cache, self.clock, self.retention, dry_run=dry_run)
 
     # --- case tables (engine.runtime.casustafel) -------------------------------------------------
     def meetings(self, actor: Actor) -> dict:
