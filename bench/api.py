@@ -327,14 +327,14 @@ class InProcessClient(Client):
 class Attribution:
     """Low-overhead timers (no profiler) around the orchestrator's methods and the DBAPI.
 
-    Per operation it sums: the token lookup (``Orchestrator.actor_for_token``), the one
+    Per operation it sums: the token lookup (``Orchestrator.signin.token_holder``), the one
     engine call the handler makes, the time inside the sqlite3 cursor (``execute`` of
     every statement, via SQLAlchemy's cursor events) and the statement count. What the
     request costs beyond that is Flask/Werkzeug routing, JSON (de)serialisation and the
     handler's own code.
     """
 
-    ENGINE_CALLS = ("actor_for_token", "report_signal", "inbox", "complete_task", "signal", "claim", "task",
+    ENGINE_CALLS = ("signin.token_holder", "report_signal", "inbox", "complete_task", "signal", "claim", "task",
                     "gemeente_id")
 
     def __init__(self, orch, engine):
@@ -343,7 +343,9 @@ class Attribution:
         self.counts: dict[tuple[str, str], int] = {}
         self._local = threading.local()
         for name in self.ENGINE_CALLS:
-            setattr(orch, name, self._wrap(name, getattr(orch, name)))
+            owner, _, attr = name.rpartition(".")
+            target = getattr(orch, owner) if owner else orch  # a desk's method: wrapped on the desk
+            setattr(target, attr, self._wrap(name, getattr(target, attr)))
         from sqlalchemy import event
 
         event.listen(engine, "before_cursor_execute", self._before)
@@ -411,9 +413,9 @@ def profile_in_process(db_url: str, tokens: dict, http_single: dict, routes: int
         if not n:
             continue
         total = sum(client.times[op]) / n
-        token = attribution.sums.get((op, "orch.actor_for_token"), 0.0) / n
+        token = attribution.sums.get((op, "orch.signin.token_holder"), 0.0) / n
         engine_calls = {k[1]: v / n for k, v in attribution.sums.items()
-                        if k[0] == op and k[1].startswith("orch.") and k[1] != "orch.actor_for_token"}
+                        if k[0] == op and k[1].startswith("orch.") and k[1] != "orch.signin.token_holder"}
         engine_ms = sum(engine_calls.values())
         sql_ms = attribution.sums.get((op, "sql"), 0.0) / n
         stmts = attribution.counts.get((op, "sql"), 0) / n
@@ -423,7 +425,7 @@ def profile_in_process(db_url: str, tokens: dict, http_single: dict, routes: int
         calls = ", ".join(f"{k[5:]} {v:.2f}" for k, v in engine_calls.items())
         print(f"{op:10}{total:8.2f}{token:8.2f}{engine_ms:8.2f}{total - token - engine_ms:8.2f}{sql_ms:11.2f}"
               f"{stmts:7.1f}{commits:9.1f}  {calls} / {verbs}")
-    print("  (token = Orchestrator.actor_for_token in the before_request hook; engine = the handler's "
+    print("  (token = Orchestrator.signin.token_holder in the before_request hook; engine = the handler's "
           "orchestrator call(s); rest = Flask/Werkzeug + JSON + handler; in sqlite = sum of cursor.execute "
           "of all statements, part of token + engine)")
     client.on_op = None

@@ -346,24 +346,24 @@ def main() -> None:
         log = StatementLog(orch.db.engine)
         van, tot = (NOW - dt.timedelta(days=365)).date(), NOW.date()
         with log.capture() as board_statements:
-            sample = orch.board(managers[3])
+            sample = orch.managers.board(managers[3])
         with log.capture() as figure_statements:
-            figures = orch.figures(managers[3], van=van, tot=tot)
+            figures = orch.managers.figures(managers[3], van=van, tot=tot)
         with log.capture() as region_board_statements:
-            orch.board(region)
+            orch.managers.board(region)
         with log.capture() as region_figure_statements:
-            orch.figures(region, van=van, tot=tot)
+            orch.managers.figures(region, van=van, tot=tot)
         print(f"board of {GEMEENTEN[3]}: {sample['te_laat']} late, {sample['bijna']} due within 2 days, "
               f"{sample['escalaties']['open']} open escalations; figures: {figures['ontvangen']} signals received, "
               f"{sum(s['aantal'] for s in figures['stappen'])} steps finished in 12 months")
         print(f"\nload average before the timings: {_load()}")
         board = time_calls("board (a municipality's manager)",
-                           [lambda m=m: orch.board(m) for m in managers], runs)
+                           [lambda m=m: orch.managers.board(m) for m in managers], runs)
         municipal = time_calls("figures, 12 months, one municipality",
-                               [lambda m=m: orch.figures(m, van=van, tot=tot) for m in managers], runs)
-        board_region = time_calls("board, all eight", [lambda: orch.board(region)], runs // 2)
+                               [lambda m=m: orch.managers.figures(m, van=van, tot=tot) for m in managers], runs)
+        board_region = time_calls("board, all eight", [lambda: orch.managers.board(region)], runs // 2)
         regional = time_calls("figures, 12 months, all eight",
-                              [lambda: orch.figures(region, van=van, tot=tot)], runs // 2)
+                              [lambda: orch.managers.figures(region, van=van, tot=tot)], runs // 2)
         print(f"load average after the timings: {_load()}")
         explain(orch, board_statements, "board")
         explain(orch, figure_statements, "figures")

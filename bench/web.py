@@ -140,7 +140,7 @@ def create_tasks(db_url: str, n_signals: int, n_advance: int) -> tuple[list[int]
 
     orch = Orchestrator(Database(make_engine(db_url)))
     try:
-        actors = {name: orch.authenticate(name, PASSWORD) for name in USERS}
+        actors = {name: orch.signin.authenticate(name, PASSWORD) for name in USERS}
         if any(a is None for a in actors.values()):
             raise BenchError(f"aanmelden in-process faalde: {actors}")
         melder, analist = actors["bench-melder"], actors["bench-analist"]

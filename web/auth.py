@@ -1,9 +1,9 @@
 """Browser sign-in: local accounts, server-side sessions, CSRF on every form.
 
 The signed cookie carries the session id (and the CSRF token); whether the session works is
-decided by its row (:mod:`engine.people.sessions`): it ends at sign-out, after ``SESSION_IDLE_MINUTES``
-without a request, ``SESSION_ABSOLUTE_HOURS`` after sign-in, and when the user's password,
-roles or active state change. The API has its own authentication (bearer tokens,
+decided by its row (:mod:`engine.people.sessions`, asked through the sign-in desk): it ends at
+sign-out, after ``SESSION_IDLE_MINUTES`` without a request, ``SESSION_ABSOLUTE_HOURS`` after
+sign-in, and when the user's password, roles or active state change. The API has its own authentication (bearer tokens,
 :mod:`web.api.routes`) and is exempt from CSRF; every other POST needs the session's CSRF token.
 """
 from __future__ import annotations
@@ -17,8 +17,7 @@ from flask import Blueprint, Flask, current_app, flash, g, redirect, render_temp
 from flask_wtf.csrf import CSRFError
 
 from engine.errors import NotFound
-from engine.people.sessions import ENDED, EXPIRED, IDLE, LiveSession, Sessions
-from engine.people.twofactor import TwoFactor, required_for
+from engine.service.signin import ENDED, EXPIRED, IDLE, LiveSession, SignInDesk, required_for
 
 from .extensions import csrf, orchestrator
 from .responses import error_response, safe_next, wants_json
@@ -43,11 +42,17 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
 
 
-def sessions() -> Sessions:
-    """The engine's session commands, with this app's idle and absolute limits."""
-    orch, config = orchestrator(), current_app.config
-    return Sessions(orch.db, orch.clock, idle=dt.timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
-                    lifetime=dt.timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]))
+def signin() -> SignInDesk:
+    """The engine's sign-in desk: password, sessions, two-factor sign-in."""
+    return orchestrator().signin
+
+
+def _idle() -> dt.timedelta:
+    return dt.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+
+
+def _lifetime() -> dt.timedelta:
+    return dt.timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
 
 
 def _load_user() -> None:
@@ -58,7 +63,7 @@ def _load_user() -> None:
         if "user_id" in session:  # a cookie from before server-side sessions: it proves nothing
             session.clear()
         return
-    found = sessions().resume(session_id)
+    found = signin().resume_session(session_id, idle=_idle())
     if not isinstance(found, LiveSession):
         session.clear()
         g.sessie_verlopen = found
@@ -74,11 +79,12 @@ def _load_user() -> None:
 def _actor(live: LiveSession):
     """The signed-in user with their roles, remembered per session for ``ACTOR_CACHE_SECONDS`` (0: off).
 
-    Whether the session still works is checked on every request (:meth:`Sessions.resume`); a role
-    change ends the user's sessions, so a cached actor never outlives its roles. The cache belongs
-    to the app (another app in the process has other sessions under the same row ids), and its key
-    holds the user as well as the session row, so a row id the database hands out again (SQLite
-    reuses the highest id after a delete) can never stand for someone else.
+    Whether the session still works is checked on every request
+    (:meth:`~engine.service.signin.SignInDesk.resume_session`); a role change ends the user's
+    sessions, so a cached actor never outlives its roles. The cache belongs to the app (another
+    app in the process has other sessions under the same row ids), and its key holds the user as
+    well as the session row, so a row id the database hands out again (SQLite reuses the highest
+    id after a delete) can never stand for someone else.
     """
     ttl = current_app.config["ACTOR_CACHE_SECONDS"]
     if not ttl:
@@ -96,18 +102,12 @@ def _actor(live: LiveSession):
     return actor
 
 
-def twofactor() -> TwoFactor:
-    """The engine's two-factor commands, on the app's database and clock."""
-    orch = orchestrator()
-    return TwoFactor(orch.db, orch.clock)
-
-
 def _two_factor_gate():
     """Users whose role requires two-factor sign-in can do nothing else until it is set up and used."""
     actor = g.get("actor")
     if actor is None or actor.tweede_factor or not required_for(actor):
         return None
-    if twofactor().status(actor.id).ingesteld:
+    if signin().two_factor_status(actor.id).ingesteld:
         # Set up, but this session began without it (say, the role came later): sign in again with the code.
         end_session("tweede_factor_nodig")
         session["tweestaps_gebruiker"] = actor.id
@@ -155,7 +155,7 @@ def login():
     if request.method == "POST":
         gebruikersnaam = request.form.get("gebruikersnaam", "").strip()
         wachtwoord = request.form.get("wachtwoord", "")
-        actor = orchestrator().authenticate(gebruikersnaam, wachtwoord) if gebruikersnaam and wachtwoord else None
+        actor = signin().authenticate(gebruikersnaam, wachtwoord) if gebruikersnaam and wachtwoord else None
         if actor is None:
             fout = "Deze combinatie van gebruikersnaam en wachtwoord is onbekend."
         else:
@@ -168,13 +168,13 @@ def _password_accepted(actor):
     """The first factor passed: ask for the code, or sign in (and send to enrolment if it is required)."""
     volgende = safe_next(request.args.get("volgende"))
     end_session("nieuwe_aanmelding")  # a new session at every sign-in: no session fixation
-    if twofactor().status(actor.id).ingesteld:
+    if signin().two_factor_status(actor.id).ingesteld:
         session["tweestaps_gebruiker"] = actor.id
         session["tweestaps_sinds"] = time.time()
         session["volgende"] = volgende
         return redirect(url_for("auth.code"))
     start_session(actor.id, tweestaps=False)
-    twofactor().signed_in(actor.id, "wachtwoord")
+    signin().signed_in(actor.id, "wachtwoord")
     if required_for(actor):
         flash("Voor uw rol is tweestapsverificatie verplicht. Stel het nu in; daarna kunt u verder.", "waarschuwing")
         return redirect(url_for("tweestaps.instellen"))
@@ -184,20 +184,20 @@ def _password_accepted(actor):
 def start_session(user_id: int, *, tweestaps: bool) -> None:
     """Sign ``user_id`` in: a new server-side session (``tweestaps``: a second factor was verified),
     its id in the cookie. Callers clear the cookie first (:func:`end_session`)."""
-    session["sid"] = sessions().start(user_id, tweede_factor=tweestaps)
+    session["sid"] = signin().start_session(user_id, tweede_factor=tweestaps, lifetime=_lifetime())
 
 
 def end_session(reden: str = "afgemeld") -> None:
     """End the cookie's session (if any) on the server, and clear the cookie."""
     session_id = session.get("sid")
     if session_id is not None:
-        sessions().end(session_id, reden)
+        signin().end_session(session_id, reden)
     session.clear()
 
 
 def set_second_factor(tweestaps: bool) -> None:
     """Record on the current session whether a second factor was verified in it."""
-    sessions().set_second_factor(session["sid"], tweestaps)
+    signin().set_second_factor(session["sid"], tweestaps)
 
 
 @bp.route("/aanmelden/code", methods=["GET", "POST"])
@@ -211,7 +211,7 @@ def code():
         return redirect(url_for("auth.login"))
     fout = None
     if request.method == "POST":
-        verified = twofactor().verify(user_id, request.form.get("code", ""))
+        verified = signin().verify_code(user_id, request.form.get("code", ""))
         if verified is None:
             fout = "Deze code klopt niet of is al gebruikt. Typ de zes cijfers die uw app nu toont, of een herstelcode."
         else:
@@ -219,7 +219,7 @@ def code():
             eerste_factor = session.get("eerste_factor", "wachtwoord")  # or "oidc" (web.oidc)
             session.clear()
             start_session(user_id, tweestaps=True)
-            twofactor().signed_in(user_id, f"{eerste_factor}+{verified.methode}")
+            signin().signed_in(user_id, f"{eerste_factor}+{verified.methode}")
             if verified.methode == "herstelcode":
                 flash(f"U bent aangemeld met een herstelcode; u heeft er nog {verified.herstelcodes_over}. "
                       "Maak nieuwe herstelcodes als u er weinig over heeft.", "waarschuwing")

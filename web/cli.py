@@ -93,10 +93,8 @@ def init(demo: bool) -> None:
 
 
 def _init(orch, config, demo: bool) -> None:
-    from engine.store.migrate import upgrade
-
-    upgrade(orch.db.engine)
-    click.echo(f"Database bijgewerkt ({orch.db.engine.url.render_as_string(hide_password=True)}).", err=True)
+    where = orch.operator.upgrade_schema()
+    click.echo(f"Database bijgewerkt ({where}).", err=True)
     for folder in sorted(Path(config["PROCESSES_DIR"]).iterdir()):
         if (folder / "proces.json").is_file():
             _deploy_or_exit(orch, folder, "init")
@@ -251,19 +249,9 @@ def user_add(name: str, roles: tuple[str, ...], gemeente: str | None, regio: str
 
 
 def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None, token_dagen=None) -> None:
-    from engine.people.sessions import end_sessions
-    from engine.people.tokens import issue_token
-    from engine.people.users import TOKEN_DAYS, add_user
-
     try:
-        with orch.db.write() as conn:
-            now = orch.clock.now()
-            user_id = add_user(conn, name, now=now, naam=naam, roles=roles, gemeente_naam=gemeente,
-                               password=password, regio_naam=regio)
-            # New roles or a new password for an existing user: their sessions end (a new user has none).
-            end_sessions(conn, user_id, now=now, reden="gewijzigd_via_commandoregel", door=None)
-            new_token = issue_token(conn, user_id, now=now, door=None, days=token_dagen or TOKEN_DAYS,
-                                    via="commandoregel") if token else None
+        new_token = orch.operator.save_user(name, roles=roles, gemeente=gemeente, regio=regio, naam=naam,
+                                            password=password, token=token, token_days=token_dagen)
     except FieldErrors as exc:
         raise _fields(exc) from None
     except EngineError as exc:
@@ -279,12 +267,10 @@ def _user_add(orch, name, roles, gemeente, naam, password, token, regio=None, to
 def user_reset_2fa(name: str) -> None:
     """Tweestapsverificatie van een gebruiker wissen (telefoon en herstelcodes kwijt); wordt gelogd."""
     from engine.errors import NotFound
-    from engine.people.twofactor import reset_by_operator
 
     with _front_door() as (orch, _config):
         try:
-            with orch.db.write() as conn:
-                removed = reset_by_operator(conn, name, now=orch.clock.now())
+            removed = orch.operator.reset_two_factor(name)
         except NotFound as exc:
             raise CommandError(str(exc)) from None
     click.echo(f"Tweestapsverificatie van {name} gewist; bij de volgende aanmelding opnieuw instellen." if removed
@@ -307,20 +293,9 @@ def token() -> None:
 @click.option("--naam", "label", help="Waarvoor het token is (zichtbaar in gebruikersbeheer).")
 def token_create(name: str, dagen: int | None, label: str | None) -> None:
     """Een API-token voor gebruiker NAME; het token is de enige regel op stdout."""
-    from sqlalchemy import select
-
-    from engine.people.tokens import issue_token
-    from engine.people.users import TOKEN_DAYS
-    from engine.store.schema import user
-
     with _front_door() as (orch, _config):
         try:
-            with orch.db.write() as conn:
-                user_id = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == name)).scalar()
-                if user_id is None:
-                    raise FieldErrors({"gebruiker": f"'{name}' bestaat niet"})
-                new_token = issue_token(conn, user_id, now=orch.clock.now(), door=None, days=dagen or TOKEN_DAYS,
-                                        naam=label, via="commandoregel")
+            new_token = orch.operator.issue_token(name, days=dagen, naam=label)
         except FieldErrors as exc:
             raise _fields(exc) from None
     click.echo(new_token)
@@ -330,11 +305,8 @@ def token_create(name: str, dagen: int | None, label: str | None) -> None:
 @click.option("--gebruiker", help="Alleen de tokens van deze gebruiker.")
 def token_list(gebruiker: str | None) -> None:
     """De tokens: id, gebruiker, naam, aangemaakt, verloopt, laatst gebruikt, tweestaps, status."""
-    from engine.people.tokens import list_tokens
-
     with _front_door() as (orch, _config):
-        with orch.db.read() as conn:
-            rows = list_tokens(conn, now=orch.clock.now())
+        rows = orch.operator.tokens()
     for row in rows:
         if gebruiker and row["gebruikersnaam"] != gebruiker:
             continue
@@ -349,24 +321,13 @@ def token_list(gebruiker: str | None) -> None:
 @click.option("--gebruiker", help="Alle tokens van deze gebruiker intrekken.")
 def token_revoke(ids: tuple[int, ...], gebruiker: str | None) -> None:
     """Tokens intrekken: op id (zie 'signaalroute token list'), of alle tokens van een gebruiker; wordt gelogd."""
-    from sqlalchemy import select
-
     from engine.errors import NotFound
-    from engine.people.tokens import revoke_token, revoke_user_tokens
-    from engine.store.schema import user
 
     if not ids and not gebruiker:
         raise CommandError("Geef een of meer token-ids, of --gebruiker NAAM.")
     with _front_door() as (orch, _config):
         try:
-            with orch.db.write() as conn:
-                now = orch.clock.now()
-                revoked = sum(revoke_token(conn, token_id, now=now, door=None) for token_id in ids)
-                if gebruiker:
-                    user_id = conn.execute(select(user.c.id).where(user.c.gebruikersnaam == gebruiker)).scalar()
-                    if user_id is None:
-                        raise NotFound(f"gebruiker '{gebruiker}' bestaat niet")
-                    revoked += revoke_user_tokens(conn, user_id, now=now, door=None, reden="commandoregel")
+            revoked = orch.operator.revoke_tokens(list(ids), gebruiker)
         except NotFound as exc:
             raise CommandError(f"{exc} (er is niets ingetrokken)") from None
     click.echo(f"{revoked} token(s) ingetrokken.", err=True)
@@ -378,15 +339,9 @@ def token_revoke(ids: tuple[int, ...], gebruiker: str | None) -> None:
               help="Gemeente die bij deze regio hoort (meerdere keren mag; nieuw = wordt aangemaakt).")
 def regio(naam: str, gemeenten: tuple[str, ...]) -> None:
     """Gemeenten bij een regio indelen (regionale rollen gelden per regio)."""
-    from engine.people.regions import assign_gemeente, ensure_regio
-    from engine.people.users import ensure_gemeente
-
     with _front_door() as (orch, _config):
         try:
-            with orch.db.write() as conn:
-                regio_id = ensure_regio(conn, naam)
-                for gemeente in gemeenten:
-                    assign_gemeente(conn, regio_id, ensure_gemeente(conn, gemeente))
+            orch.operator.group_region(naam, list(gemeenten))
         except FieldErrors as exc:
             raise _fields(exc) from None
     click.echo(f"Regio {naam}: {', '.join(gemeenten)}.", err=True)

@@ -14,12 +14,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
+from engine import Database, MailConfig, RetentionPolicy, mailer_from_url, make_engine
 from engine.errors import FieldErrors
-from engine.mail.mail import mailer_from_url
-from engine.mail.outbox import MailConfig
-from engine.runtime.retention import RetentionPolicy
 from engine.service.orchestrator import Orchestrator
-from engine.store.db import Database, make_engine
 
 from .settings import SettingError, pool_arguments
 

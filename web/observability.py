@@ -26,7 +26,7 @@ import uuid
 
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
 
-from engine.ops.metrics import REQUEST_LATENCY, REQUESTS
+from engine import REQUEST_LATENCY, REQUESTS
 
 from .extensions import orchestrator
 

@@ -22,8 +22,16 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
 
-from engine.people.oidc_mapping import MappingError, RoleMapping, load_mapping
-from engine.people.sso import CODE, GEEN_GROEP, INSTELLEN, Identity, MfaPolicy, SingleSignOn
+from engine.service.signin import (
+    CODE,
+    GEEN_GROEP,
+    INSTELLEN,
+    Identity,
+    MappingError,
+    MfaPolicy,
+    RoleMapping,
+    load_mapping,
+)
 
 from .auth import start_session
 from .extensions import orchestrator
@@ -168,8 +176,7 @@ def terug():
                         gebruikersnaam=_text(claims.get(settings.username_claim) or claims.get("email")),
                         naam=_text(claims.get("name")), groepen=_strings(groups),
                         amr=_strings(claims.get("amr")), acr=_text(claims.get("acr")))  # from the ID token only
-    orch = orchestrator()
-    result = SingleSignOn(orch.db, orch.clock, settings.mapping, mfa=settings.mfa).sign_in(identity)
+    result = orchestrator().signin.with_provider(identity, settings.mapping, mfa=settings.mfa)
     volgende = session.get("sso_volgende")
     session.clear()  # a new session at every sign-in: no session fixation
     if result.geweigerd is not None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from flask import Config
 
-from engine.store.db import POOL_DEFAULTS
+from engine import POOL_DEFAULTS
 
 ENV, FILE, COMMAND = "environment or file", "file", "environment"
 
@@ -269,7 +269,7 @@ def check(config: dict) -> None:
 
 def complete(config: dict) -> None:
     """Fill in the defaults worked out at start (the database and process folder), in place."""
-    from engine.store.db import default_url, normalise_url
+    from engine import default_url, normalise_url
 
     from .library import default_processes_dir
 

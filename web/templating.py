@@ -9,8 +9,7 @@ import datetime as dt
 
 from flask import Flask, current_app, g
 
-from engine.clock import AMSTERDAM
-from engine.people.access import may_administer, may_change_processes, may_read_audit
+from engine import AMSTERDAM, MeetingStatus, SignalStatus, TaskStatus, may_administer, may_change_processes, may_read_audit
 
 from .extensions import orchestrator
 
@@ -86,4 +85,6 @@ def _single_sign_on() -> dict:
 FILTERS = {"lokaal": lokaal, "duur": duur, "uren": uren, "procent": procent}
 GLOBALS = {"nav_counts": nav_counts, "is_manager": is_manager, "may_administer": may_administer,
            "may_change_processes": may_change_processes,
-           "may_read_audit": may_read_audit}  # the navigation shows the audit page to who may read it
+           "may_read_audit": may_read_audit,  # the navigation shows the audit page to who may read it
+           # templates compare statuses with these, never with literals
+           "TaskStatus": TaskStatus, "SignalStatus": SignalStatus, "MeetingStatus": MeetingStatus}

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import Conflict, FieldErrors
-from engine.people.twofactor import required_for
+from engine.service.signin import required_for
 
-from .auth import end_session, login_required, set_second_factor, start_session, twofactor
+from .auth import end_session, login_required, set_second_factor, signin, start_session
 
 bp = Blueprint("tweestaps", __name__, url_prefix="/account/tweestapsverificatie")
 
@@ -14,15 +14,15 @@ bp = Blueprint("tweestaps", __name__, url_prefix="/account/tweestapsverificatie"
 @bp.get("")
 @login_required
 def account():
-    return render_template("tweestaps_account.html", status=twofactor().status(g.actor.id),
+    return render_template("tweestaps_account.html", status=signin().two_factor_status(g.actor.id),
                            verplicht=required_for(g.actor))
 
 
 @bp.route("/instellen", methods=["GET", "POST"])
 @login_required
 def instellen():
-    tf = twofactor()
-    if tf.status(g.actor.id).ingesteld:
+    tf = signin()
+    if tf.two_factor_status(g.actor.id).ingesteld:
         flash("Tweestapsverificatie is al ingesteld.", "info")
         return redirect(url_for("tweestaps.account"))
     fout = None
@@ -45,9 +45,9 @@ def instellen():
 @login_required
 def qr():
     """The QR code of the pending enrolment (an image of its own: no inline SVG in the page)."""
-    if twofactor().status(g.actor.id).ingesteld:
+    if signin().two_factor_status(g.actor.id).ingesteld:
         return Response(status=404)
-    return Response(twofactor().start_enrolment(g.actor.id).qr_svg, mimetype="image/svg+xml",
+    return Response(signin().start_enrolment(g.actor.id).qr_svg, mimetype="image/svg+xml",
                     headers={"Cache-Control": "no-store"})
 
 
@@ -55,7 +55,7 @@ def qr():
 @login_required
 def herstelcodes():
     try:
-        codes = twofactor().regenerate_recovery_codes(g.actor.id, request.form.get("code", ""))
+        codes = signin().regenerate_recovery_codes(g.actor.id, request.form.get("code", ""))
     except FieldErrors as exc:
         return _account_with_error(exc.fields["code"])
     except Conflict as exc:
@@ -68,7 +68,7 @@ def herstelcodes():
 @login_required
 def uitzetten():
     try:
-        twofactor().switch_off(g.actor, request.form.get("code", ""))
+        signin().switch_off_two_factor(g.actor, request.form.get("code", ""))
     except FieldErrors as exc:
         return _account_with_error(exc.fields["code"])
     set_second_factor(False)
@@ -77,5 +77,5 @@ def uitzetten():
 
 
 def _account_with_error(fout: str):
-    return render_template("tweestaps_account.html", status=twofactor().status(g.actor.id),
+    return render_template("tweestaps_account.html", status=signin().two_factor_status(g.actor.id),
                            verplicht=required_for(g.actor), fout=fout), 422

@@ -1,14 +1,14 @@
-"""The mail pass the clock runs: scan for passed deadlines, make the daily digests, send.
+"""The outbox: what the clock's mail pass does — scan for passed deadlines, make the daily digests, send.
 
-:func:`mail_pass` does, each in its own transactions:
+The pass (:func:`engine.service.passes.mail_pass`) does, each in its own transactions:
 
 1. :func:`engine.mail.notify.queue_overdue` — outbox rows for deadlines passed since last time;
 2. :func:`queue_digests` — once a day from :attr:`MailConfig.digest_hour` (Europe/Amsterdam):
    per person whose preference is ``dagelijks`` one mail bundling their waiting rows, and per
    manager with an address a summary of late and nearly late tasks in their municipalities;
-3. :func:`send_due` — every waiting row of people who want mail at once (and every digest):
-   claimed with a lease (``attempt_at`` moved on) in a short transaction, sent outside any
-   transaction, then marked. A process that dies while sending leaves the row to be sent
+3. :func:`claim_due`, :func:`deliver`, :func:`mark` — every waiting row of people who want mail at
+   once (and every digest): claimed with a lease (``attempt_at`` moved on) in a short
+   transaction, sent outside any transaction, then marked. A process that dies while sending leaves the row to be sent
    again after the lease: a mail may come twice, never not at all. Failures are retried
    with back-off, then marked ``mislukt``. With mail delivery off (no ``MAIL_URL``) rows are
    marked ``niet_bezorgd`` at once, and only their id and kind are logged.
@@ -37,7 +37,6 @@ from ..errors import Forbidden, NotFound
 from ..people.access import may_administer
 from ..people.users import load_actor
 from ..queries.board import board
-from ..store.db import Database, is_postgres
 from ..store.schema import mail_bericht, mail_instelling, mail_stand, user, user_role
 from .mail import Mail, Mailer, NoDelivery
 from .notify import (
@@ -56,7 +55,6 @@ from .notify import (
     WAITING,
     keyed_insert,
     once,
-    queue_overdue,
     recipient_key,
 )
 
@@ -130,44 +128,42 @@ def failure_reason(exc: Exception) -> str:
     return _ADDRESS.sub("<adres>", f"{type(exc).__name__}: {exc}")[:2000]
 
 
-def send_due(db: Database, config: MailConfig, clock, limit: int = 200) -> dict[str, int]:
-    """Send what is waiting for people who want mail at once; returns counts per result."""
-    postgres = is_postgres(db.engine)
-    now = clock.now()
-    with db.write() as conn:
-        if postgres:  # see the module docstring: send nothing whose cause may still be lost
-            conn.exec_driver_sql("SET LOCAL synchronous_commit = on")
-        rows = conn.execute(_due_rows(postgres), {"now": now, "limit": limit}).all()
-        if rows:
-            conn.execute(update(mail_bericht).where(mail_bericht.c.id.in_([r.id for r in rows]))
-                         .values(attempt_at=now + LEASE, pogingen=mail_bericht.c.pogingen + 1))
-    result = {SENT: 0, FAILED: 0, NO_ADDRESS: 0, UNDELIVERED: 0, "opnieuw": 0}
-    delivers = getattr(config.mailer, "delivers", True)
-    for row in rows:
-        if not row.email:
-            outcome, values = NO_ADDRESS, {"status": NO_ADDRESS}
-        elif not delivers:
-            # Neither the recipient nor the text: only that a mail of this kind did not go out.
-            log.info("mail %s (%s) not delivered: mail delivery is off (MAIL_URL is not set)", row.id, row.soort)
-            outcome, values = UNDELIVERED, {"status": UNDELIVERED, "fout": DELIVERY_OFF}
-        else:
-            subject, text = compose(row, config.site_url)
-            try:
-                config.mailer.send(Mail(row.email, subject, text))
-                outcome, values = SENT, {"status": SENT, "sent_at": clock.now(), "fout": None}
-            except Exception as exc:  # noqa: BLE001 - one bad address or a hiccup must not stop the pass
-                reason = failure_reason(exc)
-                log.warning("mail %s (%s) not sent: %s", row.id, row.soort, reason)
-                attempts = row.pogingen + 1
-                if attempts >= MAX_ATTEMPTS:
-                    outcome, values = FAILED, {"status": FAILED, "fout": reason}
-                else:
-                    outcome = "opnieuw"
-                    values = {"attempt_at": clock.now() + dt.timedelta(minutes=2 ** attempts), "fout": reason}
-        with db.write() as conn:
-            conn.execute(update(mail_bericht).where(mail_bericht.c.id == row.id).values(**values))
-        result[outcome] += 1
-    return result
+def claim_due(conn: Connection, *, now: dt.datetime, limit: int = 200, postgres: bool = False) -> list:
+    """Claim what is waiting for people who want mail at once, with a lease (``attempt_at`` moved on
+    by :data:`LEASE`), in the caller's short transaction; the rows to send."""
+    if postgres:  # see the module docstring: send nothing whose cause may still be lost
+        conn.exec_driver_sql("SET LOCAL synchronous_commit = on")
+    rows = conn.execute(_due_rows(postgres), {"now": now, "limit": limit}).all()
+    if rows:
+        conn.execute(update(mail_bericht).where(mail_bericht.c.id.in_([r.id for r in rows]))
+                     .values(attempt_at=now + LEASE, pogingen=mail_bericht.c.pogingen + 1))
+    return rows
+
+
+def deliver(row, config: MailConfig, clock) -> tuple[str, dict]:
+    """Send one claimed row, outside any transaction; ``(outcome, the row's new values)`` for :func:`mark`."""
+    if not row.email:
+        return NO_ADDRESS, {"status": NO_ADDRESS}
+    if not getattr(config.mailer, "delivers", True):
+        # Neither the recipient nor the text: only that a mail of this kind did not go out.
+        log.info("mail %s (%s) not delivered: mail delivery is off (MAIL_URL is not set)", row.id, row.soort)
+        return UNDELIVERED, {"status": UNDELIVERED, "fout": DELIVERY_OFF}
+    subject, text = compose(row, config.site_url)
+    try:
+        config.mailer.send(Mail(row.email, subject, text))
+        return SENT, {"status": SENT, "sent_at": clock.now(), "fout": None}
+    except Exception as exc:  # noqa: BLE001 - one bad address or a hiccup must not stop the pass
+        reason = failure_reason(exc)
+        log.warning("mail %s (%s) not sent: %s", row.id, row.soort, reason)
+        attempts = row.pogingen + 1
+        if attempts >= MAX_ATTEMPTS:
+            return FAILED, {"status": FAILED, "fout": reason}
+        return "opnieuw", {"attempt_at": clock.now() + dt.timedelta(minutes=2 ** attempts), "fout": reason}
+
+
+def mark(conn: Connection, row_id: int, values: dict) -> None:
+    """Write how sending a row went (:func:`deliver`)."""
+    conn.execute(update(mail_bericht).where(mail_bericht.c.id == row_id).values(**values))
 
 
 def digest_slot(now: dt.datetime, hour: int) -> dt.datetime:
@@ -180,36 +176,33 @@ def digest_slot(now: dt.datetime, hour: int) -> dt.datetime:
     return slot.astimezone(dt.UTC)
 
 
-def queue_digests(db: Database, config: MailConfig, clock) -> int:
+def queue_digests(conn: Connection, config: MailConfig, *, now: dt.datetime, postgres: bool = False) -> int:
     """Once per day: one digest row per person who has something in it; returns how many.
 
-    The day's turn is taken by moving the ``mail_stand`` mark in the same transaction that
-    writes the digests, so of several clock processes only one writes them.
+    The day's turn is taken by moving the ``mail_stand`` mark in the caller's transaction, the
+    one that writes the digests, so of several clock processes only one writes them.
     """
-    now = clock.now()
     slot = digest_slot(now, config.digest_hour)
-    postgres = is_postgres(db.engine)
-    with db.write() as conn:
-        stmt = select(mail_stand.c.tot).where(mail_stand.c.naam == _DIGEST_MARK)
-        last = conn.execute(stmt.with_for_update() if postgres else stmt).scalar_one_or_none()
-        if last is not None and _utc(last) >= slot:
-            return 0
-        if last is None:
-            conn.execute(insert(mail_stand).values(naam=_DIGEST_MARK, tot=now))
-        else:
-            conn.execute(update(mail_stand).where(mail_stand.c.naam == _DIGEST_MARK).values(tot=now))
-        texts = _personal_digests(conn)
-        for user_id, text in _manager_digests(conn, now).items():
-            texts[user_id] = text + ("\n\n" + texts[user_id] if user_id in texts else "")
-        if texts:
-            day = slot.astimezone(AMSTERDAM).date().isoformat()
-            conn.execute(once(conn, _DIGEST_ROW), [
-                {"soort": DIGEST, "user_id": user_id, "human_task_id": None, "stap": None, "link": "/",
-                 "tekst": text, "status": WAITING, "pogingen": 0, "created_at": now, "attempt_at": now,
-                 "sleutel": recipient_key(f"{DIGEST}:{day}", user_id)}
-                for user_id, text in texts.items()
-            ])
-        return len(texts)
+    stmt = select(mail_stand.c.tot).where(mail_stand.c.naam == _DIGEST_MARK)
+    last = conn.execute(stmt.with_for_update() if postgres else stmt).scalar_one_or_none()
+    if last is not None and _utc(last) >= slot:
+        return 0
+    if last is None:
+        conn.execute(insert(mail_stand).values(naam=_DIGEST_MARK, tot=now))
+    else:
+        conn.execute(update(mail_stand).where(mail_stand.c.naam == _DIGEST_MARK).values(tot=now))
+    texts = _personal_digests(conn)
+    for user_id, text in _manager_digests(conn, now).items():
+        texts[user_id] = text + ("\n\n" + texts[user_id] if user_id in texts else "")
+    if texts:
+        day = slot.astimezone(AMSTERDAM).date().isoformat()
+        conn.execute(once(conn, _DIGEST_ROW), [
+            {"soort": DIGEST, "user_id": user_id, "human_task_id": None, "stap": None, "link": "/",
+             "tekst": text, "status": WAITING, "pogingen": 0, "created_at": now, "attempt_at": now,
+             "sleutel": recipient_key(f"{DIGEST}:{day}", user_id)}
+            for user_id, text in texts.items()
+        ])
+    return len(texts)
 
 
 _DIGEST_ROW = keyed_insert(lambda make: make(mail_bericht))
@@ -262,17 +255,6 @@ def _manager_digests(conn: Connection, now: dt.datetime) -> dict[int, str]:
         lines.append("Bekijk het overzicht: {site}/overzicht")
         texts[user_id] = "\n".join(lines)
     return texts
-
-
-def mail_pass(db: Database, config: MailConfig, clock) -> dict[str, int]:
-    """One pass: scan deadlines, make the day's digests when due, send; returns counts."""
-    with db.write() as conn:
-        overdue = queue_overdue(conn, clock.now(), postgres=is_postgres(db.engine))
-    digests = queue_digests(db, config, clock)
-    sent = send_due(db, config, clock)
-    return {"te_laat_taken": overdue, "dagoverzichten": digests, **sent}
-
-
 
 
 # --- what did not reach anyone (the beheerder's page) ----------------------------------------

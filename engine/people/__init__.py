@@ -2,5 +2,6 @@
 user administration, two-factor sign-in, single sign-on and claim mapping, the chain
 partner directory.
 
-Rule: imports audit (every change here is audited) and the layers below.
+Rule: imports audit (every change here is audited) and the layers below. Functions take a
+``Connection``; the desks in :mod:`engine.service` open the transactions.
 """

@@ -7,7 +7,7 @@ Veiligheidshuis, Veilig Thuis, the RIEC and the municipality's inspection team
 page shows that kind's contacts in the signal's region (:func:`contacts_for`), and deploy
 validation rejects an unknown kind (:mod:`engine.definitions.validation_route`).
 
-The ``beheerder`` keeps the directory (:class:`PartnerDirectory`): one installed with the
+The ``beheerder`` keeps the directory (:class:`engine.service.partners.PartnersDesk`): one installed with the
 whole installation in scope manages every region, one per municipality the regions of
 their municipalities. Every change is audited (who, which entry, which fields), never the
 contact data itself. The contacts are business contacts of organisations, not data of a case.
@@ -22,7 +22,6 @@ from sqlalchemy import Connection, delete, insert, select, update
 from ..audit.audit import AuditBatch
 from ..domain.partner_kinds import SOORTEN, soort_naam
 from ..errors import FieldErrors, NotFound
-from ..store.db import Database
 from ..store.schema import gemeente, human_task, ketenpartner, regio, user
 from .access import ADMIN_ROLE, may_administer
 from .users import Actor
@@ -125,65 +124,47 @@ def _audit(conn: Connection, actor: Actor, actie: str, now: dt.datetime, **detai
     batch.write(conn)
 
 
-class PartnerDirectory:
-    """The directory's front door for the admin pages: each method one transaction.
+# --- commands and queries on a connection (the partners desk, engine.service.partners, opens the transaction)
 
-    :param db: the database.
-    :param clock: where ``now`` comes from.
-    """
+def list_entries(conn: Connection, actor: Actor, regio_id: int) -> list[dict]:
+    """A region's entries by kind and name, with who last changed each."""
+    _check_region(conn, actor, regio_id)
+    rows = conn.execute(
+        select(ketenpartner, user.c.naam.label("door_naam"))
+        .outerjoin(user, user.c.id == ketenpartner.c.bijgewerkt_door)
+        .where(ketenpartner.c.regio_id == regio_id)
+        .order_by(ketenpartner.c.soort, ketenpartner.c.naam, ketenpartner.c.id)).all()
+    return [{**_row(r), "bijgewerkt_door": r.door_naam, "bijgewerkt_op": r.bijgewerkt_op} for r in rows]
 
-    def __init__(self, db: Database, clock):
-        self.db = db
-        self.clock = clock
 
-    def regions(self, actor: Actor) -> dict[int, str]:
-        """The regions ``actor`` keeps the directory of (none: not a ``beheerder``)."""
-        with self.db.read() as conn:
-            return managed_regions(conn, actor)
+def entry(conn: Connection, actor: Actor, partner_id: int) -> dict:
+    return _row(_entry(conn, actor, partner_id))
 
-    def list(self, actor: Actor, regio_id: int) -> list[dict]:
-        """A region's entries by kind and name, with who last changed each."""
-        with self.db.read() as conn:
-            _check_region(conn, actor, regio_id)
-            rows = conn.execute(
-                select(ketenpartner, user.c.naam.label("door_naam"))
-                .outerjoin(user, user.c.id == ketenpartner.c.bijgewerkt_door)
-                .where(ketenpartner.c.regio_id == regio_id)
-                .order_by(ketenpartner.c.soort, ketenpartner.c.naam, ketenpartner.c.id)).all()
-        return [{**_row(r), "bijgewerkt_door": r.door_naam, "bijgewerkt_op": r.bijgewerkt_op} for r in rows]
 
-    def entry(self, actor: Actor, partner_id: int) -> dict:
-        with self.db.read() as conn:
-            return _row(_entry(conn, actor, partner_id))
+def add_entry(conn: Connection, actor: Actor, regio_id: int, values: dict, *, now: dt.datetime) -> int:
+    """Add an entry to region ``regio_id``; returns its id."""
+    _check_region(conn, actor, regio_id)
+    clean = clean_entry(values)
+    partner_id = conn.execute(insert(ketenpartner).values(
+        regio_id=regio_id, bijgewerkt_door=actor.id, bijgewerkt_op=now, **clean)).inserted_primary_key[0]
+    _audit(conn, actor, "ketenpartner_toegevoegd", now, ketenpartner_id=partner_id, regio_id=regio_id,
+           partnersoort=clean["soort"])
+    return partner_id
 
-    def add(self, actor: Actor, regio_id: int, values: dict) -> int:
-        """Add an entry to region ``regio_id``; returns its id."""
-        now = self.clock.now()
-        with self.db.write() as conn:
-            _check_region(conn, actor, regio_id)
-            clean = clean_entry(values)
-            partner_id = conn.execute(insert(ketenpartner).values(
-                regio_id=regio_id, bijgewerkt_door=actor.id, bijgewerkt_op=now, **clean)).inserted_primary_key[0]
-            _audit(conn, actor, "ketenpartner_toegevoegd", now, ketenpartner_id=partner_id, regio_id=regio_id,
-                   partnersoort=clean["soort"])
-        return partner_id
 
-    def update(self, actor: Actor, partner_id: int, values: dict) -> None:
-        """Change an entry; the audit event names the fields that changed."""
-        now = self.clock.now()
-        with self.db.write() as conn:
-            row = _entry(conn, actor, partner_id)
-            clean = clean_entry(values)
-            changed = sorted(key for key in FIELDS if getattr(row, key) != clean[key])
-            conn.execute(update(ketenpartner).where(ketenpartner.c.id == partner_id)
-                         .values(bijgewerkt_door=actor.id, bijgewerkt_op=now, **clean))
-            _audit(conn, actor, "ketenpartner_gewijzigd", now, ketenpartner_id=partner_id, regio_id=row.regio_id,
-                   partnersoort=clean["soort"], velden=changed)
+def update_entry(conn: Connection, actor: Actor, partner_id: int, values: dict, *, now: dt.datetime) -> None:
+    """Change an entry; the audit event names the fields that changed."""
+    row = _entry(conn, actor, partner_id)
+    clean = clean_entry(values)
+    changed = sorted(key for key in FIELDS if getattr(row, key) != clean[key])
+    conn.execute(update(ketenpartner).where(ketenpartner.c.id == partner_id)
+                 .values(bijgewerkt_door=actor.id, bijgewerkt_op=now, **clean))
+    _audit(conn, actor, "ketenpartner_gewijzigd", now, ketenpartner_id=partner_id, regio_id=row.regio_id,
+           partnersoort=clean["soort"], velden=changed)
 
-    def remove(self, actor: Actor, partner_id: int) -> None:
-        now = self.clock.now()
-        with self.db.write() as conn:
-            row = _entry(conn, actor, partner_id)
-            conn.execute(delete(ketenpartner).where(ketenpartner.c.id == partner_id))
-            _audit(conn, actor, "ketenpartner_verwijderd", now, ketenpartner_id=partner_id, regio_id=row.regio_id,
-                   partnersoort=row.soort)
+
+def remove_entry(conn: Connection, actor: Actor, partner_id: int, *, now: dt.datetime) -> None:
+    row = _entry(conn, actor, partner_id)
+    conn.execute(delete(ketenpartner).where(ketenpartner.c.id == partner_id))
+    _audit(conn, actor, "ketenpartner_verwijderd", now, ketenpartner_id=partner_id, regio_id=row.regio_id,
+           partnersoort=row.soort)

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from ..audit.audit import AuditBatch
-from ..store.db import Database
 from ..store.schema import user, user_session
 
 TOUCH_EVERY = dt.timedelta(minutes=1)
@@ -127,44 +126,3 @@ def set_second_factor(conn: Connection, session_id: str, tweede_factor: bool) ->
     """Record that a second factor was (or, switched off, is no longer) verified in the session."""
     conn.execute(update(user_session).where(user_session.c.id_hash == _hash(session_id))
                  .values(tweede_factor=tweede_factor))
-
-
-class Sessions:
-    """Session commands, each in its own transaction.
-
-    :param db: the database.
-    :param clock: where ``now`` comes from.
-    :param idle: how long a session lives without a request.
-    :param lifetime: how long a session lives at most, however busy.
-    """
-
-    def __init__(self, db: Database, clock, *, idle: dt.timedelta, lifetime: dt.timedelta):
-        self.db = db
-        self.clock = clock
-        self.idle = idle
-        self.lifetime = lifetime
-
-    def start(self, user_id: int, *, tweede_factor: bool) -> str:
-        with self.db.write() as conn:
-            return start_session(conn, user_id, now=self.clock.now(), lifetime=self.lifetime,
-                                 tweede_factor=tweede_factor)
-
-    def resume(self, session_id: str) -> LiveSession | str:
-        """The live session (noting the request, at most once per :data:`TOUCH_EVERY`), or why it ended."""
-        now = self.clock.now()
-        with self.db.read() as conn:
-            found = resume(conn, session_id, now=now, idle=self.idle)
-        if isinstance(found, str):
-            return found
-        if now - found.last_seen_at >= TOUCH_EVERY:
-            with self.db.write() as conn:
-                touch(conn, found.id, now=now)
-        return found
-
-    def end(self, session_id: str, reden: str = "afgemeld") -> None:
-        with self.db.write() as conn:
-            end_session(conn, session_id, now=self.clock.now(), reden=reden)
-
-    def set_second_factor(self, session_id: str, tweede_factor: bool) -> None:
-        with self.db.write() as conn:
-            set_second_factor(conn, session_id, tweede_factor)

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, delete, insert, select, update
 
 from ..audit.audit import AuditBatch
-from ..store.db import Database
 from ..store.schema import user, user_identity, user_role
 from . import twofactor
 from .oidc_mapping import MappedGrant, RoleMapping
@@ -235,23 +234,3 @@ def _second_factor(conn: Connection, user_id: int, provider_mfa: bool) -> str | 
     if twofactor.status(conn, user_id).ingesteld:
         return CODE
     return INSTELLEN if twofactor.required_for(load_actor(conn, user_id)) else None
-
-
-class SingleSignOn:
-    """The single sign-on command, in its own transaction.
-
-    :param db: the database.
-    :param clock: where ``now`` comes from.
-    :param mapping: the groups → roles mapping.
-    :param mfa: when the provider's sign-in is the second factor (see :func:`sign_in`).
-    """
-
-    def __init__(self, db: Database, clock, mapping: RoleMapping, *, mfa: MfaPolicy = MfaPolicy()):
-        self.db = db
-        self.clock = clock
-        self.mapping = mapping
-        self.mfa = mfa
-
-    def sign_in(self, identity: Identity) -> SignIn:
-        with self.db.write() as conn:
-            return sign_in(conn, identity, self.mapping, now=self.clock.now(), mfa=self.mfa)

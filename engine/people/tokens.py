@@ -17,10 +17,8 @@ from sqlalchemy import Connection, select, update
 
 from ..audit.audit import AuditBatch
 from ..errors import NotFound
-from ..store.db import Database
 from ..store.schema import api_token, user
-from .access import may_administer
-from .users import TOKEN_DAYS, Actor, TokenHolder, create_token, token_hash, token_holder
+from .users import TOKEN_DAYS, create_token, token_hash
 
 TOUCH_EVERY = dt.timedelta(minutes=1)  # ``last_used_at`` is written at most this often per token
 
@@ -100,57 +98,6 @@ def revoke_user_tokens(conn: Connection, user_id: int, *, now: dt.datetime, door
     return len(ids)
 
 
-def _require_admin(actor: Actor) -> None:
-    if not may_administer(actor):
-        raise NotFound("U heeft geen toegang tot deze pagina, of ze bestaat niet.")
-
-
-class Tokens:
-    """Token commands and queries, each in its own transaction.
-
-    :param db: the database.
-    :param clock: where ``now`` comes from.
-    """
-
-    def __init__(self, db: Database, clock):
-        self.db = db
-        self.clock = clock
-
-    def holder(self, token: str) -> Actor | None:
-        """Who the live ``token`` belongs to (noting its use, at most once per :data:`TOUCH_EVERY`)."""
-        now = self.clock.now()
-        with self.db.read() as conn:
-            found: TokenHolder | None = token_holder(conn, token, now=now)
-        if found is None:
-            return None
-        last = found.last_used_at
-        if last is None or now - (last if last.tzinfo else last.replace(tzinfo=dt.UTC)) >= TOUCH_EVERY:
-            with self.db.write() as conn:
-                conn.execute(update(api_token).where(api_token.c.id == found.token_id).values(last_used_at=now))
-        return found.actor
-
-    # --- one's own -----------------------------------------------------------------------
-    def issue(self, actor: Actor, *, naam: str | None, days: int = TOKEN_DAYS) -> str:
-        """A token for ``actor`` themselves; its scope is what their session proved (``actor.tweede_factor``)."""
-        with self.db.write() as conn:
-            return issue_token(conn, actor.id, now=self.clock.now(), door=actor.id, days=days,
-                               tweede_factor=actor.tweede_factor, naam=naam, via="account")
-
-    def mine(self, actor: Actor) -> list[dict]:
-        with self.db.read() as conn:
-            return list_tokens(conn, now=self.clock.now(), user_id=actor.id)
-
-    def revoke_mine(self, actor: Actor, token_id: int) -> bool:
-        with self.db.write() as conn:
-            return revoke_token(conn, token_id, now=self.clock.now(), door=actor.id, owner=actor.id)
-
-    # --- the beheerder -------------------------------------------------------------------
-    def of_user(self, actor: Actor, user_id: int) -> list[dict]:
-        _require_admin(actor)
-        with self.db.read() as conn:
-            return list_tokens(conn, now=self.clock.now(), user_id=user_id)
-
-    def revoke(self, actor: Actor, user_id: int, token_id: int) -> bool:
-        _require_admin(actor)
-        with self.db.write() as conn:
-            return revoke_token(conn, token_id, now=self.clock.now(), door=actor.id, owner=user_id)
+def touch_token(conn: Connection, token_id: int, *, now: dt.datetime) -> None:
+    """Note a token's use (the signin desk does this at most once per :data:`TOUCH_EVERY`)."""
+    conn.execute(update(api_token).where(api_token.c.id == token_id).values(last_used_at=now))

@@ -24,7 +24,6 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from ..audit.audit import AuditBatch
 from ..domain.roles import SECOND_FACTOR_ROLES
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound
-from ..store.db import Database
 from ..store.schema import user, user_recovery_code, user_totp
 from .users import Actor
 
@@ -246,58 +245,25 @@ def reset_by_operator(conn: Connection, gebruikersnaam: str, *, now: dt.datetime
     return removed
 
 
-# --- the front door: one transaction per call -----------------------------------------------------
+def record_sign_in(conn: Connection, user_id: int, methode: str, *, now: dt.datetime) -> None:
+    """Audit a completed sign-in (``methode``: ``wachtwoord``, ``wachtwoord+totp``, ``wachtwoord+herstelcode``)."""
+    batch = AuditBatch(at=now)
+    batch.add("aangemeld", user_id, methode=methode)
+    batch.write(conn)
 
-class TwoFactor:
-    """Two-factor commands and queries, each in its own transaction.
 
-    :param db: the database.
-    :param clock: where ``now`` comes from.
+def switch_off(conn: Connection, actor: Actor, code: str, *, now: dt.datetime) -> None:
+    """Switch one's own optional two-factor sign-in off (with a current code).
+
+    :raises Forbidden: the user's role requires it.
+    :raises FieldErrors: ``code`` is wrong.
     """
+    if required_for(actor):
+        raise Forbidden("Voor uw rol is tweestapsverificatie verplicht; u kunt het niet uitzetten.")
+    if verify(conn, actor.id, code, now=now) is None:
+        raise FieldErrors({"code": "deze code klopt niet"})
+    remove(conn, actor.id)
+    batch = AuditBatch(at=now)
+    batch.add("tweestaps_uitgezet", actor.id, gebruiker_id=actor.id)
+    batch.write(conn)
 
-    def __init__(self, db: Database, clock):
-        self.db = db
-        self.clock = clock
-
-    def status(self, user_id: int) -> Status:
-        with self.db.read() as conn:
-            return status(conn, user_id)
-
-    def start_enrolment(self, user_id: int) -> Enrolment:
-        with self.db.write() as conn:
-            return start_enrolment(conn, user_id, now=self.clock.now())
-
-    def confirm_enrolment(self, user_id: int, code: str) -> list[str]:
-        with self.db.write() as conn:
-            return confirm_enrolment(conn, user_id, code, now=self.clock.now())
-
-    def verify(self, user_id: int, code: str) -> Verified | None:
-        with self.db.write() as conn:
-            return verify(conn, user_id, code, now=self.clock.now())
-
-    def regenerate_recovery_codes(self, user_id: int, code: str) -> list[str]:
-        with self.db.write() as conn:
-            return regenerate_recovery_codes(conn, user_id, code, now=self.clock.now())
-
-    def signed_in(self, user_id: int, methode: str) -> None:
-        """Record a completed sign-in (``methode``: ``wachtwoord``, ``wachtwoord+totp``, ``wachtwoord+herstelcode``)."""
-        with self.db.write() as conn:
-            batch = AuditBatch(at=self.clock.now())
-            batch.add("aangemeld", user_id, methode=methode)
-            batch.write(conn)
-
-    def switch_off(self, actor: Actor, code: str) -> None:
-        """Switch one's own optional two-factor sign-in off (with a current code).
-
-        :raises Forbidden: the user's role requires it.
-        """
-        if required_for(actor):
-            raise Forbidden("Voor uw rol is tweestapsverificatie verplicht; u kunt het niet uitzetten.")
-        with self.db.write() as conn:
-            now = self.clock.now()
-            if verify(conn, actor.id, code, now=now) is None:
-                raise FieldErrors({"code": "deze code klopt niet"})
-            remove(conn, actor.id)
-            batch = AuditBatch(at=now)
-            batch.add("tweestaps_uitgezet", actor.id, gebruiker_id=actor.id)
-            batch.write(conn)

@@ -19,7 +19,6 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 
 from ..audit.audit import AuditBatch
 from ..errors import FieldErrors, NotFound
-from ..store.db import Database
 from ..store.schema import user, user_role, user_totp
 from . import twofactor
 from .access import ADMIN_ROLE, may_administer
@@ -40,12 +39,12 @@ from .user_grants import (
 )
 from .users import Actor, set_password
 
-__all__ = ["Grant", "NewUser", "UserAdmin", "may_administer"]  # may_administer lives in engine.people.access
+__all__ = ["Grant", "NewUser", "may_administer", "parse_grants"]  # may_administer lives in engine.people.access
 
 _USERNAME = re.compile(r"[A-Za-z0-9._@-]{2,100}")
 
 
-def _require_admin(actor: Actor) -> None:
+def require_admin(actor: Actor) -> None:
     if not may_administer(actor):
         # Deny without telling what is behind the door.
         raise NotFound("U heeft geen toegang tot deze pagina, of ze bestaat niet.")
@@ -114,7 +113,7 @@ def _active_admins(conn: Connection, excluding: int | None = None) -> int:
     return conn.execute(query).scalar_one()
 
 
-def _exists(conn: Connection, user_id: int) -> None:
+def must_exist(conn: Connection, user_id: int) -> None:
     if conn.execute(select(user.c.id).where(user.c.id == user_id)).first() is None:
         raise NotFound("Deze gebruiker bestaat niet.")
 
@@ -123,7 +122,7 @@ def _exists(conn: Connection, user_id: int) -> None:
 
 def create_user(conn: Connection, actor: Actor, new: NewUser, *, now: dt.datetime) -> int:
     """Create an active user with a password and roles; returns the id."""
-    _require_admin(actor)
+    require_admin(actor)
     errors = {}
     if not _USERNAME.fullmatch(new.gebruikersnaam):
         errors["gebruikersnaam"] = "2 tot 100 tekens: letters, cijfers en . _ @ -"
@@ -164,8 +163,8 @@ def set_roles(conn: Connection, actor: Actor, user_id: int, grants: frozenset[Gr
         grant the form did not show (added meanwhile by someone else) is never dropped.
         ``None``: ``grants`` replaces every grant the user holds.
     """
-    _require_admin(actor)
-    _exists(conn, user_id)
+    require_admin(actor)
+    must_exist(conn, user_id)
     current = user_grants(conn, [user_id])[user_id]
     if shown is None:
         added, removed = set(grants) - current, current - set(grants)
@@ -194,7 +193,7 @@ def set_roles(conn: Connection, actor: Actor, user_id: int, grants: frozenset[Gr
 
 def set_active(conn: Connection, actor: Actor, user_id: int, actief: bool, *, now: dt.datetime) -> bool:
     """Switch a user off (no sign-in, no API token works) or on again; whether it changed."""
-    _require_admin(actor)
+    require_admin(actor)
     row = conn.execute(select(user.c.actief).where(user.c.id == user_id)).first()
     if row is None:
         raise NotFound("Deze gebruiker bestaat niet.")
@@ -220,8 +219,8 @@ def set_active(conn: Connection, actor: Actor, user_id: int, actief: bool, *, no
 def reset_two_factor(conn: Connection, actor: Actor, user_id: int, *, now: dt.datetime) -> bool:
     """Remove the user's authenticator secret and recovery codes (lost phone): they set it up again
     at their next sign-in if their role requires it. Whether there was anything to reset."""
-    _require_admin(actor)
-    _exists(conn, user_id)
+    require_admin(actor)
+    must_exist(conn, user_id)
     removed = twofactor.remove(conn, user_id)
     if removed:
         batch = AuditBatch(at=now)
@@ -233,75 +232,10 @@ def reset_two_factor(conn: Connection, actor: Actor, user_id: int, *, now: dt.da
 
 def set_new_password(conn: Connection, actor: Actor, user_id: int, wachtwoord: str, *, now: dt.datetime) -> None:
     """Give the user a new (temporary) password, to be handed over out of band."""
-    _require_admin(actor)
-    _exists(conn, user_id)
+    require_admin(actor)
+    must_exist(conn, user_id)
     set_password(conn, user_id, wachtwoord)
     batch = AuditBatch(at=now)
     batch.add("wachtwoord_ingesteld", actor.id, gebruiker_id=user_id)
     batch.write(conn)
     end_sessions(conn, user_id, now=now, reden="wachtwoord_gewijzigd", door=actor.id)
-
-
-# --- the front door: one transaction per call ------------------------------------------------
-
-class UserAdmin:
-    """User administration commands and queries for a ``beheerder``, each in its own transaction.
-
-    :param db: the database.
-    :param clock: where ``now`` comes from.
-    """
-
-    def __init__(self, db: Database, clock):
-        self.db = db
-        self.clock = clock
-
-    def users(self, actor: Actor, **filters) -> dict:
-        _require_admin(actor)
-        with self.db.read() as conn:
-            return list_users(conn, **filters)
-
-    def user(self, actor: Actor, user_id: int) -> dict:
-        _require_admin(actor)
-        with self.db.read() as conn:
-            return user_detail(conn, user_id)
-
-    def places(self, actor: Actor) -> dict:
-        """The municipalities and regions a role can be granted in (the role grid's columns)."""
-        _require_admin(actor)
-        with self.db.read() as conn:
-            return {"gemeenten": municipalities(conn), "regios": regions(conn)}
-
-    def grants_from_form(self, values: list[str], *, skip_unknown: bool = False) -> frozenset[Grant]:
-        """Role grid values as grants (field errors on ``rollen`` for unknown roles or places,
-        unless ``skip_unknown``)."""
-        with self.db.read() as conn:
-            return parse_grants(values, {m["id"] for m in municipalities(conn)}, {r["id"] for r in regions(conn)},
-                                skip_unknown=skip_unknown)
-
-    def create(self, actor: Actor, new: NewUser) -> int:
-        with self.db.write() as conn:
-            return create_user(conn, actor, new, now=self.clock.now())
-
-    def set_roles(self, actor: Actor, user_id: int, grants: frozenset[Grant],
-                  shown: frozenset[Grant] | None = None) -> bool:
-        with self.db.write() as conn:
-            return set_roles(conn, actor, user_id, grants, shown=shown, now=self.clock.now())
-
-    def set_active(self, actor: Actor, user_id: int, actief: bool) -> bool:
-        with self.db.write() as conn:
-            return set_active(conn, actor, user_id, actief, now=self.clock.now())
-
-    def reset_two_factor(self, actor: Actor, user_id: int) -> bool:
-        with self.db.write() as conn:
-            return reset_two_factor(conn, actor, user_id, now=self.clock.now())
-
-    def end_sessions(self, actor: Actor, user_id: int) -> int:
-        """End the user's browser sessions (a lost laptop, a copied cookie); how many were live."""
-        _require_admin(actor)
-        with self.db.write() as conn:
-            _exists(conn, user_id)
-            return end_sessions(conn, user_id, now=self.clock.now(), reden="door_beheerder", door=actor.id)
-
-    def set_password(self, actor: Actor, user_id: int, wachtwoord: str) -> None:
-        with self.db.write() as conn:
-            set_new_password(conn, actor, user_id, wachtwoord, now=self.clock.now())

@@ -38,7 +38,6 @@ from ..clock import as_utc, isoformat
 from ..definitions.definitions import DefinitionCache
 from ..errors import FieldErrors
 from ..spiff.serialization import dump_state, load_state
-from ..store.db import Database, is_postgres
 from ..store.schema import gemeente, incident, process_instance, proceswissel, signal, timer
 from .projections import FINISHED
 
@@ -223,38 +222,9 @@ class RetentionRun:
         return dict(Counter(item.categorie for item in self.signalen))
 
 
-def run_retention(db: Database, cache: DefinitionCache, clock, policy: RetentionPolicy, *,
-                  dry_run: bool = False, limit: int = 10_000) -> RetentionRun:
-    """Anonymise what has expired, each signal in its own transaction; a summary event at the end.
-
-    Safe in several worker processes at once: on PostgreSQL a signal another process is
-    anonymising is skipped (``SKIP LOCKED``), and a signal done already is never done twice.
-
-    :param dry_run: only list what would go; write nothing.
-    :param limit: the most signals one run handles (the next day's run takes the rest).
-    """
-    now = clock.now()
-    with db.read() as conn:
-        items = expired(conn, policy, now)[:limit]
-    run = RetentionRun(dry_run)
-    if dry_run:
-        run.signalen = items
-        return run
-    postgres = is_postgres(db.engine)
-    for item in items:
-        try:
-            with db.write() as conn:
-                if anonymise(conn, cache, item, now=now, postgres=postgres):
-                    run.signalen.append(item)
-        except Exception as exc:  # noqa: BLE001 - one broken instance must not stop the rest
-            log.warning("retention of %s failed: %s", item.referentie, exc)
-            run.mislukt.append((item.referentie, str(exc)))
-    if run.signalen or run.mislukt:
-        with db.write() as conn:
-            batch = AuditBatch(now, systeem=SYSTEEM)
-            batch.add("bewaartermijn_uitgevoerd", None, aantal=len(run.signalen), per_categorie=run.per_categorie(),
-                      mislukt=len(run.mislukt))
-            batch.write(conn)
-    log.info("retention: %d signal(s) anonymised %s, %d failed", len(run.signalen), run.per_categorie(),
-             len(run.mislukt))
-    return run
+def record_run(conn: Connection, run: RetentionRun, *, now: dt.datetime) -> None:
+    """The run's summary event (how many, per category, how many failed): written when it did anything."""
+    batch = AuditBatch(now, systeem=SYSTEEM)
+    batch.add("bewaartermijn_uitgevoerd", None, aantal=len(run.signalen), per_categorie=run.per_categorie(),
+              mislukt=len(run.mislukt))
+    batch.write(conn)

@@ -1,9 +1,10 @@
-"""Firing timers: the clock's pass over the ``timer`` rows that came due.
+"""Firing timers: claiming a ``timer`` row that came due and firing it.
 
 Every waiting BPMN timer is a ``timer`` row with an indexed due time, written in the
-same transaction as the instance state (see :mod:`engine.runtime.projections`). A pass claims
-due rows one at a time and fires each in its own transaction: restore the workflow,
-``refresh_timers``, run the engine until it waits, save, project. Several worker
+same transaction as the instance state (see :mod:`engine.runtime.projections`). The clock's
+pass (:func:`engine.service.passes.fire_due_timers`) claims due rows one at a time
+(:func:`claim_next`) and fires each in its own transaction (:func:`fire_claimed`): restore the
+workflow, ``refresh_timers``, run the engine until it waits, save, project. Several worker
 processes may run passes against one database at the same time:
 
 * on PostgreSQL a row is claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` and its
@@ -14,7 +15,7 @@ processes may run passes against one database at the same time:
 * on SQLite the write transaction (``BEGIN IMMEDIATE``) serialises passes.
 
 A timer whose firing fails (a broken expression after a deploy, a decision without a
-match) becomes an incident and is retried with back-off; the pass goes on.
+match) becomes an incident (:func:`record_failure`) and is retried with back-off; the pass goes on.
 """
 from __future__ import annotations
 
@@ -27,19 +28,16 @@ from sqlalchemy import Connection, bindparam, select, tuple_, update
 from ..audit.audit import AuditBatch
 from ..clock import as_utc
 from ..definitions.definitions import DefinitionCache
-from ..ops import metrics
 from ..spiff.serialization import load_state
 from ..spiff.spiff_compat import coalesce_cycles, engine_time
-from ..store.db import Database, is_postgres
 from ..store.schema import human_task, process_instance, signal, timer
 from . import incidents
-from .instances import StaleInstance, persist, run_engine, save_instance
+from .instances import persist, run_engine, save_instance
 from .projections import WAITING, FiredTimer, open_before, project, waiting_before
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=1)
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -141,11 +139,6 @@ def _backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _record_failure(db: Database, row, exc: Exception, now: dt.datetime) -> None:
-    with db.write() as conn:
-        record_failure(conn, row.id, row.instance_id, exc, now)
-
-
 def record_failure(conn: Connection, timer_id: int, instance_id: int, exc: Exception, now: dt.datetime) -> int:
     """Count a failed attempt at a timer, set its back-off and open an incident; returns the attempts."""
     attempts = conn.execute(select(timer.c.pogingen).where(timer.c.id == timer_id)).scalar_one() + 1
@@ -155,61 +148,28 @@ def record_failure(conn: Connection, timer_id: int, instance_id: int, exc: Excep
     return attempts
 
 
-def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 500) -> list[Fired]:
-    """One pass: fire up to ``limit`` due timers, each in its own transaction.
+def any_due(conn: Connection, *, now: dt.datetime) -> bool:
+    """Whether any timer is due (an index read; the common case, nothing due, takes no write lock)."""
+    return conn.execute(_ANY_DUE, {"now": now}).first() is not None
 
-    :param clock: where ``now`` comes from; read for each timer, so a timer that falls
-        due during a long pass is still taken, and each firing carries its own time.
-    :param limit: the most timers one pass fires (the clock runs another pass at once
-        when a pass hit it).
 
-    Returns what fired. Safe to run in any number of processes at once (see the module
-    docstring); a timer fires at most once per due time.
+def claim_next(conn: Connection, *, now: dt.datetime, after: tuple[dt.datetime, int], postgres: bool):
+    """Claim the next due timer row after the pass's cursor ``after`` (``(attempt_at, id)``), in the
+    caller's transaction; ``None``: nothing (more) due, or every due row is held by another worker.
+
+    On PostgreSQL the row and its instance are locked ``FOR UPDATE SKIP LOCKED`` until the
+    caller's transaction ends; the row carries its instance and signal (see :func:`_claim_statement`).
     """
-    now = clock.now()
-    with db.read() as conn:  # the common case, nothing due, takes no write lock
-        if conn.execute(_ANY_DUE, {"now": now}).first() is None:
-            return []
-    postgres = is_postgres(db.engine)
-    claim = _claim_statement(postgres)
-    fired: list[Fired] = []
-    failures = 0
-    after_at, after_id = _EPOCH, 0
-    # One connection for the whole pass, one transaction per timer.
-    with db.engine.connect().execution_options(write=True) as conn:
-        if postgres:
-            # A commit lost in a crash leaves the timer waiting: it fires again, once. Set
-            # for this pass's connection, not per transaction (one round trip less per timer).
-            conn.exec_driver_sql("SET synchronous_commit = off")
-            conn.commit()
-        try:
-            while len(fired) < limit:
-                row = None
-                now = clock.now()
-                try:
-                    with conn.begin():
-                        row = conn.execute(claim, {"now": now, "after_at": after_at, "after_id": after_id}).first()
-                        if row is None:
-                            break
-                        after_at, after_id = row.attempt_at, row.id
-                        result = _fire(conn, cache, row.instance_id, row, row.signal_id, row.gemeente_id, now,
-                                       row.terugkoppeling)
-                        if row.pogingen and result:  # fired after failing before: its incident is over
-                            incidents.resolve_fired(conn, row.instance_id, row.id, now)
-                        fired.extend(Fired(t.timer_id, row.instance_id, as_utc(t.due_at), now) for t in result)
-                except StaleInstance:
-                    continue  # a user's command moved the instance first; the next pass retries
-                except Exception as exc:  # noqa: BLE001 - one broken instance must not stop the clock
-                    if row is None:
-                        raise  # no row claimed: the database itself failed; let the caller see it
-                    # The message may quote process data: it goes to the incident row, not the log.
-                    log.warning("timer %s of instance %s failed (%s at %s); recorded as an incident", row.id,
-                                row.instance_id, type(exc).__name__, getattr(exc, "element_id", None) or "?")
-                    _record_failure(db, row, exc, now)
-                    failures += 1
-        finally:
-            if postgres and not conn.invalidated:
-                conn.exec_driver_sql("RESET synchronous_commit")
-                conn.commit()
-        metrics.timers_fired(fired, failures)
-    return fired
+    return conn.execute(_claim_statement(postgres), {"now": now, "after_at": after[0], "after_id": after[1]}).first()
+
+
+def fire_claimed(conn: Connection, cache: DefinitionCache, row, *, now: dt.datetime) -> list[Fired]:
+    """Fire the claimed ``row``'s instance in the caller's transaction; what fired.
+
+    :raises StaleInstance: a user's command moved the instance first (the next pass retries).
+    Any other error: the caller rolls back and records it (:func:`record_failure`).
+    """
+    result = _fire(conn, cache, row.instance_id, row, row.signal_id, row.gemeente_id, now, row.terugkoppeling)
+    if row.pogingen and result:  # fired after failing before: its incident is over
+        incidents.resolve_fired(conn, row.instance_id, row.id, now)
+    return [Fired(t.timer_id, row.instance_id, as_utc(t.due_at), now) for t in result]

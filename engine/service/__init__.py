@@ -1,9 +1,10 @@
-"""The front door: :class:`~engine.service.orchestrator.Orchestrator` (with the managers' and
-process owners' desks), the clock's scheduler, the demo loader, and retrying an incident.
+"""The front door: :class:`~engine.service.orchestrator.Orchestrator` and its desks
+(``managers``, ``owners``, ``admin``, ``partners``, ``signin``, ``operator``; one module each),
+the clock's passes (:mod:`~engine.service.passes`) and scheduler, the demo loader, and
+retrying an incident.
 
-Rule: it opens the transactions (``db.read()`` / ``db.write()``) and hands each command a
-``Connection`` and ``now``; it may import every layer below. Not yet everywhere: the
-per-request desks of people (user admin, two-factor, single sign-on, partners) and the
-clock's passes (timers, mail, retention) still open their own; ``web/`` still imports
-some lower modules directly (docs/architecture.md, "Not yet").
+Rule: the only engine code that opens transactions (``db.read()`` / ``db.write()``); it hands
+each command a ``Connection`` and ``now`` and may import every layer below. ``web/`` imports
+this package, :mod:`engine.errors` and the names :mod:`engine` re-exports, nothing else of the
+engine (``lint-imports``, contract ``web-front-door``).
 """

@@ -5,7 +5,6 @@ import datetime as dt
 
 from ..domain.roles import REGIONAL_ROLES
 from ..errors import NotFound
-from ..people.partners import PartnerDirectory
 from ..people.regions import assign_gemeente, ensure_regio
 from ..people.tokens import issue_token
 from ..people.users import add_user, ensure_gemeente
@@ -94,7 +93,7 @@ def load_demo(orch: Orchestrator) -> dict[str, str]:
             # Demo tokens are made without a second factor: they cannot deploy or administer.
             tokens[username] = issue_token(conn, ids[username], now=now, door=None, via="demo")
     actors = {name: orch.actor(user_id) for name, user_id in ids.items()}
-    directory = PartnerDirectory(orch.db, orch.clock)
+    directory = orch.partners
     for regio_id in directory.regions(actors["beheerder"]):
         for soort, (naam, telefoon, email) in DEMO_PARTNERS.items():
             directory.add(actors["beheerder"], regio_id, {"soort": soort, "naam": naam, "telefoon": telefoon,

@@ -1,11 +1,15 @@
 """The engine's front door: one object per process holding the database, clock and spec cache.
 
-Each method is one command in one transaction, or one named query. The web layer
-calls these and nothing below them.
+Each method is one command in one transaction, or one named query. What belongs to one
+kind of user sits on a desk, an attribute of the orchestrator sharing its database and
+clock: :attr:`~Orchestrator.managers`, :attr:`~Orchestrator.owners`, :attr:`~Orchestrator.admin`,
+:attr:`~Orchestrator.partners`, :attr:`~Orchestrator.signin` and :attr:`~Orchestrator.operator`.
+The web layer calls these and nothing below them.
 """
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -17,31 +21,44 @@ from ..clock import SystemClock, isoformat
 from ..definitions import definitions
 from ..definitions.definitions import DefinitionCache, Deployment
 from ..definitions.package import ProcessPackage
-from ..errors import Conflict, Forbidden, NotFound, WorkflowFailed
+from ..errors import Conflict, FieldErrors, Forbidden, NotFound, WorkflowFailed
+from ..mail import notify, outbox
 from ..ops import health, metrics
 from ..people.access import may_change_processes, may_work_task, refusal
 from ..people.partners import task_partner
-from ..people.tokens import Tokens
-from ..people.users import Actor, find_gemeente, load_actor, user_names, verify_password
+from ..people.users import Actor, find_gemeente, load_actor, user_names
 from ..queries import processing_log, queries
 from ..runtime import casustafel, commands, incidents, route_change, timers
 from ..runtime.instances import Outcome, StaleInstance
 from ..runtime.intake import intake_form
 from ..runtime.projections import OPEN
-from ..runtime.retention import RetentionPolicy, RetentionRun, run_retention
+from ..runtime.retention import RetentionPolicy, RetentionRun
 from ..store.db import Database
 from ..store.schema import human_task, process_instance, signal
-from .overview import ManagerOverview  # the managers' board, workload, figures, mail (issue 6)
-from .process_owner import ProcessOwnerDesk  # library, drafts, migration, import (issue 5)
+from . import passes
+from .admin import AdminDesk
+from .managers import ManagersDesk
+from .operator import OperatorDesk
+from .owners import OwnersDesk
+from .partners import PartnersDesk
 from .retry import retry
+from .signin import SignInDesk
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-class Orchestrator(ManagerOverview, ProcessOwnerDesk):
+class Orchestrator:
     """Commands and queries of Signaalroute.
 
     :param database: where state lives.
     :param clock: where ``now`` comes from (tests pass a :class:`~engine.clock.FixedClock`).
     :param retention: how long closed signals are kept (:class:`~engine.runtime.retention.RetentionPolicy`).
+
+    The desks: ``managers`` (board, workload, figures, heat map, reassigning), ``owners``
+    (library, drafts, versions, instance migration, BPMN import), ``admin`` (users, their tokens,
+    undelivered mail), ``partners`` (the chain partner directory), ``signin`` (password, tokens,
+    sessions, two-factor, single sign-on) and ``operator`` (the command line's user, token and
+    region commands, schema upgrades).
     """
 
     def __init__(self, database: Database, clock=None, retention: RetentionPolicy | None = None):
@@ -49,15 +66,18 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
         self.clock = clock or SystemClock()
         self.cache = DefinitionCache()
         self.retention = retention or RetentionPolicy()
+        self.mail = outbox.MailConfig()
+        self.managers = ManagersDesk(self.db, self.clock, self.cache)
+        self.owners = OwnersDesk(self.db, self.clock, self.cache)
+        self.admin = AdminDesk(self.db, self.clock)
+        self.partners = PartnersDesk(self.db, self.clock)
+        self.signin = SignInDesk(self.db, self.clock)
+        self.operator = OperatorDesk(self.db, self.clock)
 
     # --- who -----------------------------------------------------------------------------
     def actor(self, user_id: int) -> Actor:
         with self.db.read() as conn:
             return load_actor(conn, user_id)
-
-    def actor_for_token(self, token: str) -> Actor | None:
-        """Who holds the live API ``token`` (:class:`engine.people.tokens.Tokens`); ``None``: unknown, revoked or expired."""
-        return Tokens(self.db, self.clock).holder(token)
 
     # --- definitions ---------------------------------------------------------------------
     @metrics.command("deploy")
@@ -189,12 +209,41 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
 
     def fire_due_timers(self, limit: int = 500) -> list[timers.Fired]:
         """One pass of the clock: fire the timers due now (see :mod:`engine.runtime.timers`)."""
-        return timers.fire_due_timers(self.db, self.cache, self.clock, limit)
+        return passes.fire_due_timers(self.db, self.cache, self.clock, limit)
 
-    @metrics.command("reassign")
-    def reassign(self, actor: Actor, task_id: int, to_user_id: int, *args, **kwargs) -> dict:
-        """Hand a task to a colleague (see :meth:`ManagerOverview.reassign`), counted as a command."""
-        return super().reassign(actor, task_id, to_user_id, *args, **kwargs)
+    # --- mail (engine.mail) ---------------------------------------------------------------
+    def configure_mail(self, config: outbox.MailConfig) -> None:
+        """How this process delivers mail (the web app sets it from ``MAIL_URL``)."""
+        self.mail = config
+
+    def mail_config(self) -> outbox.MailConfig:
+        return self.mail
+
+    def mail_delivery_on(self) -> bool:
+        """Whether this process delivers mail (``MAIL_URL`` set) or only records it as not delivered."""
+        return getattr(self.mail.mailer, "delivers", True)
+
+    def mail_settings(self, actor: Actor) -> dict:
+        """``actor``'s own address and preference."""
+        with self.db.read() as conn:
+            return notify.settings(conn, actor.id)
+
+    def save_mail_settings(self, actor: Actor, *, email: str | None, wijze: str) -> None:
+        """Store ``actor``'s own address and preference; empty address: no mail at all."""
+        email = (email or "").strip() or None
+        errors = {}
+        if email is not None and (len(email) > 254 or not _EMAIL.fullmatch(email)):
+            errors["email"] = "is geen geldig e-mailadres"
+        if wijze not in notify.PREFERENCES:
+            errors["wijze"] = f"kies uit: {', '.join(notify.PREFERENCES)}"
+        if errors:
+            raise FieldErrors(errors)
+        with self.db.write() as conn:
+            notify.save_settings(conn, actor.id, email=email, wijze=wijze, now=self.clock.now())
+
+    def mail_pass(self) -> dict[str, int]:
+        """The clock's mail job: passed deadlines, the daily digests, sending (:mod:`engine.mail.outbox`)."""
+        return passes.mail_pass(self.db, self.mail, self.clock)
 
     # --- incidents (engine.runtime.incidents) ----------------------------------------------------
     def incidents(self, actor: Actor, **page) -> dict:
@@ -286,12 +335,6 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
             package = definitions.load_package(conn, view["proces"]["definitie_id"])
         return package.files[package.bpmn_file()]
 
-    def authenticate(self, gebruikersnaam: str, wachtwoord: str) -> Actor | None:
-        """The user if the password is right; ``None`` otherwise (same for unknown users)."""
-        with self.db.read() as conn:
-            user_id = verify_password(conn, gebruikersnaam, wachtwoord)
-            return load_actor(conn, user_id) if user_id is not None else None
-
     def notifications(self, actor: Actor, **page) -> list[dict]:
         with self.db.read() as conn:
             return queries.notifications(conn, actor, **page)
@@ -377,7 +420,7 @@ class Orchestrator(ManagerOverview, ProcessOwnerDesk):
 
     def run_retention(self, *, dry_run: bool = False) -> RetentionRun:
         """Anonymise the closed signals whose retention period passed (or, dry, list them)."""
-        return run_retention(self.db, self.cache, self.clock, self.retention, dry_run=dry_run)
+        return passes.run_retention(self.db, self.cache, self.clock, self.retention, dry_run=dry_run)
 
     # --- case tables (engine.runtime.casustafel) -------------------------------------------------
     def meetings(self, actor: Actor) -> dict:

@@ -6,7 +6,6 @@ import pyotp
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import update
 
-from engine.people.twofactor import TwoFactor
 from engine.store.schema import user_totp
 from tests.browser.browser_steps import PASSWORD
 
@@ -17,7 +16,7 @@ PROCESS = "signaal-naar-casus"
 def enrol_owner(site) -> str:
     """Enrol the process owner's authenticator (as they would on first sign-in); returns the TOTP secret."""
     orch = site.orchestrator
-    two_factor = TwoFactor(orch.db, orch.clock)
+    two_factor = orch.signin
     owner = site.actor(OWNER).id
     secret = two_factor.start_enrolment(owner).secret
     two_factor.confirm_enrolment(owner, pyotp.TOTP(secret).now())

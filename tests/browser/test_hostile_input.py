@@ -14,7 +14,6 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine.people.twofactor import TwoFactor
 from engine.people.users import add_user
 from tests.browser.browser_steps import PASSWORD, sign_in
 
@@ -61,7 +60,7 @@ def hostile(site) -> dict:
         hostile_user = add_user(conn, "xss-melder", now=orch.clock.now(), naam=payload("naam"), roles=["melder"],
                                 gemeente_naam="Nijmegen", password=PASSWORD)
     # The demo beheerder sets up two-factor sign-in (through the engine, as the enrolment page would).
-    two_factor = TwoFactor(orch.db, orch.clock)
+    two_factor = orch.signin
     secret = two_factor.start_enrolment(site.actor("beheerder").id).secret
     two_factor.confirm_enrolment(site.actor("beheerder").id, pyotp.TOTP(secret).now())
     return {"signaal": started.signal_id, "regie": regie["id"], "gebruiker": hostile_user, "totp": secret}

@@ -54,7 +54,7 @@ def _open_tasks(orch, actor, signal_id: int) -> list[str]:
 
 
 def _versions(site) -> dict[int, dict]:
-    return {v["versie"]: v for v in site.orchestrator.process_versions(site.actor(OWNER), PROCESS)}
+    return {v["versie"]: v for v in site.orchestrator.owners.process_versions(site.actor(OWNER), PROCESS)}
 
 
 def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, site, owner):
@@ -152,12 +152,12 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     assert sorted(versions) == [1, 2]
     assert versions[2]["opmerking"] == "Nazorg na het zorgtraject; voorwaarde aanleiding."
     assert f"formulieren/{NEW_FORM}.form.json" in versions[2]["bestanden"]
-    bpmn = orch.version_file(site.actor(OWNER), PROCESS, 2, "signaal-naar-casus.bpmn").decode()
+    bpmn = orch.owners.version_file(site.actor(OWNER), PROCESS, 2, "signaal-naar-casus.bpmn").decode()
     assert f'<bpmn:userTask id="{new_id}" name="{NEW_TASK}">' in bpmn
     assert '<spiffworkflow:property name="rol" value="zorgcoordinator" />' in bpmn
     assert f'<spiffworkflow:property name="formulier" value="{NEW_FORM}" />' in bpmn
     assert f">{NEW_CONDITION}</bpmn:conditionExpression>" in bpmn
-    dmn = orch.version_file(site.actor(OWNER), PROCESS, 2, "routering.dmn").decode()
+    dmn = orch.owners.version_file(site.actor(OWNER), PROCESS, 2, "routering.dmn").decode()
     assert NEW_RULE_NOTE in dmn
     assert '"zorg_en_strafrecht"' not in dmn and dmn.count('"zorgtraject"') == 2
 

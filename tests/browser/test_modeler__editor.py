@@ -80,7 +80,7 @@ def test_modelling_mistakes_are_warned_about_on_the_element_and_in_the_list_as_t
 def _imported(site, name: str) -> str:
     """Import ``tests/data/bpmn-import/<name>`` as the process owner (a draft of a new process); its key."""
     raw = (ROOT / "tests" / "data" / "bpmn-import" / name).read_bytes()
-    return site.orchestrator.import_bpmn(site.actor(OWNER), name, raw).sleutel
+    return site.orchestrator.owners.import_bpmn(site.actor(OWNER), name, raw).sleutel
 
 
 def test_an_imported_file_without_diagram_is_laid_out_when_it_is_opened(page: Page, site, owner):
@@ -216,14 +216,14 @@ def test_the_signaalroute_properties_show_and_write_what_the_engine_reads(page: 
 
     editor.get_by_role("button", name="Concept opslaan").click()
     expect(editor.locator(".sr-modeler__status")).to_contain_text("Concept opgeslagen om")
-    draft = site.orchestrator.draft(site.actor(OWNER), PROCESS)
+    draft = site.orchestrator.owners.draft(site.actor(OWNER), PROCESS)
     try:
         bpmn = draft["bestanden"]["signaal-naar-casus.bpmn"]
         assert '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT72H"</bpmn:timeDuration>' in bpmn
         assert '<spiffworkflow:property name="deadline" value="P7D" />' in bpmn
         assert "<spiffworkflow:calledDecisionId>routering</spiffworkflow:calledDecisionId>" in bpmn
     finally:
-        site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)
+        site.orchestrator.owners.discard_draft(site.actor(OWNER), PROCESS)
 
 
 def test_a_deploy_that_the_server_refuses_shows_its_problems_on_the_elements(page: Page, site, owner):
@@ -243,8 +243,8 @@ def test_a_deploy_that_the_server_refuses_shows_its_problems_on_the_elements(pag
     problem = editor.locator(".sr-modeler__lijst--fouten li[data-element='task_verrijken']")
     expect(problem).to_contain_text("taak heeft geen formulier")
     expect(shape(page, "task_verrijken")).to_have_class(re.compile(r"\bsr-fout\b"))
-    assert [v["versie"] for v in site.orchestrator.process_versions(site.actor(OWNER), PROCESS)] == [1]
-    site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)
+    assert [v["versie"] for v in site.orchestrator.owners.process_versions(site.actor(OWNER), PROCESS)] == [1]
+    site.orchestrator.owners.discard_draft(site.actor(OWNER), PROCESS)
 
 
 def test_an_error_in_a_decision_table_leads_to_its_tab(page: Page, site, owner):
@@ -263,7 +263,7 @@ def test_an_error_in_a_decision_table_leads_to_its_tab(page: Page, site, owner):
     expect(page.get_by_role("tab", name="Beslistabellen")).to_have_attribute("aria-selected", "true")
     expect(page.locator("#paneel-beslistabellen")).to_be_visible()
     expect(page.locator("#paneel-diagram")).to_be_hidden()
-    site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)
+    site.orchestrator.owners.discard_draft(site.actor(OWNER), PROCESS)
 
 
 def test_looking_at_the_tabs_is_no_change(page: Page, site, owner):
@@ -301,8 +301,8 @@ def test_a_form_is_edited_with_a_live_preview_and_saved_in_the_draft(page: Page,
     expect(preview).to_contain_text("Contact gehad met de regiepartij")
     editor.get_by_role("button", name="Concept opslaan").click()
     expect(editor.locator(".sr-modeler__status")).to_contain_text("Concept opgeslagen om")
-    draft = site.orchestrator.draft(site.actor(OWNER), PROCESS)
-    site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)
+    draft = site.orchestrator.owners.draft(site.actor(OWNER), PROCESS)
+    site.orchestrator.owners.discard_draft(site.actor(OWNER), PROCESS)
     form = json.loads(draft["bestanden"]["formulieren/terugkoppeling.form.json"])
     assert form["id"] == "terugkoppeling"
     assert form["components"][0]["label"] == "Contact gehad met de regiepartij"
@@ -334,6 +334,6 @@ def test_two_editors_on_one_draft_do_not_overwrite_each_other(new_page, site, ow
     expect(second.locator(".sr-modeler__status")).to_contain_text("Concept opgeslagen om")
     first.get_by_role("button", name="Concept opslaan").click()
     expect(first.locator(".sr-modeler__fout")).to_contain_text("Het concept is intussen gewijzigd door Petra Procesbeheerder")
-    draft = site.orchestrator.draft(site.actor(OWNER), PROCESS)
-    site.orchestrator.discard_draft(site.actor(OWNER), PROCESS)
+    draft = site.orchestrator.owners.draft(site.actor(OWNER), PROCESS)
+    site.orchestrator.owners.discard_draft(site.actor(OWNER), PROCESS)
     assert 'name="Signaal verrijken (tweede)"' in draft["bestanden"]["signaal-naar-casus.bpmn"]

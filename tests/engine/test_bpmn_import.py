@@ -49,9 +49,9 @@ def test_without_an_executable_process_the_first_is_chosen():
 def test_an_import_is_a_draft_of_the_file_as_uploaded_with_a_generated_meta_file(orchestrator, users):
     raw = (OWN / "camunda7.bpmn").read_bytes()
 
-    imported = orchestrator.import_bpmn(users.procesbeheerder, "camunda7.bpmn", raw)
+    imported = orchestrator.owners.import_bpmn(users.procesbeheerder, "camunda7.bpmn", raw)
 
-    draft = orchestrator.draft(users.procesbeheerder, imported.sleutel)
+    draft = orchestrator.owners.draft(users.procesbeheerder, imported.sleutel)
     assert imported.sleutel == "melding-camunda-7" and imported.naam == "Melding (Camunda 7)"
     assert sorted(draft["bestanden"]) == ["melding-camunda-7.bpmn", "proces.json"]
     assert draft["bestanden"]["melding-camunda-7.bpmn"].encode() == raw
@@ -65,11 +65,11 @@ def test_a_key_that_is_taken_gets_a_number(orchestrator, users):
     raw = (OWN / "zonder-diagram.bpmn").read_bytes().replace(b'name="Registreren zonder diagram"',
                                                              b'name="Signaal naar casus"')
 
-    imported = orchestrator.import_bpmn(users.procesbeheerder, "x.bpmn", raw)
+    imported = orchestrator.owners.import_bpmn(users.procesbeheerder, "x.bpmn", raw)
 
     assert imported.sleutel == "signaal-naar-casus-2" and imported.problems == []
 
 
 def test_only_process_owners_import(orchestrator, users):
     with pytest.raises(Forbidden):
-        orchestrator.import_bpmn(users.analist, "x.bpmn", (OWN / "zonder-diagram.bpmn").read_bytes())
+        orchestrator.owners.import_bpmn(users.analist, "x.bpmn", (OWN / "zonder-diagram.bpmn").read_bytes())

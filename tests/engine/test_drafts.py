@@ -36,40 +36,40 @@ def _count(orchestrator, table) -> int:
 def test_a_saved_draft_loads_as_saved(orchestrator, users):
     files = _renamed()
 
-    orchestrator.save_draft(users.procesbeheerder, SLEUTEL, files)
+    orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, files)
 
-    draft = orchestrator.draft(users.procesbeheerder, SLEUTEL)
+    draft = orchestrator.owners.draft(users.procesbeheerder, SLEUTEL)
     assert draft["concept"] is True and draft["basis_versie"] == 1 and draft["bestanden"] == files
     assert draft["bijgewerkt_door"] == "Pim Procesbeheer"
 
 
 def test_saving_replaces_the_whole_file_set(orchestrator, users):
     files = _renamed()
-    orchestrator.save_draft(users.procesbeheerder, SLEUTEL, files)
+    orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, files)
     del files["formulieren/terugkoppeling.form.json"]
 
-    _, problems = orchestrator.save_draft(users.procesbeheerder, SLEUTEL, files)
+    _, problems = orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, files)
 
-    assert "formulieren/terugkoppeling.form.json" not in orchestrator.draft(users.procesbeheerder, SLEUTEL)["bestanden"]
+    assert "formulieren/terugkoppeling.form.json" not in orchestrator.owners.draft(users.procesbeheerder, SLEUTEL)["bestanden"]
     assert any("terugkoppeling" in p.message for p in problems)
     assert _count(orchestrator, process_draft) == 1 and _count(orchestrator, process_draft_file) == len(files)
 
 
 def test_problems_are_returned_not_raised_for_any_content(orchestrator, users):
     for bpmn in ("", "\x00 geen xml", "<a/>", '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>'):
-        _, problems = orchestrator.save_draft(users.procesbeheerder, SLEUTEL, {**_texts(), BPMN: bpmn})
+        _, problems = orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, {**_texts(), BPMN: bpmn})
         assert problems and all(p.file for p in problems), bpmn
 
 
 def test_deploy_needs_a_comment_and_a_valid_draft(orchestrator, users):
     broken = {**_texts(), "proces.json": json.dumps({"sleutel": SLEUTEL, "naam": "x", "bpmn_proces_id": "bestaat_niet",
                                                      "bpmn": BPMN, "dmn": ["routering.dmn"]})}
-    orchestrator.save_draft(users.procesbeheerder, SLEUTEL, broken)
+    orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, broken)
 
     with pytest.raises(FieldErrors) as no_comment:
-        orchestrator.deploy_draft(users.procesbeheerder, SLEUTEL, " ")
+        orchestrator.owners.deploy_draft(users.procesbeheerder, SLEUTEL, " ")
     with pytest.raises(DeployRejected) as rejected:
-        orchestrator.deploy_draft(users.procesbeheerder, SLEUTEL, "probeer")
+        orchestrator.owners.deploy_draft(users.procesbeheerder, SLEUTEL, "probeer")
 
     assert "opmerking" in no_comment.value.fields
     assert "bestaat_niet" in rejected.value.problems[0].message
@@ -77,12 +77,12 @@ def test_deploy_needs_a_comment_and_a_valid_draft(orchestrator, users):
 
 
 def test_deploying_a_draft_makes_the_next_version_and_removes_the_draft(orchestrator, users):
-    orchestrator.save_draft(users.procesbeheerder, SLEUTEL, _renamed())
+    orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, _renamed())
 
-    deployment = orchestrator.deploy_draft(users.procesbeheerder, SLEUTEL, "  Stap korter genoemd ")
+    deployment = orchestrator.owners.deploy_draft(users.procesbeheerder, SLEUTEL, "  Stap korter genoemd ")
 
     assert (deployment.versie, deployment.nieuw) == (2, True)
-    [latest, _] = orchestrator.process_versions(users.procesbeheerder, SLEUTEL)
+    [latest, _] = orchestrator.owners.process_versions(users.procesbeheerder, SLEUTEL)
     assert (latest["opmerking"], latest["gedeployed_door"]) == ("Stap korter genoemd", "Pim Procesbeheer")
     assert _count(orchestrator, process_draft) == 0 and _count(orchestrator, process_draft_file) == 0
     [event] = audit_events(orchestrator, "proces_gedeployed")
@@ -91,28 +91,28 @@ def test_deploying_a_draft_makes_the_next_version_and_removes_the_draft(orchestr
 
 
 def test_a_draft_equal_to_the_latest_version_is_no_new_version(orchestrator, users):
-    orchestrator.save_draft(users.procesbeheerder, SLEUTEL, _texts())
+    orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, _texts())
 
-    deployment = orchestrator.deploy_draft(users.procesbeheerder, SLEUTEL, "niets veranderd")
+    deployment = orchestrator.owners.deploy_draft(users.procesbeheerder, SLEUTEL, "niets veranderd")
 
     assert (deployment.versie, deployment.nieuw) == (1, False)
     assert _count(orchestrator, process_definition) == 1 and _count(orchestrator, process_draft) == 0
 
 
 def test_discarding_keeps_the_versions(orchestrator, users):
-    orchestrator.save_draft(users.procesbeheerder, SLEUTEL, _renamed())
+    orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, _renamed())
 
-    assert orchestrator.discard_draft(users.procesbeheerder, SLEUTEL) is True
-    assert orchestrator.discard_draft(users.procesbeheerder, SLEUTEL) is False
-    assert orchestrator.draft(users.procesbeheerder, SLEUTEL)["concept"] is False
+    assert orchestrator.owners.discard_draft(users.procesbeheerder, SLEUTEL) is True
+    assert orchestrator.owners.discard_draft(users.procesbeheerder, SLEUTEL) is False
+    assert orchestrator.owners.draft(users.procesbeheerder, SLEUTEL)["concept"] is False
     assert _count(orchestrator, process_definition) == 1
 
 
 def test_an_unknown_process_has_no_draft(orchestrator, users):
     with pytest.raises(NotFound):
-        orchestrator.draft(users.procesbeheerder, "onbekend")
+        orchestrator.owners.draft(users.procesbeheerder, "onbekend")
     with pytest.raises(NotFound):
-        orchestrator.save_draft(users.procesbeheerder, "onbekend", _texts())
+        orchestrator.owners.save_draft(users.procesbeheerder, "onbekend", _texts())
 
 
 @pytest.mark.parametrize("name", ["../x.bpmn", "/x.bpmn", "a/x.bpmn", "x.py", "formulieren/x.json", "formulieren/a/b.form.json",
@@ -130,9 +130,10 @@ def test_allowed_file_names_pass():
 
 def test_only_process_owners_touch_drafts(orchestrator, users):
     for actor in (users.analist, users.melder, users.aandachtsfunctionaris):
-        for call in (lambda a: orchestrator.draft(a, SLEUTEL), lambda a: orchestrator.save_draft(a, SLEUTEL, _texts()),
-                     lambda a: orchestrator.deploy_draft(a, SLEUTEL, "x"), lambda a: orchestrator.discard_draft(a, SLEUTEL),
-                     lambda a: orchestrator.process_library(a)):
+        owners = orchestrator.owners
+        for call in (lambda a: owners.draft(a, SLEUTEL), lambda a: owners.save_draft(a, SLEUTEL, _texts()),
+                     lambda a: owners.deploy_draft(a, SLEUTEL, "x"), lambda a: owners.discard_draft(a, SLEUTEL),
+                     lambda a: owners.process_library(a)):
             with pytest.raises(Forbidden):
                 call(actor)
     assert _count(orchestrator, process_draft) == 0

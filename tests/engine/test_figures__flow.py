@@ -103,7 +103,7 @@ def test_figures_match_independent_expectations(orchestrator, history, manager_f
     cases = [(region, None, set(GEMEENTEN)), (region, ids["Arnhem"], {"Arnhem"}), (nijmegen, None, {"Nijmegen"})]
     for van, tot in PERIODS:
         for actor, gemeente_id, scope in cases:
-            got = orchestrator.figures(actor, van=van, tot=tot, gemeente_id=gemeente_id)
+            got = orchestrator.managers.figures(actor, van=van, tot=tot, gemeente_id=gemeente_id)
             want = expected(records, scope, van, tot)
             where = f"{van}..{tot} {sorted(scope)}"
             assert got["ontvangen"] == want["ontvangen"], where
@@ -132,14 +132,14 @@ def test_figures_match_independent_expectations(orchestrator, history, manager_f
                                           "taken_zonder_deadline": want["zonder_deadline"],
                                           "lopende_signalen": want["lopend"]}, where
     # the widest period holds everything: nothing fell between the cracks
-    everything = orchestrator.figures(region, van=dt.date(2024, 1, 1), tot=dt.date(2026, 12, 31))
+    everything = orchestrator.managers.figures(region, van=dt.date(2024, 1, 1), tot=dt.date(2026, 12, 31))
     assert everything["ontvangen"] == N
 
 
 def test_a_period_in_the_wrong_order_names_the_field(orchestrator, manager_factory):
     manager = manager_factory("mgr", ["Nijmegen"])
     with pytest.raises(FieldErrors) as error:
-        orchestrator.figures(manager, van=dt.date(2025, 5, 1), tot=dt.date(2025, 4, 1))
+        orchestrator.managers.figures(manager, van=dt.date(2025, 5, 1), tot=dt.date(2025, 4, 1))
     assert "tot" in error.value.fields
 
 
@@ -147,9 +147,9 @@ def test_only_managers_and_only_their_municipalities(orchestrator, users, manage
     manager = manager_factory("mgr", ["Nijmegen"])
     arnhem = orchestrator.gemeente_id("Arnhem") or _make(orchestrator, "Arnhem")
     with pytest.raises(Forbidden):
-        orchestrator.figures(users.analist, van=dt.date(2025, 1, 1), tot=dt.date(2025, 1, 31))
+        orchestrator.managers.figures(users.analist, van=dt.date(2025, 1, 1), tot=dt.date(2025, 1, 31))
     with pytest.raises(Forbidden):
-        orchestrator.figures(manager, van=dt.date(2025, 1, 1), tot=dt.date(2025, 1, 31), gemeente_id=arnhem)
+        orchestrator.managers.figures(manager, van=dt.date(2025, 1, 1), tot=dt.date(2025, 1, 31), gemeente_id=arnhem)
 
 
 def _make(orchestrator, naam):

@@ -105,7 +105,7 @@ def test_the_preview_shows_process_data_only_and_changes_nothing(orchestrator, r
     state_before = route.instance(outcome.instance_id)
     deploy(orchestrator, with_step_before_assessment())
 
-    preview = orchestrator.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)
+    preview = orchestrator.owners.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)
 
     assert [i["instantie"] for i in preview["instanties"]] == [outcome.instance_id]
     plan = preview["instanties"][0]
@@ -124,7 +124,7 @@ def test_a_migrated_instance_takes_the_added_step_and_completes_on_the_new_versi
     timers_before = _row(orchestrator, timer, instance_id=outcome.instance_id)
     deploy(orchestrator, with_step_before_assessment())
 
-    results = orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+    results = orchestrator.owners.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
 
     assert results == [{"instantie": outcome.instance_id, "referentie": outcome.referentie, "gemigreerd": True,
                         "reden": None}]
@@ -144,7 +144,7 @@ def test_an_instance_past_the_new_step_stays_where_it_is(orchestrator, route, us
     route.complete(outcome.signal_id, "task_verrijken", VERRIJKT)
     deploy(orchestrator, with_step_before_assessment())
 
-    [result] = orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+    [result] = orchestrator.owners.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
 
     assert result["gemigreerd"] is True
     assert route.open_task(outcome.signal_id, "task_beoordelen").naam == "Afstemmen en beoordelen"
@@ -157,8 +157,8 @@ def test_an_instance_waiting_at_a_removed_step_cannot_migrate_and_says_why(orche
     before = route.instance(outcome.instance_id)
     deploy(orchestrator, without_enrichment())
 
-    plan = orchestrator.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"][0]
-    [result] = orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+    plan = orchestrator.owners.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"][0]
+    [result] = orchestrator.owners.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
 
     assert plan["kan_migreren"] is False and "'Signaal verrijken' (task_verrijken)" in plan["reden"]
     assert result["gemigreerd"] is False and "niet meer bestaat" in result["reden"]
@@ -172,8 +172,8 @@ def test_a_changed_form_applies_to_the_open_task_after_migration(orchestrator, r
     outcome = route.report(intake())
     deploy(orchestrator, with_changed_enrichment_form())
 
-    plan = orchestrator.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"][0]
-    orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+    plan = orchestrator.owners.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"][0]
+    orchestrator.owners.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
 
     assert plan["wijzigingen"] == ["het formulier van stap 'Signaal verrijken' is gewijzigd"]
     with pytest.raises(FieldErrors) as refused:
@@ -189,8 +189,8 @@ def test_a_changed_deadline_moves_the_timer_and_the_task_due_time(orchestrator, 
     clock.advance(dt.timedelta(hours=1))
     deploy(orchestrator, with_longer_enrichment_deadline())
 
-    plan = orchestrator.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"][0]
-    orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+    plan = orchestrator.owners.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"][0]
+    orchestrator.owners.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
 
     assert any("Deadline verrijken verstreken" in change and "loopt voortaan af" in change
                for change in plan["wijzigingen"])
@@ -204,7 +204,7 @@ def test_a_migration_is_audited_with_both_versions(orchestrator, route, users, i
     outcome = route.report(intake())
     deploy(orchestrator, with_step_before_assessment())
 
-    orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+    orchestrator.owners.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
 
     [event] = route.audit(outcome.signal_id, "instantie_gemigreerd")
     assert event.user_id == users.procesbeheerder.id and event.rol == "procesbeheerder"
@@ -215,10 +215,10 @@ def test_a_migration_is_audited_with_both_versions(orchestrator, route, users, i
 def test_an_instance_changed_since_the_preview_is_not_migrated(orchestrator, route, users, intake):
     outcome = route.report(intake())
     deploy(orchestrator, with_step_before_assessment())
-    seen = orchestrator.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"][0]["versie"]
+    seen = orchestrator.owners.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"][0]["versie"]
     route.complete(outcome.signal_id, "task_verrijken", VERRIJKT)
 
-    [result] = orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id],
+    [result] = orchestrator.owners.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id],
                                               seen={outcome.instance_id: seen})
 
     assert result["gemigreerd"] is False and "gewijzigd sinds het voorbeeld" in result["reden"]
@@ -246,8 +246,8 @@ def test_a_finished_instance_is_not_migrated(orchestrator, route, users, intake)
     route.complete(outcome.signal_id, "task_verrijken", {"vermoeden_versterkt": False, "toelichting": "Niets."})
     deploy(orchestrator, with_step_before_assessment())
 
-    assert orchestrator.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"] == []
-    [result] = orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+    assert orchestrator.owners.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"] == []
+    [result] = orchestrator.owners.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
     assert result["gemigreerd"] is False and result["reden"]
 
 
@@ -260,7 +260,7 @@ def test_a_changed_role_hands_the_open_task_to_the_new_role(orchestrator, route,
         '<spiffworkflow:property name="rol" value="aandachtsfunctionaris" />\n          '
         '<spiffworkflow:property name="formulier" value="signaal-verrijken" />')}))
 
-    orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+    orchestrator.owners.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
 
     task = route.open_task(outcome.signal_id, "task_verrijken")
     assert (task.rol, task.toegewezen_aan) == ("aandachtsfunctionaris", None)
@@ -273,9 +273,9 @@ def test_only_process_owners_preview_or_migrate(orchestrator, route, users, inta
 
     for actor in (users.analist, users.aandachtsfunctionaris, users.melder):
         with pytest.raises(Forbidden):
-            orchestrator.migration_preview(actor, SLEUTEL, 1, 2)
+            orchestrator.owners.migration_preview(actor, SLEUTEL, 1, 2)
         with pytest.raises(Forbidden):
-            orchestrator.migrate_instances(actor, SLEUTEL, 1, 2, [outcome.instance_id])
+            orchestrator.owners.migrate_instances(actor, SLEUTEL, 1, 2, [outcome.instance_id])
     assert _definition_versie(orchestrator, outcome.instance_id) == 1
     assert len(_row(orchestrator, human_task, instance_id=outcome.instance_id)) == 1
 
@@ -285,8 +285,8 @@ def test_a_renamed_open_step_shows_its_new_name_at_once(orchestrator, route, use
     deploy(orchestrator, package_with(_base(), **{BPMN: lambda b: replace_once(
         b, 'name="Signaal verrijken"', 'name="Signaal verrijken en duiden"')}))
 
-    plan = orchestrator.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"][0]
-    orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+    plan = orchestrator.owners.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"][0]
+    orchestrator.owners.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
 
     assert plan["wijzigingen"] == ["stap 'Signaal verrijken' heet voortaan 'Signaal verrijken en duiden'"]
     assert plan["nieuwe_stappen"] == ["Signaal verrijken en duiden"]
@@ -300,7 +300,7 @@ def test_an_instance_that_passed_a_removed_step_stays_on_its_version_and_says_wh
     route.complete(outcome.signal_id, "task_verrijken", VERRIJKT)
     deploy(orchestrator, without_enrichment())
 
-    [result] = orchestrator.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
+    [result] = orchestrator.owners.migrate_instances(users.procesbeheerder, SLEUTEL, 1, 2, [outcome.instance_id])
 
     assert result["gemigreerd"] is False and "al doorlopen" in result["reden"] and "task_verrijken" in result["reden"]
     assert _definition_versie(orchestrator, outcome.instance_id) == 1

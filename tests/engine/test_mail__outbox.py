@@ -128,7 +128,7 @@ def test_reassigning_mails_the_new_assignee(route, orchestrator, users, intake, 
     orchestrator.mail_pass()
     mail.take()
     task = route.open_task(started.signal_id)
-    orchestrator.reassign(manager_factory("manager", ["Nijmegen"]), task.id, bram.id)
+    orchestrator.managers.reassign(manager_factory("manager", ["Nijmegen"]), task.id, bram.id)
     orchestrator.mail_pass()
     [(rcpt, message)] = mail.take()
     assert rcpt == ["bram@gemeente.test"]

@@ -143,7 +143,6 @@ def test_path_ends_the_same_three_ways(routekaart, users, intake, clock, name, a
 
 
 def test_a_referral_task_waits_with_a_deadline_and_shows_the_regions_partner(routekaart, users, intake, clock):
-    from engine.people.partners import PartnerDirectory
     from engine.people.regions import assign_gemeente, ensure_regio
     from engine.people.users import find_gemeente
 
@@ -152,8 +151,8 @@ def test_a_referral_task_waits_with_a_deadline_and_shows_the_regions_partner(rou
         regio_id = ensure_regio(conn, "Gelderland-Zuid")
         assign_gemeente(conn, regio_id, find_gemeente(conn, "Nijmegen"))
     beheerder = routekaart.add_user("bea", "Bea Beheer", "beheerder", None)
-    PartnerDirectory(orch.db, clock).add(beheerder, regio_id, {"soort": "nla", "naam": "NLA Team Mensenhandel Oost",
-                                                               "telefoon": "0800-5151", "email": "oost@nla.example"})
+    orch.partners.add(beheerder, regio_id, {"soort": "nla", "naam": "NLA Team Mensenhandel Oost",
+                                            "telefoon": "0800-5151", "email": "oost@nla.example"})
 
     started = routekaart.report(intake(identificeerbaar_slachtoffer=True, slachtoffer_wil_melden=True), proces=None)
     task = routekaart.open_task(started.signal_id, "task_nla")

@@ -5,7 +5,6 @@ import datetime as dt
 import re
 
 from engine.people import sessions
-from engine.people.sessions import Sessions
 
 PASSWORD = "een-goed-wachtwoord"
 
@@ -14,9 +13,8 @@ def sign_in_directly(app, client, user_id: int, *, tweestaps: bool = True) -> No
     """Put a new server-side session of ``user_id`` in ``client``'s cookie, as after signing in
     (with a second factor when ``tweestaps``): for tests about what comes after sign-in."""
     orch = app.extensions["signaalroute"]
-    sessions = Sessions(orch.db, orch.clock, idle=dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
-                        lifetime=dt.timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"]))
-    session_id = sessions.start(user_id, tweede_factor=tweestaps)
+    session_id = orch.signin.start_session(user_id, tweede_factor=tweestaps,
+                                           lifetime=dt.timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"]))
     with client.session_transaction() as session:
         session.clear()
         session["sid"] = session_id
@@ -38,7 +36,7 @@ def mark_second_factor(app, client) -> None:
     orch = app.extensions["signaalroute"]
     with client.session_transaction() as session:
         session_id = session["sid"]
-    Sessions(orch.db, orch.clock, idle=dt.timedelta(0), lifetime=dt.timedelta(0)).set_second_factor(session_id, True)
+    orch.signin.set_second_factor(session_id, True)
 
 
 def csrf_from(html: str) -> str:

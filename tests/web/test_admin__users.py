@@ -125,11 +125,10 @@ def test_a_beheerder_cannot_lock_the_region_out(admin, orchestrator):
 
 def test_the_last_active_beheerder_stays(admin, orchestrator, clock):
     from engine.errors import FieldErrors
-    from engine.people.user_admin import UserAdmin
 
     with orchestrator.db.write() as conn:
         other = add_user(conn, "ben", now=clock.now(), roles=["beheerder"], gemeente_naam=None)
-    users = UserAdmin(orchestrator.db, orchestrator.clock)
+    users = orchestrator.admin
     ben = orchestrator.actor(other)
     assert users.set_active(orchestrator.actor(admin.user_id), other, False)  # two admins: one may go
     with pytest.raises(FieldErrors) as refused:

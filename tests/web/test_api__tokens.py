@@ -46,11 +46,10 @@ def test_an_expired_token_gets_401(app, clock, analist_token):
 
 
 def test_a_revoked_token_gets_401_and_the_revocation_is_audited(app, orchestrator, analist_token, page_users):
-    from engine.people.tokens import Tokens
 
     client = app.test_client()
-    [mine] = Tokens(orchestrator.db, orchestrator.clock).mine(page_users["analist"])
-    assert Tokens(orchestrator.db, orchestrator.clock).revoke_mine(page_users["analist"], mine["id"]) is True
+    [mine] = orchestrator.signin.my_tokens(page_users["analist"])
+    assert orchestrator.signin.revoke_my_token(page_users["analist"], mine["id"]) is True
     assert client.get("/api/v1/signals", headers=_bearer(analist_token)).status_code == 401
     [event] = audit(orchestrator, "api_token_ingetrokken")
     assert event.detail == {"gebruiker_id": page_users["analist"].id, "token_id": mine["id"]}
@@ -152,10 +151,9 @@ def test_the_beheerder_cannot_revoke_another_users_token_through_the_wrong_user(
 
 def test_switching_a_user_off_revokes_their_tokens_for_good(app, orchestrator, clock, page_users, _password_hash,
                                                           analist_token):
-    from engine.people.user_admin import UserAdmin
 
     admin = sign_in_beheerder(app, orchestrator, clock, _password_hash)
     beheerder = orchestrator.actor(admin.user_id)
-    UserAdmin(orchestrator.db, orchestrator.clock).set_active(beheerder, page_users["analist"].id, False)
-    UserAdmin(orchestrator.db, orchestrator.clock).set_active(beheerder, page_users["analist"].id, True)
+    orchestrator.admin.set_active(beheerder, page_users["analist"].id, False)
+    orchestrator.admin.set_active(beheerder, page_users["analist"].id, True)
     assert app.test_client().get("/api/v1/signals", headers=_bearer(analist_token)).status_code == 401

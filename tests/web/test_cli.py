@@ -82,11 +82,12 @@ def test_token_create_list_and_revoke(run, orchestrator):
 
 def test_user_add_on_an_existing_user_ends_their_sessions(run, orchestrator):
     from engine.clock import SystemClock
-    from engine.people.sessions import ENDED, Sessions
+    from engine.people.sessions import ENDED
+    from engine.service.signin import SignInDesk
 
     run("user", "add", "anna", "--role", "analist", "--gemeente", "Nijmegen", "--password", "een-wachtwoord")
-    anna = orchestrator.authenticate("anna", "een-wachtwoord")
-    sessions = Sessions(orchestrator.db, SystemClock(), idle=dt.timedelta(minutes=30), lifetime=dt.timedelta(hours=12))
-    session_id = sessions.start(anna.id, tweede_factor=False)  # on the command's clock
+    anna = orchestrator.signin.authenticate("anna", "een-wachtwoord")
+    signin = SignInDesk(orchestrator.db, SystemClock())
+    session_id = signin.start_session(anna.id, tweede_factor=False, lifetime=dt.timedelta(hours=12))  # on the command's clock
     assert run("user", "add", "anna", "--role", "manager", "--gemeente", "Nijmegen").exit_code == 0
-    assert sessions.resume(session_id) == ENDED
+    assert signin.resume_session(session_id, idle=dt.timedelta(minutes=30)) == ENDED

@@ -4,6 +4,7 @@ The database tests run on SQLite and PostgreSQL (the ``orchestrator`` fixture).
 """
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import select, update
 from engine.people import twofactor
 from engine.people.oidc_mapping import MappedGrant, MappingError, RoleMapping, load_mapping
 from engine.people.regions import assign_gemeente, ensure_regio
-from engine.people.sso import CODE, GEEN_GROEP, INSTELLEN, UITGESCHAKELD, Identity, MfaPolicy, SingleSignOn
+from engine.people.sso import CODE, GEEN_GROEP, INSTELLEN, UITGESCHAKELD, Identity, MfaPolicy
 from engine.people.users import add_user, ensure_gemeente
 from engine.store.schema import user, user_identity, user_role
 from tests.db_views import audit_events
@@ -101,7 +102,7 @@ def places(orchestrator):
 
 @pytest.fixture
 def sso(orchestrator, clock, places):
-    return SingleSignOn(orchestrator.db, clock, RoleMapping.from_data(MAPPING))
+    return functools.partial(orchestrator.signin.with_provider, mapping=RoleMapping.from_data(MAPPING))
 
 
 def person(*groepen, subject="sub-1", issuer=ISSUER, gebruikersnaam="anna", naam="Anna Analist", amr=(), acr=None):
@@ -121,7 +122,7 @@ def events(orchestrator, actie):
 
 
 def test_the_first_sign_in_creates_the_account_with_municipal_and_regional_grants(orchestrator, sso, places):
-    result = sso.sign_in(person("sr-analist-nijmegen", "sr-zvh-zuid", "Domain Users"))
+    result = sso(person("sr-analist-nijmegen", "sr-zvh-zuid", "Domain Users"))
 
     assert result.nieuw and result.geweigerd is None and result.tweede_factor is None
     with orchestrator.db.read() as conn:
@@ -143,7 +144,7 @@ def test_the_first_sign_in_creates_the_account_with_municipal_and_regional_grant
 
 
 def test_an_identity_without_a_mapped_group_gets_no_account(orchestrator, sso):
-    result = sso.sign_in(person("Domain Users", "sr-onbekend"))
+    result = sso(person("Domain Users", "sr-onbekend"))
 
     assert result.user_id is None and result.geweigerd == GEEN_GROEP
     with orchestrator.db.read() as conn:
@@ -153,20 +154,20 @@ def test_an_identity_without_a_mapped_group_gets_no_account(orchestrator, sso):
 
 
 def test_a_group_mapped_to_a_municipality_that_does_not_exist_gives_nothing(orchestrator, sso):
-    assert sso.sign_in(person("sr-analist-nergens")).geweigerd == GEEN_GROEP
+    assert sso(person("sr-analist-nergens")).geweigerd == GEEN_GROEP
 
-    result = sso.sign_in(person("sr-analist-nergens", "sr-analist-nijmegen"))
+    result = sso(person("sr-analist-nergens", "sr-analist-nijmegen"))
 
     assert {g[0] for g in grants(orchestrator, result.user_id)} == {"analist"}
 
 
 def test_the_next_sign_in_follows_the_groups_and_keeps_local_grants(orchestrator, sso, clock, places):
-    first = sso.sign_in(person("sr-analist-nijmegen", "sr-riec"))
+    first = sso(person("sr-analist-nijmegen", "sr-riec"))
     with orchestrator.db.write() as conn:  # a beheerder grants a role locally, and one the groups also give
         add_user(conn, "anna", now=clock.now(), roles=["manager"], gemeente_naam="Nijmegen")
         add_user(conn, "anna", now=clock.now(), roles=["melder"], gemeente_naam="Nijmegen")
 
-    second = sso.sign_in(person("sr-af-nijmegen"))  # analist and riec dropped, af and melder added
+    second = sso(person("sr-af-nijmegen"))  # analist and riec dropped, af and melder added
 
     assert second.user_id == first.user_id and not second.nieuw
     nijmegen = places["Nijmegen"]
@@ -179,7 +180,7 @@ def test_the_next_sign_in_follows_the_groups_and_keeps_local_grants(orchestrator
         "gebruiker_id": first.user_id, "via": "oidc", "toegevoegd": ["aandachtsfunctionaris@nijmegen"],
         "verwijderd": ["analist@nijmegen", "riec@installatie"], "user_id": first.user_id}]
 
-    third = sso.sign_in(person())  # every group gone: the provider's roles go, the local ones stay
+    third = sso(person())  # every group gone: the provider's roles go, the local ones stay
 
     assert third.geweigerd is None
     assert grants(orchestrator, first.user_id) == {("manager", nijmegen, None, "lokaal"),
@@ -187,9 +188,9 @@ def test_the_next_sign_in_follows_the_groups_and_keeps_local_grants(orchestrator
 
 
 def test_an_account_left_without_any_role_is_refused(orchestrator, sso):
-    first = sso.sign_in(person("sr-analist-nijmegen"))
+    first = sso(person("sr-analist-nijmegen"))
 
-    again = sso.sign_in(person("Domain Users"))
+    again = sso(person("Domain Users"))
 
     assert (again.user_id, again.geweigerd, again.verwijderd) == (first.user_id, GEEN_GROEP, ("analist@nijmegen",))
     assert grants(orchestrator, first.user_id) == set()
@@ -198,11 +199,11 @@ def test_an_account_left_without_any_role_is_refused(orchestrator, sso):
 
 
 def test_a_switched_off_account_cannot_sign_in_and_keeps_its_roles(orchestrator, sso):
-    first = sso.sign_in(person("sr-analist-nijmegen"))
+    first = sso(person("sr-analist-nijmegen"))
     with orchestrator.db.write() as conn:
         conn.execute(update(user).where(user.c.id == first.user_id).values(actief=False))
 
-    again = sso.sign_in(person("sr-riec"))
+    again = sso(person("sr-riec"))
 
     assert (again.user_id, again.geweigerd) == (first.user_id, UITGESCHAKELD)
     assert {g[0] for g in grants(orchestrator, first.user_id)} == {"analist"}
@@ -214,9 +215,9 @@ def test_the_link_is_issuer_and_subject_never_the_name_or_mail(orchestrator, sso
     with orchestrator.db.write() as conn:
         local = add_user(conn, "anna", now=clock.now(), roles=["beheerder"], gemeente_naam=None)
 
-    mine = sso.sign_in(person("sr-analist-nijmegen", subject="sub-1"))
-    other_provider = sso.sign_in(person("sr-analist-nijmegen", subject="sub-1", issuer="https://elders.example.nl"))
-    same_again = sso.sign_in(person("sr-analist-nijmegen", subject="sub-1", gebruikersnaam="iemand-anders",
+    mine = sso(person("sr-analist-nijmegen", subject="sub-1"))
+    other_provider = sso(person("sr-analist-nijmegen", subject="sub-1", issuer="https://elders.example.nl"))
+    same_again = sso(person("sr-analist-nijmegen", subject="sub-1", gebruikersnaam="iemand-anders",
                                     naam="Anna de Vries"))
 
     assert len({local, mine.user_id, other_provider.user_id}) == 3
@@ -256,9 +257,9 @@ def test_accepted_amr_and_acr_values_are_configurable():
 def test_without_a_second_factor_from_the_provider_our_code_is_asked(orchestrator, sso, clock):
     password_only = person("sr-beheer", subject="b", amr=("pwd",))
 
-    first = sso.sign_in(password_only)
+    first = sso(password_only)
     assert (first.tweede_factor, first.provider_mfa) == (INSTELLEN, False)  # required, not set up: enrol
-    assert sso.sign_in(person("sr-analist-nijmegen", subject="a", amr=("pwd",))).tweede_factor is None  # optional
+    assert sso(person("sr-analist-nijmegen", subject="a", amr=("pwd",))).tweede_factor is None  # optional
 
     with orchestrator.db.write() as conn:
         secret = twofactor.start_enrolment(conn, first.user_id, now=clock.now()).secret
@@ -266,12 +267,12 @@ def test_without_a_second_factor_from_the_provider_our_code_is_asked(orchestrato
         twofactor.confirm_enrolment(conn, first.user_id, pyotp.TOTP(secret).at(clock.now()), now=clock.now())
     signed_in_before = len(events(orchestrator, "aangemeld"))
 
-    assert sso.sign_in(password_only).tweede_factor == CODE
+    assert sso(password_only).tweede_factor == CODE
     assert len(events(orchestrator, "aangemeld")) == signed_in_before  # the code step records the sign-in
 
 
 def test_a_second_factor_at_the_provider_counts_as_ours(orchestrator, sso):
-    result = sso.sign_in(person("sr-beheer", subject="b", amr=("pwd", "otp")))
+    result = sso(person("sr-beheer", subject="b", amr=("pwd", "otp")))
 
     assert (result.tweede_factor, result.provider_mfa) == (None, True)
     assert events(orchestrator, "aangemeld") == [{"methode": "oidc+mfa", "user_id": result.user_id}]

@@ -211,9 +211,8 @@ def test_the_operator_can_reset_it_from_the_command_line(staff, orchestrator, mo
     monkeypatch.setenv("DATABASE_URL", orchestrator.db.engine.url.render_as_string(hide_password=False))
     result = CliRunner().invoke(main, ["user", "reset-2fa", "beheerder"], catch_exceptions=False)
     assert result.exit_code == 0 and "gewist" in result.stderr
-    from engine.people.twofactor import TwoFactor
 
-    assert not TwoFactor(orchestrator.db, orchestrator.clock).status(staff["beheerder"]).ingesteld
+    assert not orchestrator.signin.two_factor_status(staff["beheerder"]).ingesteld
     assert [(e.user_id, e.detail["via"]) for e in _events(orchestrator, "tweestaps_hersteld")] == [(None, "commandoregel")]
     unknown = CliRunner().invoke(main, ["user", "reset-2fa", "niemand"], catch_exceptions=False)
     assert unknown.exit_code == 2 and "bestaat niet" in unknown.stderr

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.people.partners import PartnerDirectory
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, ensure_gemeente
 from engine.store.schema import human_task, signal
@@ -29,7 +28,7 @@ def routes(orchestrator, clock):
         regio_id = ensure_regio(conn, "Gelderland-Zuid")
         assign_gemeente(conn, regio_id, ensure_gemeente(conn, "Nijmegen"))
         beheerder = add_user(conn, "bea", now=clock.now(), roles=["beheerder"], gemeente_naam=None)
-    PartnerDirectory(orchestrator.db, clock).add(orchestrator.actor(beheerder), regio_id, {
+    orchestrator.partners.add(orchestrator.actor(beheerder), regio_id, {
         "soort": "nla", "naam": "NLA Team Mensenhandel Oost (voorbeeld)", "telefoon": "088 0000000"})
     return orchestrator
 

@@ -5,13 +5,12 @@ import datetime as dt
 
 import pyotp
 
-from engine.people.twofactor import TwoFactor
 from tests.web.pages_actions import PASSWORD, Browser, csrf_from
 
 
 def enrol(orchestrator, user_id: int) -> tuple[str, list[str]]:
     """Set up two-factor sign-in for ``user_id`` through the engine; ``(secret, recovery codes)``."""
-    two_factor = TwoFactor(orchestrator.db, orchestrator.clock)
+    two_factor = orchestrator.signin
     secret = two_factor.start_enrolment(user_id).secret
     codes = two_factor.confirm_enrolment(user_id, fresh_code(secret, orchestrator.clock))
     return secret, codes

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import functools
 
+from engine import SignalStatus, TaskStatus
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -100,7 +102,7 @@ _SCHEMAS = {
             "toegewezen_aan": {"type": ["string", "null"]},
             "deadline": {"type": ["string", "null"], "format": "date-time"},
             "aangemaakt_op": {"type": "string", "format": "date-time"},
-            "status": {"type": "string", "enum": ["open", "voltooid", "vervallen"]},
+            "status": {"type": "string", "enum": [s.value for s in TaskStatus]},
             "formulier": {"type": ["string", "null"]},
             "geescaleerd_op": {"type": ["string", "null"], "format": "date-time"},
             "proces": {"type": "string", "description": "de naam van het proces waarvan de taak een stap is"},
@@ -115,7 +117,7 @@ _SCHEMAS = {
         "properties": {
             "id": {"type": "integer"},
             "referentie": {"type": "string"},
-            "status": {"type": "string", "enum": ["lopend", "afgerond"]},
+            "status": {"type": "string", "enum": [SignalStatus.RUNNING.value, SignalStatus.FINISHED.value]},
             "ontvangen_op": {"type": "string", "format": "date-time"},
             "afgesloten_op": {"type": ["string", "null"], "format": "date-time"},
             "terugkoppeling": {"type": ["string", "null"], "enum": ["afgesloten", "gemeente", "ketenpartner", None],

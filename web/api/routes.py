@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, url_for
 
-from engine.definitions.package import ProcessPackage
-from engine.definitions.uploads import package_from_texts, package_from_zip
-from engine.domain.user_input import parse_duration
+from engine import ProcessPackage, TaskStatus, package_from_texts, package_from_zip, parse_duration
 from engine.errors import FieldErrors, NotFound
 
 from .. import orchestrator
@@ -28,7 +26,7 @@ def _authenticate():
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Geef een API-token mee: Authorization: Bearer <token>.")
-    actor = orchestrator().actor_for_token(token.strip())
+    actor = orchestrator().signin.token_holder(token.strip())
     if actor is None:
         raise Unauthorized("Dit API-token is onbekend, verlopen of ingetrokken.")
     g.actor = actor
@@ -156,7 +154,7 @@ def complete(task_id: int):
     if "data" not in body or not isinstance(body["data"], dict):
         raise FieldErrors({"data": "de body is {\"data\": {...formuliervelden...}}"})
     result = orchestrator().complete_task(g.actor, task_id, body["data"])
-    return jsonify(id=task_id, status="voltooid", signaal_status=result.status, route=result.route,
+    return jsonify(id=task_id, status=TaskStatus.DONE, signaal_status=result.status, route=result.route,
                    uitkomst=result.uitkomst, nieuwe_taken=result.nieuwe_taken)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import FieldErrors, NotFound
-from engine.people.partners import FIELDS, SOORTEN, PartnerDirectory
+from engine.service.partners import FIELDS, SOORTEN, PartnersDesk
 
 from ..extensions import orchestrator
 from .admin_users import beheerder_required
@@ -12,16 +12,15 @@ from .admin_users import beheerder_required
 bp = Blueprint("ketenpartners", __name__, url_prefix="/beheer/ketenpartners")
 
 
-def _directory() -> PartnerDirectory:
-    orch = orchestrator()
-    return PartnerDirectory(orch.db, orch.clock)
+def _directory() -> PartnersDesk:
+    return orchestrator().partners
 
 
 def _form_values() -> dict:
     return {key: request.form.get(key, "") for key in FIELDS}
 
 
-def _region(directory: PartnerDirectory, value) -> tuple[dict[int, str], int]:
+def _region(directory: PartnersDesk, value) -> tuple[dict[int, str], int]:
     """The regions the beheerder keeps and the chosen one (the first if none or another was asked)."""
     regios = directory.regions(g.actor)
     if not regios:

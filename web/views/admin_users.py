@@ -5,11 +5,9 @@ import functools
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from engine.domain.roles import ROLES
+from engine import ROLES, grant_scopes, may_administer
 from engine.errors import FieldErrors, NotFound
-from engine.people.access import grant_scopes, may_administer
-from engine.people.tokens import Tokens
-from engine.people.user_admin import NewUser, UserAdmin
+from engine.service.admin import AdminDesk, NewUser
 
 from ..auth import login_required
 from ..extensions import orchestrator
@@ -19,9 +17,8 @@ bp = Blueprint("beheer", __name__, url_prefix="/beheer/gebruikers")
 PAGE_SIZE = 50
 
 
-def _admin() -> UserAdmin:
-    orch = orchestrator()
-    return UserAdmin(orch.db, orch.clock)
+def _admin() -> AdminDesk:
+    return orchestrator().admin
 
 
 def beheerder_required(view):
@@ -37,7 +34,7 @@ def beheerder_required(view):
     return wrapped
 
 
-def _grid(admin: UserAdmin) -> dict:
+def _grid(admin: AdminDesk) -> dict:
     """The role grid: roles as rows; the installation, each region and each municipality as
     columns; per role the scopes the policy lets it be granted in."""
     return {"rollen": ROLES, "scopes": {rol: grant_scopes(rol) for rol in ROLES}, **admin.places(g.actor)}
@@ -95,8 +92,7 @@ def gebruiker(user_id: int):
 def _detail(user_id: int, fouten: dict | None = None, gekozen: set | None = None, getoond: set | None = None):
     admin = _admin()
     detail = admin.user(g.actor, user_id)
-    orch = orchestrator()
-    tokens = Tokens(orch.db, orch.clock).of_user(g.actor, user_id)
+    tokens = admin.tokens_of(g.actor, user_id)
     return render_template("beheer_gebruiker.html", gebruiker=detail, fouten=fouten or {}, tokens=tokens,
                            url_intrekken=lambda t: url_for("beheer.token_intrekken", user_id=user_id, token_id=t["id"]),
                            gekozen=detail["toekenningen"] if gekozen is None else gekozen,
@@ -167,8 +163,7 @@ def wachtwoord(user_id: int):
 @bp.post("/<int:user_id>/tokens/<int:token_id>/intrekken")
 @beheerder_required
 def token_intrekken(user_id: int, token_id: int):
-    orch = orchestrator()
-    revoked = Tokens(orch.db, orch.clock).revoke(g.actor, user_id, token_id)
+    revoked = _admin().revoke_token(g.actor, user_id, token_id)
     flash("Het API-token is ingetrokken: wat het gebruikt, werkt niet meer." if revoked
           else "Dit API-token was al ingetrokken.", "succes" if revoked else "info")
     return redirect(url_for("beheer.gebruiker", user_id=user_id))

@@ -5,9 +5,8 @@ import datetime as dt
 
 from flask import g, render_template, request
 
-from engine.domain.user_input import parse_date
+from engine import AUDIT_KINDS, known_audit_actions, parse_date
 from engine.errors import FieldErrors
-from engine.queries.processing_log import SOORTEN, known_actions
 
 from ..auth import login_required
 from ..extensions import orchestrator
@@ -47,7 +46,7 @@ def verwerkingen():
     actief = {k: v for k, v in filters.items() if v}
     return render_template("verwerkingen.html", log=result, filters=filters, actief=actief, fouten=errors,
                            pagina=pagina, paginas=page_count(result["totaal"], PAGE_SIZE),
-                           acties=known_actions(), soorten=SOORTEN, soort_namen=SOORT_NAMEN), (422 if errors else 200)
+                           acties=known_audit_actions(), soorten=AUDIT_KINDS, soort_namen=SOORT_NAMEN), (422 if errors else 200)
 
 
 @bp.get("/signalen/<int:signal_id>/inzage")

@@ -9,12 +9,9 @@ import datetime as dt
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
-from engine.clock import AMSTERDAM
-from engine.domain.roles import ROLES
-from engine.domain.user_input import parse_date
+from engine import AMSTERDAM, MAIL_PREFERENCES, ROLES, parse_date
 from engine.errors import FieldErrors
-from engine.mail.notify import PREFERENCES
-from engine.runtime.reassign import UNSET
+from engine.service.managers import UNSET
 
 from ..auth import login_required
 from ..extensions import orchestrator
@@ -47,7 +44,7 @@ def _local_today() -> dt.date:
 @login_required
 def board():
     orch = orchestrator()
-    gemeenten = orch.supervised(g.actor)
+    gemeenten = orch.managers.supervised(g.actor)
     venster = request.args.get("binnen") if request.args.get("binnen") in WINDOWS else "2"
     toegewezen = request.args.get("toegewezen") or None
     if toegewezen not in (None, "niemand") and not toegewezen.isdigit():
@@ -56,7 +53,7 @@ def board():
     filters = {"gemeente_id": _gemeente(gemeenten), "bpmn_id": request.args.get("stap") or None,
                "rol": request.args.get("rol") if request.args.get("rol") in ROLES else None,
                "toegewezen_aan": toegewezen}
-    result = orch.board(g.actor, within=dt.timedelta(days=int(venster)), limit=PAGE_SIZE,
+    result = orch.managers.board(g.actor, within=dt.timedelta(days=int(venster)), limit=PAGE_SIZE,
                         offset=(pagina - 1) * PAGE_SIZE, **filters)
     actief = {"gemeente": filters["gemeente_id"], "stap": filters["bpmn_id"], "rol": filters["rol"],
               "toegewezen": toegewezen, "binnen": venster if venster != "2" else None}
@@ -80,7 +77,7 @@ def reassign(task_id: int):
     gezien = request.form.get("gezien")
     seen = UNSET if gezien is None else (int(gezien) if gezien.isdigit() else None)
     try:
-        result = orchestrator().reassign(g.actor, task_id, int(naar), seen=seen)
+        result = orchestrator().managers.reassign(g.actor, task_id, int(naar), seen=seen)
     except FieldErrors as error:
         return _reassign_failed(error)
     if wants_json():
@@ -100,9 +97,9 @@ def _reassign_failed(error: FieldErrors):
 @login_required
 def workload():
     orch = orchestrator()
-    gemeenten = orch.supervised(g.actor)
+    gemeenten = orch.managers.supervised(g.actor)
     gemeente_id = _gemeente(gemeenten)
-    werkdruk = orch.workload(g.actor, gemeente_id)
+    werkdruk = orch.managers.workload(g.actor, gemeente_id)
     for person in werkdruk["per_gebruiker"]:
         person["rol_namen"] = [ROLES.get(rol, rol) for rol in person["rollen"]]
     return render_template("dashboard_werkdruk.html", werkdruk=werkdruk, gemeenten=gemeenten, gekozen=gemeente_id)
@@ -126,13 +123,13 @@ def _period() -> tuple[dt.date, dt.date, dict]:
 @login_required
 def figures():
     orch = orchestrator()
-    gemeenten = orch.supervised(g.actor)
+    gemeenten = orch.managers.supervised(g.actor)
     gemeente_id = _gemeente(gemeenten)
     van, tot, errors = _period()
     cijfers = None
     if not errors:
         try:
-            cijfers = orch.figures(g.actor, van=van, tot=tot, gemeente_id=gemeente_id)
+            cijfers = orch.managers.figures(g.actor, van=van, tot=tot, gemeente_id=gemeente_id)
         except FieldErrors as error:
             errors = error.fields
     query = {"van": van.isoformat(), "tot": tot.isoformat(), **({"gemeente": gemeente_id} if gemeente_id else {})}
@@ -147,11 +144,11 @@ def figures_download(soort: str):
     if soort not in ("csv", "xlsx"):
         return render_template("fout.html", titel="Onbekend bestand", bericht="Kies CSV of Excel."), 404
     orch = orchestrator()
-    gemeente_id = _gemeente(orch.supervised(g.actor))
+    gemeente_id = _gemeente(orch.managers.supervised(g.actor))
     van, tot, errors = _period()
     if errors:
         raise FieldErrors(errors)
-    body = orch.figures_file(g.actor, soort, van=van, tot=tot, gemeente_id=gemeente_id)
+    body = orch.managers.figures_file(g.actor, soort, van=van, tot=tot, gemeente_id=gemeente_id)
     mimetype = "text/csv; charset=utf-8" if soort == "csv" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     name = f"signaalroute-cijfers-{van.isoformat()}-{tot.isoformat()}.{soort}"
@@ -163,13 +160,13 @@ def figures_download(soort: str):
 @login_required
 def heatmap():
     orch = orchestrator()
-    gemeenten = orch.supervised(g.actor)
+    gemeenten = orch.managers.supervised(g.actor)
     gemeente_id = _gemeente(gemeenten)
-    processen = orch.heatmap_processes(g.actor)
+    processen = orch.managers.heatmap_processes(g.actor)
     sleutels = [p["sleutel"] for p in processen]
     sleutel = request.args.get("proces") if request.args.get("proces") in sleutels else (
         DEFAULT_PROCESS if DEFAULT_PROCESS in sleutels else (sleutels[0] if sleutels else None))
-    kaart = orch.heatmap(g.actor, sleutel, gemeente_id) if sleutel else None
+    kaart = orch.managers.heatmap(g.actor, sleutel, gemeente_id) if sleutel else None
     return render_template("dashboard_knelpunten.html", kaart=kaart, processen=processen, gemeenten=gemeenten,
                            gekozen=gemeente_id, sleutel=sleutel)
 
@@ -177,7 +174,7 @@ def heatmap():
 @bp.get("/overzicht/processen/<sleutel>/diagram.bpmn")
 @login_required
 def diagram(sleutel: str):
-    xml = orchestrator().process_diagram(g.actor, sleutel)
+    xml = orchestrator().managers.process_diagram(g.actor, sleutel)
     return Response(xml, mimetype="application/xml", headers={"Cache-Control": "private, max-age=300"})
 
 
@@ -197,4 +194,4 @@ def mail_settings():
         else:
             flash("Uw meldingsinstellingen zijn opgeslagen.", "succes")
             return redirect(url_for("overzicht.mail_settings"), 303)
-    return render_template("instellingen_meldingen.html", waarden=values, fouten=errors, keuzes=PREFERENCES), status
+    return render_template("instellingen_meldingen.html", waarden=values, fouten=errors, keuzes=MAIL_PREFERENCES), status

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from engine.runtime.incidents import KINDS
+from engine import INCIDENT_KINDS
 
 from ..auth import login_required
 from ..extensions import orchestrator
@@ -36,7 +36,7 @@ def incident_opnieuw(incident_id: int):
     if result.gelukt:
         flash("De stap is opnieuw geprobeerd en gelukt: het proces loopt verder.", "succes")
     else:
-        flash(f"De stap is opnieuw geprobeerd en mislukt ({KINDS.get(result.soort, result.soort)}); "
+        flash(f"De stap is opnieuw geprobeerd en mislukt ({INCIDENT_KINDS.get(result.soort, result.soort)}); "
               f"dit was poging {result.pogingen}. De klok probeert het later opnieuw.", "waarschuwing")
     return redirect(url_for("pages.incidenten"))
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from engine.definitions import drafts
-from engine.definitions.drafts import problem_json
+from engine import may_change_processes
 from engine.errors import DeployRejected, FieldErrors, Forbidden, NotFound
-from engine.people.access import may_change_processes
-from engine.service.process_owner import REFUSED
+from engine.service.owners import MAX_FILE_BYTES, REFUSED, problem_json
 
 from ..extensions import orchestrator
 from ..responses import wants_json
@@ -69,14 +67,14 @@ def _version(name: str, value) -> int:
 
 @bp.get("/processen")
 def bibliotheek():
-    return render_template("processen.html", processen=orchestrator().process_library(g.actor),
+    return render_template("processen.html", processen=orchestrator().owners.process_library(g.actor),
                            editor_url=editor_url, compare_url=compare_url)
 
 
 @bp.get("/processen/<sleutel>/migratie")
 def migratie(sleutel: str):
     van, naar = _version("van", request.args.get("van")), _version("naar", request.args.get("naar"))
-    voorbeeld = orchestrator().migration_preview(g.actor, sleutel, van, naar)
+    voorbeeld = orchestrator().owners.migration_preview(g.actor, sleutel, van, naar)
     return render_template("migratie.html", voorbeeld=voorbeeld, compare_url=compare_url(sleutel, van, naar))
 
 
@@ -93,7 +91,7 @@ def migratie_uitvoeren(sleutel: str):
     if not ids:
         flash("Kies eerst een of meer instanties om te migreren.", "waarschuwing")
         return redirect(f"/processen/{sleutel}/migratie?van={van}&naar={naar}")
-    resultaten = orchestrator().migrate_instances(g.actor, sleutel, van, naar, ids, seen)
+    resultaten = orchestrator().owners.migrate_instances(g.actor, sleutel, van, naar, ids, seen)
     return render_template("migratie_resultaat.html", sleutel=sleutel, van=van, naar=naar, resultaten=resultaten)
 
 
@@ -108,11 +106,11 @@ def importeren_versturen():
     if upload is None:
         raise FieldErrors({"bestand": "kies een .bpmn-bestand"})
     try:
-        raw = upload.read(drafts.MAX_FILE_BYTES + 1)
+        raw = upload.read(MAX_FILE_BYTES + 1)
     finally:
         upload.close()  # a large upload is spooled to a temporary file
     try:
-        imported = orchestrator().import_bpmn(g.actor, upload.filename, raw)
+        imported = orchestrator().owners.import_bpmn(g.actor, upload.filename, raw)
     except DeployRejected as exc:
         problemen = [problem_json(p) for p in exc.problems]
         if wants_json():

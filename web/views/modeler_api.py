@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from engine.definitions.drafts import ANY, problem_json
 from engine.errors import DeployRejected, FieldErrors
+from engine.service.owners import ANY, problem_json
 
 from ..api.errors import register_common
 from ..extensions import orchestrator
@@ -56,7 +56,7 @@ def _version(name: str) -> int:
 
 @bp.get("/processen/<sleutel>/concept")
 def concept(sleutel: str):
-    return orchestrator().draft(g.actor, sleutel)
+    return orchestrator().owners.draft(g.actor, sleutel)
 
 
 @bp.put("/processen/<sleutel>/concept")
@@ -65,25 +65,25 @@ def concept_opslaan(sleutel: str):
     seen = body.get("bijgewerkt_op", ANY)
     if seen is not ANY and seen is not None and not isinstance(seen, str):
         raise FieldErrors({"bijgewerkt_op": "de tijd van het geladen concept (ISO 8601), of null"})
-    saved_at, problems = orchestrator().save_draft(g.actor, sleutel, body.get("bestanden"), seen)
+    saved_at, problems = orchestrator().owners.save_draft(g.actor, sleutel, body.get("bestanden"), seen)
     return {"bijgewerkt_op": saved_at, "problemen": [problem_json(p) for p in problems]}
 
 
 @bp.delete("/processen/<sleutel>/concept")
 def concept_verwijderen(sleutel: str):
-    orchestrator().discard_draft(g.actor, sleutel)
+    orchestrator().owners.discard_draft(g.actor, sleutel)
     return Response(status=204)
 
 
 @bp.post("/processen/<sleutel>/concept/valideer")
 def concept_valideren(sleutel: str):
-    problems = orchestrator().validate_draft(g.actor, sleutel)
+    problems = orchestrator().owners.validate_draft(g.actor, sleutel)
     return {"geldig": not problems, "problemen": [problem_json(p) for p in problems]}
 
 
 @bp.post("/processen/<sleutel>/concept/deploy")
 def concept_deployen(sleutel: str):
-    deployment = orchestrator().deploy_draft(g.actor, sleutel, _body().get("opmerking"))
+    deployment = orchestrator().owners.deploy_draft(g.actor, sleutel, _body().get("opmerking"))
     return _json(201, versie=deployment.versie, definition_id=deployment.definition_id, sleutel=deployment.sleutel,
                  nieuw=deployment.nieuw)
 
@@ -92,14 +92,14 @@ def concept_deployen(sleutel: str):
 
 @bp.get("/processen/<sleutel>/versies")
 def versies(sleutel: str):
-    found = orchestrator().process_versions(g.actor, sleutel)
+    found = orchestrator().owners.process_versions(g.actor, sleutel)
     return jsonify([{key: v[key] for key in ("versie", "definition_id", "gedeployed_door", "gedeployed_op",
                                              "opmerking", "lopende_instanties", "bestanden")} for v in found])
 
 
 @bp.get("/processen/<sleutel>/versies/<int:versie>/bestanden/<path:naam>")
 def versie_bestand(sleutel: str, versie: int, naam: str):
-    content = orchestrator().version_file(g.actor, sleutel, versie, naam)
+    content = orchestrator().owners.version_file(g.actor, sleutel, versie, naam)
     suffix = "." + naam.rsplit(".", 1)[-1] if "." in naam else ""
     response = Response(content, mimetype=_TYPES.get(suffix, "application/octet-stream"))
     if request.args.get("download") == "1":
@@ -112,7 +112,7 @@ def versie_bestand(sleutel: str, versie: int, naam: str):
 
 @bp.get("/processen/<sleutel>/migratie/voorbeeld")
 def migratie_voorbeeld(sleutel: str):
-    return orchestrator().migration_preview(g.actor, sleutel, _version("van"), _version("naar"))
+    return orchestrator().owners.migration_preview(g.actor, sleutel, _version("van"), _version("naar"))
 
 
 @bp.post("/processen/<sleutel>/migratie")
@@ -129,5 +129,5 @@ def migreren(sleutel: str):
         seen = {int(k): int(v) for k, v in seen.items()}
     except (TypeError, ValueError):
         raise FieldErrors({"gezien": "verwacht {instantie: versie}"}) from None
-    results = orchestrator().migrate_instances(g.actor, sleutel, _version("van"), _version("naar"), ids, seen)
+    results = orchestrator().owners.migrate_instances(g.actor, sleutel, _version("van"), _version("naar"), ids, seen)
     return {"resultaten": results}

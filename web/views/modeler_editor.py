@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template, request
 
-from engine.domain.roles import ROLES
+from engine import ROLES
 from engine.errors import NotFound
 
 from ..extensions import orchestrator
@@ -20,7 +20,7 @@ bp.before_request(guard)  # signed in, and someone who may change processes (403
 
 def _versions(sleutel: str) -> list[dict]:
     """The deployed versions of process ``sleutel``, newest first."""
-    versions = orchestrator().process_versions(g.actor, sleutel)  # NotFound for an unknown process
+    versions = orchestrator().owners.process_versions(g.actor, sleutel)  # NotFound for an unknown process
     if not versions:
         raise NotFound(f"proces {sleutel}")  # only a draft: nothing to compare
     return versions
@@ -30,7 +30,7 @@ def _versions(sleutel: str) -> list[dict]:
 def bewerken(sleutel: str):
     """The modeller: diagram, decision tables and forms of the draft of ``sleutel`` (an imported
     process may have a draft and no version yet)."""
-    draft = orchestrator().draft(g.actor, sleutel)
+    draft = orchestrator().owners.draft(g.actor, sleutel)
     return render_template("modeler_bewerken.html", sleutel=sleutel, naam=draft["naam"], basis=draft["basis_versie"],
                            rollen=[{"sleutel": k, "naam": v} for k, v in ROLES.items()])
 

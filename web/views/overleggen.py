@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from engine.domain.feedback import feedback_text
+from engine import SignalStatus, feedback_text, tables_of
 from engine.errors import Conflict, FieldErrors, Forbidden
-from engine.people.access import tables_of
 
 from ..auth import login_required
 from ..extensions import orchestrator
@@ -101,7 +100,7 @@ def besluit(item_id: int):
     if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
         return {"fout": "Het formulier kwam niet goed aan; probeer het opnieuw."}, 400
     outcome = orchestrator().record_decision(g.actor, item_id, body["data"])
-    flash("Het besluit is vastgelegd." + (" Het signaal is afgesloten." if outcome.status == "afgerond" else ""),
+    flash("Het besluit is vastgelegd." + (" Het signaal is afgesloten." if outcome.status == SignalStatus.FINISHED else ""),
           "succes")
     return {"doorsturen": safe_next(request.args.get("terug")) or url_for("pages.overleggen")}, 200
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
+from engine import TaskStatus
 from engine.errors import FieldErrors
 
 from ..auth import login_required
@@ -34,8 +35,8 @@ def signaal(signal_id: int):
     if "stappen" not in view:  # the reporter: status only
         return render_template("signaal_status.html", signaal=view)
     huidig = [s for s in view["stappen"] if s.get("huidig_proces", True)]  # the diagram is the current process's
-    voltooid = sorted({s["bpmn_id"] for s in huidig if s["status"] == "voltooid"})
-    actief = sorted({s["bpmn_id"] for s in huidig if s["status"] == "open"})
+    voltooid = sorted({s["bpmn_id"] for s in huidig if s["status"] == TaskStatus.DONE})
+    actief = sorted({s["bpmn_id"] for s in huidig if s["status"] == TaskStatus.OPEN})
     keuzes = orchestrator().process_choices(g.actor, signal_id)  # empty unless the actor may move it
     agenderen = orchestrator().agenda_options(g.actor, signal_id)
     return render_template("signaal.html", signaal=view, voltooid=voltooid, actief=actief, acties=ACTIES,

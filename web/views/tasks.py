@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, g, render_template, request, url_for
 
+from engine import SignalStatus, TaskStatus
 from engine.errors import NotFound
 
 from ..auth import login_required
@@ -23,7 +24,7 @@ def taak(task_id: int):
             signaal = None
     gegevens = _prefill(detail["formulier_schema"], (signaal or {}).get("gegevens") or {})
     return render_template("taak.html", taak=detail, signaal=signaal, gegevens=gegevens,
-                           mag_doen=detail["status"] == "open" and orch.may_work(g.actor, task_id))
+                           mag_doen=detail["status"] == TaskStatus.OPEN and orch.may_work(g.actor, task_id))
 
 
 @bp.post("/taken/<int:task_id>")
@@ -33,7 +34,7 @@ def taak_afronden(task_id: int):
     if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
         return {"fout": "Het formulier kwam niet goed aan; probeer het opnieuw."}, 400
     outcome = orchestrator().complete_task(g.actor, task_id, body["data"])
-    flash("De taak is afgerond." + (" Het signaal is afgesloten." if outcome.status == "afgerond" else ""), "succes")
+    flash("De taak is afgerond." + (" Het signaal is afgesloten." if outcome.status == SignalStatus.FINISHED else ""), "succes")
     return {"doorsturen": url_for("pages.werkvoorraad")}, 200
 
 

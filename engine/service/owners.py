@@ -1,4 +1,4 @@
-"""The process owners' part of the engine's front door, mixed into :class:`~engine.service.orchestrator.Orchestrator`.
+"""The process owners' desk (``Orchestrator.owners``).
 
 The library, drafts (save, validate, deploy, discard), downloads of versions, the
 migration of running instances to a newer version, and the import of BPMN files made
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from ..clock import isoformat
 from ..definitions import bpmn_import, drafts, library
-from ..definitions.definitions import Deployment
+from ..definitions.definitions import DefinitionCache, Deployment
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound
 from ..ops import metrics
 from ..people.access import may_change_processes, refusal
 from ..people.users import Actor, user_names
 from ..runtime import instance_migration
+from ..store.db import Database
 
 
 def _versions(conn, sleutel: str, van: int, naar: int) -> tuple[int, int]:
@@ -22,6 +23,10 @@ def _versions(conn, sleutel: str, van: int, naar: int) -> tuple[int, int]:
         raise FieldErrors({"naar": "kies een andere versie dan de huidige"})
     return library.definition_id_of(conn, sleutel, van), library.definition_id_of(conn, sleutel, naar)
 
+
+MAX_FILE_BYTES = drafts.MAX_FILE_BYTES  # the largest file a draft or an import takes
+ANY = drafts.ANY  # "save whatever the draft's last change was" (see :func:`engine.definitions.drafts.save`)
+problem_json = drafts.problem_json  # a validation problem as the editor reads it
 
 REFUSED = "Alleen een procesbeheerder of beheerder kan processen bekijken en wijzigen."
 
@@ -31,8 +36,18 @@ def _allow(actor: Actor) -> None:
         raise Forbidden(refusal(actor, REFUSED))
 
 
-class ProcessOwnerDesk:
-    """Needs ``self.db``, ``self.clock`` and ``self.cache`` (the orchestrator has them)."""
+class OwnersDesk:
+    """Each method one transaction (a deploy, a migration) or one read.
+
+    :param db: the database.
+    :param clock: where ``now`` comes from.
+    :param cache: the compiled definitions.
+    """
+
+    def __init__(self, db: Database, clock, cache: DefinitionCache):
+        self.db = db
+        self.clock = clock
+        self.cache = cache
 
     # --- queries -------------------------------------------------------------------------
     def process_library(self, actor: Actor) -> list[dict]:
