@@ -1,4 +1,5 @@
-"""Errors the engine raises; the web layer maps each to one HTTP status."""
+"""Errors the engine raises. The engine names no HTTP status: ``web/responses.py`` maps each error
+to its status, in one table (the API and the pages differ only for :class:`NotFound`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,19 +10,23 @@ class EngineError(Exception):
 
 
 class NotFound(EngineError):
-    """The object does not exist, or the user may not know that it exists (HTTP 404)."""
+    """The object does not exist, or the user may not know that it exists.
+
+    The API answers 404; pages answer 403 "Geen toegang, of ze bestaat niet" for both cases alike
+    (``docs/privacy.md``), so neither reveals whether the object exists.
+    """
 
 
 class Forbidden(EngineError):
-    """The user may see the object but not do this with it (HTTP 403)."""
+    """The user may see the object but not do this with it."""
 
 
 class Conflict(EngineError):
-    """The state changed under the user: already completed, claimed by someone else (HTTP 409)."""
+    """The state changed under the user: already completed, claimed by someone else."""
 
 
 class FieldErrors(EngineError):
-    """Submitted data is invalid; ``fields`` maps a field key to a Dutch message (HTTP 422)."""
+    """Submitted data is invalid; ``fields`` maps a field key to a Dutch message."""
 
     def __init__(self, fields: dict[str, str], message: str = "De invoer is niet geldig."):
         super().__init__(message)
@@ -53,7 +58,7 @@ class Problem:
 
 @dataclass
 class DeployRejected(EngineError):
-    """A process package failed validation; nothing was written (HTTP 422)."""
+    """A process package failed validation; nothing was written."""
 
     problems: list[Problem] = field(default_factory=list)
 
