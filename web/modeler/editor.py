@@ -12,7 +12,7 @@ from engine.domain.roles import ROLES
 from engine.errors import NotFound
 
 from ..extensions import orchestrator
-from .modeler import guard
+from .library import guard
 
 bp = Blueprint("modeler_editor", __name__)
 bp.before_request(guard)  # signed in, and someone who may change processes (403 otherwise)

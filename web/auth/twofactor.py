@@ -6,7 +6,7 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from engine.errors import Conflict, FieldErrors
 from engine.people.twofactor import required_for
 
-from .auth import end_session, login_required, set_second_factor, start_session, twofactor
+from .signin import end_session, login_required, set_second_factor, start_session, twofactor
 
 bp = Blueprint("tweestaps", __name__, url_prefix="/account/tweestapsverificatie")
 

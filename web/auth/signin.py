@@ -20,9 +20,9 @@ from engine.errors import NotFound
 from engine.people.sessions import ENDED, EXPIRED, IDLE, LiveSession, Sessions
 from engine.people.twofactor import TwoFactor, required_for
 
-from .extensions import csrf, orchestrator
-from .responses import error_response, safe_next, wants_json
-from .security import code_limits, sign_in_limits
+from ..extensions import csrf, orchestrator
+from ..responses import error_response, safe_next, wants_json
+from ..security import code_limits, sign_in_limits
 
 bp = Blueprint("auth", __name__)
 CODE_STEP_SECONDS = 300  # after the password, the code must follow within five minutes
@@ -216,7 +216,7 @@ def code():
             fout = "Deze code klopt niet of is al gebruikt. Typ de zes cijfers die uw app nu toont, of een herstelcode."
         else:
             volgende = session.get("volgende")
-            eerste_factor = session.get("eerste_factor", "wachtwoord")  # or "oidc" (web.oidc)
+            eerste_factor = session.get("eerste_factor", "wachtwoord")  # or "oidc" (web.auth.oidc)
             session.clear()
             start_session(user_id, tweestaps=True)
             twofactor().signed_in(user_id, f"{eerste_factor}+{verified.methode}")

@@ -25,9 +25,9 @@ from flask import Blueprint, Flask, current_app, flash, redirect, render_templat
 from engine.people.oidc_mapping import MappingError, RoleMapping, load_mapping
 from engine.people.sso import CODE, GEEN_GROEP, INSTELLEN, Identity, MfaPolicy, SingleSignOn
 
-from .auth import start_session
-from .extensions import orchestrator
-from .responses import safe_next
+from ..extensions import orchestrator
+from ..responses import safe_next
+from .signin import start_session
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sso", __name__, url_prefix="/aanmelden/organisatie")

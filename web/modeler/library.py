@@ -1,6 +1,6 @@
 """The process owners' pages: the process library, importing a BPMN file, migrating running
 instances. The editor and the compare page are the browser's (blueprint ``modeler_editor``);
-their JSON is in :mod:`web.views.modeler_api`.
+their JSON is in :mod:`web.modeler.api`.
 """
 from __future__ import annotations
 
