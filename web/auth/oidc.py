@@ -173,7 +173,7 @@ def terug():
     volgende = session.get("sso_volgende")
     session.clear()  # a new session at every sign-in: no session fixation
     if result.geweigerd is not None:
-        return render_template("aanmelden_geweigerd.html", geen_groep=result.geweigerd == GEEN_GROEP,
+        return render_template("auth/aanmelden_geweigerd.html", geen_groep=result.geweigerd == GEEN_GROEP,
                                account=result.user_id is not None, provider=settings.provider_name), 403
     if result.tweede_factor == CODE:
         session.update(tweestaps_gebruiker=result.user_id, tweestaps_sinds=time.time(), volgende=volgende,

@@ -161,7 +161,7 @@ def login():
         else:
             return _password_accepted(actor)
     status = 401 if fout else 200
-    return render_template("aanmelden.html", fout=fout, gebruikersnaam=gebruikersnaam), status
+    return render_template("auth/aanmelden.html", fout=fout, gebruikersnaam=gebruikersnaam), status
 
 
 def _password_accepted(actor):
@@ -224,7 +224,7 @@ def code():
                 flash(f"U bent aangemeld met een herstelcode; u heeft er nog {verified.herstelcodes_over}. "
                       "Maak nieuwe herstelcodes als u er weinig over heeft.", "waarschuwing")
             return redirect(volgende or url_for("pages.start"))
-    return render_template("tweestaps_code.html", fout=fout), (401 if fout else 200)
+    return render_template("auth/tweestaps_code.html", fout=fout), (401 if fout else 200)
 
 
 @bp.post("/afmelden")
