@@ -22,9 +22,13 @@ def instance_path() -> str:
 
 def _blueprints() -> list:
     """Every blueprint of the app, in the order they are registered (imported here: nothing at import time)."""
-    from . import auth, observability, oidc, twofactor, views
+    from . import observability, pages
     from .api import routes as api
-    from .views import (  # noqa: F401
+    from .auth import oidc, signin, twofactor
+    from .modeler import api as modeler_api
+    from .modeler import editor as modeler_editor
+    from .modeler import library as modeler
+    from .pages import (  # noqa: F401
         account_tokens,
         admin_partners,
         admin_users,
@@ -34,16 +38,13 @@ def _blueprints() -> list:
         incidents,
         intake,
         mail_outbox,
-        modeler,
-        modeler_api,
-        modeler_editor,
         overleggen,
         signals,
         tasks,
     )
 
-    # audit … tasks add their routes to views.bp ("pages") when imported.
-    return [observability.bp, auth.bp, twofactor.bp, oidc.bp, api.bp, views.bp, dashboard.bp, modeler.bp,
+    # audit … tasks add their routes to pages.bp ("pages") when imported.
+    return [observability.bp, signin.bp, twofactor.bp, oidc.bp, api.bp, pages.bp, dashboard.bp, modeler.bp,
             modeler_api.bp, account_tokens.bp, admin_users.bp, admin_partners.bp, modeler_editor.bp]
 
 
@@ -57,7 +58,8 @@ def create_app(test_config: dict | None = None, *, secret_key: str = secret_keys
     :raises web.secret_key.SecretKeyError: no usable key, with how to set one.
     :raises web.settings.SettingError: a setting has a wrong value, naming it.
     """
-    from . import api, auth, extensions, observability, oidc, responses, security, templating
+    from . import api, auth, extensions, observability, responses, security, templating
+    from .auth import oidc
 
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path())
     app.config.update(settings.load(app.instance_path, test_config))

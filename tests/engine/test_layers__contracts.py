@@ -47,7 +47,7 @@ FRONT_DOOR = "The web reaches the engine only through its front door"
     ("engine/store/probe.py", "from engine.runtime import commands", LAYERS),
     ("engine/queries/probe.py", "from engine.runtime.projections import OPEN", LAYERS),
     ("engine/domain/probe.py", "import flask", NO_FLASK),
-    ("web/views/probe.py", "from engine.runtime import commands", FRONT_DOOR),
+    ("web/pages/probe.py", "from engine.runtime import commands", FRONT_DOOR),
     ("web/probe.py", "from engine.people.users import Actor", FRONT_DOOR),
 ])
 def test_breaking_a_contract_fails_the_check(tree: Path, module: str, line: str, contract: str):

@@ -80,7 +80,7 @@ def signed_in_user(client) -> int | None:
 def refusals(caplog) -> list[str]:
     """Why our app refused callbacks, as logged (error codes only)."""
     return [r.getMessage().removeprefix("single sign-on refused: ") for r in caplog.records
-            if r.name == "web.oidc" and r.getMessage().startswith("single sign-on refused")]
+            if r.name == "web.auth.oidc" and r.getMessage().startswith("single sign-on refused")]
 
 
 def audit(orchestrator, actie):

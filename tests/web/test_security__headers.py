@@ -92,7 +92,7 @@ def test_secure_cookie_can_be_forced_by_setting(orchestrator, clock, page_users,
         app.extensions["signaalroute"].db.dispose()
 
 
-@pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.html")))
+@pytest.mark.parametrize("template", sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html")))
 def test_templates_have_no_inline_code_and_never_switch_escaping_off(template):
     """CSP allows no inline script or style; autoescaping stays on (no |safe, no autoescape false)."""
     source = (TEMPLATES / template).read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 // the draft, saved, validated and deployed through the process library's JSON endpoints.
 //
 // <div class="sr-modeler" data-concept-url data-versies-url data-vergelijk-url data-migratie-url
-//      data-rollen='[{"sleutel","naam"}]' data-csrf> … the skeleton of modeler_bewerken.html … </div>
+//      data-rollen='[{"sleutel","naam"}]' data-csrf> … the skeleton of modeler/bewerken.html … </div>
 import BpmnModeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
 

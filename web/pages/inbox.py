@@ -40,7 +40,7 @@ def werkvoorraad():
     pages = page_count(result["totaal"], PAGE_SIZE)
     filters = {"stap": stap, "gemeente": gemeente, "mijn": "1" if mijn else None,
                "volgorde": "laatst" if aflopend else None}
-    return render_template("werkvoorraad.html", taken=result["taken"], totaal=result["totaal"], pagina=pagina,
+    return render_template("pages/werkvoorraad.html", taken=result["taken"], totaal=result["totaal"], pagina=pagina,
                            paginas=pages, keuzes=keuzes, filters=filters,
                            actief={k: v for k, v in filters.items() if v})
 

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from engine.errors import Conflict, FieldErrors
 from engine.service.signin import required_for
 
-from .auth import end_session, login_required, set_second_factor, signin, start_session
+from .signin import end_session, login_required, set_second_factor, signin, start_session
 
 bp = Blueprint("tweestaps", __name__, url_prefix="/account/tweestapsverificatie")
 
@@ -14,7 +14,7 @@ bp = Blueprint("tweestaps", __name__, url_prefix="/account/tweestapsverificatie"
 @bp.get("")
 @login_required
 def account():
-    return render_template("tweestaps_account.html", status=signin().two_factor_status(g.actor.id),
+    return render_template("auth/tweestaps_account.html", status=signin().two_factor_status(g.actor.id),
                            verplicht=required_for(g.actor))
 
 
@@ -35,9 +35,9 @@ def instellen():
             user_id = g.actor.id
             end_session("nieuwe_sessie")  # a fresh session that knows the second factor was shown
             start_session(user_id, tweestaps=True)
-            return render_template("tweestaps_herstelcodes.html", codes=codes, nieuw=True)
+            return render_template("auth/tweestaps_herstelcodes.html", codes=codes, nieuw=True)
     enrolment = tf.start_enrolment(g.actor.id)
-    return render_template("tweestaps_instellen.html", enrolment=enrolment, fout=fout,
+    return render_template("auth/tweestaps_instellen.html", enrolment=enrolment, fout=fout,
                            verplicht=required_for(g.actor)), (422 if fout else 200)
 
 
@@ -61,7 +61,7 @@ def herstelcodes():
     except Conflict as exc:
         flash(str(exc), "fout")
         return redirect(url_for("tweestaps.account"))
-    return render_template("tweestaps_herstelcodes.html", codes=codes, nieuw=False)
+    return render_template("auth/tweestaps_herstelcodes.html", codes=codes, nieuw=False)
 
 
 @bp.post("/uitzetten")
@@ -77,5 +77,5 @@ def uitzetten():
 
 
 def _account_with_error(fout: str):
-    return render_template("tweestaps_account.html", status=signin().two_factor_status(g.actor.id),
+    return render_template("auth/tweestaps_account.html", status=signin().two_factor_status(g.actor.id),
                            verplicht=required_for(g.actor), fout=fout), 422

@@ -23,6 +23,6 @@ def mail_onbezorgd():
     """Mail not delivered (delivery off), failed for good or being retried, newest first."""
     pagina = _page_number()
     result = orchestrator().admin.undelivered_mail(g.actor, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
-    return render_template("mail_onbezorgd.html", result=result, pagina=pagina,
+    return render_template("pages/mail_onbezorgd.html", result=result, pagina=pagina,
                            paginas=max(1, -(-result["totaal"] // PAGE_SIZE)),
                            bezorging_aan=orchestrator().mail_delivery_on())

@@ -19,9 +19,9 @@ from flask_wtf.csrf import CSRFError
 from engine.errors import NotFound
 from engine.service.signin import ENDED, EXPIRED, IDLE, LiveSession, SignInDesk, required_for
 
-from .extensions import csrf, orchestrator
-from .responses import error_response, safe_next, wants_json
-from .security import code_limits, sign_in_limits
+from ..extensions import csrf, orchestrator
+from ..responses import error_response, safe_next, wants_json
+from ..security import code_limits, sign_in_limits
 
 bp = Blueprint("auth", __name__)
 CODE_STEP_SECONDS = 300  # after the password, the code must follow within five minutes
@@ -161,7 +161,7 @@ def login():
         else:
             return _password_accepted(actor)
     status = 401 if fout else 200
-    return render_template("aanmelden.html", fout=fout, gebruikersnaam=gebruikersnaam), status
+    return render_template("auth/aanmelden.html", fout=fout, gebruikersnaam=gebruikersnaam), status
 
 
 def _password_accepted(actor):
@@ -216,7 +216,7 @@ def code():
             fout = "Deze code klopt niet of is al gebruikt. Typ de zes cijfers die uw app nu toont, of een herstelcode."
         else:
             volgende = session.get("volgende")
-            eerste_factor = session.get("eerste_factor", "wachtwoord")  # or "oidc" (web.oidc)
+            eerste_factor = session.get("eerste_factor", "wachtwoord")  # or "oidc" (web.auth.oidc)
             session.clear()
             start_session(user_id, tweestaps=True)
             signin().signed_in(user_id, f"{eerste_factor}+{verified.methode}")
@@ -224,7 +224,7 @@ def code():
                 flash(f"U bent aangemeld met een herstelcode; u heeft er nog {verified.herstelcodes_over}. "
                       "Maak nieuwe herstelcodes als u er weinig over heeft.", "waarschuwing")
             return redirect(volgende or url_for("pages.start"))
-    return render_template("tweestaps_code.html", fout=fout), (401 if fout else 200)
+    return render_template("auth/tweestaps_code.html", fout=fout), (401 if fout else 200)
 
 
 @bp.post("/afmelden")

@@ -33,13 +33,13 @@ ACTIES = {
 def signaal(signal_id: int):
     view = orchestrator().signal(g.actor, signal_id)
     if "stappen" not in view:  # the reporter: status only
-        return render_template("signaal_status.html", signaal=view)
+        return render_template("pages/signaal_status.html", signaal=view)
     huidig = [s for s in view["stappen"] if s.get("huidig_proces", True)]  # the diagram is the current process's
     voltooid = sorted({s["bpmn_id"] for s in huidig if s["status"] == TaskStatus.DONE})
     actief = sorted({s["bpmn_id"] for s in huidig if s["status"] == TaskStatus.OPEN})
     keuzes = orchestrator().process_choices(g.actor, signal_id)  # empty unless the actor may move it
     agenderen = orchestrator().agenda_options(g.actor, signal_id)
-    return render_template("signaal.html", signaal=view, voltooid=voltooid, actief=actief, acties=ACTIES,
+    return render_template("pages/signaal.html", signaal=view, voltooid=voltooid, actief=actief, acties=ACTIES,
                            proceskeuzes=keuzes, agenderen=agenderen)
 
 

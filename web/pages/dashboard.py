@@ -58,7 +58,7 @@ def board():
     actief = {"gemeente": filters["gemeente_id"], "stap": filters["bpmn_id"], "rol": filters["rol"],
               "toegewezen": toegewezen, "binnen": venster if venster != "2" else None}
     actief = {k: v for k, v in actief.items() if v}
-    return render_template("dashboard_board.html", overzicht=result, gemeenten=gemeenten, vensters=WINDOWS,
+    return render_template("dashboard/board.html", overzicht=result, gemeenten=gemeenten, vensters=WINDOWS,
                            venster=venster, actief=actief, rollen=ROLES, pagina=pagina,
                            paginas=page_count(result["totaal"], PAGE_SIZE))
 
@@ -102,7 +102,7 @@ def workload():
     werkdruk = orch.managers.workload(g.actor, gemeente_id)
     for person in werkdruk["per_gebruiker"]:
         person["rol_namen"] = [ROLES.get(rol, rol) for rol in person["rollen"]]
-    return render_template("dashboard_werkdruk.html", werkdruk=werkdruk, gemeenten=gemeenten, gekozen=gemeente_id)
+    return render_template("dashboard/werkdruk.html", werkdruk=werkdruk, gemeenten=gemeenten, gekozen=gemeente_id)
 
 
 def _period() -> tuple[dt.date, dt.date, dict]:
@@ -133,7 +133,7 @@ def figures():
         except FieldErrors as error:
             errors = error.fields
     query = {"van": van.isoformat(), "tot": tot.isoformat(), **({"gemeente": gemeente_id} if gemeente_id else {})}
-    return render_template("dashboard_cijfers.html", cijfers=cijfers, fouten=errors, gemeenten=gemeenten,
+    return render_template("dashboard/cijfers.html", cijfers=cijfers, fouten=errors, gemeenten=gemeenten,
                            gekozen=gemeente_id, van=request.args.get("van") or van.isoformat(),
                            tot=request.args.get("tot") or tot.isoformat(), query=query), 422 if errors else 200
 
@@ -167,7 +167,7 @@ def heatmap():
     sleutel = request.args.get("proces") if request.args.get("proces") in sleutels else (
         DEFAULT_PROCESS if DEFAULT_PROCESS in sleutels else (sleutels[0] if sleutels else None))
     kaart = orch.managers.heatmap(g.actor, sleutel, gemeente_id) if sleutel else None
-    return render_template("dashboard_knelpunten.html", kaart=kaart, processen=processen, gemeenten=gemeenten,
+    return render_template("dashboard/knelpunten.html", kaart=kaart, processen=processen, gemeenten=gemeenten,
                            gekozen=gemeente_id, sleutel=sleutel)
 
 
@@ -194,4 +194,5 @@ def mail_settings():
         else:
             flash("Uw meldingsinstellingen zijn opgeslagen.", "succes")
             return redirect(url_for("overzicht.mail_settings"), 303)
-    return render_template("instellingen_meldingen.html", waarden=values, fouten=errors, keuzes=MAIL_PREFERENCES), status
+    return render_template("dashboard/instellingen_meldingen.html", waarden=values, fouten=errors,
+                           keuzes=MAIL_PREFERENCES), status

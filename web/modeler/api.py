@@ -12,7 +12,7 @@ from engine.service.owners import ANY, problem_json
 from ..api.errors import register_common
 from ..extensions import orchestrator
 from ..responses import json_response as _json
-from .modeler import guard
+from .library import guard
 
 bp = Blueprint("modeler_api", __name__)
 bp.before_request(guard)

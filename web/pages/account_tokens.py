@@ -22,7 +22,7 @@ def _tokens() -> SignInDesk:
 
 
 def _page(nieuw: str | None = None, fouten: dict | None = None, invoer: dict | None = None, status: int = 200):
-    return render_template("account_tokens.html", tokens=_tokens().my_tokens(g.actor), nieuw=nieuw, fouten=fouten or {},
+    return render_template("pages/account_tokens.html", tokens=_tokens().my_tokens(g.actor), nieuw=nieuw, fouten=fouten or {},
                            invoer=invoer or {"naam": "", "dagen": TOKEN_DAYS}, max_dagen=MAX_TOKEN_DAYS,
                            url_intrekken=lambda t: url_for("tokens.intrekken", token_id=t["id"])), status
 

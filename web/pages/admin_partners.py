@@ -39,9 +39,9 @@ def _region(directory: PartnersDesk, value) -> tuple[dict[int, str], int]:
 def lijst():
     directory = _directory()
     if not directory.regions(g.actor):  # a region first: the directory is kept per region
-        return render_template("beheer_ketenpartners.html", regios={}, regio_id=None, soorten=SOORTEN, ketenpartners=[])
+        return render_template("admin/ketenpartners.html", regios={}, regio_id=None, soorten=SOORTEN, ketenpartners=[])
     regios, regio_id = _region(directory, request.args.get("regio"))
-    return render_template("beheer_ketenpartners.html", regios=regios, regio_id=regio_id, soorten=SOORTEN,
+    return render_template("admin/ketenpartners.html", regios=regios, regio_id=regio_id, soorten=SOORTEN,
                            ketenpartners=directory.list(g.actor, regio_id))
 
 
@@ -76,7 +76,7 @@ def _entry_form(save, gelukt: str, invoer: dict, *, regio_id: int, regio_naam: s
         else:
             flash(f"{invoer['naam'].strip()} {gelukt}.", "succes")
             return redirect(url_for("ketenpartners.lijst", regio=regio_id))
-    return render_template("beheer_ketenpartner.html", invoer=invoer, fouten=fouten, soorten=SOORTEN,
+    return render_template("admin/ketenpartner.html", invoer=invoer, fouten=fouten, soorten=SOORTEN,
                            regio_id=regio_id, regio_naam=regio_naam,
                            partner_id=partner_id), (422 if fouten else 200)
 

@@ -22,7 +22,7 @@ def sits_at_a_table(actor) -> bool:
 @login_required
 def overleggen():
     orch = orchestrator()
-    return render_template("overleggen.html", overleggen=orch.meetings(g.actor),
+    return render_template("pages/overleggen.html", overleggen=orch.meetings(g.actor),
                            opties=orch.meeting_planning_options(g.actor))
 
 
@@ -50,7 +50,7 @@ def overleg_plannen():
 @bp.get("/overleggen/<int:overleg_id>")
 @login_required
 def overleg(overleg_id: int):
-    return render_template("overleg.html", overleg=orchestrator().meeting(g.actor, overleg_id))
+    return render_template("pages/overleg.html", overleg=orchestrator().meeting(g.actor, overleg_id))
 
 
 @bp.post("/overleggen/<int:overleg_id>/wijzigen")

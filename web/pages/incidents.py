@@ -25,7 +25,7 @@ def incidenten():
     """Open incidents first, then the resolved ones, newest first."""
     pagina = _page_number()
     result = orchestrator().incidents(g.actor, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
-    return render_template("incidenten.html", result=result, pagina=pagina,
+    return render_template("pages/incidenten.html", result=result, pagina=pagina,
                            paginas=max(1, -(-result["totaal"] // PAGE_SIZE)))
 
 

@@ -12,7 +12,7 @@ from engine import ROLES
 from engine.errors import NotFound
 
 from ..extensions import orchestrator
-from .modeler import guard
+from .library import guard
 
 bp = Blueprint("modeler_editor", __name__)
 bp.before_request(guard)  # signed in, and someone who may change processes (403 otherwise)
@@ -31,7 +31,7 @@ def bewerken(sleutel: str):
     """The modeller: diagram, decision tables and forms of the draft of ``sleutel`` (an imported
     process may have a draft and no version yet)."""
     draft = orchestrator().owners.draft(g.actor, sleutel)
-    return render_template("modeler_bewerken.html", sleutel=sleutel, naam=draft["naam"], basis=draft["basis_versie"],
+    return render_template("modeler/bewerken.html", sleutel=sleutel, naam=draft["naam"], basis=draft["basis_versie"],
                            rollen=[{"sleutel": k, "naam": v} for k, v in ROLES.items()])
 
 
@@ -44,5 +44,5 @@ def vergelijken(sleutel: str):
     van = request.args.get("van", type=int, default=numbers[1] if len(numbers) > 1 else numbers[0])
     if van not in numbers or naar not in numbers:
         abort(404)
-    return render_template("modeler_vergelijken.html", sleutel=sleutel, naam=versions[0]["naam"],
+    return render_template("modeler/vergelijken.html", sleutel=sleutel, naam=versions[0]["naam"],
                            versies=versions, van=van, naar=naar)

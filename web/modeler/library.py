@@ -1,6 +1,6 @@
 """The process owners' pages: the process library, importing a BPMN file, migrating running
 instances. The editor and the compare page are the browser's (blueprint ``modeler_editor``);
-their JSON is in :mod:`web.views.modeler_api`.
+their JSON is in :mod:`web.modeler.api`.
 """
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def _version(name: str, value) -> int:
 
 @bp.get("/processen")
 def bibliotheek():
-    return render_template("processen.html", processen=orchestrator().owners.process_library(g.actor),
+    return render_template("modeler/processen.html", processen=orchestrator().owners.process_library(g.actor),
                            editor_url=editor_url, compare_url=compare_url)
 
 
@@ -75,7 +75,7 @@ def bibliotheek():
 def migratie(sleutel: str):
     van, naar = _version("van", request.args.get("van")), _version("naar", request.args.get("naar"))
     voorbeeld = orchestrator().owners.migration_preview(g.actor, sleutel, van, naar)
-    return render_template("migratie.html", voorbeeld=voorbeeld, compare_url=compare_url(sleutel, van, naar))
+    return render_template("modeler/migratie.html", voorbeeld=voorbeeld, compare_url=compare_url(sleutel, van, naar))
 
 
 @bp.post("/processen/<sleutel>/migratie/uitvoeren")
@@ -92,12 +92,12 @@ def migratie_uitvoeren(sleutel: str):
         flash("Kies eerst een of meer instanties om te migreren.", "waarschuwing")
         return redirect(f"/processen/{sleutel}/migratie?van={van}&naar={naar}")
     resultaten = orchestrator().owners.migrate_instances(g.actor, sleutel, van, naar, ids, seen)
-    return render_template("migratie_resultaat.html", sleutel=sleutel, van=van, naar=naar, resultaten=resultaten)
+    return render_template("modeler/migratie_resultaat.html", sleutel=sleutel, van=van, naar=naar, resultaten=resultaten)
 
 
 @bp.get("/processen/importeren")
 def importeren():
-    return render_template("importeren.html", resultaat=None)
+    return render_template("modeler/importeren.html", resultaat=None)
 
 
 @bp.post("/processen/importeren")
@@ -115,11 +115,11 @@ def importeren_versturen():
         problemen = [problem_json(p) for p in exc.problems]
         if wants_json():
             return {"fout": "Van dit bestand kan geen proces worden gemaakt.", "problemen": problemen}, 422
-        return render_template("importeren.html", resultaat={"geweigerd": True, "problemen": problemen,
+        return render_template("modeler/importeren.html", resultaat={"geweigerd": True, "problemen": problemen,
                                                              "bestand": upload.filename}), 422
     problemen = [problem_json(p) for p in imported.problems]
     if wants_json():
         return {"sleutel": imported.sleutel, "problemen": problemen}, 201
-    return render_template("importeren.html", resultaat={
+    return render_template("modeler/importeren.html", resultaat={
         "geweigerd": False, "problemen": problemen, "bestand": upload.filename, "sleutel": imported.sleutel,
         "naam": imported.naam, "editor": editor_url(imported.sleutel)}), 201

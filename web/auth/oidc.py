@@ -33,9 +33,9 @@ from engine.service.signin import (
     load_mapping,
 )
 
-from .auth import start_session
-from .extensions import orchestrator
-from .responses import safe_next
+from ..extensions import orchestrator
+from ..responses import safe_next
+from .signin import start_session
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sso", __name__, url_prefix="/aanmelden/organisatie")
@@ -180,7 +180,7 @@ def terug():
     volgende = session.get("sso_volgende")
     session.clear()  # a new session at every sign-in: no session fixation
     if result.geweigerd is not None:
-        return render_template("aanmelden_geweigerd.html", geen_groep=result.geweigerd == GEEN_GROEP,
+        return render_template("auth/aanmelden_geweigerd.html", geen_groep=result.geweigerd == GEEN_GROEP,
                                account=result.user_id is not None, provider=settings.provider_name), 403
     if result.tweede_factor == CODE:
         session.update(tweestaps_gebruiker=result.user_id, tweestaps_sinds=time.time(), volgende=volgende,

@@ -24,7 +24,7 @@ def melden():
     schema = orchestrator().intake_form()
     defaults = {"gemeente": _own_gemeente(), "bron": "intern",
                 "melder": {"naam": g.actor.naam}}
-    return render_template("melden.html", schema=schema, gegevens=defaults)
+    return render_template("pages/melden.html", schema=schema, gegevens=defaults)
 
 
 @bp.post("/melden")
@@ -41,7 +41,7 @@ def melden_versturen():
 @login_required
 def mijn_meldingen():
     meldingen = orchestrator().my_signals(g.actor, limit=100)
-    return render_template("mijn_meldingen.html", meldingen=meldingen, nieuw=request.args.get("nieuw"))
+    return render_template("pages/mijn_meldingen.html", meldingen=meldingen, nieuw=request.args.get("nieuw"))
 
 
 def _own_gemeente() -> str | None:

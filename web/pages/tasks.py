@@ -23,7 +23,7 @@ def taak(task_id: int):
         except NotFound:
             signaal = None
     gegevens = _prefill(detail["formulier_schema"], (signaal or {}).get("gegevens") or {})
-    return render_template("taak.html", taak=detail, signaal=signaal, gegevens=gegevens,
+    return render_template("pages/taak.html", taak=detail, signaal=signaal, gegevens=gegevens,
                            mag_doen=detail["status"] == TaskStatus.OPEN and orch.may_work(g.actor, task_id))
 
 

@@ -51,7 +51,7 @@ def lijst():
     pagina = page_number()
     result = _admin().users(g.actor, rol=rol, actief=actief, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
     paginas = page_count(result["totaal"], PAGE_SIZE)
-    return render_template("beheer_gebruikers.html", gebruikers=result["gebruikers"], totaal=result["totaal"],
+    return render_template("admin/gebruikers.html", gebruikers=result["gebruikers"], totaal=result["totaal"],
                            rollen=ROLES, filters={"rol": rol, "status": status if actief is not None else None},
                            pagina=pagina, paginas=paginas)
 
@@ -79,7 +79,7 @@ def nieuw():
             flash(f"Gebruiker {invoer['gebruikersnaam']} is aangemaakt. Geef het wachtwoord langs een andere weg door.",
                   "succes")
             return redirect(url_for("beheer.gebruiker", user_id=user_id))
-    return render_template("beheer_gebruiker_nieuw.html", invoer=invoer, fouten=fouten, **_grid(admin)), \
+    return render_template("admin/gebruiker_nieuw.html", invoer=invoer, fouten=fouten, **_grid(admin)), \
         (422 if fouten else 200)
 
 
@@ -93,7 +93,7 @@ def _detail(user_id: int, fouten: dict | None = None, gekozen: set | None = None
     admin = _admin()
     detail = admin.user(g.actor, user_id)
     tokens = admin.tokens_of(g.actor, user_id)
-    return render_template("beheer_gebruiker.html", gebruiker=detail, fouten=fouten or {}, tokens=tokens,
+    return render_template("admin/gebruiker.html", gebruiker=detail, fouten=fouten or {}, tokens=tokens,
                            url_intrekken=lambda t: url_for("beheer.token_intrekken", user_id=user_id, token_id=t["id"]),
                            gekozen=detail["toekenningen"] if gekozen is None else gekozen,
                            getoond=detail["toekenningen"] if getoond is None else getoond, **_grid(admin)), \

@@ -44,7 +44,7 @@ def verwerkingen():
         except FieldErrors as exc:
             errors = exc.fields
     actief = {k: v for k, v in filters.items() if v}
-    return render_template("verwerkingen.html", log=result, filters=filters, actief=actief, fouten=errors,
+    return render_template("pages/verwerkingen.html", log=result, filters=filters, actief=actief, fouten=errors,
                            pagina=pagina, paginas=page_count(result["totaal"], PAGE_SIZE),
                            acties=known_audit_actions(), soorten=AUDIT_KINDS, soort_namen=SOORT_NAMEN), (422 if errors else 200)
 
@@ -55,5 +55,5 @@ def inzage(signal_id: int):
     """Who viewed or changed this signal: for the aandachtsfunctionaris of its municipality."""
     pagina = page_number()
     result = orchestrator().signal_access_log(g.actor, signal_id, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
-    return render_template("inzage.html", log=result, pagina=pagina, soort_namen=SOORT_NAMEN,
+    return render_template("pages/inzage.html", log=result, pagina=pagina, soort_namen=SOORT_NAMEN,
                            paginas=page_count(result["totaal"], PAGE_SIZE))
