@@ -1,32 +1,26 @@
 """The incidents page (beheerder): steps that failed at runtime, retried or marked resolved."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, url_for
 
 from engine import INCIDENT_KINDS
 
 from ..auth import login_required
 from ..extensions import orchestrator
+from ..responses import page_count, page_number
 from . import bp
 
 PAGE_SIZE = 50
-
-
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("pagina", "1")))
-    except ValueError:
-        return 1
 
 
 @bp.get("/beheer/incidenten")
 @login_required
 def incidenten():
     """Open incidents first, then the resolved ones, newest first."""
-    pagina = _page_number()
+    pagina = page_number()
     result = orchestrator().incidents(g.actor, limit=PAGE_SIZE, offset=(pagina - 1) * PAGE_SIZE)
     return render_template("pages/incidenten.html", result=result, pagina=pagina,
-                           paginas=max(1, -(-result["totaal"] // PAGE_SIZE)))
+                           paginas=page_count(result["totaal"], PAGE_SIZE))
 
 
 @bp.post("/beheer/incidenten/<int:incident_id>/opnieuw")
