@@ -85,7 +85,7 @@ def command(kind: str) -> Callable:
 
 
 def timers_fired(fired: Iterable, failures: int = 0) -> None:
-    """Record a pass's firings (each with its lateness) and failed attempts (``fire_timer`` commands)."""
+    """Record firings that committed (each with its lateness) and failed attempts (``fire_timer`` commands)."""
     count = 0
     for item in fired:
         count += 1

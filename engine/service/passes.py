@@ -39,7 +39,6 @@ def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 50
             return []
     postgres = is_postgres(db.engine)
     fired: list[timers.Fired] = []
-    failures = 0
     after = (_EPOCH, 0)  # the pass's cursor: each due row is looked at once per pass
     # One connection for the whole pass, one transaction per timer.
     with db.engine.connect().execution_options(write=True) as conn:
@@ -58,7 +57,10 @@ def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 50
                         if row is None:
                             break
                         after = (row.attempt_at, row.id)
-                        fired.extend(timers.fire_claimed(conn, cache, row, now=now))
+                        firing = timers.fire_claimed(conn, cache, row, now=now)
+                    # Counted as each commit lands, so /metrics never lags what the database shows.
+                    metrics.timers_fired(firing)
+                    fired.extend(firing)
                 except StaleInstance:
                     continue  # a user's command moved the instance first; the next pass retries
                 except Exception as exc:  # noqa: BLE001 - one broken instance must not stop the clock
@@ -69,12 +71,11 @@ def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 50
                                        row.instance_id, type(exc).__name__, getattr(exc, "element_id", None) or "?")
                     with db.write() as failed:
                         timers.record_failure(failed, row.id, row.instance_id, exc, now)
-                    failures += 1
+                    metrics.timers_fired((), failures=1)
         finally:
             if postgres and not conn.invalidated:
                 conn.exec_driver_sql("RESET synchronous_commit")
                 conn.commit()
-        metrics.timers_fired(fired, failures)
     return fired
 
 
