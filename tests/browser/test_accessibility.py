@@ -51,6 +51,7 @@ PAGES = {
     "taak": ("analist", "/taken/{taak}", 200),
     "signaal": ("aandachtsfunctionaris", "/signalen/{signaal}", 200),
     "geen-toegang": ("melder", "/taken/{taak}", 403),
+    "api-tokens": ("analist", "/account/api-tokens", 200),
     "overleggen": ("aandachtsfunctionaris", "/overleggen", 200),
     "overleg": ("aandachtsfunctionaris", "/overleggen/{overleg}", 200),
     "proces-bewerken": (OWNER, "/processen/signaal-naar-casus/bewerken", 200),
