@@ -8,7 +8,6 @@ element, as the browser marks them.
 """
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import json
 import logging
@@ -25,6 +24,7 @@ from ..store.schema import process_definition, process_draft, process_draft_file
 from . import definitions
 from .package import FORM_SUFFIX, FORMS_DIR, META_FILE, ProcessPackage
 from .validation import compile_package
+from .validation_xml import xml_encoding
 
 _log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -226,33 +226,19 @@ def deploy_draft(conn: Connection, cache: definitions.DefinitionCache, sleutel: 
     return deployment
 
 
-_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-
-
-def _encoding(content: bytes) -> str:
-    """The encoding an XML file declares (UTF-16 by its byte order mark), else UTF-8."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    found = _DECLARED.match(content[:300])
-    if found:
-        try:
-            return codecs.lookup(found.group(1).decode()).name
-        except LookupError:
-            return "utf-8"
-    return "utf-8"
 
 
 def as_text(content: bytes) -> str:
     """A stored file as text for the editor, decoded as the file declares (a BPMN file from elsewhere
     may be ISO-8859-1 or UTF-16)."""
-    return content.decode(_encoding(content), errors="replace")
+    return content.decode(xml_encoding(content), errors="replace")
 
 
 def as_bytes(name: str, text: str) -> bytes:
     """Text from the editor as the file's bytes: XML in the encoding it declares, everything else UTF-8."""
     if name.endswith((".bpmn", ".dmn")):
         head = text[:300].encode("utf-8", errors="replace")
-        encoding = "utf-8" if head.startswith(b"\xef\xbb\xbf") else _encoding(head)
+        encoding = "utf-8" if head.startswith(b"\xef\xbb\xbf") else xml_encoding(head)
         return text.encode(encoding, errors="xmlcharrefreplace")
     return text.encode("utf-8")
 

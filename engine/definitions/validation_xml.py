@@ -62,6 +62,28 @@ class UnknownEncoding(ValueError):
     """The file declares an encoding this server cannot read, so it cannot be checked."""
 
 
+def xml_encoding(raw: bytes) -> str:
+    """The encoding to read a whole XML file in, chosen as a parser chooses it (XML 1.0 appendix F,
+    then the declaration); UTF-8 when nothing says otherwise or the declared name is unknown.
+
+    A UTF-16 or UTF-32 byte order mark gives the plain codec name, so decoding consumes the mark;
+    without a mark the first bytes give the byte order (``utf-16-le`` …).
+    """
+    marked = next((enc for mark, enc in _BOMS if raw.startswith(mark)), None)
+    if marked in _WIDE:
+        return marked[:6]  # "utf-16" / "utf-32": the codec reads the mark
+    first = next((enc for start, enc in _FIRST_BYTES if raw.startswith(start)), None)
+    if first is not None:
+        return first
+    declared = _DECLARED.match(raw[:500].decode("latin-1").removeprefix("\xef\xbb\xbf"))
+    if declared:
+        try:
+            return codecs.lookup(declared.group(1)).name
+        except LookupError:
+            pass
+    return "utf-8"
+
+
 def _decoded(raw: bytes, encoding: str) -> str:
     return raw[:_PROLOG_LIMIT].decode(encoding, errors="replace").removeprefix("\ufeff")
 

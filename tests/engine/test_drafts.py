@@ -137,3 +137,10 @@ def test_only_process_owners_touch_drafts(orchestrator, users):
             with pytest.raises(Forbidden):
                 call(actor)
     assert _count(orchestrator, process_draft) == 0
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_the_editor_reads_a_utf16_file_with_or_without_a_byte_order_mark(codec):
+    """The editor decodes a file as an XML parser would (the same detection as the DOCTYPE check)."""
+    text = '<?xml version="1.0" encoding="UTF-16"?><definitions naam="café"/>'
+    assert drafts.as_text(text.encode(codec)) == text
