@@ -232,3 +232,13 @@ def intake_data(**overrides) -> dict:
 def intake():
     """:func:`intake_data` as a fixture: ``intake(acute_nood=True)``."""
     return intake_data
+
+
+@pytest.fixture
+def canaries(tmp_path, monkeypatch):
+    """A folder for the sandbox-escape canaries (tests/escape_corpus.py): a payload that ran would
+    make a file here; ``breakpoint(path)`` would make one too."""
+    monkeypatch.setenv("PYTHONBREAKPOINT", "os.mkdir")
+    folder = tmp_path / "kanaries"
+    folder.mkdir()
+    return folder

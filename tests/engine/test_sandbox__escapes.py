@@ -44,14 +44,6 @@ print(json.dumps(live))
 """
 
 
-@pytest.fixture
-def canaries(tmp_path, monkeypatch):
-    """A folder for the canaries; ``breakpoint(path)`` would make one too."""
-    monkeypatch.setenv("PYTHONBREAKPOINT", "os.mkdir")
-    folder = tmp_path / "kanaries"
-    folder.mkdir()
-    return folder
-
 
 def test_the_corpus_is_live_every_payload_escapes_plain_python(canaries):
     """Run unrestricted in a child process, each payload reaches its canary: the corpus tests something."""

@@ -27,13 +27,6 @@ def owner(app, orchestrator, clock):
     return session_for(app, orchestrator, clock, "procesbeheerder")
 
 
-@pytest.fixture
-def canaries(tmp_path, monkeypatch):
-    monkeypatch.setenv("PYTHONBREAKPOINT", "os.mkdir")
-    folder = tmp_path / "kanaries"
-    folder.mkdir()
-    return folder
-
 
 def _placed(positions, text: str, files: dict[str, bytes]) -> tuple[dict[str, bytes], set[tuple[str, str]]]:
     expected = set()
