@@ -6,6 +6,7 @@
 // be built (its message is then shown in the element, or the fallback content stays).
 // window.Signaalroute.verrijk(element) enhances islands added to the page later.
 import { bevestigingen } from './bevestig.js';
+import { bpmnIoNederlands } from './bpmnio.js';
 import { diagramEiland } from './diagram.js';
 import { formulierEiland } from './formulier.js';
 import { grafiekEiland } from './grafiek.js';
@@ -65,6 +66,7 @@ export function verrijk(wortel = document) {
 }
 
 function start() {
+  bpmnIoNederlands(document.body); // the bpmn.io watermark and form-js's "Select", in every island
   bevestigingen(document);
   verrijk(document);
 }

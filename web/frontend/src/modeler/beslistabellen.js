@@ -1,6 +1,9 @@
 // The "Beslistabellen" tab: dmn-js (decision table editor), one DMN file at a time.
 import DmnModeler from 'dmn-js/lib/Modeler';
 
+import { DMN_NL } from './nl/dmn.js';
+import { vertaalModule } from './nl/vertaler.js';
+
 /** The decision ids in a DMN document (for the business rule task's select). */
 export function beslissingIds(xml) {
   const doc = new DOMParser().parseFromString(xml || '', 'application/xml');
@@ -34,7 +37,7 @@ export class Beslistabellen {
   /** Builds dmn-js the first time the tab is shown (it needs a visible container to measure). */
   async toon() {
     if (!this.modeler) {
-      this.modeler = new DmnModeler({ container: this.container });
+      this.modeler = new DmnModeler({ container: this.container, common: { additionalModules: [vertaalModule(DMN_NL)] } });
       this.modeler.on('views.changed', () => this.luister());
       const eerste = this.namen()[0];
       if (eerste) {

@@ -11,6 +11,8 @@ import { Beslistabellen } from './beslistabellen.js';
 import { Controle } from './controle.js';
 import { SignaalrouteEigenschappenModule } from './eigenschappen.js';
 import { Formulieren } from './formulieren.js';
+import { BPMN_NL } from './nl/bpmn.js';
+import { vertaalModule } from './nl/vertaler.js';
 import { metLayout } from './opmaak.js';
 import { ServerFout, vraag } from './server.js';
 import spiffworkflow from './spiffworkflow.json';
@@ -88,7 +90,7 @@ class Editor {
       propertiesPanel: { parent: this.deel('eigenschappen') },
       additionalModules: [
         BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, SignaalrouteEigenschappenModule,
-        { signaalroute: ['value', dienst] },
+        { signaalroute: ['value', dienst] }, vertaalModule(BPMN_NL),
       ],
       moddleExtensions: { spiffworkflow },
     });

@@ -1,6 +1,7 @@
 // The "Signaalroute" group of the properties panel: exactly what engine/definitions/validation.py reads.
 //
-//   user/manual task   spiffworkflow:property rol, formulier, deadline (ISO 8601 duration)
+//   user/manual task   spiffworkflow:property rol, formulier; the deadline (deadline.js: on the escalation
+//                      timer when the task has one, else the `deadline` property)
 //   none start event   spiffworkflow:property formulier
 //   timer event        timeDuration | timeDate | timeCycle with a quoted Python string ("PT72H"),
 //                      spiffworkflow:property actie (escalatie | terugkoppeling), cancelActivity
@@ -23,7 +24,15 @@ import { h } from '@bpmn-io/properties-panel/preact';
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 
+import {
+  DeadlineAantalEntry, DeadlineEenheidEntry, DeadlineIsoEntry, EscalatieUitlegEntry,
+} from './deadline.js';
+import {
+  extensies, leesEigenschap, metParent, taakVanEscalatie, timerDefinitie, zetEigenschap, zonderAanhalingstekens, zorgVoorExtensies,
+} from './extensies.js';
 import { isoDuur, isoTijdstip, isoCyclus } from './tijd.js';
+
+export { leesEigenschap, zonderAanhalingstekens };
 
 const TIMER_SOORTEN = [
   { value: 'timeDuration', label: 'Na een duur (timeDuration)' },
@@ -36,70 +45,6 @@ const ACTIES = [
   { value: 'escalatie', label: 'escalatie: melding aan de manager' },
   { value: 'terugkoppeling', label: 'terugkoppeling: taak voor de aandachtsfunctionaris' },
 ];
-
-// --- reading and writing spiffworkflow:properties ----------------------------------------------
-
-function extensies(bo, type) {
-  return ((bo.extensionElements && bo.extensionElements.values) || []).filter((v) => is(v, type));
-}
-
-export function leesEigenschap(element, naam) {
-  const bo = getBusinessObject(element);
-  for (const lijst of extensies(bo, 'spiffworkflow:Properties')) {
-    const gevonden = (lijst.properties || []).find((p) => p.name === naam);
-    if (gevonden) {
-      return gevonden.value || '';
-    }
-  }
-  return '';
-}
-
-function metParent(moddleElement, parent) {
-  moddleElement.$parent = parent;
-  return moddleElement;
-}
-
-/** The commands that make sure `bo` has extensionElements; returns [commands, extensionElements]. */
-function zorgVoorExtensies(element, bo, bpmnFactory) {
-  if (bo.extensionElements) {
-    return [[], bo.extensionElements];
-  }
-  const ext = metParent(bpmnFactory.create('bpmn:ExtensionElements', { values: [] }), bo);
-  return [[{ cmd: 'element.updateModdleProperties', context: { element, moddleElement: bo, properties: { extensionElements: ext } } }], ext];
-}
-
-function zetEigenschap(element, naam, waarde, { bpmnFactory, commandStack }) {
-  const bo = getBusinessObject(element);
-  const [opdrachten, ext] = zorgVoorExtensies(element, bo, bpmnFactory);
-  let lijst = extensies(bo, 'spiffworkflow:Properties')[0];
-  const bestaand = lijst && (lijst.properties || []).find((p) => p.name === naam);
-  if (!waarde) {
-    if (bestaand) {
-      opdrachten.push({
-        cmd: 'element.updateModdleProperties',
-        context: { element, moddleElement: lijst, properties: { properties: lijst.properties.filter((p) => p !== bestaand) } },
-      });
-    }
-  } else if (bestaand) {
-    opdrachten.push({ cmd: 'element.updateModdleProperties', context: { element, moddleElement: bestaand, properties: { value: waarde } } });
-  } else {
-    if (!lijst) {
-      lijst = metParent(bpmnFactory.create('spiffworkflow:Properties', { properties: [] }), ext);
-      opdrachten.push({
-        cmd: 'element.updateModdleProperties',
-        context: { element, moddleElement: ext, properties: { values: [...(ext.values || []), lijst] } },
-      });
-    }
-    const nieuw = metParent(bpmnFactory.create('spiffworkflow:Property', { name: naam, value: waarde }), lijst);
-    opdrachten.push({
-      cmd: 'element.updateModdleProperties',
-      context: { element, moddleElement: lijst, properties: { properties: [...(lijst.properties || []), nieuw] } },
-    });
-  }
-  if (opdrachten.length) {
-    commandStack.execute('properties-panel.multi-command-executor', opdrachten);
-  }
-}
 
 function useDiensten() {
   return {
@@ -143,31 +88,8 @@ function FormulierEntry({ element, id }) {
   });
 }
 
-function DeadlineEntry({ element, id }) {
-  const d = useDiensten();
-  return h(TextFieldEntry, {
-    element, id, label: 'Deadline', debounce: d.debounce,
-    description: 'ISO 8601-duur, bv. P5D (5 dagen) of PT72H (72 uur). Leeg: geen deadline.',
-    getValue: () => leesEigenschap(element, 'deadline'),
-    setValue: (waarde) => zetEigenschap(element, 'deadline', (waarde || '').trim(), d),
-    validate: (waarde) => (waarde && !isoDuur(waarde.trim()) ? 'Geen geldige ISO 8601-duur (bv. P5D of PT72H).' : undefined),
-  });
-}
-
-function timerDefinitie(element) {
-  const bo = getBusinessObject(element);
-  return (bo.eventDefinitions || []).find((e) => is(e, 'bpmn:TimerEventDefinition'));
-}
-
 function timerSoort(definitie) {
   return TIMER_SOORTEN.map((s) => s.value).find((s) => definitie[s]) || 'timeDuration';
-}
-
-/** `"PT72H"` → `PT72H`; anything else (an expression) is shown as it is. */
-export function zonderAanhalingstekens(tekst) {
-  const t = (tekst || '').trim();
-  const m = /^(["'])(.*)\1$/.exec(t);
-  return m ? m[2] : t;
 }
 
 function TimerSoortEntry({ element, id }) {
@@ -197,7 +119,7 @@ function TimerWaardeEntry({ element, id }) {
   const voorbeeld = { timeDuration: 'PT72H of P5D', timeDate: '2026-12-31T09:00:00+01:00', timeCycle: 'R/P14D of R3/PT1H' }[soort];
   return h(TextFieldEntry, {
     element, id, label: 'Tijd', debounce,
-    description: `ISO 8601, bv. ${voorbeeld}. Wordt opgeslagen als Python-tekst ("…"), zoals de engine het leest.`,
+    description: `ISO 8601, bv. ${voorbeeld}.`,
     getValue: () => zonderAanhalingstekens(definitie[soort] && definitie[soort].body),
     setValue: (waarde) => {
       const tekst = (waarde || '').trim();
@@ -297,14 +219,19 @@ function ingangen(element) {
   if (is(element, 'bpmn:UserTask') || is(element, 'bpmn:ManualTask')) {
     voeg('rol', RolEntry, isSelectEntryEdited);
     voeg('formulier', FormulierEntry, isSelectEntryEdited);
-    voeg('deadline', DeadlineEntry, isTextFieldEntryEdited);
+    voeg('deadline', DeadlineAantalEntry, isTextFieldEntryEdited);
+    voeg('deadline-eenheid', DeadlineEenheidEntry, isSelectEntryEdited);
   }
   if (is(element, 'bpmn:StartEvent') && !(bo.eventDefinitions || []).length) {
     voeg('formulier', FormulierEntry, isSelectEntryEdited);
   }
   if (is(element, 'bpmn:Event') && timerDefinitie(element)) {
-    voeg('timer-soort', TimerSoortEntry, isSelectEntryEdited);
-    voeg('timer-waarde', TimerWaardeEntry, isTextFieldEntryEdited);
+    if (taakVanEscalatie(element)) {
+      voeg('timer-deadline', EscalatieUitlegEntry, () => false);
+    } else {
+      voeg('timer-soort', TimerSoortEntry, isSelectEntryEdited);
+      voeg('timer-waarde', TimerWaardeEntry, isTextFieldEntryEdited);
+    }
     voeg('actie', ActieEntry, isSelectEntryEdited);
     if (is(element, 'bpmn:BoundaryEvent')) {
       voeg('onderbrekend', OnderbrekendEntry, isCheckboxEntryEdited);
@@ -327,12 +254,19 @@ class SignaalrouteEigenschappen {
 
   getGroups(element) {
     return (groepen) => {
+      // The BPMN provider's own "Timer" group repeats the timer in English and without our checks:
+      // timers are set in the Signaalroute group (a task's deadline on the task itself).
+      const zonder = groepen.filter((g) => g.id !== 'timer');
       const entries = ingangen(element);
       if (entries.length) {
-        const na = groepen.findIndex((g) => g.id === 'general');
-        groepen.splice(na + 1, 0, { id: 'signaalroute', label: 'Signaalroute', entries });
+        const na = zonder.findIndex((g) => g.id === 'general');
+        zonder.splice(na + 1, 0, { id: 'signaalroute', label: 'Signaalroute', entries });
       }
-      return groepen;
+      if (is(element, 'bpmn:UserTask') || is(element, 'bpmn:ManualTask')) {
+        zonder.push({ id: 'signaalroute-gevorderd', label: 'Gevorderd', entries: [
+          { id: 'signaalroute-deadline-iso', element, component: DeadlineIsoEntry, isEdited: isTextFieldEntryEdited }] });
+      }
+      return zonder;
     };
   }
 }

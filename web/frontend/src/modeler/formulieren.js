@@ -3,6 +3,9 @@
 import { FormEditor } from '@bpmn-io/form-js-editor';
 import { Form } from '@bpmn-io/form-js-viewer';
 
+import { NederlandsModule } from '../vertalingen.js';
+import { formEditorNederlands } from './nl/formeditor.js';
+
 const MAP = 'formulieren/';
 const ACHTER = '.form.json';
 const ID = /^[a-z0-9][a-z0-9-]*$/;
@@ -43,7 +46,8 @@ export class Formulieren {
   async toon() {
     if (!this.formEditor) {
       this.formEditor = new FormEditor({ container: this.editor });
-      this.form = new Form({ container: this.voorbeeld });
+      formEditorNederlands(this.editor);
+      this.form = new Form({ container: this.voorbeeld, additionalModules: [NederlandsModule] });
       this.formEditor.on('changed', () => this.voorbeeldBijwerken());
       // An edit, undo or redo changes the draft; opening a form (the stack is cleared) does not.
       this.formEditor.on('commandStack.changed', (event) => {
