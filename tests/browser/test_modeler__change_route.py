@@ -124,10 +124,10 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     page.get_by_label("Beslistabel", exact=True).select_option("routering.dmn")
     rule = page.locator(".dmn-decision-table-container tbody tr").nth(1)
     output = rule.locator("td.output-cell").first
-    expect(output).to_have_text('"zorg_en_strafrecht"')
+    expect(output).to_have_text("zorg_en_strafrecht")  # plain text on screen, a Python string in the file
     output.click()
     page.keyboard.press("Control+A")
-    page.keyboard.type('"zorgtraject"')
+    page.keyboard.type("zorgtraject")
     note = page.locator(".dmn-decision-table-container td.annotation").nth(2)
     expect(note).to_contain_text("In alle andere gevallen")
     note.click()
@@ -135,16 +135,18 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     page.keyboard.type(NEW_RULE_NOTE)
     page.get_by_role("tab", name="Diagram").click()
 
-    # Valid now; deploy with a comment.
+    # Valid now; publish with a comment.
     page.get_by_role("button", name="Valideren").click()
     expect(status).to_contain_text("Het concept is geldig")
     expect(editor.locator(".sr-modeler__lijst--fouten li")).to_have_count(0)
     expect(shape(page, new_id)).not_to_have_attribute("class", MARKED_ERROR)
-    editor.get_by_role("toolbar").get_by_role("button", name="Deployen").click()
-    dialog = page.get_by_role("dialog", name="Concept deployen")
+    editor.get_by_role("toolbar").get_by_role("button", name="Publiceren").click()
+    dialog = page.get_by_role("dialog", name="Concept publiceren")
     dialog.get_by_label("Wat is er veranderd? (verplicht)").fill("Nazorg na het zorgtraject; voorwaarde aanleiding.")
-    dialog.get_by_role("button", name="Deployen").click()
-    expect(status).to_contain_text("Versie 2 is gedeployed")
+    dialog.get_by_role("button", name="Publiceren").click()
+    expect(status).to_contain_text("Versie 2 is gepubliceerd en in gebruik")
+    expect(page.locator("[data-deel='uitleg']")).to_contain_text("Versie 2 is in gebruik")
+    expect(page.locator("[data-deel='uitleg']")).not_to_contain_text("op basis van versie 1")
     expect(dialog).to_be_hidden()
 
     # Version 2 holds what was changed in the browser, written as the engine reads it.

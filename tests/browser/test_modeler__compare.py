@@ -89,7 +89,7 @@ def test_the_comparison_marks_and_lists_added_removed_changed_and_moved_elements
     expect(changes.filter(has_text="Toegevoegd: gebruikerstaak 'Nazorg afstemmen'")).to_have_count(1)
     expect(changes.filter(has_text="Verwijderd: grensgebeurtenis 'Deadline regie zorgtraject verstreken'")).to_have_count(1)
     renamed = changes.filter(has_text="Gewijzigd: gebruikerstaak 'Signaal verrijken en controleren'")
-    expect(renamed).to_contain_text("name: Signaal verrijken → Signaal verrijken en controleren")
+    expect(renamed).to_contain_text("Naam: Signaal verrijken → Signaal verrijken en controleren")
     expect(compare.locator(".sr-vergelijk__status")).to_contain_text("wijzigingen tussen versie 1 en versie 2")
 
     renamed.get_by_role("button").click()
@@ -105,5 +105,5 @@ def test_the_version_choice_compares_another_pair(page: Page, site, owner):
     page.get_by_role("button", name="Vergelijken").click()
     expect(page).to_have_url(re.compile(r"van=2&naar=2$"))
     expect(page.locator(".sr-vergelijk")).to_have_attribute("data-sr-klaar", "ja")
-    expect(page.locator(".sr-vergelijk__status")).to_contain_text("hebben hetzelfde diagram")
+    expect(page.locator(".sr-vergelijk__status")).to_contain_text("zijn gelijk")
     expect(page.locator(".sr-vergelijk [data-deel='lijst'] li")).to_have_count(0)

@@ -87,7 +87,7 @@ def test_an_imported_file_without_diagram_is_laid_out_when_it_is_opened(page: Pa
     sleutel = _imported(site, "zonder-diagram.bpmn")
     sign_in_owner(page, site, owner)
     editor = open_editor(page, sleutel)
-    expect(page.get_by_text("Dit proces is nog niet gedeployed.")).to_be_visible()
+    expect(page.get_by_text("Dit proces is nog niet in gebruik.")).to_be_visible()
     expect(editor.locator(".sr-modeler__status")).to_contain_text("automatisch opgemaakt")
     for element in ("start", "vastleggen", "einde"):
         expect(shape(page, element)).to_be_visible()
@@ -188,25 +188,52 @@ def test_leaving_with_unsaved_changes_asks_first(page: Page, site, owner):
 def test_the_signaalroute_properties_show_and_write_what_the_engine_reads(page: Page, site, owner):
     sign_in_owner(page, site, owner)
     editor = open_editor(page)
-    # A boundary timer: the duration without quotes on screen, a quoted Python string in the file.
+    # An escalation timer's time is its task's deadline: the timer says so, with no second field
+    # (and the properties panel's own English "Timer" group is gone).
     show_at_full_size(page, "deadline_verrijken")
     select(page, "deadline_verrijken")
     group = panel_group(page, "signaalroute")
-    expect(group.get_by_label("Soort timer")).to_have_value("timeDuration")
-    time = group.get_by_label("Tijd", exact=True)
-    expect(time).to_have_value("P5D")
+    expect(group).to_contain_text("Deze timer is de deadline van de taak 'Signaal verrijken': 5 dagen.")
+    expect(group.get_by_label("Soort timer")).to_have_count(0)
     expect(group.get_by_label("Actie als de timer afgaat")).to_have_value("escalatie")
     expect(group.get_by_label("Onderbrekend (breekt de taak af)")).not_to_be_checked()
-    time.fill("5 dagen")
+    expect(page.locator(".bio-properties-panel-group[data-group-id='group-timer']")).to_have_count(0)
+    # Another timer (a periodic check-in) keeps its own time, checked as ISO 8601.
+    show_at_full_size(page, "terugkoppeling_zorg")
+    select(page, "terugkoppeling_zorg")
+    group = panel_group(page, "signaalroute")
+    expect(group.get_by_label("Soort timer")).to_have_value("timeCycle")
+    time = group.get_by_label("Tijd", exact=True)
+    expect(time).to_have_value("R/P14D")
+    time.fill("elke 14 dagen")
     expect(group).to_contain_text("Geen geldige ISO 8601-waarde voor deze soort timer")
-    time.fill("PT72H")
+    time.fill("R/P7D")
     expect(group).not_to_contain_text("Geen geldige ISO 8601-waarde")
-    # A user task's deadline is checked as it is typed.
+    # A task's deadline: a number and a unit, on the task; "7 dagen" is understood.
+    show_at_full_size(page, "task_verrijken")
     select(page, "task_verrijken")
-    deadline = panel_group(page, "signaalroute").get_by_label("Deadline", exact=True)
+    group = panel_group(page, "signaalroute")
+    deadline = group.get_by_label("Deadline", exact=True)
+    unit = group.get_by_label("Eenheid van de deadline")
+    expect(deadline).to_have_value("5")
+    expect(unit).to_have_value("dagen")
     deadline.fill("over een week")
-    expect(panel_group(page, "signaalroute")).to_contain_text("Geen geldige ISO 8601-duur")
-    deadline.fill("P7D")
+    expect(group).to_contain_text("Vul een heel getal in")
+    deadline.fill("5 werkdagen")
+    expect(group).to_contain_text("Werkdagen kan de engine niet tellen")
+    deadline.fill("7 dagen")
+    expect(group).not_to_contain_text("Vul een heel getal in")
+    expect(deadline).to_have_value("7")
+    advanced = panel_group(page, "signaalroute-gevorderd").get_by_label("Deadline in ISO 8601")
+    expect(advanced).to_have_value("P7D")
+    # A task without an escalation keeps its deadline in its own property; weeks are weeks.
+    show_at_full_size(page, "task_tafel_mdo")
+    select(page, "task_tafel_mdo")
+    group = panel_group(page, "signaalroute")
+    expect(group.get_by_label("Deadline", exact=True)).to_have_value("30")
+    group.get_by_label("Eenheid van de deadline").select_option("weken")
+    expect(panel_group(page, "signaalroute-gevorderd").get_by_label("Deadline in ISO 8601")).to_have_value("P30W")
+    group.get_by_label("Deadline", exact=True).fill("4")
     # The business rule task names a decision of the draft's DMN files.
     show_at_full_size(page, "task_routering")
     select(page, "task_routering")
@@ -219,8 +246,10 @@ def test_the_signaalroute_properties_show_and_write_what_the_engine_reads(page: 
     draft = site.orchestrator.owners.draft(site.actor(OWNER), PROCESS)
     try:
         bpmn = draft["bestanden"]["signaal-naar-casus.bpmn"]
-        assert '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT72H"</bpmn:timeDuration>' in bpmn
-        assert '<spiffworkflow:property name="deadline" value="P7D" />' in bpmn
+        assert '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"P7D"</bpmn:timeDuration>' in bpmn
+        assert "Termijn voor deze taak: 7 dagen." in bpmn  # the timer's explanation follows
+        assert '<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">"R/P7D"</bpmn:timeCycle>' in bpmn
+        assert '<spiffworkflow:property name="deadline" value="P4W" />' in bpmn
         assert "<spiffworkflow:calledDecisionId>routering</spiffworkflow:calledDecisionId>" in bpmn
     finally:
         site.orchestrator.owners.discard_draft(site.actor(OWNER), PROCESS)
@@ -232,14 +261,14 @@ def test_a_deploy_that_the_server_refuses_shows_its_problems_on_the_elements(pag
     show_at_full_size(page, "task_verrijken")
     select(page, "task_verrijken")
     panel_group(page, "signaalroute").get_by_label("Formulier", exact=True).select_option("")
-    editor.get_by_role("toolbar").get_by_role("button", name="Deployen").click()
-    dialog = page.get_by_role("dialog", name="Concept deployen")
-    dialog.get_by_role("button", name="Deployen").click()  # without a comment: asked for one first
+    editor.get_by_role("toolbar").get_by_role("button", name="Publiceren").click()
+    dialog = page.get_by_role("dialog", name="Concept publiceren")
+    dialog.get_by_role("button", name="Publiceren").click()  # without a comment: asked for one first
     expect(dialog.locator("[data-deel='deploy-fout']")).to_have_text("Schrijf kort op wat er is veranderd.")
     dialog.get_by_label("Wat is er veranderd? (verplicht)").fill("Verrijken zonder formulier")
-    dialog.get_by_role("button", name="Deployen").click()
+    dialog.get_by_role("button", name="Publiceren").click()
     status = editor.locator(".sr-modeler__status")
-    expect(status).to_contain_text("Het concept is niet gedeployed")
+    expect(status).to_contain_text("Het concept is niet gepubliceerd")
     problem = editor.locator(".sr-modeler__lijst--fouten li[data-element='task_verrijken']")
     expect(problem).to_contain_text("taak heeft geen formulier")
     expect(shape(page, "task_verrijken")).to_have_class(re.compile(r"\bsr-fout\b"))

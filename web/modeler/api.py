@@ -30,7 +30,7 @@ def _fields(exc: FieldErrors):
 
 @bp.errorhandler(DeployRejected)
 def _rejected(exc: DeployRejected):
-    return _json(422, fout="Het concept is niet geldig; er is niets gedeployed.",
+    return _json(422, fout="Het concept is niet geldig; er is niets gepubliceerd.",
                  problemen=[problem_json(p) for p in exc.problems])
 
 

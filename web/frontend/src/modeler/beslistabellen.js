@@ -3,6 +3,7 @@ import DmnModeler from 'dmn-js/lib/Modeler';
 
 import { DMN_NL } from './nl/dmn.js';
 import { vertaalModule } from './nl/vertaler.js';
+import { dmnNaarEigenaar, dmnNaarEngine } from './waarden.js';
 
 /** The decision ids in a DMN document (for the business rule task's select). */
 export function beslissingIds(xml) {
@@ -65,7 +66,7 @@ export class Beslistabellen {
       await this.bewaar();
       this.huidig = naam;
       this.keuze.value = naam;
-      await this.modeler.importXML(this.bestanden[naam]);
+      await this.modeler.importXML(dmnNaarEigenaar(this.bestanden[naam])); // ja/nee and plain text (waarden.js)
     }
     const views = this.modeler.getViews();
     const gezocht = views.find((v) => v.element.id === elementId)
@@ -82,7 +83,7 @@ export class Beslistabellen {
   async bewaar() {
     if (this.modeler && this.huidig) {
       const { xml } = await this.modeler.saveXML({ format: true });
-      this.bestanden[this.huidig] = xml;
+      this.bestanden[this.huidig] = dmnNaarEngine(xml); // back to True/False and "quoted" text
     }
   }
 

@@ -274,7 +274,7 @@ class Editor {
     const { gegevens } = await vraag('POST', `${this.urls.concept}/valideer`, { csrf: this.csrf });
     this.controle.toonProblemen(gegevens.problemen || []);
     if (gegevens.geldig) {
-      this.status('Het concept is geldig: u kunt het deployen.');
+      this.status('Het concept is geldig: u kunt het publiceren.');
     } else {
       this.status(`Het concept heeft ${gegevens.problemen.length} ${gegevens.problemen.length === 1 ? 'fout' : 'fouten'}; zie Controle hieronder.`);
     }
@@ -304,18 +304,19 @@ class Editor {
       this.controle.toonProblemen([]);
       const versie = gegevens.versie;
       this.vuil = false;
+      this.nuInGebruik(versie);
       this.gezien = null; // the deploy removed the draft: the next save starts a new one
       if (gegevens.nieuw === false) {
         this.status(`Het concept was gelijk aan versie ${versie}: er is geen nieuwe versie gemaakt en het concept is verwijderd.`);
       } else if (versie > 1) {
         this.status(
-          `Versie ${versie} is gedeployed. Nieuwe signalen volgen nu versie ${versie}. `,
+          `Versie ${versie} is gepubliceerd en in gebruik. Nieuwe signalen volgen nu versie ${versie}. `,
           maak('a', { class: 'utrecht-link', href: `${this.urls.vergelijk}?van=${versie - 1}&naar=${versie}` }, `Vergelijk met versie ${versie - 1}`),
           ' · ',
           maak('a', { class: 'utrecht-link', href: `${this.urls.migratie}?van=${versie - 1}&naar=${versie}` }, 'Lopende signalen migreren'),
         );
       } else {
-        this.status(`Versie ${versie} is gedeployed. Nieuwe signalen kunnen nu deze route volgen.`);
+        this.status(`Versie ${versie} is gepubliceerd en in gebruik. Nieuwe signalen kunnen nu deze route volgen.`);
       }
     } catch (fout) {
       if (fout instanceof ServerFout && fout.status === 400 && fout.antwoord.velden) {
@@ -326,16 +327,25 @@ class Editor {
       dialoog.close();
       if (fout instanceof ServerFout && fout.status === 422) {
         this.controle.toonProblemen(fout.antwoord.problemen || []);
-        this.status('Het concept is niet gedeployed: los eerst de fouten op (zie Controle hieronder).');
+        this.status('Het concept is niet gepubliceerd: los eerst de fouten op (zie Controle hieronder).');
         return;
       }
       throw fout;
     }
   }
 
+  /** After publishing: the page no longer says it is a draft on the previous version. */
+  nuInGebruik(versie) {
+    const uitleg = this.el.ownerDocument.querySelector('[data-deel="uitleg"]');
+    if (uitleg) {
+      uitleg.replaceChildren(`Versie ${versie} is in gebruik. Wat u nu wijzigt, komt in een nieuw concept op basis van versie ${versie}. `,
+        maak('a', { class: 'utrecht-link', href: this.urls.vergelijk }, 'Versies vergelijken'));
+    }
+  }
+
   async verwijderen() {
     // eslint-disable-next-line no-alert -- a plain, accessible confirmation
-    if (!window.confirm('Het concept verwijderen? Alle niet-gedeployde wijzigingen gaan verloren.')) {
+    if (!window.confirm('Het concept verwijderen? Alle niet-gepubliceerde wijzigingen gaan verloren.')) {
       return;
     }
     await vraag('DELETE', this.urls.concept, { csrf: this.csrf });

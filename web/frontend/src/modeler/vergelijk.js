@@ -10,6 +10,7 @@ import { diff } from 'bpmn-js-differ';
 import { maak } from '../hulp.js';
 import { vraag } from './server.js';
 import spiffworkflow from './spiffworkflow.json';
+import { beslistabelVerschillen, elementen, formulierVerschillen, verschillen } from './termen.js';
 
 const SOORTEN = {
   toegevoegd: 'Toegevoegd',
@@ -32,28 +33,52 @@ function beschrijf(element) {
   return element.name ? `${type} '${element.name}'` : `${type} ${element.id}`;
 }
 
-function waarde(w) {
-  if (w === undefined || w === null || w === '') {
-    return '(leeg)';
-  }
-  if (typeof w === 'object') {
-    return w.id || w.body || w.$type || JSON.stringify(w);
-  }
-  return String(w).replace(/^#ref:/, ''); // bpmn-js-differ writes references as "#ref:<id>"
-}
-
-async function laadVersie(versiesUrl, versies, nummer) {
+function versieVan(versies, nummer) {
   const versie = versies.find((v) => String(v.versie) === String(nummer));
   if (!versie) {
     throw new Error(`versie ${nummer} bestaat niet`);
   }
-  const bpmn = (versie.bestanden || []).find((b) => b.endsWith('.bpmn'));
-  const { gegevens } = await vraag('GET', `${versiesUrl}/${versie.versie}/bestanden/${bpmn}`, { tekst: true });
+  return versie;
+}
+
+async function laadBestand(versiesUrl, versie, naam) {
+  const { gegevens } = await vraag('GET', `${versiesUrl}/${versie.versie}/bestanden/${naam}`, { tekst: true });
   return gegevens;
 }
 
-/** The changes of a bpmn-js-differ result as a list: {soort, id, element, details}. */
-export function wijzigingen(resultaat) {
+async function laadVersie(versiesUrl, versies, nummer) {
+  const versie = versieVan(versies, nummer);
+  return laadBestand(versiesUrl, versie, (versie.bestanden || []).find((b) => b.endsWith('.bpmn')));
+}
+
+/** The decision tables and forms that differ between two versions, in the owner's terms. */
+async function bijlageVerschillen(versiesUrl, versies, van, naar) {
+  const [a, b] = [versieVan(versies, van), versieVan(versies, naar)];
+  const namen = [...new Set([...(a.bestanden || []), ...(b.bestanden || [])])]
+    .filter((n) => n.endsWith('.dmn') || n.endsWith('.form.json')).sort();
+  const zinnen = [];
+  for (const naam of namen) {
+    const [x, y] = await Promise.all([a, b].map((v) => ((v.bestanden || []).includes(naam) ? laadBestand(versiesUrl, v, naam) : '')));
+    if (x === y) {
+      continue;
+    }
+    if (naam.endsWith('.dmn')) {
+      zinnen.push(...beslistabelVerschillen(x, y, naam));
+    } else {
+      zinnen.push(...formulierVerschillen(x, y, naam.replace(/^formulieren\//, '').replace(/\.form\.json$/, '')));
+    }
+  }
+  return zinnen;
+}
+
+/**
+ * The changes between two versions as a list: {soort, id, element, details}. Added, removed and
+ * moved elements come from bpmn-js-differ; what changed on an element is said in the owner's
+ * terms (termen.js), also where bpmn-js-differ saw nothing on the element itself (a task whose
+ * escalation timer changed: its deadline).
+ */
+export function wijzigingen(resultaat, definitiesVan, definitiesNaar) {
+  const [indexVan, indexNaar] = [elementen(definitiesVan), elementen(definitiesNaar)];
   const lijst = [];
   for (const [id, element] of Object.entries(resultaat._added)) {
     lijst.push({ soort: 'toegevoegd', id, element, details: [] });
@@ -61,18 +86,32 @@ export function wijzigingen(resultaat) {
   for (const [id, element] of Object.entries(resultaat._removed)) {
     lijst.push({ soort: 'verwijderd', id, element, details: [] });
   }
+  const gewijzigd = new Set();
+  for (const id of indexNaar.keys()) {
+    const details = verschillen(id, indexVan, indexNaar);
+    if (details.length) {
+      gewijzigd.add(id);
+      lijst.push({ soort: 'gewijzigd', id, element: indexNaar.get(id), details });
+    }
+  }
   for (const [id, wijziging] of Object.entries(resultaat._changed)) {
-    // bpmn-js-differ 3 hands jsondiffpatch's [value in a, value in b] to changed(…, newValue, oldValue):
-    // its `newValue` holds the value of the first definitions (van), `oldValue` the second's (naar).
-    const details = Object.entries(wijziging.attrs || {}).map(([naam, w]) => `${naam}: ${waarde(w.newValue)} → ${waarde(w.oldValue)}`);
-    lijst.push({ soort: 'gewijzigd', id, element: wijziging.model, details });
+    // What bpmn-js-differ saw but the owner does not set (an escalation timer's time is its task's deadline).
+    if (!gewijzigd.has(id) && !(indexNaar.get(id) && indexVan.get(id) && isEscalatie(indexNaar.get(id)))) {
+      gewijzigd.add(id);
+      lijst.push({ soort: 'gewijzigd', id, element: wijziging.model, details: ['technische eigenschappen gewijzigd'] });
+    }
   }
   for (const [id, element] of Object.entries(resultaat._layoutChanged)) {
-    if (!resultaat._changed[id]) {
+    if (!gewijzigd.has(id) && !resultaat._added[id] && !resultaat._removed[id]) {
       lijst.push({ soort: 'verplaatst', id, element, details: [] });
     }
   }
   return lijst;
+}
+
+function isEscalatie(bo) {
+  return bo.$type === 'bpmn:BoundaryEvent' && (bo.extensionElements?.values || []).some((v) => v.$type === 'spiffworkflow:Properties'
+    && (v.properties || []).some((p) => p.name === 'actie' && p.value === 'escalatie'));
 }
 
 function koppel(a, b) {
@@ -108,7 +147,8 @@ export async function vergelijkPagina(el) {
     }
     koppel(van, naar);
 
-    const lijst = wijzigingen(diff(van.getDefinitions(), naar.getDefinitions()));
+    const lijst = wijzigingen(diff(van.getDefinitions(), naar.getDefinitions()), van.getDefinitions(), naar.getDefinitions());
+    const bijlagen = await bijlageVerschillen(el.dataset.versiesUrl, versies, el.dataset.van, el.dataset.naar);
     const ul = el.querySelector('[data-deel="lijst"]');
     for (const w of lijst) {
       // Removed elements are only in the old diagram; everything else is shown on the new one (and on both when it can).
@@ -138,8 +178,13 @@ export async function vergelijkPagina(el) {
       }
       ul.append(item);
     }
-    zeg(lijst.length ? `${lijst.length} ${lijst.length === 1 ? 'wijziging' : 'wijzigingen'} tussen versie ${el.dataset.van} en versie ${el.dataset.naar}.`
-      : `Versie ${el.dataset.van} en versie ${el.dataset.naar} hebben hetzelfde diagram.`);
+    for (const zin of bijlagen) {
+      ul.append(maak('li', { class: 'utrecht-unordered-list__item sr-vergelijk__wijziging sr-vergelijk__wijziging--gewijzigd',
+        'data-soort': 'bijlage' }, maak('strong', {}, 'Gewijzigd: '), zin));
+    }
+    const totaal = lijst.length + bijlagen.length;
+    zeg(totaal ? `${totaal} ${totaal === 1 ? 'wijziging' : 'wijzigingen'} tussen versie ${el.dataset.van} en versie ${el.dataset.naar}.`
+      : `Versie ${el.dataset.van} en versie ${el.dataset.naar} zijn gelijk.`);
     el.dataset.srKlaar = 'ja';
   } catch (fout) {
     el.dataset.srKlaar = 'fout';
