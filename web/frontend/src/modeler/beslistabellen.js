@@ -1,7 +1,7 @@
 // The "Beslistabellen" tab: dmn-js (decision table editor), one DMN file at a time.
 import DmnModeler from 'dmn-js/lib/Modeler';
 
-import { DMN_NL } from './nl/dmn.js';
+import { DMN_NL, dmnTitelsNederlands } from './nl/dmn.js';
 import { vertaalModule } from './nl/vertaler.js';
 import { dmnNaarEigenaar, dmnNaarEngine } from './waarden.js';
 
@@ -38,7 +38,9 @@ export class Beslistabellen {
   /** Builds dmn-js the first time the tab is shown (it needs a visible container to measure). */
   async toon() {
     if (!this.modeler) {
-      this.modeler = new DmnModeler({ container: this.container, common: { additionalModules: [vertaalModule(DMN_NL)] } });
+      const nl = { additionalModules: [vertaalModule(DMN_NL)] }; // per view: a view's own modules replace `common`'s
+      this.modeler = new DmnModeler({ container: this.container, drd: nl, decisionTable: nl, literalExpression: nl, boxedExpression: nl });
+      dmnTitelsNederlands(this.container);
       this.modeler.on('views.changed', () => this.luister());
       const eerste = this.namen()[0];
       if (eerste) {

@@ -248,8 +248,9 @@ function ingangen(element) {
 }
 
 class SignaalrouteEigenschappen {
-  constructor(propertiesPanel) {
+  constructor(propertiesPanel, translate) {
     propertiesPanel.registerProvider(400, this);
+    this.translate = translate;
   }
 
   getGroups(element) {
@@ -266,12 +267,13 @@ class SignaalrouteEigenschappen {
         zonder.push({ id: 'signaalroute-gevorderd', label: 'Gevorderd', entries: [
           { id: 'signaalroute-deadline-iso', element, component: DeadlineIsoEntry, isEdited: isTextFieldEntryEdited }] });
       }
-      return zonder;
+      // A group passes `translate` on to its own texts ("Toggle section", …); the BPMN provider does not set it.
+      return zonder.map((g) => ({ ...g, translate: this.translate }));
     };
   }
 }
 
-SignaalrouteEigenschappen.$inject = ['propertiesPanel'];
+SignaalrouteEigenschappen.$inject = ['propertiesPanel', 'translate'];
 
 export const SignaalrouteEigenschappenModule = {
   __init__: ['signaalrouteEigenschappen'],

@@ -1,5 +1,7 @@
 // Dutch for dmn-js: the decision table (heading, hit policy, context menus, cell editors) and the
 // DRD / literal expression views a DMN file may open in.
+import { domNederlands, tekstVertaler } from './dom.js';
+
 export const DMN_NL = {
   'When': 'Als', 'And': 'En', 'Then': 'Dan', 'Annotation': 'Toelichting', 'Annotations': 'Toelichting',
   'Hit policy': 'Welke regel geldt', 'Hit policy:': 'Welke regel geldt:',
@@ -79,3 +81,10 @@ export const DMN_NL = {
   'Connect to other element': 'Met een ander element verbinden', 'Add text annotation': 'Notitie toevoegen',
   'Activate hand tool': 'Hand: verschuiven', 'Activate lasso tool': 'Lasso: selecteren',
 };
+
+// Titles dmn-js writes without `translate` (drag handles of the columns): attributes only.
+const TITELS = tekstVertaler({ 'Move Input': 'Invoerkolom verplaatsen', 'Move Output': 'Uitkomstkolom verplaatsen' });
+
+export function dmnTitelsNederlands(container) {
+  domNederlands(container, TITELS, { chrome: '*', niet: '*' });
+}

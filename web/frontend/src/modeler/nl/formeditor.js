@@ -1,9 +1,11 @@
 // Dutch for the form-js editor. Unlike bpmn-js and dmn-js it does not pass its texts through a
 // `translate` service (bpmn-io/form-js#77, still open): its palette, properties panel and empty
-// states are fixed English. So the editor's own chrome is translated in the DOM, text node by text
-// node (and title / aria-label / placeholder), whenever it re-renders. What the process owner wrote
-// (labels, keys, texts on the form canvas, input values) is never touched: only the palette, the
-// properties panel outside its inputs and editors, and the canvas's empty-state texts.
+// states are fixed English. So the editor's own chrome is translated in the DOM (nl/dom.js).
+// What the process owner wrote (labels, keys, texts on the form canvas, input values) is never
+// touched: only the palette, the properties panel outside its inputs and editors, and the
+// canvas's empty-state texts.
+import { domNederlands, tekstVertaler } from './dom.js';
+
 const TEKSTEN = {
   // palette
   'Components': 'Onderdelen', 'Search components': 'Onderdelen zoeken', 'No components found.': 'Geen onderdelen gevonden.',
@@ -54,75 +56,23 @@ const TEKSTEN = {
   'Toggle section': 'Groep open/dicht', 'Section contains an error': 'Deze groep bevat een fout',
   'Section contains edits': 'Deze groep is ingevuld', 'Open pop-up editor': 'In een groter venster openen',
   'Create': 'Maken', '<empty>': '(leeg)', '<none>': '(geen)',
+  'Condition under which the field is hidden': 'Wanneer het veld verborgen is',
+  'Condition under which the field is deactivated': 'Wanneer het veld uitgeschakeld is',
 };
 
 const PATRONEN = [
-  [/^Create an? (.+) element$/, (_, soort) => `${vertaalTekst(soort)} toevoegen`],
-  [/^Remove (.+)$/, (_, soort) => `${vertaalTekst(soort)} verwijderen`],
+  [/^Create an? (.+) element$/, (vertaal, _, soort) => `${vertaal(soort)} toevoegen`],
+  [/^Remove (.+)$/, (vertaal, _, soort) => `${vertaal(soort)} verwijderen`],
 ];
 
-/** The Dutch for one of the editor's own texts (unchanged when there is none). */
-export function vertaalTekst(tekst) {
-  const kern = tekst.trim();
-  if (Object.prototype.hasOwnProperty.call(TEKSTEN, kern)) {
-    return tekst.replace(kern, TEKSTEN[kern]);
-  }
-  // The properties panel's header shows the type in capitals (CSS) from e.g. "Text field".
-  for (const [patroon, vervang] of PATRONEN) {
-    if (patroon.test(kern)) {
-      return tekst.replace(kern, kern.replace(patroon, vervang));
-    }
-  }
-  return tekst;
-}
-
-// The editor's chrome: where its own texts live. User content inside these is skipped (NIET).
-const CHROME = '.fjs-palette-container, .fjs-properties-container, .fjs-empty-editor, .fjs-empty-component, .fjs-context-pad';
-const NIET = '[contenteditable], .cm-editor, input, textarea, select, .bio-properties-panel-header-label, '
-  + '.bio-properties-panel-list-entry-header-title, .bio-properties-panel-collapsible-entry-header-title';
-const ATTRIBUTEN = ['title', 'aria-label', 'placeholder'];
-
-function binnenChrome(node) {
-  const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-  return el && el.closest(CHROME) && !el.closest(NIET);
-}
-
-function vertaalBoom(wortel) {
-  const lopen = document.createTreeWalker(wortel, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
-  for (let node = lopen.currentNode; node; node = lopen.nextNode()) {
-    if (!binnenChrome(node)) {
-      continue;
-    }
-    if (node.nodeType === Node.TEXT_NODE) {
-      const nieuw = vertaalTekst(node.data);
-      if (nieuw !== node.data) {
-        node.data = nieuw; // the node itself: preact writes later changes into it
-      }
-    } else {
-      for (const naam of ATTRIBUTEN) {
-        const waarde = node.getAttribute(naam);
-        if (waarde) {
-          const nieuw = vertaalTekst(waarde);
-          if (nieuw !== waarde) {
-            node.setAttribute(naam, nieuw);
-          }
-        }
-      }
-    }
-  }
-}
+/** The Dutch for one of the form editor's own texts (unchanged when there is none). */
+export const vertaalTekst = tekstVertaler(TEKSTEN, PATRONEN);
 
 /** Translates the form editor's chrome in `container`, now and after every re-render. */
 export function formEditorNederlands(container) {
-  vertaalBoom(container);
-  let gepland = false;
-  new MutationObserver(() => {
-    if (!gepland) {
-      gepland = true;
-      queueMicrotask(() => {
-        gepland = false;
-        vertaalBoom(container);
-      });
-    }
-  }).observe(container, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ATTRIBUTEN });
+  domNederlands(container, vertaalTekst, {
+    chrome: '.fjs-palette-container, .fjs-properties-container, .fjs-empty-editor, .fjs-empty-component, .fjs-context-pad',
+    niet: 'input, textarea, .bio-properties-panel-header-label, .bio-properties-panel-list-entry-header-title, '
+      + '.bio-properties-panel-collapsible-entry-header-title',
+  });
 }
