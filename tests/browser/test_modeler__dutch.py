@@ -147,6 +147,10 @@ def test_the_modeller_pages_have_no_serious_axe_violations_and_fit_the_width(pag
     blocking = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
                 if v["impact"] in ("serious", "critical")]
     assert not blocking
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTHS[width]["width"]
+    too_wide = page.evaluate("""(width) => [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('svg'))
+      .slice(0, 8).map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)""",
+                             WIDTHS[width]["width"])
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTHS[width]["width"], too_wide
     if width == "telefoon":
         screenshot(page, f"modeller-{name}-telefoon")

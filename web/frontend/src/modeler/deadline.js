@@ -50,6 +50,8 @@ export function zetDeadline(element, iso, { bpmnFactory, commandStack }) {
   }
   // One place: a `deadline` property next to the timer would be a second, ignored value.
   opdrachten.push(...eigenschapOpdrachten(element, 'deadline', '', bpmnFactory));
+  // The task changed too (its panel shows the new deadline): mark it, without changing anything on it.
+  opdrachten.push({ cmd: 'element.updateModdleProperties', context: { element, moddleElement: getBusinessObject(element), properties: {} } });
   // The timer's own explanation names the term ("Termijn voor deze taak: 5 dagen."): keep it true.
   const uitleg = (getBusinessObject(timer).documentation || [])[0];
   if (uitleg && TERMIJN.test(uitleg.text || '')) {

@@ -95,8 +95,11 @@ export function kenmerken(bo, index) {
   const t = timer(bo);
   if (t) {
     const isEscalatie = bo.$type === 'bpmn:BoundaryEvent' && eigenschap(bo, 'actie') === 'escalatie';
-    if (!isEscalatie) {
-      k.Tijd = timerTijd(t); // an escalation's time is its task's deadline
+    if (isEscalatie) {
+      // An escalation's time is its task's deadline (listed there), also where its explanation names it.
+      k.Toelichting = k.Toelichting.replace(/Termijn voor deze taak: [^.]*\./, 'Termijn voor deze taak: …');
+    } else {
+      k.Tijd = timerTijd(t);
       k['Actie als de timer afgaat'] = eigenschap(bo, 'actie');
     }
     if (bo.$type === 'bpmn:BoundaryEvent') {
