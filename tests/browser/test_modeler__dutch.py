@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from engine.definitions.package import ProcessPackage
-from tests.browser.browser_steps import ROOT, screenshot
+from tests.browser.browser_steps import ROOT, screenshot, sign_in
 from tests.browser.modeler_steps import PROCESS, enrol_owner, open_editor, select, show_at_full_size, sign_in_owner
 from tests.browser.test_accessibility import RUN_AXE, WCAG_TAGS
 
@@ -154,3 +154,23 @@ def test_the_modeller_pages_have_no_serious_axe_violations_and_fit_the_width(pag
     assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTHS[width]["width"], too_wide
     if width == "telefoon":
         screenshot(page, f"modeller-{name}-telefoon")
+
+
+def test_the_bpmn_io_logo_stays_visible_named_and_out_of_the_tab_order_and_the_select_speaks_dutch(page: Page):
+    sign_in(page, "melder")
+    page.goto("/melden")
+    form = page.locator(".sr-formulier")
+    expect(form).to_have_attribute("data-sr-klaar", "ja")
+    logo = form.get_by_role("link", name="Gemaakt met bpmn.io (uitleg over de gebruikte software)")
+    expect(logo).to_be_visible()  # the licence: the watermark stays fully visible
+    expect(logo).to_have_attribute("tabindex", "-1")
+    expect(logo).to_have_attribute("href", re.compile(r"^https?://bpmn\.io"))
+    sector = form.locator(".fjs-form-field").filter(has=page.get_by_text("Sector", exact=True))
+    display = sector.locator(".fjs-select-display")
+    expect(display).to_have_text("Maak een keuze")
+    expect(form).not_to_contain_text(re.compile(r"\bSelect\b"))
+    # Choosing a value still shows it (the text node form-js writes into is the one we changed).
+    display.click()
+    sector.locator(".fjs-dropdownlist-item").first.click()
+    expect(display).not_to_have_text("Maak een keuze")
+    expect(display).not_to_have_text("")

@@ -21,7 +21,7 @@ function standaardpad() {
       }
       const uit = node.outgoing || [];
       if (uit.length > 1 && uit.some(heeftVoorwaarde) && !node.default) {
-        reporter.report(node.id, 'Gateway met voorwaarden heeft geen standaardpad: maak een uitgaande pijl het standaardpad (moersleutel bij de pijl, "Default flow").');
+        reporter.report(node.id, 'Gateway met voorwaarden heeft geen standaardpad: maak een uitgaande pijl het standaardpad (moersleutel bij de pijl, "Standaardpad").');
       }
     },
   };
