@@ -110,13 +110,19 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     select(page, new_id)
     signaalroute_group(page).get_by_label("Formulier", exact=True).select_option(NEW_FORM)
 
-    # A condition: "Voldoende aanleiding? nee" written differently.
+    # A condition: "Voldoende aanleiding? nee" shows as the owner says it, and is written differently
+    # as Python (under Gevorderd); then it no longer fits the simple fields, which say so.
     show_at_full_size(page, "flow_aanleiding_nee")
     select(page, "flow_aanleiding_nee")
-    condition = signaalroute_group(page).get_by_label("Voorwaarde (Python-expressie)")
+    simple = signaalroute_group(page)
+    expect(simple.get_by_label("Voorwaarde: als het gegeven")).to_have_value("voldoende_aanleiding")
+    expect(simple.get_by_label("soort waarde")).to_have_value("janee")
+    expect(simple.get_by_label("gelijk is aan")).to_have_value("nee")
+    condition = panel_group(page, "signaalroute-gevorderd").get_by_label("Voorwaarde (Python-expressie)")
     expect(condition).to_have_value("voldoende_aanleiding == False")
     condition.fill(NEW_CONDITION)
     condition.blur()
+    expect(signaalroute_group(page)).to_contain_text("Deze voorwaarde is samengesteld")
 
     # The routing table (routering.dmn, beside the intake's proceskeuze.dmn): a criminal-law case without
     # undermining now goes to the care coordinator too (the output of its rule), with a note saying so.

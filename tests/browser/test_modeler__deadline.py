@@ -8,8 +8,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.browser_steps import screenshot
-from tests.browser.modeler_steps import OWNER, PROCESS, enrol_owner, open_editor, panel_group, select, show_at_full_size, \
-    sign_in_owner
+from tests.browser.modeler_steps import (
+    OWNER,
+    PROCESS,
+    enrol_owner,
+    open_editor,
+    panel_group,
+    select,
+    show_at_full_size,
+    sign_in_owner,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -234,6 +234,15 @@ def test_the_signaalroute_properties_show_and_write_what_the_engine_reads(page: 
     group.get_by_label("Eenheid van de deadline").select_option("weken")
     expect(panel_group(page, "signaalroute-gevorderd").get_by_label("Deadline in ISO 8601")).to_have_value("P30W")
     group.get_by_label("Deadline", exact=True).fill("4")
+    # An arrow's condition as the owner says it: "als acute_nood gelijk is aan ja".
+    show_at_full_size(page, "flow_acuut_ja")
+    select(page, "flow_acuut_ja")
+    group = panel_group(page, "signaalroute")
+    expect(group.get_by_label("Voorwaarde: als het gegeven")).to_have_value("acute_nood")
+    expect(group.get_by_label("soort waarde")).to_have_value("janee")
+    group.get_by_label("gelijk is aan").select_option("nee")
+    expect(panel_group(page, "signaalroute-gevorderd").get_by_label("Voorwaarde (Python-expressie)"))\
+        .to_have_value("acute_nood == False")
     # The business rule task names a decision of the draft's DMN files.
     show_at_full_size(page, "task_routering")
     select(page, "task_routering")
@@ -251,6 +260,7 @@ def test_the_signaalroute_properties_show_and_write_what_the_engine_reads(page: 
         assert '<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">"R/P7D"</bpmn:timeCycle>' in bpmn
         assert '<spiffworkflow:property name="deadline" value="P4W" />' in bpmn
         assert "<spiffworkflow:calledDecisionId>routering</spiffworkflow:calledDecisionId>" in bpmn
+        assert ">acute_nood == False</bpmn:conditionExpression>" in bpmn
     finally:
         site.orchestrator.owners.discard_draft(site.actor(OWNER), PROCESS)
 

@@ -70,3 +70,17 @@ def test_what_the_owner_types_in_a_cell_becomes_what_the_engine_reads():
              ["zorgtraject", "string"], ['zeg "hoi"', "string"], ["= route != 'x'", "string"], ["> 5", "integer"]]
     assert run("waarden.js", f"{json.dumps(typed)}.map(([t, k]) => m.celNaarEngine(t, k))") == [
         "True", "False", "True", "misschien", '"zorgtraject"', '"zeg \\"hoi\\""', "route != 'x'", "> 5"]
+
+
+def test_a_simple_condition_shows_as_the_owner_says_it_and_goes_back_unchanged():
+    bodies = ["acute_nood == True", "vermoeden_versterkt == False", 'route == "riec"', "route == 'riec'", "",
+              'a == "x" or b == True', "x != True", 'route == "zeg \\"hoi\\""']
+    read = run("voorwaarde.js", f"{json.dumps(bodies)}.map(m.ontleedVoorwaarde)")
+    assert read[:5] == [{"gegeven": "acute_nood", "soort": "janee", "waarde": "ja"},
+                        {"gegeven": "vermoeden_versterkt", "soort": "janee", "waarde": "nee"},
+                        {"gegeven": "route", "soort": "tekst", "waarde": "riec"},
+                        {"gegeven": "route", "soort": "tekst", "waarde": "riec"},
+                        {"gegeven": "", "soort": "janee", "waarde": "ja"}]
+    assert read[5:] == [None, None, None]  # stays Python, under Gevorderd
+    back = run("voorwaarde.js", f"{json.dumps(bodies[:5])}.map((b) => m.maakVoorwaarde(m.ontleedVoorwaarde(b)))")
+    assert back == ["acute_nood == True", "vermoeden_versterkt == False", 'route == "riec"', 'route == "riec"', ""]

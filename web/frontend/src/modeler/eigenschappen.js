@@ -5,7 +5,7 @@
 //   none start event   spiffworkflow:property formulier
 //   timer event        timeDuration | timeDate | timeCycle with a quoted Python string ("PT72H"),
 //                      spiffworkflow:property actie (escalatie | terugkoppeling), cancelActivity
-//   sequence flow      conditionExpression (a Python expression on the task data)
+//   sequence flow      conditionExpression (a Python expression on the task data; voorwaardevelden.js)
 //   business rule task spiffworkflow:calledDecisionId
 //
 // The choice lists (roles, forms, decisions) come from the `signaalroute` service, a plain
@@ -17,7 +17,6 @@ import {
   isTextAreaEntryEdited,
   isTextFieldEntryEdited,
   SelectEntry,
-  TextAreaEntry,
   TextFieldEntry,
 } from '@bpmn-io/properties-panel';
 import { h } from '@bpmn-io/properties-panel/preact';
@@ -31,6 +30,7 @@ import {
   extensies, leesEigenschap, metParent, taakVanEscalatie, timerDefinitie, zetEigenschap, zonderAanhalingstekens, zorgVoorExtensies,
 } from './extensies.js';
 import { isoDuur, isoTijdstip, isoCyclus } from './tijd.js';
+import { GegevenEntry, isEenvoudig, PythonEntry, SamengesteldEntry, SoortEntry, WaardeEntry } from './voorwaardevelden.js';
 
 export { leesEigenschap, zonderAanhalingstekens };
 
@@ -163,23 +163,6 @@ function OnderbrekendEntry({ element, id }) {
   });
 }
 
-function VoorwaardeEntry({ element, id }) {
-  const commandStack = useService('commandStack');
-  const bpmnFactory = useService('bpmnFactory');
-  const debounce = useService('debounceInput');
-  const bo = getBusinessObject(element);
-  return h(TextAreaEntry, {
-    element, id, label: 'Voorwaarde (Python-expressie)', debounce, rows: 2,
-    description: 'Op de gegevens van de taak, bv. route == "zorgtraject". Leeg: geen voorwaarde.',
-    getValue: () => (bo.conditionExpression && bo.conditionExpression.body) || '',
-    setValue: (waarde) => {
-      const tekst = (waarde || '').trim();
-      const expressie = tekst ? metParent(bpmnFactory.create('bpmn:FormalExpression', { body: tekst }), bo) : undefined;
-      commandStack.execute('element.updateModdleProperties', { element, moddleElement: bo, properties: { conditionExpression: expressie } });
-    },
-  });
-}
-
 function BeslissingEntry({ element, id }) {
   const d = useDiensten();
   const bo = getBusinessObject(element);
@@ -237,14 +220,37 @@ function ingangen(element) {
       voeg('onderbrekend', OnderbrekendEntry, isCheckboxEntryEdited);
     }
   }
-  if (is(element, 'bpmn:SequenceFlow') && bo.sourceRef && !is(bo.sourceRef, 'bpmn:ParallelGateway')
-      && !is(bo.sourceRef, 'bpmn:EventBasedGateway')) {
-    voeg('voorwaarde', VoorwaardeEntry, isTextAreaEntryEdited);
+  if (heeftVoorwaarde(element)) {
+    if (isEenvoudig(element)) {
+      voeg('voorwaarde-gegeven', GegevenEntry, isTextFieldEntryEdited);
+      voeg('voorwaarde-soort', SoortEntry, isSelectEntryEdited);
+      voeg('voorwaarde-waarde', WaardeEntry, () => false);
+    } else {
+      voeg('voorwaarde', SamengesteldEntry, () => false);
+    }
   }
   if (is(element, 'bpmn:BusinessRuleTask')) {
     voeg('beslissing', BeslissingEntry, isSelectEntryEdited);
   }
   return lijst;
+}
+
+/** "Gevorderd": what the engine stores, for what the plain fields cannot say. */
+function gevorderdeIngangen(element) {
+  const lijst = [];
+  if (is(element, 'bpmn:UserTask') || is(element, 'bpmn:ManualTask')) {
+    lijst.push({ id: 'signaalroute-deadline-iso', element, component: DeadlineIsoEntry, isEdited: isTextFieldEntryEdited });
+  }
+  if (heeftVoorwaarde(element)) {
+    lijst.push({ id: 'signaalroute-voorwaarde-python', element, component: PythonEntry, isEdited: isTextAreaEntryEdited });
+  }
+  return lijst;
+}
+
+function heeftVoorwaarde(element) {
+  const bo = getBusinessObject(element);
+  return is(element, 'bpmn:SequenceFlow') && bo.sourceRef && !is(bo.sourceRef, 'bpmn:ParallelGateway')
+    && !is(bo.sourceRef, 'bpmn:EventBasedGateway');
 }
 
 class SignaalrouteEigenschappen {
@@ -263,9 +269,9 @@ class SignaalrouteEigenschappen {
         const na = zonder.findIndex((g) => g.id === 'general');
         zonder.splice(na + 1, 0, { id: 'signaalroute', label: 'Signaalroute', entries });
       }
-      if (is(element, 'bpmn:UserTask') || is(element, 'bpmn:ManualTask')) {
-        zonder.push({ id: 'signaalroute-gevorderd', label: 'Gevorderd', entries: [
-          { id: 'signaalroute-deadline-iso', element, component: DeadlineIsoEntry, isEdited: isTextFieldEntryEdited }] });
+      const gevorderd = gevorderdeIngangen(element);
+      if (gevorderd.length) {
+        zonder.push({ id: 'signaalroute-gevorderd', label: 'Gevorderd', entries: gevorderd });
       }
       // A group passes `translate` on to its own texts ("Toggle section", …); the BPMN provider does not set it.
       return zonder.map((g) => ({ ...g, translate: this.translate }));

@@ -6,6 +6,7 @@
 // (kenmerken); changes are the differences between those. A task's deadline is a property of the
 // task, wherever the engine keeps it (deadline.js): a changed escalation timer shows up on its task.
 import { beschrijfDuur } from './duur.js';
+import { ontleedVoorwaarde } from './voorwaarde.js';
 import { celNaarEigenaar } from './waarden.js';
 
 const TAKEN = ['bpmn:UserTask', 'bpmn:ManualTask'];
@@ -107,7 +108,9 @@ export function kenmerken(bo, index) {
     }
   }
   if (bo.$type === 'bpmn:SequenceFlow') {
-    k.Voorwaarde = (bo.conditionExpression && bo.conditionExpression.body) || '';
+    const body = (bo.conditionExpression && bo.conditionExpression.body) || '';
+    const eenvoudig = body && ontleedVoorwaarde(body);
+    k.Voorwaarde = eenvoudig ? `${eenvoudig.gegeven} is ${eenvoudig.waarde}` : body;
     k.Van = naamVan(bo.sourceRef);
     k.Naar = naamVan(bo.targetRef);
   }

@@ -56,18 +56,20 @@ async function bijlageVerschillen(versiesUrl, versies, van, naar) {
   const [a, b] = [versieVan(versies, van), versieVan(versies, naar)];
   const namen = [...new Set([...(a.bestanden || []), ...(b.bestanden || [])])]
     .filter((n) => n.endsWith('.dmn') || n.endsWith('.form.json')).sort();
+  const paren = await Promise.all(namen.map((naam) => Promise.all([a, b].map((v) => (
+    (v.bestanden || []).includes(naam) ? laadBestand(versiesUrl, v, naam) : '')))));
   const zinnen = [];
-  for (const naam of namen) {
-    const [x, y] = await Promise.all([a, b].map((v) => ((v.bestanden || []).includes(naam) ? laadBestand(versiesUrl, v, naam) : '')));
+  namen.forEach((naam, i) => {
+    const [x, y] = paren[i];
     if (x === y) {
-      continue;
+      return;
     }
     if (naam.endsWith('.dmn')) {
       zinnen.push(...beslistabelVerschillen(x, y, naam));
     } else {
       zinnen.push(...formulierVerschillen(x, y, naam.replace(/^formulieren\//, '').replace(/\.form\.json$/, '')));
     }
-  }
+  });
   return zinnen;
 }
 
@@ -134,6 +136,8 @@ export async function vergelijkPagina(el) {
   const zeg = (tekst, soort = 'paragraph') => status.replaceChildren(maak('p', { class: `utrecht-${soort}` }, tekst));
   try {
     const { gegevens: versies } = await vraag('GET', el.dataset.versiesUrl);
+    const bijlagenOnderweg = bijlageVerschillen(el.dataset.versiesUrl, versies, el.dataset.van, el.dataset.naar);
+    bijlagenOnderweg.catch(() => {}); // awaited below; a failure there is reported once
     const [xmlVan, xmlNaar] = await Promise.all([
       laadVersie(el.dataset.versiesUrl, versies, el.dataset.van),
       laadVersie(el.dataset.versiesUrl, versies, el.dataset.naar),
@@ -148,7 +152,7 @@ export async function vergelijkPagina(el) {
     koppel(van, naar);
 
     const lijst = wijzigingen(diff(van.getDefinitions(), naar.getDefinitions()), van.getDefinitions(), naar.getDefinitions());
-    const bijlagen = await bijlageVerschillen(el.dataset.versiesUrl, versies, el.dataset.van, el.dataset.naar);
+    const bijlagen = await bijlagenOnderweg;
     const ul = el.querySelector('[data-deel="lijst"]');
     for (const w of lijst) {
       // Removed elements are only in the old diagram; everything else is shown on the new one (and on both when it can).
