@@ -172,6 +172,17 @@ def test_a_version_file_is_served_as_stored(owner):
     assert owner.get(f"{BASE}/versies/1/bestanden/geen.bpmn").status_code == 404
 
 
+def test_a_versions_decision_tables_and_forms_come_in_one_answer(owner):
+    response = owner.get(f"{BASE}/versies/1/bijlagen")
+
+    assert response.status_code == 200
+    found = response.get_json()
+    expected = {p.relative_to(DEFAULT_PROCESS).as_posix(): p.read_text(encoding="utf-8")
+                for p in DEFAULT_PROCESS.rglob("*") if p.name.endswith((".dmn", ".form.json"))}
+    assert found == expected and "routering.dmn" in found  # no BPMN, no proces.json
+    assert owner.get(f"{BASE}/versies/9/bijlagen").status_code == 404
+
+
 def test_writes_need_the_csrf_token(owner):
     response = owner.client.put(f"{BASE}/concept", json={"bestanden": default_files()},
                                 headers={"Accept": "application/json"})

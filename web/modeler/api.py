@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from engine.errors import DeployRejected, FieldErrors
+from engine.errors import DeployRejected, FieldErrors, NotFound
 from engine.service.owners import ANY, problem_json
 
 from ..api.errors import register_common
@@ -106,6 +106,18 @@ def versie_bestand(sleutel: str, versie: int, naam: str):
         filename = f"{sleutel}-v{versie}-{naam.replace('/', '-')}"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@bp.get("/processen/<sleutel>/versies/<int:versie>/bijlagen")
+def versie_bijlagen(sleutel: str, versie: int):
+    """The decision tables and forms of a version as text, in one answer: the comparison page
+    describes their differences (one request per version instead of one per file)."""
+    owners = orchestrator().owners
+    found = next((v for v in owners.process_versions(g.actor, sleutel) if v["versie"] == versie), None)
+    if found is None:
+        raise NotFound(f"versie {versie} van proces {sleutel}")
+    return {naam: owners.version_file(g.actor, sleutel, versie, naam).decode("utf-8", "replace")
+            for naam in found["bestanden"] if naam.endswith((".dmn", ".form.json"))}
 
 
 # --- migration -------------------------------------------------------------------------------

@@ -53,23 +53,22 @@ async function laadVersie(versiesUrl, versies, nummer) {
 
 /** The decision tables and forms that differ between two versions, in the owner's terms. */
 async function bijlageVerschillen(versiesUrl, versies, van, naar) {
-  const [a, b] = [versieVan(versies, van), versieVan(versies, naar)];
-  const namen = [...new Set([...(a.bestanden || []), ...(b.bestanden || [])])]
-    .filter((n) => n.endsWith('.dmn') || n.endsWith('.form.json')).sort();
-  const paren = await Promise.all(namen.map((naam) => Promise.all([a, b].map((v) => (
-    (v.bestanden || []).includes(naam) ? laadBestand(versiesUrl, v, naam) : '')))));
+  const [a, b] = await Promise.all([van, naar].map(async (nummer) => {
+    const { gegevens } = await vraag('GET', `${versiesUrl}/${versieVan(versies, nummer).versie}/bijlagen`);
+    return gegevens;
+  }));
   const zinnen = [];
-  namen.forEach((naam, i) => {
-    const [x, y] = paren[i];
+  for (const naam of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    const [x, y] = [a[naam] || '', b[naam] || ''];
     if (x === y) {
-      return;
+      continue;
     }
     if (naam.endsWith('.dmn')) {
       zinnen.push(...beslistabelVerschillen(x, y, naam));
     } else {
       zinnen.push(...formulierVerschillen(x, y, naam.replace(/^formulieren\//, '').replace(/\.form\.json$/, '')));
     }
-  });
+  }
   return zinnen;
 }
 
