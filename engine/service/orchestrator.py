@@ -37,6 +37,7 @@ from ..store.db import Database
 from ..store.schema import human_task, process_instance, signal
 from . import passes
 from .admin import AdminDesk
+from .cases import CasesDesk
 from .managers import ManagersDesk
 from .operator import OperatorDesk
 from .owners import OwnersDesk
@@ -73,6 +74,7 @@ class Orchestrator:
         self.partners = PartnersDesk(self.db, self.clock)
         self.signin = SignInDesk(self.db, self.clock)
         self.operator = OperatorDesk(self.db, self.clock)
+        self.cases = CasesDesk(self.db, self.clock)  # the Signalen list, handovers to another municipality
 
     # --- who -----------------------------------------------------------------------------
     def actor(self, user_id: int) -> Actor:
@@ -372,8 +374,11 @@ class Orchestrator:
 
         :param via: the channel it is seen through (``web``, ``api``), for the processing log.
         """
-        with self.db.read() as conn:
-            read = queries.signal_read(conn, actor, signal_id)
+        try:
+            with self.db.read() as conn:
+                read = queries.signal_read(conn, actor, signal_id)
+        except NotFound:  # a municipality that handed it over keeps the reference and the fact
+            return self.cases.handed_over_view(actor, signal_id)
         if read.categorieen:
             with self.db.write() as conn:
                 record_read(conn, at=self.clock.now(), user_id=actor.id, rol=read.rol, signal_id=signal_id,
