@@ -335,3 +335,13 @@ def route_choices(conn: Connection, actor: Actor) -> list[str]:
     rows = conn.execute(select(signal.c.route).where(signal_scope(actor), signal.c.route.is_not(None))
                         .group_by(signal.c.route).order_by(signal.c.route)).all()
     return [r.route for r in rows]
+
+
+def process_choices(conn: Connection) -> list[dict]:
+    """The deployed processes by key, with the newest version's name (the page's process filter)."""
+    newest = (select(process_definition.c.sleutel, func.max(process_definition.c.versie).label("versie"))
+              .group_by(process_definition.c.sleutel).subquery())
+    rows = conn.execute(select(process_definition.c.sleutel, process_definition.c.naam).join(
+        newest, and_(newest.c.sleutel == process_definition.c.sleutel, newest.c.versie == process_definition.c.versie))
+        .order_by(process_definition.c.naam)).all()
+    return [{"sleutel": r.sleutel, "naam": r.naam} for r in rows]

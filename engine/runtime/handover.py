@@ -59,6 +59,8 @@ class Handover:
 
 def _target(conn: Connection, row, naam) -> tuple[int | None, str | None, str | None]:
     """The receiving municipality's id and name, or the reason it cannot be (for the field ``gemeente``)."""
+    if isinstance(naam, int) and not isinstance(naam, bool):
+        naam = str(naam)  # an id, as the API may send it
     if not isinstance(naam, str) or not naam.strip():
         return None, None, "kies de gemeente waar het slachtoffer woont of is aangetroffen"
     naam = naam.strip()

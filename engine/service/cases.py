@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from ..errors import Conflict
 from ..ops import metrics
+from ..people.access import works_cases  # noqa: F401  (re-exported: the navigation asks it)
 from ..people.users import Actor
 from ..queries import handovers, queries, signal_list
 from ..runtime import handover
@@ -16,6 +17,8 @@ from ..runtime.instances import StaleInstance
 from ..store.db import Database
 
 STATUSES = signal_list.STATUSES  # the status filter's values and labels
+ROUTES = signal_list.ROUTES  # the routes' labels
+MINDERJARIG = signal_list.MINDERJARIG
 HANDED_OVER = signal_list.HANDED_OVER
 
 
@@ -46,6 +49,7 @@ class CasesDesk:
         the municipalities they are a member of."""
         with self.db.read() as conn:
             return {"fases": signal_list.phase_choices(conn, actor), "routes": signal_list.route_choices(conn, actor),
+                    "processen": signal_list.process_choices(conn),
                     "gemeenten": queries.gemeente_names(conn, actor.gemeenten())}
 
     @metrics.command("hand_over")
