@@ -3,7 +3,8 @@
 Each method is one command in one transaction, or one named query. What belongs to one
 kind of user sits on a desk, an attribute of the orchestrator sharing its database and
 clock: :attr:`~Orchestrator.managers`, :attr:`~Orchestrator.owners`, :attr:`~Orchestrator.admin`,
-:attr:`~Orchestrator.partners`, :attr:`~Orchestrator.signin` and :attr:`~Orchestrator.operator`.
+:attr:`~Orchestrator.partners`, :attr:`~Orchestrator.signin`, :attr:`~Orchestrator.operator` and
+:attr:`~Orchestrator.cases`.
 The web layer calls these and nothing below them.
 """
 from __future__ import annotations
@@ -58,8 +59,8 @@ class Orchestrator:
     The desks: ``managers`` (board, workload, figures, heat map, reassigning), ``owners``
     (library, drafts, versions, instance migration, BPMN import), ``admin`` (users, their tokens,
     undelivered mail), ``partners`` (the chain partner directory), ``signin`` (password, tokens,
-    sessions, two-factor, single sign-on) and ``operator`` (the command line's user, token and
-    region commands, schema upgrades).
+    sessions, two-factor, single sign-on), ``operator`` (the command line's user, token and
+    region commands, schema upgrades) and ``cases`` (the Signalen list, handovers to another municipality).
     """
 
     def __init__(self, database: Database, clock=None, retention: RetentionPolicy | None = None):
