@@ -4,7 +4,8 @@ One command, one transaction. The signal's municipality becomes the receiving on
 tasks move with it, deadlines and timers unchanged, claims released (nobody of the handing-over
 municipality can work them any more), and they leave any agenda of the old municipality's case
 tables they were waiting on. The receiving municipality's aandachtsfunctionaris is told (a
-notification, and the usual mail for each task that is now ready for a role there). The
+notification and a mail naming the reference, and the usual mail for each task now ready for a
+role there). The
 handing-over municipality keeps the row in ``overdracht``: the reference and the fact, nothing
 of the content. The reporter keeps their status view (it rests on who reported, not where).
 
@@ -29,7 +30,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from ..audit.audit import AuditBatch
 from ..domain.status import SignalStatus, TaskStatus
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound
-from ..mail.notify import queue_tasks_opened
+from ..mail.notify import queue_handed_over, queue_tasks_opened
 from ..people.access import HANDOVER_ROLE, Visibility, may_hand_over, signal_access
 from ..people.users import Actor, find_gemeente
 from ..store.schema import agendapunt, gemeente, human_task, notificatie, overdracht, process_instance, signal
@@ -124,14 +125,17 @@ def hand_over(conn: Connection, actor: Actor, signal_id: int, naar: str, reden: 
     if task_ids:  # the old municipality's tables no longer decide these
         off_agenda = conn.execute(delete(agendapunt).where(agendapunt.c.human_task_id.in_(task_ids),
                                                            agendapunt.c.besluit.is_(None))).rowcount
-    conn.execute(insert(overdracht).values(signal_id=signal_id, van_gemeente_id=row.gemeente_id,
-                                           naar_gemeente_id=target_id, reden=reden, door=actor.id, op=now))
+    handover_id = conn.execute(insert(overdracht).values(
+        signal_id=signal_id, van_gemeente_id=row.gemeente_id, naar_gemeente_id=target_id, reden=reden, door=actor.id,
+        op=now).returning(overdracht.c.id)).scalar_one()
     waiting = ", ".join(f"'{t['naam']}'" for t in tasks)
     conn.execute(insert(notificatie).values(
         soort=NOTIFICATION, rol=HANDOVER_ROLE, gemeente_id=target_id, signal_id=signal_id,
         human_task_id=task_ids[0] if task_ids else None, created_at=now,
         bericht=f"Signaal {row.referentie} is door de gemeente {row.gemeente_naam} aan uw gemeente overgedragen"
                 + (f"; open: {waiting}." if waiting else ".")))
+    queue_handed_over(conn, signal_id=signal_id, referentie=row.referentie, rol=HANDOVER_ROLE, gemeente_id=target_id,
+                      cause=str(handover_id), now=now)
     queue_tasks_opened(conn, tasks, gemeente_id=target_id, now=now, instance_id=row.instance_id, version=new_version)
     log = AuditBatch(now, row.instance_id, signal_id, rol=HANDOVER_ROLE)
     log.add("signaal_overgedragen", actor.id, van=row.gemeente_naam, naar=target_naam, reden=reden,

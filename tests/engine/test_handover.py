@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound
+from engine.mail.outbox import compose
 from engine.people.users import add_user
 from engine.store.schema import mail_bericht, mail_instelling, notificatie, process_instance, signal
 from tests.db_views import audit_events
@@ -88,7 +89,12 @@ def test_handover_is_audited_notified_and_mailed(route, users, intake, wijchen):
         mails = conn.execute(select(mail_bericht).where(mail_bericht.c.user_id == wijchen["af"].id)).all()
     assert [(n.rol, n.signal_id) for n in notes] == [("aandachtsfunctionaris", signal_id)]
     assert "Nijmegen" in notes[0].bericht and REDEN not in notes[0].bericht
-    assert [m.stap for m in mails] == [route.open_task(signal_id).naam]
+    referentie = route.signal_row(signal_id).referentie
+    assert sorted((m.soort, m.stap) for m in mails) == [("klaargezet", route.open_task(signal_id).naam),
+                                                         ("overgedragen", referentie)]
+    subject, text = compose(next(m for m in mails if m.soort == "overgedragen"), "https://signaalroute.example")
+    assert referentie in subject and f"https://signaalroute.example/signalen/{signal_id}" in text
+    assert REDEN not in text and "Nijmegen" not in text  # the reference and a link, nothing of the case
     # the history of the signal, as the receiving municipality sees it, names the handover
     history = orch.signal(wijchen["af"], signal_id)["historie"]
     assert any(e["actie"] == "signaal_overgedragen" and e["naar"] == "Wijchen" for e in history)
