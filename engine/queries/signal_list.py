@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, exists, func, select
 
@@ -55,21 +55,6 @@ class SignalFilter:
     acute: bool | None = None
     minderjarige: str | None = None
     referentie: str | None = None
-
-    def active(self) -> dict[str, str]:
-        """The filters in use, as query-string values (for links that keep them)."""
-        out = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None or value is False:
-                continue
-            if isinstance(value, bool):
-                out[f.name] = "ja" if value else "nee"
-            elif isinstance(value, dt.date):
-                out[f.name] = value.isoformat()
-            else:
-                out[f.name] = value
-        return out
 
 
 def _text(raw: Mapping, name: str, errors: dict) -> str | None:
