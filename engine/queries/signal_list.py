@@ -22,6 +22,7 @@ from sqlalchemy import Connection, and_, exists, func, select
 from ..clock import AMSTERDAM, UTC, as_utc, isoformat
 from ..domain.roles import ROLES
 from ..domain.status import SignalStatus, TaskStatus
+from ..domain.user_input import EARLIEST_DATE, LATEST_DATE
 from ..errors import FieldErrors
 from ..people.access import handover_scope, signal_scope
 from ..people.users import Actor, find_gemeente
@@ -62,6 +63,9 @@ def _text(raw: Mapping, name: str, errors: dict) -> str | None:
     if len(value) > MAX_TEXT:
         errors[name] = f"mag hoogstens {MAX_TEXT} tekens zijn"
         return None
+    if "\x00" in value:
+        errors[name] = "bevat een ongeldig teken"
+        return None
     return value or None
 
 
@@ -82,13 +86,19 @@ def _date(raw: Mapping, name: str, errors: dict) -> dt.date | None:
     if not value:
         return None
     try:
+        if len(value) > 10:
+            raise ValueError(value[:20])
         nl = _DATE_NL.fullmatch(value)
-        if nl:
-            return dt.date(int(nl.group(3)), int(nl.group(2)), int(nl.group(1)))
-        return dt.date.fromisoformat(value)
+        day = (dt.date(int(nl.group(3)), int(nl.group(2)), int(nl.group(1))) if nl
+               else dt.date.fromisoformat(value))
     except ValueError:
         errors[name] = "is geen geldige datum (dd-mm-jjjj)"
         return None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:  # a day at either end of what datetime holds overflows as UTC
+        errors[name] = (f"moet tussen {EARLIEST_DATE.strftime('%d-%m-%Y')} en {LATEST_DATE.strftime('%d-%m-%Y')} "
+                        "liggen")
+        return None
+    return day
 
 
 def parse_filter(raw: Mapping[str, str]) -> SignalFilter:
@@ -135,7 +145,7 @@ def _like(text: str) -> str:
 
 
 def _gemeente_id(conn: Connection, naam: str) -> int:
-    found = int(naam) if naam.isdigit() else find_gemeente(conn, naam)
+    found = int(naam) if naam.isascii() and naam.isdigit() and len(naam) < 10 else find_gemeente(conn, naam)
     if found is None or conn.execute(select(gemeente.c.id).where(gemeente.c.id == found)).first() is None:
         raise FieldErrors({"gemeente": f"onbekende gemeente '{naam}'"})
     return found

@@ -65,7 +65,9 @@ def _target(conn: Connection, row, naam) -> tuple[int | None, str | None, str | 
     if not isinstance(naam, str) or not naam.strip():
         return None, None, "kies de gemeente waar het slachtoffer woont of is aangetroffen"
     naam = naam.strip()
-    found = int(naam) if naam.isdigit() else find_gemeente(conn, naam)
+    if len(naam) > 200 or "\x00" in naam:
+        return None, None, "onbekende gemeente"
+    found = int(naam) if naam.isascii() and naam.isdigit() and len(naam) < 10 else find_gemeente(conn, naam)
     target = conn.execute(select(gemeente.c.id, gemeente.c.naam).where(gemeente.c.id == found)).first() \
         if found is not None else None
     if target is None:
@@ -97,6 +99,8 @@ def hand_over(conn: Connection, actor: Actor, signal_id: int, naar: str, reden: 
         errors["reden"] = "is verplicht: waarom hoort dit signaal bij een andere gemeente?"
     elif len(reden) > MAX_REDEN:
         errors["reden"] = f"mag hoogstens {MAX_REDEN} tekens zijn"
+    elif "\x00" in reden:
+        errors["reden"] = "bevat een ongeldig teken"
     target_id, target_naam, problem = _target(conn, row, naar)
     if problem:
         errors["gemeente"] = problem

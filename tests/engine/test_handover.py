@@ -115,6 +115,9 @@ def test_handover_during_enrichment_gives_the_receiving_analist_the_task(route, 
 
 @pytest.mark.parametrize(("gemeente", "reden", "fields"), [
     ("Wijchen", "  ", {"reden"}),
+    ("Wijchen", "Woont\x00 elders", {"reden"}),
+    ("Wijchen", "x" * 1001, {"reden"}),
+    ("9" * 30, REDEN, {"gemeente"}),
     ("", REDEN, {"gemeente"}),
     ("Atlantis", REDEN, {"gemeente"}),
     ("Nijmegen", REDEN, {"gemeente"}),

@@ -142,6 +142,9 @@ def test_paging_follows_limit_and_offset_newest_first(route, users, intake, cloc
     ({"status": "zoek"}, "status"),
     ({"ontvangen_van": "31-02-2026"}, "ontvangen_van"),
     ({"ontvangen_tot": "gisteren"}, "ontvangen_tot"),
+    ({"ontvangen_van": "0001-01-01"}, "ontvangen_van"),  # as UTC it would fall before what datetime holds
+    ({"ontvangen_tot": "31-12-9999"}, "ontvangen_tot"),
+    ({"referentie": "MH\x00"}, "referentie"),
     ({"ontvangen_van": "2026-02-01", "ontvangen_tot": "2026-01-01"}, "ontvangen_tot"),
     ({"acute": "misschien"}, "acute"),
     ({"minderjarige": "soms"}, "minderjarige"),
