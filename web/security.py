@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = _SessionInterface()
     app.url_map.converters["int"] = _BoundedInt  # before any blueprint adds its rules
     limiter.init_app(app)
+    _limit_only_limited_views(app)
     app.before_request(_refuse_bad_characters)
     app.after_request(_security_headers)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
@@ -117,20 +118,49 @@ def _pending_user_key() -> str:
     return f"code:{session.get('tweestaps_gebruiker', 'geen')}"
 
 
+# The views that carry a limit. Every other request skips the limiter's check, which otherwise
+# resolves and evaluates the limits of each request's view anew (a sizeable part of an API call's
+# own time, for views that have none).
+_LIMITED_VIEWS: set = set()
+
+
+def _check_limits() -> None:
+    """The limiter's own check, for a request whose view has a limit (or when limits for every view are configured)."""
+    config = current_app.config
+    if (config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION")
+            or current_app.view_functions.get(request.endpoint or "") in _LIMITED_VIEWS):
+        limiter._check_request_limit()
+
+
+def _limit_only_limited_views(app: Flask) -> None:
+    """Put :func:`_check_limits` where the limiter hooked its check into every request. Should a later
+    flask-limiter name its hook otherwise, nothing is replaced and every request is checked, as before."""
+    hooks = app.before_request_funcs.get(None, [])
+    for i, hook in enumerate(hooks):
+        if hook == getattr(limiter, "_check_request_limit", None):
+            hooks[i] = _check_limits
+
+
+def _limited(view):
+    _LIMITED_VIEWS.add(view)
+    return view
+
+
 def sign_in_limits(view):
     """Failed sign-ins (HTTP 401) count per client address, and per user name from that address;
     over a limit: 429. There is no limit per user name alone: anybody could use it to lock anybody
     out (``docs/security.md``, *rate limiting*)."""
     view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)(view)
-    return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USER"], methods=["POST"], deduct_when=_failed,
-                         key_func=_source_and_name_key, scope="per-adres-en-gebruiker")(view)
+    return _limited(limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USER"], methods=["POST"],
+                                  deduct_when=_failed, key_func=_source_and_name_key,
+                                  scope="per-adres-en-gebruiker")(view))
 
 
 def code_limits(view):
     """Wrong two-factor codes count per client address and per signed-in-with-password user."""
     view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)(view)
-    return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USER"], methods=["POST"], deduct_when=_failed,
-                         key_func=_pending_user_key, scope="per-gebruiker")(view)
+    return _limited(limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USER"], methods=["POST"],
+                                  deduct_when=_failed, key_func=_pending_user_key, scope="per-gebruiker")(view))
 
 
 # --- characters no field may hold ----------------------------------------------------------------
