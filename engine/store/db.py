@@ -8,10 +8,12 @@ the database lock instead of failing half-way with "database is locked".
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 
 DEFAULT_SQLITE_PATH = Path("instance") / "signaalroute.db"
 
@@ -94,12 +96,18 @@ def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection):
-        if conn.get_execution_options().get("write"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.exec_driver_sql("BEGIN")
+    event.listen(engine, "begin", _begin_sqlite)
+
+
+def _begin_sqlite(conn: Connection) -> None:
+    """``BEGIN IMMEDIATE`` for a write, ``BEGIN`` for a read, on the driver's connection itself: through
+    SQLAlchemy's statement machinery the BEGIN cost as much as a small query, on every transaction. An
+    error is raised as SQLAlchemy's own (``OperationalError`` for a locked or missing database), as before."""
+    statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN"
+    try:
+        conn.connection.driver_connection.execute(statement)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
 
 
 def is_postgres(engine: Engine) -> bool:
