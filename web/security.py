@@ -58,26 +58,53 @@ class _BoundedInt(IntegerConverter):
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is ``Secure`` when configured, and always when the request came over TLS."""
+    """The session cookie is ``Secure`` when configured, and always when the request came over TLS.
+
+    A request without a session cookie (an API call with a token) gets its empty session without
+    a signing serializer being built, and the serializer is made once per key, not per request.
+    """
+
+    def __init__(self):
+        self._serializer = (None, None)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        made_for, serializer = self._serializer
+        if made_for != keys:
+            serializer = super().get_signing_serializer(app)
+            self._serializer = (keys, serializer)
+        return serializer
+
+    def open_session(self, app: Flask, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
+_FIXED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+)
+
 
 def _security_headers(response):
+    """Each header unless the view set it already (one pass over the response's headers, not one per header)."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"])
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    present = {name.lower() for name in headers.keys()}
+    wanted = [("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"]), *_FIXED_HEADERS]
     if request.is_secure and current_app.config["HSTS_SECONDS"]:
-        headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
-    if request.endpoint != "static" and "Cache-Control" not in headers:
+        wanted.append(("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains"))
+    if request.endpoint != "static":
         # Pages and API answers carry personal data: never in a shared or back-button cache.
-        headers["Cache-Control"] = "no-store"
+        wanted.append(("Cache-Control", "no-store"))
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 
