@@ -42,6 +42,7 @@ WAITING, SENT, BUNDLED, FAILED, NO_ADDRESS = (MailStatus.WAITING, MailStatus.SEN
 UNDELIVERED = MailStatus.UNDELIVERED
 OPENED, ASSIGNED, OVERDUE, DIGEST = "klaargezet", "toegewezen", "te_laat", "dagoverzicht"
 FEEDBACK = "terugkoppeling"  # to a reporter: their signal was handled (engine.domain.feedback), in general terms
+HANDED_OVER = "overgedragen"  # to the aandachtsfunctionaris of a municipality a signal was handed over to
 
 # After downtime or on the first pass, deadlines passed up to this long ago are still mailed.
 CATCH_UP = dt.timedelta(days=1)
@@ -117,6 +118,15 @@ def queue_feedback(conn: Connection, user_id: int | None, referentie: str, kind:
     conn.execute(once(conn, _FEEDBACK_ROW), {
         "user_id": user_id, "referentie": referentie, "tekst": feedback_text(kind), "now": now,
         "oorzaak": _cause(FEEDBACK, referentie, kind)})
+
+
+def queue_handed_over(conn: Connection, *, signal_id: int, referentie: str, rol: str, gemeente_id: int, cause: str,
+                      now: dt.datetime) -> None:
+    """Rows for the people of ``rol`` in ``gemeente_id`` (the receiving municipality): signal ``referentie``
+    was handed over to them (engine.runtime.handover). The reference and a link, nothing of the case."""
+    conn.execute(once(conn, _ROLE_RECIPIENTS), {
+        "soort": HANDED_OVER, "task_id": None, "stap": referentie, "link": f"/signalen/{signal_id}", "rol": rol,
+        "gemeente_id": gemeente_id, "now": now, "oorzaak": _cause(HANDED_OVER, cause)})
 
 
 def task_link(task_id: int) -> str:

@@ -47,6 +47,7 @@ from .notify import (
     DIRECT,
     FAILED,
     FEEDBACK,
+    HANDED_OVER,
     NO_ADDRESS,
     OPENED,
     OVERDUE,
@@ -86,11 +87,13 @@ _SUBJECTS = {
     OPENED: "Signaalroute: nieuwe taak '{stap}'",
     ASSIGNED: "Signaalroute: taak '{stap}' is aan u toegewezen",
     OVERDUE: "Signaalroute: deadline verstreken voor '{stap}'",
+    HANDED_OVER: "Signaalroute: signaal {stap} is aan uw gemeente overgedragen",
 }
 _BODIES = {
     OPENED: "Er staat een nieuwe taak klaar voor uw rol: {stap}.\n\nOpenen: {url}",
     ASSIGNED: "Een manager heeft de taak '{stap}' op uw naam gezet.\n\nOpenen: {url}",
     OVERDUE: "De deadline van de taak '{stap}' is verstreken.\n\nOpenen: {url}",
+    HANDED_OVER: "Een andere gemeente heeft het signaal {stap} aan uw gemeente overgedragen.\n\nOpenen: {url}",
 }
 
 
@@ -213,7 +216,7 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 _LABEL = {OPENED: "Nieuwe taak", ASSIGNED: "Aan u toegewezen", OVERDUE: "Deadline verstreken",
-          FEEDBACK: "Uw melding is afgehandeld"}
+          FEEDBACK: "Uw melding is afgehandeld", HANDED_OVER: "Signaal overgedragen aan uw gemeente"}
 
 
 def _personal_digests(conn: Connection) -> dict[int, str]:
@@ -260,7 +263,7 @@ def _manager_digests(conn: Connection, now: dt.datetime) -> dict[int, str]:
 # --- what did not reach anyone (the beheerder's page) ----------------------------------------
 
 KINDS = {OPENED: "Nieuwe taak", ASSIGNED: "Taak toegewezen", OVERDUE: "Deadline verstreken",
-         FEEDBACK: "Terugkoppeling aan melder", DIGEST: "Dagoverzicht"}
+         FEEDBACK: "Terugkoppeling aan melder", DIGEST: "Dagoverzicht", HANDED_OVER: "Signaal overgedragen"}
 STATES = {UNDELIVERED: "Niet bezorgd (maildienst uit)", FAILED: "Mislukt, niet meer geprobeerd",
           WAITING: "Mislukt, wordt opnieuw geprobeerd"}
 _NOT_DELIVERED = or_(mail_bericht.c.status.in_([UNDELIVERED, FAILED]),

@@ -39,7 +39,7 @@ from ..domain.categories import (  # noqa: F401  (re-exported: the policy's voca
 )
 from ..domain.roles import DEPLOY_ROLES, REGIONAL_ROLES, SECOND_FACTOR_ROLES
 from ..domain.tafels import AGENDA_ROLE, TAFELS
-from ..store.schema import gemeente, human_task, signal, user_role
+from ..store.schema import gemeente, human_task, overdracht, signal, user_role
 from .users import Actor
 
 # The party with regie per route, and so the regional role that sees a routed case.
@@ -210,6 +210,43 @@ def signal_scope(actor: Actor):
         routes = [route for route, regie in ROUTE_ROLE.items() if regie == rol]
         if routes:
             clauses.append(and_(here, signal.c.route.in_(routes)))
+    return or_(*clauses) if clauses else false()
+
+
+# --- the Signalen list and handovers (engine/queries/signal_list.py, engine/runtime/handover.py) --------
+
+# The roles that work cases: the municipality's own and the regie parties. They have the Signalen
+# list (the signals of :func:`signal_scope`) in their navigation.
+CASE_WORK_ROLES = CASE_ROLES + tuple(sorted({regie for regie in ROUTE_ROLE.values()}))
+# Who hands a signal over to another municipality: the aandachtsfunctionaris, who sees it in full.
+HANDOVER_ROLE = COVENANT_ROLE
+# Who in the handing-over municipality keeps the reference and the fact of a handover (nothing more):
+# those who saw the signal there before, in full or its process.
+HANDOVER_WITNESS_ROLES = CASE_ROLES + SUPERVISOR_ROLES
+
+
+def works_cases(actor: Actor | None) -> bool:
+    """Whether ``actor`` works cases (the navigation shows *Signalen*)."""
+    return actor is not None and bool(actor.role_keys() & set(CASE_WORK_ROLES))
+
+
+def may_hand_over(actor: Actor, row) -> bool:
+    """Whether ``actor`` may hand signal ``row`` over to another municipality: the aandachtsfunctionaris
+    of its municipality (who sees it in full). ``row`` as for :func:`signal_access`."""
+    return actor.has_role(HANDOVER_ROLE, row.gemeente_id) and signal_visibility(actor, row) is Visibility.FULL
+
+
+def sees_handover(actor: Actor, van_gemeente_id: int) -> bool:
+    """Whether ``actor`` keeps the reference and the fact of a handover from ``van_gemeente_id``."""
+    return any(actor.has_role(rol, van_gemeente_id) for rol in HANDOVER_WITNESS_ROLES)
+
+
+def handover_scope(actor: Actor):
+    """SQL condition on ``overdracht``: the handovers ``actor`` keeps the fact of (:func:`sees_handover`)."""
+    clauses = []
+    for rol, gemeente_id in sorted(actor.roles, key=lambda r: (r[0], r[1] or 0)):
+        if rol in HANDOVER_WITNESS_ROLES:
+            clauses.append(true() if gemeente_id is None else overdracht.c.van_gemeente_id == gemeente_id)
     return or_(*clauses) if clauses else false()
 
 

@@ -556,3 +556,30 @@ agendapunt = Table(
     Column("vastgelegd_op", TS),
     Index("ix_agendapunt_overleg", "overleg_id", "volgorde"),
 )
+
+# --- the Signalen list and handovers between municipalities ------------------------------------
+
+# The Signalen list (engine/queries/signal_list.py), newest received first: a municipality's
+# signals (PostgreSQL has ix_signal_gemeente_ontvangen above; SQLite gets its own plain index),
+# and a regional role's routes (``route IN (...)``, in a region or installation-wide).
+Index("ix_signal_gemeente_ontvangen_lijst", signal.c.gemeente_id, signal.c.ontvangen_op).ddl_if(dialect="sqlite")
+Index("ix_signal_route_ontvangen", signal.c.route, signal.c.ontvangen_op)
+
+# A signal handed over to another municipality (engine/runtime/handover.py): where the victim lives
+# or was found. The signal's ``gemeente_id`` becomes the receiving one; the handing-over municipality
+# keeps this row — the reference and the fact — and nothing of the content.
+overdracht = Table(
+    "overdracht",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("signal_id", ForeignKey("signal.id"), nullable=False),
+    Column("van_gemeente_id", ForeignKey("gemeente.id"), nullable=False),
+    Column("naar_gemeente_id", ForeignKey("gemeente.id"), nullable=False),
+    Column("reden", Text, nullable=False),
+    Column("door", ForeignKey("app_user.id"), nullable=True),
+    Column("op", TS, nullable=False),
+    # A signal's handovers (the signal page, the access check of a handed-over signal).
+    Index("ix_overdracht_signal", "signal_id", "id"),
+    # The handing-over municipality's list of what it handed over, newest first.
+    Index("ix_overdracht_van", "van_gemeente_id", "op"),
+)

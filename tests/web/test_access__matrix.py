@@ -307,6 +307,12 @@ def moves_signal(rol, own, stage):  # the analist before routing, the aandachtsf
     return ALLOW if rol == "aandachtsfunctionaris" or (rol == "analist" and stage == "nieuw") else REFUSE
 
 
+def hands_over(rol, own, stage):  # the aandachtsfunctionaris of the signal's municipality; others who see it: refused
+    if not sees_signal(rol, own, stage):
+        return DENY
+    return ALLOW if rol == "aandachtsfunctionaris" else REFUSE
+
+
 def revoke_target_token(world, rol, own, ids):  # the first beheerder revokes it; later ones are told it was
     return world.client(rol, own).post(f"/beheer/gebruikers/{ids['user']}/tokens/{world.target_token}/intrekken")
 
@@ -457,6 +463,13 @@ ENDPOINTS: dict[str, Endpoint] = {
     # moving a signal to another process (invalid input: nothing moves; tests/web/test_pages__route_change.py moves)
     "pages.proces_wijzigen": Endpoint(page("post", "/signalen/{signal}/proces", data={"proces": "", "reden": ""}),
                                       lambda *a: moves_signal(*a), per_stage=True),
+    # the Signalen list (anyone signed in: their own scope, possibly empty) and handing a signal over to another
+    # municipality (no reason: nothing moves; tests/web/test_pages__signal_list.py and test_api__signal_list.py hand over)
+    "pages.signalen": Endpoint(page("get", "/signalen"), check=only_visible_signals),
+    "pages.overdragen": Endpoint(page("post", "/signalen/{signal}/overdracht", data={"gemeente": "Arnhem", "reden": ""}),
+                                 hands_over, per_stage=True),
+    "api.hand_over": Endpoint(api("post", "/signals/{signal}/overdracht", json={"gemeente": "Arnhem", "reden": ""}),
+                              hands_over, per_stage=True, api=True),
     # the chain partner directory (beheerder); no entry exists in this world (tests/web/test_admin__partners.py)
     "ketenpartners.lijst": Endpoint(page("get", "/beheer/ketenpartners"), is_beheerder),
     "ketenpartners.nieuw": Endpoint(page("post", "/beheer/ketenpartners/nieuw", data={"naam": ""}), is_beheerder),
