@@ -42,7 +42,7 @@ STAGES = ("nieuw", "zorgtraject", "zorg_en_strafrecht", "riec")
 VERRIJKT = {"vermoeden_versterkt": True}
 WALKS = {
     "nieuw": [],
-    "zorgtraject": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True})],
+    "zorgtraject": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True, "zorg_nodig": True})],
     "zorg_en_strafrecht": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True,
                                                                              "strafrechtelijk_traject": True})],
     "riec": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True,
