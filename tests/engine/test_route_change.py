@@ -103,7 +103,7 @@ def test_a_move_needs_a_reason_and_a_deployed_other_process(routes, users, intak
 
 def test_a_closed_signal_stays_where_it_ended(routes, users, intake):
     started = routes.report(intake())
-    routes.complete(started.signal_id, "task_verrijken", {"vermoeden_versterkt": False, "toelichting": "Niets."})
+    routes.complete(started.signal_id, "task_verrijken", {"vermoeden_versterkt": False, "reden_afsluiten": "Niets.", "toelichting": "Niets."})
 
     with pytest.raises(Conflict):
         routes.orchestrator.change_process(users.aandachtsfunctionaris, started.signal_id, "meldcode", "Te laat.")

@@ -118,8 +118,8 @@ def test_due_soon_looks_as_far_ahead_as_asked(route, scene, clock):
 def test_completed_tasks_are_neither_overdue_nor_due(route, scene, clock, users):
     tasks, actors = scene
     clock.set(T0 + 6 * DAY)
-    route.orchestrator.complete_task(users.analist, tasks["a"], {"vermoeden_versterkt": False})
-    route.orchestrator.complete_task(users.analist, tasks["b"], {"vermoeden_versterkt": False})
+    route.orchestrator.complete_task(users.analist, tasks["a"], {"vermoeden_versterkt": False, "reden_afsluiten": "Geen aanwijzingen."})
+    route.orchestrator.complete_task(users.analist, tasks["b"], {"vermoeden_versterkt": False, "reden_afsluiten": "Geen aanwijzingen."})
     assert names(tasks, route.orchestrator.overdue(actors["manager"])) == []
     assert names(tasks, route.orchestrator.due_soon(actors["manager"], 30 * DAY)) == ["d"]
 
