@@ -81,7 +81,8 @@ def _rows_for(recipients) -> dict:
     return keyed_insert(lambda make: make(mail_bericht).from_select(_COLUMNS, select(
         cast(bindparam("soort"), String(30)), ids.c.id, bindparam("task_id"), cast(bindparam("stap"), String(300)),
         cast(bindparam("link"), String(500)), literal(WAITING.value), literal(0), bindparam("now"), bindparam("now"),
-        bindparam("spoed", False, type_=Boolean), cast(bindparam("oorzaak"), String(_KEY_LENGTH)) + literal(":u") + cast(ids.c.id, String(20)),
+        bindparam("spoed", False, type_=Boolean),
+        cast(bindparam("oorzaak"), String(_KEY_LENGTH)) + literal(":u") + cast(ids.c.id, String(20)),
     ).select_from(ids).where(true())))
 
 

@@ -37,12 +37,17 @@ def test_a_gemeente_end_without_a_deciding_task_fails_naming_the_end_event():
 
 
 def test_an_end_without_an_owner_or_outcome_fails_and_a_recorded_outcome_passes():
+    namespaces = ('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+                  'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"')
+
     def end_after_script(properties: str) -> str:
         return f"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="urn:t">
+<bpmn:definitions {namespaces} id="d" targetNamespace="urn:t">
   <bpmn:process id="p" name="P" isExecutable="true">
     <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:scriptTask id="s" name="S" scriptFormat="python"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>
+    <bpmn:scriptTask id="s" name="S" scriptFormat="python">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing><bpmn:script>x = 1</bpmn:script>
+    </bpmn:scriptTask>
     <bpmn:endEvent id="einde" name="Klaar">{properties}<bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="s" />
     <bpmn:sequenceFlow id="f2" sourceRef="s" targetRef="einde" />

@@ -14,6 +14,7 @@ from engine.store.schema import human_task, process_definition, process_instance
 from tests.engine.route_actions import (
     DEFAULT_PROCESS,
     INFORM_FORM,
+    NIET_VERRIJKT,
     REGULIERE_HULP,
     VERRIJKT,
     beoordeeld,
@@ -254,7 +255,7 @@ def test_the_version_check_guards_the_write(orchestrator, route, users, intake):
 
 def test_a_finished_instance_is_not_migrated(orchestrator, route, users, intake):
     outcome = route.report(intake())
-    route.complete(outcome.signal_id, "task_verrijken", {"vermoeden_versterkt": False, "reden_afsluiten": "Niets.", "toelichting": "Niets."})
+    route.complete(outcome.signal_id, "task_verrijken", NIET_VERRIJKT)
     deploy(orchestrator, with_step_before_assessment())
 
     assert orchestrator.owners.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"] == []
