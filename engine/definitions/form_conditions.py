@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_TOKEN = re.compile(r"""\s*(?:(not\s*\()|(and|or|true|false|null)\b|([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)"""
+# The tokens of a condition (also what engine.definitions.forms.check_hide_condition allows at deploy).
+FEEL_TOKEN = re.compile(r"""\s*(?:(not\s*\()|(and|or|true|false|null)\b|([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)"""
                     r"""|(-?\d+(?:\.\d+)?)|("[^"{}\\]*")|(<=|>=|!=|=|<|>)|([()]))""")
 _LITERALS = {"true": True, "false": False, "null": None}
 
@@ -31,7 +32,7 @@ class _Parser:
         while pos < len(text):
             if not text[pos:].strip():
                 break
-            match = _TOKEN.match(text, pos)
+            match = FEEL_TOKEN.match(text, pos)
             if match is None:
                 raise ValueError(f"onleesbare voorwaarde bij '{text[pos:pos + 20].strip()}'")
             self.tokens.append(match)
@@ -157,7 +158,7 @@ def condition_names(condition: Any) -> list[str]:
     if not isinstance(condition, str) or not condition.startswith("="):
         return []
     names = []
-    for match in _TOKEN.finditer(condition[1:]):
+    for match in FEEL_TOKEN.finditer(condition[1:]):
         if match.group(3) and match.group(3) not in names:
             names.append(match.group(3))
     return names

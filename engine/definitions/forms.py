@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import FieldErrors
-from .form_conditions import condition_names, is_hidden
+from .form_conditions import FEEL_TOKEN, condition_names, is_hidden
 
 TEXT_TYPES = {"textfield", "textarea"}
 CHOICE_TYPES = {"radio", "select"}
@@ -60,8 +60,7 @@ _BOOLEAN = frozenset({"disabled", "readonly", "searchable", "serializeToString",
 
 # conditional.hide: a FEEL condition on the form's data, no more: names (dotted keys), literals,
 # comparisons, and/or and not(...). No calls, no paths into lists, no templates.
-_FEEL_TOKEN = re.compile(r"""\s*(?:(not\s*\()|(and|or|true|false|null)\b|([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)"""
-                         r"""|(-?\d+(?:\.\d+)?)|("[^"{}\\]*")|(<=|>=|!=|=|<|>)|([()]))""")
+_FEEL_TOKEN = FEEL_TOKEN
 _HTML_TAG = re.compile(r"<\s*[A-Za-z!/?]")
 
 _EMPTY = {"checkbox": lambda: False, "checklist": list, "taglist": list}

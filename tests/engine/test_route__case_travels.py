@@ -75,9 +75,10 @@ def test_acute_and_not_called_gives_an_acute_task_due_within_four_hours_beside_t
 
 def test_a_call_that_was_not_made_is_never_recorded(route, intake):
     started = route.report(intake(acute_nood=True, al_112_gebeld=False))
+    route.complete(started.signal_id, "task_verrijken", {"vermoeden_versterkt": False, "reden_afsluiten": "Geen mensenhandel."})
+    assert route.signal_row(started.signal_id).status == "lopend"  # the acute follow-up still holds it
     route.complete(started.signal_id, "task_acuut_opvolgen", {
         "politie_gebeld": False, "reden_niet_gebeld": "In veiligheid bij familie.", "acute_acties": "Melder gebeld."})
-    route.complete(started.signal_id, "task_verrijken", {"vermoeden_versterkt": False, "reden_afsluiten": "Geen mensenhandel."})
 
     instance = route.instance(started.instance_id)
     assert instance.status == "afgerond"
@@ -85,7 +86,9 @@ def test_a_call_that_was_not_made_is_never_recorded(route, intake):
         compiled = route.orchestrator.cache.get(conn, instance.definition_id)
     wf = load_state(instance.state, compiled.spec, compiled.subprocess_specs)
     assert not any("politie_ingeschakeld" in task.data for task in wf.get_tasks())
-    assert route.signal_row(started.signal_id).uitkomst == "Afgesloten – geen vermoeden"  # the route's end, not the side branch's
+    row = route.signal_row(started.signal_id)
+    # the route's end, not the side branch's that came last
+    assert (row.uitkomst, row.terugkoppeling) == ("Afgesloten – geen vermoeden", "afgesloten")
 
 
 def test_acute_and_called_records_the_call_and_opens_no_acute_task(route, intake):
