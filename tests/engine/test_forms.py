@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.definitions.form_conditions import is_hidden
 from engine.definitions.forms import FormDefinitionError, parse_form, validate_submission
 from engine.definitions.package import ProcessPackage
 from engine.definitions.validation import compile_package
@@ -270,6 +271,4 @@ def test_every_shipped_form_passes_the_review():
     (None, {}, False),
 ])
 def test_a_hide_condition_is_evaluated_as_form_js_does(condition, answers, hidden):
-    from engine.definitions.form_conditions import is_hidden
-
     assert is_hidden(condition, answers.get) is hidden
