@@ -135,7 +135,7 @@ def test_a_minor_shortens_the_enrichment_deadline_to_one_day(route, intake, cloc
      "andere_route", "is verplicht bij dit antwoord op 'Besluit van de tafel'"),
     ("task_tafel_mdo", [("task_beoordelen", beoordeeld(tafel=True))],
      {"besluit_casustafel": "geen_casus"}, "toelichting", "is verplicht"),
-    ("task_verrijken", [], {"vermoeden_versterkt": False, "reden_afsluiten": "Geen aanwijzingen."},
+    ("task_verrijken", [], {"vermoeden_versterkt": False},
      "reden_afsluiten", "is verplicht bij dit antwoord op 'Is het vermoeden van mensenhandel versterkt?'"),
     ("task_regie_zorg", [("task_beoordelen", beoordeeld())], {"regie_opgepakt": True, "covenant": "zvh"},
      "resultaat", "is verplicht bij dit antwoord op 'Casus afgesloten'"),
