@@ -111,7 +111,7 @@ INTAKE = {
 VERRIJKEN = {"vermoeden_versterkt": True, "adresgegevens": "BRP: 6 personen ingeschreven"}
 BEOORDELEN = {"voldoende_aanleiding": True, "strafrechtelijk_traject": True, "zorg_nodig": True,
               "geraadpleegde_ketenpartners": ["avim", "nla"]}
-REGIE = {"regie_opgepakt": True, "behandelaar": "Procesregisseur ZVH", "covenant": "zvh"}
+REGIE = {"regie_opgepakt": True, "resultaat": "hulp_gestart", "behandelaar": "Procesregisseur ZVH", "covenant": "zvh"}
 
 USERS = {
     # name: (roles, gemeente)

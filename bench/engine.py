@@ -112,7 +112,8 @@ STEPS = (
     ("task_beoordelen", "aandachtsfunctionaris",
      {"voldoende_aanleiding": True, "strafrechtelijk_traject": True, "zorg_nodig": True,
       "geraadpleegde_ketenpartners": ["avim", "nla"]}),
-    ("task_regie_zvh", "zvh", {"regie_opgepakt": True, "behandelaar": "P. de Vries", "covenant": "zvh"}),
+    ("task_regie_zvh", "zvh", {"regie_opgepakt": True, "resultaat": "hulp_gestart", "behandelaar": "P. de Vries",
+                               "covenant": "zvh"}),
 )
 
 # The same data as the engine holds it after form validation (every field of the form
@@ -138,7 +139,8 @@ RAW_STEPS = {
                         "zorg_nodig": True, "strafrechtelijk_traject": True, "ondermijnende_criminaliteit": False,
                         "casustafel_bespreken": False,
                         "toelichting": None},
-    "task_regie_zvh": {"regie_opgepakt": True, "behandelaar": "P. de Vries", "covenant": "zvh", "toelichting": None},
+    "task_regie_zvh": {"regie_opgepakt": True, "resultaat": "hulp_gestart", "behandelaar": "P. de Vries",
+                       "covenant": "zvh", "toelichting": None},
 }
 
 # Breakdown rows: index into the per-step time list both sides fill.

@@ -1,7 +1,8 @@
 """Mail notifications into the outbox (``mail_bericht``), in the transaction of their cause.
 
 * a task put ready for a role: a row for each person holding that role in the task's
-  municipality (``klaargezet``) — written by the command that opened the task;
+  municipality (``klaargezet``) — written by the command that opened the task; a task of an
+  acute signal (:mod:`engine.domain.acute`) is ``spoed``: sent at once, never in a digest;
 * a task put on someone's name by a manager: a row for that person (``toegewezen``);
 * a task that passed its deadline: a row for its assignee, or for its role when nobody
   holds it (``te_laat``) — written by the clock's scan :func:`queue_overdue`;
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, String, Text, bindparam, cast, insert, literal, select, true, update
+from sqlalchemy import Boolean, Connection, String, Text, bindparam, cast, insert, literal, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -51,7 +52,7 @@ _OVERDUE_MARK = "te_laat"
 MY_REPORTS_LINK = "/mijn-meldingen"
 
 _COLUMNS = ["soort", "user_id", "human_task_id", "stap", "link", "status", "pogingen", "created_at", "attempt_at",
-            "sleutel"]
+            "spoed", "sleutel"]
 _KEY_LENGTH = 500
 
 
@@ -81,6 +82,7 @@ def _rows_for(recipients) -> dict:
     return keyed_insert(lambda make: make(mail_bericht).from_select(_COLUMNS, select(
         cast(bindparam("soort"), String(30)), ids.c.id, bindparam("task_id"), cast(bindparam("stap"), String(300)),
         cast(bindparam("link"), String(500)), literal(WAITING.value), literal(0), bindparam("now"), bindparam("now"),
+        bindparam("spoed", False, type_=Boolean),
         cast(bindparam("oorzaak"), String(_KEY_LENGTH)) + literal(":u") + cast(ids.c.id, String(20)),
     ).select_from(ids).where(true())))
 
@@ -151,16 +153,20 @@ def opened_causes(created: list[dict], *, instance_id: int, version: int) -> lis
 
 
 def queue_tasks_opened(conn: Connection, created: list[dict], *, gemeente_id: int, now: dt.datetime,
-                       instance_id: int, version: int) -> None:
+                       instance_id: int, version: int, spoed: bool = False) -> None:
     """Rows for the people of each new task's role (``created``: the tasks a command opened,
     each with ``id``, ``naam``, ``bpmn_id`` and ``rol``; the command moved instance
-    ``instance_id`` to ``version``)."""
+    ``instance_id`` to ``version``).
+
+    :param spoed: the signal is acute (:mod:`engine.domain.acute`): the rows go out at once, also
+        to people who chose a daily digest.
+    """
     if not created:
         return
     causes = opened_causes(created, instance_id=instance_id, version=version)
     conn.execute(once(conn, _ROLE_RECIPIENTS), [
         {"soort": OPENED, "task_id": task["id"], "stap": task["naam"], "link": task_link(task["id"]),
-         "rol": task["rol"], "gemeente_id": gemeente_id, "now": now, "oorzaak": cause}
+         "rol": task["rol"], "gemeente_id": gemeente_id, "now": now, "oorzaak": cause, "spoed": spoed}
         for task, cause in zip(created, causes, strict=True)
     ])
 

@@ -110,7 +110,8 @@ def compose(row, site_url: str) -> tuple[str, str]:
 
 
 def _due_rows(postgres: bool):
-    wants_now = or_(mail_bericht.c.soort == DIGEST, func.coalesce(mail_instelling.c.wijze, DIRECT) == DIRECT)
+    wants_now = or_(mail_bericht.c.soort == DIGEST, mail_bericht.c.spoed,
+                    func.coalesce(mail_instelling.c.wijze, DIRECT) == DIRECT)
     stmt = (
         select(mail_bericht, mail_instelling.c.email)
         .outerjoin(mail_instelling, mail_instelling.c.user_id == mail_bericht.c.user_id)
@@ -225,7 +226,8 @@ def _personal_digests(conn: Connection) -> dict[int, str]:
         select(mail_bericht.c.id, mail_bericht.c.user_id, mail_bericht.c.soort, mail_bericht.c.stap,
                mail_bericht.c.link)
         .join(mail_instelling, mail_instelling.c.user_id == mail_bericht.c.user_id)
-        .where(mail_bericht.c.status == WAITING, mail_bericht.c.soort != DIGEST, mail_instelling.c.wijze == DAILY)
+        .where(mail_bericht.c.status == WAITING, mail_bericht.c.soort != DIGEST, mail_instelling.c.wijze == DAILY,
+               mail_bericht.c.spoed.is_(False))  # an acute signal's rows are sent at once, not bundled
         .order_by(mail_bericht.c.user_id, mail_bericht.c.id)
     ).all()
     lines: dict[int, list[str]] = {}

@@ -51,6 +51,9 @@ ROUTE_ROLE = {"zorgtraject": "zorgcoordinator", "zorg_en_strafrecht": "zvh", "ri
 # (``veilig_thuis``, the meldcode) — give no regional role access: the case stays with the
 # municipality's aandachtsfunctionaris (docs/privacy.md, *Referrals*).
 ROUTE_ROLE["zvh"] = "zvh"
+# Under the ZVH's regie the zorgcoördinator takes up the care (processes/signaal-naar-casus: the care
+# task beside the ZVH's regie task), so they see the case too, under the same ZVH covenant.
+ROUTE_CARE_ROLE = {"zorg_en_strafrecht": "zorgcoordinator"}
 
 # The covenant a routed case is shared under (``signal.convenant``). A care-only case
 # (zorgtraject) goes to the care partners of the Zorg- en Veiligheidshuis network and is
@@ -70,6 +73,12 @@ REPORTER_ROLES = ("analist", "aandachtsfunctionaris")
 def covenant_for_route(route: str | None) -> str | None:
     """The covenant a case on ``route`` is shared under; ``None`` before routing."""
     return ROUTE_COVENANT.get(route or "")
+
+
+def route_roles(route: str | None) -> tuple[str, ...]:
+    """The regional roles that work a case on ``route`` under its covenant: the regie party, and
+    the care party beside it where the route has one (:data:`ROUTE_CARE_ROLE`)."""
+    return tuple(rol for rol in (ROUTE_ROLE.get(route or ""), ROUTE_CARE_ROLE.get(route or "")) if rol)
 
 
 class Visibility(enum.Enum):
@@ -93,9 +102,9 @@ def signal_access(actor: Actor, row) -> tuple[Visibility, str | None]:
     else:
         if actor.has_role(COVENANT_ROLE, gemeente_id):
             return Visibility.FULL, COVENANT_ROLE
-        regie = ROUTE_ROLE.get(row.route)
-        if regie and actor.has_role(regie, gemeente_id):
-            return Visibility.FULL, regie
+        for regie in route_roles(row.route):
+            if actor.has_role(regie, gemeente_id):
+                return Visibility.FULL, regie
         if actor.has_role("analist", gemeente_id):
             return Visibility.PROCESS, "analist"
     for rol in SUPERVISOR_ROLES:
@@ -207,7 +216,7 @@ def signal_scope(actor: Actor):
             clauses.append(here)
         elif rol in CASE_ROLES:
             clauses.append(and_(here, signal.c.route.is_(None)))
-        routes = [route for route, regie in ROUTE_ROLE.items() if regie == rol]
+        routes = [route for route in ROUTE_ROLE if rol in route_roles(route)]
         if routes:
             clauses.append(and_(here, signal.c.route.in_(routes)))
     return or_(*clauses) if clauses else false()

@@ -194,6 +194,10 @@ signal = Table(
     Column("identificeerbaar_slachtoffer", Boolean, nullable=False),
     Column("minderjarige", String(10), nullable=False),
     Column("acute_nood", Boolean, nullable=False),
+    # Under acute danger: had 112 been called when it was reported (None: no acute danger). Acute and
+    # not called is ``acuut``: marked in every list and count, its mails go out at once.
+    Column("al_112_gebeld", Boolean),
+    Column("acuut", Boolean, nullable=False, server_default=false()),
     Column("sector", String(50)),
     Column("indicatoren", JSON, nullable=False),
     Column("status", String(20), nullable=False),
@@ -415,6 +419,8 @@ mail_bericht = Table(
     # What caused the row, and for whom (engine.mail.notify): the same cause queued twice — a command
     # replayed, a timer fired again — adds no second row. Rows from before the key: 'legacy:<id>'.
     Column("sleutel", String(500), nullable=False),
+    # Sent at once whatever the recipient's preference (a task of an acute signal): never in a digest.
+    Column("spoed", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("sleutel"),
     Index("ix_mail_bericht_due", "status", "attempt_at"),
     Index("ix_mail_bericht_user", "user_id", "status"),

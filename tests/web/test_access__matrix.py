@@ -42,7 +42,7 @@ STAGES = ("nieuw", "zorgtraject", "zorg_en_strafrecht", "riec")
 VERRIJKT = {"vermoeden_versterkt": True}
 WALKS = {
     "nieuw": [],
-    "zorgtraject": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True})],
+    "zorgtraject": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True, "zorg_nodig": True})],
     "zorg_en_strafrecht": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True,
                                                                              "strafrechtelijk_traject": True})],
     "riec": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True,
@@ -61,7 +61,7 @@ SEES_SIGNAL = {
     "melder": set(STAGES),  # the reporter: the status of their own signal
     "analist": set(STAGES),  # in full before routing, the process after
     "aandachtsfunctionaris": set(STAGES),
-    "zorgcoordinator": {"zorgtraject"},
+    "zorgcoordinator": {"zorgtraject", "zorg_en_strafrecht"},  # on the ZVH route: the care beside the ZVH's regie
     "zvh": {"zorg_en_strafrecht"},
     "riec": {"riec"},
     "procesbeheerder": set(),
@@ -178,7 +178,8 @@ def world(_sqlite_template, tmp_path_factory) -> World:
                                data)
         world.signals[stage] = signal_id
         everything = orch.inbox(world.users[("manager", True)], limit=200)["taken"]
-        world.tasks[stage] = next(t["id"] for t in everything if t["signaal_id"] == signal_id)
+        world.tasks[stage] = next(t["id"] for t in everything
+                                  if t["signaal_id"] == signal_id and t["rol"] == TASK_ROLE[stage])
     world.overleg = orch.plan_meeting(world.users[("aandachtsfunctionaris", True)], tafel="signalenoverleg",
                                       gemeente_id=orch.gemeente_id("Nijmegen"), regio_id=None,
                                       datum=clock.now() + dt.timedelta(days=7), locatie="Stadhuis")

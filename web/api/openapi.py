@@ -94,6 +94,8 @@ _SCHEMAS = {
             "identificeerbaar_slachtoffer": {"type": "boolean"},
             "minderjarige": {"type": "string", "enum": ["ja", "nee", "onbekend"]},
             "acute_nood": {"type": "boolean"},
+            "al_112_gebeld": {"type": "boolean", "description": "verplicht bij acute_nood: is 112 al gebeld? "
+                                                                "Nee: het signaal is acuut (taak 'Acute situatie opvolgen')"},
             "sector": {"type": "string"},
             "indicatoren": {"type": "array", "items": {"type": "string"}},
             # The route questions: without a named process they choose it (decision table 'proceskeuze').
@@ -122,6 +124,8 @@ _SCHEMAS = {
             "formulier": {"type": ["string", "null"]},
             "geescaleerd_op": {"type": ["string", "null"], "format": "date-time"},
             "proces": {"type": "string", "description": "de naam van het proces waarvan de taak een stap is"},
+            "acuut": {"type": "boolean", "description": "acuut gevaar gemeld en 112 was nog niet gebeld"},
+            "minderjarige": {"type": "boolean", "description": "er is een minderjarige betrokken"},
         },
     },
     "Signaalregel": {
