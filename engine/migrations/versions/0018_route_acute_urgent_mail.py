@@ -1,7 +1,7 @@
 """acute signals: whether 112 was called, the acute mark, and mails sent at once
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 
 ``signal.al_112_gebeld`` records the intake's answer under acute danger (None without acute
 danger); ``signal.acuut`` marks acute danger without a call to 112, the case the route treats
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0018'
-down_revision = '0015'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
