@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, func, or_, select
 from ..audit.audit import RAADPLEGEN
 from ..clock import isoformat
 from ..domain.feedback import feedback_text
+from ..domain.labels import label
 from ..domain.status import TaskStatus
 from ..errors import NotFound
 from ..people.access import (
@@ -23,6 +24,7 @@ from ..people.access import (
     may_see_access_log,
     may_see_reporter,
     may_see_task,
+    may_work_task,
     signal_access,
     signal_scope,
     task_scope_branches,
@@ -52,6 +54,8 @@ def task_json(row) -> dict:
         "signaal_id": row.signal_id,
         "gemeente": row.gemeente_naam,
         "toegewezen_aan": row.toegewezen_gebruikersnaam,
+        "toegewezen_naam": row.toegewezen_naam,
+        "rol_naam": label("rol", row.rol),
         "deadline": isoformat(row.due_at),
         "aangemaakt_op": isoformat(row.created_at),
         "status": row.status,
@@ -72,7 +76,7 @@ def _task_select():
     """Tasks with their municipality's name and the assignee's username: one query for a page."""
     return (
         select(human_task, gemeente.c.naam.label("gemeente_naam"),
-               _assignee.c.gebruikersnaam.label("toegewezen_gebruikersnaam"),
+               _assignee.c.gebruikersnaam.label("toegewezen_gebruikersnaam"), _assignee.c.naam.label("toegewezen_naam"),
                _task_signal.c.referentie.label("signaal_referentie"),
                _task_definition.c.naam.label("proces_naam"))
         .join(gemeente, gemeente.c.id == human_task.c.gemeente_id)
@@ -179,7 +183,8 @@ def inbox(conn: Connection, actor: Actor, *, bpmn_id: str | None = None, gemeent
         total = len(rows)  # the whole result is on this page
     elif total is None:
         total = conn.execute(count, {**params, "user_id": actor.id}).scalar_one()
-    return {"taken": [task_json(r) for r in rows], "totaal": total, "limit": limit, "offset": offset}
+    # mag_doen: whether the actor may claim or complete it (a manager oversees tasks they may not do)
+    return {"taken": [{**task_json(r), "mag_doen": may_work_task(actor, r)} for r in rows], "totaal": total, "limit": limit, "offset": offset}
 
 
 def overdue(conn: Connection, now: dt.datetime, actor: Actor, *, limit: int = 50, offset: int = 0) -> dict:

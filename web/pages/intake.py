@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import g, redirect, render_template, request, url_for
 
+from engine import TASK_ROLES, may_administer, may_change_processes
+
 from ..auth import login_required
 from ..extensions import orchestrator
 from . import bp
@@ -13,9 +15,29 @@ def start():
     actor = g.get("actor")
     if actor is None:
         return redirect(url_for("auth.login"))
-    if not actor.only_reports():
-        return redirect(url_for("pages.werkvoorraad"))
-    return redirect(url_for("pages.mijn_meldingen"))
+    return redirect(start_page(actor))
+
+
+def start_page(actor) -> str:
+    """Where ``actor`` starts: the page of their main work, never an empty task list.
+
+    Whoever does tasks starts at the Werkvoorraad; a manager at the Overzicht; a process owner at
+    Processen; a beheerder at Gebruikers; a reporter at their own reports.
+    """
+    roles = actor.role_keys()
+    if roles & TASK_ROLES:
+        return url_for("pages.werkvoorraad")
+    if "manager" in roles:
+        return url_for("overzicht.board")
+    if may_change_processes(actor) and "procesbeheerder" in roles:
+        return url_for("modeler.bibliotheek")
+    if may_administer(actor):
+        return url_for("beheer.lijst")
+    if may_change_processes(actor):
+        return url_for("modeler.bibliotheek")
+    if actor.only_reports() or not roles:
+        return url_for("pages.mijn_meldingen")
+    return url_for("pages.werkvoorraad")
 
 
 @bp.get("/melden")
