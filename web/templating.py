@@ -9,7 +9,16 @@ import datetime as dt
 
 from flask import Flask, current_app, g
 
-from engine import AMSTERDAM, code_label, MeetingStatus, SignalStatus, TaskStatus, may_administer, may_change_processes, may_read_audit
+from engine import (
+    AMSTERDAM,
+    MeetingStatus,
+    SignalStatus,
+    TaskStatus,
+    code_label,
+    may_administer,
+    may_change_processes,
+    may_read_audit,
+)
 
 from .extensions import orchestrator
 

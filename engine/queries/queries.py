@@ -184,7 +184,8 @@ def inbox(conn: Connection, actor: Actor, *, bpmn_id: str | None = None, gemeent
     elif total is None:
         total = conn.execute(count, {**params, "user_id": actor.id}).scalar_one()
     # mag_doen: whether the actor may claim or complete it (a manager oversees tasks they may not do)
-    return {"taken": [{**task_json(r), "mag_doen": may_work_task(actor, r)} for r in rows], "totaal": total, "limit": limit, "offset": offset}
+    taken = [{**task_json(r), "mag_doen": may_work_task(actor, r)} for r in rows]
+    return {"taken": taken, "totaal": total, "limit": limit, "offset": offset}
 
 
 def overdue(conn: Connection, now: dt.datetime, actor: Actor, *, limit: int = 50, offset: int = 0) -> dict:
@@ -389,7 +390,7 @@ def my_signals(conn: Connection, actor: Actor, *, limit: int = 50, offset: int =
     """The signals ``actor`` reported, status only."""
     rows = conn.execute(
         select(signal.c.id, signal.c.referentie, signal.c.status, signal.c.ontvangen_op, signal.c.closed_at,
-               signal.c.terugkoppeling, signal.c.teruggekoppeld_op)
+               signal.c.terugkoppeling, signal.c.teruggekoppeld_op, signal.c.onderwerp)
         .where(signal.c.gemeld_door == actor.id)
         .order_by(signal.c.id.desc())
         .limit(max(1, min(limit, MAX_PAGE)))
@@ -398,7 +399,8 @@ def my_signals(conn: Connection, actor: Actor, *, limit: int = 50, offset: int =
     return [
         {"id": r.id, "referentie": r.referentie, "status": r.status, "ontvangen_op": isoformat(r.ontvangen_op),
          "afgesloten_op": isoformat(r.closed_at), "terugkoppeling": r.terugkoppeling,
-         "terugkoppeling_tekst": feedback_text(r.terugkoppeling), "teruggekoppeld_op": isoformat(r.teruggekoppeld_op)}
+         "terugkoppeling_tekst": feedback_text(r.terugkoppeling), "teruggekoppeld_op": isoformat(r.teruggekoppeld_op),
+         "onderwerp": r.onderwerp}
         for r in rows
     ]
 

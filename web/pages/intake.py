@@ -44,9 +44,27 @@ def start_page(actor) -> str:
 @login_required
 def melden():
     schema = orchestrator().intake_form()
-    defaults = {"gemeente": _own_gemeente(), "bron": "intern",
+    gemeenten = sorted(orchestrator().inbox_filters(g.actor)["gemeenten"].values())
+    defaults = {"gemeente": gemeenten[0] if gemeenten else None, "bron": "intern",
                 "melder": {"naam": g.actor.naam}}
-    return render_template("pages/melden.html", schema=schema, gegevens=defaults)
+    return render_template("pages/melden.html", schema=choice_of_gemeenten(schema, gemeenten), gegevens=defaults)
+
+
+def choice_of_gemeenten(schema, gemeenten: list[str]):
+    """The report form with its free-text "Gemeente" as a choice of the reporter's municipalities
+    (the intake refuses any other; a choice cannot be mistyped). The stored form is not changed."""
+    if not isinstance(schema, dict) or not gemeenten:
+        return schema
+
+    def changed(component: dict) -> dict:
+        if component.get("key") == "gemeente" and component.get("type") == "textfield":
+            return {**component, "type": "select", "values": [{"label": naam, "value": naam} for naam in gemeenten]}
+        if isinstance(component.get("components"), list):
+            return {**component, "components": [changed(c) if isinstance(c, dict) else c
+                                                 for c in component["components"]]}
+        return component
+
+    return changed(schema)
 
 
 @bp.post("/melden")
@@ -65,7 +83,3 @@ def mijn_meldingen():
     meldingen = orchestrator().my_signals(g.actor, limit=100)
     return render_template("pages/mijn_meldingen.html", meldingen=meldingen, nieuw=request.args.get("nieuw"))
 
-
-def _own_gemeente() -> str | None:
-    names = orchestrator().inbox_filters(g.actor)["gemeenten"]
-    return next(iter(sorted(names.values())), None)
