@@ -61,7 +61,7 @@ ACTIES: dict[str, str] = {
     "tweestaps_hersteld": "tweestapsverificatie hersteld",
     "tweestaps_ingesteld": "tweestapsverificatie ingesteld",
     "tweestaps_uitgezet": "tweestapsverificatie uitgezet",
-    "verwerkingslog_ingezien": "verwerkingenlog ingezien",
+    "verwerkingslog_ingezien": "verwerkingslog ingezien",
     "wachtwoord_ingesteld": "wachtwoord ingesteld",
 }
 
