@@ -79,12 +79,12 @@ def test_the_whole_route_through_the_ui(page: Page):
     expect(page).to_have_url(re.compile(r"/werkvoorraad$"))
     row = task_row(page, "Signaal verrijken", reference)
     expect(row).to_contain_text("Nijmegen")
-    expect(row).to_contain_text("Niemand (rol: analist)")
+    expect(row).to_contain_text("Niemand (voor: Analist Meldpunt Ondermijning)")  # the role's name, not its key
     screenshot(page, "03-werkvoorraad-analist")
     row.get_by_role("button", name=re.compile(r"^Oppakken")).click()
     expect(flash(page)).to_contain_text("De taak staat nu op uw naam.")
     row = task_row(page, "Signaal verrijken", reference)
-    expect(row).to_contain_text("analist")
+    expect(row).to_contain_text("Anouk Analist (Meldpunt Ondermijning)")  # the person's name, not the login
     expect(row.get_by_role("button", name=re.compile(r"^Teruggeven"))).to_be_visible()
     row.get_by_role("link", name="Signaal verrijken").click()
 
