@@ -105,13 +105,14 @@ def _signal_counts(conn: Connection, where: list) -> dict:
     """
     vormen = cast(signal.c.uitbuitingsvormen, Text).label("vormen")
     dimensions = [signal.c.status, signal.c.uitkomst, signal.c.route, signal.c.sector, signal.c.minderjarige,
-                  signal.c.acute_nood, vormen]
+                  signal.c.acute_nood, signal.c.acuut, vormen]
     rows = conn.execute(select(*dimensions, func.count().label("n")).where(*where).group_by(*dimensions)).all()
     per = {name: Counter() for name in ("status", "uitkomst", "route", "sector", "minderjarige", "vorm")}
-    total = acute = 0
+    total = acute = urgent = 0
     for r in rows:
         total += r.n
         acute += r.n if r.acute_nood else 0
+        urgent += r.n if r.acuut else 0
         per["status"][r.status] += r.n
         if r.status == SignalStatus.FINISHED:
             per["uitkomst"][r.uitkomst] += r.n
@@ -132,6 +133,7 @@ def _signal_counts(conn: Connection, where: list) -> dict:
         "geanonimiseerd": stripped,
         "status": {s: per["status"][s] for s in (SignalStatus.FINISHED, SignalStatus.RUNNING)},
         "acute_nood": acute,
+        "acuut_niet_gebeld": urgent,  # acute danger without a call to 112 at the report (engine.domain.acute)
         "met_minderjarige": per["minderjarige"]["ja"],
         "uitkomsten": sorted(({"waarde": u, "naam": u or "(geen uitkomst vastgelegd)", "aantal": n}
                               for u, n in per["uitkomst"].items()), key=lambda r: (-r["aantal"], r["naam"])),
