@@ -49,6 +49,7 @@ ACTIES: dict[str, str] = {
     "signaal_geanonimiseerd": "persoonsgegevens verwijderd (bewaartermijn)",
     "signaal_gemeld": "signaal gemeld",
     "signaal_ingezien": "signaal ingezien",
+    "signaal_overgedragen": "signaal overgedragen aan een andere gemeente",
     "taak_aangemaakt": "taak klaargezet",
     "taak_geclaimd": "taak opgepakt",
     "taak_geescaleerd": "taak geëscaleerd",
