@@ -27,6 +27,7 @@ from collections import Counter
 from sqlalchemy import Connection, Text, case, cast, func, select, text
 
 from ..clock import AMSTERDAM, UTC
+from ..domain.labels import ROUTES, SECTOREN, VORMEN
 from ..domain.status import SignalStatus, TaskStatus
 from ..errors import FieldErrors
 from ..people.users import Actor
@@ -34,13 +35,6 @@ from ..store.schema import human_task, signal
 from .oversight import grouped_percentiles, in_scope, scope_names, scope_of, seconds_between
 
 MAX_DAYS = 366 * 5
-ROUTES = {"zorgtraject": "Zorgtraject", "zorg_en_strafrecht": "Zorg- en strafrechtelijk traject",
-          "riec": "Ondermijnende criminaliteit (RIEC)"}
-ROUTES.update({"zvh": "Zorg- en Veiligheidshuis (zorgen zonder grip)", "avim": "Politie (AVIM)",
-               "nla": "Nederlandse Arbeidsinspectie (NLA)", "veilig_thuis": "Veilig Thuis (meldcode)",
-               "gemeente": "Gemeente (geen zorg, strafrecht of ondermijning)"})
-VORMEN = {"seksueel": "Seksuele uitbuiting", "arbeid": "Arbeidsuitbuiting", "crimineel": "Criminele uitbuiting",
-          "orgaan": "Gedwongen orgaanverwijdering", "onbekend": "Onbekend"}
 MINDERJARIG = {"ja": "Ja", "nee": "Nee", "onbekend": "Onbekend"}
 NOT_GIVEN = "(niet ingevuld)"
 # Memory for the figures' sorts on PostgreSQL (for this transaction only): a year of the
@@ -143,10 +137,10 @@ def _signal_counts(conn: Connection, where: list) -> dict:
         "met_minderjarige": per["minderjarige"]["ja"],
         "uitkomsten": sorted(({"waarde": u, "naam": u or "(geen uitkomst vastgelegd)", "aantal": n}
                               for u, n in per["uitkomst"].items()), key=lambda r: (-r["aantal"], r["naam"])),
-        "routes": listed(per["route"], ROUTES, "Niet gerouteerd"),
+        "routes": listed(per["route"], ROUTES, "Nog niet doorgeleid"),
         "vormen": sorted(({"waarde": v, "naam": VORMEN.get(v, v), "aantal": n} for v, n in per["vorm"].items()),
                          key=lambda r: (-r["aantal"], r["naam"])),
-        "sectoren": listed(per["sector"]),
+        "sectoren": listed(per["sector"], SECTOREN),
         "minderjarig": listed(per["minderjarige"], MINDERJARIG),
     }
 

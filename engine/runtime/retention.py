@@ -160,7 +160,7 @@ _LOCK_SIGNAL = select(signal.c.id, signal.c.instance_id, signal.c.geanonimiseerd
 _STRIP_SIGNAL = (
     update(signal)
     .where(signal.c.id == bindparam("signal_id"))
-    .values(omschrijving=TOMBSTONE_TEXT, locatie=None, melder={}, indicatoren=[], gemeld_door=None,
+    .values(omschrijving=TOMBSTONE_TEXT, locatie=None, onderwerp=None, melder={}, indicatoren=[], gemeld_door=None,
             geanonimiseerd_op=bindparam("now"))
 )
 _INSTANCE = select(process_instance.c.definition_id, process_instance.c.state).where(

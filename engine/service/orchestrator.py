@@ -432,12 +432,17 @@ class Orchestrator:
     def meetings(self, actor: Actor) -> dict:
         """The meetings of the tables ``actor`` sits at: planned ones first, then held ones."""
         with self.db.read() as conn:
-            return casustafel.meetings(conn, actor)
+            return casustafel.meetings(conn, actor, now=self.clock.now())
 
     def meeting(self, actor: Actor, overleg_id: int) -> dict:
         """One meeting with its agenda (participants only; others get "not found")."""
         with self.db.read() as conn:
             return casustafel.meeting_detail(conn, self.cache, actor, overleg_id, self.clock.now())
+
+    def agenda_item_of_task(self, actor: Actor, task_id: int) -> dict | None:
+        """The meeting and agenda item a table task is on (for who sits at that table), or ``None``."""
+        with self.db.read() as conn:
+            return casustafel.agenda_item_of_task(conn, actor, task_id, self.clock.now())
 
     def meeting_planning_options(self, actor: Actor) -> list[dict]:
         """The tables and places ``actor`` may plan a meeting for."""
@@ -461,6 +466,12 @@ class Orchestrator:
     def change_meeting(self, actor: Actor, overleg_id: int, *, datum, locatie: str | None = None) -> None:
         with self.db.write() as conn:
             casustafel.change_meeting(conn, actor, overleg_id, datum=datum, locatie=locatie, now=self.clock.now())
+
+    @metrics.command("open_meeting")
+    def open_meeting(self, actor: Actor, overleg_id: int) -> None:
+        """Open a planned meeting now (its chair): its decisions can be recorded from then on."""
+        with self.db.write() as conn:
+            casustafel.open_meeting(conn, actor, overleg_id, now=self.clock.now())
 
     @metrics.command("record_minutes")
     def record_minutes(self, actor: Actor, overleg_id: int, notulen: str) -> None:

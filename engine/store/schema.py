@@ -190,6 +190,8 @@ signal = Table(
     Column("melder", JSON, nullable=False),
     Column("omschrijving", Text, nullable=False),
     Column("locatie", Text),
+    # A short subject the reporter chose (optional): Mijn meldingen tells their reports apart by it.
+    Column("onderwerp", String(120)),
     Column("uitbuitingsvormen", JSON, nullable=False),
     Column("identificeerbaar_slachtoffer", Boolean, nullable=False),
     Column("minderjarige", String(10), nullable=False),

@@ -77,7 +77,7 @@ def test_reassign_from_the_board_and_the_409(app, orchestrator, late_signals, pa
     wrong_role = manager.post_form(f"/overzicht/taken/{task_id}/toewijzen", naar=str(page_users["af"].id),
                                    gezien=str(bram))
     assert wrong_role.status_code == 303
-    assert "heeft niet de rol &#39;analist&#39;" in manager.client.get("/overzicht").get_data(as_text=True)
+    assert "heeft niet de rol &#39;Analist Meldpunt Ondermijning&#39;" in manager.client.get("/overzicht").get_data(as_text=True)
     as_json = manager.client.post(f"/overzicht/taken/{task_id}/toewijzen", data={"naar": "x"},
                                   headers={"X-CSRFToken": manager.token("/overzicht"), "Accept": "application/json"})
     assert as_json.status_code == 422 and as_json.get_json()["velden"] == {"naar": "kies een medewerker"}
