@@ -11,7 +11,8 @@ from .clock import AMSTERDAM, FixedClock, SystemClock
 from .definitions.package import ProcessPackage
 from .definitions.uploads import package_from_texts, package_from_zip
 from .domain.feedback import feedback_text
-from .domain.roles import ROLES
+from .domain.labels import label as code_label
+from .domain.roles import ROLES, TASK_ROLES
 from .domain.status import IncidentStatus, MailStatus, MeetingStatus, SignalStatus, TaskStatus, TimerStatus
 from .domain.user_input import parse_date, parse_duration
 from .mail.mail import mailer_from_url
@@ -28,12 +29,12 @@ from .store.db import POOL_DEFAULTS, Database, default_url, make_engine, normali
 
 __all__ = [
     # who, and what they may (engine.people)
-    "Actor", "ROLES", "grant_scopes", "may_administer", "may_change_processes", "may_read_audit", "tables_of",
+    "Actor", "ROLES", "TASK_ROLES", "grant_scopes", "may_administer", "may_change_processes", "may_read_audit", "tables_of",
     "TOKEN_DAYS", "MAX_TOKEN_DAYS",
     # stored status values (engine.domain.status)
     "TaskStatus", "SignalStatus", "TimerStatus", "MailStatus", "IncidentStatus", "MeetingStatus",
     # labels and input parsing
-    "AUDIT_KINDS", "INCIDENT_KINDS", "MAIL_PREFERENCES", "feedback_text", "known_audit_actions", "parse_date",
+    "AUDIT_KINDS", "INCIDENT_KINDS", "code_label", "MAIL_PREFERENCES", "feedback_text", "known_audit_actions", "parse_date",
     "parse_duration",
     # time
     "AMSTERDAM", "FixedClock", "SystemClock",

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from flask import Flask, jsonify, make_response, render_template, request
 from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, DeployRejected, FieldErrors, Forbidden, NotFound, WorkflowFailed
 
@@ -53,10 +54,59 @@ def json_response(status: int, **body):
 
 
 def error_response(status: int, titel: str, bericht: str, **extra):
-    """``{"fout": bericht, **extra}`` for JSON clients, else the error page with ``titel``."""
+    """``{"fout": bericht, **extra}`` for JSON clients, else the error page with ``titel`` and a way back."""
     if wants_json():
         return json_response(status, fout=bericht, **extra)
-    return make_response(render_template("fout.html", titel=titel, bericht=bericht), status)
+    return make_response(render_template("fout.html", titel=titel, bericht=bericht, status=status,
+                                         terug=_referrer_path()), status)
+
+
+def _referrer_path() -> str | None:
+    """The page the user came from, if it is one of ours (the error page's "back" link)."""
+    referrer = urlparse(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return None
+    back = safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else "")) if referrer.path else None
+    return back if back and back != request.full_path.rstrip("?") else None
+
+
+# What a person reads for an HTTP error no other handler answers: a title and what to do.
+HTTP_MESSAGES: dict[int, tuple[str, str]] = {
+    400: ("Verzoek niet begrepen", "Het verzoek kwam niet goed aan. Ga terug en probeer het opnieuw."),
+    401: ("Aanmelden nodig", "Meld u aan om deze pagina te zien."),
+    403: ("Geen toegang", NO_ACCESS),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres, of ga terug naar de "
+                                  "vorige pagina of de startpagina."),
+    405: ("Dat kan hier niet", "Deze pagina kan dit verzoek niet verwerken. Ga terug en gebruik de knoppen op de pagina."),
+    406: ("Dat kan hier niet", "Deze pagina is er niet in de gevraagde vorm."),
+    408: ("Te lang gewacht", "Het verzoek duurde te lang. Er is niets opgeslagen; probeer het opnieuw."),
+    409: ("Al gewijzigd", "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw."),
+    410: ("Niet meer beschikbaar", "Deze pagina is er niet meer."),
+    413: ("Te groot", "Het verzoek is te groot. Er is niets opgeslagen."),
+    414: ("Adres te lang", "Het adres van deze pagina is te lang. Ga terug en probeer het opnieuw."),
+    415: ("Soort niet ondersteund", "Deze soort gegevens kan hier niet worden verwerkt."),
+    422: ("Niet verwerkt", "Niet alle gegevens zijn goed ingevuld. Ga terug en controleer ze."),
+    429: ("Te veel verzoeken", "U heeft in korte tijd te veel verzoeken gedaan. Wacht even en probeer het opnieuw."),
+    500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Er is niets opgeslagen. Probeer het later opnieuw; "
+                              "blijft het misgaan, meld het dan aan de beheerder."),
+    501: ("Dat kan (nog) niet", "Deze functie bestaat (nog) niet."),
+    502: ("Even niet bereikbaar", "Signaalroute is even niet bereikbaar. Probeer het over enkele minuten opnieuw."),
+    503: ("Even niet bereikbaar", "Signaalroute is even niet bereikbaar. Probeer het over enkele minuten opnieuw."),
+    504: ("Even niet bereikbaar", "Signaalroute antwoordde niet op tijd. Probeer het over enkele minuten opnieuw."),
+}
+
+
+def http_error(error: HTTPException):
+    """Any HTTP error without a handler of its own: in Dutch, JSON for the API, else a page in the app's layout."""
+    code = error.code or 500
+    titel, bericht = HTTP_MESSAGES.get(code) or (("Er ging iets mis", HTTP_MESSAGES[500][1]) if code >= 500
+                                                 else ("Dat kan niet", HTTP_MESSAGES[400][1]))
+    response = error_response(code, titel, bericht)
+    headers = dict(error.get_headers())
+    for header in ("Allow", "Retry-After", "WWW-Authenticate"):  # what the client needs to try again
+        if header in headers:
+            response.headers[header] = headers[header]
+    return response
 
 
 # --- paging --------------------------------------------------------------------------------------------
@@ -90,6 +140,7 @@ def safe_next(target: str | None) -> str | None:
 
 def init_app(app: Flask) -> None:
     """Answer engine errors and an unreachable database on every page (blueprints may answer their own)."""
+    app.register_error_handler(HTTPException, http_error)  # Werkzeug's English pages never show
     app.register_error_handler(NotFound, _no_access)
     app.register_error_handler(Forbidden, _forbidden)
     app.register_error_handler(Conflict, _conflict)

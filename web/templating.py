@@ -9,7 +9,17 @@ import datetime as dt
 
 from flask import Flask, current_app, g
 
-from engine import AMSTERDAM, MeetingStatus, SignalStatus, TaskStatus, may_administer, may_change_processes, may_read_audit
+from engine import (
+    AMSTERDAM,
+    MeetingStatus,
+    SignalStatus,
+    TaskStatus,
+    code_label,
+    may_administer,
+    may_change_processes,
+    may_read_audit,
+)
+from engine.service.cases import works_cases
 
 from .extensions import orchestrator
 
@@ -33,6 +43,30 @@ def lokaal(value, fmt: str = "%d-%m-%Y %H:%M") -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(AMSTERDAM).strftime(fmt)
+
+
+def datum(value) -> str:
+    """A date (or ISO ``jjjj-mm-dd`` text, or a datetime: its local day) as dd-mm-jjjj."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and "T" in value):
+        return lokaal(value, "%d-%m-%Y")
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime("%d-%m-%Y")
+
+
+def label(code, kind: str) -> str:
+    """The label of a stored code (``{{ t.rol | label('rol') }}``); see :mod:`engine.domain.labels`."""
+    return code_label(kind, code)
+
+
+def labels(codes, kind: str) -> str:
+    """Several codes' labels, comma-separated (``{{ s.indicatoren | labels('indicator') }}``)."""
+    return ", ".join(code_label(kind, c) for c in codes or ())
 
 
 def duur(seconds, leeg: str = "—") -> str:
@@ -82,9 +116,10 @@ def _single_sign_on() -> dict:
     return {"oidc_provider_name": settings.provider_name if settings else None}
 
 
-FILTERS = {"lokaal": lokaal, "duur": duur, "uren": uren, "procent": procent}
+FILTERS = {"lokaal": lokaal, "datum": datum, "label": label, "labels": labels, "duur": duur, "uren": uren, "procent": procent}
 GLOBALS = {"nav_counts": nav_counts, "is_manager": is_manager, "may_administer": may_administer,
            "may_change_processes": may_change_processes,
            "may_read_audit": may_read_audit,  # the navigation shows the audit page to who may read it
+           "works_cases": works_cases,  # the navigation shows the Signalen list to who works cases
            # templates compare statuses with these, never with literals
            "TaskStatus": TaskStatus, "SignalStatus": SignalStatus, "MeetingStatus": MeetingStatus}

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, func, or_, select
 from ..audit.audit import RAADPLEGEN
 from ..clock import isoformat
 from ..domain.feedback import feedback_text
+from ..domain.labels import label
 from ..domain.status import TaskStatus
 from ..errors import NotFound
 from ..people.access import (
@@ -23,6 +24,7 @@ from ..people.access import (
     may_see_access_log,
     may_see_reporter,
     may_see_task,
+    may_work_task,
     signal_access,
     signal_scope,
     task_scope_branches,
@@ -52,6 +54,8 @@ def task_json(row) -> dict:
         "signaal_id": row.signal_id,
         "gemeente": row.gemeente_naam,
         "toegewezen_aan": row.toegewezen_gebruikersnaam,
+        "toegewezen_naam": row.toegewezen_naam,
+        "rol_naam": label("rol", row.rol),
         "deadline": isoformat(row.due_at),
         "aangemaakt_op": isoformat(row.created_at),
         "status": row.status,
@@ -59,6 +63,9 @@ def task_json(row) -> dict:
         "geescaleerd_op": isoformat(row.escalated_at),
         "signaal_referentie": row.signaal_referentie,
         "proces": row.proces_naam,
+        # Priority marks (engine.domain.acute; a minor is vulnerable by definition): shown in every list.
+        "acuut": bool(row.signaal_acuut),
+        "minderjarige": row.signaal_minderjarige == "ja",
     }
 
 
@@ -72,8 +79,9 @@ def _task_select():
     """Tasks with their municipality's name and the assignee's username: one query for a page."""
     return (
         select(human_task, gemeente.c.naam.label("gemeente_naam"),
-               _assignee.c.gebruikersnaam.label("toegewezen_gebruikersnaam"),
+               _assignee.c.gebruikersnaam.label("toegewezen_gebruikersnaam"), _assignee.c.naam.label("toegewezen_naam"),
                _task_signal.c.referentie.label("signaal_referentie"),
+               _task_signal.c.acuut.label("signaal_acuut"), _task_signal.c.minderjarige.label("signaal_minderjarige"),
                _task_definition.c.naam.label("proces_naam"))
         .join(gemeente, gemeente.c.id == human_task.c.gemeente_id)
         .join(_task_instance, _task_instance.c.id == human_task.c.instance_id)  # the process it is a step of
@@ -179,7 +187,9 @@ def inbox(conn: Connection, actor: Actor, *, bpmn_id: str | None = None, gemeent
         total = len(rows)  # the whole result is on this page
     elif total is None:
         total = conn.execute(count, {**params, "user_id": actor.id}).scalar_one()
-    return {"taken": [task_json(r) for r in rows], "totaal": total, "limit": limit, "offset": offset}
+    # mag_doen: whether the actor may claim or complete it (a manager oversees tasks they may not do)
+    taken = [{**task_json(r), "mag_doen": may_work_task(actor, r)} for r in rows]
+    return {"taken": taken, "totaal": total, "limit": limit, "offset": offset}
 
 
 def overdue(conn: Connection, now: dt.datetime, actor: Actor, *, limit: int = 50, offset: int = 0) -> dict:
@@ -334,6 +344,7 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
     categorieen: tuple[str, ...] = ()
     reporter = may_see_reporter(actor, row)  # who reported is a right of its own, also in the timeline
     base.update({
+        "acuut": bool(row.acuut),  # acute danger without a call to 112: a mark, no personal data
         "fase": row.fase,
         "uitkomst": row.uitkomst,
         "route": row.route,
@@ -352,6 +363,7 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
             "identificeerbaar_slachtoffer": row.identificeerbaar_slachtoffer,
             "minderjarige": row.minderjarige,
             "acute_nood": row.acute_nood,
+            "al_112_gebeld": row.al_112_gebeld,
             "sector": row.sector,
             "indicatoren": row.indicatoren,
         }
@@ -384,7 +396,7 @@ def my_signals(conn: Connection, actor: Actor, *, limit: int = 50, offset: int =
     """The signals ``actor`` reported, status only."""
     rows = conn.execute(
         select(signal.c.id, signal.c.referentie, signal.c.status, signal.c.ontvangen_op, signal.c.closed_at,
-               signal.c.terugkoppeling, signal.c.teruggekoppeld_op)
+               signal.c.terugkoppeling, signal.c.teruggekoppeld_op, signal.c.onderwerp)
         .where(signal.c.gemeld_door == actor.id)
         .order_by(signal.c.id.desc())
         .limit(max(1, min(limit, MAX_PAGE)))
@@ -393,7 +405,8 @@ def my_signals(conn: Connection, actor: Actor, *, limit: int = 50, offset: int =
     return [
         {"id": r.id, "referentie": r.referentie, "status": r.status, "ontvangen_op": isoformat(r.ontvangen_op),
          "afgesloten_op": isoformat(r.closed_at), "terugkoppeling": r.terugkoppeling,
-         "terugkoppeling_tekst": feedback_text(r.terugkoppeling), "teruggekoppeld_op": isoformat(r.teruggekoppeld_op)}
+         "terugkoppeling_tekst": feedback_text(r.terugkoppeling), "teruggekoppeld_op": isoformat(r.teruggekoppeld_op),
+         "onderwerp": r.onderwerp}
         for r in rows
     ]
 

@@ -161,6 +161,19 @@ def change_meeting(conn: Connection, actor: Actor, overleg_id: int, *, datum, lo
     _audit_chair(conn, actor, row.tafel, now, "overleg_gewijzigd", overleg_id=overleg_id, datum=isoformat(when))
 
 
+def open_meeting(conn: Connection, actor: Actor, overleg_id: int, *, now: dt.datetime) -> None:
+    """Open a planned meeting now (its chair), also before its planned time: from then on its decisions
+    can be recorded. The meeting's time becomes now; one already open is left as it is."""
+    row = _chaired_meeting(conn, actor, overleg_id, "Alleen de voorzitter van deze tafel kan het overleg openen.")
+    if row.status != PLANNED:
+        raise Conflict("Dit overleg is al gehouden.")
+    if as_utc(row.datum) <= now:
+        return
+    conn.execute(update(overleg).where(overleg.c.id == overleg_id).values(datum=now, updated_at=now))
+    _audit_chair(conn, actor, row.tafel, now, "overleg_geopend", overleg_id=overleg_id,
+                 gepland_op=isoformat(as_utc(row.datum)))
+
+
 def record_minutes(conn: Connection, actor: Actor, overleg_id: int, notulen: str, *, now: dt.datetime) -> None:
     """Record the minutes of a meeting whose date has come; the meeting is then held (its chair)."""
     row = _chaired_meeting(conn, actor, overleg_id, "Alleen de voorzitter van deze tafel legt de notulen vast.")
@@ -242,14 +255,23 @@ def record_decision(conn: Connection, cache: DefinitionCache, actor: Actor, item
 
 # --- queries -----------------------------------------------------------------------------------
 
-def _meeting_json(row, names: dict, region_names: dict) -> dict:
+def _meeting_json(row, names: dict, region_names: dict, now: dt.datetime | None = None) -> dict:
     spec = TAFELS[row.tafel]
     plaats = names.get(row.gemeente_id) if row.gemeente_id else region_names.get(row.regio_id, "hele installatie")
     return {"id": row.id, "tafel": row.tafel, "tafel_naam": spec.naam, "plaats": plaats,
-            "datum": isoformat(row.datum), "locatie": row.locatie, "status": row.status}
+            "datum": isoformat(row.datum), "locatie": row.locatie, "status": row.status,
+            "stand": meeting_state(row, now)}
 
 
-def meetings(conn: Connection, actor: Actor, *, limit: int = 200) -> dict:
+def meeting_state(row, now: dt.datetime | None) -> str:
+    """How a meeting stands, for people: 'Gepland' until its time, 'Geopend' from its time (decisions
+    can be recorded) until the chair records the minutes, then 'Gehouden'."""
+    if row.status == HELD:
+        return "Gehouden"
+    return "Geopend" if now is not None and as_utc(row.datum) <= now else "Gepland"
+
+
+def meetings(conn: Connection, actor: Actor, *, limit: int = 200, now: dt.datetime | None = None) -> dict:
     """The meetings of the tables ``actor`` sits at: planned ones (soonest first; one whose day passed stays
     until its minutes are recorded) and held ones (latest first)."""
     tafels = tables_of(actor)
@@ -264,7 +286,7 @@ def meetings(conn: Connection, actor: Actor, *, limit: int = 200) -> dict:
                         .order_by(overleg.c.datum.desc(), overleg.c.id.desc()).limit(limit)).all()
 
     def visible(rows):
-        return [{**_meeting_json(r, names, region_names), "agendapunten": counts.get(r.id, 0)}
+        return [{**_meeting_json(r, names, region_names, now), "agendapunten": counts.get(r.id, 0)}
                 for r in rows if may_sit_at(actor, r.tafel, scope(r, regions))]
 
     return {"komend": visible(upcoming), "geweest": visible(past)}
@@ -290,7 +312,7 @@ def meeting_detail(conn: Connection, cache: DefinitionCache, actor: Actor, overl
     row = _meeting(conn, actor, overleg_id, regions)
     names, region_names = _place_names(conn)
     members = scope(row, regions)
-    result = _meeting_json(row, names, region_names)
+    result = _meeting_json(row, names, region_names, now)
     came = as_utc(row.datum) <= now
     result.update({"notulen": row.notulen, "datum_bereikt": came,
                    "mag_voorzitten": may_chair(actor, row.tafel, members)})
@@ -322,6 +344,17 @@ def meeting_detail(conn: Connection, cache: DefinitionCache, actor: Actor, overl
     result["agenda"] = agenda
     result["te_agenderen"] = _waiting(conn, actor, row.tafel, members) if row.status == PLANNED else []
     return result
+
+
+def agenda_item_of_task(conn: Connection, actor: Actor, task_id: int, now: dt.datetime) -> dict | None:
+    """The agenda item a table task is on, with its meeting, if ``actor`` sits at that table (else ``None``)."""
+    row = conn.execute(select(agendapunt.c.id.label("item_id"), overleg)
+                       .join(overleg, overleg.c.id == agendapunt.c.overleg_id)
+                       .where(agendapunt.c.human_task_id == task_id)).first()
+    if row is None or not may_sit_at(actor, row.tafel, scope(row, _regions(conn))):
+        return None
+    return {"overleg_id": row.id, "agendapunt_id": row.item_id, "tafel_naam": TAFELS[row.tafel].naam,
+            "datum": isoformat(row.datum), "stand": meeting_state(row, now)}
 
 
 class _SignalRow:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import Connection
 
 from ..definitions.definitions import DefinitionCache, latest_definition_id
 from ..definitions.forms import Form, validate_submission
 from ..definitions.validation import CompiledDefinition
+from ..domain.acute import is_acute
 from ..errors import FieldErrors
 from ..people.users import Actor, find_gemeente
 
@@ -74,6 +76,10 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
         errors["gemeente"] = f"onbekende gemeente '{naam}'"
     elif gemeente_id is not None and not (actor.gemeenten() & {gemeente_id}):
         errors["gemeente"] = "u kunt alleen melden voor een gemeente waar u werkt"
+    errors.update(_check_moments(clean, now, errors))
+    contact = (clean.get("melder") or {}).get("contact") if isinstance(clean.get("melder"), dict) else None
+    if contact and "melder.contact" not in errors and not is_phone_or_email(contact):
+        errors["melder.contact"] = "vul een telefoonnummer (bv. 024-1234567) of een e-mailadres in"
     if "bron" not in errors and clean.get("bron") not in BRONNEN:
         errors["bron"] = f"kies uit: {', '.join(BRONNEN)}"
     vormen = clean.get("uitbuitingsvormen") or []
@@ -85,6 +91,8 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
     if errors:
         raise FieldErrors(errors)
     clean.setdefault("acute_nood", False)
+    # Whether 112 was called is asked only under acute danger; never assumed: no answer is not called.
+    clean["al_112_gebeld"] = clean.get("al_112_gebeld") is True if clean["acute_nood"] else None
     clean.setdefault("identificeerbaar_slachtoffer", False)
     clean.setdefault("indicatoren", [])
     clean.setdefault("locatie", None)
@@ -96,6 +104,38 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
     return clean, gemeente_id
 
 
+ONDERWERP_LENGTE = 120  # signal.onderwerp
+
+# A report's moments may lie a little ahead of the server's clock (the reporter's clock runs fast).
+CLOCK_SKEW = dt.timedelta(minutes=5)
+MOMENTS = ("ontvangen_op", "veilig_thuis_gemeld_op")
+_EMAIL = re.compile(r"[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"\+?\(?[0-9][0-9 ()-]{3,18}[0-9]")
+
+
+def is_phone_or_email(text: str) -> bool:
+    """Whether ``text`` reads as a telephone number (digits, spaces, dashes, brackets, a leading +)
+    or an e-mail address: the reporter's contact details."""
+    text = text.strip()
+    return bool(_EMAIL.fullmatch(text) or (_PHONE.fullmatch(text) and sum(c.isdigit() for c in text) >= 5))
+
+
+def _check_moments(clean: dict, now: dt.datetime, errors: dict) -> dict:
+    """The report's moments (already valid dates: the form refuses 31-02) may not lie in the future."""
+    found = {}
+    for key in MOMENTS:
+        value = clean.get(key)
+        if key in errors or not isinstance(value, str) or not value:
+            continue
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if moment.tzinfo is not None and moment > now + CLOCK_SKEW:
+            found[key] = "mag niet in de toekomst liggen"
+    return found
+
+
 def signal_columns(clean: dict) -> dict:
     """The ``signal`` row's intake columns from clean process data."""
     return {
@@ -104,10 +144,13 @@ def signal_columns(clean: dict) -> dict:
         "melder": clean.get("melder") or {},
         "omschrijving": clean["omschrijving"],
         "locatie": clean.get("locatie"),
+        "onderwerp": (clean.get("onderwerp") or "").strip()[:ONDERWERP_LENGTE] or None,
         "uitbuitingsvormen": clean["uitbuitingsvormen"],
         "identificeerbaar_slachtoffer": bool(clean.get("identificeerbaar_slachtoffer")),
         "minderjarige": clean["minderjarige"],
         "acute_nood": bool(clean.get("acute_nood")),
+        "al_112_gebeld": clean.get("al_112_gebeld"),
+        "acuut": is_acute(clean),
         "sector": clean.get("sector"),
         "indicatoren": clean.get("indicatoren") or [],
     }

@@ -4,6 +4,7 @@ One command, one transaction: the task row changes only if its assignee is still
 the manager saw (``UPDATE … WHERE toegewezen_aan IS NOT DISTINCT FROM :gezien``), so a
 colleague who claimed or completed it meanwhile wins and the manager gets a 409 saying
 so. The change is audited and the new assignee gets a mail (:mod:`engine.mail.notify`).
+:func:`hand_back_task` puts a task back in its role's queue (nobody's name), the same way.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import datetime as dt
 from sqlalchemy import Connection, bindparam, select, update
 
 from ..audit.audit import AuditBatch
+from ..domain.labels import label
 from ..errors import Conflict, FieldErrors, Forbidden, NotFound
 from ..mail.notify import queue_assigned
 from ..people.access import SUPERVISOR_ROLES, may_reassign_task, may_see_task
@@ -55,7 +57,8 @@ def reassign_task(conn: Connection, actor: Actor, task_id: int, to_user_id: int,
     except NotFound:
         raise FieldErrors({"naar": "onbekende of uitgeschakelde gebruiker"}) from None
     if not may_reassign_task(actor, row, target):
-        raise FieldErrors({"naar": f"{target.naam} heeft niet de rol '{row.rol}' in de gemeente van deze taak"})
+        raise FieldErrors({"naar": f"{target.naam} heeft niet de rol '{label('rol', row.rol)}' in de gemeente van "
+                                   "deze taak"})
     if row.toegewezen_aan == target.id:
         raise FieldErrors({"naar": f"de taak staat al op naam van {target.naam}"})
     if conn.execute(_REASSIGN, {"task_id": task_id, "seen": row.toegewezen_aan, "to_id": target.id}).rowcount != 1:
@@ -66,6 +69,34 @@ def reassign_task(conn: Connection, actor: Actor, task_id: int, to_user_id: int,
     queue_assigned(conn, row, target.id, now=now)
     return {"taak_id": row.id, "stap": row.naam, "van": row.toegewezen_aan, "naar": target.id,
             "naar_naam": target.naam}
+
+
+def hand_back_task(conn: Connection, actor: Actor, task_id: int, *, now: dt.datetime, seen=UNSET) -> dict:
+    """Take task ``task_id`` off whoever has it: back in the queue of its role (a manager's undo of a reassignment).
+
+    :raises NotFound: the task does not exist or ``actor`` may not know it.
+    :raises Forbidden: ``actor`` is no manager in the task's municipality.
+    :raises FieldErrors: ``naar``: the task is on nobody's name already.
+    :raises Conflict: the task is no longer open, or its assignee changed since ``seen``.
+    """
+    row = conn.execute(_TASK, {"task_id": task_id}).first()
+    if row is None or not may_see_task(actor, row):
+        raise NotFound("Deze taak bestaat niet of u heeft er geen toegang toe.")
+    if not any(actor.has_role(rol, row.gemeente_id) for rol in SUPERVISOR_ROLES):
+        raise Forbidden("Alleen een manager van deze gemeente kan taken teruggeven aan de rol.")
+    if row.status != OPEN:
+        raise already_done(conn, row)
+    if seen is not UNSET and seen != row.toegewezen_aan:
+        raise _changed(conn, row)
+    if row.toegewezen_aan is None:
+        raise FieldErrors({"naar": "de taak staat al bij de rol, op niemands naam"})
+    if conn.execute(_REASSIGN, {"task_id": task_id, "seen": row.toegewezen_aan, "to_id": None}).rowcount != 1:
+        raise _changed(conn, conn.execute(_TASK, {"task_id": task_id}).first())
+    log = AuditBatch(now, row.instance_id, row.signal_id)
+    log.add("taak_vrijgegeven", actor.id, taak_id=row.id, stap=row.naam, van=row.toegewezen_aan)
+    log.write(conn)
+    return {"taak_id": row.id, "stap": row.naam, "van": row.toegewezen_aan, "naar": None,
+            "rol_naam": label("rol", row.rol)}
 
 
 def _changed(conn: Connection, row) -> Conflict:

@@ -48,7 +48,9 @@ UNKNOWN = "onbekend"
 # The default process's end events (their names are what ``signal.uitkomst`` holds).
 DEFAULT_OUTCOMES = {
     "Afgesloten – geen vermoeden": "geen_vermoeden",
-    "Gemeentelijk oppakken": "gemeentelijk",
+    "Gemeentelijk oppakken": "gemeentelijk",  # versions before 'Gemeentelijke opvolging'
+    "Gemeentelijk opgepakt – reguliere hulp": "gemeentelijk",
+    "Afgesloten na gemeentelijke opvolging": "gemeentelijk",
 }
 TOMBSTONE_TEXT = ""  # ``signal.omschrijving`` is NOT NULL: the tombstone's is empty
 
@@ -158,7 +160,7 @@ _LOCK_SIGNAL = select(signal.c.id, signal.c.instance_id, signal.c.geanonimiseerd
 _STRIP_SIGNAL = (
     update(signal)
     .where(signal.c.id == bindparam("signal_id"))
-    .values(omschrijving=TOMBSTONE_TEXT, locatie=None, melder={}, indicatoren=[], gemeld_door=None,
+    .values(omschrijving=TOMBSTONE_TEXT, locatie=None, onderwerp=None, melder={}, indicatoren=[], gemeld_door=None,
             geanonimiseerd_op=bindparam("now"))
 )
 _INSTANCE = select(process_instance.c.definition_id, process_instance.c.state).where(

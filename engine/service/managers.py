@@ -13,7 +13,7 @@ from ..people.users import Actor
 from ..queries import board, figures, heatmap, workload
 from ..queries.figures_export import figures_csv, figures_xlsx
 from ..queries.oversight import scope_names, scope_of
-from ..runtime.reassign import UNSET, reassign_task
+from ..runtime.reassign import UNSET, hand_back_task, reassign_task
 from ..store.db import Database
 
 
@@ -72,6 +72,11 @@ class ManagersDesk:
 
     # --- commands ------------------------------------------------------------------------
     @metrics.command("reassign")
+    def hand_back(self, actor: Actor, task_id: int, seen=UNSET) -> dict:
+        """Put an open task back in its role's queue (see :func:`engine.runtime.reassign.hand_back_task`)."""
+        with self.db.write() as conn:
+            return hand_back_task(conn, actor, task_id, now=self.clock.now(), seen=seen)
+
     def reassign(self, actor: Actor, task_id: int, to_user_id: int, seen=UNSET) -> dict:
         """Put an open task on another person's name (see :mod:`engine.runtime.reassign`)."""
         with self.db.write() as conn:

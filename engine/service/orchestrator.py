@@ -3,7 +3,8 @@
 Each method is one command in one transaction, or one named query. What belongs to one
 kind of user sits on a desk, an attribute of the orchestrator sharing its database and
 clock: :attr:`~Orchestrator.managers`, :attr:`~Orchestrator.owners`, :attr:`~Orchestrator.admin`,
-:attr:`~Orchestrator.partners`, :attr:`~Orchestrator.signin` and :attr:`~Orchestrator.operator`.
+:attr:`~Orchestrator.partners`, :attr:`~Orchestrator.signin`, :attr:`~Orchestrator.operator` and
+:attr:`~Orchestrator.cases`.
 The web layer calls these and nothing below them.
 """
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..store.db import Database
 from ..store.schema import human_task, process_instance, signal
 from . import passes
 from .admin import AdminDesk
+from .cases import CasesDesk
 from .managers import ManagersDesk
 from .operator import OperatorDesk
 from .owners import OwnersDesk
@@ -57,8 +59,8 @@ class Orchestrator:
     The desks: ``managers`` (board, workload, figures, heat map, reassigning), ``owners``
     (library, drafts, versions, instance migration, BPMN import), ``admin`` (users, their tokens,
     undelivered mail), ``partners`` (the chain partner directory), ``signin`` (password, tokens,
-    sessions, two-factor, single sign-on) and ``operator`` (the command line's user, token and
-    region commands, schema upgrades).
+    sessions, two-factor, single sign-on), ``operator`` (the command line's user, token and
+    region commands, schema upgrades) and ``cases`` (the Signalen list, handovers to another municipality).
     """
 
     def __init__(self, database: Database, clock=None, retention: RetentionPolicy | None = None):
@@ -73,6 +75,7 @@ class Orchestrator:
         self.partners = PartnersDesk(self.db, self.clock)
         self.signin = SignInDesk(self.db, self.clock)
         self.operator = OperatorDesk(self.db, self.clock)
+        self.cases = CasesDesk(self.db, self.clock)  # the Signalen list, handovers to another municipality
 
     # --- who -----------------------------------------------------------------------------
     def actor(self, user_id: int) -> Actor:
@@ -372,8 +375,11 @@ class Orchestrator:
 
         :param via: the channel it is seen through (``web``, ``api``), for the processing log.
         """
-        with self.db.read() as conn:
-            read = queries.signal_read(conn, actor, signal_id)
+        try:
+            with self.db.read() as conn:
+                read = queries.signal_read(conn, actor, signal_id)
+        except NotFound:  # a municipality that handed it over keeps the reference and the fact
+            return self.cases.handed_over_view(actor, signal_id)
         if read.categorieen:
             with self.db.write() as conn:
                 record_read(conn, at=self.clock.now(), user_id=actor.id, rol=read.rol, signal_id=signal_id,
@@ -426,12 +432,17 @@ class Orchestrator:
     def meetings(self, actor: Actor) -> dict:
         """The meetings of the tables ``actor`` sits at: planned ones first, then held ones."""
         with self.db.read() as conn:
-            return casustafel.meetings(conn, actor)
+            return casustafel.meetings(conn, actor, now=self.clock.now())
 
     def meeting(self, actor: Actor, overleg_id: int) -> dict:
         """One meeting with its agenda (participants only; others get "not found")."""
         with self.db.read() as conn:
             return casustafel.meeting_detail(conn, self.cache, actor, overleg_id, self.clock.now())
+
+    def agenda_item_of_task(self, actor: Actor, task_id: int) -> dict | None:
+        """The meeting and agenda item a table task is on (for who sits at that table), or ``None``."""
+        with self.db.read() as conn:
+            return casustafel.agenda_item_of_task(conn, actor, task_id, self.clock.now())
 
     def meeting_planning_options(self, actor: Actor) -> list[dict]:
         """The tables and places ``actor`` may plan a meeting for."""
@@ -455,6 +466,12 @@ class Orchestrator:
     def change_meeting(self, actor: Actor, overleg_id: int, *, datum, locatie: str | None = None) -> None:
         with self.db.write() as conn:
             casustafel.change_meeting(conn, actor, overleg_id, datum=datum, locatie=locatie, now=self.clock.now())
+
+    @metrics.command("open_meeting")
+    def open_meeting(self, actor: Actor, overleg_id: int) -> None:
+        """Open a planned meeting now (its chair): its decisions can be recorded from then on."""
+        with self.db.write() as conn:
+            casustafel.open_meeting(conn, actor, overleg_id, now=self.clock.now())
 
     @metrics.command("record_minutes")
     def record_minutes(self, actor: Actor, overleg_id: int, notulen: str) -> None:

@@ -1,6 +1,7 @@
 """axe-core (WCAG 2.0/2.1/2.2, levels A and AA) on every page people work in.
 
-No violation with impact "serious" or "critical" is allowed; "moderate" and "minor" ones
+Every page is checked at 1280×800 and at phone width (390×844). No violation with impact
+"serious" or "critical" is allowed; "moderate" and "minor" ones
 are listed in the failure message (and printed). Each page's violations and "incomplete"
 results (what axe could not decide, e.g. contrast of the diagram's SVG text) are written
 to tests/output/axe/<page>.json.
@@ -10,15 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pyotp
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import update
 
 from engine.definitions.package import ProcessPackage
-from tests.browser.browser_steps import AXE_JS, INTAKE, ROOT, sign_in
+from engine.store.schema import user_totp
+from tests.browser.browser_steps import AXE_JS, INTAKE, PASSWORD, ROOT, sign_in
 from tests.browser.modeler_steps import OWNER, enrol_owner, sign_in_owner
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
+VIEWPORTS = {"scherm": {"width": 1280, "height": 800}, "telefoon": {"width": 390, "height": 844}}
+ADMIN = "beheerder"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
 REPORTS = ROOT / "tests" / "output" / "axe"
@@ -50,10 +56,21 @@ PAGES = {
     "werkvoorraad": ("analist", "/werkvoorraad", 200),
     "taak": ("analist", "/taken/{taak}", 200),
     "signaal": ("aandachtsfunctionaris", "/signalen/{signaal}", 200),
+    "signalen": ("aandachtsfunctionaris", "/signalen", 200),
+    "signalen-filterfout": ("aandachtsfunctionaris", "/signalen?ontvangen_van=31-02-2026", 200),
     "geen-toegang": ("melder", "/taken/{taak}", 403),
     "api-tokens": ("analist", "/account/api-tokens", 200),
     "overleggen": ("aandachtsfunctionaris", "/overleggen", 200),
     "overleg": ("aandachtsfunctionaris", "/overleggen/{overleg}", 200),
+    "overzicht": ("manager", "/overzicht", 200),
+    "cijfers": ("manager", "/overzicht/cijfers", 200),
+    "werkdruk": ("manager", "/overzicht/werkdruk", 200),
+    "e-mailinstellingen": ("manager", "/instellingen/meldingen", 200),
+    "niet-gevonden": ("analist", "/bestaat-niet", 404),
+    "gebruikers": (ADMIN, "/beheer/gebruikers", 200),
+    "ketenpartners": (ADMIN, "/beheer/ketenpartners", 200),
+    "verwerkingen": (ADMIN, "/beheer/verwerkingen", 200),
+    "processen": (OWNER, "/processen", 200),
     "proces-bewerken": (OWNER, "/processen/signaal-naar-casus/bewerken", 200),
     "versies-vergelijken": (OWNER, "/processen/signaal-naar-casus/vergelijken?van=1&naar=2", 200),
 }
@@ -89,11 +106,36 @@ def owner(site) -> str:
     return enrol_owner(site)
 
 
+@pytest.fixture(scope="module")
+def admin(site) -> str:
+    """The demo beheerder's authenticator (two-factor sign-in is compulsory for the role)."""
+    signin, user_id = site.orchestrator.signin, site.actor(ADMIN).id
+    secret = signin.start_enrolment(user_id).secret
+    signin.confirm_enrolment(user_id, pyotp.TOTP(secret).now())
+    return secret
+
+
+def _sign_in_admin(page: Page, site, secret: str) -> None:
+    with site.orchestrator.db.write() as conn:  # each test signs in afresh within the same 30 seconds
+        conn.execute(update(user_totp).where(user_totp.c.user_id == site.actor(ADMIN).id).values(last_step=None))
+    page.goto("/aanmelden")
+    page.get_by_label("Gebruikersnaam").fill(ADMIN)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_role("button", name="Afmelden")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_serious_or_critical_axe_violations(page: Page, site, route, owner, name):
+def test_no_serious_or_critical_axe_violations(page: Page, site, route, owner, admin, name, viewport):
     who, path, status = PAGES[name]
+    page.set_viewport_size(VIEWPORTS[viewport])
     if who == OWNER:
         sign_in_owner(page, site, owner)
+    elif who == ADMIN:
+        _sign_in_admin(page, site, admin)
     elif who:
         sign_in(page, who)
     response = page.goto(path.format(**route))
@@ -111,11 +153,11 @@ def test_no_serious_or_critical_axe_violations(page: Page, site, route, owner, n
     result = page.evaluate(RUN_AXE, WCAG_TAGS)
 
     REPORTS.mkdir(parents=True, exist_ok=True)
-    (REPORTS / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    (REPORTS / f"{name}-{viewport}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     violations = result["violations"]
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     others = [v for v in violations if v["impact"] not in BLOCKING]
-    assert not blocking, (f"axe on {path} ({name}): serious/critical violations:\n{_describe(blocking)}"
+    assert not blocking, (f"axe on {path} ({name}, {viewport}): serious/critical violations:\n{_describe(blocking)}"
                           + (f"\nmoderate/minor:\n{_describe(others)}" if others else ""))
     if others:
         print(f"axe on {path} ({name}): moderate/minor violations:\n{_describe(others)}")

@@ -92,7 +92,8 @@ def test_a_case_is_decided_at_its_table_and_the_reporter_hears_only_that(page: P
     # --- the reporter: passed on to a chain partner, nothing more ---------------------------------------
     sign_in(page, "melder")
     row = page.locator("tbody tr").filter(has_text=reference)
-    expect(row).to_contain_text("In behandeling")
+    expect(row).to_contain_text(re.compile(r"Afgehandeld op \d{2}-\d{2}-\d{4}"))  # one status: not also "In behandeling"
+    expect(row).not_to_contain_text("In behandeling")
     expect(row).to_contain_text("Uw melding is afgehandeld: het signaal is doorgegeven aan een ketenpartner.")
     expect(page.locator("main")).not_to_contain_text(re.compile("RIEC|ondermijn|uitzendbureau", re.IGNORECASE))
     expect(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Overleggen")).to_have_count(0)

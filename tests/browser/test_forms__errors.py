@@ -63,11 +63,11 @@ def test_a_required_radio_left_empty_is_shown_under_it_and_the_typed_text_stays(
     assert done["status"] == "voltooid"
 
 
-def test_the_servers_unknown_municipality_is_shown_under_gemeente_and_the_rest_stays(page: Page):
+def test_the_servers_check_of_the_contact_details_is_shown_under_the_field_and_the_rest_stays(page: Page):
     sign_in(page, "melder")
     page.goto("/melden")
     form_ready(page)
-    textbox(page, "Gemeente").fill("Atlantis")
+    textbox(page, "Contactgegevens melder").fill("bel maar even")
     textbox(page, "Omschrijving van het signaal").fill("Een man slaapt in de kelder van een nagelsalon.")
     textbox(page, "Locatie of adres").fill("Molenstraat 3")
     choose(page, "Vermoede vorm(en) van uitbuiting", "Arbeidsuitbuiting")
@@ -77,15 +77,15 @@ def test_the_servers_unknown_municipality_is_shown_under_gemeente_and_the_rest_s
         submit(page, "Melding versturen")
     assert answer.value.status == 422
 
-    gemeente = field(page, "Gemeente")
-    expect(error_of(gemeente)).to_have_text("onbekende gemeente 'Atlantis'")
-    expect(textbox(page, "Gemeente")).to_have_attribute("aria-invalid", "true")
-    expect(textbox(page, "Gemeente")).to_be_focused()
+    contact = field(page, "Contactgegevens melder")
+    expect(error_of(contact)).to_have_text(re.compile("vul een telefoonnummer .* of een e-mailadres in"))
+    expect(textbox(page, "Contactgegevens melder")).to_have_attribute("aria-invalid", "true")
+    expect(textbox(page, "Contactgegevens melder")).to_be_focused()
     expect(form_alert(page)).to_be_visible()
     expect(form_alert(page)).to_contain_text("Niet alle velden zijn goed ingevuld.")
-    expect(page.locator(".fjs-form-field-error")).to_have_count(1)  # only Gemeente is wrong
+    expect(page.locator(".fjs-form-field-error")).to_have_count(1)  # only the contact details are wrong
     # Everything else is as it was typed.
-    expect(textbox(page, "Gemeente")).to_have_value("Atlantis")
+    expect(textbox(page, "Contactgegevens melder")).to_have_value("bel maar even")
     expect(textbox(page, "Omschrijving van het signaal")).to_have_value("Een man slaapt in de kelder van een nagelsalon.")
     expect(textbox(page, "Locatie of adres")).to_have_value("Molenstraat 3")
     expect(field(page, "Vermoede vorm(en) van uitbuiting").get_by_label("Arbeidsuitbuiting")).to_be_checked()
@@ -94,8 +94,43 @@ def test_the_servers_unknown_municipality_is_shown_under_gemeente_and_the_rest_s
     expect(page).to_have_url(re.compile(r"/melden$"))
 
     # The message stays until the value it was about changes; then the report goes through.
-    textbox(page, "Gemeente").fill("Nijmegen")
-    expect(error_of(gemeente)).to_have_count(0)
+    textbox(page, "Contactgegevens melder").fill("024-1234567")
+    expect(error_of(contact)).to_have_count(0)
     submit(page, "Melding versturen")
     expect(page).to_have_url(re.compile(r"/mijn-meldingen\?nieuw="))
     expect(page.get_by_role("status").filter(has_text="Uw melding is ontvangen onder referentie")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Wat gebeurt er nu?")).to_be_visible()
+
+
+def test_the_municipality_is_a_choice_of_the_reporters_own(page: Page):
+    sign_in(page, "melder")
+    page.goto("/melden")
+    form_ready(page)
+    gemeente = field(page, "Gemeente")
+    expect(gemeente.locator(".fjs-select-display")).to_have_text("Nijmegen")  # the only one the melder works for
+    gemeente.locator(".fjs-select-display").click()
+    expect(gemeente.locator(".fjs-dropdownlist-item")).to_have_text(["Nijmegen"])
+
+
+def test_an_impossible_date_is_refused_not_rolled_over(page: Page):
+    """31-02 does not silently become 3 March: the field keeps what was typed, says why, and nothing is sent."""
+    sign_in(page, "melder")
+    page.goto("/melden")
+    form_ready(page)
+    datum = page.get_by_label("Datum ontvangst")
+    expect(datum).to_have_attribute("placeholder", re.compile("jjjj"))
+
+    datum.fill("31-02-2026")
+    datum.press("Tab")
+
+    expect(datum).to_have_value("31-02-2026")
+    expect(datum).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".sr-datumfout")).to_have_text(re.compile("'31-02-2026' is geen bestaande datum"))
+    submit(page, "Melding versturen")
+    expect(datum).to_be_focused()
+    expect(page).to_have_url(re.compile("/melden$"))
+
+    datum.fill("28-02-2026")
+    datum.press("Tab")
+    expect(page.locator(".sr-datumfout")).to_have_count(0)
+    expect(datum).not_to_have_attribute("aria-invalid", "true")

@@ -26,7 +26,8 @@ def payload(field: str) -> str:
             f'"><svg onload="window.__xss=\'{field}\'"> {field}')
 
 
-INTAKE_TEXT = ["melder.naam", "melder.afdeling", "melder.contact", "omschrijving", "locatie"]
+# (melder.contact is not here: the intake accepts only a telephone number or an e-mail address there)
+INTAKE_TEXT = ["melder.naam", "melder.afdeling", "omschrijving", "locatie"]
 VERRIJKEN_TEXT = ["adresgegevens", "eerdere_interventies", "overige_informatie", "toelichting"]
 
 WATCH = """

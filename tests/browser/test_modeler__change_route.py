@@ -30,7 +30,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 VERRIJKT = {"adresgegevens": "Waalkade 1: zes ingeschrevenen", "vermoeden_versterkt": True, "toelichting": "Bevestigd."}
 BEOORDEELD = {"geraadpleegde_ketenpartners": ["avim", "zorgcoordinator"], "voldoende_aanleiding": True, "zorg_nodig": True,
               "strafrechtelijk_traject": False, "ondermijnende_criminaliteit": False, "toelichting": "Afgestemd met AVIM."}
-REGIE = {"regie_opgepakt": True, "behandelaar": "J. de Vries", "covenant": "geen", "toelichting": "Intake gepland."}
+REGIE = {"regie_opgepakt": True, "resultaat": "hulp_gestart", "behandelaar": "J. de Vries", "covenant": "geen",
+         "toelichting": "Intake gepland."}
 NEW_TASK = "Nazorg afstemmen"
 NEW_FORM = "nazorg-afstemmen"
 NEW_CONDITION = "voldoende_aanleiding != True"

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.browser_steps import (
     choose,
+    field,
     flash,
     form_ready,
     screenshot,
@@ -33,9 +34,8 @@ def _report(page: Page) -> str:
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Signaal melden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Signaal melden")
     form_ready(page)
-    gemeente = textbox(page, "Gemeente")
-    expect(gemeente).to_have_value("Nijmegen")  # prefilled: the melder's own municipality
-    gemeente.fill("Nijmegen")
+    # a choice of the melder's own municipalities, the first chosen
+    expect(field(page, "Gemeente").locator(".fjs-select-display")).to_have_text("Nijmegen")
     textbox(page, "Afdeling of organisatie melder").fill("Handhaving")
     textbox(page, "Omschrijving van het signaal").fill(OMSCHRIJVING)
     textbox(page, "Locatie of adres").fill("Waalkade 12, Nijmegen")
@@ -79,12 +79,12 @@ def test_the_whole_route_through_the_ui(page: Page):
     expect(page).to_have_url(re.compile(r"/werkvoorraad$"))
     row = task_row(page, "Signaal verrijken", reference)
     expect(row).to_contain_text("Nijmegen")
-    expect(row).to_contain_text("Niemand (rol: analist)")
+    expect(row).to_contain_text("Niemand (voor: Analist Meldpunt Ondermijning)")  # the role's name, not its key
     screenshot(page, "03-werkvoorraad-analist")
     row.get_by_role("button", name=re.compile(r"^Oppakken")).click()
     expect(flash(page)).to_contain_text("De taak staat nu op uw naam.")
     row = task_row(page, "Signaal verrijken", reference)
-    expect(row).to_contain_text("analist")
+    expect(row).to_contain_text("Anouk Analist (Meldpunt Ondermijning)")  # the person's name, not the login
     expect(row.get_by_role("button", name=re.compile(r"^Teruggeven"))).to_be_visible()
     row.get_by_role("link", name="Signaal verrijken").click()
 

@@ -41,7 +41,7 @@ REGIE = {"zorgtraject": "task_regie_zorg", "zorg_en_strafrecht": "task_regie_zvh
 OUTCOMES = {"geen_vermoeden": "Afgesloten – geen vermoeden", "gemeentelijk": "Gemeentelijk oppakken",
             "zorgtraject": "Zorgtraject gestart", "zorg_en_strafrecht": "Zorg- en strafrechtelijk traject gestart",
             "riec": "RIEC-casus gestart"}
-MARKERS = ("GEHEIM-OMSCHRIJVING", "Slachtofferstraat 13", "Melder Geheimnaam", "06-GEHEIM")
+MARKERS = ("GEHEIM-OMSCHRIJVING", "Slachtofferstraat 13", "Melder Geheimnaam", "06-97531864")
 
 
 @dataclass

@@ -12,7 +12,7 @@ from engine.errors import Forbidden
 from engine.service.orchestrator import Orchestrator
 from engine.store.db import Database, make_engine
 from engine.store.schema import process_definition, process_file, process_instance
-from tests.engine.route_actions import DEFAULT_PROCESS, INFORM_FORM, VERRIJKT, beoordeeld, inform_step, replace_once
+from tests.engine.route_actions import DEFAULT_PROCESS, INFORM_FORM, REGIE, VERRIJKT, beoordeeld, inform_step, replace_once
 
 SLEUTEL = "signaal-naar-casus"
 
@@ -91,7 +91,7 @@ def test_running_instance_finishes_on_its_version_new_signals_use_the_new_one(ro
     assert lopend == {(1, 1), (2, 1)}
 
     route.complete(old.signal_id, "task_beoordelen", beoordeeld())
-    route.complete(old.signal_id, "task_regie_zorg", {"regie_opgepakt": True})
+    route.complete(old.signal_id, "task_regie_zorg", REGIE)
 
     assert route.signal_row(old.signal_id).uitkomst == "Zorgtraject gestart"
     assert [h.get("stap") for h in orch.signal(users.analist, old.signal_id)["historie"]

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 
 from engine.runtime.invariants import check_invariants
 from engine.store.schema import audit_event, human_task, process_instance, timer
-from tests.engine.route_actions import VERRIJKT, beoordeeld
+from tests.engine.route_actions import REGIE, VERRIJKT, beoordeeld
 
 
 def _check(orchestrator) -> list[str]:
@@ -31,7 +31,7 @@ def test_a_route_with_fired_deadlines_and_a_finished_signal_holds_every_invarian
     route.walk(finished.signal_id, [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld())])
     clock.advance(dt.timedelta(days=6))
     assert orchestrator.fire_due_timers()  # the verrijken deadline of the waiting one
-    route.complete(finished.signal_id, "task_regie_zorg", {"regie_opgepakt": True, "behandelaar": "J.", "covenant": "geen"})
+    route.complete(finished.signal_id, "task_regie_zorg", REGIE)
     assert route.signal_row(finished.signal_id).status == "afgerond"
     assert route.open_task(waiting.signal_id, "task_verrijken")
 

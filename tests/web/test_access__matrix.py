@@ -42,7 +42,7 @@ STAGES = ("nieuw", "zorgtraject", "zorg_en_strafrecht", "riec")
 VERRIJKT = {"vermoeden_versterkt": True}
 WALKS = {
     "nieuw": [],
-    "zorgtraject": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True})],
+    "zorgtraject": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True, "zorg_nodig": True})],
     "zorg_en_strafrecht": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True,
                                                                              "strafrechtelijk_traject": True})],
     "riec": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True,
@@ -61,7 +61,7 @@ SEES_SIGNAL = {
     "melder": set(STAGES),  # the reporter: the status of their own signal
     "analist": set(STAGES),  # in full before routing, the process after
     "aandachtsfunctionaris": set(STAGES),
-    "zorgcoordinator": {"zorgtraject"},
+    "zorgcoordinator": {"zorgtraject", "zorg_en_strafrecht"},  # on the ZVH route: the care beside the ZVH's regie
     "zvh": {"zorg_en_strafrecht"},
     "riec": {"riec"},
     "procesbeheerder": set(),
@@ -178,7 +178,8 @@ def world(_sqlite_template, tmp_path_factory) -> World:
                                data)
         world.signals[stage] = signal_id
         everything = orch.inbox(world.users[("manager", True)], limit=200)["taken"]
-        world.tasks[stage] = next(t["id"] for t in everything if t["signaal_id"] == signal_id)
+        world.tasks[stage] = next(t["id"] for t in everything
+                                  if t["signaal_id"] == signal_id and t["rol"] == TASK_ROLE[stage])
     world.overleg = orch.plan_meeting(world.users[("aandachtsfunctionaris", True)], tafel="signalenoverleg",
                                       gemeente_id=orch.gemeente_id("Nijmegen"), regio_id=None,
                                       datum=clock.now() + dt.timedelta(days=7), locatie="Stadhuis")
@@ -305,6 +306,12 @@ def moves_signal(rol, own, stage):  # the analist before routing, the aandachtsf
     if not sees_signal(rol, own, stage):
         return DENY
     return ALLOW if rol == "aandachtsfunctionaris" or (rol == "analist" and stage == "nieuw") else REFUSE
+
+
+def hands_over(rol, own, stage):  # the aandachtsfunctionaris of the signal's municipality; others who see it: refused
+    if not sees_signal(rol, own, stage):
+        return DENY
+    return ALLOW if rol == "aandachtsfunctionaris" else REFUSE
 
 
 def revoke_target_token(world, rol, own, ids):  # the first beheerder revokes it; later ones are told it was
@@ -457,6 +464,13 @@ ENDPOINTS: dict[str, Endpoint] = {
     # moving a signal to another process (invalid input: nothing moves; tests/web/test_pages__route_change.py moves)
     "pages.proces_wijzigen": Endpoint(page("post", "/signalen/{signal}/proces", data={"proces": "", "reden": ""}),
                                       lambda *a: moves_signal(*a), per_stage=True),
+    # the Signalen list (anyone signed in: their own scope, possibly empty) and handing a signal over to another
+    # municipality (no reason: nothing moves; tests/web/test_pages__signal_list.py and test_api__signal_list.py hand over)
+    "pages.signalen": Endpoint(page("get", "/signalen"), check=only_visible_signals),
+    "pages.overdragen": Endpoint(page("post", "/signalen/{signal}/overdracht", data={"gemeente": "Arnhem", "reden": ""}),
+                                 hands_over, per_stage=True),
+    "api.hand_over": Endpoint(api("post", "/signals/{signal}/overdracht", json={"gemeente": "Arnhem", "reden": ""}),
+                              hands_over, per_stage=True, api=True),
     # the chain partner directory (beheerder); no entry exists in this world (tests/web/test_admin__partners.py)
     "ketenpartners.lijst": Endpoint(page("get", "/beheer/ketenpartners"), is_beheerder),
     "ketenpartners.nieuw": Endpoint(page("post", "/beheer/ketenpartners/nieuw", data={"naam": ""}), is_beheerder),

@@ -5,7 +5,7 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf
-from ..responses import json_response
+from ..responses import http_error, json_response
 
 
 def init_app(app: Flask) -> None:
@@ -22,4 +22,4 @@ def init_app(app: Flask) -> None:
         if request.path.startswith(routes.bp.url_prefix + "/"):
             return json_response(exc.code, fout="Deze URL bestaat niet in de API." if exc.code == 404
                                  else "Deze methode kan hier niet.")
-        return exc
+        return http_error(exc)

@@ -1,7 +1,7 @@
 """The chain partner directory pages for the ``beheerder`` (Ketenpartners): per region, add, edit, remove."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
 from engine.errors import FieldErrors, NotFound
 from engine.service.partners import FIELDS, SOORTEN, PartnersDesk
@@ -10,6 +10,8 @@ from ..extensions import orchestrator
 from .admin_users import beheerder_required
 
 bp = Blueprint("ketenpartners", __name__, url_prefix="/beheer/ketenpartners")
+_UNDO = "ketenpartner_verwijderd"  # the session key of the last removed entry (for "Terugzetten")
+_UNDO_SHOWN = "ketenpartner_verwijderd_tonen"  # the list offers the undo on the page right after the removal
 
 
 def _directory() -> PartnersDesk:
@@ -41,8 +43,10 @@ def lijst():
     if not directory.regions(g.actor):  # a region first: the directory is kept per region
         return render_template("admin/ketenpartners.html", regios={}, regio_id=None, soorten=SOORTEN, ketenpartners=[])
     regios, regio_id = _region(directory, request.args.get("regio"))
+    verwijderd = session.get(_UNDO) if session.pop(_UNDO_SHOWN, False) else None  # offered once, right after
     return render_template("admin/ketenpartners.html", regios=regios, regio_id=regio_id, soorten=SOORTEN,
-                           ketenpartners=directory.list(g.actor, regio_id))
+                           ketenpartners=directory.list(g.actor, regio_id),
+                           verwijderd=verwijderd if verwijderd and verwijderd["regio_id"] == regio_id else None)
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -87,5 +91,22 @@ def verwijderen(partner_id: int):
     directory = _directory()
     entry = directory.entry(g.actor, partner_id)
     directory.remove(g.actor, partner_id)
-    flash(f"{entry['naam']} is verwijderd.", "succes")
+    # Undo is cheap: the entry's fields stay in this session until the next removal or its undo.
+    session[_UNDO_SHOWN] = True
+    session[_UNDO] = {"regio_id": entry["regio_id"], **{key: entry[key] or "" for key in FIELDS}}
     return redirect(url_for("ketenpartners.lijst", regio=entry["regio_id"]))
+
+
+@bp.post("/terugzetten")
+@beheerder_required
+def terugzetten():
+    """Undo the last removal in this session: add the removed entry again (a new row, the same contact)."""
+    verwijderd = session.pop(_UNDO, None)
+    if not verwijderd:
+        flash("Er is niets om terug te zetten.", "waarschuwing")
+        return redirect(url_for("ketenpartners.lijst"))
+    directory = _directory()
+    regio_id = verwijderd.pop("regio_id")
+    directory.add(g.actor, regio_id, verwijderd)
+    flash(f"{verwijderd['naam']} is teruggezet.", "succes")
+    return redirect(url_for("ketenpartners.lijst", regio=regio_id))

@@ -20,6 +20,7 @@ from ..responses import page_count, safe_next, wants_json
 bp = Blueprint("overzicht", __name__)
 
 PAGE_SIZE = 50
+HAND_BACK = "rol"  # the reassign form's choice "back to the role" (nobody's name)
 WINDOWS = {"1": "1 dag", "2": "2 dagen", "7": "een week"}
 DEFAULT_PROCESS = "signaal-naar-casus"
 
@@ -71,18 +72,25 @@ def _back() -> str:
 @login_required
 def reassign(task_id: int):
     naar = request.form.get("naar", "")
-    if not naar.isdigit():
+    if not naar.isdigit() and naar != HAND_BACK:
         error = FieldErrors({"naar": "kies een medewerker"})
         return _reassign_failed(error)
     gezien = request.form.get("gezien")
     seen = UNSET if gezien is None else (int(gezien) if gezien.isdigit() else None)
+    managers = orchestrator().managers
     try:
-        result = orchestrator().managers.reassign(g.actor, task_id, int(naar), seen=seen)
+        if naar == HAND_BACK:
+            result = managers.hand_back(g.actor, task_id, seen=seen)
+        else:
+            result = managers.reassign(g.actor, task_id, int(naar), seen=seen)
     except FieldErrors as error:
         return _reassign_failed(error)
     if wants_json():
         return result
-    flash(f"'{result['stap']}' staat nu op naam van {result['naar_naam']}.", "succes")
+    if result["naar"] is None:
+        flash(f"'{result['stap']}' staat weer bij de rol {result['rol_naam']}, op niemands naam.", "succes")
+    else:
+        flash(f"'{result['stap']}' staat nu op naam van {result['naar_naam']}.", "succes")
     return redirect(_back(), 303)
 
 

@@ -60,6 +60,13 @@ def overleg_wijzigen(overleg_id: int):
         g.actor, overleg_id, datum=request.form.get("datum"), locatie=request.form.get("locatie")))
 
 
+@bp.post("/overleggen/<int:overleg_id>/openen")
+@login_required
+def overleg_openen(overleg_id: int):
+    return _on_meeting(overleg_id, "Het overleg is geopend: de besluiten kunnen nu worden vastgelegd.",
+                       lambda orch: orch.open_meeting(g.actor, overleg_id))
+
+
 @bp.post("/overleggen/<int:overleg_id>/notulen")
 @login_required
 def overleg_notulen(overleg_id: int):

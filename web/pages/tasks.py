@@ -23,7 +23,8 @@ def taak(task_id: int):
         except NotFound:
             signaal = None
     gegevens = _prefill(detail["formulier_schema"], (signaal or {}).get("gegevens") or {})
-    return render_template("pages/taak.html", taak=detail, signaal=signaal, gegevens=gegevens,
+    agendapunt = orch.agenda_item_of_task(g.actor, task_id) if detail.get("casustafel") else None
+    return render_template("pages/taak.html", taak=detail, signaal=signaal, gegevens=gegevens, agendapunt=agendapunt,
                            mag_doen=detail["status"] == TaskStatus.OPEN and orch.may_work(g.actor, task_id))
 
 

@@ -17,10 +17,34 @@ function naamVan(element) {
   return (bo.name || '').replace(/\s+/g, ' ').trim();
 }
 
-function zoomRondMidden(canvas, factor) {
+const MIN_ZOOM = 0.2;
+const MAX_ZOOM = 4;
+
+function midden(element) {
+  return { x: element.x + element.width / 2, y: element.y + element.height / 2 };
+}
+
+function zichtbaar(canvas, element) {
   const vak = canvas.viewbox();
-  const schaal = Math.min(4, Math.max(0.2, canvas.zoom() * factor));
-  canvas.zoom(schaal, { x: vak.x + vak.width / 2, y: vak.y + vak.height / 2 });
+  return (
+    element.x >= vak.x && element.y >= vak.y &&
+    element.x + element.width <= vak.x + vak.width && element.y + element.height <= vak.y + vak.height
+  );
+}
+
+/**
+ * Zoom by ``factor``. With a current step (``doel``) on screen the zoom turns around that step, and
+ * afterwards the step is scrolled into view if it left it: zooming never loses where the signal is.
+ * Without one, the zoom turns around the middle of what is shown.
+ */
+export function zoomen(canvas, factor, doel) {
+  const vak = canvas.viewbox();
+  const schaal = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, canvas.zoom() * factor));
+  const rond = doel && zichtbaar(canvas, doel) ? midden(doel) : { x: vak.x + vak.width / 2, y: vak.y + vak.height / 2 };
+  canvas.zoom(schaal, rond);
+  if (doel && !zichtbaar(canvas, doel)) {
+    canvas.scrollToElement(doel, 40);
+  }
 }
 
 /**
@@ -107,6 +131,8 @@ export async function diagramEiland(el) {
   }
   const voltooideNamen = markeer(voltooid, MARKER_VOLTOOID);
   const actieveNamen = markeer(actief, MARKER_ACTIEF);
+  // The step the signal is at now: zooming keeps it in view.
+  const huidige = actief.map((id) => register.get(id)).find((e) => e && e !== wortel && e.type !== 'label');
 
   canvas.zoom('fit-viewport', 'auto');
 
@@ -145,11 +171,11 @@ export async function diagramEiland(el) {
       return true;
     }
     if (keyEvent.key === '+' || keyEvent.key === '=') {
-      zoomRondMidden(canvas, 1.25);
+      zoomen(canvas, 1.25, huidige);
       return true;
     }
     if (keyEvent.key === '-') {
-      zoomRondMidden(canvas, 0.8);
+      zoomen(canvas, 0.8, huidige);
       return true;
     }
     if (keyEvent.key === '0') {
@@ -178,8 +204,8 @@ export async function diagramEiland(el) {
   const werkbalk = maak(
     'div',
     { class: 'utrecht-button-group sr-diagram__werkbalk', role: 'group', 'aria-label': 'Zoomen' },
-    knop('Inzoomen', () => zoomRondMidden(canvas, 1.25)),
-    knop('Uitzoomen', () => zoomRondMidden(canvas, 0.8)),
+    knop('Inzoomen', () => zoomen(canvas, 1.25, huidige)),
+    knop('Uitzoomen', () => zoomen(canvas, 0.8, huidige)),
     knop('Passend maken', () => canvas.zoom('fit-viewport', 'auto')),
   );
   el.prepend(werkbalk);

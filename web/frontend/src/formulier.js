@@ -10,6 +10,7 @@ import { Form } from '@bpmn-io/form-js-viewer';
 import flatpickr from 'flatpickr';
 import { Dutch } from 'flatpickr/dist/esm/l10n/nl.js';
 
+import { bewaakDatums } from './datumcontrole.js';
 import { haal, kloon, leesJson, maak, naRender, tekstLijst, zet } from './hulp.js';
 import { NederlandsModule } from './vertalingen.js';
 
@@ -145,6 +146,7 @@ export async function formulierEiland(el) {
     properties: alleenLezen ? { readOnly: true } : {},
   });
   await form.importSchema(schema, gegevens);
+  const datums = bewaakDatums(el); // no silent roll-over of an impossible date (31-02)
 
   // Rendered: the (no-JS) content of the element makes way for the form.
   el.replaceChildren(velden, melding, ...(alleenLezen ? [] : [knoppen]));
@@ -272,6 +274,11 @@ export async function formulierEiland(el) {
 
   async function verstuur(data, clientFouten) {
     if (bezig) {
+      return;
+    }
+    const foutDatum = datums.ongeldig()[0];
+    if (foutDatum) {
+      foutDatum.focus();
       return;
     }
     if (clientFouten && Object.keys(clientFouten).length) {
