@@ -3,7 +3,8 @@
 Each method is one command in one transaction, or one named query. What belongs to one
 kind of user sits on a desk, an attribute of the orchestrator sharing its database and
 clock: :attr:`~Orchestrator.managers`, :attr:`~Orchestrator.owners`, :attr:`~Orchestrator.admin`,
-:attr:`~Orchestrator.partners`, :attr:`~Orchestrator.signin` and :attr:`~Orchestrator.operator`.
+:attr:`~Orchestrator.partners`, :attr:`~Orchestrator.signin`, :attr:`~Orchestrator.operator` and
+:attr:`~Orchestrator.dossier` (the case file).
 The web layer calls these and nothing below them.
 """
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..store.db import Database
 from ..store.schema import human_task, process_instance, signal
 from . import passes
 from .admin import AdminDesk
+from .case_file import CaseFileDesk
 from .managers import ManagersDesk
 from .operator import OperatorDesk
 from .owners import OwnersDesk
@@ -73,6 +75,7 @@ class Orchestrator:
         self.partners = PartnersDesk(self.db, self.clock)
         self.signin = SignInDesk(self.db, self.clock)
         self.operator = OperatorDesk(self.db, self.clock)
+        self.dossier = CaseFileDesk(self.db, self.clock, self.cache)
 
     # --- who -----------------------------------------------------------------------------
     def actor(self, user_id: int) -> Actor:
