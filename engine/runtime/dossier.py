@@ -15,8 +15,8 @@ from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from ..audit.audit import AuditBatch
 from ..definitions.forms import Form, validate_submission
-from ..errors import FieldErrors, NotFound
-from ..people.access import may_note, may_work_task, signal_access
+from ..errors import FieldErrors, Forbidden, NotFound
+from ..people.access import may_note, may_see_task, may_work_task, signal_access
 from ..people.users import Actor
 from ..store.driver_sql import DriverStatement
 from ..store.schema import aantekening, dossier_stap, human_task, signal, taak_concept
@@ -109,8 +109,10 @@ _OPEN_TASK = select(human_task).where(human_task.c.id == bindparam("task_id"))
 
 def _workable_task(conn: Connection, actor: Actor, task_id: int):
     row = conn.execute(_OPEN_TASK, {"task_id": task_id}).first()
-    if row is None or not may_work_task(actor, row):
+    if row is None or not may_see_task(actor, row):
         raise NotFound("Deze taak bestaat niet of u heeft er geen toegang toe.")
+    if not may_work_task(actor, row):
+        raise Forbidden("U heeft niet de rol om deze taak te doen, of hij staat op naam van een ander.")
     if row.status != OPEN:
         raise FieldErrors({"taak": "deze taak staat niet meer open"})
     return row

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from ..audit.audit import record_read
 from ..clock import isoformat
-from ..domain.categories import PROCESGEGEVENS
 from ..definitions.definitions import DefinitionCache
+from ..domain.categories import PROCESGEGEVENS
 from ..errors import NotFound
 from ..ops import metrics
 from ..people.users import Actor, user_names
@@ -57,7 +57,8 @@ class CaseFileDesk:
     def draft(self, actor: Actor, task_id: int) -> dict | None:
         """``actor``'s own draft of a task, if any."""
         with self.db.read() as conn:
-            return dossier.draft_of(conn, actor, task_id)
+            draft = dossier.draft_of(conn, actor, task_id)
+        return None if draft is None else {**draft, "opgeslagen_op": isoformat(draft["opgeslagen_op"])}
 
     def export(self, actor: Actor, signal_id: int) -> dict:
         """The signal with its case file as ``actor`` may see it, for the PDF; the export is logged.
