@@ -3,7 +3,7 @@
 Two indexed reads (``ix_dossier_stap_signal``, ``ix_aantekening_signal``); what each role sees of
 them is decided by :func:`engine.people.access.case_file_access`. Each entry carries its raw
 answers (``gegevens``, for the API) and the same answers as a person reads them (``weergave``:
-the asking form's label, values as ja/nee, choice labels and dd-mm-jjjj dates).
+the asking form's label, values as Ja/Nee, choice labels and dd-mm-jjjj dates).
 """
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def _text(value, veld: dict) -> str:
         return ", ".join(_text(item, veld) for item in value)
     if isinstance(value, bool):
         key = "true" if value else "false"
-        return waarden.get(key) or ("ja" if value else "nee")
+        return waarden.get(key) or ("Ja" if value else "Nee")
     if str(value) in waarden:
         return waarden[str(value)]
     if isinstance(value, str) and veld.get("soort") == "datetime":

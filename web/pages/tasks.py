@@ -70,7 +70,7 @@ def taak_voortgang(task_id: int):
         return {"fout": "Het formulier kwam niet goed aan; probeer het opnieuw."}, 400
     orchestrator().dossier.save_progress(g.actor, task_id, data)
     flash("Het voortgangsverslag staat in het dossier. De taak blijft openstaan.", "succes")
-    return {"doorsturen": url_for("pages.taak", task_id=task_id) + "#dossier-kop"}, 200
+    return {"doorsturen": url_for("pages.taak", task_id=task_id)}, 200  # a reload (a #fragment would only scroll)
 
 
 def _prefill(schema: dict | None, known: dict) -> dict:
