@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from ..audit.audit import AuditBatch
 from ..definitions.forms import Form, validate_submission
+from ..domain.roles import REGIONAL_ROLES
 from ..errors import FieldErrors, Forbidden, NotFound
 from ..people.access import may_note, may_see_task, may_work_task, signal_access
 from ..people.users import Actor
@@ -90,13 +92,12 @@ def record_intake(conn: Connection, *, signal_id: int, instance_id: int, actor_i
 
 # A task whose name says it follows a case up ("Regie en opvolging", "Gemeentelijke opvolging").
 _FOLLOW_UP = re.compile(r"opvolg|regie", re.IGNORECASE)
-REGIE_ROLES = frozenset({"zorgcoordinator", "zvh", "riec"})
 
 
 def takes_progress_reports(task) -> bool:
-    """Whether ``task`` (a ``human_task`` row) can be saved as a progress report and stay open: a
-    regie party's task, or a follow-up task."""
-    return task.rol in REGIE_ROLES or bool(_FOLLOW_UP.search(task.naam or ""))
+    """Whether ``task`` (a ``human_task`` row) can be saved as a progress report and stay open: a task of
+    a regie party (the regional roles), or one whose name says it follows a case up."""
+    return task.rol in REGIONAL_ROLES or bool(_FOLLOW_UP.search(task.naam or ""))
 
 
 def _partial(form: Form) -> Form:
@@ -199,8 +200,6 @@ _DELETE_DRAFT = delete(taak_concept).where(taak_concept.c.human_task_id == bindp
 
 def save_draft(conn: Connection, actor: Actor, task_id: int, data, *, now: dt.datetime) -> None:
     """Keep ``actor``'s half-filled form of an open task (replacing their earlier draft of it)."""
-    import json
-
     row = _workable_task(conn, actor, task_id)
     if not isinstance(data, dict):
         raise FieldErrors({"data": "moet een JSON-object met de formuliervelden zijn"})
