@@ -216,10 +216,18 @@ def draft_of(conn: Connection, actor: Actor, task_id: int) -> dict | None:
     return None if found is None else {"gegevens": found.gegevens, "opgeslagen_op": found.opgeslagen_op}
 
 
+# Every completion runs it: on the driver's cursor (engine.store.driver_sql), like the task writes.
+_DISCARD = DriverStatement(delete(taak_concept).where(taak_concept.c.human_task_id == bindparam("task_id")))
+
+
 def discard_drafts(conn: Connection, task_ids, *, user_id: int | None = None) -> None:
     """Delete the drafts of tasks that completed or vanished (every user's), or one user's."""
     task_ids = list(task_ids)
     if not task_ids:
+        return
+    if user_id is None:
+        for task_id in task_ids:
+            _DISCARD.rowcount(conn, {"task_id": task_id})
         return
     statement = delete(taak_concept).where(taak_concept.c.human_task_id.in_(task_ids))
     if user_id is not None:
