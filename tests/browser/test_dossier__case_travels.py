@@ -117,7 +117,7 @@ def test_the_case_travels_from_analist_to_zvh_and_into_the_pdf(page: Page, site)
     _fits(page, 390)
     screenshot(page, "18-signaal-dossier-telefoon")
     _fits(page, 1280)
-    response = page.request.get(button.get_attribute("href"))
+    response = page.request.get(button.get_attribute("href"), timeout=120_000)  # pango warms up on the first PDF
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
     text = re.sub(r"\s+", " ", text)
