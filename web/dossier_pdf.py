@@ -10,7 +10,6 @@ from flask import Response, render_template
 
 from engine import ROLES
 
-
 # The page layout (footer with who made it and when, page numbers); here, not inline in the template.
 PDF_CSS = """
   @page {
