@@ -201,6 +201,9 @@ def _json_text(body: dict) -> str:
 def _bases(world) -> dict[tuple[str, str], dict]:
     return {("/signals", "post"): {"data": _intake()},
             ("/tasks/{id}/complete", "post"): {"data": {}},
+            ("/signals/{id}/aantekeningen", "post"): {"tekst": "Aantekening", "corrigeert": None},
+            ("/tasks/{id}/voortgang", "post"): {"data": {}},
+            ("/tasks/{id}/concept", "put"): {"data": {}},
             ("/process-definitions", "post"): {"bestanden": _files(), "opmerking": "opnieuw"}}
 
 
