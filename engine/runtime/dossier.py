@@ -168,10 +168,12 @@ def add_note(conn: Connection, actor: Actor, signal_id: int, tekst, corrigeert=N
         corrigeert = None
     else:
         try:
-            corrigeert = int(corrigeert)
+            corrigeert = int(corrigeert) if not isinstance(corrigeert, (bool, float)) else None
         except (TypeError, ValueError):
             corrigeert = None
-            errors["corrigeert"] = "moet het nummer van een aantekening zijn"
+        if corrigeert is None or not 0 < corrigeert < 2**31:  # a database integer; no note has a larger id
+            corrigeert = None
+            errors["corrigeert"] = "moet het nummer van een aantekening bij dit signaal zijn"
         if corrigeert is not None and conn.execute(
                 _NOTE_OF_SIGNAL, {"note_id": corrigeert, "signal_id": signal_id}).first() is None:
             errors["corrigeert"] = "deze aantekening bestaat niet bij dit signaal"
