@@ -11,6 +11,7 @@ DIST := web/static/dist
 install: $(VENV)/.installed $(DIST)/app.js
 
 $(VENV)/.installed: pyproject.toml
+	bash scripts/ensure-pango.sh
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

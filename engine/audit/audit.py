@@ -60,6 +60,9 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "melder_teruggekoppeld": (WIJZIGEN, (PROCESGEGEVENS,)),
     "geagendeerd": (WIJZIGEN, (PROCESGEGEVENS,)),
     "besluit_vastgelegd": (WIJZIGEN, (TAAKGEGEVENS,)),
+    # the case file (engine.runtime.dossier): a note, a progress report of an open task
+    "aantekening_gemaakt": (INVOEREN, (TAAKGEGEVENS,)),
+    "voortgang_vastgelegd": (WIJZIGEN, (TAAKGEGEVENS,)),
 }
 _DEFAULT_KIND = (WIJZIGEN, ())
 

@@ -24,6 +24,7 @@ matrix (roles x data categories x covenant) is written out in ``docs/privacy.md`
 """
 from __future__ import annotations
 
+import dataclasses
 import enum
 
 from sqlalchemy import and_, false, or_, select, true
@@ -124,6 +125,61 @@ def may_see_reporter(actor: Actor, row) -> bool:
     """Whether ``actor`` may see who reported signal ``row`` (a separate right within a case)."""
     return signal_visibility(actor, row) is Visibility.FULL and any(
         actor.has_role(rol, row.gemeente_id) for rol in REPORTER_ROLES)
+
+
+# --- the case file (engine.runtime.dossier, engine.queries.dossier) -------------------------------
+
+# Answers that identify the reporter: a separate right (:func:`may_see_reporter`), also in the case file.
+REPORTER_KEYS = frozenset({"melder"})
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseFileAccess:
+    """How much of a signal's case file a user sees.
+
+    :param stappen: the entries exist (step, role, who, when): process data.
+    :param antwoorden: what each step recorded (its form's answers): the case's personal data.
+    :param aantekeningen: the notes (and adding one).
+    :param melder: the reporter's identity in the intake's answers.
+    """
+
+    stappen: bool = False
+    antwoorden: bool = False
+    aantekeningen: bool = False
+    melder: bool = False
+
+
+def case_file_access(actor: Actor, row) -> CaseFileAccess:
+    """What ``actor`` sees of signal ``row``'s case file (``row`` as for :func:`signal_access`).
+
+    Whoever sees the case in full — the municipality's analist and aandachtsfunctionaris, and after
+    routing the aandachtsfunctionaris and the regie party under the route's covenant, which covers
+    the case as it was referred to them — sees every entry's answers and the notes; the reporter's
+    identity only with :func:`may_see_reporter`. A manager (and the analist after routing) sees the
+    steps, who did them and when, no answers and no notes. The reporter sees nothing beyond the
+    status; a procesbeheerder nothing.
+    """
+    visibility = signal_visibility(actor, row)
+    if visibility is Visibility.FULL:
+        return CaseFileAccess(True, True, True, may_see_reporter(actor, row))
+    if visibility is Visibility.PROCESS:
+        return CaseFileAccess(stappen=True)
+    return CaseFileAccess()
+
+
+def visible_answers(access: CaseFileAccess, gegevens: dict) -> dict:
+    """The part of one entry's answers ``access`` shows: none, or all but the reporter's identity
+    unless that right is held."""
+    if not access.antwoorden or not isinstance(gegevens, dict):
+        return {}
+    if access.melder:
+        return dict(gegevens)
+    return {key: value for key, value in gegevens.items() if key not in REPORTER_KEYS}
+
+
+def may_note(actor: Actor, row) -> bool:
+    """Whether ``actor`` may add a note to signal ``row``'s case file: whoever works the case in full."""
+    return case_file_access(actor, row).aantekeningen
 
 
 def may_see_access_log(actor: Actor, row) -> bool:

@@ -18,7 +18,9 @@ from ..people.access import (
     MELDERGEGEVENS,
     PROCESGEGEVENS,
     SIGNAALGEGEVENS,
+    TAAKGEGEVENS,
     Visibility,
+    case_file_access,
     exists_role,
     legal_ground,
     may_see_access_log,
@@ -40,6 +42,7 @@ from ..store.schema import (
     signal,
     user,
 )
+from .dossier import case_file
 
 MAX_PAGE = 200
 
@@ -371,6 +374,10 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
             base["gegevens"]["melder"] = row.melder
         if row.geanonimiseerd_op is None:  # a tombstone holds no personal data any more
             categorieen = (SIGNAALGEGEVENS, PROCESGEGEVENS) + ((MELDERGEGEVENS,) if reporter else ())
+    # The case file: every step's answers and the notes, as far as this role sees them (engine.queries.dossier).
+    base["dossier"], base["aantekeningen"] = case_file(conn, case_file_access(actor, row), signal_id)
+    if categorieen and (base["aantekeningen"] or any(e["gegevens"] for e in base["dossier"] if e["soort"] != "intake")):
+        categorieen += (TAAKGEGEVENS,)
     base.update({
         "taken": [task_json(t) for t in tasks],
         "stappen": [

@@ -28,6 +28,7 @@ from ..people.users import Actor, user_names
 from ..spiff.serialization import load_state
 from ..spiff.spiff_compat import engine_time
 from ..store.schema import human_task, process_instance, signal
+from .dossier import record_intake, record_step
 from .instances import Outcome, StaleInstance, persist, public_tasks, run_engine, save_instance, start_instance
 from .intake import INTAKE_PROCESS, intake_form, prepare_intake, signal_columns
 from .projections import OPEN, project, waiting_before
@@ -75,20 +76,24 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
     gekozen = proces is None
     if gekozen:
         shared = cache.get(conn, latest_definition_id(conn, INTAKE_PROCESS))
-        clean, gemeente_id = prepare_intake(conn, shared, actor, raw, now, intake_form(conn, cache, shared))
+        form = intake_form(conn, cache, shared)
+        clean, gemeente_id = prepare_intake(conn, shared, actor, raw, now, form)
         proces = choose_process(conn, clean, INTAKE_PROCESS)
     if not isinstance(proces, str) or not proces.strip():
         raise FieldErrors({"proces": "moet de sleutel van een gedeployd proces zijn (tekst)"})
     definition_id = latest_definition_id(conn, proces)
     compiled = cache.get(conn, definition_id)
     if not gekozen:
-        clean, gemeente_id = prepare_intake(conn, compiled, actor, raw, now, intake_form(conn, cache, compiled))
+        form = intake_form(conn, cache, compiled)
+        clean, gemeente_id = prepare_intake(conn, compiled, actor, raw, now, form)
     projection, instance_id = start_instance(conn, compiled, definition_id, clean, now)
     referentie = f"MH-{now.year}-{instance_id:06d}"
     signal_id = conn.execute(_INSERT_SIGNAL, {
         "referentie": referentie, "instance_id": instance_id, "gemeente_id": gemeente_id, "gemeld_door": actor.id,
         "created_at": now, **signal_columns(clean), **projection.signal_values(now),
     }).scalar_one()
+    record_intake(conn, signal_id=signal_id, instance_id=instance_id, actor_id=actor.id,  # the case file's first entry
+                  form=form or compiled.forms.get(compiled.start_form or ""), clean=clean, bpmn_id=None, now=now)
     log = AuditBatch(now, instance_id, signal_id, rol="melder")
     log.add("signaal_gemeld", actor.id, referentie=referentie, proces=proces, acute_nood=clean["acute_nood"],
             **({"proceskeuze": {key: clean[key] for key in ROUTE_QUESTIONS}} if gekozen else {}))
@@ -133,7 +138,8 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
             raise Forbidden(f"Deze taak is toegewezen aan {who}.")
         raise Forbidden("U heeft niet de rol om deze taak te doen.")
     compiled = cache.get(conn, row.definition_id)
-    clean = validate_submission(compiled.forms[row.formulier], data)
+    form = compiled.forms[row.formulier]
+    clean = validate_submission(form, data)
     wf = load_state(row.state, compiled.spec, compiled.subprocess_specs)
     task = wf.get_task_from_id(UUID(row.spiff_task_id))
     if task is None or task.state != TaskState.READY:
@@ -154,6 +160,8 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
     persist(conn, compiled, projection, log, instance_id=row.instance_id, version=row.instance_version + 1,
             signal_id=row.signal_id, gemeente_id=row.gemeente_id, now=now, before=before, actor_id=actor.id,
             completed_task_id=row.id, told_before=row.told_before)
+    record_step(conn, signal_id=row.signal_id, instance_id=row.instance_id, task=row, actor_id=actor.id, form=form,
+                gegevens=clean, now=now)  # the case file keeps this step's own answers (engine.runtime.dossier)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
                    None, public_tasks(projection.created))
 

@@ -21,6 +21,7 @@ from ..spiff.serialization import dump_state, new_workflow
 from ..spiff.spiff_compat import coalesce_cycles, engine_time
 from ..store.driver_sql import DriverStatement
 from ..store.schema import process_instance
+from .dossier import discard_drafts
 from .effects import apply_timer_effects
 from .projections import RUNNING, Projection, TaskTaken, project, update_feedback, update_signal, write_tasks, write_timers
 
@@ -145,6 +146,10 @@ def persist(conn: Connection, compiled: CompiledDefinition, projection: Projecti
                     now=now, actor_id=actor_id, completed_task_id=completed_task_id)
     except TaskTaken:
         raise StaleInstance("Deze taak is intussen door iemand anders geclaimd of voltooid.") from None
+    ended = [task_id for task_id, _naam in projection.vanished]
+    if completed_task_id is not None:
+        ended.append(completed_task_id)
+    discard_drafts(conn, ended)  # a draft lives as long as its task is open (engine.runtime.dossier)
     queue_tasks_opened(conn, projection.created, gemeente_id=gemeente_id, now=now,  # mail outbox (engine.mail.notify)
                        instance_id=instance_id, version=version, spoed=projection.spoed)
     if compiled.timers:

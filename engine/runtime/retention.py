@@ -39,6 +39,7 @@ from ..definitions.definitions import DefinitionCache
 from ..errors import FieldErrors
 from ..spiff.serialization import dump_state, load_state
 from ..store.schema import gemeente, incident, process_instance, proceswissel, signal, timer
+from .dossier import erase_case_file
 from .projections import FINISHED
 
 log = logging.getLogger(__name__)
@@ -205,6 +206,7 @@ def anonymise(conn: Connection, cache: DefinitionCache, item: Expired, *, now: d
         conn.execute(_STRIP_TIMER_ERRORS, {"inst": instance_id})
         conn.execute(_STRIP_INCIDENTS, {"inst": instance_id})
     conn.execute(_STRIP_SIGNAL, {"signal_id": item.signal_id, "now": now})
+    erase_case_file(conn, item.signal_id)  # the steps' answers and the notes (append-only: deleted, not edited)
     batch = AuditBatch(now, row.instance_id, item.signal_id, systeem=SYSTEEM)
     batch.add("signaal_geanonimiseerd", None, categorie=item.categorie, afgesloten_op=isoformat(item.afgesloten_op),
               verliep_op=isoformat(item.verloopt_op))

@@ -4,7 +4,7 @@ Each method is one command in one transaction, or one named query. What belongs 
 kind of user sits on a desk, an attribute of the orchestrator sharing its database and
 clock: :attr:`~Orchestrator.managers`, :attr:`~Orchestrator.owners`, :attr:`~Orchestrator.admin`,
 :attr:`~Orchestrator.partners`, :attr:`~Orchestrator.signin`, :attr:`~Orchestrator.operator` and
-:attr:`~Orchestrator.cases`.
+:attr:`~Orchestrator.cases` and :attr:`~Orchestrator.dossier` (the case file).
 The web layer calls these and nothing below them.
 """
 from __future__ import annotations
@@ -38,6 +38,7 @@ from ..store.db import Database
 from ..store.schema import human_task, process_instance, signal
 from . import passes
 from .admin import AdminDesk
+from .case_file import CaseFileDesk
 from .cases import CasesDesk
 from .managers import ManagersDesk
 from .operator import OperatorDesk
@@ -76,6 +77,7 @@ class Orchestrator:
         self.signin = SignInDesk(self.db, self.clock)
         self.operator = OperatorDesk(self.db, self.clock)
         self.cases = CasesDesk(self.db, self.clock)  # the Signalen list, handovers to another municipality
+        self.dossier = CaseFileDesk(self.db, self.clock, self.cache)
 
     # --- who -----------------------------------------------------------------------------
     def actor(self, user_id: int) -> Actor:

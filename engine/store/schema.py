@@ -591,3 +591,57 @@ overdracht = Table(
     # The handing-over municipality's list of what it handed over, newest first.
     Index("ix_overdracht_van", "van_gemeente_id", "op"),
 )
+
+# --- the case file (dossier): what each step found, notes, drafts ------------------------------
+
+# One entry per completed step (and the intake, and each progress report): who, in which role,
+# when, and the answers of that step's form, with the labels the form asked them by. Append-only:
+# a field two steps share (``toelichting``) is kept per step. The database refuses UPDATE on it
+# (a trigger, migration 0016); retention deletes a closed case's entries.
+dossier_stap = Table(
+    "dossier_stap",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("signal_id", ForeignKey("signal.id"), nullable=False),
+    Column("instance_id", ForeignKey("process_instance.id"), nullable=True),
+    Column("human_task_id", ForeignKey("human_task.id"), nullable=True),
+    # intake | stap | voortgang (engine.runtime.dossier)
+    Column("soort", String(20), nullable=False),
+    Column("stap", String(300), nullable=False),
+    Column("bpmn_id", String(200)),
+    Column("rol", String(50)),
+    Column("door", ForeignKey("app_user.id"), nullable=True),
+    Column("voltooid_op", TS, nullable=False),
+    Column("gegevens", JSON, nullable=False),
+    # [{"sleutel", "label", "waarden": {value: label}}]: the asking form's labels, as it was then.
+    Column("velden", JSON, nullable=False),
+    Index("ix_dossier_stap_signal", "signal_id", "id"),
+)
+
+# A dated note by someone working the case. Append-only (UPDATE refused by a trigger): a correction
+# is a new note naming the one it corrects.
+aantekening = Table(
+    "aantekening",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("signal_id", ForeignKey("signal.id"), nullable=False),
+    Column("door", ForeignKey("app_user.id"), nullable=True),
+    Column("rol", String(50)),
+    Column("op", TS, nullable=False),
+    Column("tekst", Text, nullable=False),
+    Column("corrigeert", ForeignKey("aantekening.id"), nullable=True),
+    Index("ix_aantekening_signal", "signal_id", "id"),
+)
+
+# A task form saved half-way, per user per task; only its author sees it; deleted when the task
+# completes or vanishes (engine.runtime.instances.persist).
+taak_concept = Table(
+    "taak_concept",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("human_task_id", ForeignKey("human_task.id"), nullable=False),
+    Column("user_id", ForeignKey("app_user.id"), nullable=False),
+    Column("gegevens", JSON, nullable=False),
+    Column("opgeslagen_op", TS, nullable=False),
+    UniqueConstraint("human_task_id", "user_id"),
+)

@@ -90,8 +90,8 @@ def test_the_whole_route_through_the_ui(page: Page):
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Signaal verrijken")
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
-    aside = page.get_by_role("complementary")
-    expect(aside).to_contain_text(OMSCHRIJVING)  # the signal's details beside the form
+    summary = page.locator("details", has=page.get_by_role("heading", name="Het signaal"))
+    expect(summary).to_contain_text(OMSCHRIJVING)  # the signal's details above the form
     form_ready(page)
     expect(page.get_by_role("button", name=re.compile("^Oppakken"))).to_have_count(0)  # already mine
     textbox(page, "Adresgegevens").fill("BRP: zeven personen ingeschreven op het adres van de loods.")
@@ -156,7 +156,8 @@ def test_the_whole_route_through_the_ui(page: Page):
     expect(diagram).to_have_attribute("data-sr-klaar", "ja")
     expect(diagram.locator("svg").first).to_be_visible()
     expect(diagram.locator(".djs-element.sr-voltooid").first).to_be_attached()
-    expect(page.locator(".sr-gegevens")).to_contain_text(OMSCHRIJVING)
+    expect(page.locator("aside .sr-gegevens")).to_contain_text(OMSCHRIJVING)
+    expect(page.locator(".sr-dossier")).to_contain_text("BRP: zeven personen")  # the case file: each step's answers
     screenshot(page, "07-signaal")
     sign_out(page)
 

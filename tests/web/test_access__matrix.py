@@ -84,6 +84,12 @@ def sees_task(rol, own, stage):
     return own and (TASK_ROLE[stage] == rol or rol == "manager")
 
 
+def works_case(rol, own, stage):  # the case file's answers and notes: who sees the case in full
+    if not sees_signal(rol, own, stage) or rol in ("melder", "manager"):
+        return False
+    return rol != "analist" or stage == "nieuw"  # the analist works the signal until it is routed
+
+
 def works_task(rol, own, stage):
     if not sees_task(rol, own, stage):
         return DENY
@@ -370,6 +376,16 @@ ENDPOINTS: dict[str, Endpoint] = {
     "pages.inzage": Endpoint(page("get", "/signalen/{signal}/inzage"),
                              lambda rol, own, stage: yes_no(own and rol == "aandachtsfunctionaris"), per_stage=True),
     "pages.taak": Endpoint(page("get", "/taken/{task}"), lambda *a: yes_no(sees_task(*a)), per_stage=True),
+    # the case file (engine/runtime/dossier.py): notes by who works the case (an empty one: refused as a field
+    # error), the PDF as far as the signal page shows it, drafts and progress reports by who may do the task
+    "pages.aantekening_toevoegen": Endpoint(page("post", "/signalen/{signal}/aantekeningen", data={"tekst": ""}),
+                                            lambda *a: yes_no(works_case(*a)), per_stage=True),
+    "pages.dossier_pdf": Endpoint(page("get", "/signalen/{signal}/dossier.pdf"), lambda *a: yes_no(sees_process(*a)),
+                                  per_stage=True),
+    "pages.taak_concept": Endpoint(page("post", "/taken/{task}/concept", json={"data": {}}), works_task,
+                                   per_stage=True),
+    "pages.taak_voortgang": Endpoint(page("post", "/taken/{task}/voortgang", json={"data": {}}), works_task,
+                                     per_stage=True),
     "pages.taak_afronden": Endpoint(page("post", "/taken/{task}", json={"data": {}}), works_task, per_stage=True),
     "pages.claimen": Endpoint(claim_then_give_back("page"), works_task, per_stage=True),
     "pages.vrijgeven": Endpoint(page("post", "/taken/{task}/vrijgeven"), lambda *a: yes_no(sees_task(*a)),
@@ -431,6 +447,18 @@ ENDPOINTS: dict[str, Endpoint] = {
     "api.report_signal": Endpoint(report_api, lambda rol, own, stage=None: yes_no(member(rol, own)), api=True),
     "api.list_signals": Endpoint(api("get", "/signals"), api=True, check=only_visible_signals),
     "api.get_signal": Endpoint(api("get", "/signals/{signal}"), lambda *a: yes_no(sees_signal(*a)), per_stage=True,
+                               api=True),
+    "api.add_note": Endpoint(api("post", "/signals/{signal}/aantekeningen", json={"tekst": ""}),
+                             lambda *a: yes_no(works_case(*a)), per_stage=True, api=True),
+    "api.note_is_final": Endpoint(api("put", "/signals/{signal}/aantekeningen/1", json={"tekst": "anders"}),
+                                  per_stage=True, api=True),  # 405 for everyone: a note is never changed
+    "api.case_file_pdf": Endpoint(api("get", "/signals/{signal}/dossier.pdf"), lambda *a: yes_no(sees_process(*a)),
+                                  per_stage=True, api=True),
+    "api.save_progress": Endpoint(api("post", "/tasks/{task}/voortgang", json={"data": {}}), works_task,
+                                  per_stage=True, api=True),
+    "api.get_draft": Endpoint(api("get", "/tasks/{task}/concept"), lambda *a: yes_no(sees_task(*a)), per_stage=True,
+                              api=True),
+    "api.save_draft": Endpoint(api("put", "/tasks/{task}/concept", json={"data": {}}), works_task, per_stage=True,
                                api=True),
     "api.list_tasks": Endpoint(api("get", "/tasks"), api=True, check=only_visible_signals),
     "api.get_task": Endpoint(api("get", "/tasks/{task}"), lambda *a: yes_no(sees_task(*a)), per_stage=True, api=True),

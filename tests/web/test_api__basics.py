@@ -13,6 +13,7 @@ def test_openapi_describes_every_route(app):
     assert doc["openapi"].startswith("3.")
     routes = {
         rule.rule.removeprefix("/api/v1").replace("<int:signal_id>", "{id}").replace("<int:task_id>", "{id}")
+        .replace("<int:note_id>", "{aantekening_id}")
         for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
     }
     assert routes - {"/openapi.json"} == set(doc["paths"])

@@ -202,6 +202,9 @@ def _json_text(body: dict) -> str:
 def _bases(world) -> dict[tuple[str, str], dict]:
     return {("/signals", "post"): {"data": _intake()},
             ("/tasks/{id}/complete", "post"): {"data": {}},
+            ("/signals/{id}/aantekeningen", "post"): {"tekst": "Aantekening", "corrigeert": None},
+            ("/tasks/{id}/voortgang", "post"): {"data": {}},
+            ("/tasks/{id}/concept", "put"): {"data": {}},
             # the first valid body hands the signal over to Wijchen; later ones are "not found" for Nijmegen
             ("/signals/{id}/overdracht", "post"): {"gemeente": "Wijchen", "reden": "Het slachtoffer woont in Wijchen."},
             ("/process-definitions", "post"): {"bestanden": _files(), "opmerking": "opnieuw"}}

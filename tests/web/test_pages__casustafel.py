@@ -34,7 +34,7 @@ def test_a_table_decision_is_taken_at_the_meeting_page_not_the_task_page(app, or
     riec, af = _as(app, "riec"), _as(app, "af")
 
     task_page = riec.client.get(f"/taken/{task_id}").get_data(as_text=True)
-    assert "Dit besluit neemt de casustafel" in task_page and "sr-formulier" not in task_page
+    assert "Dit besluit neemt de casustafel" in task_page and 'class="sr-formulier"' not in task_page
     refused = riec.post_json(f"/taken/{task_id}", {"besluit_casustafel": "bevestigd"})
     assert refused.status_code == 403 and "casustafel" in refused.get_json()["fout"]
 

@@ -60,7 +60,7 @@ def test_inbox_claim_complete_and_the_409(browser, app, clock):
     assert "De taak staat nu op uw naam" in browser.client.get("/werkvoorraad").get_data(as_text=True)
     other = _as(app, "analist2")
     other_view = other.client.get(f"/taken/{task_id}").get_data(as_text=True)
-    assert "staat op naam van Anna Analist" in other_view and "sr-formulier" not in other_view
+    assert "staat op naam van Anna Analist" in other_view and 'class="sr-formulier"' not in other_view
     missing = browser.post_json(f"/taken/{task_id}", {})
     assert missing.status_code == 422 and missing.get_json()["velden"] == {"vermoeden_versterkt": "is verplicht"}
     done = browser.post_json(f"/taken/{task_id}", {"vermoeden_versterkt": True, "adresgegevens": "BRP: 6 personen"})
@@ -69,7 +69,7 @@ def test_inbox_claim_complete_and_the_409(browser, app, clock):
     assert again.status_code == 409
     assert "al voltooid door Anna Analist op 05-01-2026 om 10:00" in again.get_json()["fout"]
     page = browser.client.get(f"/taken/{task_id}").get_data(as_text=True)
-    assert "al afgerond door Anna Analist" in page and "sr-formulier" not in page
+    assert "al afgerond door Anna Analist" in page and 'class="sr-formulier"' not in page
 
 
 def test_other_municipality_gets_the_same_403_as_nothing(browser, app):

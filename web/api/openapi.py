@@ -44,6 +44,21 @@ _INVALID_QUERY = {"422": _error("ongeldige parameter (bv. limit of offset), per 
 _NO_JSON = {"400": _error("geen geldige JSON of geen JSON-object")}
 
 _SCHEMAS = {
+    "Dossierstap": {"type": "object", "properties": {
+        "stap": {"type": "string"}, "bpmn_id": {"type": ["string", "null"]}, "rol": {"type": ["string", "null"]},
+        "door": {"type": ["string", "null"]}, "voltooid_op": {"type": "string", "format": "date-time"},
+        "soort": {"type": "string", "enum": ["intake", "stap", "voortgang"]},
+        "gegevens": {"type": "object", "description": "de antwoorden van deze stap, zoals opgeslagen"},
+        "weergave": {"type": "array", "description": "dezelfde antwoorden leesbaar: het label van het formulier, "
+                                                    "ja/nee, keuzelabels, dd-mm-jjjj",
+                     "items": {"type": "object", "properties": {"sleutel": {"type": "string"},
+                                                                "label": {"type": "string"},
+                                                                "waarde": {"type": "string"}}}}}},
+    "Aantekening": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "door": {"type": ["string", "null"]}, "rol": {"type": ["string", "null"]},
+        "op": {"type": "string", "format": "date-time"}, "tekst": {"type": "string"},
+        "corrigeert": {"type": ["integer", "null"], "description": "de aantekening die deze corrigeert"},
+        "gecorrigeerd_door": {"type": ["integer", "null"]}}},
     "Fout": {
         "type": "object",
         "required": ["fout"],
@@ -181,6 +196,11 @@ _SCHEMAS = {
                                   "description": "gezet als de bewaartermijn verstreek: de persoonsgegevens zijn weg"},
             "mag_inzage_zien": {"type": "boolean", "description": "of u kunt zien wie dit signaal heeft ingezien"},
             "gegevens": {"type": "object"},
+            "dossier": {"type": "array", "items": _ref("Dossierstap"),
+                        "description": "de melding en elke afgeronde stap (en elk voortgangsverslag), oudste eerst; "
+                                       "gegevens alleen voor wie het signaal volledig ziet, de melder nooit "
+                                       "zonder dat recht"},
+            "aantekeningen": {"type": "array", "items": _ref("Aantekening")},
             "taken": {"type": "array", "items": _ref("Taak")},
             "historie": {"type": "array", "items": {"type": "object", "properties": {
                 "wanneer": {"type": "string", "format": "date-time"},
@@ -269,6 +289,58 @@ def openapi_document() -> dict:
                 "responses": {"200": _ok("het signaal", _ref("Signaal")),
                               "404": _error("bestaat niet of geen toegang"), **_COMMON},
             }},
+            "/signals/{id}/aantekeningen": {"post": {
+                "summary": "Een aantekening toevoegen (of een eerdere corrigeren: 'corrigeert'); wijzigen of "
+                           "verwijderen kan niet",
+                "parameters": [_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["tekst"], "properties": {
+                        "tekst": {"type": "string", "maxLength": 4000},
+                        "corrigeert": {"type": ["integer", "null"]}}}}}},
+                "responses": {"201": _ok("opgeslagen", _ref("Aantekening")), **_NO_JSON,
+                              "404": _error("bestaat niet of geen toegang"),
+                              "422": _error("leeg, te lang of een onbekende aantekening", "Veldfouten"), **_COMMON},
+            }},
+            "/signals/{id}/aantekeningen/{aantekening_id}": {
+                method: {"summary": "Kan niet: een aantekening wordt nooit gewijzigd of verwijderd (corrigeer haar "
+                                    "met een nieuwe); lezen via GET /signals/{id}",
+                         "parameters": [_ID, {"name": "aantekening_id", "in": "path", "required": True,
+                                              "schema": {"type": "integer"}}],
+                         "responses": {"405": _error("aantekeningen zijn onveranderlijk"),
+                                       "404": _error("geen geldige URL (bv. een te groot getal)"), **_COMMON}}
+                for method in ("get", "put", "patch", "delete")
+            },
+            "/signals/{id}/dossier.pdf": {"get": {
+                "summary": "Het dossier als PDF, zoals u het mag zien; het downloaden wordt vastgelegd",
+                "parameters": [_ID],
+                "responses": {"200": {"description": "de PDF", "content": {"application/pdf": {"schema": {
+                    "type": "string", "format": "binary"}}}},
+                              "404": _error("bestaat niet of geen toegang"), **_COMMON},
+            }},
+            "/tasks/{id}/voortgang": {"post": {
+                "summary": "Een voortgangsverslag van een regie- of opvolgtaak opslaan in het dossier; de taak "
+                           "blijft open",
+                "parameters": [_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["data"], "properties": {"data": {"type": "object"}}}}}},
+                "responses": {"201": _ok("opgeslagen", {"type": "object"}), "403": _error("niet uw taak"),
+                              "404": _error("bestaat niet of geen toegang"), **_NO_JSON,
+                              "422": _error("ongeldige of lege velden, of geen regie- of opvolgtaak", "Veldfouten"),
+                              **_COMMON},
+            }},
+            "/tasks/{id}/concept": {
+                "get": {"summary": "Mijn concept van deze taak (null: geen)", "parameters": [_ID],
+                        "responses": {"200": _ok("het concept", {"type": "object"}),
+                                      "404": _error("bestaat niet of geen toegang"), **_COMMON}},
+                "put": {"summary": "Het formulier als mijn concept bewaren (alleen ik zie het; weg als de taak "
+                                   "klaar is)", "parameters": [_ID],
+                        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                            "type": "object", "required": ["data"], "properties": {"data": {"type": "object"}}}}}},
+                        "responses": {"204": {"description": "bewaard"}, "403": _error("niet uw taak"),
+                                      "404": _error("bestaat niet of geen toegang"), **_NO_JSON,
+                                      "422": _error("geen object, te groot of de taak is klaar", "Veldfouten"),
+                                      **_COMMON}},
+            },
             "/tasks": {"get": {
                 "summary": "Taken die ik mag doen: mijn taken en die van mijn rollen",
                 "parameters": [

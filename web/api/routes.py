@@ -7,6 +7,7 @@ from engine import ProcessPackage, TaskStatus, package_from_texts, package_from_
 from engine.errors import FieldErrors, NotFound
 
 from .. import orchestrator
+from ..dossier_pdf import pdf_response
 from .errors import BadRequest, Unauthorized, register
 from .openapi import openapi_document
 
@@ -118,6 +119,30 @@ def get_signal(signal_id: int):
     return jsonify(orchestrator().signal(g.actor, signal_id, via="api"))
 
 
+@bp.post("/signals/<int:signal_id>/aantekeningen")
+def add_note(signal_id: int):
+    body = _json_body()
+    note = orchestrator().dossier.add_note(g.actor, signal_id, body.get("tekst"), body.get("corrigeert"))
+    response = jsonify(note)
+    response.status_code = 201
+    return response
+
+
+@bp.route("/signals/<int:signal_id>/aantekeningen/<int:note_id>", methods=["GET", "PUT", "PATCH", "DELETE"])
+def note_is_final(signal_id: int, note_id: int):
+    """Notes are append-only: read them in ``GET /signals/{id}``; correct one with a new note."""
+    response = jsonify(fout="Een aantekening kan niet worden gewijzigd of verwijderd. Corrigeer haar met een nieuwe "
+                            "aantekening: POST /api/v1/signals/{id}/aantekeningen met \"corrigeert\": haar id.")
+    response.status_code = 405
+    response.headers["Allow"] = ""
+    return response
+
+
+@bp.get("/signals/<int:signal_id>/dossier.pdf")
+def case_file_pdf(signal_id: int):
+    return pdf_response(orchestrator().dossier.export(g.actor, signal_id))
+
+
 @bp.get("/tasks")
 def list_tasks():
     filters: dict = {
@@ -172,6 +197,30 @@ def complete(task_id: int):
     result = orchestrator().complete_task(g.actor, task_id, body["data"])
     return jsonify(id=task_id, status=TaskStatus.DONE, signaal_status=result.status, route=result.route,
                    uitkomst=result.uitkomst, nieuwe_taken=result.nieuwe_taken)
+
+
+@bp.post("/tasks/<int:task_id>/voortgang")
+def save_progress(task_id: int):
+    body = _json_body()
+    if not isinstance(body.get("data"), dict):
+        raise FieldErrors({"data": "de body is {\"data\": {...formuliervelden...}}"})
+    entry_id = orchestrator().dossier.save_progress(g.actor, task_id, body["data"])
+    response = jsonify(id=entry_id, taak_id=task_id, status=TaskStatus.OPEN)
+    response.status_code = 201
+    return response
+
+
+@bp.get("/tasks/<int:task_id>/concept")
+def get_draft(task_id: int):
+    orchestrator().task(g.actor, task_id)  # 404 for a task the user may not see
+    return jsonify(concept=orchestrator().dossier.draft(g.actor, task_id))  # null: none saved by this user
+
+
+@bp.put("/tasks/<int:task_id>/concept")
+def save_draft(task_id: int):
+    body = _json_body()
+    orchestrator().dossier.save_draft(g.actor, task_id, body.get("data"))
+    return "", 204
 
 
 @bp.get("/process-definitions")

@@ -1,13 +1,15 @@
 """The signal (case) page: summary, diagram, timeline, open tasks, route and regie."""
 from __future__ import annotations
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, session, url_for
 
-from engine import TaskStatus
+from engine import ROLES, TaskStatus
 from engine.errors import FieldErrors
 
 from ..auth import login_required
+from ..dossier_pdf import pdf_response
 from ..extensions import orchestrator
+from ..responses import safe_next
 from . import bp
 
 ACTIES = {
@@ -44,7 +46,32 @@ def signaal(signal_id: int):
     agenderen = orchestrator().agenda_options(g.actor, signal_id)
     overdracht = orchestrator().cases.handover_targets(g.actor, signal_id)  # empty unless the actor may hand it over
     return render_template("pages/signaal.html", signaal=view, voltooid=voltooid, actief=actief, acties=ACTIES,
-                           proceskeuzes=keuzes, agenderen=agenderen, overdracht_gemeenten=overdracht)
+                           proceskeuzes=keuzes, agenderen=agenderen, rollen=ROLES, overdracht_gemeenten=overdracht,
+                           aantekening_invoer=session.pop("aantekening_invoer", None))
+
+
+@bp.post("/signalen/<int:signal_id>/aantekeningen")
+@login_required
+def aantekening_toevoegen(signal_id: int):
+    """Add a note (or a correction of one); back to the page it came from, what was typed kept on a refusal."""
+    terug = safe_next(request.form.get("terug")) or url_for("pages.signaal", signal_id=signal_id)
+    tekst, corrigeert = request.form.get("tekst", ""), request.form.get("corrigeert", "")
+    try:
+        orchestrator().dossier.add_note(g.actor, signal_id, tekst, corrigeert or None)
+    except FieldErrors as exc:
+        for veld, bericht in exc.fields.items():
+            flash(f"{ {'tekst': 'Aantekening', 'corrigeert': 'Corrigeert'}.get(veld, veld)}: {bericht}", "fout")
+        session["aantekening_invoer"] = {"tekst": tekst[:5000], "corrigeert": corrigeert}
+        return redirect(terug + "#aantekeningen-kop")
+    flash("De aantekening is opgeslagen.", "succes")
+    return redirect(terug + "#aantekeningen-kop")
+
+
+@bp.get("/signalen/<int:signal_id>/dossier.pdf")
+@login_required
+def dossier_pdf(signal_id: int):
+    """The case file as PDF, as this user may see it (logged as an export)."""
+    return pdf_response(orchestrator().dossier.export(g.actor, signal_id))
 
 
 @bp.post("/signalen/<int:signal_id>/proces")

@@ -1,7 +1,7 @@
 """the Signalen list's indexes; handovers of a signal to another municipality
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 
 The list reads a municipality's signals newest first (PostgreSQL already has the covering
 ``ix_signal_gemeente_ontvangen`` of 0004; SQLite gets a plain one) and a regional role's
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

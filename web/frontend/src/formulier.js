@@ -3,7 +3,9 @@
 //
 // <div class="sr-formulier"
 //      data-schema='{…form-js schema…}' data-gegevens='{…}' data-fouten='{"veld": "melding"}'
-//      data-actie="/taken/12/voltooien" data-csrf="…" data-knop="Versturen" data-terug="/taken">
+//      data-actie="/taken/12/voltooien" data-csrf="…" data-knop="Versturen" data-terug="/taken"
+//      data-concept="/taken/12/concept"          (optional: "Concept opslaan", no checks, stays here)
+//      data-voortgang="/taken/12/voortgang">     (optional: "Opslaan als voortgangsverslag", task stays open)
 //   (optional no-JS fallback, replaced once the form has rendered)
 // </div>
 import { Form } from '@bpmn-io/form-js-viewer';
@@ -136,7 +138,19 @@ export async function formulierEiland(el) {
     { class: 'utrecht-button utrecht-button--primary-action sr-formulier__knop', type: 'button' },
     el.dataset.knop || 'Versturen',
   );
-  const knoppen = maak('div', { class: 'utrecht-button-group sr-formulier__knoppen' }, knop);
+  // Saving without completing: a draft (only for this user) and a progress report (kept in the case file).
+  const extra = [
+    ['voortgang', 'Opslaan als voortgangsverslag'],
+    ['concept', 'Concept opslaan'],
+  ]
+    .filter(([naam]) => el.dataset[naam])
+    .map(([naam, tekst]) => {
+      const b = maak('button', { class: 'utrecht-button utrecht-button--secondary-action', type: 'button' }, tekst);
+      b.dataset.doel = el.dataset[naam];
+      b.dataset.soort = naam;
+      return b;
+    });
+  const knoppen = maak('div', { class: 'utrecht-button-group sr-formulier__knoppen' }, knop, ...extra);
 
   const form = new Form({
     additionalModules: [NederlandsModule],
@@ -263,6 +277,9 @@ export async function formulierEiland(el) {
   let bezig = false;
   function zetBezig(aan) {
     bezig = aan;
+    for (const b of extra) {
+      b.disabled = aan;
+    }
     knop.disabled = aan;
     knop.classList.toggle('utrecht-button--busy', aan);
     if (aan) {
@@ -272,7 +289,7 @@ export async function formulierEiland(el) {
     }
   }
 
-  async function verstuur(data, clientFouten) {
+  async function verstuur(data, clientFouten, doelUrl = actie, bewaard = null) {
     if (bezig) {
       return;
     }
@@ -294,7 +311,7 @@ export async function formulierEiland(el) {
     try {
       let antwoord;
       try {
-        antwoord = await fetch(actie, {
+        antwoord = await fetch(doelUrl, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf, Accept: 'application/json' },
           body: JSON.stringify({ data }),
@@ -306,6 +323,10 @@ export async function formulierEiland(el) {
       }
       const inhoud = await leesAntwoord(antwoord);
       const fout = inhoud && typeof inhoud.fout === 'string' && inhoud.fout ? inhoud.fout : null;
+      if (antwoord.ok && bewaard && !(inhoud && inhoud.doorsturen)) {
+        toonMelding(bewaard, 'ok');
+        return;
+      }
       if (antwoord.ok) {
         const doel = (inhoud && inhoud.doorsturen) || terug;
         if (doel) {
@@ -344,6 +365,15 @@ export async function formulierEiland(el) {
         form.submit();
       }
     });
+    for (const b of extra) {
+      // No form-js validation: a draft or progress report may leave required fields empty.
+      b.addEventListener('click', () => {
+        serverFouten.clear();
+        const tijd = new Date().toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit' });
+        const tekst = b.dataset.soort === 'concept' ? `Concept opgeslagen om ${tijd}. Alleen u ziet het.` : null;
+        verstuur(form._getState().data, null, b.dataset.doel, tekst);
+      });
+    }
     // Back/forward cache: a page restored after navigating away is usable again.
     window.addEventListener('pageshow', (event) => {
       if (event.persisted) {
