@@ -75,7 +75,8 @@ query plans of the slowest statements, then under ``cProfile``.
 
 The last line printed is always::
 
-    RESULT inbox_p95_ms=<x.x> case_p95_ms=<x.x> task_page_p95_ms=<x.x> errors=<n> tasks_open=<n> clients=<n> server=serve|run load=<x.xx>
+    RESULT inbox_p95_ms=<x.x> case_p95_ms=<x.x> task_page_p95_ms=<x.x> errors=<n> tasks_open=<n>
+           clients=<n> server=serve|run load=<x.xx>
 
 (one line): the open tasks, clients, server command and the 1-minute load average at the end
 are always named, so a ``--quick`` figure cannot be read as a full one.
