@@ -28,6 +28,8 @@ from ..people.users import Actor, user_names
 from ..spiff.serialization import load_state
 from ..spiff.spiff_compat import engine_time
 from ..store.schema import human_task, process_instance, signal
+from .care import CARE_NOT_A_ROUTE, allowed_choices, check_care_rules, is_care, start_linked
+from .care import choices as care_choices
 from .instances import Outcome, StaleInstance, persist, public_tasks, run_engine, save_instance, start_instance
 from .intake import INTAKE_PROCESS, intake_form, prepare_intake, signal_columns
 from .projections import OPEN, project, waiting_before
@@ -79,6 +81,8 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
         raise FieldErrors({"proces": "moet de sleutel van een gedeployd proces zijn (tekst)"})
     definition_id = latest_definition_id(conn, proces)
     compiled = cache.get(conn, definition_id)
+    if is_care(compiled):
+        raise FieldErrors({"proces": CARE_NOT_A_ROUTE})
     if not gekozen:
         clean, gemeente_id = prepare_intake(conn, compiled, actor, raw, now, intake_form(conn, cache, compiled))
     projection, instance_id = start_instance(conn, compiled, definition_id, clean, now)
@@ -92,6 +96,8 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
             **({"proceskeuze": {key: clean[key] for key in ROUTE_QUESTIONS}} if gekozen else {}))
     persist(conn, compiled, projection, log, instance_id=instance_id, version=1, signal_id=signal_id,
             gemeente_id=gemeente_id, now=now, before={}, signal_row_written=True)
+    start_linked(conn, cache, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
+                 now=now, actor_id=actor.id)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, referentie,
                    public_tasks(projection.created), proces)
 
@@ -131,11 +137,13 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
             raise Forbidden(f"Deze taak is toegewezen aan {who}.")
         raise Forbidden("U heeft niet de rol om deze taak te doen.")
     compiled = cache.get(conn, row.definition_id)
-    clean = validate_submission(compiled.forms[row.formulier], data)
+    clean = validate_submission(compiled.forms[row.formulier], data,
+                                choices=allowed_choices(care_choices(conn, compiled, row.gemeente_id)))
     wf = load_state(row.state, compiled.spec, compiled.subprocess_specs)
     task = wf.get_task_from_id(UUID(row.spiff_task_id))
     if task is None or task.state != TaskState.READY:
         raise StaleInstance("Deze taak staat niet meer open.")
+    check_care_rules(compiled, task.data, clean)
     before = waiting_before(wf, compiled)
     _merge(task.data, clean)
     with engine_time(now):
@@ -152,6 +160,8 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
     persist(conn, compiled, projection, log, instance_id=row.instance_id, version=row.instance_version + 1,
             signal_id=row.signal_id, gemeente_id=row.gemeente_id, now=now, before=before, actor_id=actor.id,
             completed_task_id=row.id, told_before=row.told_before)
+    start_linked(conn, cache, projection, instance_id=row.instance_id, signal_id=row.signal_id,
+                 gemeente_id=row.gemeente_id, now=now, actor_id=actor.id)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
                    None, public_tasks(projection.created))
 

@@ -21,6 +21,7 @@ from ..people.access import CASE_ROLES, Visibility, signal_access
 from ..people.users import Actor
 from ..spiff.serialization import load_state
 from ..store.schema import human_task, process_definition, process_instance, proceswissel, signal, timer
+from .care import CARE_NOT_A_ROUTE, is_care, start_linked
 from .instances import Outcome, StaleInstance, persist, public_tasks, save_instance, start_instance
 from .projections import CANCELLED, FINISHED, OPEN, WAITING
 
@@ -100,6 +101,8 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
                  .values(status=CANCELLED))
 
     compiled = cache.get(conn, definition_id)
+    if is_care(compiled):
+        raise FieldErrors({"proces": CARE_NOT_A_ROUTE})
     projection, instance_id = start_instance(conn, compiled, definition_id, data, now)
     moved = conn.execute(update(signal).where(signal.c.id == signal_id, signal.c.instance_id == row.instance_id)
                          .values(instance_id=instance_id))
@@ -114,6 +117,8 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
             oude_instantie=row.instance_id, vervallen=[naam for _id, naam in vervallen])
     persist(conn, compiled, projection, log, instance_id=instance_id, version=1, signal_id=signal_id,
             gemeente_id=row.gemeente_id, now=now, before={}, told_before=row.terugkoppeling)
+    start_linked(conn, cache, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=row.gemeente_id,
+                 now=now, actor_id=actor.id)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, None,
                    public_tasks(projection.created),
                    proces)
