@@ -9,7 +9,16 @@ import datetime as dt
 
 from flask import Flask, current_app, g
 
-from engine import AMSTERDAM, MeetingStatus, SignalStatus, TaskStatus, may_administer, may_change_processes, may_read_audit
+from engine import (
+    AMSTERDAM,
+    MeetingStatus,
+    SignalStatus,
+    TaskStatus,
+    may_administer,
+    may_change_processes,
+    may_export_care_registrations,
+    may_read_audit,
+)
 
 from .extensions import orchestrator
 
@@ -86,5 +95,6 @@ FILTERS = {"lokaal": lokaal, "duur": duur, "uren": uren, "procent": procent}
 GLOBALS = {"nav_counts": nav_counts, "is_manager": is_manager, "may_administer": may_administer,
            "may_change_processes": may_change_processes,
            "may_read_audit": may_read_audit,  # the navigation shows the audit page to who may read it
+           "may_export_care_registrations": may_export_care_registrations,  # the zorgcoördinator's CoMensha page
            # templates compare statuses with these, never with literals
            "TaskStatus": TaskStatus, "SignalStatus": SignalStatus, "MeetingStatus": MeetingStatus}

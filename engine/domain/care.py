@@ -77,3 +77,15 @@ def placement_errors(data: dict) -> dict[str, str]:
         return {"voogdij": f"een minderjarige kan niet in de {soort} worden geplaatst zonder vastgelegde "
                            "voogdij (Jeugdzorg of Nidos)"}
     return {}
+
+
+# The Dutch names of the registration categories, as the CoMensha page shows them.
+COMENSHA_LABELS: dict[str, dict] = {
+    "leeftijd": {"0_17": "0–17", "18_22": "18–22", "23_29": "23–29", "30_39": "30–39", "40_49": "40–49",
+                 "50_plus": "50+", "onbekend": "Onbekend"},
+    "geslacht": {"man": "Man", "vrouw": "Vrouw", "anders": "Anders", "onbekend": "Onbekend"},
+    "nationaliteit": {"nl": "Nederlands", "eu": "EU-burger", "derdelander": "Derdelander", "onbekend": "Onbekend"},
+    "uitbuiting": {"seksueel": "Seksueel", "arbeid": "Arbeid", "criminele": "Crimineel", "orgaanhandel": "Orgaanhandel",
+                   "overig": "Overig", "onbekend": "Onbekend"},
+    "opvang": {key: name.split(" (")[0] for key, name in OPVANG_SOORTEN.items()},
+}

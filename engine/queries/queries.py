@@ -9,6 +9,7 @@ from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
 from ..audit.audit import RAADPLEGEN
 from ..clock import isoformat
+from ..domain.categories import ZORGGEGEVENS
 from ..domain.feedback import feedback_text
 from ..domain.status import TaskStatus
 from ..errors import NotFound
@@ -21,6 +22,7 @@ from ..people.access import (
     exists_role,
     legal_ground,
     may_see_access_log,
+    may_see_care_data,
     may_see_reporter,
     may_see_task,
     signal_access,
@@ -38,6 +40,7 @@ from ..store.schema import (
     signal,
     user,
 )
+from . import care
 
 MAX_PAGE = 200
 
@@ -285,6 +288,7 @@ def task_detail(conn: Connection, actor: Actor, task_id: int) -> dict:
     result["voltooid_op"] = isoformat(row.completed_at)
     result["instance_id"] = row.instance_id
     result["casustafel"] = row.casustafel  # decided at a meeting of this table (engine.runtime.casustafel)
+    result["gemeente_id"] = row.gemeente_id
     return result
 
 
@@ -331,6 +335,14 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
     events = conn.execute(_SIGNAL_EVENTS, {"signal_id": signal_id}).all()
     steps = conn.execute(_SIGNAL_STEPS, {"signal_id": signal_id}).all()
     definition = conn.execute(_SIGNAL_DEFINITION, {"signal_id": signal_id}).one()
+    # The care trajectory's steps, events and deadlines are care data (engine.queries.care).
+    zorg = care.trajectories(conn, signal_id)
+    zorg_ids = {t.instance_id for t in zorg}
+    zorg_zichtbaar = bool(zorg) and may_see_care_data(actor, row)
+    if zorg_ids and not zorg_zichtbaar:
+        tasks = [t for t in tasks if t.instance_id not in zorg_ids]
+        steps = [t for t in steps if t.instance_id not in zorg_ids]
+        events = [e for e in events if e.instance_id not in zorg_ids]
     categorieen: tuple[str, ...] = ()
     reporter = may_see_reporter(actor, row)  # who reported is a right of its own, also in the timeline
     base.update({
@@ -366,9 +378,12 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
              "aangemaakt_op": isoformat(t.created_at), "deadline": isoformat(t.due_at),
              "voltooid_op": isoformat(t.completed_at), "voltooid_door": t.voltooid_door,
              "geescaleerd_op": isoformat(t.escalated_at),
-             "huidig_proces": t.instance_id == row.instance_id}  # False: a process the signal moved away from
+             # False: a process the signal moved away from; a care trajectory runs beside the route
+             "huidig_proces": t.instance_id == row.instance_id or t.instance_id in zorg_ids,
+             "zorgtraject": t.instance_id in zorg_ids}
             for t in steps
         ],
+        "termijnen": care.deadlines(conn, [row.instance_id, *(zorg_ids if zorg_zichtbaar else ())]),
         "proces": {"definitie_id": definition.id, "sleutel": definition.sleutel, "versie": definition.versie,
                    "naam": definition.naam},
         "historie": [
@@ -377,6 +392,9 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
             for e in events
         ],
     })
+    if zorg_zichtbaar:
+        base["zorgtraject"] = [care.trajectory_json(t) for t in zorg]
+        categorieen += (ZORGGEGEVENS,)
     return SignalRead(base, visibility, rol, categorieen, grondslag)
 
 

@@ -23,6 +23,7 @@ def taak(task_id: int):
         except NotFound:
             signaal = None
     gegevens = _prefill(detail["formulier_schema"], (signaal or {}).get("gegevens") or {})
+    gegevens.update(detail.get("keuzes") or {})  # options the engine supplies (form-js valuesKey)
     return render_template("pages/taak.html", taak=detail, signaal=signaal, gegevens=gegevens,
                            mag_doen=detail["status"] == TaskStatus.OPEN and orch.may_work(g.actor, task_id))
 
