@@ -75,3 +75,15 @@ def act(route, signal_id: int, bpmn_id: str, data: dict):
     the reflection period runs beside the care plan)."""
     (task,) = [t for t in route.open_tasks(signal_id) if t.bpmn_id == bpmn_id]
     return route.orchestrator.complete_task(route.actor_for(task.rol), task.id, data)
+
+
+def deploy_zvh_care_route(orchestrator) -> None:
+    """``zorg-route-zvh``: the same route as a ZVH case (route ``zorg_en_strafrecht``), reaching care."""
+    from engine.definitions.package import ProcessPackage
+    from tests.engine.route_actions import package_with
+
+    package = package_with(
+        ProcessPackage.from_folder(CARE_ROUTE),
+        **{"proces.json": lambda t: t.replace('"sleutel": "zorg-route"', '"sleutel": "zorg-route-zvh"'),
+           "zorg-route.bpmn": lambda t: t.replace('route = "zorgtraject"', 'route = "zorg_en_strafrecht"')})
+    orchestrator.deploy(package)
