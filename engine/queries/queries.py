@@ -378,9 +378,8 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
              "aangemaakt_op": isoformat(t.created_at), "deadline": isoformat(t.due_at),
              "voltooid_op": isoformat(t.completed_at), "voltooid_door": t.voltooid_door,
              "geescaleerd_op": isoformat(t.escalated_at),
-             # False: a process the signal moved away from; a care trajectory runs beside the route
-             "huidig_proces": t.instance_id == row.instance_id or t.instance_id in zorg_ids,
-             "zorgtraject": t.instance_id in zorg_ids}
+             "huidig_proces": t.instance_id == row.instance_id,  # False: a process the signal moved away from,
+             "zorgtraject": t.instance_id in zorg_ids}  # or its care trajectory, which runs beside the route
             for t in steps
         ],
         "termijnen": care.deadlines(conn, [row.instance_id, *(zorg_ids if zorg_zichtbaar else ())]),
