@@ -22,6 +22,7 @@ from ..definitions.definitions import DefinitionCache, latest_definition_id
 from ..definitions.validation import CompiledDefinition
 from ..domain.care import CARE_KIND, placement_errors
 from ..errors import FieldErrors, NotFound, WorkflowFailed
+from ..people.access import CARE_ROLE
 from ..people.partners import contacts_for
 from ..store.schema import zorgtraject
 from .instances import persist, start_instance
@@ -62,7 +63,7 @@ def check_care_rules(compiled: CompiledDefinition, task_data: dict, clean: dict)
 
 
 def start_linked(conn: Connection, cache: DefinitionCache, projection: Projection, *, instance_id: int,
-                 signal_id: int | None, gemeente_id: int, now: dt.datetime, actor_id: int | None = None) -> None:
+                 signal_id: int | None, gemeente_id: int, now: dt.datetime) -> None:
     """Start the processes the route reached a ``start_proces`` element for, once per element."""
     if not projection.starts or signal_id is None:
         return
@@ -81,7 +82,7 @@ def start_linked(conn: Connection, cache: DefinitionCache, projection: Projectio
             "signal_id": signal_id, "instance_id": care_id, "gemeente_id": gemeente_id,
             "bron_instance_id": instance_id, "bron_taak": bron_taak, "gestart_op": now,
         })
-        log = AuditBatch(now, care_id, signal_id)
-        log.add("zorgtraject_gestart", actor_id, proces=sleutel)
+        log = AuditBatch(now, care_id, signal_id, rol=CARE_ROLE)
+        log.add("zorgtraject_gestart", proces=sleutel)  # the route started it, not whoever moved the route
         persist(conn, compiled, care_projection, log, instance_id=care_id, version=1, signal_id=signal_id,
                 gemeente_id=gemeente_id, now=now, before={})

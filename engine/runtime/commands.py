@@ -97,7 +97,7 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
     persist(conn, compiled, projection, log, instance_id=instance_id, version=1, signal_id=signal_id,
             gemeente_id=gemeente_id, now=now, before={}, signal_row_written=True)
     start_linked(conn, cache, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
-                 now=now, actor_id=actor.id)
+                 now=now)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, referentie,
                    public_tasks(projection.created), proces)
 
@@ -161,7 +161,7 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
             signal_id=row.signal_id, gemeente_id=row.gemeente_id, now=now, before=before, actor_id=actor.id,
             completed_task_id=row.id, told_before=row.told_before)
     start_linked(conn, cache, projection, instance_id=row.instance_id, signal_id=row.signal_id,
-                 gemeente_id=row.gemeente_id, now=now, actor_id=actor.id)
+                 gemeente_id=row.gemeente_id, now=now)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
                    None, public_tasks(projection.created))
 

@@ -118,7 +118,7 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
     persist(conn, compiled, projection, log, instance_id=instance_id, version=1, signal_id=signal_id,
             gemeente_id=row.gemeente_id, now=now, before={}, told_before=row.terugkoppeling)
     start_linked(conn, cache, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=row.gemeente_id,
-                 now=now, actor_id=actor.id)
+                 now=now)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, None,
                    public_tasks(projection.created),
                    proces)
