@@ -43,6 +43,37 @@ def reached_care(site):
     return outcome
 
 
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+    'wcag22aa']}, resultTypes: ['violations']});
+  return result.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}"""
+PHONE = {"width": 390, "height": 844}
+
+
+WIDEST = """(selector) => Math.max(0, ...[...document.querySelectorAll(selector)].map((e) => e.getBoundingClientRect().right))"""
+
+
+def _axe_clean_and_fits_a_phone(page: Page, path: str, part: str | None = None) -> None:
+    """axe finds nothing serious at 1280 px, and at 390 px the page (or only its ``part``, a CSS selector:
+    the rest of the page is another's) does not scroll sideways."""
+    for viewport in ({"width": 1280, "height": 800}, PHONE):
+        page.set_viewport_size(viewport)
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        for island in page.locator(".sr-formulier").all():
+            expect(island).to_have_attribute("data-sr-klaar", "ja")
+        if viewport is PHONE and part:
+            assert page.evaluate(WIDEST, f"{part}, {part} *") <= PHONE["width"], (path, part)
+        elif viewport is PHONE:
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        else:
+            page.add_script_tag(url="/static/dist/axe.min.js")
+            assert page.evaluate(RUN_AXE) == [], path
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def _open_task(page: Page, step: str) -> None:
     page.goto("/werkvoorraad")
     page.locator("tbody tr").filter(has=page.get_by_role("link", name=step, exact=True)).first.get_by_role(
@@ -100,6 +131,42 @@ def test_a_care_trajectory_with_a_cosm_placement(page: Page, site, reached_care)
     expect(page.get_by_role("heading", name="Lopende termijnen")).to_be_visible()
     expect(page.locator("body")).to_contain_text("Einde bedenktijd")
     screenshot(page, "17-zorg-signaal")
+    pages = [f"/signalen/{reached_care.signal_id}"]
+
+    _open_task(page, "Zorgplan opstellen")
+    for domein in ("Opvang", "Gezondheid", "Juridische hulp"):
+        choose(page, "Afgesproken hulp", domein)
+    page.get_by_role("textbox", name="Wie biedt: opvang", exact=True).fill(PROVIDER)
+    page.get_by_role("textbox", name="Wie biedt: gezondheid", exact=True).fill("GGD Gelderland-Zuid")
+    pages.append(page.url.removeprefix(site.url))
+    _complete(page)
+    _open_task(page, "Melden bij CoMensha")
+    page.get_by_role("checkbox", name="De registratie is aan CoMensha gemeld", exact=True).check()
+    _complete(page)
+
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="CoMensha").click()
+    row = page.locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Derdelander")
+    expect(row).to_contain_text("COSM")
+    expect(page.locator("main")).not_to_contain_text("Jonge vrouw")  # nothing of the signal itself
+    screenshot(page, "18-comensha")
+    pages.append("/zorg/comensha")
+    for path in pages:
+        _axe_clean_and_fits_a_phone(page, path)
+
+
+def test_the_managers_figures_show_care_counts_only(new_page, site, reached_care):
+    page = new_page()
+    sign_in(page, "manager")
+    page.goto("/overzicht/cijfers")
+    zorg = page.locator("section").filter(has=page.get_by_role("heading", name="Zorgcoördinatie"))
+    expect(zorg).to_contain_text("zorgtrajecten gestart")
+    expect(zorg.locator(".sr-kengetal__waarde").first).to_have_text("<5")  # one trajectory: a small cell
+    zorg.scroll_into_view_if_needed()
+    screenshot(page, "19-overzicht-cijfers-zorg")
+    # the care section (the lead-time table above it is the pages' own: tests/browser/test_phone_width.py)
+    _axe_clean_and_fits_a_phone(page, "/overzicht/cijfers", "section[aria-labelledby=zorg-kop]")
 
 
 def test_the_aandachtsfunctionaris_sees_the_route_not_the_care(new_page, site, reached_care):
