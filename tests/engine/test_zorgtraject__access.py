@@ -85,3 +85,36 @@ def test_the_route_deadlines_show_to_everyone_who_sees_the_process(route, orches
     assert view["termijnen"] and all(set(t) == {"naam", "vervalt_op"} for t in view["termijnen"])
     assert [dt.datetime.fromisoformat(t["vervalt_op"].replace("Z", "+00:00")) for t in view["termijnen"]] == sorted(
         dt.datetime.fromisoformat(t["vervalt_op"].replace("Z", "+00:00")) for t in view["termijnen"])
+
+
+def test_retention_waits_for_the_trajectory_and_strips_its_data(route, orchestrator, intake, clock):
+    """The route closed when care started; the signal is kept while the trajectory runs, and when it is
+    anonymised the trajectory's workflow loses its data too (its row keeps the counted categories)."""
+    from sqlalchemy import select
+
+    from engine.store.schema import process_instance
+    from tests.engine.care_actions import COMENSHA, EINDE, ZORGPLAN, care_row, monitoring
+
+    deploy_care(orchestrator)
+    provider = add_provider(orchestrator, "COSM Oost", now=clock.now())
+    sid = route.report(intake(), proces="zorg-route").signal_id
+    act(route, sid, "task_intake", intake_zorg())
+    act(route, sid, "task_opvang", opvang(provider, soort="gespecialiseerd"))
+    clock.advance(dt.timedelta(days=6 * 366))  # longer than any period after the route closed
+    orchestrator.fire_due_timers()
+    assert orchestrator.run_retention(dry_run=True).signalen == []  # the trajectory still runs
+
+    act(route, sid, "task_zorgplan", ZORGPLAN)
+    act(route, sid, "task_comensha", COMENSHA)
+    clock.advance(dt.timedelta(days=29))
+    orchestrator.fire_due_timers()
+    act(route, sid, "task_monitoring", monitoring(beeindigen=True))
+    act(route, sid, "task_einde", EINDE)
+    assert orchestrator.run_retention(dry_run=True).signalen == []  # counted from the end of care
+    clock.advance(dt.timedelta(days=5 * 366))
+    assert [e.signal_id for e in orchestrator.run_retention().signalen] == [sid]
+    row = care_row(orchestrator, sid)
+    with orchestrator.db.read() as conn:
+        state = conn.execute(select(process_instance.c.state).where(process_instance.c.id == row.instance_id)).scalar_one()
+    assert "gespecialiseerd" not in state and "COSM Oost" not in state
+    assert row.opvang_soort == "gespecialiseerd" and row.einde_uitkomst == "zelfstandig"
