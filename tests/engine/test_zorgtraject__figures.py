@@ -72,3 +72,17 @@ def test_the_steps_of_a_trajectory_stay_out_of_the_lead_times(route, orchestrato
     _start(route, intake, provider, "cosm", clock)
     steps = {s["bpmn_id"] for s in _figures(orchestrator, manager, clock)["stappen"]}
     assert not steps & {"task_intake", "task_opvang", "task_zorgplan", "task_comensha"}
+
+
+def test_the_heat_map_of_the_trajectory_hides_small_cells(route, orchestrator, intake, clock, manager):
+    deploy_care(orchestrator)
+    provider = add_provider(orchestrator, "Opvang Oost", now=clock.now())
+    sid = route.report(intake(), proces="zorg-route").signal_id
+    act(route, sid, "task_intake", intake_zorg())
+    act(route, sid, "task_opvang", opvang(provider, soort="vrouwenopvang"))
+    kaart = orchestrator.managers.heatmap(manager, "zorgtraject")
+    steps = {s["bpmn_id"]: s for s in kaart["stappen"]}
+    assert steps["task_zorgplan"]["wachtend"] == "<5" and steps["task_zorgplan"]["wacht_mediaan_s"] is None
+    assert steps["task_intake"]["afgerond"] == "<5" and steps["task_intake"]["doorloop_mediaan_s"] is None
+    assert steps["task_monitoring"]["wachtend"] == 0
+    assert all(s["intensiteit"] == 0.0 for s in kaart["stappen"])
