@@ -124,14 +124,16 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
                    proces)
 
 
-def choices(conn: Connection, actor: Actor, signal_id: int) -> list[dict]:
-    """The deployed processes signal ``signal_id`` can move to, if ``actor`` may move it (else none)."""
+def choices(conn: Connection, actor: Actor, signal_id: int, cache: DefinitionCache | None = None) -> list[dict]:
+    """The deployed processes signal ``signal_id`` can move to, if ``actor`` may move it (else none); with
+    ``cache``, not a care trajectory (engine.runtime.care: it starts from a route, it is none itself)."""
     row = conn.execute(_SIGNAL.where(signal.c.id == signal_id)).first()
     if row is None or row.status == FINISHED or not may_change_process(actor, row):
         return []
     newest = select(process_definition.c.sleutel, func.max(process_definition.c.versie).label("versie")) \
         .group_by(process_definition.c.sleutel).subquery()
-    rows = conn.execute(select(process_definition.c.sleutel, process_definition.c.naam).join(
+    rows = conn.execute(select(process_definition.c.id, process_definition.c.sleutel, process_definition.c.naam).join(
         newest, (newest.c.sleutel == process_definition.c.sleutel) & (newest.c.versie == process_definition.c.versie))
         .order_by(process_definition.c.naam)).all()
-    return [{"sleutel": r.sleutel, "naam": r.naam} for r in rows if r.sleutel != row.sleutel]
+    return [{"sleutel": r.sleutel, "naam": r.naam} for r in rows
+            if r.sleutel != row.sleutel and (cache is None or not is_care(cache.get(conn, r.id)))]  # no route

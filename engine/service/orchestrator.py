@@ -141,7 +141,7 @@ class Orchestrator:
     def process_choices(self, actor: Actor, signal_id: int) -> list[dict]:
         """The processes ``actor`` may move signal ``signal_id`` to (none if they may not move it)."""
         with self.db.read() as conn:
-            return route_change.choices(conn, actor, signal_id)
+            return route_change.choices(conn, actor, signal_id, self.cache)
 
     @metrics.command("complete")
     def complete_task(self, actor: Actor, task_id: int, data: dict) -> Outcome:

@@ -18,7 +18,6 @@ from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import ensure_gemeente
 from engine.store.schema import gemeente, ketenpartner
 from tests.browser.browser_steps import INTAKE, choose, flash, form_ready, screenshot, select_option, sign_in, submit
-from tests.engine.care_actions import CARE_PROCESS, CARE_ROUTE
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -27,10 +26,9 @@ PROVIDER = "COSM Opvanghuis Gelderland"
 
 @pytest.fixture
 def reached_care(site):
-    """A signal whose route reached care: its trajectory waits on the zorgcoördinator's intake."""
+    """A signal of the default route, enriched and assessed as a care case: the route reached care and its
+    trajectory waits on the zorgcoördinator's intake; a shelter provider is in the region's directory."""
     orch = site.orchestrator
-    orch.deploy_folder(CARE_PROCESS)
-    orch.deploy_folder(CARE_ROUTE)
     with orch.db.write() as conn:
         gemeente_id = ensure_gemeente(conn, "Nijmegen")
         regio_id = conn.execute(select(gemeente.c.regio_id).where(gemeente.c.id == gemeente_id)).scalar_one()
@@ -39,7 +37,12 @@ def reached_care(site):
             assign_gemeente(conn, regio_id, gemeente_id)
         conn.execute(insert(ketenpartner), {"regio_id": regio_id, "soort": "opvang", "naam": PROVIDER,
                                             "telefoon": "024 123 45 67", "bijgewerkt_op": orch.clock.now()})
-    outcome = orch.report_signal(site.actor("melder"), INTAKE, proces="zorg-route")
+    outcome = orch.report_signal(site.actor("melder"), INTAKE, proces="signaal-naar-casus")
+    for who, data in (("analist", {"vermoeden_versterkt": True}),
+                      ("aandachtsfunctionaris", {"voldoende_aanleiding": True, "zorg_nodig": True})):
+        actor = site.actor(who)
+        task = next(t for t in orch.inbox(actor)["taken"] if t["signaal_id"] == outcome.signal_id)
+        orch.complete_task(actor, task["id"], data)
     return outcome
 
 

@@ -46,7 +46,7 @@ def sees(full=(), status=(), process=()) -> dict[str, str | None]:
 MATRIX = {
     "analist": (sees(full=["nieuw", "verrijkt"], process=ROUTED), ["task_verrijken"]),
     "aandachtsfunctionaris": (sees(full=STAGES), ["task_beoordelen"]),
-    "zorgcoordinator": (sees(full=["zorgtraject"]), ["task_regie_zorg"]),
+    "zorgcoordinator": (sees(full=["zorgtraject"]), ["task_intake"]),  # the care trajectory the route started
     "zvh": (sees(full=["zorg_en_strafrecht"]), ["task_regie_zvh"]),
     "riec": (sees(full=["riec"]), []),  # its one task is done
     "melder": (sees(status=STAGES), []),

@@ -58,8 +58,9 @@ PATHS = {
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True)),
          ("task_regie_zvh", REGIE)),
         "Zorg- en strafrechtelijk traject gestart", "zorg_en_strafrecht", "ketenpartner", "task_beoordelen"),
+    # The care route ends as it starts the care trajectory (processes/zorgtraject, beside it: its own tests).
     "zorgtraject": RoutePath(
-        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld()), ("task_regie_zorg", REGIE)),
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld())),
         "Zorgtraject gestart", "zorgtraject", "ketenpartner", "task_beoordelen"),
     # First to the case table of the route; the table's decision (at its meeting) gives regie.
     "tafel_riec_bevestigd": RoutePath(
@@ -68,7 +69,7 @@ PATHS = {
         "RIEC-casus gestart", "riec", "ketenpartner", "task_tafel_riec"),
     "tafel_mdo_zorgtraject_bevestigd": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(tafel=True)),
-         ("task_tafel_mdo", besluit("bevestigd")), ("task_regie_zorg", REGIE)),
+         ("task_tafel_mdo", besluit("bevestigd"))),
         "Zorgtraject gestart", "zorgtraject", "ketenpartner", "task_tafel_mdo"),
     "tafel_mdo_andere_route": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True, tafel=True)),
@@ -214,8 +215,10 @@ def test_path_ends_the_same_three_ways(route, users, intake, clock, name, acuut)
     row = route.signal_row(signal_id)
     assert (row.status, row.fase, row.closed_at is not None) == ("afgerond", None, True)
     assert row.terugkoppeling == path.terugkoppeling
-    assert route.open_tasks(signal_id) == []
-    view = orch.signal(users.analist, signal_id)
+    # Reaching care started the care trajectory: its intake waits for the zorgcoördinator.
+    care = ["task_intake"] if path.route == "zorgtraject" else []
+    assert [t.bpmn_id for t in route.open_tasks(signal_id)] == care
+    view = orch.signal(users.analist, signal_id)  # the analist sees nothing of the care (docs/privacy.md)
     assert (view["status"], view["uitkomst"], view["route"], view["taken"]) == ("afgerond", path.uitkomst, path.route, [])
     assert [(h["actie"], h.get("stap")) for h in view["historie"]] == expected_history(compiled, path)
 

@@ -166,6 +166,7 @@ def world(_sqlite_template, tmp_path_factory) -> World:
                       "WTF_CSRF_ENABLED": False, "ACTOR_CACHE_SECONDS": 0})
     orch = app.extensions["signaalroute"]
     orch.deploy_folder(PROCESS)
+    orch.deploy_folder(CARE_PROCESS)  # the route starts it when it reaches care
     with orch.db.write() as conn:
         for regio, gemeente in (("Gelderland-Zuid", "Nijmegen"), ("Gelderland-Midden", "Arnhem")):
             assign_gemeente(conn, ensure_regio(conn, regio), ensure_gemeente(conn, gemeente))
