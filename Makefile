@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: install start test bench clean
+.PHONY: install start test bench bench-setup clean
 
 FRONTEND := web/frontend
 DIST := web/static/dist
@@ -33,9 +33,15 @@ test: install
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -n auto --dist loadgroup -q -rs
 
-bench: install
+# The peer (SpiffArena's backend) for bench/peer.py: built once from ../shared/peers/spiffarena into
+# ~/.cache/signaalroute-bench (BENCH_PEER_DIR), pip from the registry; not part of `make test`.
+bench-setup: install
+	$(PY) bench/peer.py --setup
+
+bench: bench-setup
 	$(PY) bench/engine.py --quick
 	$(PY) bench/api.py --quick
+	$(PY) bench/peer.py --quick
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache $(FRONTEND)/node_modules $(DIST)

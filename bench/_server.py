@@ -79,7 +79,7 @@ class ServerProcess:
             with open(self.log_path, "ab") as log:
                 self.proc = subprocess.Popen([str(signaalroute_cli()), *self.command, "--port", str(self.port)],
                                              env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-            if self._wait_healthy(timeout=30):
+            if self._wait_healthy(timeout=180):  # a busy machine can take a minute to import and migrate
                 return
             self.stop()  # e.g. the port was taken in between: try another one
         raise BenchError(f"de server kwam niet op; log:\n{self.log_tail()}")

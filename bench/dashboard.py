@@ -373,7 +373,7 @@ def main() -> None:
             rows = conn.execute(text("SELECT count(*) FROM human_task")).scalar_one()
         print(f"\nRESULT board_p95_ms={p95(board):.1f} figures_p95_ms={p95(municipal):.1f} "
               f"board_region_p95_ms={p95(board_region):.1f} figures_region_p95_ms={p95(regional):.1f} "
-              f"task_rows={rows}")
+              f"task_rows={rows} load={os.getloadavg()[0]:.2f}")
     finally:
         if orch is not None:
             orch.db.dispose()

@@ -4,11 +4,8 @@ Run from the repository root::
 
     .venv/bin/python bench/engine.py              # N=300 instances per side
     .venv/bin/python bench/engine.py --quick      # N=60, about 3 seconds
-    .venv/bin/python bench/engine.py --attribute  # + where the engine's wall time goes
-    .venv/bin/python bench/engine.py --micro      # + isolated per-call costs of building blocks
-    .venv/bin/python bench/engine.py --profile    # + cProfile of the engine path
-
-The diagnostics run after the figures and do not change them.
+    .venv/bin/python bench/engine.py --profile    # + cProfile of the engine path (after the figures)
+    .venv/bin/python bench/engine.py --sqlite-sync full   # the engine's database with an fsync per commit
 
 The route (process ``signaal-naar-casus``, gemeente "Nijmegen"):
 
@@ -56,12 +53,14 @@ Method
     per-step means (so they need not add up exactly to the total). ``gc`` stays
     enabled, as in production; ``gc.collect()`` runs before each batch, untimed.
 
-The last line printed is always ``RESULT engine_ms=<x.xx> raw_ms=<x.xx> ratio=<x.xx>``.
+The last line printed is always ``RESULT engine_ms=<x.xx> raw_ms=<x.xx> ratio=<x.xx> n=<instances per side>
+sqlite_sync=normal|full load=<1-minute load average at the end>``.
 """
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import tempfile
 import time
@@ -113,7 +112,8 @@ STEPS = (
     ("task_beoordelen", "aandachtsfunctionaris",
      {"voldoende_aanleiding": True, "strafrechtelijk_traject": True, "zorg_nodig": True,
       "geraadpleegde_ketenpartners": ["avim", "nla"]}),
-    ("task_regie_zvh", "zvh", {"regie_opgepakt": True, "behandelaar": "P. de Vries", "covenant": "zvh"}),
+    ("task_regie_zvh", "zvh", {"regie_opgepakt": True, "resultaat": "hulp_gestart", "behandelaar": "P. de Vries",
+                               "covenant": "zvh"}),
 )
 
 # The same data as the engine holds it after form validation (every field of the form
@@ -139,7 +139,8 @@ RAW_STEPS = {
                         "zorg_nodig": True, "strafrechtelijk_traject": True, "ondermijnende_criminaliteit": False,
                         "casustafel_bespreken": False,
                         "toelichting": None},
-    "task_regie_zvh": {"regie_opgepakt": True, "behandelaar": "P. de Vries", "covenant": "zvh", "toelichting": None},
+    "task_regie_zvh": {"regie_opgepakt": True, "resultaat": "hulp_gestart", "behandelaar": "P. de Vries",
+                       "covenant": "zvh", "toelichting": None},
 }
 
 # Breakdown rows: index into the per-step time list both sides fill.
@@ -158,8 +159,8 @@ class EngineRoute:
 
     name = "engine"
 
-    def __init__(self, directory: Path):
-        self.sa_engine = make_engine(f"sqlite:///{directory / 'bench.db'}")
+    def __init__(self, directory: Path, sqlite_synchronous: str = "NORMAL"):
+        self.sa_engine = make_engine(f"sqlite:///{directory / 'bench.db'}", sqlite_synchronous=sqlite_synchronous)
         upgrade(self.sa_engine)
         self.orch = Orchestrator(Database(self.sa_engine), SystemClock())
         self.orch.deploy_folder(PROCESS_DIR)
@@ -307,7 +308,7 @@ def print_table(result: dict) -> None:
           "(a check on noise; RESULT uses the ratio of the medians)")
 
 
-# --- diagnostics (only with --attribute / --profile; after the figures) ------------------
+# --- diagnostics (only with --profile; after the figures) ------------------
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Engine vs raw SpiffWorkflow on the default route.")
     ap.add_argument("--quick", action="store_true", help="N=60 instances per side")
@@ -315,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=None, help="measurement rounds (default 30; --quick 12)")
     ap.add_argument("--warmup", type=int, default=20, help="warm-up instances per side (default 20)")
     ap.add_argument("--profile", action="store_true", help="afterwards: cProfile of the engine path")
+    ap.add_argument("--sqlite-sync", choices=("normal", "full"), default="normal",
+                    help="SQLite's synchronous pragma for the engine's database (default normal)")
     ap.add_argument("--diag-n", type=int, default=200, help="instances for --profile (default 200)")
     ap.add_argument("--top", type=int, default=40, help="rows per cProfile table (default 40)")
     args = ap.parse_args(argv)
@@ -323,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="signaalroute-bench-") as tmp:
         t_setup = time.perf_counter()
-        engine_route = EngineRoute(Path(tmp))
+        engine_route = EngineRoute(Path(tmp), args.sqlite_sync.upper())
         raw_route = RawRoute()
         setup_s = time.perf_counter() - t_setup
         for side in (engine_route, raw_route):
@@ -346,7 +349,10 @@ def main(argv: list[str] | None = None) -> int:
         engine_route.sa_engine.dispose()
 
     eng, raw = result["total"]["engine"], result["total"]["raw"]
-    print(f"RESULT engine_ms={eng:.2f} raw_ms={raw:.2f} ratio={eng / raw:.2f}")
+    load = os.getloadavg()[0]
+    print(f"load average (1 min) at the end: {load:.2f} on {os.cpu_count()} CPUs")
+    print(f"RESULT engine_ms={eng:.2f} raw_ms={raw:.2f} ratio={eng / raw:.2f} n={result['measured']} "
+          f"sqlite_sync={args.sqlite_sync} load={load:.2f}")
     return 0
 
 

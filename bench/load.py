@@ -38,6 +38,7 @@ every second while the users run.
 The last line printed is always::
 
     RESULT ops_per_s=<requests/s> p99_ms=<all requests> errors=<count> invariant_violations=<count>
+           users=<n> seconds=<n> load=<highest 1-minute load average>
 """
 from __future__ import annotations
 
@@ -269,10 +270,10 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
         admin.dispose()
 
-    report(users, wall, rows, violations, worker_codes, loads)
+    report(users, wall, rows, violations, worker_codes, loads, seconds)
 
 
-def report(users, wall, rows, violations, worker_codes, loads) -> None:
+def report(users, wall, rows, violations, worker_codes, loads, seconds: float) -> None:
     times = {op: [x for vu in users for x in vu.times[op]] for op in OPS}
     everything = [x for xs in times.values() for x in xs]
     errors = Counter()
@@ -305,7 +306,8 @@ def report(users, wall, rows, violations, worker_codes, loads) -> None:
     for line in violations[:20]:
         print(f"  {line}")
     print(f"RESULT ops_per_s={len(everything) / wall:.1f} p99_ms={percentile(everything, 99):.1f} "
-          f"errors={n_errors} invariant_violations={len(violations)}")
+          f"errors={n_errors} invariant_violations={len(violations)} users={len(users)} seconds={seconds:.0f} "
+          f"load={max(loads) if loads else os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -25,21 +25,20 @@ Part 1 — lateness with two workers
       engine writes. Creation runs in parallel processes (one Orchestrator each, the
       system clock) and is not timed; each instance waits on a distinct placeholder
       due time 6 h ahead, so creation may take as long as it takes.
-    * Retime: when all exist, B is set a few seconds ahead and every instance gets
-      due time B + U(0, spread) (spread 15 s; 10 s with --quick; seeded, random order)
-      with one SQL UPDATE per table: in ``process_instance.state`` the placeholder
-      string is replaced by the new one — it occurs exactly twice, as ``vuur_op`` in
-      the data and as the timer task's ``event_value`` (checked per row) — and the
-      ``timer`` row gets the new ``due_at``/``attempt_at``. The result is what the
-      engine would have written had ``vuur_op`` been the new time (only creation
-      timestamps differ). If retime + vacuum do not finish ahead of B, it is redone
-      further ahead.
-    * ``VACUUM ANALYZE`` (as autovacuum would after these writes), then two worker
-      processes: ``.venv/bin/signaalroute worker --interval 1`` as subprocesses with
-      ``DATABASE_URL`` set (the real clock path: APScheduler interval job →
+    * Two worker processes: ``.venv/bin/signaalroute worker --interval 1`` as subprocesses
+      with ``DATABASE_URL`` set (the real clock path: APScheduler interval job →
       ``Orchestrator.fire_due_timers`` with the SystemClock) and ``PGAPPNAME``
-      ``bench-worker-1``/``-2`` so each firing can be attributed. They are started
-      4 s before B; the bench checks both printed their start line before B.
+      ``bench-worker-1``/``-2`` so each firing can be attributed. They start first and
+      settle (nothing is due yet), so their start-up is in no lateness.
+    * Retime: B is set a few seconds ahead and every instance gets due time
+      B + U(0, spread) (spread 15 s; 10 s with --quick; seeded, random order) with one SQL
+      UPDATE per table: in ``process_instance.state`` the placeholder string is replaced by
+      the new one — it occurs exactly twice, as ``vuur_op`` in the data and as the timer
+      task's ``event_value`` (checked per row) — and the ``timer`` row gets the new
+      ``due_at``/``attempt_at``. The result is what the engine would have written had
+      ``vuur_op`` been the new time (only creation timestamps differ). Then ``VACUUM
+      ANALYZE`` (as autovacuum would after these writes). If that does not finish ahead of
+      B, it is redone further ahead.
     * The bench waits (bounded) until all N timers fired, then stops the workers with
       SIGTERM (a running pass finishes first).
 
@@ -67,6 +66,18 @@ Part 1 — lateness with two workers
     it), idle time between passes while due timers waited, and CPU seconds of the
     worker processes, of their PostgreSQL backends (``pg_stat_activity`` by
     application_name, ``/proc``) and of the rest of the machine while the workers ran.
+
+Part 1, route — the shipped process's own timers (``--kinds``, default ``trivial,route``)
+    The same N, spread and workers, a second time, with the timers users meet
+    (``bench/_route_timers.py``): half the instances wait at "Signaal verrijken" with its
+    deadline (``P5D``, escalates: the task is marked, the manager gets a notification and,
+    from the mail pass, a mail), half at the ZVH's regie task with its follow-up cycle
+    (``R/P14D``, opens "Terugkoppeling regie" for the aandachtsfunctionaris and re-arms).
+    They are made with the engine's own commands (report, and for a follow-up verrijken +
+    beoordelen) on a clock set back by the timer's duration, so the engine itself puts the
+    timer at the chosen placeholder; the retime replaces that time once in the state, in
+    the timer row and in the task's due date. Lateness, duplicates and CPU per firing are
+    printed and in the RESULT line per kind (``route_…``).
 
 Part 2 — pass cost vs waiting-but-not-due timers
     The database is brought to W waiting timers that are not due (10k, then 100k;
@@ -96,9 +107,11 @@ time in ``cursor.execute``, in COMMIT and the rest, then under cProfile.
 
 The last line printed is always::
 
-    RESULT p50_lateness_s=… p99_lateness_s=… max_lateness_s=… fired_per_s=… duplicates=… pass_ms_10k=… pass_ms_100k=…
+    RESULT p50_lateness_s=… p99_lateness_s=… max_lateness_s=… fired_per_s=… duplicates=… cpu_ms_per_fire=…
+           route_p50_lateness_s=… route_p99_lateness_s=… … route_cpu_ms_per_fire=… pass_ms_10k=… pass_ms_100k=…
+           n=… spread_s=… workers=… load=…
 
-(with --quick the last key is ``pass_ms_50k``: the sizes used are named, never implied).
+(one line; with --quick the pass key is ``pass_ms_50k`` and ``n=2000``: the sizes used are named, never implied).
 """
 from __future__ import annotations
 
@@ -121,6 +134,7 @@ ROOT = BENCH.parent
 # bench/engine.py would shadow the engine package: the repository root goes first.
 sys.path.insert(0, str(ROOT))
 
+import _route_timers as route_timers  # noqa: E402 - after the engine is importable
 from _common import median, percentile, print_profile_stats  # noqa: E402 - bench/ is on sys.path as the script's folder
 from _server import BenchError, run_main, signaalroute_cli  # noqa: E402 - bench/ is on sys.path as the script's folder
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
@@ -139,7 +153,6 @@ INTAKE = {"gemeente": GEMEENTE, "omschrijving": "Timerbenchmark", "uitbuitingsvo
           "minderjarige": "onbekend"}
 UTC = dt.UTC
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
-WORKER_LEAD_S = 4.0
 RETIME_MARGIN_S = 2.0
 PASS_LIMIT = 500  # Orchestrator.fire_due_timers' default limit, which the clock uses
 
@@ -231,7 +244,7 @@ def setup_database(url: str) -> tuple[Orchestrator, int]:
     return orch, user_id
 
 
-def vacuum_analyze(url: str, tables=("timer", "process_instance", "signal", "audit_event")) -> None:
+def vacuum_analyze(url: str, tables=("timer", "process_instance", "signal", "audit_event", "human_task")) -> None:
     eng = create_engine(_sa_url(url), isolation_level="AUTOCOMMIT")
     try:
         with eng.connect() as conn:
@@ -406,56 +419,75 @@ def backend_cpu(orch: Orchestrator, like: str) -> float:
 
 def run_lateness(db: BenchDatabase, orch: Orchestrator, user_id: int, n: int, spread: float, workers_n: int,
                  interval: float, create_procs: int, workdir: Path, timeout_s: float,
-                 pgoptions: str | None = None) -> dict:
+                 pgoptions: str | None = None, kind: str = "trivial") -> dict:
     # 1. Start N instances through the engine, each waiting on a distinct placeholder due time 6 h ahead.
     placeholder0 = utcnow() + dt.timedelta(hours=6)
     placeholders = [placeholder0 + dt.timedelta(milliseconds=i) for i in range(n)]
-    print(f"creating {n} instances with report_signal in {create_procs} processes …", file=sys.stderr)
-    create_wall, _ = create_parallel(db.url, user_id, placeholders, placeholder0 - dt.timedelta(minutes=1),
-                                     create_procs)
+    if kind == "route":
+        mix = [route_timers.KINDS[i % 2] for i in range(n)]
+        random.Random(20261207).shuffle(mix)
+        print(f"creating {n} route instances ({mix.count('escalatie')} at a deadline, "
+              f"{mix.count('terugkoppeling')} at a follow-up) in {create_procs} processes …", file=sys.stderr)
+        create_wall = route_timers.create_parallel(db.url, user_id, list(zip(mix, placeholders, strict=True)),
+                                                   create_procs)
+    else:
+        print(f"creating {n} instances with report_signal in {create_procs} processes …", file=sys.stderr)
+        create_wall, _ = create_parallel(db.url, user_id, placeholders, placeholder0 - dt.timedelta(minutes=1),
+                                         create_procs)
     created_done = utcnow()
     with orch.db.read() as conn:
         current = {r.instance_id: r.due_at for r in conn.execute(
             select(timer.c.instance_id, timer.c.due_at).where(
-                timer.c.status == "wachtend", timer.c.due_at >= placeholder0 - dt.timedelta(seconds=1)))}
+                timer.c.status == "wachtend", timer.c.due_at >= placeholder0 - dt.timedelta(seconds=1),
+                timer.c.due_at <= placeholders[-1] + dt.timedelta(seconds=1)))}
     if len(current) != n:
-        raise BenchError(f"expected {n} waiting timers after creation, found {len(current)}")
-    # 2. Retime: due uniform over [B, B + spread], B a few seconds ahead; then VACUUM ANALYZE.
-    rng = random.Random(20260105)
-    offsets = {iid: rng.uniform(0.0, spread) for iid in sorted(current)}
-    margin = RETIME_MARGIN_S
-    for _attempt in range(4):
-        base = utcnow() + dt.timedelta(seconds=margin + WORKER_LEAD_S)
-        t0 = time.perf_counter()
-        current = retime(orch, current, {iid: base + dt.timedelta(seconds=off) for iid, off in offsets.items()})
-        retime_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        vacuum_analyze(db.url)
-        vacuum_s = time.perf_counter() - t0
-        if (base - utcnow()).total_seconds() > WORKER_LEAD_S:
-            break
-        margin *= 2  # the machine is slower than expected: retime again, further ahead
-    else:
-        raise BenchError("could not retime the timers ahead of time (machine too busy?)")
-    slack = (base - utcnow()).total_seconds() - WORKER_LEAD_S
-    if slack > 0:
-        time.sleep(slack)
-
+        raise BenchError(f"expected {n} waiting timers at the chosen due times after creation, found {len(current)}"
+                         + (" (do the shipped durations still match route_timers.SET_BACK?)" if kind == "route" else ""))
+    # 2. The workers start and settle first (nothing is due for 6 h), so their start-up, which takes seconds on
+    #    a busy machine, is not part of any lateness. Then retime: due uniform over [B, B + spread], B a few
+    #    seconds ahead, and VACUUM ANALYZE (as autovacuum would after these writes).
+    vacuum_analyze(db.url)
     workers = [Worker(f"bench-worker-{i + 1}", db.url, interval, workdir, pgoptions) for i in range(workers_n)]
     fired = 0
     cpu = None
     try:
+        for w in workers:
+            w.start()
+        ready_deadline = time.monotonic() + 120
+        while not all(w.poll_ready() for w in workers):
+            if time.monotonic() > ready_deadline:
+                raise BenchError("the workers did not start within 120 s")
+            time.sleep(0.1)
+        time.sleep(interval)  # each has made its first pass
+        rng = random.Random(20260105)
+        offsets = {iid: rng.uniform(0.0, spread) for iid in sorted(current)}
+        margin = RETIME_MARGIN_S
+        for _attempt in range(4):
+            base = utcnow() + dt.timedelta(seconds=margin)
+            t0 = time.perf_counter()
+            new = {iid: base + dt.timedelta(seconds=off) for iid, off in offsets.items()}
+            current = (route_timers.retime if kind == "route" else retime)(orch, current, new)
+            retime_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            vacuum_analyze(db.url, ("timer", "process_instance", "human_task"))
+            vacuum_s = time.perf_counter() - t0
+            if base > utcnow():
+                break
+            margin *= 2  # the machine is slower than expected: retime again, further ahead
+        else:
+            raise BenchError("could not retime the timers ahead of time (machine too busy?)")
         busy0, total0 = machine_cpu()
         wall0 = time.monotonic()
         for w in workers:
-            w.start()
-        deadline = time.monotonic() + spread + WORKER_LEAD_S + timeout_s
+            w.cpu_at_ready = process_cpu(w.proc.pid)  # CPU from here on is the firing (and idle passes)
+        deadline = time.monotonic() + spread + margin + timeout_s
         last_report = 0.0
         while True:
             for w in workers:
                 w.poll_ready()
             with orch.db.read() as conn:
-                fired = conn.execute(text("SELECT count(*) FROM bench_fire_log")).scalar_one()
+                fired = conn.execute(text("SELECT count(*) FROM bench_fire_log WHERE due_at >= :lo AND due_at <= :hi"),
+                                     {"lo": base, "hi": base + dt.timedelta(seconds=spread + 1)}).scalar_one()
             if fired >= n:
                 break
             if time.monotonic() > deadline:
@@ -473,7 +505,7 @@ def run_lateness(db: BenchDatabase, orch: Orchestrator, user_id: int, n: int, sp
             wall = time.monotonic() - wall0
             busy_s = (busy1 - busy0) / (total1 - total0) * wall * ncpu
             workers_cpu = sum(w.cpu_s or 0.0 for w in workers)
-            startup = sum(w.cpu_at_ready for w in workers)
+            startup = sum(w.cpu_at_ready for w in workers)  # start-up and idle passes before the first due time
             cpu = {"wall": wall, "ncpu": ncpu, "busy": (busy1 - busy0) / (total1 - total0), "workers": workers_cpu,
                    "startup": startup, "backends": backends, "other": busy_s - workers_cpu - backends}
     finally:
@@ -483,6 +515,9 @@ def run_lateness(db: BenchDatabase, orch: Orchestrator, user_id: int, n: int, sp
         raise BenchError("a worker never printed its start line:\n" + "\n".join(w.log()[-2000:] for w in workers))
     result = analyse_lateness(orch, n, base, spread, workers)
     result["cpu"] = cpu
+    result["kind"] = kind
+    if kind == "route":
+        result["effects"] = route_timers.kinds_fired(orch, created_done)
     result.update(create_wall=create_wall, created_done=created_done, retime_s=retime_s, vacuum_s=vacuum_s,
                   timed_out=fired < n, workers=workers, base=base, spread=spread)
     return result
@@ -491,7 +526,7 @@ def run_lateness(db: BenchDatabase, orch: Orchestrator, user_id: int, n: int, sp
 def analyse_lateness(orch: Orchestrator, n: int, base: dt.datetime, spread: float, workers: list[Worker]) -> dict:
     with orch.db.read() as conn:
         log_rows = conn.execute(text(
-            "SELECT f.timer_id, f.due_at, f.committed_at, f.worker, t.due_at AS row_due "
+            "SELECT f.timer_id, f.due_at, f.committed_at, f.worker, t.due_at AS row_due, t.actie "
             "FROM bench_fire_log f JOIN timer t ON t.id = f.timer_id ORDER BY f.committed_at")).all()
         audit_rows = conn.execute(text(
             "SELECT (detail->>'timer_id')::int AS timer_id, at, detail->>'gepland' AS gepland "
@@ -505,7 +540,8 @@ def analyse_lateness(orch: Orchestrator, n: int, base: dt.datetime, spread: floa
     window_end = base + dt.timedelta(seconds=spread + 1)
     rows = [r for r in log_rows if base <= r.due_at <= window_end]
     audit = {r.timer_id: r for r in audit_rows}
-    mismatched_due = sum(1 for r in rows if r.due_at != r.row_due
+    # A cycle (terugkoppeling) re-arms: its row's due_at moved on; its audit 'gepland' still names the due time.
+    mismatched_due = sum(1 for r in rows if (r.due_at != r.row_due and r.actie != "terugkoppeling")
                          or (r.timer_id in audit and dt.datetime.fromisoformat(audit[r.timer_id].gepland.replace(
                              "Z", "+00:00")) != r.due_at))
     lateness = sorted((r.committed_at - r.due_at).total_seconds() for r in rows)
@@ -571,8 +607,10 @@ def print_lateness(res: dict, interval: float, workers_n: int) -> None:
     n, lat = res["n"], res["lateness"]
     first_due, last_commit = res["first_due"], res["last_commit"]
     span = (last_commit - first_due).total_seconds()
-    print(f"Part 1 — {n} waiting instances, due uniform over {res['spread']:g} s, {workers_n} workers "
-          f"(signaalroute worker --interval {interval:g})")
+    what = ("route timers (the shipped process: deadlines that escalate, follow-ups that open a task)"
+            if res["kind"] == "route" else "trivial timers (start → timer → end)")
+    print(f"Part 1 ({res['kind']}) — {n} waiting instances, {what}, due uniform over {res['spread']:g} s, "
+          f"{workers_n} workers (signaalroute worker --interval {interval:g})")
     print(f"  created with report_signal in {res['create_wall']:.1f} s, retimed in {res['retime_s']:.1f} s, "
           f"VACUUM ANALYZE {res['vacuum_s']:.1f} s (none of it timed)")
     for w in res["workers"]:
@@ -607,11 +645,11 @@ def print_lateness(res: dict, interval: float, workers_n: int) -> None:
     if res.get("cpu"):
         c = res["cpu"]
         print(f"CPU while the workers ran ({c['wall']:.1f} s): machine {c['busy']:.0%} busy of {c['ncpu']} CPUs; "
-              f"worker processes {c['workers']:.1f} CPU s (of which start-up {c['startup']:.1f}), their PostgreSQL "
+              f"worker processes {c['workers']:.1f} CPU s (of which {c['startup']:.1f} before the first due time: "
+              f"start-up, idle passes), their PostgreSQL "
               f"backends {c['backends']:.1f} CPU s, everything else on the machine {c['other']:.1f} CPU s")
         if res["fired"]:
-            w_ms = (c["workers"] - c["startup"]) / res["fired"] * 1000
-            b_ms = c["backends"] / res["fired"] * 1000
+            w_ms, b_ms = cpu_per_fire(res)
             print(f"CPU per fired timer: worker {w_ms:.2f} ms + PostgreSQL backend {b_ms:.2f} ms = {w_ms + b_ms:.2f} ms "
                   f"→ at most {c['ncpu'] / (w_ms + b_ms) * 1000:.0f} timers/s on {c['ncpu']} CPUs with nothing else "
                   f"running (demand here {res['n'] / res['spread']:.0f}/s)")
@@ -623,11 +661,23 @@ def print_lateness(res: dict, interval: float, workers_n: int) -> None:
     if early:
         print(f"in passes of ≥ 300 timers, ms between consecutive commits of one worker: first 100 of the pass "
               f"median {median(early):.2f}, last 100 median {median(late):.2f}")
+    if res.get("effects"):
+        e = res["effects"]
+        print(f"what the route timers did: {e['escalated']} tasks escalated, {e['notices']} escalation notices for "
+              f"the manager, {e['follow_ups']} follow-up tasks opened")
     print(f"duplicates: {res['dup_audit']} timer ids with >1 timer_afgevuurd audit event, {res['dup_log']} with >1 "
           f"commit in the fire log; incidents {res['incidents']}; due_at ≠ vuur_op/gepland: {res['mismatched_due']}; "
           f"fired without audit event: {res['missing_audit']}")
     print()
     _print_timeline(res)
+
+
+def cpu_per_fire(res: dict) -> tuple[float, float]:
+    """(worker, PostgreSQL backend) CPU ms per fired timer; nan without /proc figures."""
+    c = res.get("cpu")
+    if not c or not res["fired"]:
+        return float("nan"), float("nan")
+    return (c["workers"] - c["startup"]) / res["fired"] * 1000, c["backends"] / res["fired"] * 1000
 
 
 def _print_timeline(res: dict) -> None:
@@ -925,6 +975,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=240.0, help="seconds to wait beyond the spread (default 240)")
     ap.add_argument("--worker-pgoptions", help="PGOPTIONS for the worker processes only, a what-if "
                                               "(e.g. '-c synchronous_commit=off'); printed in the header")
+    ap.add_argument("--kinds", default="trivial,route",
+                    help="part 1 runs: trivial (start → timer → end), route (the shipped process's deadlines and "
+                         "follow-ups); comma separated (default both)")
     ap.add_argument("--skip-lateness", action="store_true", help="only part 2 (no RESULT line)")
     ap.add_argument("--profile", action="store_true", help="afterwards: cProfile of one pass over 200 due timers")
     ap.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG),
@@ -953,11 +1006,16 @@ def main(argv: list[str] | None = None) -> int:
               f"them), load average {os.getloadavg()[0]:.2f} at start"
               + (f"; workers with PGOPTIONS={args.worker_pgoptions!r}" if args.worker_pgoptions else ""))
         print()
-        lat = None
-        if not args.skip_lateness:
-            lat = run_lateness(db, orch, user_id, n, spread, args.workers, args.interval, args.create_procs, workdir,
-                               args.timeout, args.worker_pgoptions)
-            print_lateness(lat, args.interval, args.workers)
+        runs: dict[str, dict] = {}
+        kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+        if set(kinds) - {"trivial", "route"}:
+            raise BenchError(f"--kinds: trivial en/of route, niet {args.kinds!r}")
+        route_users = route_timers.setup_route(orch) if "route" in kinds else {}
+        for kind in [] if args.skip_lateness else kinds:
+            runs[kind] = run_lateness(db, orch, route_users.get("gemeente", user_id), n, spread, args.workers,
+                                      args.interval, args.create_procs, workdir, args.timeout, args.worker_pgoptions,
+                                      kind=kind)
+            print_lateness(runs[kind], args.interval, args.workers)
         results = run_pass_cost(orch, user_id, sizes, empty_runs, warmup, due_runs, due_k)
         print_pass_cost(results, due_k)
         if args.profile:
@@ -981,20 +1039,30 @@ def main(argv: list[str] | None = None) -> int:
                 path.unlink()
             workdir.rmdir()
 
-    if lat is None:
+    if not runs:
         return 0
-    if lat["timed_out"]:
-        print(f"NOT ALL TIMERS FIRED: {lat['fired']}/{n} within the timeout", file=sys.stderr)
-    lateness = lat["lateness"]
-    span = (lat["last_commit"] - lat["first_due"]).total_seconds()
+    keys = []
+    for kind, lat in runs.items():
+        if lat["timed_out"]:
+            print(f"NOT ALL TIMERS FIRED ({kind}): {lat['fired']}/{n} within the timeout", file=sys.stderr)
+        lateness = lat["lateness"]
+        span = (lat["last_commit"] - lat["first_due"]).total_seconds()
+        w_ms, b_ms = cpu_per_fire(lat)
+        prefix = "" if kind == "trivial" else f"{kind}_"
+        keys.append(f"{prefix}p50_lateness_s={percentile(lateness, 50):.3f} "
+                    f"{prefix}p99_lateness_s={percentile(lateness, 99):.3f} "
+                    f"{prefix}max_lateness_s={percentile(lateness, 100):.3f} "
+                    f"{prefix}fired_per_s={lat['fired'] / span if span > 0 else float('nan'):.1f} "
+                    f"{prefix}duplicates={lat['dup_audit']} {prefix}cpu_ms_per_fire={w_ms + b_ms:.2f}")
     pass_keys = " ".join(f"pass_ms_{size_label(r['size'])}={median(r['empty']):.2f}" for r in results)
-    print(f"(RESULT: lateness = commit − due over the {lat['fired']} timers of part 1; fired_per_s = fired / (last "
-          f"commit − first due); duplicates = timer ids with > 1 timer_afgevuurd audit event; pass_ms_<W> = median "
-          f"empty pass with W waiting-not-due timers: " + ", ".join(f"{r['waiting']:,}" for r in results) + ")")
-    print(f"RESULT p50_lateness_s={percentile(lateness, 50):.3f} p99_lateness_s={percentile(lateness, 99):.3f} "
-          f"max_lateness_s={percentile(lateness, 100):.3f} fired_per_s={lat['fired'] / span:.1f} "
-          f"duplicates={lat['dup_audit']} {pass_keys}")
-    return 1 if lat["timed_out"] else 0
+    print("(RESULT: lateness = commit − due over the timers of part 1, per kind (no prefix: trivial; route_: the "
+          "shipped process's deadlines and follow-ups); fired_per_s = fired / (last commit − first due); duplicates = "
+          "timer ids with > 1 timer_afgevuurd audit event; cpu_ms_per_fire = worker + PostgreSQL backend CPU per fired "
+          "timer; pass_ms_<W> = median empty pass with W waiting-not-due timers: "
+          + ", ".join(f"{r['waiting']:,}" for r in results) + ")")
+    print(f"RESULT {' '.join(keys)} {pass_keys} n={n} spread_s={spread:g} workers={args.workers} "
+          f"load={os.getloadavg()[0]:.2f}")
+    return 1 if any(lat["timed_out"] for lat in runs.values()) else 0
 
 
 if __name__ == "__main__":

@@ -229,6 +229,8 @@ def intake_data(**overrides) -> dict:
         "indicatoren": ["woont_op_werkplek", "onderbetaling"],
     }
     data.update(overrides)
+    if data.get("acute_nood") in (True, "on", "true") and "al_112_gebeld" not in overrides:
+        data["al_112_gebeld"] = True  # acute danger asks whether 112 was called; these reports say it was
     return data
 
 

@@ -40,6 +40,7 @@ def _blueprints() -> list:
         intake,
         mail_outbox,
         overleggen,
+        signal_list,
         signals,
         tasks,
     )

@@ -18,7 +18,7 @@ from engine import Database, MailConfig, RetentionPolicy, mailer_from_url, make_
 from engine.errors import FieldErrors
 from engine.service.orchestrator import Orchestrator
 
-from .settings import SettingError, pool_arguments
+from .settings import SettingError, database_arguments
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
@@ -32,7 +32,7 @@ def build_orchestrator(config: Mapping) -> Orchestrator:
     :param config: checked settings; ``CLOCK`` (tests) replaces the system clock.
     :raises SettingError: a retention or mail setting is wrong, naming it.
     """
-    orch = Orchestrator(Database(make_engine(config["DATABASE_URL"], pool_arguments(config))), config.get("CLOCK"))
+    orch = Orchestrator(Database(make_engine(config["DATABASE_URL"], **database_arguments(config))), config.get("CLOCK"))
     try:
         orch.retention = RetentionPolicy.from_settings(config)
         mailer = mailer_from_url(config["MAIL_URL"], config["MAIL_FROM"])

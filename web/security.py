@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = _SessionInterface()
     app.url_map.converters["int"] = _BoundedInt  # before any blueprint adds its rules
     limiter.init_app(app)
+    _limit_only_limited_views(app)
     app.before_request(_refuse_bad_characters)
     app.after_request(_security_headers)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
@@ -57,26 +58,53 @@ class _BoundedInt(IntegerConverter):
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is ``Secure`` when configured, and always when the request came over TLS."""
+    """The session cookie is ``Secure`` when configured, and always when the request came over TLS.
+
+    A request without a session cookie (an API call with a token) gets its empty session without
+    a signing serializer being built, and the serializer is made once per key, not per request.
+    """
+
+    def __init__(self):
+        self._serializer = (None, None)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        made_for, serializer = self._serializer
+        if made_for != keys:
+            serializer = super().get_signing_serializer(app)
+            self._serializer = (keys, serializer)
+        return serializer
+
+    def open_session(self, app: Flask, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
+_FIXED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+)
+
 
 def _security_headers(response):
+    """Each header unless the view set it already (one pass over the response's headers, not one per header)."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"])
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    present = {name.lower() for name in headers.keys()}
+    wanted = [("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"]), *_FIXED_HEADERS]
     if request.is_secure and current_app.config["HSTS_SECONDS"]:
-        headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
-    if request.endpoint != "static" and "Cache-Control" not in headers:
+        wanted.append(("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains"))
+    if request.endpoint != "static":
         # Pages and API answers carry personal data: never in a shared or back-button cache.
-        headers["Cache-Control"] = "no-store"
+        wanted.append(("Cache-Control", "no-store"))
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 
@@ -117,20 +145,49 @@ def _pending_user_key() -> str:
     return f"code:{session.get('tweestaps_gebruiker', 'geen')}"
 
 
+# The views that carry a limit. Every other request skips the limiter's check, which otherwise
+# resolves and evaluates the limits of each request's view anew (a sizeable part of an API call's
+# own time, for views that have none).
+_LIMITED_VIEWS: set = set()
+
+
+def _check_limits() -> None:
+    """The limiter's own check, for a request whose view has a limit (or when limits for every view are configured)."""
+    config = current_app.config
+    if (config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION")
+            or current_app.view_functions.get(request.endpoint or "") in _LIMITED_VIEWS):
+        limiter._check_request_limit()
+
+
+def _limit_only_limited_views(app: Flask) -> None:
+    """Put :func:`_check_limits` where the limiter hooked its check into every request. Should a later
+    flask-limiter name its hook otherwise, nothing is replaced and every request is checked, as before."""
+    hooks = app.before_request_funcs.get(None, [])
+    for i, hook in enumerate(hooks):
+        if hook == getattr(limiter, "_check_request_limit", None):
+            hooks[i] = _check_limits
+
+
+def _limited(view):
+    _LIMITED_VIEWS.add(view)
+    return view
+
+
 def sign_in_limits(view):
     """Failed sign-ins (HTTP 401) count per client address, and per user name from that address;
     over a limit: 429. There is no limit per user name alone: anybody could use it to lock anybody
     out (``docs/security.md``, *rate limiting*)."""
     view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)(view)
-    return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USER"], methods=["POST"], deduct_when=_failed,
-                         key_func=_source_and_name_key, scope="per-adres-en-gebruiker")(view)
+    return _limited(limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USER"], methods=["POST"],
+                                  deduct_when=_failed, key_func=_source_and_name_key,
+                                  scope="per-adres-en-gebruiker")(view))
 
 
 def code_limits(view):
     """Wrong two-factor codes count per client address and per signed-in-with-password user."""
     view = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)(view)
-    return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USER"], methods=["POST"], deduct_when=_failed,
-                         key_func=_pending_user_key, scope="per-gebruiker")(view)
+    return _limited(limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_USER"], methods=["POST"],
+                                  deduct_when=_failed, key_func=_pending_user_key, scope="per-gebruiker")(view))
 
 
 # --- characters no field may hold ----------------------------------------------------------------

@@ -160,6 +160,9 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds a request waits for a free connection before it fails"),
     Setting("DB_POOL_RECYCLE", "int", POOL_DEFAULTS["pool_recycle"],
             "seconds after which a pooled connection is replaced (firewalls, poolers)"),
+    Setting("SQLITE_SYNCHRONOUS", "str", "NORMAL", "SQLite only: `NORMAL` (a commit is not flushed to disk; a power "
+            "cut may lose the last commits, never corrupts) or `FULL` (every commit flushed)",
+            choices=("NORMAL", "FULL")),
     Setting("PROCESSES_DIR", "str", None, "folders that `signaalroute init` deploys",
             default_text="`processes/` in the checkout; from a wheel `<prefix>/share/signaalroute/processes`"),
     # sessions and HTTP
@@ -305,6 +308,11 @@ def pool_arguments(config: Mapping) -> dict:
             "pool_timeout": config["DB_POOL_TIMEOUT"], "pool_recycle": config["DB_POOL_RECYCLE"]}
 
 
+def database_arguments(config: Mapping) -> dict:
+    """The keyword arguments of :func:`engine.store.db.make_engine` besides the URL: the pool and SQLite's durability."""
+    return {"pool": pool_arguments(config), "sqlite_synchronous": config["SQLITE_SYNCHRONOUS"]}
+
+
 def default_instance_path() -> str:
     """Flask's instance folder for the ``web`` package: ``instance/`` beside it in a checkout."""
     from flask.sansio.scaffold import find_package
@@ -316,4 +324,5 @@ def default_instance_path() -> str:
 
 
 __all__ = ["BY_NAME", "COMMAND", "ENV", "FILE", "SETTINGS", "Setting", "SettingError", "check", "complete",
-           "default_instance_path", "from_environ", "load", "pool_arguments"]
+           "default_instance_path", "database_arguments", "from_environ", "load",
+           "pool_arguments"]

@@ -62,6 +62,7 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "verwerkingslog_ingezien": (RAADPLEGEN, (VERWERKINGSLOG,)),
     "bewaartermijn_uitgevoerd": (VERNIETIGEN, ()),
     "proces_gewijzigd": (WIJZIGEN, (PROCESGEGEVENS,)),
+    "signaal_overgedragen": (WIJZIGEN, (PROCESGEGEVENS,)),  # to another municipality (engine.runtime.handover)
     # what the reporter was told; the case tables (engine.runtime.casustafel)
     "melder_teruggekoppeld": (WIJZIGEN, (PROCESGEGEVENS,)),
     "geagendeerd": (WIJZIGEN, (PROCESGEGEVENS,)),

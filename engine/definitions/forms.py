@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import FieldErrors
+from .form_conditions import FEEL_TOKEN, condition_names, is_hidden
 
 TEXT_TYPES = {"textfield", "textarea"}
 CHOICE_TYPES = {"radio", "select"}
@@ -59,8 +60,7 @@ _BOOLEAN = frozenset({"disabled", "readonly", "searchable", "serializeToString",
 
 # conditional.hide: a FEEL condition on the form's data, no more: names (dotted keys), literals,
 # comparisons, and/or and not(...). No calls, no paths into lists, no templates.
-_FEEL_TOKEN = re.compile(r"""\s*(?:(not\s*\()|(and|or|true|false|null)\b|([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)"""
-                         r"""|(-?\d+(?:\.\d+)?)|("[^"{}\\]*")|(<=|>=|!=|=|<|>)|([()]))""")
+_FEEL_TOKEN = FEEL_TOKEN
 _HTML_TAG = re.compile(r"<\s*[A-Za-z!/?]")
 
 _EMPTY = {"checkbox": lambda: False, "checklist": list, "taglist": list}
@@ -85,6 +85,8 @@ class Field:
     # A choice whose options the engine supplies when the form is shown and checked (form-js ``valuesKey``,
     # e.g. the shelter providers of the chain-partner directory): without them nothing is allowed.
     values_key: str | None = None
+    # The ``conditional.hide`` of the field and of the groups around it: shown only while none holds.
+    hide: tuple = ()
 
 
 @dataclass
@@ -121,7 +123,7 @@ def parse_form(schema: Any, form_id: str) -> Form:
     return form
 
 
-def _collect(components: list, prefix: str, out: list[Field], seen: set[str]) -> None:
+def _collect(components: list, prefix: str, out: list[Field], seen: set[str], hide: tuple = ()) -> None:
     for index, comp in enumerate(components):
         where = f"component {index + 1}"
         if not isinstance(comp, dict):
@@ -147,7 +149,7 @@ def _collect(components: list, prefix: str, out: list[Field], seen: set[str]) ->
             if path and not _KEY.match(path):
                 raise FormDefinitionError(f"{where}: ongeldig pad '{path}'", name)
             nested = f"{prefix}{path}." if path else prefix
-            _collect(comp.get("components") or [], nested, out, seen)
+            _collect(comp.get("components") or [], nested, out, seen, hide + _hide_of(comp))
             continue
         if ctype in LAYOUT_TYPES:
             continue
@@ -176,8 +178,14 @@ def _collect(components: list, prefix: str, out: list[Field], seen: set[str]) ->
                 minimum=validate.get("min"),
                 maximum=validate.get("max"),
                 values_key=comp.get("valuesKey") if not values and isinstance(comp.get("valuesKey"), str) else None,
+                hide=hide + _hide_of(comp),
             )
         )
+
+
+def _hide_of(comp: dict) -> tuple:
+    condition = (comp.get("conditional") or {}).get("hide")
+    return () if condition in (None, False) else (condition,)
 
 
 def _check_text(prop: str, value: Any) -> None:
@@ -386,6 +394,10 @@ def validate_submission(form: Form, data: Any, *, allow_extra: frozenset[str] = 
                         choices: dict[str, tuple] | None = None) -> dict:
     """Check ``data`` against ``form``; return the cleaned data or raise :class:`FieldErrors`.
 
+    A field the form hides for these answers (its ``conditional.hide``, see
+    :mod:`engine.definitions.form_conditions`) is not required: a required field is required
+    where the form shows it, so a choice that needs a follow-up answer cannot be sent without it.
+
     :param form: the parsed form.
     :param data: the submitted object (nested objects for dotted keys, or dotted keys).
     :param allow_extra: keys that are accepted without being on the form.
@@ -400,30 +412,50 @@ def validate_submission(form: Form, data: Any, *, allow_extra: frozenset[str] = 
     for key in flat:
         if key not in by_key and key.split(".")[0] not in allow_extra and key not in allow_extra:
             errors[key] = "onbekend veld op dit formulier"
+    checked: dict[str, Any] = {}
+    unanswered: set[str] = set()
     for fld in form.fields:
         value = flat.get(fld.key)
         if _is_empty(value):
-            if fld.required:
-                errors[fld.key] = "is verplicht"
-            else:
-                # Every field of the form is present afterwards, so conditions and
-                # decisions never meet a missing name: unticked is False, empty is None.
-                _set_path(cleaned, fld.key, _EMPTY.get(fld.type, lambda: None)())
+            unanswered.add(fld.key)
+            # Every field of the form is present afterwards, so conditions and
+            # decisions never meet a missing name: unticked is False, empty is None.
+            checked[fld.key] = _EMPTY.get(fld.type, lambda: None)()
             continue
         if fld.values_key is not None:
             fld = replace(fld, values=tuple((choices or {}).get(fld.values_key, ())))
         value, message = _check(fld, value)
-        if message is None and fld.required and _is_empty(value):
-            message = "is verplicht"
-        if message is None and fld.required and fld.type == "checkbox" and value is False:
-            message = "moet aangevinkt zijn"  # form-js: a required checkbox must be ticked
         if message:
             errors[fld.key] = message
-        else:
-            _set_path(cleaned, fld.key, value)
+        checked[fld.key] = value
+
+    def lookup(name: str) -> Any:
+        return checked[name] if name in checked else flat.get(name)
+
+    for fld in form.fields:
+        if fld.key in errors:
+            continue
+        value = checked[fld.key]
+        if fld.required and not any(is_hidden(condition, lookup) for condition in fld.hide):
+            if fld.key in unanswered or _is_empty(value):
+                errors[fld.key] = "is verplicht" if not fld.hide else _required_here(form, fld)
+                continue
+            if fld.type == "checkbox" and value is False:
+                errors[fld.key] = "moet aangevinkt zijn"  # form-js: a required checkbox must be ticked
+                continue
+        _set_path(cleaned, fld.key, value)
     for key in allow_extra:
         if key in data:
             cleaned[key] = data[key]
     if errors:
         raise FieldErrors(errors)
     return cleaned
+
+
+def _required_here(form: Form, fld: Field) -> str:
+    """The message for a conditional required field: which answer made it required."""
+    labels = {f.key: f.label for f in form.fields}
+    named = [labels[name] for condition in fld.hide for name in condition_names(condition) if name in labels]
+    if not named:
+        return "is verplicht"
+    return "is verplicht bij dit antwoord op " + " en ".join(f"'{label}'" for label in dict.fromkeys(named))

@@ -4,6 +4,14 @@
   :data:`engine.domain.partner_kinds.SOORTEN` (``nla``, ``avim``, ``zorgcoordinator``, ``zvh``,
   ``veilig_thuis``, ``riec``, ``handhaving``), on a user task.
 * (An end event's ``terugkoppeling`` is checked where it is read: ``engine.definitions.validation._end_feedback``.)
+* No silent end: every end event of the executable process is reached only after a task with an
+  owner (a user task: every one has a role) decided, or carries an explicit recorded outcome —
+  ``terugkoppeling`` ``afgesloten`` or ``ketenpartner``, or an ``uitkomst`` property. "The
+  municipality picks it up" (``terugkoppeling`` ``gemeente``) is not an outcome on its own: someone
+  must be holding it, so such an end needs a deciding task before it (issue #16, §4: 'Gemeentelijke
+  opvolging'). Walking back from the end through gateways, scripts and other events, every path
+  must meet a user task (or a boundary event on one: the task stays open with its owner) before it
+  meets the start.
 * The intake's decision table ``proceskeuze`` (:mod:`engine.runtime.route_choice`) has the output
   ``proces``, only process keys as outputs, and a last rule that catches every report, so
   the intake never meets a report it cannot route.
@@ -71,8 +79,64 @@ def _check_proceskeuze(name: str, root, problems: list[Problem]) -> None:
                                     name, table.sourceline, DECISION_ID))
 
 
+_OWNED = ("userTask", "manualTask")
+_RECORDED = ("afgesloten", "ketenpartner")  # terugkoppeling values that are an outcome by themselves
+
+
+def _silent_path(end, by_id: dict, incoming: dict) -> bool:
+    """Whether some path from a start reaches ``end`` without passing a task with an owner."""
+    seen, todo = set(), [end.get("id")]
+    while todo:
+        node_id = todo.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        node = by_id.get(node_id)
+        if node is None:
+            continue
+        kind = etree.QName(node).localname
+        if kind in _OWNED and node_id != end.get("id"):
+            continue
+        if kind == "boundaryEvent":
+            host = by_id.get(node.get("attachedToRef"))
+            if host is not None and etree.QName(host).localname in _OWNED:
+                continue
+            todo.append(node.get("attachedToRef"))
+            continue
+        sources = incoming.get(node_id, [])
+        if kind == "startEvent" or (not sources and node_id != end.get("id")):
+            return True
+        todo.extend(sources)
+    return False
+
+
+def _check_silent_ends(name: str, root, problems: list[Problem]) -> None:
+    for process in root.iterfind(f"{{{BPMN_NS}}}process"):
+        if process.get("isExecutable") != "true":
+            continue
+        by_id = {node.get("id"): node for node in process.iter(f"{{{BPMN_NS}}}*") if node.get("id")}
+        incoming: dict[str, list[str]] = {}
+        for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+            incoming.setdefault(flow.get("targetRef"), []).append(flow.get("sourceRef"))
+        for end in process.iter(f"{{{BPMN_NS}}}endEvent"):
+            told, _line = _property(end, "terugkoppeling")
+            uitkomst, _line = _property(end, "uitkomst")
+            if told in _RECORDED or (uitkomst or "").strip():
+                continue
+            if _silent_path(end, by_id, incoming):
+                label = end.get("name") or end.get("id")
+                what = ("de gemeente pakt het op, maar niemand heeft het signaal" if told == "gemeente"
+                        else "niemand heeft besloten en er is geen uitkomst vastgelegd")
+                problems.append(Problem(
+                    f"stil einde: eindgebeurtenis '{label}' wordt bereikt zonder dat een taak met een eigenaar heeft "
+                    f"besloten ({what}). Zet er een gebruikerstaak voor (bv. 'Gemeentelijke opvolging') of leg de "
+                    "uitkomst vast met de eigenschap 'terugkoppeling' (afgesloten of ketenpartner)",
+                    name, end.sourceline, end.get("id")))
+
+
 def check_route_conventions(bpmn_name: str, bpmn_root, dmn_roots: dict, problems: list[Problem]) -> None:
     """Add a :class:`~engine.errors.Problem` for every broken route convention (see the module docstring)."""
     _check_bpmn(bpmn_name, bpmn_root, problems)
+    _check_silent_ends(bpmn_name, bpmn_root, problems)
     for dmn_name, root in dmn_roots.items():
         _check_proceskeuze(dmn_name, root, problems)

@@ -1,7 +1,8 @@
 """Mail notifications into the outbox (``mail_bericht``), in the transaction of their cause.
 
 * a task put ready for a role: a row for each person holding that role in the task's
-  municipality (``klaargezet``) — written by the command that opened the task;
+  municipality (``klaargezet``) — written by the command that opened the task; a task of an
+  acute signal (:mod:`engine.domain.acute`) is ``spoed``: sent at once, never in a digest;
 * a task put on someone's name by a manager: a row for that person (``toegewezen``);
 * a task that passed its deadline: a row for its assignee, or for its role when nobody
   holds it (``te_laat``) — written by the clock's scan :func:`queue_overdue`;
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, String, Text, bindparam, cast, insert, literal, select, true, update
+from sqlalchemy import Boolean, Connection, String, Text, bindparam, cast, insert, literal, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +43,7 @@ WAITING, SENT, BUNDLED, FAILED, NO_ADDRESS = (MailStatus.WAITING, MailStatus.SEN
 UNDELIVERED = MailStatus.UNDELIVERED
 OPENED, ASSIGNED, OVERDUE, DIGEST = "klaargezet", "toegewezen", "te_laat", "dagoverzicht"
 FEEDBACK = "terugkoppeling"  # to a reporter: their signal was handled (engine.domain.feedback), in general terms
+HANDED_OVER = "overgedragen"  # to the aandachtsfunctionaris of a municipality a signal was handed over to
 
 # After downtime or on the first pass, deadlines passed up to this long ago are still mailed.
 CATCH_UP = dt.timedelta(days=1)
@@ -50,7 +52,7 @@ _OVERDUE_MARK = "te_laat"
 MY_REPORTS_LINK = "/mijn-meldingen"
 
 _COLUMNS = ["soort", "user_id", "human_task_id", "stap", "link", "status", "pogingen", "created_at", "attempt_at",
-            "sleutel"]
+            "spoed", "sleutel"]
 _KEY_LENGTH = 500
 
 
@@ -80,6 +82,7 @@ def _rows_for(recipients) -> dict:
     return keyed_insert(lambda make: make(mail_bericht).from_select(_COLUMNS, select(
         cast(bindparam("soort"), String(30)), ids.c.id, bindparam("task_id"), cast(bindparam("stap"), String(300)),
         cast(bindparam("link"), String(500)), literal(WAITING.value), literal(0), bindparam("now"), bindparam("now"),
+        bindparam("spoed", False, type_=Boolean),
         cast(bindparam("oorzaak"), String(_KEY_LENGTH)) + literal(":u") + cast(ids.c.id, String(20)),
     ).select_from(ids).where(true())))
 
@@ -119,6 +122,15 @@ def queue_feedback(conn: Connection, user_id: int | None, referentie: str, kind:
         "oorzaak": _cause(FEEDBACK, referentie, kind)})
 
 
+def queue_handed_over(conn: Connection, *, signal_id: int, referentie: str, rol: str, gemeente_id: int, cause: str,
+                      now: dt.datetime) -> None:
+    """Rows for the people of ``rol`` in ``gemeente_id`` (the receiving municipality): signal ``referentie``
+    was handed over to them (engine.runtime.handover). The reference and a link, nothing of the case."""
+    conn.execute(once(conn, _ROLE_RECIPIENTS), {
+        "soort": HANDED_OVER, "task_id": None, "stap": referentie, "link": f"/signalen/{signal_id}", "rol": rol,
+        "gemeente_id": gemeente_id, "now": now, "oorzaak": _cause(HANDED_OVER, cause)})
+
+
 def task_link(task_id: int) -> str:
     return f"/taken/{task_id}"
 
@@ -141,16 +153,20 @@ def opened_causes(created: list[dict], *, instance_id: int, version: int) -> lis
 
 
 def queue_tasks_opened(conn: Connection, created: list[dict], *, gemeente_id: int, now: dt.datetime,
-                       instance_id: int, version: int) -> None:
+                       instance_id: int, version: int, spoed: bool = False) -> None:
     """Rows for the people of each new task's role (``created``: the tasks a command opened,
     each with ``id``, ``naam``, ``bpmn_id`` and ``rol``; the command moved instance
-    ``instance_id`` to ``version``)."""
+    ``instance_id`` to ``version``).
+
+    :param spoed: the signal is acute (:mod:`engine.domain.acute`): the rows go out at once, also
+        to people who chose a daily digest.
+    """
     if not created:
         return
     causes = opened_causes(created, instance_id=instance_id, version=version)
     conn.execute(once(conn, _ROLE_RECIPIENTS), [
         {"soort": OPENED, "task_id": task["id"], "stap": task["naam"], "link": task_link(task["id"]),
-         "rol": task["rol"], "gemeente_id": gemeente_id, "now": now, "oorzaak": cause}
+         "rol": task["rol"], "gemeente_id": gemeente_id, "now": now, "oorzaak": cause, "spoed": spoed}
         for task, cause in zip(created, causes, strict=True)
     ])
 

@@ -47,6 +47,7 @@ from .notify import (
     DIRECT,
     FAILED,
     FEEDBACK,
+    HANDED_OVER,
     NO_ADDRESS,
     OPENED,
     OVERDUE,
@@ -86,11 +87,13 @@ _SUBJECTS = {
     OPENED: "Signaalroute: nieuwe taak '{stap}'",
     ASSIGNED: "Signaalroute: taak '{stap}' is aan u toegewezen",
     OVERDUE: "Signaalroute: deadline verstreken voor '{stap}'",
+    HANDED_OVER: "Signaalroute: signaal {stap} is aan uw gemeente overgedragen",
 }
 _BODIES = {
     OPENED: "Er staat een nieuwe taak klaar voor uw rol: {stap}.\n\nOpenen: {url}",
     ASSIGNED: "Een manager heeft de taak '{stap}' op uw naam gezet.\n\nOpenen: {url}",
     OVERDUE: "De deadline van de taak '{stap}' is verstreken.\n\nOpenen: {url}",
+    HANDED_OVER: "Een andere gemeente heeft het signaal {stap} aan uw gemeente overgedragen.\n\nOpenen: {url}",
 }
 
 
@@ -107,7 +110,8 @@ def compose(row, site_url: str) -> tuple[str, str]:
 
 
 def _due_rows(postgres: bool):
-    wants_now = or_(mail_bericht.c.soort == DIGEST, func.coalesce(mail_instelling.c.wijze, DIRECT) == DIRECT)
+    wants_now = or_(mail_bericht.c.soort == DIGEST, mail_bericht.c.spoed,
+                    func.coalesce(mail_instelling.c.wijze, DIRECT) == DIRECT)
     stmt = (
         select(mail_bericht, mail_instelling.c.email)
         .outerjoin(mail_instelling, mail_instelling.c.user_id == mail_bericht.c.user_id)
@@ -213,7 +217,7 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 _LABEL = {OPENED: "Nieuwe taak", ASSIGNED: "Aan u toegewezen", OVERDUE: "Deadline verstreken",
-          FEEDBACK: "Uw melding is afgehandeld"}
+          FEEDBACK: "Uw melding is afgehandeld", HANDED_OVER: "Signaal overgedragen aan uw gemeente"}
 
 
 def _personal_digests(conn: Connection) -> dict[int, str]:
@@ -222,7 +226,8 @@ def _personal_digests(conn: Connection) -> dict[int, str]:
         select(mail_bericht.c.id, mail_bericht.c.user_id, mail_bericht.c.soort, mail_bericht.c.stap,
                mail_bericht.c.link)
         .join(mail_instelling, mail_instelling.c.user_id == mail_bericht.c.user_id)
-        .where(mail_bericht.c.status == WAITING, mail_bericht.c.soort != DIGEST, mail_instelling.c.wijze == DAILY)
+        .where(mail_bericht.c.status == WAITING, mail_bericht.c.soort != DIGEST, mail_instelling.c.wijze == DAILY,
+               mail_bericht.c.spoed.is_(False))  # an acute signal's rows are sent at once, not bundled
         .order_by(mail_bericht.c.user_id, mail_bericht.c.id)
     ).all()
     lines: dict[int, list[str]] = {}
@@ -260,7 +265,7 @@ def _manager_digests(conn: Connection, now: dt.datetime) -> dict[int, str]:
 # --- what did not reach anyone (the beheerder's page) ----------------------------------------
 
 KINDS = {OPENED: "Nieuwe taak", ASSIGNED: "Taak toegewezen", OVERDUE: "Deadline verstreken",
-         FEEDBACK: "Terugkoppeling aan melder", DIGEST: "Dagoverzicht"}
+         FEEDBACK: "Terugkoppeling aan melder", DIGEST: "Dagoverzicht", HANDED_OVER: "Signaal overgedragen"}
 STATES = {UNDELIVERED: "Niet bezorgd (maildienst uit)", FAILED: "Mislukt, niet meer geprobeerd",
           WAITING: "Mislukt, wordt opnieuw geprobeerd"}
 _NOT_DELIVERED = or_(mail_bericht.c.status.in_([UNDELIVERED, FAILED]),

@@ -39,7 +39,7 @@ from ..domain.categories import (  # noqa: F401  (re-exported: the policy's voca
 )
 from ..domain.roles import DEPLOY_ROLES, REGIONAL_ROLES, SECOND_FACTOR_ROLES
 from ..domain.tafels import AGENDA_ROLE, TAFELS
-from ..store.schema import gemeente, human_task, signal, user_role
+from ..store.schema import gemeente, human_task, overdracht, signal, user_role
 from .users import Actor
 
 # The party with regie per route, and so the regional role that sees a routed case.
@@ -51,6 +51,9 @@ ROUTE_ROLE = {"zorgtraject": "zorgcoordinator", "zorg_en_strafrecht": "zvh", "ri
 # (``veilig_thuis``, the meldcode) — give no regional role access: the case stays with the
 # municipality's aandachtsfunctionaris (docs/privacy.md, *Referrals*).
 ROUTE_ROLE["zvh"] = "zvh"
+# Under the ZVH's regie the zorgcoördinator takes up the care (processes/signaal-naar-casus: the care
+# task beside the ZVH's regie task), so they see the case too, under the same ZVH covenant.
+ROUTE_CARE_ROLE = {"zorg_en_strafrecht": "zorgcoordinator"}
 
 # The covenant a routed case is shared under (``signal.convenant``). A care-only case
 # (zorgtraject) goes to the care partners of the Zorg- en Veiligheidshuis network and is
@@ -70,6 +73,12 @@ REPORTER_ROLES = ("analist", "aandachtsfunctionaris")
 def covenant_for_route(route: str | None) -> str | None:
     """The covenant a case on ``route`` is shared under; ``None`` before routing."""
     return ROUTE_COVENANT.get(route or "")
+
+
+def route_roles(route: str | None) -> tuple[str, ...]:
+    """The regional roles that work a case on ``route`` under its covenant: the regie party, and
+    the care party beside it where the route has one (:data:`ROUTE_CARE_ROLE`)."""
+    return tuple(rol for rol in (ROUTE_ROLE.get(route or ""), ROUTE_CARE_ROLE.get(route or "")) if rol)
 
 
 class Visibility(enum.Enum):
@@ -93,9 +102,9 @@ def signal_access(actor: Actor, row) -> tuple[Visibility, str | None]:
     else:
         if actor.has_role(COVENANT_ROLE, gemeente_id):
             return Visibility.FULL, COVENANT_ROLE
-        regie = ROUTE_ROLE.get(row.route)
-        if regie and actor.has_role(regie, gemeente_id):
-            return Visibility.FULL, regie
+        for regie in route_roles(row.route):
+            if actor.has_role(regie, gemeente_id):
+                return Visibility.FULL, regie
         if actor.has_role("analist", gemeente_id):
             return Visibility.PROCESS, "analist"
     for rol in SUPERVISOR_ROLES:
@@ -240,9 +249,46 @@ def signal_scope(actor: Actor):
             clauses.append(here)
         elif rol in CASE_ROLES:
             clauses.append(and_(here, signal.c.route.is_(None)))
-        routes = [route for route, regie in ROUTE_ROLE.items() if regie == rol]
+        routes = [route for route in ROUTE_ROLE if rol in route_roles(route)]
         if routes:
             clauses.append(and_(here, signal.c.route.in_(routes)))
+    return or_(*clauses) if clauses else false()
+
+
+# --- the Signalen list and handovers (engine/queries/signal_list.py, engine/runtime/handover.py) --------
+
+# The roles that work cases: the municipality's own and the regie parties. They have the Signalen
+# list (the signals of :func:`signal_scope`) in their navigation.
+CASE_WORK_ROLES = CASE_ROLES + tuple(sorted({regie for regie in ROUTE_ROLE.values()}))
+# Who hands a signal over to another municipality: the aandachtsfunctionaris, who sees it in full.
+HANDOVER_ROLE = COVENANT_ROLE
+# Who in the handing-over municipality keeps the reference and the fact of a handover (nothing more):
+# those who saw the signal there before, in full or its process.
+HANDOVER_WITNESS_ROLES = CASE_ROLES + SUPERVISOR_ROLES
+
+
+def works_cases(actor: Actor | None) -> bool:
+    """Whether ``actor`` works cases (the navigation shows *Signalen*)."""
+    return actor is not None and bool(actor.role_keys() & set(CASE_WORK_ROLES))
+
+
+def may_hand_over(actor: Actor, row) -> bool:
+    """Whether ``actor`` may hand signal ``row`` over to another municipality: the aandachtsfunctionaris
+    of its municipality (who sees it in full). ``row`` as for :func:`signal_access`."""
+    return actor.has_role(HANDOVER_ROLE, row.gemeente_id) and signal_visibility(actor, row) is Visibility.FULL
+
+
+def sees_handover(actor: Actor, van_gemeente_id: int) -> bool:
+    """Whether ``actor`` keeps the reference and the fact of a handover from ``van_gemeente_id``."""
+    return any(actor.has_role(rol, van_gemeente_id) for rol in HANDOVER_WITNESS_ROLES)
+
+
+def handover_scope(actor: Actor):
+    """SQL condition on ``overdracht``: the handovers ``actor`` keeps the fact of (:func:`sees_handover`)."""
+    clauses = []
+    for rol, gemeente_id in sorted(actor.roles, key=lambda r: (r[0], r[1] or 0)):
+        if rol in HANDOVER_WITNESS_ROLES:
+            clauses.append(true() if gemeente_id is None else overdracht.c.van_gemeente_id == gemeente_id)
     return or_(*clauses) if clauses else false()
 
 

@@ -40,7 +40,8 @@ MAX_DAYS = 366 * 5
 ROUTES = {"zorgtraject": "Zorgtraject", "zorg_en_strafrecht": "Zorg- en strafrechtelijk traject",
           "riec": "Ondermijnende criminaliteit (RIEC)"}
 ROUTES.update({"zvh": "Zorg- en Veiligheidshuis (zorgen zonder grip)", "avim": "Politie (AVIM)",
-               "nla": "Nederlandse Arbeidsinspectie (NLA)", "veilig_thuis": "Veilig Thuis (meldcode)"})
+               "nla": "Nederlandse Arbeidsinspectie (NLA)", "veilig_thuis": "Veilig Thuis (meldcode)",
+               "gemeente": "Gemeente (geen zorg, strafrecht of ondermijning)"})
 VORMEN = {"seksueel": "Seksuele uitbuiting", "arbeid": "Arbeidsuitbuiting", "crimineel": "Criminele uitbuiting",
           "orgaan": "Gedwongen orgaanverwijdering", "onbekend": "Onbekend"}
 MINDERJARIG = {"ja": "Ja", "nee": "Nee", "onbekend": "Onbekend"}
@@ -115,13 +116,14 @@ def _signal_counts(conn: Connection, where: list) -> dict:
     """
     vormen = cast(signal.c.uitbuitingsvormen, Text).label("vormen")
     dimensions = [signal.c.status, signal.c.uitkomst, signal.c.route, signal.c.sector, signal.c.minderjarige,
-                  signal.c.acute_nood, vormen]
+                  signal.c.acute_nood, signal.c.acuut, vormen]
     rows = conn.execute(select(*dimensions, func.count().label("n")).where(*where).group_by(*dimensions)).all()
     per = {name: Counter() for name in ("status", "uitkomst", "route", "sector", "minderjarige", "vorm")}
-    total = acute = 0
+    total = acute = urgent = 0
     for r in rows:
         total += r.n
         acute += r.n if r.acute_nood else 0
+        urgent += r.n if r.acuut else 0
         per["status"][r.status] += r.n
         if r.status == SignalStatus.FINISHED:
             per["uitkomst"][r.uitkomst] += r.n
@@ -142,6 +144,7 @@ def _signal_counts(conn: Connection, where: list) -> dict:
         "geanonimiseerd": stripped,
         "status": {s: per["status"][s] for s in (SignalStatus.FINISHED, SignalStatus.RUNNING)},
         "acute_nood": acute,
+        "acuut_niet_gebeld": urgent,  # acute danger without a call to 112 at the report (engine.domain.acute)
         "met_minderjarige": per["minderjarige"]["ja"],
         "uitkomsten": sorted(({"waarde": u, "naam": u or "(geen uitkomst vastgelegd)", "aantal": n}
                               for u, n in per["uitkomst"].items()), key=lambda r: (-r["aantal"], r["naam"])),

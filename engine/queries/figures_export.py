@@ -39,6 +39,7 @@ def count_rows(data: dict) -> list[list]:
             ["signalen", "afgesloten", data["status"]["afgerond"]],
             ["signalen", "lopend", data["status"]["lopend"]],
             ["signalen", "acute nood", data["acute_nood"]],
+            ["signalen", "acuut, 112 nog niet gebeld", data["acuut_niet_gebeld"]],
             ["signalen", "minderjarige betrokken", data["met_minderjarige"]]]
     for section, key in (("uitkomst", "uitkomsten"), ("route", "routes"), ("uitbuitingsvorm", "vormen"),
                          ("sector", "sectoren"), ("minderjarige", "minderjarig")):

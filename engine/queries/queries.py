@@ -62,6 +62,9 @@ def task_json(row) -> dict:
         "geescaleerd_op": isoformat(row.escalated_at),
         "signaal_referentie": row.signaal_referentie,
         "proces": row.proces_naam,
+        # Priority marks (engine.domain.acute; a minor is vulnerable by definition): shown in every list.
+        "acuut": bool(row.signaal_acuut),
+        "minderjarige": row.signaal_minderjarige == "ja",
     }
 
 
@@ -77,6 +80,7 @@ def _task_select():
         select(human_task, gemeente.c.naam.label("gemeente_naam"),
                _assignee.c.gebruikersnaam.label("toegewezen_gebruikersnaam"),
                _task_signal.c.referentie.label("signaal_referentie"),
+               _task_signal.c.acuut.label("signaal_acuut"), _task_signal.c.minderjarige.label("signaal_minderjarige"),
                _task_definition.c.naam.label("proces_naam"))
         .join(gemeente, gemeente.c.id == human_task.c.gemeente_id)
         .join(_task_instance, _task_instance.c.id == human_task.c.instance_id)  # the process it is a step of
@@ -346,6 +350,7 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
     categorieen: tuple[str, ...] = ()
     reporter = may_see_reporter(actor, row)  # who reported is a right of its own, also in the timeline
     base.update({
+        "acuut": bool(row.acuut),  # acute danger without a call to 112: a mark, no personal data
         "fase": row.fase,
         "uitkomst": row.uitkomst,
         "route": row.route,
@@ -364,6 +369,7 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
             "identificeerbaar_slachtoffer": row.identificeerbaar_slachtoffer,
             "minderjarige": row.minderjarige,
             "acute_nood": row.acute_nood,
+            "al_112_gebeld": row.al_112_gebeld,
             "sector": row.sector,
             "indicatoren": row.indicatoren,
         }

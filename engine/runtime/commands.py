@@ -54,7 +54,9 @@ _TASK_WITH_INSTANCE = (
 _TASK = select(human_task).where(human_task.c.id == bindparam("task_id"))
 _CLAIM = (
     update(human_task)
-    .where(human_task.c.id == bindparam("task_id"), human_task.c.toegewezen_aan.is_(None), human_task.c.status == OPEN)
+    .where(human_task.c.id == bindparam("task_id"), human_task.c.toegewezen_aan.is_(None), human_task.c.status == OPEN,
+           # still where the claimant's role was checked: a handover (engine.runtime.handover) may have moved it
+           human_task.c.gemeente_id == bindparam("read_gemeente_id"))
     .values(toegewezen_aan=bindparam("actor_id"))
 )
 _UNCLAIM = (
@@ -185,7 +187,7 @@ def claim_task(conn: Connection, actor: Actor, task_id: int, *, now: dt.datetime
         raise Conflict(f"Deze taak is al geclaimd door {who}.")
     if not may_work_task(actor, row):
         raise Forbidden("U heeft niet de rol om deze taak te doen.")
-    if conn.execute(_CLAIM, {"task_id": task_id, "actor_id": actor.id}).rowcount != 1:
+    if conn.execute(_CLAIM, {"task_id": task_id, "actor_id": actor.id, "read_gemeente_id": row.gemeente_id}).rowcount != 1:
         raise StaleInstance("Deze taak is intussen door iemand anders geclaimd.")
     log = AuditBatch(now, row.instance_id, row.signal_id, rol=row.rol)
     log.add("taak_geclaimd", actor.id, taak_id=row.id, stap=row.naam)

@@ -147,7 +147,7 @@ def persist(conn: Connection, compiled: CompiledDefinition, projection: Projecti
     except TaskTaken:
         raise StaleInstance("Deze taak is intussen door iemand anders geclaimd of voltooid.") from None
     queue_tasks_opened(conn, projection.created, gemeente_id=gemeente_id, now=now,  # mail outbox (engine.mail.notify)
-                       instance_id=instance_id, version=version)
+                       instance_id=instance_id, version=version, spoed=projection.spoed)
     if compiled.timers:
         task_ids = {task["spiff_task_id"]: task["id"] for task in projection.created}
         write_timers(conn, projection, compiled, instance_id=instance_id, before=before,

@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 from ..definitions.definitions import DefinitionCache, latest_definition_id
 from ..definitions.forms import Form, validate_submission
 from ..definitions.validation import CompiledDefinition
+from ..domain.acute import is_acute
 from ..errors import FieldErrors
 from ..people.users import Actor, find_gemeente
 
@@ -85,6 +86,8 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
     if errors:
         raise FieldErrors(errors)
     clean.setdefault("acute_nood", False)
+    # Whether 112 was called is asked only under acute danger; never assumed: no answer is not called.
+    clean["al_112_gebeld"] = clean.get("al_112_gebeld") is True if clean["acute_nood"] else None
     clean.setdefault("identificeerbaar_slachtoffer", False)
     clean.setdefault("indicatoren", [])
     clean.setdefault("locatie", None)
@@ -108,6 +111,8 @@ def signal_columns(clean: dict) -> dict:
         "identificeerbaar_slachtoffer": bool(clean.get("identificeerbaar_slachtoffer")),
         "minderjarige": clean["minderjarige"],
         "acute_nood": bool(clean.get("acute_nood")),
+        "al_112_gebeld": clean.get("al_112_gebeld"),
+        "acuut": is_acute(clean),
         "sector": clean.get("sector"),
         "indicatoren": clean.get("indicatoren") or [],
     }

@@ -17,6 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from ..definitions.validation import CompiledDefinition, parse_duration
+from ..domain.acute import is_acute
 from ..domain.care import CARE_KIND
 from ..domain.feedback import feedback_from
 from ..domain.status import SignalStatus, TaskStatus, TimerStatus
@@ -73,6 +74,7 @@ class Projection:
     starts: list[tuple[str, str]] = field(default_factory=list)
     # A care trajectory's categories (engine.runtime.care_projection); None for any other process.
     care: dict | None = None
+    spoed: bool = False  # an acute signal (engine.domain.acute): its task mails go out at once
 
     def signal_values(self, now: dt.datetime) -> dict:
         return {
@@ -93,11 +95,13 @@ def _all_tasks(wf: BpmnWorkflow):
         yield from sub.tasks.values()
 
 
-def _last_end(reached: list) -> str | None:
-    """The id of the end event reached last."""
+def _last_end(reached: list, compiled: CompiledDefinition) -> str | None:
+    """The id of the end event reached last, preferring one that tells the reporter an outcome: a
+    side branch (an escalation, 'Acute situatie opvolgen') may end after the route's own end."""
     if not reached:
         return None
-    return max(reached, key=lambda t: t.last_state_change).task_spec.bpmn_id
+    telling = [t for t in reached if t.task_spec.bpmn_id in compiled.end_feedback]
+    return max(telling or reached, key=lambda t: t.last_state_change).task_spec.bpmn_id
 
 
 def _due(task) -> dt.datetime | None:
@@ -216,17 +220,20 @@ def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks,
             "casustafel": meta.casustafel,
         })
     result.vanishing = [spiff_id for spiff_id in open_tasks if spiff_id not in ready_ids]
-    data = ready[0].data if ready else (wf.last_task.data if wf.last_task is not None else wf.data)
+    # The newest ready task carries the newest data: beside a long-open side task (acute follow-up)
+    # the route's own branch has moved on (route, terugkoppeling).
+    data = ready[-1].data if ready else (wf.last_task.data if wf.last_task is not None else wf.data)
     route = data.get("route")
     result.route = route if isinstance(route, str) else None
     result.fase = ", ".join(sorted(names)) or None
     end_feedback = None
     if not ready and wf.is_completed():
         result.status = FINISHED
-        last = _last_end(reached)
+        last = _last_end(reached, compiled)
         result.uitkomst = compiled.end_events[last] if last else None
         end_feedback = compiled.end_feedback.get(last or "")
     result.terugkoppeling = feedback_from(data.get("terugkoppeling"), end_feedback)
+    result.spoed = is_acute(data)
     return result
 
 

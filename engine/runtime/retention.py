@@ -48,7 +48,9 @@ UNKNOWN = "onbekend"
 # The default process's end events (their names are what ``signal.uitkomst`` holds).
 DEFAULT_OUTCOMES = {
     "Afgesloten – geen vermoeden": "geen_vermoeden",
-    "Gemeentelijk oppakken": "gemeentelijk",
+    "Gemeentelijk oppakken": "gemeentelijk",  # versions before 'Gemeentelijke opvolging'
+    "Gemeentelijk opgepakt – reguliere hulp": "gemeentelijk",
+    "Afgesloten na gemeentelijke opvolging": "gemeentelijk",
 }
 TOMBSTONE_TEXT = ""  # ``signal.omschrijving`` is NOT NULL: the tombstone's is empty
 

@@ -40,11 +40,13 @@ _INTAKES = [
      "indicatoren": ["geen_eigen_identiteitsbewijs", "woont_op_werkplek"], "locatie": "Molenstraat, Nijmegen"},
     {"omschrijving": "Jonge vrouw meldt zich aan de balie; lijkt bang en wordt buiten opgewacht.",
      "uitbuitingsvormen": ["seksueel"], "minderjarige": "onbekend", "identificeerbaar_slachtoffer": True,
-     "acute_nood": True},
+     "acute_nood": True, "al_112_gebeld": False},
     {"omschrijving": "Buurtbewoners zien 's nachts busjes met arbeiders bij een bedrijfspand.",
      "uitbuitingsvormen": ["arbeid", "crimineel"], "sector": "bouw", "minderjarige": "nee"},
     {"omschrijving": "Jongen van ongeveer 15 wordt ingezet als drugskoerier.",
      "uitbuitingsvormen": ["crimineel"], "minderjarige": "ja", "identificeerbaar_slachtoffer": True},
+    {"omschrijving": "Man slaapt al weken in zijn auto bij de bouwplaats; hij zegt schulden te hebben bij de uitzender.",
+     "uitbuitingsvormen": ["arbeid"], "sector": "bouw", "minderjarige": "nee", "locatie": "Bouwplaats Waalfront"},
 ]
 
 
@@ -58,6 +60,10 @@ _ROUTED_INTAKES = [
                      "gedwongen klanten te ontvangen.",
      "uitbuitingsvormen": ["seksueel"], "minderjarige": "nee", "identificeerbaar_slachtoffer": True,
      "slachtoffer_wil_steun": True},
+    {"omschrijving": "Schoonmaakster werkt zeven dagen per week en moet ook klanten van haar werkgever ontvangen; "
+                     "zij wil aangifte doen.",
+     "uitbuitingsvormen": ["arbeid", "seksueel"], "sector": "schoonmaak", "minderjarige": "nee",
+     "identificeerbaar_slachtoffer": True, "slachtoffer_wil_melden": True},
     {"omschrijving": "Leerkracht: leerling van 14 is vaak afwezig, heeft dure spullen en wordt na school opgehaald.",
      "uitbuitingsvormen": ["crimineel"], "minderjarige": "ja", "meldcode_professional": True,
      "gemeld_bij_veilig_thuis": True, "melder": {"naam": "L. de Leerkracht", "afdeling": "Basisschool De Linde"}},
@@ -115,6 +121,13 @@ def load_demo(orch: Orchestrator) -> dict[str, str]:
     orch.complete_task(af, task["id"], {"voldoende_aanleiding": True, "geraadpleegde_ketenpartners": ["nla"],
                                         "zorg_nodig": True, "strafrechtelijk_traject": True})
     _demo_case_tables(orch, actors, started[2].signal_id)
+    # Not enough grounds for a table: the municipality picks it up ('Gemeentelijke opvolging' waits).
+    task = next(t for t in orch.inbox(analist)["taken"] if t["signaal_id"] == started[4].signal_id)
+    orch.complete_task(analist, task["id"], {"vermoeden_versterkt": True, "eerdere_interventies": "Bekend bij schuldhulp."})
+    task = next(t for t in orch.inbox(af)["taken"] if t["signaal_id"] == started[4].signal_id)
+    orch.complete_task(af, task["id"], {"voldoende_aanleiding": False, "geraadpleegde_ketenpartners": ["nla"],
+                                        "reden_geen_casustafel": "NLA ziet geen aanwijzingen voor uitbuiting; wel "
+                                                                 "schulden en dakloosheid."})
     return tokens
 
 

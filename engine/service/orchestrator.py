@@ -3,7 +3,8 @@
 Each method is one command in one transaction, or one named query. What belongs to one
 kind of user sits on a desk, an attribute of the orchestrator sharing its database and
 clock: :attr:`~Orchestrator.managers`, :attr:`~Orchestrator.owners`, :attr:`~Orchestrator.admin`,
-:attr:`~Orchestrator.partners`, :attr:`~Orchestrator.signin` and :attr:`~Orchestrator.operator`.
+:attr:`~Orchestrator.partners`, :attr:`~Orchestrator.signin`, :attr:`~Orchestrator.operator` and
+:attr:`~Orchestrator.cases`.
 The web layer calls these and nothing below them.
 """
 from __future__ import annotations
@@ -39,6 +40,7 @@ from ..store.schema import human_task, process_instance, signal
 from . import passes
 from .admin import AdminDesk
 from .care import CareDesk
+from .cases import CasesDesk
 from .managers import ManagersDesk
 from .operator import OperatorDesk
 from .owners import OwnersDesk
@@ -59,8 +61,8 @@ class Orchestrator:
     The desks: ``managers`` (board, workload, figures, heat map, reassigning), ``owners``
     (library, drafts, versions, instance migration, BPMN import), ``admin`` (users, their tokens,
     undelivered mail), ``partners`` (the chain partner directory), ``signin`` (password, tokens,
-    sessions, two-factor, single sign-on) and ``operator`` (the command line's user, token and
-    region commands, schema upgrades).
+    sessions, two-factor, single sign-on), ``operator`` (the command line's user, token and
+    region commands, schema upgrades) and ``cases`` (the Signalen list, handovers to another municipality).
     """
 
     def __init__(self, database: Database, clock=None, retention: RetentionPolicy | None = None):
@@ -76,6 +78,7 @@ class Orchestrator:
         self.partners = PartnersDesk(self.db, self.clock)
         self.signin = SignInDesk(self.db, self.clock)
         self.operator = OperatorDesk(self.db, self.clock)
+        self.cases = CasesDesk(self.db, self.clock)  # the Signalen list, handovers to another municipality
 
     # --- who -----------------------------------------------------------------------------
     def actor(self, user_id: int) -> Actor:
@@ -377,8 +380,11 @@ class Orchestrator:
 
         :param via: the channel it is seen through (``web``, ``api``), for the processing log.
         """
-        with self.db.read() as conn:
-            read = queries.signal_read(conn, actor, signal_id)
+        try:
+            with self.db.read() as conn:
+                read = queries.signal_read(conn, actor, signal_id)
+        except NotFound:  # a municipality that handed it over keeps the reference and the fact
+            return self.cases.handed_over_view(actor, signal_id)
         if read.categorieen:
             with self.db.write() as conn:
                 record_read(conn, at=self.clock.now(), user_id=actor.id, rol=read.rol, signal_id=signal_id,

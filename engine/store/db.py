@@ -8,10 +8,12 @@ the database lock instead of failing half-way with "database is locked".
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 
 DEFAULT_SQLITE_PATH = Path("instance") / "signaalroute.db"
 
@@ -31,7 +33,11 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str | None = None, pool: Mapping | None = None, **kwargs) -> Engine:
+SQLITE_SYNCHRONOUS = ("NORMAL", "FULL")
+
+
+def make_engine(url: str | None = None, pool: Mapping | None = None, *, sqlite_synchronous: str = "NORMAL",
+                **kwargs) -> Engine:
     """Create a SQLAlchemy engine for ``url`` with the settings each backend needs.
 
     On PostgreSQL the pool takes ``kwargs``, then ``pool`` (the app passes its ``DB_POOL_*``
@@ -42,12 +48,15 @@ def make_engine(url: str | None = None, pool: Mapping | None = None, **kwargs) -
 
     :param url: a database URL; ``None`` means :func:`default_url`.
     :param pool: ``pool_size``, ``max_overflow``, ``pool_timeout``, ``pool_recycle`` (SQLite has no pool to size).
+    :param sqlite_synchronous: SQLite's ``synchronous`` pragma: ``NORMAL`` (WAL: a commit is not fsynced, the
+        last commits can be lost on a power cut but the database stays consistent) or ``FULL`` (every commit
+        fsynced). Ignored on PostgreSQL.
     """
     url = normalise_url(url) if url else default_url()
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, sqlite_synchronous)
         return engine
     for name, value in {**POOL_DEFAULTS, **(pool or {}), "pool_pre_ping": True}.items():
         kwargs.setdefault(name, value)
@@ -66,7 +75,11 @@ POOL_DEFAULTS = {
 WAL_AUTOCHECKPOINT_PAGES = 10_000
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
+    synchronous = synchronous.upper()
+    if synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"SQLite synchronous: kies uit {', '.join(SQLITE_SYNCHRONOUS)}, niet {synchronous!r}")
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         # Let SQLAlchemy's "begin" event below decide how transactions start.
@@ -74,7 +87,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         # Checkpoint the WAL every ~40 MB instead of SQLite's 4 MB: a hot page (an index
         # root, the audit table's tail) is copied to the database once per checkpoint, so
         # rarer checkpoints copy less in all and commits pay for them less often.
@@ -83,12 +96,18 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection):
-        if conn.get_execution_options().get("write"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.exec_driver_sql("BEGIN")
+    event.listen(engine, "begin", _begin_sqlite)
+
+
+def _begin_sqlite(conn: Connection) -> None:
+    """``BEGIN IMMEDIATE`` for a write, ``BEGIN`` for a read, on the driver's connection itself: through
+    SQLAlchemy's statement machinery the BEGIN cost as much as a small query, on every transaction. An
+    error is raised as SQLAlchemy's own (``OperationalError`` for a locked or missing database), as before."""
+    statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN"
+    try:
+        conn.connection.driver_connection.execute(statement)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -194,6 +194,10 @@ signal = Table(
     Column("identificeerbaar_slachtoffer", Boolean, nullable=False),
     Column("minderjarige", String(10), nullable=False),
     Column("acute_nood", Boolean, nullable=False),
+    # Under acute danger: had 112 been called when it was reported (None: no acute danger). Acute and
+    # not called is ``acuut``: marked in every list and count, its mails go out at once.
+    Column("al_112_gebeld", Boolean),
+    Column("acuut", Boolean, nullable=False, server_default=false()),
     Column("sector", String(50)),
     Column("indicatoren", JSON, nullable=False),
     Column("status", String(20), nullable=False),
@@ -415,6 +419,8 @@ mail_bericht = Table(
     # What caused the row, and for whom (engine.mail.notify): the same cause queued twice — a command
     # replayed, a timer fired again — adds no second row. Rows from before the key: 'legacy:<id>'.
     Column("sleutel", String(500), nullable=False),
+    # Sent at once whatever the recipient's preference (a task of an acute signal): never in a digest.
+    Column("spoed", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("sleutel"),
     Index("ix_mail_bericht_due", "status", "attempt_at"),
     Index("ix_mail_bericht_user", "user_id", "status"),
@@ -586,4 +592,31 @@ zorgtraject = Table(
     UniqueConstraint("bron_instance_id", "bron_taak"),
     Index("ix_zorgtraject_gemeente_gestart", "gemeente_id", "gestart_op"),
     Index("ix_zorgtraject_comensha", "comensha_gemeld_op"),
+)
+
+# --- the Signalen list and handovers between municipalities ------------------------------------
+
+# The Signalen list (engine/queries/signal_list.py), newest received first: a municipality's
+# signals (PostgreSQL has ix_signal_gemeente_ontvangen above; SQLite gets its own plain index),
+# and a regional role's routes (``route IN (...)``, in a region or installation-wide).
+Index("ix_signal_gemeente_ontvangen_lijst", signal.c.gemeente_id, signal.c.ontvangen_op).ddl_if(dialect="sqlite")
+Index("ix_signal_route_ontvangen", signal.c.route, signal.c.ontvangen_op)
+
+# A signal handed over to another municipality (engine/runtime/handover.py): where the victim lives
+# or was found. The signal's ``gemeente_id`` becomes the receiving one; the handing-over municipality
+# keeps this row — the reference and the fact — and nothing of the content.
+overdracht = Table(
+    "overdracht",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("signal_id", ForeignKey("signal.id"), nullable=False),
+    Column("van_gemeente_id", ForeignKey("gemeente.id"), nullable=False),
+    Column("naar_gemeente_id", ForeignKey("gemeente.id"), nullable=False),
+    Column("reden", Text, nullable=False),
+    Column("door", ForeignKey("app_user.id"), nullable=True),
+    Column("op", TS, nullable=False),
+    # A signal's handovers (the signal page, the access check of a handed-over signal).
+    Index("ix_overdracht_signal", "signal_id", "id"),
+    # The handing-over municipality's list of what it handed over, newest first.
+    Index("ix_overdracht_van", "van_gemeente_id", "op"),
 )

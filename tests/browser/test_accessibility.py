@@ -50,6 +50,8 @@ PAGES = {
     "werkvoorraad": ("analist", "/werkvoorraad", 200),
     "taak": ("analist", "/taken/{taak}", 200),
     "signaal": ("aandachtsfunctionaris", "/signalen/{signaal}", 200),
+    "signalen": ("aandachtsfunctionaris", "/signalen", 200),
+    "signalen-filterfout": ("aandachtsfunctionaris", "/signalen?ontvangen_van=31-02-2026", 200),
     "geen-toegang": ("melder", "/taken/{taak}", 403),
     "api-tokens": ("analist", "/account/api-tokens", 200),
     "overleggen": ("aandachtsfunctionaris", "/overleggen", 200),

@@ -32,7 +32,8 @@ def signals(site) -> list[int]:
                                       (["crimineel"], None), (["arbeid"], "agrarisch"))]
     tasks = {t["signaal_id"]: t["id"] for t in orch.inbox(analist)["taken"]}
     orch.complete_task(analist, tasks[started[0].signal_id], {"vermoeden_versterkt": True, "adresgegevens": "BRP"})
-    orch.complete_task(analist, tasks[started[1].signal_id], {"vermoeden_versterkt": False})
+    orch.complete_task(analist, tasks[started[1].signal_id], {"vermoeden_versterkt": False,
+                                                             "reden_afsluiten": "Geen aanwijzingen."})
     orch.complete_task(analist, tasks[started[2].signal_id], {"vermoeden_versterkt": True, "adresgegevens": "BRP"})
     now = orch.clock.now()
     with orch.db.write() as conn:  # three tasks late by 1, 2 and 3 days; the board shows them

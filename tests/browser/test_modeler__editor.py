@@ -39,11 +39,9 @@ def owner(site) -> str:
 def test_modelling_mistakes_are_warned_about_on_the_element_and_in_the_list_as_they_are_made(page: Page, site, owner):
     sign_in_owner(page, site, owner)
     editor = open_editor(page)
-    # The default process: the routing gateway splits on conditions without a default flow.
-    expect(warnings(editor)).to_have_count(1)
-    expect(warnings(editor).first).to_have_attribute("data-regel", "standaardpad")
-    expect(warnings(editor).first).to_contain_text("Route?: Gateway met voorwaarden heeft geen standaardpad")
-    expect(shape(page, "gw_route")).to_have_class(WARNED)
+    # The default process is clean: every gateway that splits on conditions has a default flow.
+    expect(warnings(editor)).to_have_count(0)
+    expect(shape(page, "gw_route")).not_to_have_class(WARNED)
     expect(editor.locator(".sr-modeler__lijst--fouten li")).to_have_count(0)  # server errors are a list of their own
 
     # A task dropped on an empty spot of the analist's lane is connected to nothing.
@@ -65,7 +63,7 @@ def test_modelling_mistakes_are_warned_about_on_the_element_and_in_the_list_as_t
     panel_group(page, "general").locator("#bio-properties-panel-name").fill("")
     unnamed = editor.locator(".sr-modeler__lijst--waarschuwingen li[data-element='flow_acuut_ja']")
     expect(unnamed).to_have_attribute("data-regel", "voorwaarde-zonder-naam")
-    expect(warnings(editor)).to_have_count(3)
+    expect(warnings(editor)).to_have_count(2)
 
     # The list entry selects the element; undo takes both mistakes back.
     unconnected.get_by_role("button").click()
@@ -73,7 +71,7 @@ def test_modelling_mistakes_are_warned_about_on_the_element_and_in_the_list_as_t
     editor.get_by_role("button", name="Ongedaan maken").click()
     expect(unnamed).to_have_count(0)
     editor.get_by_role("button", name="Ongedaan maken").click()
-    expect(warnings(editor)).to_have_count(1)
+    expect(warnings(editor)).to_have_count(0)
     expect(shape(page, loose)).to_have_count(0)
 
 

@@ -26,18 +26,32 @@ TEST_DATA = ROOT / "tests" / "data"
 
 # Form data that moves the default process along, per user task.
 VERRIJKT = {"adresgegevens": "Waalkade 1: zes ingeschrevenen", "vermoeden_versterkt": True, "toelichting": "Bevestigd."}
-NIET_VERRIJKT = {"vermoeden_versterkt": False, "toelichting": "Regulier huurconflict."}
-REGIE = {"regie_opgepakt": True, "behandelaar": "J. de Vries", "covenant": "geen", "toelichting": "Intake gepland."}
+NIET_VERRIJKT = {"vermoeden_versterkt": False, "reden_afsluiten": "Regulier huurconflict.", "toelichting": "Nagevraagd."}
+REGIE = {"regie_opgepakt": True, "resultaat": "hulp_gestart", "behandelaar": "J. de Vries", "covenant": "geen",
+         "toelichting": "Intake gepland."}
+# 'Gemeentelijke opvolging' (processes/*/formulieren/gemeentelijke-opvolging.form.json), per choice.
+REGULIERE_HULP = {"opvolging": "regulier", "hulp_partij": "wijkteam", "hulp_contact": "Sociaal wijkteam Oost, P. Jansen",
+                  "hulp_ingeschakeld_op": "2026-01-06"}
+AANGEMELD_ZVH = {"opvolging": "zvh", "zvh_aangemeld_op": "2026-01-06", "zvh_contact": "Procesregisseur"}
+OPVOLGING_AFGESLOTEN = {"opvolging": "afsluiten", "reden_afsluiten": "Betrokkene is verhuisd naar het buitenland."}
+# 'Zorg oppakken' of the zorgcoördinator beside the ZVH's regie.
+ZORG_OPGEPAKT = {"zorg_opgepakt": True, "opvang": "vrouwenopvang", "hulpverlener": "Moviera"}
+# 'Acute situatie opvolgen'.
+ACUUT_GEBELD = {"politie_gebeld": True, "politie_gebeld_op": "2026-01-05T10:00:00+01:00",
+                "acute_acties": "Melder gebeld; politie ter plaatse."}
+ACUUT_NIET_GEBELD = {"politie_gebeld": False, "reden_niet_gebeld": "Betrokkene is in veiligheid bij familie.",
+                     "acute_acties": "Melder gebeld."}
 
 
 def beoordeeld(*, aanleiding: bool = True, ondermijnend: bool = False, strafrecht: bool = False,
-               tafel: bool = False) -> dict:
+               tafel: bool = False, zorg: bool = True) -> dict:
     """Form data for 'Afstemmen en beoordelen' (``tafel``: first to the case table of the route)."""
     return {
         "casustafel_bespreken": tafel,
         "geraadpleegde_ketenpartners": ["avim", "zorgcoordinator"],
         "voldoende_aanleiding": aanleiding,
-        "zorg_nodig": True,
+        **({} if aanleiding else {"reden_geen_casustafel": "Geen aanwijzingen na afstemming met AVIM."}),
+        "zorg_nodig": zorg,
         "strafrechtelijk_traject": strafrecht,
         "ondermijnende_criminaliteit": ondermijnend,
         "toelichting": "Afgestemd met AVIM.",
@@ -127,8 +141,10 @@ class RouteActions:
             ).all()
 
     def open_task(self, signal_id: int, bpmn_id: str | None = None):
-        """The signal's one open task (of ``bpmn_id``, if given)."""
+        """The signal's one open task, or its one open ``bpmn_id`` task (beside others on a parallel route)."""
         tasks = self.open_tasks(signal_id)
+        if bpmn_id is not None:
+            tasks = [t for t in tasks if t.bpmn_id == bpmn_id] or tasks
         assert len(tasks) == 1, [t.bpmn_id for t in tasks]
         assert bpmn_id is None or tasks[0].bpmn_id == bpmn_id, (tasks[0].bpmn_id, bpmn_id)
         return tasks[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from engine.people.access import GRONDSLAGEN, ROUTE_COVENANT
-from tests.engine.route_actions import REGIE, VERRIJKT, beoordeeld
+from tests.engine.route_actions import REGIE, REGULIERE_HULP, VERRIJKT, beoordeeld
 
 ROUTES = {
     "zorgtraject": beoordeeld(),
@@ -40,7 +40,8 @@ def test_the_covenant_stays_on_the_closed_case(route, users, intake):
 
 def test_a_signal_closed_without_routing_has_no_covenant(route, users, intake):
     signal_id = route.report(intake()).signal_id
-    route.walk(signal_id, [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False))])
+    route.walk(signal_id, [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False)),
+                           ("task_gemeentelijke_opvolging", REGULIERE_HULP)])
 
     row = route.signal_row(signal_id)
     assert (row.status, row.route, row.convenant) == ("afgerond", None, None)

@@ -41,12 +41,13 @@ def sees(full=(), status=(), process=()) -> dict[str, str | None]:
 
 # Per role: how much of each signal it sees, and the tasks in its inbox. Before routing the
 # municipality's case roles see a signal in full; once routed, the aandachtsfunctionaris and
-# the regie party of the route (under the route's covenant), the analist its process only;
+# the regie party of the route (under the route's covenant; on the ZVH route also the
+# zorgcoördinator, who takes up the care), the analist its process only;
 # the reporter only the status of their own.
 MATRIX = {
     "analist": (sees(full=["nieuw", "verrijkt"], process=ROUTED), ["task_verrijken"]),
     "aandachtsfunctionaris": (sees(full=STAGES), ["task_beoordelen"]),
-    "zorgcoordinator": (sees(full=["zorgtraject"]), ["task_intake"]),  # the care trajectory the route started
+    "zorgcoordinator": (sees(full=["zorgtraject", "zorg_en_strafrecht"]), ["task_intake", "task_intake"]),
     "zvh": (sees(full=["zorg_en_strafrecht"]), ["task_regie_zvh"]),
     "riec": (sees(full=["riec"]), []),  # its one task is done
     "melder": (sees(status=STAGES), []),

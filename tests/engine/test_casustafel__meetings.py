@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound
 from engine.store.schema import agendapunt
-from tests.engine.route_actions import LOCATIE, LOCATION_PROCESS, REGIE, VERRIJKT, beoordeeld, besluit, race
+from tests.engine.route_actions import LOCATIE, LOCATION_PROCESS, REGIE, REGULIERE_HULP, VERRIJKT, beoordeeld, besluit, race
 
 
 @pytest.fixture
@@ -165,8 +165,12 @@ def test_a_table_that_sees_no_case_sends_it_back_to_the_municipality(route, orch
     route.decide_at_table(signal_id, "task_tafel_riec", besluit("geen_casus"))
 
     row = route.signal_row(signal_id)
-    assert (row.status, row.route, row.convenant, row.terugkoppeling) == ("afgerond", None, None, "gemeente")
-    assert row.uitkomst == "Gemeentelijk oppakken (na casustafel)"
+    assert (row.status, row.route, row.convenant, row.terugkoppeling) == ("lopend", None, None, None)
+    assert route.open_task(signal_id).bpmn_id == "task_gemeentelijke_opvolging"  # the municipality holds it
+    route.complete(signal_id, "task_gemeentelijke_opvolging", REGULIERE_HULP)
+    row = route.signal_row(signal_id)
+    assert (row.status, row.terugkoppeling, row.uitkomst) == ("afgerond", "gemeente",
+                                                              "Gemeentelijk opgepakt – reguliere hulp")
 
 
 def test_a_table_can_choose_another_route(route, orchestrator, users, intake):
@@ -174,7 +178,7 @@ def test_a_table_can_choose_another_route(route, orchestrator, users, intake):
     route.walk(started.signal_id, [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(tafel=True)),
                                    ("task_tafel_mdo", besluit("andere_route", "zorg_en_strafrecht"))])
 
-    assert route.open_task(started.signal_id).bpmn_id == "task_regie_zvh"
+    assert {t.bpmn_id for t in route.open_tasks(started.signal_id)} == {"task_regie_zvh", "zorg_oppakken_zvh"}
     route.complete(started.signal_id, "task_regie_zvh", REGIE)
     assert route.signal_row(started.signal_id).route == "zorg_en_strafrecht"
 
@@ -194,5 +198,6 @@ def test_two_people_recording_the_same_decision_one_wins(route, orchestrator, us
     assert isinstance(error, Conflict)
     assert len(route.audit(signal_id, "besluit_vastgelegd")) == 1
     [punt] = orchestrator.meeting(users.riec, overleg_id)["agenda"]
-    expected = {"bevestigd": ["task_regie_riec"], "geen_casus": []}[punt["besluit"]]  # the winner's decision holds
+    expected = {"bevestigd": ["task_regie_riec"],  # the winner's decision holds
+                "geen_casus": ["task_gemeentelijke_opvolging"]}[punt["besluit"]]
     assert [t.bpmn_id for t in route.open_tasks(signal_id)] == expected

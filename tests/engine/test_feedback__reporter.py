@@ -18,7 +18,17 @@ from engine.mail.outbox import MailConfig, compose
 from engine.runtime.projections import Projection, update_feedback
 from engine.store.schema import mail_bericht
 from tests.db_views import audit_events
-from tests.engine.route_actions import LOCATIE, LOCATION_PROCESS, NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld, package_with
+from tests.engine.route_actions import (
+    LOCATIE,
+    LOCATION_PROCESS,
+    NIET_VERRIJKT,
+    REGIE,
+    REGULIERE_HULP,
+    VERRIJKT,
+    ZORG_OPGEPAKT,
+    beoordeeld,
+    package_with,
+)
 
 PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen"}
 
@@ -66,7 +76,7 @@ def test_the_reporter_is_told_once_not_again_when_the_case_closes_the_same_way(r
     orchestrator.save_mail_settings(users.melder, email="mila@gemeente.test", wijze="direct")
     started = route.report(intake())
     route.walk(started.signal_id, [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True)),
-                                   ("task_regie_zvh", REGIE)])
+                                   ("task_regie_zvh", REGIE), ("zorg_oppakken_zvh", ZORG_OPGEPAKT)])
 
     assert len(_feedback_rows(orchestrator)) == 1
     assert [e.actie for e in route.audit(started.signal_id)].count("melder_teruggekoppeld") == 1
@@ -75,7 +85,8 @@ def test_the_reporter_is_told_once_not_again_when_the_case_closes_the_same_way(r
 
 @pytest.mark.parametrize(("steps", "kind", "text"), [
     ([("task_verrijken", NIET_VERRIJKT)], "afgesloten", "na onderzoek is het signaal afgesloten"),
-    ([("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False))], "gemeente",
+    ([("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False)),
+      ("task_gemeentelijke_opvolging", REGULIERE_HULP)], "gemeente",
      "de gemeente pakt het signaal verder op"),
 ], ids=["afgesloten", "gemeente"])
 def test_a_closed_signal_tells_what_its_end_event_says(route, orchestrator, users, intake, steps, kind, text):

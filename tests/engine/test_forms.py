@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.definitions.form_conditions import is_hidden
 from engine.definitions.forms import FormDefinitionError, parse_form, validate_submission
 from engine.definitions.package import ProcessPackage
 from engine.definitions.validation import compile_package
@@ -252,3 +253,22 @@ def test_every_shipped_form_passes_the_review():
     for folder in sorted(Path(DEFAULT_PROCESS).parent.iterdir()):
         compiled = compile_package(ProcessPackage.from_folder(folder))
         assert compiled.forms, folder
+
+
+@pytest.mark.parametrize(("condition", "answers", "hidden"), [
+    ('=besluit != "andere_route"', {"besluit": "andere_route"}, False),
+    ('=besluit != "andere_route"', {"besluit": "bevestigd"}, True),
+    ('=besluit != "andere_route"', {}, True),  # no answer yet: hidden, so not required
+    ("=not(acute_nood)", {"acute_nood": True}, False),
+    ("=not(acute_nood)", {"acute_nood": False}, True),
+    ("=not(acute_nood)", {}, False),  # FEEL: not(null) is null, and only true hides
+    ("=not(acute_nood) or al_112_gebeld != false", {"acute_nood": True, "al_112_gebeld": False}, False),
+    ("=not(acute_nood) or al_112_gebeld != false", {"acute_nood": True, "al_112_gebeld": True}, True),
+    ("=aantal >= 3 and naam = \"x\"", {"aantal": 3, "naam": "x"}, True),
+    ("=aantal >= 3", {"aantal": "3"}, False),  # a text is not compared with a number
+    ("=regie_opgepakt != true", {"regie_opgepakt": 1}, True),  # 1 is not true
+    (True, {}, True),
+    (None, {}, False),
+])
+def test_a_hide_condition_is_evaluated_as_form_js_does(condition, answers, hidden):
+    assert is_hidden(condition, answers.get) is hidden

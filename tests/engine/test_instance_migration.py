@@ -11,7 +11,17 @@ from engine.definitions.package import ProcessPackage
 from engine.errors import Conflict, FieldErrors, Forbidden
 from engine.runtime import instance_migration
 from engine.store.schema import human_task, process_definition, process_instance, timer
-from tests.engine.route_actions import DEFAULT_PROCESS, INFORM_FORM, VERRIJKT, beoordeeld, inform_step, package_with, replace_once
+from tests.engine.route_actions import (
+    DEFAULT_PROCESS,
+    INFORM_FORM,
+    NIET_VERRIJKT,
+    REGULIERE_HULP,
+    VERRIJKT,
+    beoordeeld,
+    inform_step,
+    package_with,
+    replace_once,
+)
 
 SLEUTEL = "signaal-naar-casus"
 BPMN = "signaal-naar-casus.bpmn"
@@ -135,8 +145,9 @@ def test_a_migrated_instance_takes_the_added_step_and_completes_on_the_new_versi
     assert route.signal_row(outcome.signal_id).fase == "Melder informeren"
     route.complete(outcome.signal_id, "task_melder_informeren", {"melder_geinformeerd": True})
     route.complete(outcome.signal_id, "task_beoordelen", beoordeeld(aanleiding=False))
+    route.complete(outcome.signal_id, "task_gemeentelijke_opvolging", REGULIERE_HULP)
     signal = route.signal_row(outcome.signal_id)
-    assert (signal.status, signal.uitkomst) == ("afgerond", "Gemeentelijk oppakken")
+    assert (signal.status, signal.uitkomst) == ("afgerond", "Gemeentelijk opgepakt – reguliere hulp")
 
 
 def test_an_instance_past_the_new_step_stays_where_it_is(orchestrator, route, users, intake):
@@ -149,6 +160,7 @@ def test_an_instance_past_the_new_step_stays_where_it_is(orchestrator, route, us
     assert result["gemigreerd"] is True
     assert route.open_task(outcome.signal_id, "task_beoordelen").naam == "Afstemmen en beoordelen"
     route.complete(outcome.signal_id, "task_beoordelen", beoordeeld(aanleiding=False))
+    route.complete(outcome.signal_id, "task_gemeentelijke_opvolging", REGULIERE_HULP)
     assert route.signal_row(outcome.signal_id).status == "afgerond"
 
 
@@ -243,7 +255,7 @@ def test_the_version_check_guards_the_write(orchestrator, route, users, intake):
 
 def test_a_finished_instance_is_not_migrated(orchestrator, route, users, intake):
     outcome = route.report(intake())
-    route.complete(outcome.signal_id, "task_verrijken", {"vermoeden_versterkt": False, "toelichting": "Niets."})
+    route.complete(outcome.signal_id, "task_verrijken", NIET_VERRIJKT)
     deploy(orchestrator, with_step_before_assessment())
 
     assert orchestrator.owners.migration_preview(users.procesbeheerder, SLEUTEL, 1, 2)["instanties"] == []
@@ -305,4 +317,5 @@ def test_an_instance_that_passed_a_removed_step_stays_on_its_version_and_says_wh
     assert result["gemigreerd"] is False and "al doorlopen" in result["reden"] and "task_verrijken" in result["reden"]
     assert _definition_versie(orchestrator, outcome.instance_id) == 1
     route.complete(outcome.signal_id, "task_beoordelen", beoordeeld(aanleiding=False))  # it finishes on version 1
+    route.complete(outcome.signal_id, "task_gemeentelijke_opvolging", REGULIERE_HULP)
     assert route.signal_row(outcome.signal_id).status == "afgerond"

@@ -35,7 +35,8 @@ def test_the_signal_row_follows_the_process(route, users, intake):
 
     row = route.signal_row(started.signal_id)
     assert (row.status, row.fase, row.route, row.uitkomst) == (
-        "lopend", "Regie zorg- en strafrechtelijk traject", "zorg_en_strafrecht", None)
+        "lopend", "Regie zorg- en strafrechtelijk traject, Zorg oppakken (regie Zorg- en Veiligheidshuis)",
+        "zorg_en_strafrecht", None)
 
 
 def test_completed_tasks_keep_who_and_when(route, users, intake):

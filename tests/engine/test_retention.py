@@ -11,7 +11,7 @@ from engine.queries.figures import figures
 from engine.runtime.retention import RetentionPolicy
 from engine.store.schema import audit_event, human_task, incident, process_instance, signal
 from tests.db_views import audit_events
-from tests.engine.route_actions import NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld
+from tests.engine.route_actions import NIET_VERRIJKT, REGIE, REGULIERE_HULP, VERRIJKT, beoordeeld
 
 SECRET = "Kamer boven snackbar De Gouden Draak"  # personal data that must go, everywhere
 
@@ -21,7 +21,8 @@ def closed(route, users, intake):
     """One signal per outcome category, closed on 2026-01-05, and one still running."""
     walks = {
         "geen_vermoeden": [("task_verrijken", NIET_VERRIJKT)],
-        "gemeentelijk": [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False))],
+        "gemeentelijk": [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False)),
+                         ("task_gemeentelijke_opvolging", REGULIERE_HULP)],
         "gerouteerd": [("task_verrijken", {**VERRIJKT, "overige_informatie": SECRET}),
                        ("task_beoordelen", beoordeeld(ondermijnend=True)), ("task_regie_riec", REGIE)],
         "lopend": [("task_verrijken", VERRIJKT)],

@@ -20,12 +20,16 @@ from engine.definitions.validation import CompiledDefinition
 from engine.runtime.intake import intake_form, prepare_intake
 from engine.spiff.serialization import dump_state, load_state, new_workflow
 from tests.engine.route_actions import (
+    AANGEMELD_ZVH,
     CONTROLE,
     LOCATIE,
     LOCATION_PROCESS,
     NIET_VERRIJKT,
+    OPVOLGING_AFGESLOTEN,
     REGIE,
+    REGULIERE_HULP,
     VERRIJKT,
+    ZORG_OPGEPAKT,
     beoordeeld,
     besluit,
 )
@@ -46,17 +50,33 @@ PATHS = {
     "geen_vermoeden": RoutePath(
         (("task_verrijken", NIET_VERRIJKT),),
         "Afgesloten – geen vermoeden", None, "afgesloten", "task_verrijken"),
+    # Not enough grounds: the municipality picks it up, with a task; only then is the reporter told.
     "gemeentelijk": RoutePath(
-        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False))),
-        "Gemeentelijk oppakken", None, "gemeente", "task_beoordelen"),
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False)),
+         ("task_gemeentelijke_opvolging", REGULIERE_HULP)),
+        "Gemeentelijk opgepakt – reguliere hulp", None, "gemeente", "task_gemeentelijke_opvolging"),
+    "gemeentelijk_zvh": RoutePath(
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False)),
+         ("task_gemeentelijke_opvolging", AANGEMELD_ZVH)),
+        "Aangemeld bij het Zorg- en Veiligheidshuis", "zvh", "ketenpartner", "task_gemeentelijke_opvolging"),
+    "gemeentelijk_afgesloten": RoutePath(
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(aanleiding=False)),
+         ("task_gemeentelijke_opvolging", OPVOLGING_AFGESLOTEN)),
+        "Afgesloten na gemeentelijke opvolging", None, "afgesloten", "task_gemeentelijke_opvolging"),
+    # No care, no criminal trajectory, no undermining: no party with regie (routering.dmn), the municipality.
+    "geen_zorg_nodig": RoutePath(
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(zorg=False)),
+         ("task_gemeentelijke_opvolging", REGULIERE_HULP)),
+        "Gemeentelijk opgepakt – reguliere hulp", "gemeente", "gemeente", "task_gemeentelijke_opvolging"),
     # Hit policy FIRST: ondermijning wins even when a criminal trajectory is needed too.
     "riec": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(ondermijnend=True, strafrecht=True)),
          ("task_regie_riec", REGIE)),
         "RIEC-casus gestart", "riec", "ketenpartner", "task_beoordelen"),
+    # Under the ZVH's regie the zorgcoördinator takes up the care: two tasks side by side.
     "zorg_en_strafrecht": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True)),
-         ("task_regie_zvh", REGIE)),
+         ("task_regie_zvh", REGIE), ("zorg_oppakken_zvh", ZORG_OPGEPAKT)),
         "Zorg- en strafrechtelijk traject gestart", "zorg_en_strafrecht", "ketenpartner", "task_beoordelen"),
     # The care route ends as it starts the care trajectory (processes/zorgtraject, beside it: its own tests).
     "zorgtraject": RoutePath(
@@ -77,8 +97,8 @@ PATHS = {
         "RIEC-casus gestart", "riec", "ketenpartner", "task_tafel_mdo"),
     "tafel_geen_casus": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(ondermijnend=True, tafel=True)),
-         ("task_tafel_riec", besluit("geen_casus"))),
-        "Gemeentelijk oppakken (na casustafel)", None, "gemeente", "task_tafel_riec"),
+         ("task_tafel_riec", besluit("geen_casus")), ("task_gemeentelijke_opvolging", REGULIERE_HULP)),
+        "Gemeentelijk opgepakt – reguliere hulp", None, "gemeente", "task_gemeentelijke_opvolging"),
     # The signalenroutekaart for a location (Lisse): the local signal meeting decides.
     "locatie_integrale_controle": RoutePath(
         (("task_locatie_vastleggen", LOCATIE),
@@ -90,7 +110,8 @@ PATHS = {
          ("task_regie_riec", REGIE)),
         "RIEC-casus gestart", "riec", "ketenpartner", "task_signalenoverleg", LOCATIE_IN_BEELD),
     "locatie_geen_actie": RoutePath(
-        (("task_locatie_vastleggen", LOCATIE), ("task_signalenoverleg", {"besluit_casustafel": "geen_actie"})),
+        (("task_locatie_vastleggen", LOCATIE), ("task_signalenoverleg", {"besluit_casustafel": "geen_actie",
+                                                                       "reden_afsluiten": "Geen bewoning meer."})),
         "Afgesloten – geen actie", None, "afgesloten", "task_signalenoverleg", LOCATIE_IN_BEELD),
 }
 
@@ -119,8 +140,8 @@ def run_in_memory(compiled: CompiledDefinition, start_data: dict, path: RoutePat
     done = []
     for bpmn_id, form_data in path.steps:
         wf = step(wf)
-        ready = wf.get_tasks(state=TaskState.READY, manual=True)
-        assert [t.task_spec.bpmn_id for t in ready] == [bpmn_id]
+        ready = [t for t in wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == bpmn_id]
+        assert len(ready) == 1, bpmn_id
         task_id = ready[0].id
         form = compiled.forms[compiled.tasks[bpmn_id].formulier]
         ready[0].data.update(validate_submission(form, form_data))
@@ -165,6 +186,10 @@ def run_persisted(route, compiled: CompiledDefinition, intake: dict, path: Route
     return Outcome(row.uitkomst, row.route, tuple(done), wf.data), started.signal_id
 
 
+# A task opened together with another by a parallel split (the ZVH's regie and the zorgcoördinator's care).
+TOGETHER = {"task_regie_zvh": "zorg_oppakken_zvh"}
+
+
 def expected_history(compiled: CompiledDefinition, path: RoutePath) -> list[tuple[str, str | None]]:
     """The signal's history after ``path`` ran persisted: each step made, claimed (or brought to a table
     and decided there) and done; the reporter told once; the signal closed."""
@@ -172,7 +197,10 @@ def expected_history(compiled: CompiledDefinition, path: RoutePath) -> list[tupl
     told = False
     for bpmn_id, _ in path.steps:
         naam = compiled.tasks[bpmn_id].naam
-        expected.append(("taak_aangemaakt", naam))
+        if bpmn_id in TOGETHER:  # its parallel sibling is made in the same command, first
+            expected.append(("taak_aangemaakt", compiled.tasks[TOGETHER[bpmn_id]].naam))
+        if bpmn_id not in TOGETHER.values():
+            expected.append(("taak_aangemaakt", naam))
         if told:
             expected.append(("melder_teruggekoppeld", None))
             told = False
@@ -207,8 +235,7 @@ def test_path_ends_the_same_three_ways(route, users, intake, clock, name, acuut)
     assert straight.uitkomst == path.uitkomst
     assert straight.route == path.route
     assert straight.steps == tuple(bpmn_id for bpmn_id, _ in path.steps)
-    if path.proces != LOCATIE_IN_BEELD:
-        assert ("politie_ingeschakeld" in straight.data) is acuut
+    assert ("politie_ingeschakeld" in straight.data) is acuut  # reported with 112 called: recorded
     assert round_tripped == straight
     assert persisted == straight
 
@@ -229,13 +256,18 @@ def test_history_lists_the_steps_in_order(route, users, intake, name):
     started = route.report(intake(acute_nood=True))
     route.walk(started.signal_id, path.steps)
     names = {"task_verrijken": "Signaal verrijken", "task_beoordelen": "Afstemmen en beoordelen",
-             "task_regie_zvh": "Regie zorg- en strafrechtelijk traject"}
-    doers = {"task_verrijken": "Anna Analist", "task_beoordelen": "Frits Aandacht", "task_regie_zvh": "Vera Veiligheidshuis"}
+             "task_regie_zvh": "Regie zorg- en strafrechtelijk traject",
+             "zorg_oppakken_zvh": "Zorg oppakken (regie Zorg- en Veiligheidshuis)"}
+    doers = {"task_verrijken": "Anna Analist", "task_beoordelen": "Frits Aandacht", "task_regie_zvh": "Vera Veiligheidshuis",
+             "zorg_oppakken_zvh": "Zoë Zorg"}
     expected = [("signaal_gemeld", "Mila Melder", None)]
     for bpmn_id, _ in path.steps:
-        expected += [("taak_aangemaakt", None, names[bpmn_id])]
+        if bpmn_id == "task_regie_zvh":  # opened together with the zorgcoördinator's care task
+            expected += [("taak_aangemaakt", None, names["zorg_oppakken_zvh"])]
+        if bpmn_id != "zorg_oppakken_zvh":
+            expected += [("taak_aangemaakt", None, names[bpmn_id])]
         if bpmn_id == "task_regie_zvh":  # told when routed, as the regie task opened
-            expected.append(("melder_teruggekoppeld", None, None))
+            expected += [("melder_teruggekoppeld", None, None)]
         expected += [("taak_voltooid", doers[bpmn_id], names[bpmn_id])]
     if name == "geen_vermoeden":  # told as it closed
         expected.append(("melder_teruggekoppeld", None, None))

@@ -15,7 +15,7 @@ from engine.clock import as_utc
 from engine.definitions.definitions import latest_definition_id
 from engine.runtime.intake import prepare_intake
 from engine.spiff.serialization import load_state
-from tests.engine.route_actions import ROOT
+from tests.engine.route_actions import OPVOLGING_AFGESLOTEN, REGULIERE_HULP, ROOT
 from tests.engine.test_route__paths import Outcome, RoutePath, run_in_memory
 
 DOORVERWEZEN = {"doorverwezen_op": "2026-01-05", "doorverwezen_aan": "J. Jansen, teamleider", "wijze": "telefonisch"}
@@ -51,12 +51,17 @@ def _meldcode(intake: dict, steps, uitkomst, terugkoppeling) -> RoutekaartPath:
 
 
 DONE = "Doorverwezen naar ketenpartner"
+OPGEPAKT = "Gemeentelijk opgepakt – reguliere hulp"
 PATHS = {
     # The reporter knew the victim's wish: the referral is the first task.
     "nla_arbeid": _victim({"slachtoffer_wil_melden": True, "uitbuitingsvormen": ["arbeid"]},
                           [("task_nla", DOORVERWEZEN), ("task_bevestiging", BEVESTIGD)], DONE, "nla", "ketenpartner"),
-    "avim_seksueel": _victim({"slachtoffer_wil_melden": True, "uitbuitingsvormen": ["seksueel", "arbeid"]},
+    "avim_seksueel": _victim({"slachtoffer_wil_melden": True, "uitbuitingsvormen": ["seksueel"]},
                              [("task_avim", DOORVERWEZEN), ("task_bevestiging", BEVESTIGD)], DONE, "avim", "ketenpartner"),
+    # Labour and sexual exploitation: referred to both the NLA and the AVIM (routekaart).
+    "gemengd_nla_en_avim": _victim({"slachtoffer_wil_melden": True, "uitbuitingsvormen": ["seksueel", "arbeid"]},
+                                   [("task_nla", DOORVERWEZEN), ("task_avim", DOORVERWEZEN), ("task_bevestiging", BEVESTIGD)],
+                                   DONE, "avim", "ketenpartner"),
     "zorg_steun": _victim({"slachtoffer_wil_steun": True},
                           [("task_zorgcoordinator", DOORVERWEZEN), ("task_bevestiging", BEVESTIGD)], DONE, "zorgtraject",
                           "ketenpartner"),
@@ -65,9 +70,11 @@ PATHS = {
                                 [("task_wens", wens(slachtoffer_wil_melden=True)), ("task_avim", DOORVERWEZEN),
                                  ("task_bevestiging", BEVESTIGD)], DONE, "avim", "ketenpartner"),
     "wens_zvh_niet_bevestigd": _victim({}, [("task_wens", wens(ernstige_zorgen=True)), ("task_zvh", DOORVERWEZEN),
-                                            ("task_bevestiging", NIET_BEVESTIGD)],
-                                       "Niet opgepakt door ketenpartner – gemeente pakt op", "zvh", "ketenpartner"),
-    "wens_geen_doorverwijzing": _victim({}, [("task_wens", wens())], "Geen doorverwijzing – gemeente houdt zicht",
+                                            ("task_bevestiging", NIET_BEVESTIGD),
+                                            ("task_gemeentelijke_opvolging", REGULIERE_HULP)],
+                                       OPGEPAKT, "zvh", "ketenpartner"),
+    "wens_geen_doorverwijzing": _victim({}, [("task_wens", wens()), ("task_gemeentelijke_opvolging", REGULIERE_HULP)],
+                                        OPGEPAKT,
                                         None, None),
     "meldcode_al_gemeld_opgepakt": _meldcode(
         {"gemeld_bij_veilig_thuis": True, "veilig_thuis_gemeld_op": "2026-01-04"},
@@ -79,8 +86,9 @@ PATHS = {
         "Afgesloten – Veilig Thuis: geen mensenhandel", "ketenpartner"),
     "meldcode_doorgeven_terug": _meldcode(
         {}, [("task_melden_vt", DOORVERWEZEN),
-             ("task_uitkomst_vt", {"vt_uitkomst": "terug_naar_gemeente", "vt_uitkomst_op": "2026-01-20"})],
-        "Terug naar de gemeente", "ketenpartner"),
+             ("task_uitkomst_vt", {"vt_uitkomst": "terug_naar_gemeente", "vt_uitkomst_op": "2026-01-20"}),
+             ("task_gemeentelijke_opvolging", OPVOLGING_AFGESLOTEN)],
+        "Afgesloten na gemeentelijke opvolging", "ketenpartner"),
     "meldcode_doorgeven_opgepakt": _meldcode(
         {}, [("task_melden_vt", DOORVERWEZEN), ("task_uitkomst_vt", {"vt_uitkomst": "opgepakt",
                                                                      "vt_uitkomst_op": "2026-01-20"})],

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound
 from engine.runtime.invariants import check_invariants
 from engine.store.schema import human_task, proceswissel, timer
-from tests.engine.route_actions import ROOT, VERRIJKT
+from tests.engine.route_actions import NIET_VERRIJKT, ROOT, VERRIJKT
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_a_move_needs_a_reason_and_a_deployed_other_process(routes, users, intak
 
 def test_a_closed_signal_stays_where_it_ended(routes, users, intake):
     started = routes.report(intake())
-    routes.complete(started.signal_id, "task_verrijken", {"vermoeden_versterkt": False, "toelichting": "Niets."})
+    routes.complete(started.signal_id, "task_verrijken", NIET_VERRIJKT)
 
     with pytest.raises(Conflict):
         routes.orchestrator.change_process(users.aandachtsfunctionaris, started.signal_id, "meldcode", "Te laat.")

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from engine.clock import UTC
-from tests.engine.route_actions import VERRIJKT
+from tests.engine.route_actions import NIET_VERRIJKT, VERRIJKT
 
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # the clock fixture's start
 DAY = dt.timedelta(days=1)
@@ -118,8 +118,8 @@ def test_due_soon_looks_as_far_ahead_as_asked(route, scene, clock):
 def test_completed_tasks_are_neither_overdue_nor_due(route, scene, clock, users):
     tasks, actors = scene
     clock.set(T0 + 6 * DAY)
-    route.orchestrator.complete_task(users.analist, tasks["a"], {"vermoeden_versterkt": False})
-    route.orchestrator.complete_task(users.analist, tasks["b"], {"vermoeden_versterkt": False})
+    route.orchestrator.complete_task(users.analist, tasks["a"], NIET_VERRIJKT)
+    route.orchestrator.complete_task(users.analist, tasks["b"], NIET_VERRIJKT)
     assert names(tasks, route.orchestrator.overdue(actors["manager"])) == []
     assert names(tasks, route.orchestrator.due_soon(actors["manager"], 30 * DAY)) == ["d"]
 

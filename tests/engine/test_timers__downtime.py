@@ -36,7 +36,7 @@ def test_deadlines_missed_during_downtime_fire_once_on_the_next_pass(route, user
     route.complete(beoordelen.signal_id, "task_verrijken", VERRIJKT)
     arnhem = route.report(intake(gemeente="Arnhem"), actor=users.analist_elders)
     done = route.report(intake())
-    route.complete(done.signal_id, "task_verrijken", {"vermoeden_versterkt": False})
+    route.complete(done.signal_id, "task_verrijken", {"vermoeden_versterkt": False, "reden_afsluiten": "Geen aanwijzingen."})
     waiting = {t.id for t in all_timers(route).values() if t.status == "wachtend"}
     assert len(waiting) == 5
 

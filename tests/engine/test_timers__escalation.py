@@ -109,7 +109,7 @@ def test_an_escalated_task_can_still_be_completed_and_the_next_deadline_starts_t
 def test_a_task_completed_in_time_is_not_escalated(route, users, intake, clock, managers):
     started = route.report(intake())
     clock.advance(dt.timedelta(days=4))
-    route.complete(started.signal_id, "task_verrijken", {"vermoeden_versterkt": False})
+    route.complete(started.signal_id, "task_verrijken", {"vermoeden_versterkt": False, "reden_afsluiten": "Geen aanwijzingen."})
 
     assert timer_rows(route, started.instance_id)["deadline_verrijken"].status == "vervallen"
     clock.advance(dt.timedelta(days=30))

@@ -11,6 +11,8 @@ def intake_body(**overrides) -> dict:
         "acute_nood": False,
     }
     body.update(overrides)
+    if body.get("acute_nood") is True and "al_112_gebeld" not in overrides:
+        body["al_112_gebeld"] = True  # acute danger asks whether 112 was called; these reports say it was
     return body
 
 
@@ -20,8 +22,9 @@ def report(client, **overrides) -> dict:
     return response.get_json()
 
 
-def open_task(client, signal_id: int) -> dict:
-    """The signal's single open task, as its GET /signals/{id} lists it."""
+def open_task(client, signal_id: int, rol: str | None = None) -> dict:
+    """The signal's single open task (of ``rol``, beside others on a parallel route), as its GET /signals/{id} lists it."""
     body = client.get(f"/signals/{signal_id}").get_json()
-    assert len(body["taken"]) == 1, body["taken"]
-    return body["taken"][0]
+    tasks = [t for t in body["taken"] if rol is None or t["rol"] == rol]
+    assert len(tasks) == 1, body["taken"]
+    return tasks[0]

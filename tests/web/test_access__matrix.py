@@ -48,7 +48,7 @@ CARE_PROCESS = Path(__file__).resolve().parents[2] / "processes" / "zorgtraject"
 VERRIJKT = {"vermoeden_versterkt": True}
 WALKS = {
     "nieuw": [],
-    "zorgtraject": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True})],
+    "zorgtraject": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True, "zorg_nodig": True})],
     "zorg_en_strafrecht": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True,
                                                                              "strafrechtelijk_traject": True})],
     "riec": [("analist", VERRIJKT), ("aandachtsfunctionaris", {"voldoende_aanleiding": True,
@@ -67,7 +67,7 @@ SEES_SIGNAL = {
     "melder": {*STAGES, CARE},  # the reporter: the status of their own signal
     "analist": {*STAGES, CARE},  # in full before routing, the process after
     "aandachtsfunctionaris": {*STAGES, CARE},
-    "zorgcoordinator": {"zorgtraject", CARE},
+    "zorgcoordinator": {"zorgtraject", "zorg_en_strafrecht", CARE},  # ZVH route: the trajectory beside its regie
     "zvh": {"zorg_en_strafrecht"},
     "riec": {"riec"},
     "procesbeheerder": set(),
@@ -188,7 +188,8 @@ def world(_sqlite_template, tmp_path_factory) -> World:
                                data)
         world.signals[stage] = signal_id
         everything = orch.inbox(world.users[("manager", True)], limit=200)["taken"]
-        world.tasks[stage] = next(t["id"] for t in everything if t["signaal_id"] == signal_id)
+        world.tasks[stage] = next(t["id"] for t in everything
+                                  if t["signaal_id"] == signal_id and t["rol"] == TASK_ROLE[stage])
     _care_signal(world, orch, clock)
     world.overleg = orch.plan_meeting(world.users[("aandachtsfunctionaris", True)], tafel="signalenoverleg",
                                       gemeente_id=orch.gemeente_id("Nijmegen"), regio_id=None,
@@ -349,6 +350,12 @@ def moves_signal(rol, own, stage):  # the analist before routing, the aandachtsf
     return ALLOW if rol == "aandachtsfunctionaris" or (rol == "analist" and stage == "nieuw") else REFUSE
 
 
+def hands_over(rol, own, stage):  # the aandachtsfunctionaris of the signal's municipality; others who see it: refused
+    if not sees_signal(rol, own, stage):
+        return DENY
+    return ALLOW if rol == "aandachtsfunctionaris" else REFUSE
+
+
 def revoke_target_token(world, rol, own, ids):  # the first beheerder revokes it; later ones are told it was
     return world.client(rol, own).post(f"/beheer/gebruikers/{ids['user']}/tokens/{world.target_token}/intrekken")
 
@@ -502,6 +509,13 @@ ENDPOINTS: dict[str, Endpoint] = {
     # moving a signal to another process (invalid input: nothing moves; tests/web/test_pages__route_change.py moves)
     "pages.proces_wijzigen": Endpoint(page("post", "/signalen/{signal}/proces", data={"proces": "", "reden": ""}),
                                       lambda *a: moves_signal(*a), per_stage=True),
+    # the Signalen list (anyone signed in: their own scope, possibly empty) and handing a signal over to another
+    # municipality (no reason: nothing moves; tests/web/test_pages__signal_list.py and test_api__signal_list.py hand over)
+    "pages.signalen": Endpoint(page("get", "/signalen"), check=only_visible_signals),
+    "pages.overdragen": Endpoint(page("post", "/signalen/{signal}/overdracht", data={"gemeente": "Arnhem", "reden": ""}),
+                                 hands_over, per_stage=True),
+    "api.hand_over": Endpoint(api("post", "/signals/{signal}/overdracht", json={"gemeente": "Arnhem", "reden": ""}),
+                              hands_over, per_stage=True, api=True),
     # the chain partner directory (beheerder); no entry exists in this world (tests/web/test_admin__partners.py)
     "ketenpartners.lijst": Endpoint(page("get", "/beheer/ketenpartners"), is_beheerder),
     "ketenpartners.nieuw": Endpoint(page("post", "/beheer/ketenpartners/nieuw", data={"naam": ""}), is_beheerder),

@@ -7,6 +7,8 @@ import pytest
 
 from tests.web.api_actions import open_task, report
 
+NIET_VERRIJKT = {"vermoeden_versterkt": False, "reden_afsluiten": "Geen aanwijzingen."}
+
 
 def test_whole_route_over_the_api(api):
     signal = report(api["melder"], acute_nood=True)
@@ -23,9 +25,15 @@ def test_whole_route_over_the_api(api):
     task = open_task(api["af"], signal["id"])
     api["af"].post(f"/tasks/{task['id']}/complete", json={"data": {
         "voldoende_aanleiding": True, "strafrechtelijk_traject": True, "geraadpleegde_ketenpartners": ["avim", "nla"]}})
+    care = open_task(api["zorg"], signal["id"], "zorgcoordinator")  # the care beside the ZVH's regie
+    assert api["zorg"].post(f"/tasks/{care['id']}/complete", json={"data": {"zorg_opgepakt": True}}).status_code == 200
     task = open_task(api["zvh"], signal["id"])
     assert task["rol"] == "zvh"
-    done = api["zvh"].post(f"/tasks/{task['id']}/complete", json={"data": {"regie_opgepakt": True}}).get_json()
+    closing = {"regie_opgepakt": True}
+    refused = api["zvh"].post(f"/tasks/{task['id']}/complete", json={"data": closing})
+    assert refused.status_code == 422 and set(refused.get_json()["velden"]) == {"resultaat", "covenant"}
+    done = api["zvh"].post(f"/tasks/{task['id']}/complete", json={"data": {
+        **closing, "resultaat": "aangifte_gedaan", "covenant": "zvh"}}).get_json()
     assert done["signaal_status"] == "afgerond"
     assert done["uitkomst"] == "Zorg- en strafrechtelijk traject gestart"
     final = api["af"].get(f"/signals/{signal['id']}").get_json()
@@ -44,7 +52,7 @@ def test_task_detail_carries_its_form(api):
 def test_complete_twice_is_409_naming_who(api):
     report(api["melder"])
     task = api["analist"].get("/tasks").get_json()["taken"][0]
-    assert api["analist"].post(f"/tasks/{task['id']}/complete", json={"data": {"vermoeden_versterkt": False}}).status_code == 200
+    assert api["analist"].post(f"/tasks/{task['id']}/complete", json={"data": NIET_VERRIJKT}).status_code == 200
     again = api["analist2"].post(f"/tasks/{task['id']}/complete", json={"data": {"vermoeden_versterkt": True}})
     assert again.status_code == 409
     assert "al voltooid door analist" in again.get_json()["fout"]

@@ -151,7 +151,8 @@ def test_audit_verify_on_the_command_line(run, orchestrator, page_users):
 
 def test_retentie_dry_run_then_run_on_the_command_line(run, orchestrator, page_users, clock, monkeypatch):
     outcome = orchestrator.report_signal(page_users["melder"], dict(INTAKE))
-    orchestrator.complete_task(page_users["analist"], outcome.nieuwe_taken[0]["id"], {"vermoeden_versterkt": False})
+    orchestrator.complete_task(page_users["analist"], outcome.nieuwe_taken[0]["id"],
+                                {"vermoeden_versterkt": False, "reden_afsluiten": "Geen aanwijzingen."})
     monkeypatch.setenv("RETENTIE_GEEN_VERMOEDEN", "P30D")
     # the CLI runs on the system clock: the signal closed on 2026-01-05 (the test clock), long enough ago
     dry = run("retentie", "--dry-run")

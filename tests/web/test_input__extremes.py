@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from engine.people.users import add_user, create_token
+from engine.people.users import add_user, create_token, ensure_gemeente
 from tests.web.modeler_actions import Session
 from web.api.openapi import openapi_document
 
@@ -92,6 +92,7 @@ def world(app, orchestrator, clock):
         beheerder_id = add_user(conn, "beheer", now=clock.now(), gemeente_naam=None, naam="Bea Beheer",
                                 roles=["beheerder"])
         token = create_token(conn, user_id, now=clock.now())
+        ensure_gemeente(conn, "Wijchen")  # where a signal can be handed over to
     actor = orchestrator.actor(user_id)
     signal_id = orchestrator.report_signal(actor, _intake()).signal_id
     task_id = orchestrator.inbox(actor)["taken"][0]["id"]
@@ -201,6 +202,8 @@ def _json_text(body: dict) -> str:
 def _bases(world) -> dict[tuple[str, str], dict]:
     return {("/signals", "post"): {"data": _intake()},
             ("/tasks/{id}/complete", "post"): {"data": {}},
+            # the first valid body hands the signal over to Wijchen; later ones are "not found" for Nijmegen
+            ("/signals/{id}/overdracht", "post"): {"gemeente": "Wijchen", "reden": "Het slachtoffer woont in Wijchen."},
             ("/process-definitions", "post"): {"bestanden": _files(), "opmerking": "opnieuw"}}
 
 

@@ -50,11 +50,13 @@ def test_a_table_decision_is_taken_at_the_meeting_page_not_the_task_page(app, or
     with orchestrator.db.read() as conn:
         [item_id] = conn.execute(agendapunt.select().with_only_columns(agendapunt.c.id)).scalars().all()
 
-    early = riec.post_json(f"/agendapunten/{item_id}/besluit", {"besluit_casustafel": "bevestigd"})
+    early = riec.post_json(f"/agendapunten/{item_id}/besluit", {"besluit_casustafel": "bevestigd",
+                                                                        "toelichting": "Past bij de RIEC."})
     assert early.status_code == 409
     clock.advance(dt.timedelta(days=2))
     riec = _as(app, "riec")  # two days later: the session of before has long ended
-    decided = riec.post_json(f"/agendapunten/{item_id}/besluit?terug={overleg_url}", {"besluit_casustafel": "bevestigd"})
+    decided = riec.post_json(f"/agendapunten/{item_id}/besluit?terug={overleg_url}",
+                             {"besluit_casustafel": "bevestigd", "toelichting": "Past bij de RIEC."})
 
     assert decided.status_code == 200 and decided.get_json()["doorsturen"] == overleg_url
     meeting = riec.client.get(overleg_url).get_data(as_text=True)
@@ -67,7 +69,8 @@ def test_the_reporter_reads_passed_on_to_a_chain_partner_and_no_more(app, orches
     overleg_id = orchestrator.plan_meeting(page_users["riec"], tafel="riec_tafel", gemeente_id=None, regio_id=None,
                                            datum=orchestrator.clock.now(), locatie="Online")  # meets now
     item_id = orchestrator.bring_to_table(page_users["af"], task_id, overleg_id)
-    orchestrator.record_decision(page_users["riec"], item_id, {"besluit_casustafel": "bevestigd"})
+    orchestrator.record_decision(page_users["riec"], item_id, {"besluit_casustafel": "bevestigd",
+                                                               "toelichting": "Past bij de RIEC."})
     melder = _as(app, "melder")
 
     for path in ("/mijn-meldingen", f"/signalen/{signal_id}"):

@@ -31,9 +31,10 @@ def _as(app, username) -> Browser:
 
 @pytest.fixture
 def late_signals(orchestrator, page_users, clock):
-    """Two reported signals; the clock six days on, so 'Signaal verrijken' is a day late for both."""
+    """Two reported signals with a minor; the clock two days on, so 'Signaal verrijken' (1 day for a minor)
+    is a day late for both."""
     outcomes = [orchestrator.report_signal(page_users["melder"], dict(INTAKE), proces="signaal-naar-casus") for _ in range(2)]
-    clock.advance(dt.timedelta(days=6))
+    clock.advance(dt.timedelta(days=2))
     orchestrator.fire_due_timers()
     return outcomes
 
@@ -119,7 +120,7 @@ def test_heat_map_page_and_its_diagram(app, late_signals):
     manager = _as(app, "manager")
     page = manager.client.get("/overzicht/knelpunten").get_data(as_text=True)
     assert 'class="sr-hittekaart"' in page and "/overzicht/processen/signaal-naar-casus/diagram.bpmn" in page
-    assert re.search(r"Signaal verrijken</th>\s*<td[^>]*>2</td>\s*<td[^>]*>6 d 0 u</td>", page)
+    assert re.search(r"Signaal verrijken</th>\s*<td[^>]*>2</td>\s*<td[^>]*>2 d 0 u</td>", page)
     diagram = manager.client.get("/overzicht/processen/signaal-naar-casus/diagram.bpmn")
     assert diagram.status_code == 200 and b"task_verrijken" in diagram.get_data()
     assert _as(app, "analist").client.get("/overzicht/processen/signaal-naar-casus/diagram.bpmn").status_code == 403

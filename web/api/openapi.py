@@ -23,6 +23,22 @@ _PAGE = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
 ]
+_SIGNAL_FILTERS = [
+    {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["lopend", "afgerond", "overgedragen"]}},
+    {"name": "fase", "in": "query", "schema": {"type": "string"}, "description": "de fase zoals in de lijst"},
+    {"name": "route", "in": "query", "schema": {"type": "string"}},
+    {"name": "proces", "in": "query", "schema": {"type": "string"}, "description": "sleutel van het proces"},
+    {"name": "gemeente", "in": "query", "schema": {"type": "string"}},
+    {"name": "ontvangen_van", "in": "query", "schema": {"type": "string"},
+     "description": "datum (jjjj-mm-dd of dd-mm-jjjj), vanaf het begin van die dag"},
+    {"name": "ontvangen_tot", "in": "query", "schema": {"type": "string"}, "description": "datum, tot en met die dag"},
+    {"name": "overdue", "in": "query", "schema": {"type": "string", "enum": ["ja", "nee", "1", "0", "true", "false"]},
+     "description": "alleen met een open taak waarvan de deadline verstreken is"},
+    {"name": "acute", "in": "query", "schema": {"type": "string", "enum": ["ja", "nee", "1", "0", "true", "false"]}},
+    {"name": "minderjarige", "in": "query", "schema": {"type": "string", "enum": ["ja", "nee", "onbekend"]}},
+    {"name": "referentie", "in": "query", "schema": {"type": "string", "maxLength": 40},
+     "description": "deel van de referentie"},
+]
 _COMMON = {"401": _error("Geen API-token, of een onbekend, verlopen of ingetrokken token")}
 _INVALID_QUERY = {"422": _error("ongeldige parameter (bv. limit of offset), per veld genoemd", "Veldfouten")}
 _NO_JSON = {"400": _error("geen geldige JSON of geen JSON-object")}
@@ -78,6 +94,8 @@ _SCHEMAS = {
             "identificeerbaar_slachtoffer": {"type": "boolean"},
             "minderjarige": {"type": "string", "enum": ["ja", "nee", "onbekend"]},
             "acute_nood": {"type": "boolean"},
+            "al_112_gebeld": {"type": "boolean", "description": "verplicht bij acute_nood: is 112 al gebeld? "
+                                                                "Nee: het signaal is acuut (taak 'Acute situatie opvolgen')"},
             "sector": {"type": "string"},
             "indicatoren": {"type": "array", "items": {"type": "string"}},
             # The route questions: without a named process they choose it (decision table 'proceskeuze').
@@ -106,6 +124,31 @@ _SCHEMAS = {
             "formulier": {"type": ["string", "null"]},
             "geescaleerd_op": {"type": ["string", "null"], "format": "date-time"},
             "proces": {"type": "string", "description": "de naam van het proces waarvan de taak een stap is"},
+            "acuut": {"type": "boolean", "description": "acuut gevaar gemeld en 112 was nog niet gebeld"},
+            "minderjarige": {"type": "boolean", "description": "er is een minderjarige betrokken"},
+        },
+    },
+    "Signaalregel": {
+        "type": "object",
+        "description": "Een regel van de lijst: geen persoonsgegevens behalve de kenmerken acuut en minderjarige. "
+                       "Een overgedragen signaal (status overgedragen) heeft alleen referentie, data, van, naar en reden.",
+        "properties": {
+            "id": {"type": "integer"},
+            "referentie": {"type": "string"},
+            "gemeente": {"type": "string"},
+            "ontvangen_op": {"type": "string", "format": "date-time"},
+            "status": {"type": "string", "enum": ["lopend", "afgerond", "overgedragen"]},
+            "fase": {"type": ["string", "null"]},
+            "route": {"type": ["string", "null"]},
+            "uitkomst": {"type": ["string", "null"]},
+            "eigenaar": {"type": ["string", "null"], "description": "wie de open taak heeft opgepakt"},
+            "eigenaar_rol": {"type": ["string", "null"], "description": "de rol van de open taak"},
+            "volgende_deadline": {"type": ["string", "null"], "format": "date-time"},
+            "te_laat": {"type": "boolean"},
+            "acute": {"type": "boolean"},
+            "minderjarige": {"type": "string"},
+            "overgedragen_van": {"type": ["string", "null"]},
+            "overgedragen_naar": {"type": "string"},
         },
     },
     "Signaal": {
@@ -208,11 +251,35 @@ def openapi_document() -> dict:
                     },
                 },
                 "get": {
-                    "summary": "Signalen die ik mag zien (mijn=1: die ik zelf meldde, alleen status)",
-                    "parameters": [{"name": "mijn", "in": "query", "schema": {"type": "boolean"}}, *_PAGE],
-                    "responses": {"200": _ok("lijst", {"type": "object"}), **_INVALID_QUERY, **_COMMON},
+                    "summary": "Signalen die ik mag zien, nieuwste eerst, met fase, eigenaar en volgende deadline "
+                               "(mijn=1: die ik zelf meldde, alleen status; status=overgedragen: die mijn gemeente "
+                               "overdroeg, alleen referentie en overdracht)",
+                    "parameters": [{"name": "mijn", "in": "query", "schema": {"type": "boolean"}}, *_SIGNAL_FILTERS,
+                                   *_PAGE],
+                    "responses": {"200": _ok("lijst", {"type": "object", "properties": {
+                        "signalen": {"type": "array", "items": _ref("Signaalregel")}, "totaal": {"type": "integer"},
+                        "limit": {"type": "integer"}, "offset": {"type": "integer"}}}),
+                        "422": _error("ongeldig filter (bv. een onbekende status of een datum die geen datum is), "
+                                      "per veld genoemd", "Veldfouten"), **_COMMON},
                 },
             },
+            "/signals/{id}/overdracht": {"post": {
+                "summary": "Het signaal overdragen aan de gemeente waar het slachtoffer woont of is aangetroffen "
+                           "(aandachtsfunctionaris); de open taken gaan mee, uw gemeente houdt alleen de referentie "
+                           "en de overdracht",
+                "parameters": [_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["gemeente", "reden"], "properties": {
+                        "gemeente": {"type": ["string", "integer"], "description": "naam, code of id"},
+                        "reden": {"type": "string", "maxLength": 1000}}}}}},
+                "responses": {"200": _ok("overgedragen", {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "referentie": {"type": "string"}, "van": {"type": "string"},
+                    "naar": {"type": "string"}, "taken": {"type": "array", "items": {"type": "object"}}}}),
+                    "403": _error("niet de aandachtsfunctionaris van de gemeente van het signaal"),
+                    "404": _error("bestaat niet of geen toegang"), "409": _error("afgesloten, of intussen gewijzigd"),
+                    **_NO_JSON, "422": _error("geen reden, of geen, een onbekende of dezelfde gemeente", "Veldfouten"),
+                    **_COMMON},
+            }},
             "/signals/{id}": {"get": {
                 "summary": "Status, route, open taken en historie van een signaal",
                 "parameters": [_ID],

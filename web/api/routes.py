@@ -89,12 +89,28 @@ def report_signal():
     return response
 
 
+SIGNAL_FILTERS = ("status", "fase", "route", "proces", "gemeente", "ontvangen_van", "ontvangen_tot", "overdue", "acute",
+                  "minderjarige", "referentie")
+
+
 @bp.get("/signals")
 def list_signals():
+    """``mijn=1``: the signals I reported (status only); else the Signalen list with its filters."""
     page = {"limit": _int_arg("limit", 50, 1, MAX_PAGE), "offset": _int_arg("offset", 0)}
     if _flag("mijn"):
         return jsonify(signalen=orchestrator().my_signals(g.actor, **page))
-    return jsonify(signalen=orchestrator().visible_signals(g.actor, **page))
+    cases = orchestrator().cases
+    flt = cases.parse_filter({name: request.args.get(name, "") for name in SIGNAL_FILTERS})
+    return jsonify(cases.signals(g.actor, flt, **page))
+
+
+@bp.post("/signals/<int:signal_id>/overdracht")
+def hand_over(signal_id: int):
+    """Hand the signal over to another municipality (its aandachtsfunctionaris): ``{"gemeente", "reden"}``."""
+    body = _json_body()
+    done = orchestrator().cases.hand_over(g.actor, signal_id, body.get("gemeente"), body.get("reden"))
+    return jsonify(id=done.signal_id, referentie=done.referentie, van=done.van, naar=done.naar,
+                   taken=[{"id": t["id"], "naam": t["naam"], "rol": t["rol"]} for t in done.taken])
 
 
 @bp.get("/signals/<int:signal_id>")

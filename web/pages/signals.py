@@ -27,6 +27,7 @@ ACTIES = {
     "melder_teruggekoppeld": "Melder geïnformeerd (zonder details)",
     "zorgtraject_gestart": "Zorgtraject gestart",
     "zorgtraject_afgerond": "Zorgtraject beëindigd",
+    "signaal_overgedragen": "Overgedragen aan een andere gemeente",
 }
 
 
@@ -34,6 +35,8 @@ ACTIES = {
 @login_required
 def signaal(signal_id: int):
     view = orchestrator().signal(g.actor, signal_id)
+    if view.get("overgedragen"):  # handed over by this municipality: the reference and the fact only
+        return render_template("pages/signaal_overgedragen.html", signaal=view)
     if "stappen" not in view:  # the reporter: status only
         return render_template("pages/signaal_status.html", signaal=view)
     huidig = [s for s in view["stappen"] if s.get("huidig_proces", True)]  # the diagram is the current process's
@@ -41,8 +44,9 @@ def signaal(signal_id: int):
     actief = sorted({s["bpmn_id"] for s in huidig if s["status"] == TaskStatus.OPEN})
     keuzes = orchestrator().process_choices(g.actor, signal_id)  # empty unless the actor may move it
     agenderen = orchestrator().agenda_options(g.actor, signal_id)
+    overdracht = orchestrator().cases.handover_targets(g.actor, signal_id)  # empty unless the actor may hand it over
     return render_template("pages/signaal.html", signaal=view, voltooid=voltooid, actief=actief, acties=ACTIES,
-                           proceskeuzes=keuzes, agenderen=agenderen)
+                           proceskeuzes=keuzes, agenderen=agenderen, overdracht_gemeenten=overdracht)
 
 
 @bp.post("/signalen/<int:signal_id>/proces")

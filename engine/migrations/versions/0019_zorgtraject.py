@@ -1,14 +1,14 @@
 """care trajectories: the projection of a signal's linked zorgtraject instance (issue #18)
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0018
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0019'
-down_revision = '0015'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
