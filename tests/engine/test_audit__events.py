@@ -72,7 +72,7 @@ def test_the_regie_partys_read_is_logged_under_the_covenant_without_the_reporter
 
     read = _log(route, signal_id)[-1]
     assert (read.rol, read.grondslag, read.categorieen, read.detail) == (
-        "zvh", "zvh", ["procesgegevens", "signaalgegevens"], {"via": "api"})
+        "zvh", "zvh", ["procesgegevens", "signaalgegevens", "zorggegevens"], {"via": "api"})  # the care trajectory beside it
 
 
 def test_views_without_personal_data_and_denied_views_write_nothing(route, users, intake):
