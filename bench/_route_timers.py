@@ -53,6 +53,7 @@ class SettableClock:
 def setup_route(orch: Orchestrator) -> dict[str, int]:
     """Deploy the shipped route and add its people; returns user ids by role group."""
     orch.deploy_folder(PROCESS_DIR, "bench/timers.py (route timers)")
+    orch.deploy_folder(PROCESS_DIR.parent / "zorgtraject", "bench/timers.py (the care trajectory the ZVH route starts)")
     now = orch.clock.now()
     with orch.db.write() as conn:
         return {

@@ -157,7 +157,7 @@ SELECT i, g, ontvangen, path, route, n_tasks, r_assign, r_sector, r_minor, r_vor
                     WHEN 2 THEN CASE WHEN done2 AND steps = 2 THEN e2 END
                     ELSE CASE WHEN e3 <= CAST(:now AS timestamptz) AND NOT stops THEN e3 END END AS last_done,
        (ARRAY['Signaal verrijken', 'Afstemmen en beoordelen',
-              CASE route WHEN 'zorgtraject' THEN 'Regie zorgtraject'
+              CASE route WHEN 'zorgtraject' THEN 'Intake zorgcoördinatie'
                          WHEN 'zorg_en_strafrecht' THEN 'Regie zorg- en strafrechtelijk traject'
                          ELSE 'Regie ondermijning (RIEC)' END])[n_tasks] AS last_naam
   FROM kept WHERE cum - n_tasks < :target;
@@ -211,9 +211,9 @@ SELECT i, i, g, 'b-' || i || '-' || k, bpmn_id, naam, rol, NULL, assignee,
       FROM gen CROSS JOIN LATERAL (VALUES
             (1, 'task_verrijken', 'Signaal verrijken', 'analist', 5, gen.c1, gen.e1),
             (2, 'task_beoordelen', 'Afstemmen en beoordelen', 'aandachtsfunctionaris', 10, gen.e1, gen.e2),
-            (3, CASE gen.route WHEN 'zorgtraject' THEN 'task_regie_zorg' WHEN 'zorg_en_strafrecht' THEN 'task_regie_zvh'
+            (3, CASE gen.route WHEN 'zorgtraject' THEN 'task_intake' WHEN 'zorg_en_strafrecht' THEN 'task_regie_zvh'
                                ELSE 'task_regie_riec' END,
-                CASE gen.route WHEN 'zorgtraject' THEN 'Regie zorgtraject' WHEN 'zorg_en_strafrecht'
+                CASE gen.route WHEN 'zorgtraject' THEN 'Intake zorgcoördinatie' WHEN 'zorg_en_strafrecht'
                      THEN 'Regie zorg- en strafrechtelijk traject' ELSE 'Regie ondermijning (RIEC)' END,
                 CASE gen.route WHEN 'zorgtraject' THEN 'zorgcoordinator' WHEN 'zorg_en_strafrecht' THEN 'zvh'
                      ELSE 'riec' END,

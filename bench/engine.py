@@ -87,6 +87,8 @@ from engine.store.migrate import upgrade  # noqa: E402
 from engine.store.schema import human_task, signal  # noqa: E402
 
 PROCESS_DIR = ROOT / "processes" / "signaal-naar-casus"
+# The care trajectory the route starts beside the ZVH's regie (its start_proces event): deployed too.
+CARE_DIR = ROOT / "processes" / "zorgtraject"
 BPMN_FILE = PROCESS_DIR / "signaal-naar-casus.bpmn"
 DMN_FILE = PROCESS_DIR / "routering.dmn"
 PROCESS_ID = "signaal_naar_casus"
@@ -164,6 +166,7 @@ class EngineRoute:
         upgrade(self.sa_engine)
         self.orch = Orchestrator(Database(self.sa_engine), SystemClock())
         self.orch.deploy_folder(PROCESS_DIR)
+        self.orch.deploy_folder(CARE_DIR)
         now = self.orch.clock.now()
         with self.orch.db.write() as conn:
             ids = {
@@ -194,8 +197,8 @@ class EngineRoute:
         done = []
         outcome = started
         for bpmn_id, role, data in STEPS:
-            [task] = outcome.nieuwe_taken
-            assert task["bpmn_id"] == bpmn_id, task
+            # The route's own next task (beside the ZVH's regie the care trajectory's intake opens too).
+            [task] = [t for t in outcome.nieuwe_taken if t["bpmn_id"] == bpmn_id]
             b = clock()
             outcome = orch.complete_task(actors[role], task["id"], dict(data))
             c = clock()

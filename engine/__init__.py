@@ -19,7 +19,14 @@ from .mail.mail import mailer_from_url
 from .mail.notify import PREFERENCES as MAIL_PREFERENCES
 from .mail.outbox import MailConfig
 from .ops.metrics import REQUEST_LATENCY, REQUESTS
-from .people.access import grant_scopes, may_administer, may_change_processes, may_read_audit, tables_of
+from .people.access import (
+    grant_scopes,
+    may_administer,
+    may_change_processes,
+    may_export_care_registrations,
+    may_read_audit,
+    tables_of,
+)
 from .people.users import MAX_TOKEN_DAYS, TOKEN_DAYS, Actor
 from .queries.processing_log import SOORTEN as AUDIT_KINDS
 from .queries.processing_log import known_actions as known_audit_actions
@@ -30,6 +37,7 @@ from .store.db import POOL_DEFAULTS, Database, default_url, make_engine, normali
 __all__ = [
     # who, and what they may (engine.people)
     "Actor", "ROLES", "TASK_ROLES", "grant_scopes", "may_administer", "may_change_processes", "may_read_audit", "tables_of",
+    "may_export_care_registrations",
     "TOKEN_DAYS", "MAX_TOKEN_DAYS",
     # stored status values (engine.domain.status)
     "TaskStatus", "SignalStatus", "TimerStatus", "MailStatus", "IncidentStatus", "MeetingStatus",

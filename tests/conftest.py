@@ -40,6 +40,8 @@ from tests.ci_policy import (  # noqa: F401 - the hooks
 from tests.people import ENGINE_USERS, add_people
 
 DEFAULT_PROCESS = Path(__file__).resolve().parent.parent / "processes" / "signaal-naar-casus"
+# The care trajectory the default route starts when it reaches care (property start_proces).
+CARE_PROCESS = Path(__file__).resolve().parent.parent / "processes" / "zorgtraject"
 
 POSTGRES_BASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -176,10 +178,12 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def orchestrator(db_url, clock) -> Iterator[Orchestrator]:
-    """The engine on an empty database with ``processes/signaal-naar-casus`` deployed."""
+    """The engine on an empty database with ``processes/signaal-naar-casus`` (and the care trajectory it
+    starts, ``processes/zorgtraject``) deployed."""
     orch = Orchestrator(Database(make_engine(db_url)), clock)
     try:
         orch.deploy_folder(DEFAULT_PROCESS)
+        orch.deploy_folder(CARE_PROCESS)
         yield orch
     finally:
         orch.db.dispose()

@@ -33,6 +33,7 @@ def _blueprints() -> list:
         admin_partners,
         admin_users,
         audit,
+        care,
         dashboard,
         inbox,
         incidents,

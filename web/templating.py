@@ -17,6 +17,7 @@ from engine import (
     code_label,
     may_administer,
     may_change_processes,
+    may_export_care_registrations,
     may_read_audit,
 )
 from engine.service.cases import works_cases
@@ -120,6 +121,7 @@ FILTERS = {"lokaal": lokaal, "datum": datum, "label": label, "labels": labels, "
 GLOBALS = {"nav_counts": nav_counts, "is_manager": is_manager, "may_administer": may_administer,
            "may_change_processes": may_change_processes,
            "may_read_audit": may_read_audit,  # the navigation shows the audit page to who may read it
+           "may_export_care_registrations": may_export_care_registrations,  # the zorgcoördinator's CoMensha page
            "works_cases": works_cases,  # the navigation shows the Signalen list to who works cases
            # templates compare statuses with these, never with literals
            "TaskStatus": TaskStatus, "SignalStatus": SignalStatus, "MeetingStatus": MeetingStatus}

@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from ..domain.categories import MELDERGEGEVENS, PROCESGEGEVENS, SIGNAALGEGEVENS, TAAKGEGEVENS, legal_ground
+from ..domain.categories import (
+    MELDERGEGEVENS,
+    PROCESGEGEVENS,
+    SIGNAALGEGEVENS,
+    TAAKGEGEVENS,
+    ZORGGEGEVENS,
+    legal_ground,
+)
 from ..store.driver_sql import DriverStatement
 from ..store.schema import audit_chain_head, audit_event
 from .audit_chain import GENESIS, AuditChainBroken, event_hash
@@ -63,6 +70,11 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     # the case file (engine.runtime.dossier): a note, a progress report of an open task
     "aantekening_gemaakt": (INVOEREN, (TAAKGEGEVENS,)),
     "voortgang_vastgelegd": (WIJZIGEN, (TAAKGEGEVENS,)),
+    # the care trajectory (engine.runtime.care) and the CoMensha export (engine.queries.comensha)
+    "zorgtraject_gestart": (INVOEREN, (PROCESGEGEVENS,)),
+    "zorgtraject_bijgewerkt": (WIJZIGEN, (ZORGGEGEVENS,)),
+    "zorgtraject_afgerond": (WIJZIGEN, (ZORGGEGEVENS,)),
+    "comensha_export": (RAADPLEGEN, (ZORGGEGEVENS,)),
 }
 _DEFAULT_KIND = (WIJZIGEN, ())
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import FieldErrors
@@ -82,6 +82,9 @@ class Field:
     pattern: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    # A choice whose options the engine supplies when the form is shown and checked (form-js ``valuesKey``,
+    # e.g. the shelter providers of the chain-partner directory): without them nothing is allowed.
+    values_key: str | None = None
     # The ``conditional.hide`` of the field and of the groups around it: shown only while none holds.
     hide: tuple = ()
 
@@ -174,6 +177,7 @@ def _collect(components: list, prefix: str, out: list[Field], seen: set[str], hi
                 pattern=validate.get("pattern"),
                 minimum=validate.get("min"),
                 maximum=validate.get("max"),
+                values_key=comp.get("valuesKey") if not values and isinstance(comp.get("valuesKey"), str) else None,
                 hide=hide + _hide_of(comp),
             )
         )
@@ -386,7 +390,8 @@ def _check(fld: Field, value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
-def validate_submission(form: Form, data: Any, *, allow_extra: frozenset[str] = frozenset()) -> dict:
+def validate_submission(form: Form, data: Any, *, allow_extra: frozenset[str] = frozenset(),
+                        choices: dict[str, tuple] | None = None) -> dict:
     """Check ``data`` against ``form``; return the cleaned data or raise :class:`FieldErrors`.
 
     A field the form hides for these answers (its ``conditional.hide``, see
@@ -396,6 +401,7 @@ def validate_submission(form: Form, data: Any, *, allow_extra: frozenset[str] = 
     :param form: the parsed form.
     :param data: the submitted object (nested objects for dotted keys, or dotted keys).
     :param allow_extra: keys that are accepted without being on the form.
+    :param choices: the options of ``valuesKey`` fields, by that key (none given: no option is allowed).
     """
     if not isinstance(data, dict):
         raise FieldErrors({"data": "moet een JSON-object met de formuliervelden zijn"})
@@ -416,6 +422,8 @@ def validate_submission(form: Form, data: Any, *, allow_extra: frozenset[str] = 
             # decisions never meet a missing name: unticked is False, empty is None.
             checked[fld.key] = _EMPTY.get(fld.type, lambda: None)()
             continue
+        if fld.values_key is not None:
+            fld = replace(fld, values=tuple((choices or {}).get(fld.values_key, ())))
         value, message = _check(fld, value)
         if message:
             errors[fld.key] = message

@@ -76,6 +76,9 @@ class CompiledDefinition:
     timers: dict[str, TimerMeta] = field(default_factory=dict)
     # End event id → what the reporter is told when the signal closes there (engine.domain.feedback).
     end_feedback: dict[str, str] = field(default_factory=dict)
+    # Element id → the process it starts as a linked instance when reached (property ``start_proces``,
+    # engine.runtime.care): a route that reaches care starts the care trajectory.
+    process_starts: dict[str, str] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -398,6 +401,7 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
     timers = _timer_meta(bpmn_name, bpmn_root, meta["bpmn_proces_id"], tasks, problems)
     check_route_conventions(bpmn_name, bpmn_root, dmn_roots, problems)  # engine.definitions.validation_route
     end_feedback = _end_feedback(bpmn_name, bpmn_root, problems)
+    process_starts = _process_starts(bpmn_name, bpmn_root, meta["sleutel"], problems)
     if problems:
         raise DeployRejected(problems)
     spec, subprocess_specs = _parse_spec(bpmn_name, bpmn_root, dmn_roots, meta["bpmn_proces_id"], problems)
@@ -425,7 +429,29 @@ def compile_package(package: ProcessPackage) -> CompiledDefinition:
         meta=meta,
         timers=timers,
         end_feedback=end_feedback,
+        process_starts=process_starts,
     )
+
+
+# Elements that pass on at once when reached, so "reached" is "completed" (no task, no wait).
+_START_ELEMENTS = ("intermediateThrowEvent", "endEvent")
+
+
+def _process_starts(name, root, sleutel, problems) -> dict[str, str]:
+    """The ``start_proces`` property of each throw or end event that has one: the process key it starts."""
+    starts = {}
+    for node in root.iter(*(f"{{{BPMN_NS}}}{tag}" for tag in _START_ELEMENTS)):
+        value = _properties(node).get("start_proces")
+        if value is None:
+            continue
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", value):
+            problems.append(Problem(f"'start_proces' moet de sleutel van een proces zijn, niet '{value}'",
+                                    name, node.sourceline, node.get("id")))
+        elif value == sleutel:
+            problems.append(Problem("een proces kan zichzelf niet als gekoppeld proces starten",
+                                    name, node.sourceline, node.get("id")))
+        starts[node.get("id")] = value
+    return starts
 
 
 def _end_feedback(name, root, problems) -> dict[str, str]:

@@ -20,6 +20,9 @@ SIGNAALGEGEVENS = "signaalgegevens"  # description, location, forms, victim, ind
 MELDERGEGEVENS = "melder"  # who reported: name, department, contact
 TAAKGEGEVENS = "taakgegevens"  # what the route's steps recorded (forms)
 PROCESGEGEVENS = "procesgegevens"  # steps, deadlines, who did what step: no personal data of a case
+# The care trajectory (processes/zorgtraject): shelter, care plan, health — special-category data
+# (AVG art. 9), for the zorgcoördinator (and the ZVH under its covenant for a ZVH case) only.
+ZORGGEGEVENS = "zorggegevens"
 
 
 def legal_ground(convenant: str | None) -> str:

@@ -10,6 +10,9 @@ SOORTEN: dict[str, str] = {
     "veilig_thuis": "Veilig Thuis",
     "riec": "RIEC",
     "handhaving": "Toezicht en handhaving (gemeente)",
+    # Shelter providers (COSM, vrouwenopvang, maatschappelijke opvang, specialised): the care
+    # trajectory's placement names one (processes/zorgtraject, engine.runtime.care).
+    "opvang": "Opvangaanbieder",
 }
 
 

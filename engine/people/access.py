@@ -182,6 +182,39 @@ def may_note(actor: Actor, row) -> bool:
     return case_file_access(actor, row).aantekeningen
 
 
+# Care data (the care trajectory, processes/zorgtraject) is special-category personal data (AVG art. 9):
+# the zorgcoördinator sees it, and the ZVH under its covenant for a case on a ZVH route. No one else —
+# not the aandachtsfunctionaris who follows the case, not the analist, not a manager (figures only:
+# engine.queries.figures_care counts, with small cells hidden).
+CARE_ROLE = "zorgcoordinator"
+CARE_COVENANT_ROLE = "zvh"
+ZVH_ROUTES = frozenset(route for route, regie in ROUTE_ROLE.items() if regie == CARE_COVENANT_ROLE)
+
+
+def may_see_care_data(actor: Actor, row) -> bool:
+    """Whether ``actor`` may see the care data of signal ``row`` (needs ``gemeente_id`` and ``route``):
+    its trajectory's steps, shelter, reflection period and deadlines, the care tasks' forms."""
+    if actor.has_role(CARE_ROLE, row.gemeente_id):
+        return True
+    return row.route in ZVH_ROUTES and actor.has_role(CARE_COVENANT_ROLE, row.gemeente_id)
+
+
+def may_export_care_registrations(actor: Actor) -> bool:
+    """Whether ``actor`` may export the CoMensha registrations (categories only): a zorgcoördinator."""
+    return CARE_ROLE in actor.role_keys()
+
+
+def care_scope(actor: Actor) -> frozenset[int] | None:
+    """The municipalities whose care registrations ``actor`` may export; ``None``: all (installation-wide)."""
+    scope: set[int] = set()
+    for rol, gemeente_id in actor.roles:
+        if rol == CARE_ROLE:
+            if gemeente_id is None:
+                return None
+            scope.add(gemeente_id)
+    return frozenset(scope)
+
+
 def may_see_access_log(actor: Actor, row) -> bool:
     """Whether ``actor`` may see who viewed or changed signal ``row``: its aandachtsfunctionaris."""
     return actor.has_role(COVENANT_ROLE, row.gemeente_id)

@@ -30,12 +30,18 @@ _NOTES = (
 )
 
 
-def case_file(conn: Connection, access: CaseFileAccess, signal_id: int) -> tuple[list[dict], list[dict]]:
+def case_file(conn: Connection, access: CaseFileAccess, signal_id: int,
+              hidden_instances: frozenset[int] = frozenset()) -> tuple[list[dict], list[dict]]:
     """The signal's case file (intake and every completed step and progress report, newest last)
-    and its notes, as far as ``access`` shows them."""
+    and its notes, as far as ``access`` shows them.
+
+    :param hidden_instances: instances whose steps this reader may not see at all — the care
+        trajectory's, for whoever may not see care data (:func:`engine.people.access.may_see_care_data`).
+    """
     if not access.stappen:
         return [], []
-    entries = [_entry(row, access) for row in conn.execute(_ENTRIES, {"signal_id": signal_id})]
+    entries = [_entry(row, access) for row in conn.execute(_ENTRIES, {"signal_id": signal_id})
+               if row.instance_id not in hidden_instances]
     notes = []
     if access.aantekeningen:
         notes = [{"id": n.id, "door": n.door_naam, "rol": n.rol, "op": isoformat(n.op), "tekst": n.tekst,

@@ -16,7 +16,9 @@ Nothing is left out silently: what a figure does not include is counted under
 ``uitgesloten`` (tasks without a deadline, cancelled tasks, signals still running), and
 signals whose personal data the retention job removed are counted (``geanonimiseerd``):
 they stay in every count, as the tombstones they are.
-Everything is read from the ``signal`` and ``human_task`` projections.
+Everything is read from the ``signal`` and ``human_task`` projections. The steps of care
+trajectories are left out of the lead times: care is counted apart, counts only, with small
+cells hidden (:mod:`engine.queries.figures_care`, under ``zorg``).
 """
 from __future__ import annotations
 
@@ -31,7 +33,8 @@ from ..domain.labels import ROUTES, SECTOREN, VORMEN
 from ..domain.status import SignalStatus, TaskStatus
 from ..errors import FieldErrors
 from ..people.users import Actor
-from ..store.schema import human_task, signal
+from ..store.schema import human_task, signal, zorgtraject
+from .figures_care import care_figures
 from .oversight import grouped_percentiles, in_scope, scope_names, scope_of, seconds_between
 
 MAX_DAYS = 366 * 5
@@ -78,6 +81,7 @@ def figures(conn: Connection, actor: Actor, *, van: dt.date, tot: dt.date, gemee
     closed = [signal.c.status == SignalStatus.FINISHED, signal.c.closed_at >= start, signal.c.closed_at < end,
               in_scope(signal.c.gemeente_id, ids)]
     e2e = _end_to_end(conn, closed)
+    care = care_figures(conn, ids, start, end)  # counts only, small cells hidden (engine.queries.figures_care)
     with_deadline = sum(s["met_deadline"] for s in steps)
     within = sum(s["binnen_deadline"] for s in steps)
     return {
@@ -86,6 +90,7 @@ def figures(conn: Connection, actor: Actor, *, van: dt.date, tot: dt.date, gemee
         **counts,
         "stappen": steps,
         "doorlooptijd": e2e,
+        "zorg": care,
         "binnen_deadline": {"met_deadline": with_deadline, "binnen": within,
                             "aandeel": within / with_deadline if with_deadline else None},
         "uitgesloten": {
@@ -158,7 +163,9 @@ def _steps(conn: Connection, ids: frozenset[int], start: dt.datetime, end: dt.da
     """Per step, from one pass over the tasks finished in the period (done or cancelled):
     lead time percentiles of the done ones, their deadlines met, and the cancelled ones."""
     finished = [human_task.c.completed_at >= start, human_task.c.completed_at < end,
-                in_scope(human_task.c.gemeente_id, ids)]
+                in_scope(human_task.c.gemeente_id, ids),
+                # a care trajectory's steps are care data: counted in the care figures only (figures_care)
+                ~select(zorgtraject.c.id).where(zorgtraject.c.instance_id == human_task.c.instance_id).exists()]
     seconds = seconds_between(conn, human_task.c.completed_at, human_task.c.created_at)
     on_time = case((human_task.c.completed_at <= human_task.c.due_at, 1), else_=0)
     keys = [human_task.c.bpmn_id, human_task.c.status]

@@ -44,7 +44,28 @@ def count_rows(data: dict) -> list[list]:
     for section, key in (("uitkomst", "uitkomsten"), ("route", "routes"), ("uitbuitingsvorm", "vormen"),
                          ("sector", "sectoren"), ("minderjarige", "minderjarig")):
         rows.extend([section, item["naam"], item["aantal"]] for item in data[key])
+    rows.extend(care_rows(data["zorg"]))
     return rows
+
+
+def care_rows(care: dict) -> list[list]:
+    """The care figures (counts only; 1 to 4 as "<5"): started, ended, duration, shelter, reflection, CoMensha."""
+    duur = care["duur"]
+    rows = [["zorgtraject", "gestart", care["gestart"]],
+            ["zorgtraject", "beëindigd", care["beeindigd"]],
+            ["zorgtraject", "duur mediaan (dagen)", _days(duur["mediaan_s"])],
+            ["zorgtraject", "duur p90 (dagen)", _days(duur["p90_s"])]]
+    rows.extend(["zorgtraject uitkomst", item["naam"], item["aantal"]] for item in care["uitkomsten"])
+    rows.extend(["opvang", item["naam"], item["aantal"]] for item in care["opvang"])
+    rows.extend([["bedenktijd", "gestart", care["bedenktijd_gestart"]],
+                 ["bedenktijd", "beëindigd", care["bedenktijd_beeindigd"]]])
+    rows.extend(["bedenktijd afloop", item["naam"], item["aantal"]] for item in care["bedenktijd_afloop"])
+    rows.append(["CoMensha", "registraties gemeld", care["comensha_gemeld"]])
+    return rows
+
+
+def _days(seconds: float | None) -> float | str:
+    return "" if seconds is None else round(seconds / 86400.0, 1)
 
 
 def step_rows(data: dict) -> list[list]:
@@ -72,6 +93,8 @@ def accounting_rows(data: dict) -> list[list]:
         ["niet in aandeel binnen deadline: taken zonder deadline", left_out["taken_zonder_deadline"]],
         ["niet in doorlooptijd begin tot eind: nog lopende signalen", left_out["lopende_signalen"]],
         ["geanonimiseerde signalen (wel meegeteld)", data["geanonimiseerd"]],
+        ["zorgtrajecten", "alleen aantallen; 1 tot 4 als '<5'; duur pas vanaf 5 beëindigde trajecten; "
+                          "de stappen van een zorgtraject staan niet bij de doorlooptijden per stap"],
     ]
 
 

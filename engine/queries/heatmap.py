@@ -12,10 +12,12 @@ import datetime as dt
 from sqlalchemy import Connection, select
 
 from ..definitions.definitions import DefinitionCache, latest_definition_id, load_package
+from ..domain.care import CARE_KIND
 from ..domain.status import TaskStatus
 from ..errors import NotFound
 from ..people.users import Actor
 from ..store.schema import human_task, process_definition, process_instance
+from .figures_care import SMALL, small_cell
 from .oversight import IS_OPEN, grouped_percentiles, in_scope, scope_of, seconds_between
 
 WINDOW = dt.timedelta(days=90)
@@ -52,7 +54,8 @@ def heatmap(conn: Connection, cache: DefinitionCache, actor: Actor, now: dt.date
                                 [*base, human_task.c.status == TaskStatus.DONE, human_task.c.completed_at >= now - window],
                                 fractions=(0.5,))
     definition_id = latest_definition_id(conn, sleutel)
-    names = {bpmn_id: meta.naam for bpmn_id, meta in cache.get(conn, definition_id).tasks.items()}
+    compiled = cache.get(conn, definition_id)
+    names = {bpmn_id: meta.naam for bpmn_id, meta in compiled.tasks.items()}
     steps = []
     waiting = {key: (g.n, g.quantiles) for (key,), g in waiting.items()}
     spent = {key: (g.n, g.quantiles) for (key,), g in spent.items()}
@@ -66,8 +69,23 @@ def heatmap(conn: Connection, cache: DefinitionCache, actor: Actor, now: dt.date
     for step in steps:
         step["intensiteit"] = step["wachtend"] / busiest if busiest else 0.0
     steps.sort(key=lambda s: (-s["wachtend"], s["naam"]))
+    if compiled.meta.get("soort") == CARE_KIND:
+        _hide_small_cells(steps)
     return {"sleutel": sleutel, "definitie_id": definition_id, "stappen": steps,
             "venster_dagen": window.days}
+
+
+def _hide_small_cells(steps: list[dict]) -> None:
+    """A care trajectory's steps (care data: counts only): 1 to 4 as "<5", no median over fewer than five,
+    and no colour that would tell a small count from none (engine.queries.figures_care)."""
+    for step in steps:
+        for count, median in (("wachtend", "wacht_mediaan_s"), ("afgerond", "doorloop_mediaan_s")):
+            if 0 < step[count] < SMALL:
+                step[median] = None
+            step[count] = small_cell(step[count])
+        if not isinstance(step["wachtend"], int):
+            step["intensiteit"] = 0.0
+    steps.sort(key=lambda s: s["naam"])  # the order of the counts would tell the small ones apart
 
 
 def diagram_xml(conn: Connection, sleutel: str) -> bytes:

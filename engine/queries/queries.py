@@ -9,6 +9,7 @@ from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
 from ..audit.audit import RAADPLEGEN
 from ..clock import isoformat
+from ..domain.categories import ZORGGEGEVENS
 from ..domain.feedback import feedback_text
 from ..domain.labels import label
 from ..domain.status import TaskStatus
@@ -24,6 +25,7 @@ from ..people.access import (
     exists_role,
     legal_ground,
     may_see_access_log,
+    may_see_care_data,
     may_see_reporter,
     may_see_task,
     may_work_task,
@@ -42,6 +44,7 @@ from ..store.schema import (
     signal,
     user,
 )
+from . import care
 from .dossier import case_file
 
 MAX_PAGE = 200
@@ -298,6 +301,7 @@ def task_detail(conn: Connection, actor: Actor, task_id: int) -> dict:
     result["voltooid_op"] = isoformat(row.completed_at)
     result["instance_id"] = row.instance_id
     result["casustafel"] = row.casustafel  # decided at a meeting of this table (engine.runtime.casustafel)
+    result["gemeente_id"] = row.gemeente_id
     return result
 
 
@@ -344,6 +348,14 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
     events = conn.execute(_SIGNAL_EVENTS, {"signal_id": signal_id}).all()
     steps = conn.execute(_SIGNAL_STEPS, {"signal_id": signal_id}).all()
     definition = conn.execute(_SIGNAL_DEFINITION, {"signal_id": signal_id}).one()
+    # The care trajectory's steps, events and deadlines are care data (engine.queries.care).
+    zorg = care.trajectories(conn, signal_id)
+    zorg_ids = {t.instance_id for t in zorg}
+    zorg_zichtbaar = bool(zorg) and may_see_care_data(actor, row)
+    if zorg_ids and not zorg_zichtbaar:
+        tasks = [t for t in tasks if t.instance_id not in zorg_ids]
+        steps = [t for t in steps if t.instance_id not in zorg_ids]
+        events = [e for e in events if e.instance_id not in zorg_ids]
     categorieen: tuple[str, ...] = ()
     reporter = may_see_reporter(actor, row)  # who reported is a right of its own, also in the timeline
     base.update({
@@ -375,7 +387,9 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
         if row.geanonimiseerd_op is None:  # a tombstone holds no personal data any more
             categorieen = (SIGNAALGEGEVENS, PROCESGEGEVENS) + ((MELDERGEGEVENS,) if reporter else ())
     # The case file: every step's answers and the notes, as far as this role sees them (engine.queries.dossier).
-    base["dossier"], base["aantekeningen"] = case_file(conn, case_file_access(actor, row), signal_id)
+    base["dossier"], base["aantekeningen"] = case_file(
+        conn, case_file_access(actor, row), signal_id,
+        hidden_instances=frozenset() if zorg_zichtbaar else frozenset(zorg_ids))  # care data: its own right
     if categorieen and (base["aantekeningen"] or any(e["gegevens"] for e in base["dossier"] if e["soort"] != "intake")):
         categorieen += (TAAKGEGEVENS,)
     base.update({
@@ -385,9 +399,11 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
              "aangemaakt_op": isoformat(t.created_at), "deadline": isoformat(t.due_at),
              "voltooid_op": isoformat(t.completed_at), "voltooid_door": t.voltooid_door,
              "geescaleerd_op": isoformat(t.escalated_at),
-             "huidig_proces": t.instance_id == row.instance_id}  # False: a process the signal moved away from
+             "huidig_proces": t.instance_id == row.instance_id,  # False: a process the signal moved away from,
+             "zorgtraject": t.instance_id in zorg_ids}  # or its care trajectory, which runs beside the route
             for t in steps
         ],
+        "termijnen": care.deadlines(conn, [row.instance_id, *(zorg_ids if zorg_zichtbaar else ())]),
         "proces": {"definitie_id": definition.id, "sleutel": definition.sleutel, "versie": definition.versie,
                    "naam": definition.naam},
         "historie": [
@@ -396,6 +412,9 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
             for e in events
         ],
     })
+    if zorg_zichtbaar:
+        base["zorgtraject"] = [care.trajectory_json(t) for t in zorg]
+        categorieen += (ZORGGEGEVENS,)
     return SignalRead(base, visibility, rol, categorieen, grondslag)
 
 

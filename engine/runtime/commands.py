@@ -29,6 +29,8 @@ from ..spiff.serialization import load_state
 from ..spiff.spiff_compat import engine_time
 from ..store.schema import human_task, process_instance, signal
 from .dossier import record_intake, record_step
+from .care import CARE_NOT_A_ROUTE, allowed_choices, check_care_rules, is_care, start_linked
+from .care import choices as care_choices
 from .instances import Outcome, StaleInstance, persist, public_tasks, run_engine, save_instance, start_instance
 from .intake import INTAKE_PROCESS, intake_form, prepare_intake, signal_columns
 from .projections import OPEN, project, waiting_before
@@ -83,6 +85,8 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
         raise FieldErrors({"proces": "moet de sleutel van een gedeployd proces zijn (tekst)"})
     definition_id = latest_definition_id(conn, proces)
     compiled = cache.get(conn, definition_id)
+    if is_care(compiled):
+        raise FieldErrors({"proces": CARE_NOT_A_ROUTE})
     if not gekozen:
         form = intake_form(conn, cache, compiled)
         clean, gemeente_id = prepare_intake(conn, compiled, actor, raw, now, form)
@@ -99,6 +103,8 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
             **({"proceskeuze": {key: clean[key] for key in ROUTE_QUESTIONS}} if gekozen else {}))
     persist(conn, compiled, projection, log, instance_id=instance_id, version=1, signal_id=signal_id,
             gemeente_id=gemeente_id, now=now, before={}, signal_row_written=True)
+    start_linked(conn, cache, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
+                 now=now)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, referentie,
                    public_tasks(projection.created), proces)
 
@@ -139,11 +145,12 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
         raise Forbidden("U heeft niet de rol om deze taak te doen.")
     compiled = cache.get(conn, row.definition_id)
     form = compiled.forms[row.formulier]
-    clean = validate_submission(form, data)
+    clean = validate_submission(form, data, choices=allowed_choices(care_choices(conn, compiled, row.gemeente_id)))
     wf = load_state(row.state, compiled.spec, compiled.subprocess_specs)
     task = wf.get_task_from_id(UUID(row.spiff_task_id))
     if task is None or task.state != TaskState.READY:
         raise StaleInstance("Deze taak staat niet meer open.")
+    check_care_rules(compiled, task.data, clean)
     before = waiting_before(wf, compiled)
     _merge(task.data, clean)
     with engine_time(now):
@@ -162,6 +169,8 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
             completed_task_id=row.id, told_before=row.told_before)
     record_step(conn, signal_id=row.signal_id, instance_id=row.instance_id, task=row, actor_id=actor.id, form=form,
                 gegevens=clean, now=now)  # the case file keeps this step's own answers (engine.runtime.dossier)
+    start_linked(conn, cache, projection, instance_id=row.instance_id, signal_id=row.signal_id,
+                 gemeente_id=row.gemeente_id, now=now)
     return Outcome(row.signal_id, row.instance_id, projection.status, projection.route, projection.uitkomst,
                    None, public_tasks(projection.created))
 

@@ -35,7 +35,8 @@ from ..errors import Conflict, WorkflowFailed
 from ..mail.notify import queue_tasks_opened
 from ..spiff.serialization import dump_state, load_state
 from ..spiff.spiff_compat import engine_time
-from ..store.schema import human_task, process_instance, signal, timer
+from ..store.schema import human_task, process_instance, signal, timer, zorgtraject
+from .care_projection import write_care
 from .instances import StaleInstance, log_task_changes, run_engine, tell_reporter
 from .projections import CANCELLED, OPEN, RUNNING, WAITING, Projection, project, update_signal, waiting_before, write_tasks
 
@@ -215,6 +216,12 @@ def _changes(open_rows, projection: Projection, before, old: CompiledDefinition,
 _INSTANCE = select(process_instance).where(process_instance.c.id == bindparam("instance_id"))
 _REFERENCE = select(signal.c.id, signal.c.referentie, signal.c.gemeente_id).where(
     signal.c.instance_id == bindparam("instance_id"))
+# A care trajectory's signal (engine.runtime.care): its tasks belong to it, its row is never written.
+_LINKED_REFERENCE = (
+    select(signal.c.id, signal.c.referentie, zorgtraject.c.gemeente_id)
+    .join(zorgtraject, zorgtraject.c.signal_id == signal.c.id)
+    .where(zorgtraject.c.instance_id == bindparam("instance_id"))
+)
 
 
 def spec_changes(conn: Connection, cache: DefinitionCache, van_id: int, naar_id: int) -> dict[str, list[dict]]:
@@ -254,7 +261,8 @@ def migrate(conn: Connection, cache: DefinitionCache, instance_id: int, *, van_i
         raise CannotMigrate("De instantie is al afgerond.")
     if seen_version is not None and row.version != seen_version:
         raise Conflict("De instantie is gewijzigd sinds het voorbeeld; bekijk het voorbeeld opnieuw.")
-    sig = conn.execute(_REFERENCE, {"instance_id": instance_id}).first()
+    sig = conn.execute(_REFERENCE, {"instance_id": instance_id}).first() \
+        or conn.execute(_LINKED_REFERENCE, {"instance_id": instance_id}).first()
     result = plan(conn, cache, row, sig.referentie if sig else None, naar_id=naar_id, naar_versie=naar_versie,
                   now=now)
     if not result.kan_migreren:
@@ -278,13 +286,16 @@ def migrate(conn: Connection, cache: DefinitionCache, instance_id: int, *, van_i
     queue_tasks_opened(conn, projection.created, gemeente_id=gemeente_id, now=now, instance_id=instance_id,
                        version=row.version + 1)
     _sync_timers(conn, instance_id, projection, result._before, new, now)
-    if sig is not None:
+    care = projection.care is not None  # a care trajectory: its own row, never the signal's
+    if care:
+        write_care(conn, instance_id, projection.care, finished=projection.status != RUNNING, now=now)
+    elif sig is not None:
         update_signal(conn, projection, sig.id, now)
     log = AuditBatch(now, instance_id, sig.id if sig else None, rol="procesbeheerder")
     log.add("instantie_gemigreerd", user_id, van_versie=van_versie, naar_versie=naar_versie,
             wijzigingen=result.wijzigingen)
     log_task_changes(log, projection)
-    if sig is not None:  # the new version may tell the reporter something else (its end events, its data)
+    if sig is not None and not care:  # the new version may tell the reporter something else (its end events, its data)
         tell_reporter(conn, projection, sig.id, log, now=now)
     log.write(conn)
     return result

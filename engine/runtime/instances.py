@@ -22,6 +22,7 @@ from ..spiff.spiff_compat import coalesce_cycles, engine_time
 from ..store.driver_sql import DriverStatement
 from ..store.schema import process_instance
 from .dossier import discard_drafts
+from .care_projection import write_care
 from .effects import apply_timer_effects
 from .projections import RUNNING, Projection, TaskTaken, project, update_feedback, update_signal, write_tasks, write_timers
 
@@ -157,6 +158,13 @@ def persist(conn: Connection, compiled: CompiledDefinition, projection: Projecti
         write_timers(conn, projection, compiled, instance_id=instance_id, before=before,
                      task_ids=task_ids, now=now)
         apply_timer_effects(conn, projection.fired, signal_id=signal_id, gemeente_id=gemeente_id, now=now, log=log)
+    if projection.care is not None:  # a care trajectory: its own row, never the signal's (engine.runtime.care)
+        write_care(conn, instance_id, projection.care, finished=projection.status != RUNNING, now=now)
+        log_task_changes(log, projection)
+        if projection.status != RUNNING:
+            log.add("zorgtraject_afgerond", uitkomst=projection.uitkomst)
+        log.write(conn)
+        return
     if signal_id is not None and not signal_row_written:
         update_signal(conn, projection, signal_id, now)
     log_task_changes(log, projection)

@@ -18,11 +18,13 @@ from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from ..definitions.validation import CompiledDefinition, parse_duration
 from ..domain.acute import is_acute
+from ..domain.care import CARE_KIND
 from ..domain.feedback import feedback_from
 from ..domain.status import SignalStatus, TaskStatus, TimerStatus
 from ..people.access import covenant_for_route
 from ..store.driver_sql import DriverStatement
 from ..store.schema import human_task, signal, timer
+from .care_projection import care_data
 
 # The status values as this module's names (engine.domain.status holds them all).
 OPEN, DONE, CANCELLED = TaskStatus.OPEN, TaskStatus.DONE, TaskStatus.CANCELLED
@@ -68,6 +70,10 @@ class Projection:
     finished_timers: dict[str, bool] = field(default_factory=dict)  # spiff id → fired (True) or cancelled
     fired: list[FiredTimer] = field(default_factory=list)  # after write_timers
     terugkoppeling: str | None = None  # what the reporter is told (engine.domain.feedback), None: nothing yet
+    # (spiff id, process key) of each reached ``start_proces`` element (engine.runtime.care).
+    starts: list[tuple[str, str]] = field(default_factory=list)
+    # A care trajectory's categories (engine.runtime.care_projection); None for any other process.
+    care: dict | None = None
     spoed: bool = False  # an acute signal (engine.domain.acute): its task mails go out at once
 
     def signal_values(self, now: dt.datetime) -> dict:
@@ -138,9 +144,9 @@ def waiting_before(wf: BpmnWorkflow, compiled: CompiledDefinition) -> dict[str, 
 
 
 def _scan(wf: BpmnWorkflow, compiled: CompiledDefinition):
-    """One pass over the tasks: READY user tasks, waiting timers, end events reached."""
-    ready, waiting, reached = [], {}, []
-    end_events = compiled.end_events
+    """One pass over the tasks: READY user tasks, waiting timers, end events and process starts reached."""
+    ready, waiting, reached, starts = [], {}, [], []
+    end_events, process_starts = compiled.end_events, compiled.process_starts
     for task in _all_tasks(wf):
         state = task._state
         if state == TaskState.READY:
@@ -149,9 +155,13 @@ def _scan(wf: BpmnWorkflow, compiled: CompiledDefinition):
         elif state == TaskState.WAITING:
             if compiled.timers and (found := _waiting_timer(task)) is not None:
                 waiting[found.spiff_task_id] = found
-        elif state == TaskState.COMPLETED and task.task_spec.bpmn_id in end_events:
-            reached.append(task)
-    return ready, waiting, reached
+        elif state == TaskState.COMPLETED:
+            bpmn_id = task.task_spec.bpmn_id
+            if bpmn_id in end_events:
+                reached.append(task)
+            if process_starts and bpmn_id in process_starts:
+                starts.append((str(task.id), process_starts[bpmn_id]))
+    return ready, waiting, reached, starts
 
 
 def _deadline(task, compiled: CompiledDefinition, waiting: dict[str, WaitingTimer], now: dt.datetime):
@@ -179,7 +189,9 @@ def project(wf: BpmnWorkflow, compiled: CompiledDefinition, open_tasks,
     :param before: the timers that were waiting before the command (:func:`waiting_before`).
     """
     result = Projection()
-    ready, result.waiting, reached = _scan(wf, compiled)
+    ready, result.waiting, reached, result.starts = _scan(wf, compiled)
+    if compiled.meta.get("soort") == CARE_KIND:
+        result.care = care_data(wf)
     for spiff_id in before or {}:
         if spiff_id not in result.waiting:
             try:

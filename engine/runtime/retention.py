@@ -31,14 +31,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import isodate
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from ..audit.audit import SYSTEEM, AuditBatch
 from ..clock import as_utc, isoformat
 from ..definitions.definitions import DefinitionCache
 from ..errors import FieldErrors
 from ..spiff.serialization import dump_state, load_state
-from ..store.schema import gemeente, incident, process_instance, proceswissel, signal, timer
+from ..store.schema import gemeente, incident, process_instance, proceswissel, signal, timer, zorgtraject
 from .dossier import erase_case_file
 from .projections import FINISHED
 
@@ -132,12 +132,18 @@ class Expired:
                 "afgesloten_op": isoformat(self.afgesloten_op), "verloopt_op": isoformat(self.verloopt_op)}
 
 
+# A care trajectory (engine.runtime.care) outlives the route that started it: its signal is kept while
+# it runs, and its period counts from the later of the two ends.
+_CARE_RUNNING = select(zorgtraject.c.id).where(zorgtraject.c.signal_id == signal.c.id,
+                                               zorgtraject.c.beeindigd_op.is_(None)).exists()
+_CARE_ENDED = select(func.max(zorgtraject.c.beeindigd_op)).where(zorgtraject.c.signal_id == signal.c.id) \
+    .scalar_subquery()
 _CANDIDATES = (
     select(signal.c.id, signal.c.referentie, signal.c.route, signal.c.uitkomst, signal.c.closed_at,
-           gemeente.c.naam.label("gemeente"))
+           gemeente.c.naam.label("gemeente"), _CARE_ENDED.label("zorg_beeindigd_op"))
     .join(gemeente, gemeente.c.id == signal.c.gemeente_id)
     .where(signal.c.status == FINISHED, signal.c.geanonimiseerd_op.is_(None), signal.c.closed_at.is_not(None),
-           signal.c.closed_at <= bindparam("closed_before"))
+           signal.c.closed_at <= bindparam("closed_before"), ~_CARE_RUNNING)
     .order_by(signal.c.closed_at, signal.c.id)
 )
 
@@ -149,7 +155,7 @@ def expired(conn: Connection, policy: RetentionPolicy, now: dt.datetime) -> list
     result = []
     for row in conn.execute(_CANDIDATES, {"closed_before": now - shortest}):
         category = policy.category(row.route, row.uitkomst)
-        closed = as_utc(row.closed_at)
+        closed = max(as_utc(row.closed_at), as_utc(row.zorg_beeindigd_op or row.closed_at))
         until = closed + policy.period(category)
         if until <= now:
             result.append(Expired(row.id, row.referentie, row.gemeente, category, row.uitkomst, closed, until))
@@ -196,8 +202,11 @@ def anonymise(conn: Connection, cache: DefinitionCache, item: Expired, *, now: d
     # The signal's instance, and those it was moved away from (engine.runtime.route_change) with the reasons given.
     moved_from = conn.execute(select(proceswissel.c.van_instance_id).where(
         proceswissel.c.signal_id == item.signal_id)).scalars().all()
+    # Its care trajectories' instances: their rows keep the categories the figures count, nothing more.
+    care = conn.execute(select(zorgtraject.c.instance_id).where(zorgtraject.c.signal_id == item.signal_id)
+                        ).scalars().all()
     conn.execute(update(proceswissel).where(proceswissel.c.signal_id == item.signal_id).values(reden=None))
-    for instance_id in (row.instance_id, *moved_from):
+    for instance_id in (row.instance_id, *moved_from, *care):
         inst = conn.execute(_INSTANCE, {"instance_id": instance_id}).one()
         compiled = cache.get(conn, inst.definition_id)
         wf = load_state(inst.state, compiled.spec, compiled.subprocess_specs)

@@ -21,6 +21,7 @@ from ..people.access import CASE_ROLES, Visibility, signal_access
 from ..people.users import Actor
 from ..spiff.serialization import load_state
 from ..store.schema import human_task, process_definition, process_instance, proceswissel, signal, timer
+from .care import CARE_NOT_A_ROUTE, is_care, start_linked
 from .instances import Outcome, StaleInstance, persist, public_tasks, save_instance, start_instance
 from .projections import CANCELLED, FINISHED, OPEN, WAITING
 
@@ -100,6 +101,8 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
                  .values(status=CANCELLED))
 
     compiled = cache.get(conn, definition_id)
+    if is_care(compiled):
+        raise FieldErrors({"proces": CARE_NOT_A_ROUTE})
     projection, instance_id = start_instance(conn, compiled, definition_id, data, now)
     moved = conn.execute(update(signal).where(signal.c.id == signal_id, signal.c.instance_id == row.instance_id)
                          .values(instance_id=instance_id))
@@ -114,19 +117,23 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
             oude_instantie=row.instance_id, vervallen=[naam for _id, naam in vervallen])
     persist(conn, compiled, projection, log, instance_id=instance_id, version=1, signal_id=signal_id,
             gemeente_id=row.gemeente_id, now=now, before={}, told_before=row.terugkoppeling)
+    start_linked(conn, cache, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=row.gemeente_id,
+                 now=now)
     return Outcome(signal_id, instance_id, projection.status, projection.route, projection.uitkomst, None,
                    public_tasks(projection.created),
                    proces)
 
 
-def choices(conn: Connection, actor: Actor, signal_id: int) -> list[dict]:
-    """The deployed processes signal ``signal_id`` can move to, if ``actor`` may move it (else none)."""
+def choices(conn: Connection, actor: Actor, signal_id: int, cache: DefinitionCache | None = None) -> list[dict]:
+    """The deployed processes signal ``signal_id`` can move to, if ``actor`` may move it (else none); with
+    ``cache``, not a care trajectory (engine.runtime.care: it starts from a route, it is none itself)."""
     row = conn.execute(_SIGNAL.where(signal.c.id == signal_id)).first()
     if row is None or row.status == FINISHED or not may_change_process(actor, row):
         return []
     newest = select(process_definition.c.sleutel, func.max(process_definition.c.versie).label("versie")) \
         .group_by(process_definition.c.sleutel).subquery()
-    rows = conn.execute(select(process_definition.c.sleutel, process_definition.c.naam).join(
+    rows = conn.execute(select(process_definition.c.id, process_definition.c.sleutel, process_definition.c.naam).join(
         newest, (newest.c.sleutel == process_definition.c.sleutel) & (newest.c.versie == process_definition.c.versie))
         .order_by(process_definition.c.naam)).all()
-    return [{"sleutel": r.sleutel, "naam": r.naam} for r in rows if r.sleutel != row.sleutel]
+    return [{"sleutel": r.sleutel, "naam": r.naam} for r in rows
+            if r.sleutel != row.sleutel and (cache is None or not is_care(cache.get(conn, r.id)))]  # no route

@@ -32,6 +32,8 @@ from ..spiff.serialization import load_state
 from ..spiff.spiff_compat import coalesce_cycles, engine_time
 from ..store.schema import human_task, process_instance, signal, timer
 from . import incidents
+from .care import start_linked
+from .care_projection import linked_signal
 from .instances import persist, run_engine, save_instance
 from .projections import WAITING, FiredTimer, open_before, project, waiting_before
 
@@ -115,6 +117,8 @@ def _fire(conn: Connection, cache: DefinitionCache, instance_id: int, inst, sign
         coalesce_cycles(wf)
         wf.refresh_timers()
         run_engine(wf)
+    if signal_id is None and (linked := linked_signal(conn, instance_id)) is not None:
+        signal_id, gemeente_id = linked  # a care trajectory: the signal it is linked to (engine.runtime.care)
     if gemeente_id is None:  # an instance without a signal: its tasks' municipality
         gemeente_id = conn.execute(_GEMEENTE_OF_TASKS, {"instance_id": instance_id}).scalar()
     projection = project(wf, compiled, open_tasks, now, before)
@@ -124,6 +128,8 @@ def _fire(conn: Connection, cache: DefinitionCache, instance_id: int, inst, sign
     batch = AuditBatch(now, instance_id, signal_id)
     persist(conn, compiled, projection, batch, instance_id=instance_id, version=inst.version + 1, signal_id=signal_id,
             gemeente_id=gemeente_id, now=now, before=before, told_before=told_before)
+    start_linked(conn, cache, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,
+                 now=now)
     return projection.fired
 
 

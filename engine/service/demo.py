@@ -78,6 +78,7 @@ DEMO_PARTNERS = {
     "veilig_thuis": ("Veilig Thuis (voorbeeld)", "0800-0000005", "advies@veiligthuis.example"),
     "riec": ("RIEC (voorbeeld)", "026-0000006", "info@riec.example"),
     "handhaving": ("Team toezicht en handhaving (voorbeeld)", "14 024", "handhaving@gemeente.example"),
+    "opvang": ("COSM-opvang (voorbeeld)", "024-0000007", "plaatsing@opvang.example"),  # the care trajectory's providers
 }
 
 

@@ -30,6 +30,7 @@ from ..people.partners import task_partner
 from ..people.users import Actor, find_gemeente, load_actor, user_names
 from ..queries import processing_log, queries
 from ..runtime import casustafel, commands, incidents, route_change, timers
+from ..runtime.care import choices as care_choices
 from ..runtime.instances import Outcome, StaleInstance
 from ..runtime.intake import intake_form
 from ..runtime.projections import OPEN
@@ -38,6 +39,7 @@ from ..store.db import Database
 from ..store.schema import human_task, process_instance, signal
 from . import passes
 from .admin import AdminDesk
+from .care import CareDesk
 from .case_file import CaseFileDesk
 from .cases import CasesDesk
 from .managers import ManagersDesk
@@ -71,6 +73,7 @@ class Orchestrator:
         self.retention = retention or RetentionPolicy()
         self.mail = outbox.MailConfig()
         self.managers = ManagersDesk(self.db, self.clock, self.cache)
+        self.care = CareDesk(self.db, self.clock)  # the CoMensha export (engine.service.care)
         self.owners = OwnersDesk(self.db, self.clock, self.cache)
         self.admin = AdminDesk(self.db, self.clock)
         self.partners = PartnersDesk(self.db, self.clock)
@@ -143,7 +146,7 @@ class Orchestrator:
     def process_choices(self, actor: Actor, signal_id: int) -> list[dict]:
         """The processes ``actor`` may move signal ``signal_id`` to (none if they may not move it)."""
         with self.db.read() as conn:
-            return route_change.choices(conn, actor, signal_id)
+            return route_change.choices(conn, actor, signal_id, self.cache)
 
     @metrics.command("complete")
     def complete_task(self, actor: Actor, task_id: int, data: dict) -> Outcome:
@@ -368,6 +371,8 @@ class Orchestrator:
             detail = queries.task_detail(conn, actor, task_id)
             compiled = self.cache.get(conn, _definition_of(conn, detail["instance_id"]))
             detail["ketenpartner"] = task_partner(conn, compiled, detail)  # a referral task: whom to (engine.people.partners)
+            # the options the engine supplies to the form (valuesKey), e.g. the shelter providers of the region
+            detail["keuzes"] = care_choices(conn, compiled, detail["gemeente_id"])
         form = compiled.forms.get(detail["formulier"] or "")
         detail["formulier_schema"] = form.schema if form else None
         return detail

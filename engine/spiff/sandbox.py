@@ -12,6 +12,7 @@ import ast
 import datetime as dt
 import functools
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
@@ -33,6 +34,29 @@ ALLOWED_BUILTINS: dict[str, Any] = {
     )
 }
 ALLOWED_BUILTINS.update({"True": True, "False": False, "None": None})
+
+
+def datum_plus(datum: str, maanden: int = 0, dagen: int = 0) -> str:
+    """The start (00:00, Europe/Amsterdam) of the day ``maanden`` months and ``dagen`` days after
+    ``datum`` (``YYYY-MM-DD``, as a date field stores it), as a UTC ISO time: what a ``timeDate`` timer
+    expression needs for a period set in months, like the three-month reflection period
+    (``datum_plus(opvang_start, maanden=3)``). A day past the month's end becomes its last day.
+    """
+    if not isinstance(datum, str) or not isinstance(maanden, int) or not isinstance(dagen, int):
+        raise ValueError("datum_plus verwacht een datum (JJJJ-MM-DD) en hele maanden en dagen")
+    day = dt.date.fromisoformat(datum[:10])
+    month_index = day.year * 12 + day.month - 1 + maanden
+    year, month = divmod(month_index, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    moved = dt.date(year, month, min(day.day, last)) + dt.timedelta(days=dagen)
+    local = dt.datetime.combine(moved, dt.time(), _AMSTERDAM)
+    return local.astimezone(dt.UTC).isoformat()
+
+
+_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# Date arithmetic a process owner needs for timers; pure functions of their arguments.
+ALLOWED_BUILTINS["datum_plus"] = datum_plus
 
 # Names a process owner may not use even as a data key: they are the classic ways out.
 FORBIDDEN_NAMES = frozenset({

@@ -565,6 +565,37 @@ agendapunt = Table(
     Index("ix_agendapunt_overleg", "overleg_id", "volgorde"),
 )
 
+# A care trajectory (processes/zorgtraject) linked to the signal whose route reached care: its own
+# process instance, started by the route's ``start_proces`` element (engine.runtime.care). The row is
+# the trajectory's projection for screens and figures: categories only, never free text or
+# anything that identifies the person. Care data is special-category: engine.people.access decides.
+zorgtraject = Table(
+    "zorgtraject",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("signal_id", ForeignKey("signal.id"), nullable=False, index=True),
+    Column("instance_id", ForeignKey("process_instance.id"), nullable=False, unique=True),
+    Column("gemeente_id", ForeignKey("gemeente.id"), nullable=False),
+    # The route instance and its element that started the trajectory: started once per element.
+    Column("bron_instance_id", ForeignKey("process_instance.id"), nullable=False),
+    Column("bron_taak", String(36), nullable=False),
+    Column("gestart_op", TS, nullable=False),
+    Column("beeindigd_op", TS),
+    Column("einde_uitkomst", String(30)),
+    Column("opvang_soort", String(30)),
+    Column("opvang_aanbieder", Integer),  # ketenpartner.id (the directory may drop the entry later)
+    Column("opvang_start", String(10)),
+    # The reflection period (COSM): when it started and ended, and what was decided after it.
+    Column("bedenktijd_start", String(10)),
+    Column("bedenktijd_beeindigd_op", TS),
+    Column("bedenktijd_besluit", String(30)),
+    Column("comensha_gemeld_op", TS),
+    Column("comensha_gegevens", JSON),
+    UniqueConstraint("bron_instance_id", "bron_taak"),
+    Index("ix_zorgtraject_gemeente_gestart", "gemeente_id", "gestart_op"),
+    Index("ix_zorgtraject_comensha", "comensha_gemeld_op"),
+)
+
 # --- the Signalen list and handovers between municipalities ------------------------------------
 
 # The Signalen list (engine/queries/signal_list.py), newest received first: a municipality's

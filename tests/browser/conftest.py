@@ -70,6 +70,7 @@ def _browser_db_template(tmp_path_factory, _bundle) -> Path:
     orch = Orchestrator(Database(make_engine(f"sqlite:///{path}")), SystemClock())
     try:
         orch.deploy_folder(PROCESS)
+        orch.deploy_folder(ROOT / "processes" / "zorgtraject")  # the route starts it when it reaches care
         with orch.db.write() as conn:
             now = orch.clock.now()
             for number, (username, naam, roles, gemeente) in enumerate(BROWSER_USERS):

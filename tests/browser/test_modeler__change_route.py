@@ -30,8 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 VERRIJKT = {"adresgegevens": "Waalkade 1: zes ingeschrevenen", "vermoeden_versterkt": True, "toelichting": "Bevestigd."}
 BEOORDEELD = {"geraadpleegde_ketenpartners": ["avim", "zorgcoordinator"], "voldoende_aanleiding": True, "zorg_nodig": True,
               "strafrechtelijk_traject": False, "ondermijnende_criminaliteit": False, "toelichting": "Afgestemd met AVIM."}
-REGIE = {"regie_opgepakt": True, "resultaat": "hulp_gestart", "behandelaar": "J. de Vries", "covenant": "geen",
-         "toelichting": "Intake gepland."}
 NEW_TASK = "Nazorg afstemmen"
 NEW_FORM = "nazorg-afstemmen"
 NEW_CONDITION = "voldoende_aanleiding != True"
@@ -65,7 +63,7 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     editor = open_editor(page)
     status = editor.locator(".sr-modeler__status")
 
-    # A task from the palette, dropped on the flow from "Regie zorgtraject" to its end: bpmn-js splits the flow.
+    # A task from the palette, dropped on the flow from "Zorgtraject starten" to its end: bpmn-js splits the flow.
     show_at_full_size(page, "flow_regie_zorg_einde")
     page.locator(".djs-palette [data-action='create.task']").click()
     x, y = screen_point(page, "flow_regie_zorg_einde")
@@ -78,7 +76,7 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
       const registry = document.querySelector('.sr-modeler').srEditor.modeler.get('elementRegistry');
       const task = registry.get(id);
       return task.incoming.map((f) => f.source.id).concat(task.outgoing.map((f) => f.target.id));
-    }""", new_id) == ["task_regie_zorg", "end_zorgtraject"]
+    }""", new_id) == ["zorgtraject_starten", "end_zorgtraject"]
 
     # The context pad's wrench makes it a user task; the properties panel names it and gives it a role.
     select(page, new_id)
@@ -95,7 +93,7 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     problem = editor.locator(f".sr-modeler__lijst--fouten li[data-element='{new_id}']")
     expect(problem).to_contain_text("taak heeft geen formulier")
     expect(shape(page, new_id)).to_have_attribute("class", MARKED_ERROR)
-    select(page, "task_regie_zorg")  # something else first
+    select(page, "zorgtraject_starten")  # something else first
     problem.get_by_role("button", name=NEW_TASK).click()
     assert selected_ids(page) == [new_id]
     screenshot(page, "modeller-bewerken")
@@ -175,7 +173,7 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     versions = _versions(site)
     assert (versions[1]["lopende_instanties"], versions[2]["lopende_instanties"]) == (1, 1)
     _walk_to_after_regie(site, newer.signal_id)
-    assert _open_tasks(orch, site.actor("zorgcoordinator"), newer.signal_id) == [new_id]
+    assert sorted(_open_tasks(orch, site.actor("zorgcoordinator"), newer.signal_id)) == sorted([new_id, "task_intake"])
 
     # The older signal: previewed and migrated from the editor's link, then it takes the new route too.
     status.get_by_role("link", name="Lopende signalen migreren").click()
@@ -189,12 +187,11 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     versions = _versions(site)
     assert (versions[1]["lopende_instanties"], versions[2]["lopende_instanties"]) == (0, 2)
     _walk_to_after_regie(site, older.signal_id)
-    assert _open_tasks(orch, site.actor("zorgcoordinator"), older.signal_id) == [new_id]
+    assert sorted(_open_tasks(orch, site.actor("zorgcoordinator"), older.signal_id)) == sorted([new_id, "task_intake"])
 
 
 def _walk_to_after_regie(site, signal_id: int) -> None:
-    """Enrich, assess (care route) and close "Regie zorgtraject" for ``signal_id``."""
+    """Enrich and assess (care route: the care trajectory starts beside the route) for ``signal_id``."""
     orch = site.orchestrator
     _do_task(orch, site.actor("analist"), signal_id, VERRIJKT)
     _do_task(orch, site.actor("aandachtsfunctionaris"), signal_id, BEOORDEELD)
-    _do_task(orch, site.actor("zorgcoordinator"), signal_id, REGIE)

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DC = "http://www.omg.org/spec/DD/20100524/DC"
 NS = {"bpmn": BPMN, "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI", "dc": DC}
-REMOVED = {"deadline_regie_zorg", "end_escalatie_regie_zorg", "flow_deadline_regie_zorg_escalatie"}
+REMOVED = {"deadline_regie_riec", "end_escalatie_regie_riec", "flow_deadline_regie_riec_escalatie"}
 NEW_TASK = b"""<bpmn:userTask xmlns:bpmn="%s" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
     id="task_nazorg" name="Nazorg afstemmen">
   <bpmn:extensionElements><spiffworkflow:properties>
@@ -30,7 +30,7 @@ NEW_TASK = b"""<bpmn:userTask xmlns:bpmn="%s" xmlns:spiffworkflow="http://spiffw
 
 
 def _version_2() -> ProcessPackage:
-    """Version 1 with a task added ("Nazorg afstemmen"), the escalation of "Regie zorgtraject" removed,
+    """Version 1 with a task added ("Nazorg afstemmen"), the escalation of "Regie ondermijning (RIEC)" removed,
     "Signaal verrijken" renamed and the end event "Afgesloten – geen vermoeden" moved."""
     package = ProcessPackage.from_folder(ROOT / "processes" / PROCESS)
     root = etree.fromstring(package.files["signaal-naar-casus.bpmn"])
@@ -79,7 +79,7 @@ def test_the_comparison_marks_and_lists_added_removed_changed_and_moved_elements
 
     expect(_marked(page, "naar", "task_nazorg")).to_have_class(re.compile(r"\bsr-diff-toegevoegd\b"))
     expect(_marked(page, "van", "task_nazorg")).to_have_count(0)
-    expect(_marked(page, "van", "deadline_regie_zorg")).to_have_class(re.compile(r"\bsr-diff-verwijderd\b"))
+    expect(_marked(page, "van", "deadline_regie_riec")).to_have_class(re.compile(r"\bsr-diff-verwijderd\b"))
     for side in ("van", "naar"):
         expect(_marked(page, side, "task_verrijken")).to_have_class(re.compile(r"\bsr-diff-gewijzigd\b"))
         expect(_marked(page, side, "end_geen_vermoeden")).to_have_class(re.compile(r"\bsr-diff-verplaatst\b"))
@@ -87,7 +87,7 @@ def test_the_comparison_marks_and_lists_added_removed_changed_and_moved_elements
 
     changes = compare.locator("[data-deel='lijst'] li")
     expect(changes.filter(has_text="Toegevoegd: gebruikerstaak 'Nazorg afstemmen'")).to_have_count(1)
-    expect(changes.filter(has_text="Verwijderd: grensgebeurtenis 'Deadline regie zorgtraject verstreken'")).to_have_count(1)
+    expect(changes.filter(has_text="Verwijderd: grensgebeurtenis 'Deadline regie RIEC verstreken'")).to_have_count(1)
     renamed = changes.filter(has_text="Gewijzigd: gebruikerstaak 'Signaal verrijken en controleren'")
     expect(renamed).to_contain_text("Naam: Signaal verrijken → Signaal verrijken en controleren")
     expect(compare.locator(".sr-vergelijk__status")).to_contain_text("wijzigingen tussen versie 1 en versie 2")

@@ -35,7 +35,6 @@ REGULIERE_HULP = {"opvolging": "regulier", "hulp_partij": "wijkteam", "hulp_cont
 AANGEMELD_ZVH = {"opvolging": "zvh", "zvh_aangemeld_op": "2026-01-06", "zvh_contact": "Procesregisseur"}
 OPVOLGING_AFGESLOTEN = {"opvolging": "afsluiten", "reden_afsluiten": "Betrokkene is verhuisd naar het buitenland."}
 # 'Zorg oppakken' of the zorgcoördinator beside the ZVH's regie.
-ZORG_OPGEPAKT = {"zorg_opgepakt": True, "opvang": "vrouwenopvang", "hulpverlener": "Moviera"}
 # 'Acute situatie opvolgen'.
 ACUUT_GEBELD = {"politie_gebeld": True, "politie_gebeld_op": "2026-01-05T10:00:00+01:00",
                 "acute_acties": "Melder gebeld; politie ter plaatse."}

@@ -47,7 +47,7 @@ def sees(full=(), status=(), process=()) -> dict[str, str | None]:
 MATRIX = {
     "analist": (sees(full=["nieuw", "verrijkt"], process=ROUTED), ["task_verrijken"]),
     "aandachtsfunctionaris": (sees(full=STAGES), ["task_beoordelen"]),
-    "zorgcoordinator": (sees(full=["zorgtraject", "zorg_en_strafrecht"]), ["zorg_oppakken_zvh", "task_regie_zorg"]),
+    "zorgcoordinator": (sees(full=["zorgtraject", "zorg_en_strafrecht"]), ["task_intake", "task_intake"]),
     "zvh": (sees(full=["zorg_en_strafrecht"]), ["task_regie_zvh"]),
     "riec": (sees(full=["riec"]), []),  # its one task is done
     "melder": (sees(status=STAGES), []),

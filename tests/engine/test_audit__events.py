@@ -71,8 +71,8 @@ def test_the_regie_partys_read_is_logged_under_the_covenant_without_the_reporter
     route.orchestrator.signal(users.zvh, signal_id, via="api")
 
     read = _log(route, signal_id)[-1]
-    assert (read.rol, read.grondslag, read.categorieen, read.detail) == (  # the case file shows the steps' answers
-        "zvh", "zvh", ["procesgegevens", "signaalgegevens", "taakgegevens"], {"via": "api"})
+    assert (read.rol, read.grondslag, read.categorieen, read.detail) == (  # the case file and the care trajectory
+        "zvh", "zvh", ["procesgegevens", "signaalgegevens", "taakgegevens", "zorggegevens"], {"via": "api"})
 
 
 def test_views_without_personal_data_and_denied_views_write_nothing(route, users, intake):

@@ -88,11 +88,11 @@ def test_invalid_choices_are_refused(route, users, intake, data, field, message)
 
 def test_required_checkbox_must_be_ticked(route, users, intake):
     started = route.report(intake())
-    route.walk(started.signal_id, [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld())])
-    task = route.open_task(started.signal_id, "task_regie_zorg")
+    route.walk(started.signal_id, [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(ondermijnend=True))])
+    task = route.open_task(started.signal_id, "task_regie_riec")
 
     with pytest.raises(FieldErrors) as caught:
-        route.orchestrator.complete_task(users.zorgcoordinator, task.id, {"regie_opgepakt": False, "covenant": "xyz"})
+        route.orchestrator.complete_task(users.riec, task.id, {"regie_opgepakt": False, "covenant": "xyz"})
 
     assert caught.value.fields == {"regie_opgepakt": "moet aangevinkt zijn",
                                    "covenant": "'xyz' is geen toegestane waarde (kies uit: riec, zvh, geen)"}

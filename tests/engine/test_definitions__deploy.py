@@ -12,7 +12,7 @@ from engine.errors import Forbidden
 from engine.service.orchestrator import Orchestrator
 from engine.store.db import Database, make_engine
 from engine.store.schema import process_definition, process_file, process_instance
-from tests.engine.route_actions import DEFAULT_PROCESS, INFORM_FORM, REGIE, VERRIJKT, beoordeeld, inform_step, replace_once
+from tests.engine.route_actions import DEFAULT_PROCESS, INFORM_FORM, VERRIJKT, beoordeeld, inform_step, replace_once
 
 SLEUTEL = "signaal-naar-casus"
 
@@ -47,7 +47,7 @@ def _count(orchestrator, table) -> int:
 
 def test_first_deploy_stores_every_file_byte_for_byte(orchestrator):
     with orchestrator.db.read() as conn:
-        [definition] = conn.execute(select(process_definition)).all()
+        [definition] = conn.execute(select(process_definition).where(process_definition.c.sleutel == SLEUTEL)).all()
         stored = {r.naam: bytes(r.inhoud) for r in conn.execute(
             select(process_file.c.naam, process_file.c.inhoud).where(process_file.c.definition_id == definition.id))}
 
@@ -87,16 +87,15 @@ def test_running_instance_finishes_on_its_version_new_signals_use_the_new_one(ro
     route.complete(new.signal_id, "task_melder_informeren", {"melder_geinformeerd": True})
     assert route.open_task(new.signal_id).naam == "Afstemmen en beoordelen (v2)"
     assert route.instance(old.instance_id).definition_id == v1_id
-    lopend = {(d["versie"], d["lopende_instanties"]) for d in orch.definitions_json()}
+    lopend = {(d["versie"], d["lopende_instanties"]) for d in orch.definitions_json() if d["sleutel"] == SLEUTEL}
     assert lopend == {(1, 1), (2, 1)}
 
-    route.complete(old.signal_id, "task_beoordelen", beoordeeld())
-    route.complete(old.signal_id, "task_regie_zorg", REGIE)
+    route.complete(old.signal_id, "task_beoordelen", beoordeeld())  # care: the route ends as the trajectory starts
 
     assert route.signal_row(old.signal_id).uitkomst == "Zorgtraject gestart"
     assert [h.get("stap") for h in orch.signal(users.analist, old.signal_id)["historie"]
-            if h["actie"] == "taak_voltooid"] == ["Signaal verrijken", "Afstemmen en beoordelen", "Regie zorgtraject"]
-    lopend = {(d["versie"], d["lopende_instanties"]) for d in orch.definitions_json()}
+            if h["actie"] == "taak_voltooid"] == ["Signaal verrijken", "Afstemmen en beoordelen"]
+    lopend = {(d["versie"], d["lopende_instanties"]) for d in orch.definitions_json() if d["sleutel"] == SLEUTEL}
     assert lopend == {(1, 0), (2, 1)}
 
 
@@ -120,7 +119,7 @@ def test_only_a_procesbeheerder_deploys(orchestrator, users, v2_folder):
 
     with pytest.raises(Forbidden):
         orchestrator.deploy(package, users.analist)
-    assert _count(orchestrator, process_definition) == 1
+    assert _count(orchestrator, process_definition) == 2  # this process and the care trajectory it starts
 
     deployment = orchestrator.deploy(package, users.procesbeheerder, opmerking="Stap toegevoegd")
 

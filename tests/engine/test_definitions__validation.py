@@ -123,7 +123,7 @@ BROKEN = {
         lambda s: replace_once(s, '"id": "veld_covenant",\n      "type": "select"',
                                '"id": "veld_covenant",\n      "type": "toverstaf"'),
         "component 'veld_covenant': onbekend type 'toverstaf'", "veld_covenant", '"id": "veld_covenant"',
-        consequences=3),
+        consequences=2),  # the ZVH and RIEC regie tasks that use the form
 }
 
 

@@ -25,7 +25,6 @@ from tests.engine.route_actions import (
     REGIE,
     REGULIERE_HULP,
     VERRIJKT,
-    ZORG_OPGEPAKT,
     beoordeeld,
     package_with,
 )
@@ -76,7 +75,7 @@ def test_the_reporter_is_told_once_not_again_when_the_case_closes_the_same_way(r
     orchestrator.save_mail_settings(users.melder, email="mila@gemeente.test", wijze="direct")
     started = route.report(intake())
     route.walk(started.signal_id, [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True)),
-                                   ("task_regie_zvh", REGIE), ("zorg_oppakken_zvh", ZORG_OPGEPAKT)])
+                                   ("task_regie_zvh", REGIE)])
 
     assert len(_feedback_rows(orchestrator)) == 1
     assert [e.actie for e in route.audit(started.signal_id)].count("melder_teruggekoppeld") == 1

@@ -242,7 +242,8 @@ def test_the_version_check_guards_the_write(orchestrator, route, users, intake):
     outcome = route.report(intake())
     deploy(orchestrator, with_step_before_assessment())
     with orchestrator.db.read() as conn:
-        van_id, naar_id = (conn.execute(select(process_definition.c.id).where(process_definition.c.versie == v))
+        van_id, naar_id = (conn.execute(select(process_definition.c.id).where(process_definition.c.versie == v,
+                                                                          process_definition.c.sleutel == SLEUTEL))
                            .scalar_one() for v in (1, 2))
     with orchestrator.db.write() as conn:  # another command's write, seen by this transaction's read
         conn.execute(process_instance.update().where(process_instance.c.id == outcome.instance_id)

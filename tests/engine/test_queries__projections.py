@@ -35,7 +35,7 @@ def test_the_signal_row_follows_the_process(route, users, intake):
 
     row = route.signal_row(started.signal_id)
     assert (row.status, row.fase, row.route, row.uitkomst) == (
-        "lopend", "Regie zorg- en strafrechtelijk traject, Zorg oppakken (regie Zorg- en Veiligheidshuis)",
+        "lopend", "Regie zorg- en strafrechtelijk traject",  # the route's phase; the care trajectory runs beside it
         "zorg_en_strafrecht", None)
 
 

@@ -43,12 +43,26 @@ def test_the_zvh_route_gives_open_tasks_to_the_zvh_and_the_zorgcoordinator_who_s
     started = route.report(intake())
     route.walk(started.signal_id, [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True))])
 
+    # Beside the ZVH's regie the route started the care trajectory: its intake is the zorgcoördinator's task.
     tasks = _open(route, started.signal_id)
-    assert {bpmn_id: t.rol for bpmn_id, t in tasks.items()} == {"task_regie_zvh": "zvh", "zorg_oppakken_zvh": "zorgcoordinator"}
+    assert {bpmn_id: t.rol for bpmn_id, t in tasks.items()} == {"task_regie_zvh": "zvh", "task_intake": "zorgcoordinator"}
     view = route.orchestrator.signal(users.zorgcoordinator, started.signal_id)
     assert (view["route"], view["convenant"]) == ("zorg_en_strafrecht", "zvh")
     assert "gegevens" in view  # under the ZVH covenant: the case itself, not only its status
-    assert [t["bpmn_id"] for t in route.orchestrator.inbox(users.zorgcoordinator)["taken"]] == ["zorg_oppakken_zvh"]
+    assert [t["bpmn_id"] for t in route.orchestrator.inbox(users.zorgcoordinator)["taken"]] == ["task_intake"]
+    assert [t["signaal_id"] for t in route.orchestrator.inbox(users.zorgcoordinator)["taken"]] == [started.signal_id]
+
+
+def test_the_care_of_a_zvh_case_is_seen_by_the_zorgcoordinator_and_the_zvh_only(route, users, intake):
+    started = route.report(intake())
+    route.walk(started.signal_id, [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True))])
+
+    for who in ("zorgcoordinator", "zvh"):
+        view = route.orchestrator.signal(getattr(users, who), started.signal_id, via="api")
+        assert [t["einde_uitkomst"] for t in view["zorgtraject"]] == [None]  # the trajectory runs
+    view = route.orchestrator.signal(users.aandachtsfunctionaris, started.signal_id, via="api")
+    assert "zorgtraject" not in view
+    assert "task_intake" not in {s["bpmn_id"] for s in view["stappen"]}
 
 
 def test_the_zorgcoordinator_does_not_see_a_riec_case(route, users, intake):
@@ -137,7 +151,7 @@ def test_a_minor_shortens_the_enrichment_deadline_to_one_day(route, intake, cloc
      {"besluit_casustafel": "geen_casus"}, "toelichting", "is verplicht"),
     ("task_verrijken", [], {"vermoeden_versterkt": False},
      "reden_afsluiten", "is verplicht bij dit antwoord op 'Is het vermoeden van mensenhandel versterkt?'"),
-    ("task_regie_zorg", [("task_beoordelen", beoordeeld())], {"regie_opgepakt": True, "covenant": "zvh"},
+    ("task_regie_riec", [("task_beoordelen", beoordeeld(ondermijnend=True))], {"regie_opgepakt": True, "covenant": "riec"},
      "resultaat", "is verplicht bij dit antwoord op 'Casus afgesloten'"),
 ])
 def test_a_choice_that_needs_a_follow_up_answer_is_refused_on_the_server(route, intake, bpmn_id, steps, data, field, message):

@@ -29,7 +29,6 @@ from tests.engine.route_actions import (
     REGIE,
     REGULIERE_HULP,
     VERRIJKT,
-    ZORG_OPGEPAKT,
     beoordeeld,
     besluit,
 )
@@ -73,13 +72,14 @@ PATHS = {
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(ondermijnend=True, strafrecht=True)),
          ("task_regie_riec", REGIE)),
         "RIEC-casus gestart", "riec", "ketenpartner", "task_beoordelen"),
-    # Under the ZVH's regie the zorgcoördinator takes up the care: two tasks side by side.
+    # Under the ZVH's regie the zorgcoördinator takes up the care: the route starts the care trajectory beside it.
     "zorg_en_strafrecht": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True)),
-         ("task_regie_zvh", REGIE), ("zorg_oppakken_zvh", ZORG_OPGEPAKT)),
+         ("task_regie_zvh", REGIE)),
         "Zorg- en strafrechtelijk traject gestart", "zorg_en_strafrecht", "ketenpartner", "task_beoordelen"),
+    # The care route ends as it starts the care trajectory (processes/zorgtraject, beside it: its own tests).
     "zorgtraject": RoutePath(
-        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld()), ("task_regie_zorg", REGIE)),
+        (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld())),
         "Zorgtraject gestart", "zorgtraject", "ketenpartner", "task_beoordelen"),
     # First to the case table of the route; the table's decision (at its meeting) gives regie.
     "tafel_riec_bevestigd": RoutePath(
@@ -88,7 +88,7 @@ PATHS = {
         "RIEC-casus gestart", "riec", "ketenpartner", "task_tafel_riec"),
     "tafel_mdo_zorgtraject_bevestigd": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(tafel=True)),
-         ("task_tafel_mdo", besluit("bevestigd")), ("task_regie_zorg", REGIE)),
+         ("task_tafel_mdo", besluit("bevestigd"))),
         "Zorgtraject gestart", "zorgtraject", "ketenpartner", "task_tafel_mdo"),
     "tafel_mdo_andere_route": RoutePath(
         (("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True, tafel=True)),
@@ -185,10 +185,6 @@ def run_persisted(route, compiled: CompiledDefinition, intake: dict, path: Route
     return Outcome(row.uitkomst, row.route, tuple(done), wf.data), started.signal_id
 
 
-# A task opened together with another by a parallel split (the ZVH's regie and the zorgcoördinator's care).
-TOGETHER = {"task_regie_zvh": "zorg_oppakken_zvh"}
-
-
 def expected_history(compiled: CompiledDefinition, path: RoutePath) -> list[tuple[str, str | None]]:
     """The signal's history after ``path`` ran persisted: each step made, claimed (or brought to a table
     and decided there) and done; the reporter told once; the signal closed."""
@@ -196,10 +192,7 @@ def expected_history(compiled: CompiledDefinition, path: RoutePath) -> list[tupl
     told = False
     for bpmn_id, _ in path.steps:
         naam = compiled.tasks[bpmn_id].naam
-        if bpmn_id in TOGETHER:  # its parallel sibling is made in the same command, first
-            expected.append(("taak_aangemaakt", compiled.tasks[TOGETHER[bpmn_id]].naam))
-        if bpmn_id not in TOGETHER.values():
-            expected.append(("taak_aangemaakt", naam))
+        expected.append(("taak_aangemaakt", naam))
         if told:
             expected.append(("melder_teruggekoppeld", None))
             told = False
@@ -241,8 +234,10 @@ def test_path_ends_the_same_three_ways(route, users, intake, clock, name, acuut)
     row = route.signal_row(signal_id)
     assert (row.status, row.fase, row.closed_at is not None) == ("afgerond", None, True)
     assert row.terugkoppeling == path.terugkoppeling
-    assert route.open_tasks(signal_id) == []
-    view = orch.signal(users.analist, signal_id)
+    # Reaching care started the care trajectory: its intake waits for the zorgcoördinator.
+    care = ["task_intake"] if path.route in ("zorgtraject", "zorg_en_strafrecht") else []
+    assert [t.bpmn_id for t in route.open_tasks(signal_id)] == care
+    view = orch.signal(users.analist, signal_id)  # the analist sees nothing of the care (docs/privacy.md)
     assert (view["status"], view["uitkomst"], view["route"], view["taken"]) == ("afgerond", path.uitkomst, path.route, [])
     assert [(h["actie"], h.get("stap")) for h in view["historie"]] == expected_history(compiled, path)
 
@@ -253,16 +248,11 @@ def test_history_lists_the_steps_in_order(route, users, intake, name):
     started = route.report(intake(acute_nood=True))
     route.walk(started.signal_id, path.steps)
     names = {"task_verrijken": "Signaal verrijken", "task_beoordelen": "Afstemmen en beoordelen",
-             "task_regie_zvh": "Regie zorg- en strafrechtelijk traject",
-             "zorg_oppakken_zvh": "Zorg oppakken (regie Zorg- en Veiligheidshuis)"}
-    doers = {"task_verrijken": "Anna Analist", "task_beoordelen": "Frits Aandacht", "task_regie_zvh": "Vera Veiligheidshuis",
-             "zorg_oppakken_zvh": "Zoë Zorg"}
+             "task_regie_zvh": "Regie zorg- en strafrechtelijk traject"}
+    doers = {"task_verrijken": "Anna Analist", "task_beoordelen": "Frits Aandacht", "task_regie_zvh": "Vera Veiligheidshuis"}
     expected = [("signaal_gemeld", "Mila Melder", None)]
     for bpmn_id, _ in path.steps:
-        if bpmn_id == "task_regie_zvh":  # opened together with the zorgcoördinator's care task
-            expected += [("taak_aangemaakt", None, names["zorg_oppakken_zvh"])]
-        if bpmn_id != "zorg_oppakken_zvh":
-            expected += [("taak_aangemaakt", None, names[bpmn_id])]
+        expected += [("taak_aangemaakt", None, names[bpmn_id])]  # the care trajectory's steps are not theirs to see
         if bpmn_id == "task_regie_zvh":  # told when routed, as the regie task opened
             expected += [("melder_teruggekoppeld", None, None)]
         expected += [("taak_voltooid", doers[bpmn_id], names[bpmn_id])]

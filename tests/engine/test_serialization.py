@@ -16,7 +16,8 @@ from tests.engine.route_actions import DEFAULT_PROCESS, REGIE, VERRIJKT, beoorde
 
 COMPILED = compile_package(ProcessPackage.from_folder(DEFAULT_PROCESS))
 SPIFF_DEFAULT = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-START = {"acute_nood": True, "melder": {"naam": "Mila"}, "ontvangen_op": "2026-01-05T09:00:00Z"}
+START = {"acute_nood": True, "melder": {"naam": "Mila"}, "ontvangen_op": "2026-01-05T09:00:00Z",
+         "al_112_gebeld": True, "minderjarige": "nee"}
 STEPS = [VERRIJKT, beoordeeld(ondermijnend=True), REGIE]
 
 

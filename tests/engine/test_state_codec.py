@@ -23,7 +23,8 @@ from tests.engine.route_actions import DEFAULT_PROCESS, REGIE, VERRIJKT, beoorde
 
 COMPILED = compile_package(ProcessPackage.from_folder(DEFAULT_PROCESS))
 SPIFF = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-START = {"acute_nood": False, "melder": {"naam": "Mila", "afdeling": "Burgerzaken"}, "uitbuitingsvormen": ["arbeid"]}
+START = {"acute_nood": False, "melder": {"naam": "Mila", "afdeling": "Burgerzaken"}, "uitbuitingsvormen": ["arbeid"],
+         "minderjarige": "nee"}
 
 
 def reference(wf) -> dict:

@@ -27,18 +27,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from engine.clock import FixedClock
 from engine.domain.roles import REGIONAL_ROLES, ROLES
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, create_token, ensure_gemeente
-from engine.store.schema import api_token
+from engine.store.schema import api_token, gemeente, ketenpartner
 from tests.web.pages_actions import sign_in_directly
 from web import create_app
 
 PROCESS = Path(__file__).resolve().parents[2] / "processes" / "signaal-naar-casus"
 STAGES = ("nieuw", "zorgtraject", "zorg_en_strafrecht", "riec")
+# A signal whose route reached care (tests/data/zorg-route, route 'zorgtraject'): its care trajectory
+# (processes/zorgtraject) waits on the care plan after a COSM placement. Not one of the STAGES (the
+# endpoints per stage walk those); its care data is checked by test_care_data.
+CARE = "zorg"
+CARE_ROUTE = Path(__file__).resolve().parents[2] / "tests" / "data" / "zorg-route"
+CARE_PROCESS = Path(__file__).resolve().parents[2] / "processes" / "zorgtraject"
 VERRIJKT = {"vermoeden_versterkt": True}
 WALKS = {
     "nieuw": [],
@@ -58,16 +64,19 @@ WHO = [(rol, own) for rol in ROLES for own in (True, False)] + [(ANONYMOUS, True
 
 # Which signal (by stage) a role of the signal's own municipality or region sees in any form.
 SEES_SIGNAL = {
-    "melder": set(STAGES),  # the reporter: the status of their own signal
-    "analist": set(STAGES),  # in full before routing, the process after
-    "aandachtsfunctionaris": set(STAGES),
-    "zorgcoordinator": {"zorgtraject", "zorg_en_strafrecht"},  # on the ZVH route: the care beside the ZVH's regie
+    "melder": {*STAGES, CARE},  # the reporter: the status of their own signal
+    "analist": {*STAGES, CARE},  # in full before routing, the process after
+    "aandachtsfunctionaris": {*STAGES, CARE},
+    "zorgcoordinator": {"zorgtraject", "zorg_en_strafrecht", CARE},  # ZVH route: the trajectory beside its regie
     "zvh": {"zorg_en_strafrecht"},
     "riec": {"riec"},
     "procesbeheerder": set(),
-    "manager": set(STAGES),  # the process, no personal data
+    "manager": {*STAGES, CARE},  # the process, no personal data
     "beheerder": set(),
 }
+# Who sees the care data of a signal (its trajectory, shelter, reflection period, their deadlines):
+# the zorgcoördinator only — the ZVH too for a ZVH case (tests/engine/test_zorgtraject__access.py).
+SEES_CARE = {"zorgcoordinator"}
 # The open task of each stage belongs to this role.
 TASK_ROLE = {"nieuw": "analist", "zorgtraject": "zorgcoordinator", "zorg_en_strafrecht": "zvh", "riec": "riec"}
 
@@ -163,6 +172,7 @@ def world(_sqlite_template, tmp_path_factory) -> World:
                       "WTF_CSRF_ENABLED": False, "ACTOR_CACHE_SECONDS": 0})
     orch = app.extensions["signaalroute"]
     orch.deploy_folder(PROCESS)
+    orch.deploy_folder(CARE_PROCESS)  # the route starts it when it reaches care
     with orch.db.write() as conn:
         for regio, gemeente in (("Gelderland-Zuid", "Nijmegen"), ("Gelderland-Midden", "Arnhem")):
             assign_gemeente(conn, ensure_regio(conn, regio), ensure_gemeente(conn, gemeente))
@@ -186,11 +196,39 @@ def world(_sqlite_template, tmp_path_factory) -> World:
         everything = orch.inbox(world.users[("manager", True)], limit=200)["taken"]
         world.tasks[stage] = next(t["id"] for t in everything
                                   if t["signaal_id"] == signal_id and t["rol"] == TASK_ROLE[stage])
+    _care_signal(world, orch, clock)
     world.overleg = orch.plan_meeting(world.users[("aandachtsfunctionaris", True)], tafel="signalenoverleg",
                                       gemeente_id=orch.gemeente_id("Nijmegen"), regio_id=None,
                                       datum=clock.now() + dt.timedelta(days=7), locatie="Stadhuis")
     yield world
     orch.db.dispose()
+
+
+def _care_signal(world, orch, clock) -> None:
+    """The CARE signal: reported by the reporter, its route reached care, its trajectory placed the victim in
+    the COSM (a shelter provider of Gelderland-Zuid), so the reflection period runs."""
+    orch.deploy_folder(CARE_PROCESS)
+    orch.deploy_folder(CARE_ROUTE)
+    with orch.db.write() as conn:
+        regio_id = conn.execute(select(gemeente.c.regio_id).where(gemeente.c.naam == "Nijmegen")).scalar_one()
+        provider = conn.execute(insert(ketenpartner).returning(ketenpartner.c.id), {
+            "regio_id": regio_id, "soort": "opvang", "naam": CARE_PROVIDER, "bijgewerkt_op": clock.now()}).scalar_one()
+    signal_id = orch.report_signal(world.users[("melder", True)], {
+        "gemeente": "Nijmegen", "omschrijving": "Een vrouw uit Nigeria zoekt hulp bij de huisarts.",
+        "uitbuitingsvormen": ["seksueel"], "minderjarige": "nee"}, proces="zorg-route").signal_id
+    zorg = world.users[("zorgcoordinator", True)]
+    for data in ({"leeftijdscategorie": "23_29", "geslacht": "vrouw", "nationaliteit_groep": "derdelander",
+                  "minderjarig": False, "uitbuitingsvorm": "seksueel", "wil_aangifte": "weet_niet",
+                  "bedenktijd_van_toepassing": True},
+                 {"opvang_soort": "cosm", "opvang_aanbieder": str(provider), "opvang_start": clock.now().date().isoformat(),
+                  "voogdij": "geen"}):
+        task = next(t for t in orch.inbox(zorg, limit=200)["taken"] if t["signaal_id"] == signal_id)
+        orch.complete_task(zorg, task["id"], data)
+    world.signals[CARE] = signal_id
+    world.tasks[CARE] = next(t["id"] for t in orch.inbox(zorg, limit=200)["taken"] if t["signaal_id"] == signal_id)
+
+
+CARE_PROVIDER = "COSM Opvanghuis Zuid"
 
 
 # --- the endpoints -----------------------------------------------------------------------------
@@ -272,7 +310,7 @@ def claim_then_give_back(kind):
 
 def only_visible_signals(world, rol, own, response):
     """A list shows no signal the user may not see (references on a page, ids in JSON)."""
-    allowed = {world.signals[s] for s in STAGES if sees_signal(rol, own, s)}
+    allowed = {world.signals[s] for s in (*STAGES, CARE) if sees_signal(rol, own, s)}
     if response.is_json:
         body = response.get_json()
         shown = {item.get("signaal_id", item.get("id")) for key in ("taken", "signalen") for item in body.get(key, [])}
@@ -288,6 +326,10 @@ def _signal_of_instance(world, instance_id: int) -> int:
     from engine.store.schema import signal
     with world.orchestrator.db.read() as conn:
         return conn.execute(select(signal.c.id).where(signal.c.instance_id == instance_id)).scalar_one()
+
+
+def exports_care(rol, own, stage=None):  # the CoMensha registrations: a zorgcoördinator (of any region: their own)
+    return ALLOW if rol == "zorgcoordinator" else REFUSE
 
 
 def is_beheerder(rol, own, stage=None):
@@ -401,6 +443,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "pages.agenderen": Endpoint(page("post", "/taken/{task}/agenderen", data={"overleg_id": "1"}), lambda *a: DENY,
                                 per_stage=True),
     "pages.besluit": Endpoint(page("post", "/agendapunten/999999/besluit", json={"data": {}}), lambda *a: DENY),
+    # the zorgcoördinator's CoMensha registrations (categories only) and their export
+    "pages.comensha": Endpoint(page("get", "/zorg/comensha"), exports_care),
+    "pages.comensha_export": Endpoint(page("get", "/zorg/comensha.json"), exports_care),
     "pages.verwerkingen": Endpoint(page("get", "/beheer/verwerkingen"), is_beheerder),
     "pages.incidenten": Endpoint(page("get", "/beheer/incidenten"), is_beheerder),
     "pages.mail_onbezorgd": Endpoint(page("get", "/beheer/mail"), is_beheerder),
@@ -602,6 +647,35 @@ def test_access(world, endpoint_name, rol, own):
     if endpoint_name.startswith("auth."):
         world.clients.pop((rol, own), None)
     assert problems == []
+
+
+@pytest.mark.parametrize(("rol", "own"), WHO, ids=[f"{r}-{'eigen' if o else 'ander'}" for r, o in WHO])
+def test_care_data(world, rol, own):
+    """Care data is special-category: of every role, only the zorgcoördinator of the signal's region sees the
+    trajectory (API ``zorgtraject``, the reflection period among the ``termijnen``, the care steps; the signal
+    page's care section); the others who see the signal see its route only, the manager counts only."""
+    signal_id, care = world.signals[CARE], own and rol in SEES_CARE
+    response = world.api(rol, own, "get", f"/signals/{signal_id}")
+    if rol == ANONYMOUS:
+        assert response.status_code == 401
+        return
+    if not sees_signal(rol, own, CARE):
+        assert response.status_code in (401, 404)
+    else:
+        body = response.get_json()
+        assert response.status_code == 200
+        assert ("zorgtraject" in body) is care
+        assert any("bedenktijd" in t["naam"] for t in body.get("termijnen", [])) is care
+        assert any(s.get("zorgtraject") for s in body.get("stappen", [])) is care
+        assert (CARE_PROVIDER in response.get_data(as_text=True)) is care
+    page_answer = world.client(rol, own).get(f"/signalen/{signal_id}")
+    text = page_answer.get_data(as_text=True)
+    assert page_answer.status_code == (200 if sees_signal(rol, own, CARE) else 403)
+    for marker in (CARE_PROVIDER, "Bedenktijd", "Twee weken voor het einde van de bedenktijd"):
+        assert (marker in text) is care, marker
+    task_page = world.client(rol, own).get(f"/taken/{world.tasks[CARE]}")
+    assert task_page.status_code == (200 if own and rol in ("zorgcoordinator", "manager") else 403)
+    assert "COSM" not in re.sub(r"data-(schema|gegevens)='[^']*'", "", task_page.get_data(as_text=True)) or care
 
 
 def test_a_404_or_a_server_error_is_never_counted_as_allowed():

@@ -25,10 +25,10 @@ def test_whole_route_over_the_api(api):
     task = open_task(api["af"], signal["id"])
     api["af"].post(f"/tasks/{task['id']}/complete", json={"data": {
         "voldoende_aanleiding": True, "strafrechtelijk_traject": True, "geraadpleegde_ketenpartners": ["avim", "nla"]}})
-    care = open_task(api["zorg"], signal["id"], "zorgcoordinator")  # the care beside the ZVH's regie
-    assert api["zorg"].post(f"/tasks/{care['id']}/complete", json={"data": {"zorg_opgepakt": True}}).status_code == 200
-    task = open_task(api["zvh"], signal["id"])
-    assert task["rol"] == "zvh"
+    care = open_task(api["zorg"], signal["id"], "zorgcoordinator")  # the care trajectory beside the ZVH's regie
+    assert (care["bpmn_id"], care["signaal_id"]) == ("task_intake", signal["id"])
+    task = open_task(api["zvh"], signal["id"], "zvh")  # the ZVH sees the care trajectory's intake beside it too
+    assert task["bpmn_id"] == "task_regie_zvh"
     closing = {"regie_opgepakt": True}
     refused = api["zvh"].post(f"/tasks/{task['id']}/complete", json={"data": closing})
     assert refused.status_code == 422 and set(refused.get_json()["velden"]) == {"resultaat", "covenant"}

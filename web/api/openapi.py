@@ -202,6 +202,26 @@ _SCHEMAS = {
                                        "zonder dat recht"},
             "aantekeningen": {"type": "array", "items": _ref("Aantekening")},
             "taken": {"type": "array", "items": _ref("Taak")},
+            "termijnen": {"type": "array", "description": "de termijnen die lopen (wachtende timers), eerstvolgende "
+                                                          "eerst; die van een zorgtraject (zoals de bedenktijd) alleen "
+                                                          "voor wie zorggegevens mag zien",
+                          "items": {"type": "object", "required": ["naam", "vervalt_op"], "properties": {
+                              "naam": {"type": "string"}, "vervalt_op": {"type": "string", "format": "date-time"}}}},
+            "zorgtraject": {"type": "array", "description": "alleen voor de zorgcoördinator (en het Zorg- en "
+                                                            "Veiligheidshuis bij een ZVH-casus): bijzondere "
+                                                            "persoonsgegevens, in categorieën",
+                            "items": {"type": "object", "properties": {
+                                "gestart_op": {"type": "string", "format": "date-time"},
+                                "beeindigd_op": {"type": ["string", "null"], "format": "date-time"},
+                                "einde_uitkomst": {"type": ["string", "null"]},
+                                "opvang_soort": {"type": ["string", "null"]},
+                                "opvang_aanbieder": {"type": ["string", "null"]},
+                                "opvang_start": {"type": ["string", "null"], "format": "date"},
+                                "bedenktijd_start": {"type": ["string", "null"], "format": "date"},
+                                "bedenktijd_beeindigd_op": {"type": ["string", "null"], "format": "date-time"},
+                                "bedenktijd_besluit": {"type": ["string", "null"]},
+                                "comensha_gemeld_op": {"type": ["string", "null"], "format": "date-time"},
+                            }}},
             "historie": {"type": "array", "items": {"type": "object", "properties": {
                 "wanneer": {"type": "string", "format": "date-time"},
                 "wie": {"type": ["string", "null"]},

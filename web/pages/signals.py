@@ -27,6 +27,8 @@ ACTIES = {
     "geagendeerd": "Geagendeerd voor de casustafel",
     "besluit_vastgelegd": "Besluit casustafel vastgelegd",
     "melder_teruggekoppeld": "Melder geïnformeerd (zonder details)",
+    "zorgtraject_gestart": "Zorgtraject gestart",
+    "zorgtraject_afgerond": "Zorgtraject beëindigd",
     "signaal_overgedragen": "Overgedragen aan een andere gemeente",
 }
 

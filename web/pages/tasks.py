@@ -28,6 +28,7 @@ def taak(task_id: int):
     concept = orch.dossier.draft(g.actor, task_id) if mag_doen else None
     if concept:
         gegevens = {**gegevens, **concept["gegevens"]}  # the user's own draft, resumed
+    gegevens.update(detail.get("keuzes") or {})  # options the engine supplies (form-js valuesKey)
     return render_template("pages/taak.html", taak=detail, signaal=signaal, gegevens=gegevens, agendapunt=agendapunt,
                            mag_doen=mag_doen, concept=concept, voortgang=mag_doen and orch.dossier.takes_progress_reports(detail),
                            rollen=ROLES, aantekening_invoer=session.pop("aantekening_invoer", None))

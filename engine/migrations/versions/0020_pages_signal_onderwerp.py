@@ -1,7 +1,7 @@
 """signal.onderwerp: a short subject the reporter chose, so they can tell their reports apart
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 
 Optional (older signals have none); the retention job clears it with the other personal data.
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
