@@ -28,9 +28,9 @@ from ..people.users import Actor, user_names
 from ..spiff.serialization import load_state
 from ..spiff.spiff_compat import engine_time
 from ..store.schema import human_task, process_instance, signal
-from .dossier import record_intake, record_step
 from .care import CARE_NOT_A_ROUTE, allowed_choices, check_care_rules, is_care, start_linked
 from .care import choices as care_choices
+from .dossier import record_intake, record_step
 from .instances import Outcome, StaleInstance, persist, public_tasks, run_engine, save_instance, start_instance
 from .intake import INTAKE_PROCESS, intake_form, prepare_intake, signal_columns
 from .projections import OPEN, project, waiting_before

@@ -21,8 +21,8 @@ from ..spiff.serialization import dump_state, new_workflow
 from ..spiff.spiff_compat import coalesce_cycles, engine_time
 from ..store.driver_sql import DriverStatement
 from ..store.schema import process_instance
-from .dossier import discard_drafts
 from .care_projection import write_care
+from .dossier import discard_drafts
 from .effects import apply_timer_effects
 from .projections import RUNNING, Projection, TaskTaken, project, update_feedback, update_signal, write_tasks, write_timers
 
