@@ -46,6 +46,8 @@ def test_the_zorgcoordinator_sees_the_trajectory_and_its_deadlines(orchestrator,
                                   "vervalt_op": datum_plus(start, maanden=3, dagen=-14).replace("+00:00", "Z")}]
     (read,) = [e for e in audit_events(orchestrator, "signaal_ingezien", signal_id=ids["zorg-route"])]
     assert "zorggegevens" in read.categorieen
+    opvang_stap = [e for e in view["dossier"] if e["bpmn_id"] == "task_opvang"]  # the case file keeps the step
+    assert opvang_stap and opvang_stap[0]["gegevens"]["opvang_soort"] == "cosm"
 
 
 @pytest.mark.parametrize("who", ["aandachtsfunctionaris", "analist"])
@@ -56,6 +58,8 @@ def test_others_who_see_the_signal_see_nothing_of_the_care(orchestrator, users, 
     assert not {s["bpmn_id"] for s in view["stappen"]} & CARE_STEPS
     assert not {t["bpmn_id"] for t in view.get("taken", [])} & CARE_STEPS
     assert all(e.get("stap") not in ("Intake zorgcoördinatie", "Opvang regelen") for e in view["historie"])
+    assert not {e["bpmn_id"] for e in view["dossier"]} & CARE_STEPS  # nor in the case file
+    assert view["dossier"][0]["soort"] == "intake"  # which still shows the route's own entries
 
 
 def test_the_manager_sees_counts_only(orchestrator, placed, manager_factory):
