@@ -440,6 +440,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "pages.overleg": Endpoint(meeting("get"), sits_at_meeting),
     "pages.overleg_wijzigen": Endpoint(meeting("post", "/wijzigen", data={"datum": "morgen"}), chairs_meeting),
     "pages.overleg_notulen": Endpoint(meeting("post", "/notulen", data={"notulen": ""}), chairs_meeting),
+    "pages.overleg_openen": Endpoint(meeting("post", "/openen"), chairs_meeting),
     "pages.agenderen": Endpoint(page("post", "/taken/{task}/agenderen", data={"overleg_id": "1"}), lambda *a: DENY,
                                 per_stage=True),
     "pages.besluit": Endpoint(page("post", "/agendapunten/999999/besluit", json={"data": {}}), lambda *a: DENY),
@@ -523,6 +524,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "modeler_api.concept_deployen": Endpoint(page("post", "/processen/signaal-naar-casus/concept/deploy",
                                                   json={"opmerking": ""}), changes_processes),
     "modeler_api.versies": Endpoint(page("get", "/processen/signaal-naar-casus/versies"), changes_processes),
+    "modeler_api.versie_bijlagen": Endpoint(page("get", "/processen/signaal-naar-casus/versies/1/bijlagen"),
+                                            changes_processes),
     "modeler_api.versie_bestand": Endpoint(
         page("get", "/processen/signaal-naar-casus/versies/1/bestanden/signaal-naar-casus.bpmn"), changes_processes),
     "modeler_api.migratie_voorbeeld": Endpoint(page("get", "/processen/signaal-naar-casus/migratie/voorbeeld?van=1&naar=1"),
@@ -549,6 +552,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "ketenpartners.nieuw": Endpoint(page("post", "/beheer/ketenpartners/nieuw", data={"naam": ""}), is_beheerder),
     "ketenpartners.bewerken": Endpoint(page("get", "/beheer/ketenpartners/999999"), lambda *a: DENY),
     "ketenpartners.verwijderen": Endpoint(page("post", "/beheer/ketenpartners/999999/verwijderen"), lambda *a: DENY),
+    # nothing was removed in this session: the beheerder hears "niets om terug te zetten", others are refused
+    "ketenpartners.terugzetten": Endpoint(page("post", "/beheer/ketenpartners/terugzetten"), is_beheerder),
     # the process owners' editor and version comparison (pages; their data comes from modeler_api)
     "modeler_editor.bewerken": Endpoint(page("get", "/processen/signaal-naar-casus/bewerken"), changes_processes),
     "modeler_editor.vergelijken": Endpoint(page("get", "/processen/signaal-naar-casus/vergelijken"), changes_processes),
