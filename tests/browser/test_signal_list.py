@@ -19,14 +19,14 @@ def signals(site) -> dict[str, str]:
     """Three signals of Nijmegen: an acute one, one with a minor (claimed by the analist), one closed by the analist."""
     orch = site.orchestrator
     melder, analist = site.actor("melder"), site.actor("analist")
-    acute = orch.report_signal(melder, {**INTAKE, "acute_nood": True}, proces="signaal-naar-casus")
+    acute = orch.report_signal(melder, {**INTAKE, "acute_nood": True, "al_112_gebeld": False}, proces="signaal-naar-casus")
     minor = orch.report_signal(melder, {**INTAKE, "minderjarige": "ja", "uitbuitingsvormen": ["crimineel"]},
                                proces="signaal-naar-casus")
     closed = orch.report_signal(melder, {**INTAKE, "uitbuitingsvormen": ["arbeid"]}, proces="signaal-naar-casus")
     tasks = {t["signaal_id"]: t["id"] for t in orch.inbox(analist)["taken"]}
     orch.claim(analist, tasks[minor.signal_id])
     orch.complete_task(analist, tasks[closed.signal_id], {"vermoeden_versterkt": False,
-                                                          "toelichting": "Regulier arbeidsconflict."})
+                                                          "reden_afsluiten": "Regulier arbeidsconflict."})
     return {"acuut": acute.referentie, "minderjarig": minor.referentie, "afgesloten": closed.referentie}
 
 
