@@ -37,13 +37,13 @@ def test_an_unknown_chain_partner_is_rejected_at_its_task():
 def test_an_unknown_feedback_value_is_rejected_at_its_end_event():
     package = package_with(ProcessPackage.from_folder(VICTIM), **{"slachtoffer-in-beeld.bpmn": lambda text: replace_once(
         text, 'name="terugkoppeling" value="gemeente" />\n        </spiffworkflow:properties>\n      </bpmn:extensionElements>\n'
-              '      <bpmn:incoming>flow_zorgen_nee',
+              '      <bpmn:incoming>flow_opvolging_regulier',
         'name="terugkoppeling" value="misschien" />\n        </spiffworkflow:properties>\n      </bpmn:extensionElements>\n'
-        '      <bpmn:incoming>flow_zorgen_nee')})
+        '      <bpmn:incoming>flow_opvolging_regulier')})
 
     [problem] = _problems(package)
 
-    assert problem.element_id == "end_geen_doorverwijzing" and "onbekende terugkoppeling 'misschien'" in problem.message
+    assert problem.element_id == "end_gemeentelijk" and "onbekende terugkoppeling 'misschien'" in problem.message
 
 
 def test_the_process_choice_must_catch_every_report():

@@ -187,7 +187,7 @@ def test_entity_references_are_refused_not_crashed_on(entity):
     def change(s: str) -> str:
         s = replace_once(s, '<?xml version="1.0" encoding="UTF-8"?>\n',
                          f'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY geheim {entity}>]>\n')
-        return replace_once(s, "<bpmn:documentation>Bij acute nood", "<bpmn:documentation>&geheim; Bij acute nood")
+        return replace_once(s, "<bpmn:documentation>Analist (Meldpunt", "<bpmn:documentation>&geheim; Analist (Meldpunt")
 
     with pytest.raises(DeployRejected) as caught:
         compile_package(package_with(DEFAULT, **{BPMN: change}))

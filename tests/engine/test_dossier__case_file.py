@@ -8,12 +8,13 @@ from sqlalchemy.exc import DBAPIError
 
 from engine.errors import FieldErrors, NotFound
 from engine.store.schema import aantekening, dossier_stap, taak_concept
-from tests.engine.route_actions import REGIE, VERRIJKT, beoordeeld
+from tests.engine.route_actions import NIET_VERRIJKT, REGIE, VERRIJKT, beoordeeld
 
 MELDER = {"naam": "Rita Rapport", "afdeling": "Burgerzaken", "contact": "06-12345678"}
 
 
 def _routed_to_zvh(route, intake):
+    """A signal at the ZVH's regie (beside it, the care trajectory's intake for the zorgcoördinator)."""
     signal_id = route.report(intake(melder=MELDER)).signal_id
     route.walk(signal_id, [("task_verrijken", VERRIJKT), ("task_beoordelen", beoordeeld(strafrecht=True))])
     return signal_id
@@ -110,12 +111,12 @@ def test_only_those_working_the_case_may_add_a_note(route, users, intake, orches
 
 def test_a_progress_report_keeps_the_regie_task_open(route, users, intake, orchestrator):
     signal_id = _routed_to_zvh(route, intake)
-    task = route.open_task(signal_id)
+    task = route.open_task(signal_id, "task_regie_zvh")
     assert task.rol == "zvh"
 
     orchestrator.dossier.save_progress(users.zvh, task.id, {"toelichting": "Eerste gesprek gevoerd."})
 
-    assert route.open_task(signal_id).id == task.id
+    assert route.open_task(signal_id, "task_regie_zvh").id == task.id
     dossier = orchestrator.signal(users.zvh, signal_id)["dossier"]
     assert (dossier[-1]["soort"], dossier[-1]["stap"]) == ("voortgang", task.naam)
     assert dossier[-1]["gegevens"] == {"toelichting": "Eerste gesprek gevoerd."}
@@ -130,7 +131,7 @@ def test_a_progress_report_keeps_the_regie_task_open(route, users, intake, orche
 
 def test_a_progress_report_needs_an_answer_and_a_follow_up_task(route, users, intake, orchestrator):
     signal_id = _routed_to_zvh(route, intake)
-    task = route.open_task(signal_id)
+    task = route.open_task(signal_id, "task_regie_zvh")
     with pytest.raises(FieldErrors) as exc:
         orchestrator.dossier.save_progress(users.zvh, task.id, {"toelichting": ""})
     assert "data" in exc.value.fields
@@ -180,7 +181,7 @@ def test_retention_deletes_the_case_file(route, users, intake, orchestrator, clo
     orchestrator.dossier.add_note(users.analist, signal_id, "Eerste aantekening.")
     first = orchestrator.signal(users.analist, signal_id)["aantekeningen"][0]["id"]
     orchestrator.dossier.add_note(users.analist, signal_id, "Correctie.", corrigeert=first)
-    route.walk(signal_id, [("task_verrijken", {"vermoeden_versterkt": False, "toelichting": "Geen."})])
+    route.walk(signal_id, [("task_verrijken", NIET_VERRIJKT)])
     clock.advance(dt.timedelta(days=3 * 366))
 
     orchestrator.run_retention()

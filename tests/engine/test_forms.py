@@ -32,7 +32,7 @@ def test_every_field_is_present_after_validation():
 
     assert clean == {"geraadpleegde_ketenpartners": [], "voldoende_aanleiding": True, "zorg_nodig": False,
                      "strafrechtelijk_traject": False, "ondermijnende_criminaliteit": False,
-                     "casustafel_bespreken": False, "toelichting": None}
+                     "casustafel_bespreken": False, "reden_geen_casustafel": None, "toelichting": None}
 
 
 @pytest.mark.parametrize(("data", "expected"), [
@@ -56,8 +56,14 @@ def test_a_yes_no_radio_accepts_yes_as_bool_or_string(value, expected):
 
 @pytest.mark.parametrize("value", [False, "false", "False"])
 def test_a_required_yes_no_radio_accepts_no(value):
-    """'Moet aangevinkt zijn' is form-js's rule for a required checkbox, not for a radio answered 'Nee'."""
-    assert validate_submission(VERRIJKEN, {"vermoeden_versterkt": value})["vermoeden_versterkt"] is False
+    """'Moet aangevinkt zijn' is form-js's rule for a required checkbox, not for a radio answered 'Nee'.
+
+    'Nee' closes the signal, so it shows (and requires) the reason; without one, only that reason is missing.
+    """
+    assert errors_of(VERRIJKEN, {"vermoeden_versterkt": value}) == {
+        "reden_afsluiten": "is verplicht bij dit antwoord op 'Is het vermoeden van mensenhandel versterkt?'"}
+    clean = validate_submission(VERRIJKEN, {"vermoeden_versterkt": value, "reden_afsluiten": "Regulier huurconflict."})
+    assert clean["vermoeden_versterkt"] is False
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
@@ -74,7 +80,7 @@ def test_checkbox_select_and_text(data, field, message):
 def test_checklist_items_are_checked_and_deduplicated():
     assert errors_of(BEOORDELEN, {"voldoende_aanleiding": True, "geraadpleegde_ketenpartners": ["avim", "fbi"]}) == {
         "geraadpleegde_ketenpartners": "'fbi' is geen toegestane waarde (kies uit: avim, pct, nla, zorgcoordinator, "
-                                       "veilig_thuis)"}
+                                       "veilig_thuis, raad_kinderbescherming, nidos)"}
     clean = validate_submission(BEOORDELEN, {"voldoende_aanleiding": True,
                                              "geraadpleegde_ketenpartners": ["avim", "nla", "avim"]})
     assert clean["geraadpleegde_ketenpartners"] == ["avim", "nla"]
@@ -107,7 +113,8 @@ def test_dotted_keys_are_nested_objects_either_way():
 
 
 def test_text_is_trimmed():
-    assert validate_submission(REGIE, {"regie_opgepakt": True, "behandelaar": "  J. de Vries "})["behandelaar"] == "J. de Vries"
+    data = {"regie_opgepakt": True, "resultaat": "hulp_gestart", "covenant": "geen", "behandelaar": "  J. de Vries "}
+    assert validate_submission(REGIE, data)["behandelaar"] == "J. de Vries"
 
 
 @pytest.mark.parametrize("data", [None, [], "tekst", 3])

@@ -77,7 +77,8 @@ def test_a_matching_rule_still_routes(strict_route, users, intake):
 def test_in_memory_the_decision_raises_instead_of_deciding_nothing():
     compiled = compile_package(NO_CATCH_ALL)
     wf = new_workflow(compiled.spec, compiled.subprocess_specs)
-    wf.get_tasks(state=TaskState.READY)[0].data.update({"acute_nood": False, "melder": None, "ontvangen_op": "x"})
+    wf.get_tasks(state=TaskState.READY)[0].data.update({"acute_nood": False, "melder": None, "ontvangen_op": "x",
+                                                           "minderjarige": "nee"})
     wf.do_engine_steps()
     for data in (VERRIJKT, beoordeeld()):
         [task] = wf.get_tasks(state=TaskState.READY, manual=True)
