@@ -89,7 +89,8 @@ BRONNEN = {"intern": "Interne meldroute", "netwerk": "Netwerk (rechtstreeks bij 
 JA_NEE = {"ja": "Ja", "nee": "Nee", "onbekend": "Onbekend", True: "Ja", False: "Nee"}
 ROUTES = {"zorgtraject": "Zorgtraject", "zorg_en_strafrecht": "Zorg- en strafrechtelijk traject",
           "riec": "Ondermijnende criminaliteit (RIEC)", "zvh": "Zorg- en Veiligheidshuis (zorgen zonder grip)",
-          "avim": "Politie (AVIM)", "nla": "Nederlandse Arbeidsinspectie (NLA)", "veilig_thuis": "Veilig Thuis (meldcode)",
+          "avim": "Politie (AVIM)", "nla": "Nederlandse Arbeidsinspectie (NLA)",
+          "veilig_thuis": "Veilig Thuis (Meldcode huiselijk geweld)",
           "gemeente": "Gemeente (geen zorg, strafrecht of ondermijning)"}
 # Retention categories (engine.runtime.retention) and what the processing log calls its kinds.
 BEWAARCATEGORIEEN = {"geen_vermoeden": "Geen vermoeden", "gemeentelijk": "Gemeentelijk opgepakt",

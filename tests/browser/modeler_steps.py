@@ -68,10 +68,11 @@ def show_at_full_size(page: Page, element_id: str) -> None:
     }""", element_id)
 
 
-def screen_point(page: Page, element_id: str, waypoint: int | None = None) -> tuple[float, float]:
-    """Where on the screen element ``element_id`` is: its centre, or the middle of a flow's segment
-    ``waypoint`` (default: its longest)."""
-    return tuple(page.evaluate("""([id, index]) => {
+def screen_point(page: Page, element_id: str, waypoint: int | None = None,
+                 along: float = 0.5) -> tuple[float, float]:
+    """Where on the screen element ``element_id`` is: its centre, or the point ``along`` (default: the middle)
+    a flow's segment ``waypoint`` (default: its longest)."""
+    return tuple(page.evaluate("""([id, index, along]) => {
       const modeler = document.querySelector('.sr-modeler').srEditor.modeler;
       const canvas = modeler.get('canvas');
       const element = modeler.get('elementRegistry').get(id);
@@ -85,12 +86,12 @@ def screen_point(page: Page, element_id: str, waypoint: int | None = None) -> tu
           const length = (i) => Math.hypot(w[i + 1].x - w[i].x, w[i + 1].y - w[i].y);
           best = w.slice(1).reduce((b, _, i) => (length(i) > length(b) ? i : b), 0);
         }
-        x = (w[best].x + w[best + 1].x) / 2; y = (w[best].y + w[best + 1].y) / 2;
+        x = w[best].x + (w[best + 1].x - w[best].x) * along; y = w[best].y + (w[best + 1].y - w[best].y) * along;
       } else {
         x = element.x + element.width / 2; y = element.y + element.height / 2;
       }
       return [box.left + (x - vb.x) * vb.scale, box.top + (y - vb.y) * vb.scale];
-    }""", [element_id, waypoint]))
+    }""", [element_id, waypoint, along]))
 
 
 def selected_ids(page: Page) -> list[str]:
@@ -116,11 +117,13 @@ def select(page: Page, element_id: str) -> None:
     """Click ``element_id`` on the canvas so that it alone is selected (a click on a selected element deselects it).
 
     Right after a new shape, the first click only ends bpmn-js's label editing: then click once more.
+    A flow's label without its own position sits on the flow's middle: then click a third along it.
     """
     for _ in range(2):
         if selected_ids(page) == [element_id]:
             break
-        page.mouse.click(*screen_point(page, element_id))
+        label_hit = selected_ids(page) == [f"{element_id}_label"]
+        page.mouse.click(*screen_point(page, element_id, along=1 / 3 if label_hit else 0.5))
     assert selected_ids(page) == [element_id]
 
 

@@ -74,7 +74,7 @@ def test_a_case_is_decided_at_its_table_and_the_reporter_hears_only_that(page: P
     expect(punt).to_contain_text("Bespreking RIEC-casustafel")
     form_ready(page)
     choose(page, "Besluit van de tafel", "Casus: regie zoals voorgesteld")
-    textbox(punt, "Toelichting bij het besluit").fill("Netwerk van uitzendbureaus; RIEC pakt op.")
+    textbox(punt, "Reden van het besluit").fill("Netwerk van uitzendbureaus; RIEC pakt op.")
     screenshot(page, "12-overleg-besluit")
     submit(page, "Besluit vastleggen")
     expect(page).to_have_url(meeting_url)

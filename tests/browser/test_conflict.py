@@ -50,6 +50,8 @@ def test_the_second_submit_of_a_task_says_who_completed_it(new_page, site):
     bram_typed = "Broer van de jongen is eerder aangehouden; school meldt veel verzuim."
     textbox(bram, "Eerdere interventies").fill(bram_typed)
     choose(bram, "Is het vermoeden van mensenhandel versterkt?", "Nee")
+    bram_reason = "Geen aanwijzingen voor uitbuiting; regulier op te pakken door het wijkteam."
+    textbox(bram, "Reden van afsluiten").fill(bram_reason)  # "Nee" needs a reason before the form posts
     with bram.expect_response(lambda r: r.url.endswith(f"/taken/{task_id}") and r.request.method == "POST") as answer:
         submit(bram, "Taak afronden")
     assert answer.value.status == 409
@@ -63,6 +65,7 @@ def test_the_second_submit_of_a_task_says_who_completed_it(new_page, site):
     # Nothing Bram typed is lost, and he stays on the task page.
     expect(bram).to_have_url(re.compile(rf"/taken/{task_id}$"))
     expect(textbox(bram, "Eerdere interventies")).to_have_value(bram_typed)
+    expect(textbox(bram, "Reden van afsluiten")).to_have_value(bram_reason)
     expect(bram.get_by_label("Nee", exact=True)).to_be_checked()
     expect(bram.get_by_role("button", name="Taak afronden")).to_be_enabled()  # not stuck "busy"
 

@@ -56,6 +56,11 @@ def test_a_required_radio_left_empty_is_shown_under_it_and_the_typed_text_stays(
     # Answering the question clears the message; now it goes through.
     choose(page, "Is het vermoeden van mensenhandel versterkt?", "Nee")
     expect(error_of(vermoeden)).to_have_count(0)
+    # "Nee" brings up the required reason for closing; left empty, it is named and nothing posts.
+    submit(page, "Taak afronden")
+    expect(error_of(field(page, "Reden van afsluiten"))).to_have_text("Dit veld is verplicht.")
+    expect(page).to_have_url(re.compile(rf"/taken/{verrijken_task}$"))
+    textbox(page, "Reden van afsluiten").fill("Geen signalen van uitbuiting; het wijkteam pakt het regulier op.")
     submit(page, "Taak afronden")
     expect(page).to_have_url(re.compile(r"/werkvoorraad$"))
     expect(page.locator("main > .sr-melding[role=status]")).to_contain_text("De taak is afgerond.")

@@ -34,7 +34,7 @@ NEW_TASK = "Nazorg afstemmen"
 NEW_FORM = "nazorg-afstemmen"
 NEW_CONDITION = "voldoende_aanleiding != True"
 MARKED_ERROR = re.compile(r"\bsr-fout\b")
-NEW_RULE_NOTE = "Alle andere gevallen: zorgtraject met nazorg."
+NEW_RULE_NOTE = "Zorg nodig: zorgtraject met nazorg."
 
 
 @pytest.fixture(scope="module")
@@ -133,8 +133,8 @@ def test_the_process_owner_changes_the_route_and_deploys_version_2(page: Page, s
     output.click()
     page.keyboard.press("Control+A")
     page.keyboard.type("zorgtraject")
-    note = page.locator(".dmn-decision-table-container td.annotation").nth(2)
-    expect(note).to_contain_text("In alle andere gevallen")
+    note = page.locator(".dmn-decision-table-container td.annotation").nth(3)  # the zorgtraject rule, after gemeente
+    expect(note).to_contain_text("een zorgtraject: regie door de zorgcoördinator")
     note.click()
     page.keyboard.press("Control+A")
     page.keyboard.type(NEW_RULE_NOTE)
