@@ -10,7 +10,9 @@ import { h } from '@bpmn-io/properties-panel/preact';
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject } from 'bpmn-js/lib/util/ModelUtil';
 
-import { beschrijfDuur, EENHEDEN, leesAantal, naarIso, uitIso } from './duur.js';
+import {
+  beschrijfDuur, EENHEDEN, leesAantal, metMinderjarigeTermijn, minderjarigeTermijn, naarIso, uitIso,
+} from './duur.js';
 import {
   eigenschapOpdrachten, escalatieTimer, leesEigenschap, metParent, taakVanEscalatie, timerDefinitie, voerUit, zonderAanhalingstekens,
 } from './extensies.js';
@@ -22,10 +24,19 @@ const TERMIJN = /Termijn voor deze taak: [^.]*\./;
 export function leesDeadline(element) {
   const timer = escalatieTimer(element);
   if (timer) {
-    const definitie = timerDefinitie(timer);
-    return zonderAanhalingstekens(definitie.timeDuration && definitie.timeDuration.body);
+    const body = timerDefinitie(timer).timeDuration && timerDefinitie(timer).timeDuration.body;
+    const kind = minderjarigeTermijn(body);
+    return kind ? kind.gewoon : zonderAanhalingstekens(body);
   }
   return leesEigenschap(element, 'deadline');
+}
+
+/** The shorter term for a minor on task `element`'s escalation timer (ISO 8601), or ''. */
+function minderjarigDeadline(element) {
+  const timer = escalatieTimer(element);
+  const definitie = timer && timerDefinitie(timer);
+  const kind = definitie && definitie.timeDuration && minderjarigeTermijn(definitie.timeDuration.body);
+  return kind ? kind.minderjarig : '';
 }
 
 /** Sets the deadline of task `element` (ISO 8601) where the engine reads it, as one undoable step. */
@@ -39,7 +50,8 @@ export function zetDeadline(element, iso, { bpmnFactory, commandStack }) {
     return; // an escalation needs a deadline: the field says so (valideer)
   }
   const definitie = timerDefinitie(timer);
-  const body = JSON.stringify(iso);
+  const minderjarig = minderjarigDeadline(element); // kept: the field changes the usual term only
+  const body = minderjarig ? metMinderjarigeTermijn(minderjarig, iso) : JSON.stringify(iso);
   const opdrachten = [];
   if (definitie.timeDuration) {
     opdrachten.push({ cmd: 'element.updateModdleProperties', context: { element: timer, moddleElement: definitie.timeDuration, properties: { body } } });
@@ -56,7 +68,8 @@ export function zetDeadline(element, iso, { bpmnFactory, commandStack }) {
   const uitleg = (getBusinessObject(timer).documentation || [])[0];
   if (uitleg && TERMIJN.test(uitleg.text || '')) {
     opdrachten.push({ cmd: 'element.updateModdleProperties', context: { element: timer, moddleElement: uitleg,
-      properties: { text: uitleg.text.replace(TERMIJN, `Termijn voor deze taak: ${beschrijfDuur(iso)}.`) } } });
+      properties: { text: uitleg.text.replace(TERMIJN, `Termijn voor deze taak: ${beschrijfDuur(iso)}${
+        minderjarig ? `; bij een minderjarige ${beschrijfDuur(minderjarig)}` : ''}.`) } } });
   }
   voerUit(commandStack, opdrachten);
 }
@@ -69,7 +82,9 @@ function uitleg(element) {
   const timer = escalatieTimer(element);
   if (timer) {
     const naam = getBusinessObject(timer).name || timer.id;
-    return `Is de taak dan niet af, dan gaat de escalatie '${naam}' af: een melding aan de manager.`;
+    const minderjarig = minderjarigDeadline(element);
+    const kind = minderjarig ? ` Bij een minderjarige geldt ${beschrijfDuur(minderjarig)} (te wijzigen onder Gevorderd).` : '';
+    return `Is de taak dan niet af, dan gaat de escalatie '${naam}' af: een melding aan de manager.${kind}`;
   }
   return 'De termijn op de werkvoorraad (zonder escalatie). Leeg: geen deadline.';
 }

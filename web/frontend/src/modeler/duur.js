@@ -72,3 +72,19 @@ export function leesAantal(tekst) {
   const naam = WOORDEN[m[2]];
   return naam ? { aantal, eenheid: naam } : { fout: `Onbekende eenheid '${m[2]}': gebruik uren, dagen of weken.` };
 }
+
+// A deadline that is shorter for a minor (the route's rule for minderjarige = ja) is a conditional
+// expression on the timer: `"P1D" if minderjarige == "ja" else "P5D"`. The task's deadline field edits
+// the usual term and keeps the minor's; anything else stays in "Gevorderd".
+const MINDERJARIG = /^\s*"([^"]+)"\s+if\s+minderjarige\s*==\s*"ja"\s+else\s+"([^"]+)"\s*$/;
+
+/** `"P1D" if minderjarige == "ja" else "P5D"` → {minderjarig: 'P1D', gewoon: 'P5D'}; anything else → null. */
+export function minderjarigeTermijn(body) {
+  const m = MINDERJARIG.exec(body || '');
+  return m ? { minderjarig: m[1], gewoon: m[2] } : null;
+}
+
+/** The timer expression for `gewoon` with the minor's term `minderjarig` kept. */
+export function metMinderjarigeTermijn(minderjarig, gewoon) {
+  return `"${minderjarig}" if minderjarige == "ja" else "${gewoon}"`;
+}

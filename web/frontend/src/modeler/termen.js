@@ -5,7 +5,7 @@
 // Each element of both versions is reduced to the properties the owner sets in the editor
 // (kenmerken); changes are the differences between those. A task's deadline is a property of the
 // task, wherever the engine keeps it (deadline.js): a changed escalation timer shows up on its task.
-import { beschrijfDuur } from './duur.js';
+import { beschrijfDuur, minderjarigeTermijn } from './duur.js';
 import { ontleedVoorwaarde } from './voorwaarde.js';
 import { celNaarEigenaar } from './waarden.js';
 
@@ -41,6 +41,10 @@ function timer(bo) {
 function timerTijd(definitie) {
   for (const [soort, woord] of [['timeDuration', ''], ['timeDate', 'op '], ['timeCycle', 'herhalend ']]) {
     if (definitie[soort]) {
+      const kind = soort === 'timeDuration' && minderjarigeTermijn(definitie[soort].body);
+      if (kind) {
+        return `${beschrijfDuur(kind.gewoon)}; bij een minderjarige ${beschrijfDuur(kind.minderjarig)}`;
+      }
       const iso = zonderAanhalingstekens(definitie[soort].body);
       return soort === 'timeDuration' ? beschrijfDuur(iso) : `${woord}${iso}`;
     }
@@ -85,9 +89,11 @@ export function kenmerken(bo, index) {
     k.Rol = eigenschap(bo, 'rol');
     k.Formulier = eigenschap(bo, 'formulier');
     const escalatie = escalatieVan(bo, index);
-    const iso = escalatie ? zonderAanhalingstekens(timer(escalatie).timeDuration && timer(escalatie).timeDuration.body)
-      : eigenschap(bo, 'deadline');
+    const body = escalatie ? timer(escalatie).timeDuration && timer(escalatie).timeDuration.body : '';
+    const kind = minderjarigeTermijn(body);
+    const iso = escalatie ? (kind ? kind.gewoon : zonderAanhalingstekens(body)) : eigenschap(bo, 'deadline');
     k.Deadline = iso ? beschrijfDuur(iso) : '';
+    k['Deadline bij een minderjarige'] = kind ? beschrijfDuur(kind.minderjarig) : '';
     k.Escalatie = escalatie ? 'ja' : 'nee';
   }
   if (bo.$type === 'bpmn:StartEvent' && !lijstVan(bo.eventDefinitions).length) {
