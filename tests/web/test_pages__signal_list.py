@@ -8,7 +8,7 @@ from sqlalchemy import select
 from engine.store.schema import gemeente
 
 REPORT = {"gemeente": "Nijmegen", "omschrijving": "Vier mensen slapen achter in een nagelsalon.",
-          "uitbuitingsvormen": ["arbeid"], "minderjarige": "ja", "acute_nood": True}
+          "uitbuitingsvormen": ["arbeid"], "minderjarige": "ja", "acute_nood": True, "al_112_gebeld": False}
 
 
 def _report(orchestrator, page_users) -> tuple[int, str]:
@@ -30,7 +30,9 @@ def test_the_aandachtsfunctionaris_finds_signals_on_the_signalen_page(browser, o
     assert re.search(r'<a class="utrecht-link" href="/signalen"\s+aria-current="page">Signalen</a>', html)
     assert f'href="/signalen/{signal_id}">{referentie}</a>' in html
     assert "Acuut" in html and "Minderjarige" in html
-    assert "Analist Meldpunt Ondermijning" in html and "nog niet opgepakt" in html  # the owner: the role
+    # the owner: the role of the step due first — acute without a 112 call puts "Acute situatie opvolgen" (4 hours)
+    # before the analist's enrichment
+    assert "Aandachtsfunctionaris mensenhandel" in html and "nog niet opgepakt" in html
     assert "Vier mensen" not in html  # no description in the list
     filtered = browser.client.get("/signalen?status=afgerond").get_data(as_text=True)
     assert referentie not in filtered and "Geen signalen die aan dit filter voldoen" in filtered
