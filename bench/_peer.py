@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import requests
-from _server import ROOT, BenchError, free_port
+from _server import ROOT, BenchError, OwnedProcess, free_port
 
 PEER_SOURCE = Path(os.environ.get("BENCH_PEER_SOURCE", ROOT.parent / "shared" / "peers" / "spiffarena"))
 BACKEND_ARCHIVE = "spiffworkflow-backend-d7678cf.tar.gz"
@@ -96,7 +96,7 @@ def build(folder: Path = DEFAULT_FOLDER, log=print) -> Path:
     return folder
 
 
-class PeerServer:
+class PeerServer(OwnedProcess):
     """The peer on a fresh SQLite database in ``workdir``; ``stop()`` is safe to call more than once."""
 
     def __init__(self, folder: Path, workdir: Path):
@@ -105,6 +105,7 @@ class PeerServer:
         self.port = 0
         self.proc: subprocess.Popen | None = None
         self.log_path = workdir / "peer.log"
+        self.stop_timeout = 15
 
     @property
     def base(self) -> str:
@@ -184,30 +185,3 @@ class PeerServer:
         if r.status_code != 200:
             raise BenchError(f"peer: login_with_access_token faalde: {r.status_code} {r.text[:300]}")
         return token
-
-    def running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def cpu_seconds(self) -> float | None:
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError, AttributeError):
-            return None
-
-    def stop(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(geen log)"

@@ -56,7 +56,51 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class ServerProcess:
+class OwnedProcess:
+    """A server this bench started (``self.proc``, its log at ``self.log_path``): whether it runs, its CPU
+    (with its worker processes), stopping it (safe to call more than once) and its log's tail."""
+
+    proc: subprocess.Popen | None = None
+    log_path: Path
+    stop_timeout = 10
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def cpu_seconds(self) -> float | None:
+        """utime + stime of the server process and its worker processes (Linux /proc); ``None`` elsewhere."""
+        try:
+            pids = [self.proc.pid]
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+            if children.exists():
+                pids += [int(pid) for pid in children.read_text().split()]
+            total = 0
+            for pid in pids:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            return total / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, AttributeError):
+            return None
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=self.stop_timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(geen log)"
+
+
+class ServerProcess(OwnedProcess):
     """``signaalroute <command> --port N`` as a subprocess; ``stop()`` is safe to call more than once.
 
     :param command: e.g. ``["run"]``, ``["run", "--no-clock"]`` or ``["serve", "--workers", "2"]``.
@@ -84,9 +128,6 @@ class ServerProcess:
             self.stop()  # e.g. the port was taken in between: try another one
         raise BenchError(f"de server kwam niet op; log:\n{self.log_tail()}")
 
-    def running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
     def _wait_healthy(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -104,35 +145,3 @@ class ServerProcess:
                 pass
             time.sleep(0.05)
         return False
-
-    def cpu_seconds(self) -> float | None:
-        """utime + stime of the server process and its worker processes (Linux /proc); ``None`` elsewhere."""
-        try:
-            pids = [self.proc.pid]
-            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-            if children.exists():
-                pids += [int(pid) for pid in children.read_text().split()]
-            total = 0
-            for pid in pids:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])
-            return total / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError, AttributeError):
-            return None
-
-    def stop(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(geen log)"
