@@ -43,15 +43,7 @@ def reassign_task(conn: Connection, actor: Actor, task_id: int, to_user_id: int,
     :raises FieldErrors: ``naar``: unknown or inactive user, or without the task's role there.
     :raises Conflict: the task is no longer open, or its assignee changed since ``seen``.
     """
-    row = conn.execute(_TASK, {"task_id": task_id}).first()
-    if row is None or not may_see_task(actor, row):
-        raise NotFound("Deze taak bestaat niet of u heeft er geen toegang toe.")
-    if not any(actor.has_role(rol, row.gemeente_id) for rol in SUPERVISOR_ROLES):
-        raise Forbidden("Alleen een manager van deze gemeente kan taken toewijzen.")
-    if row.status != OPEN:
-        raise already_done(conn, row)
-    if seen is not UNSET and seen != row.toegewezen_aan:
-        raise _changed(conn, row)
+    row = _open_task_of_a_managed_municipality(conn, actor, task_id, seen, "taken toewijzen")
     try:
         target = load_actor(conn, to_user_id)
     except NotFound:
@@ -71,6 +63,21 @@ def reassign_task(conn: Connection, actor: Actor, task_id: int, to_user_id: int,
             "naar_naam": target.naam}
 
 
+def _open_task_of_a_managed_municipality(conn: Connection, actor: Actor, task_id: int, seen, doing: str):
+    """The open task ``task_id`` that ``actor``, a manager of its municipality, may act on, unchanged since
+    ``seen``; else NotFound, Forbidden ("Alleen een manager van deze gemeente kan ``doing``.") or Conflict."""
+    row = conn.execute(_TASK, {"task_id": task_id}).first()
+    if row is None or not may_see_task(actor, row):
+        raise NotFound("Deze taak bestaat niet of u heeft er geen toegang toe.")
+    if not any(actor.has_role(rol, row.gemeente_id) for rol in SUPERVISOR_ROLES):
+        raise Forbidden(f"Alleen een manager van deze gemeente kan {doing}.")
+    if row.status != OPEN:
+        raise already_done(conn, row)
+    if seen is not UNSET and seen != row.toegewezen_aan:
+        raise _changed(conn, row)
+    return row
+
+
 def hand_back_task(conn: Connection, actor: Actor, task_id: int, *, now: dt.datetime, seen=UNSET) -> dict:
     """Take task ``task_id`` off whoever has it: back in the queue of its role (a manager's undo of a reassignment).
 
@@ -79,15 +86,7 @@ def hand_back_task(conn: Connection, actor: Actor, task_id: int, *, now: dt.date
     :raises FieldErrors: ``naar``: the task is on nobody's name already.
     :raises Conflict: the task is no longer open, or its assignee changed since ``seen``.
     """
-    row = conn.execute(_TASK, {"task_id": task_id}).first()
-    if row is None or not may_see_task(actor, row):
-        raise NotFound("Deze taak bestaat niet of u heeft er geen toegang toe.")
-    if not any(actor.has_role(rol, row.gemeente_id) for rol in SUPERVISOR_ROLES):
-        raise Forbidden("Alleen een manager van deze gemeente kan taken teruggeven aan de rol.")
-    if row.status != OPEN:
-        raise already_done(conn, row)
-    if seen is not UNSET and seen != row.toegewezen_aan:
-        raise _changed(conn, row)
+    row = _open_task_of_a_managed_municipality(conn, actor, task_id, seen, "taken teruggeven aan de rol")
     if row.toegewezen_aan is None:
         raise FieldErrors({"naar": "de taak staat al bij de rol, op niemands naam"})
     if conn.execute(_REASSIGN, {"task_id": task_id, "seen": row.toegewezen_aan, "to_id": None}).rowcount != 1:
