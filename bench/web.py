@@ -456,26 +456,33 @@ class Attribution:
             self.add("render:" + (template.name or "?"), (time.perf_counter() - self._t_render.pop()) * 1000.0)
 
 
-def profile_in_process(db_url: str, signal_ids: list[int], n: int, top: int) -> None:
+def profile_in_process(db_url: str, signal_ids: list[int], task_ids: list[int], n: int, top: int) -> None:
     from web import create_app
 
     app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": secrets.token_urlsafe(48)})
     orch = app.extensions["signaalroute"]
-    test_client = app.test_client()
-    body = test_client.get("/aanmelden").get_data()
-    token = _CSRF.search(body).group(1).decode()
-    response = test_client.post("/aanmelden", data={"csrf_token": token, "gebruikersnaam": "bench-analist",
-                                                    "wachtwoord": PASSWORD})
-    if response.status_code != 302:
-        raise BenchError(f"(in-process) aanmelden: {response.status_code}")
+
+    def signed_in(username: str):
+        client = app.test_client()
+        body = client.get("/aanmelden").get_data()
+        token = _CSRF.search(body).group(1).decode()
+        response = client.post("/aanmelden", data={"csrf_token": token, "gebruikersnaam": username,
+                                                   "wachtwoord": PASSWORD})
+        if response.status_code != 302:
+            raise BenchError(f"(in-process) aanmelden als {username}: {response.status_code}")
+        return client
+
+    analist, zvh = signed_in("bench-analist"), signed_in("bench-zvh")
     rng = random.Random(7)
-    paths = {"inbox": lambda: "/werkvoorraad", "inbox_p2": lambda: "/werkvoorraad?pagina=2",
-             "inbox_stap": lambda: "/werkvoorraad?stap=task_verrijken",
-             "case": lambda: f"/signalen/{rng.choice(signal_ids)}"}
+    paths = {"inbox": (analist, lambda: "/werkvoorraad"), "inbox_p2": (analist, lambda: "/werkvoorraad?pagina=2"),
+             "inbox_stap": (analist, lambda: "/werkvoorraad?stap=task_verrijken"),
+             "case": (analist, lambda: f"/signalen/{rng.choice(signal_ids)}"),
+             "task_page": (zvh, lambda: f"/taken/{rng.choice(task_ids)}")}
 
     def get(kind: str) -> float:
+        client, path = paths[kind]
         t0 = time.perf_counter()
-        resp = test_client.get(paths[kind]())
+        resp = client.get(path())
         data = resp.get_data()
         ms = (time.perf_counter() - t0) * 1000.0
         if resp.status_code != 200 or MARKERS[kind] not in data:
@@ -485,7 +492,8 @@ def profile_in_process(db_url: str, signal_ids: list[int], n: int, top: int) -> 
     for kind in paths:  # warm-up: template compilation, statement caches
         for _ in range(5):
             get(kind)
-    print(f"\n=== In-process (Flask test client as bench-analist, one request at a time, no socket/server), "
+    print("\n=== In-process (Flask test client as bench-analist, the task page as bench-zvh, one request at a time, "
+          f"no socket/server), "
           f"{n} requests per page ===")
     plain = {kind: [get(kind) for _ in range(n)] for kind in paths}
     print(f"{'page':34}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}")
@@ -530,7 +538,7 @@ def profile_in_process(db_url: str, signal_ids: list[int], n: int, top: int) -> 
     finally:
         raw.close()
 
-    for kind in ("inbox", "case"):
+    for kind in ("inbox", "case", "task_page"):
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(n):
@@ -662,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.profile:
-            profile_in_process(db_url, signal_ids, args.profile_requests, args.profile_top)
+            profile_in_process(db_url, signal_ids, info["case_tasks"], args.profile_requests, args.profile_top)
         elif verdict != "met":
             print("(run with --profile for where the time goes)")
     finally:

@@ -277,15 +277,46 @@ def task_list(conn: Connection, actor: Actor, **filters) -> dict:
     result = inbox(conn, actor, total=known, **filters)
     _page, mine = _inbox_statements(("alleen_mijn",), False, actor.roles)
     result["stappen"] = steps
-    result["tellers"] = {"open": open_total, "mijn": conn.execute(mine, {"user_id": actor.id}).scalar_one()}
+    result["tellers"] = {"open": open_total, "open_meer": False,
+                         "mijn": conn.execute(mine, {"user_id": actor.id}).scalar_one()}
     return result
 
 
-def inbox_counts(conn: Connection, actor: Actor) -> dict[str, int]:
-    """For the navigation: open tasks in ``actor``'s task list, and how many are theirs."""
+# The navigation's badge counts a task list up to this many and then says "99+", as badges do:
+# counting all of 10,000 open tasks on every page walked 10,000 index entries per page view
+# (bench/web.py). The task list itself (task_list) and its caption still count them all.
+NAV_COUNT_CAP = 99
+
+
+@functools.lru_cache(maxsize=256)
+def _nav_count_statements(roles: frozenset, cap: int) -> list:
+    """Per scope branch (as :func:`_steps_statements`: each without what an earlier one counted, so
+    they add up, and a role's branch reads a covering index only), its open tasks up to ``cap + 1``."""
+    statements = []
+    earlier = []
+    for branch in reversed(task_scope_branches(roles, _ME)):
+        where = [human_task.c.status == TaskStatus.OPEN, branch]
+        if earlier:
+            where.append(~or_(*earlier))
+        capped = select(human_task.c.id).where(*where).limit(cap + 1).subquery()
+        statements.append(select(func.count()).select_from(capped))
+        earlier.append(branch)
+    return statements
+
+
+def inbox_counts(conn: Connection, actor: Actor, *, cap: int | None = None) -> dict:
+    """For the navigation: open tasks in ``actor``'s task list (``open``, at most the cap, and
+    ``open_meer`` when there are more), and how many are theirs (``mijn``)."""
+    cap = NAV_COUNT_CAP if cap is None else cap
     _page, mine = _inbox_statements(("alleen_mijn",), False, actor.roles)
+    counted = 0
+    for statement in _nav_count_statements(actor.roles, cap):
+        counted += conn.execute(statement, {"user_id": actor.id}).scalar_one()
+        if counted > cap:
+            break
     return {
-        "open": sum(step["aantal"] for step in inbox_steps(conn, actor)),
+        "open": min(counted, cap),
+        "open_meer": counted > cap,
         "mijn": conn.execute(mine, {"user_id": actor.id}).scalar_one(),
     }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from ..audit.audit import AuditBatch
 from ..definitions.definitions import DefinitionCache, latest_definition_id
@@ -36,6 +36,14 @@ _SIGNAL = (
            process_instance.c.definition_id, process_definition.c.sleutel)
     .join(process_instance, process_instance.c.id == signal.c.instance_id)
     .join(process_definition, process_definition.c.id == process_instance.c.definition_id)
+)
+# What the case page needs to offer a move: who may, and from which process; not the workflow's state.
+_SIGNAL_FOR_CHOICES = (
+    select(signal.c.id, signal.c.gemeente_id, signal.c.route, signal.c.gemeld_door, signal.c.status,
+           process_definition.c.sleutel)
+    .join(process_instance, process_instance.c.id == signal.c.instance_id)
+    .join(process_definition, process_definition.c.id == process_instance.c.definition_id)
+    .where(signal.c.id == bindparam("signal_id"))
 )
 
 
@@ -124,16 +132,20 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
                    proces)
 
 
+_NEWEST = select(process_definition.c.sleutel, func.max(process_definition.c.versie).label("versie")) \
+    .group_by(process_definition.c.sleutel).subquery()
+# Built once: the case page asks on every view (a statement built per call cost more than it ran).
+_NEWEST_DEFINITIONS = select(process_definition.c.id, process_definition.c.sleutel, process_definition.c.naam).join(
+    _NEWEST, (_NEWEST.c.sleutel == process_definition.c.sleutel) & (_NEWEST.c.versie == process_definition.c.versie)) \
+    .order_by(process_definition.c.naam)
+
+
 def choices(conn: Connection, actor: Actor, signal_id: int, cache: DefinitionCache | None = None) -> list[dict]:
     """The deployed processes signal ``signal_id`` can move to, if ``actor`` may move it (else none); with
     ``cache``, not a care trajectory (engine.runtime.care: it starts from a route, it is none itself)."""
-    row = conn.execute(_SIGNAL.where(signal.c.id == signal_id)).first()
+    row = conn.execute(_SIGNAL_FOR_CHOICES, {"signal_id": signal_id}).first()
     if row is None or row.status == FINISHED or not may_change_process(actor, row):
         return []
-    newest = select(process_definition.c.sleutel, func.max(process_definition.c.versie).label("versie")) \
-        .group_by(process_definition.c.sleutel).subquery()
-    rows = conn.execute(select(process_definition.c.id, process_definition.c.sleutel, process_definition.c.naam).join(
-        newest, (newest.c.sleutel == process_definition.c.sleutel) & (newest.c.versie == process_definition.c.versie))
-        .order_by(process_definition.c.naam)).all()
+    rows = conn.execute(_NEWEST_DEFINITIONS).all()
     return [{"sleutel": r.sleutel, "naam": r.naam} for r in rows
             if r.sleutel != row.sleutel and (cache is None or not is_care(cache.get(conn, r.id)))]  # no route

@@ -317,7 +317,7 @@ class Orchestrator:
             row = conn.execute(select(human_task).where(human_task.c.id == task_id)).first()
         return row is not None and may_work_task(actor, row)
 
-    def inbox_counts(self, actor: Actor) -> dict[str, int]:
+    def inbox_counts(self, actor: Actor) -> dict:
         with self.db.read() as conn:
             return queries.inbox_counts(conn, actor)
 

@@ -318,6 +318,8 @@ timer = Table(
     UniqueConstraint("instance_id", "spiff_task_id"),
     # The clock's pass: waiting rows by next attempt; never touches rows not yet due.
     Index("ix_timer_due", "status", "attempt_at"),
+    # An instance's waiting timers: its deadlines on the case page, a command's cancellations.
+    Index("ix_timer_instance", "instance_id", "status"),
 )
 
 incident = Table(

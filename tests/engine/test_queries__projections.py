@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy import update
 
+from engine.queries import queries
 from engine.store.schema import process_instance
 from tests.engine.route_actions import VERRIJKT, beoordeeld
 
@@ -70,3 +71,21 @@ def test_the_inbox_puts_the_earliest_deadline_first_and_filters(route, users, in
     page = route.orchestrator.inbox(users.analist, limit=1, offset=1)
     assert (page["totaal"], [t["signaal_id"] for t in page["taken"]]) == (2, [later.signal_id])
     assert [t["signaal_id"] for t in route.orchestrator.inbox(users.aandachtsfunctionaris)["taken"]] == [done.signal_id]
+
+
+def test_the_navigation_badge_counts_up_to_its_cap_and_the_task_list_counts_all(route, users, intake):
+    for _ in range(4):
+        route.report(intake())
+    claimed = route.orchestrator.inbox(users.analist)["taken"][0]["id"]
+    route.orchestrator.claim(users.analist, claimed)
+    analist = users.analist
+
+    with route.orchestrator.db.read() as conn:
+        exact = queries.inbox_counts(conn, analist, cap=4)
+        capped = queries.inbox_counts(conn, analist, cap=3)
+        listed = queries.task_list(conn, analist)
+
+    assert exact == {"open": 4, "open_meer": False, "mijn": 1}  # the claimed task counted once, not per branch
+    assert capped == {"open": 3, "open_meer": True, "mijn": 1}  # "3+": more than the badge counts
+    assert listed["tellers"] == {"open": 4, "open_meer": False, "mijn": 1} and listed["totaal"] == 4
+    assert route.orchestrator.inbox_counts(users.aandachtsfunctionaris) == {"open": 0, "open_meer": False, "mijn": 0}

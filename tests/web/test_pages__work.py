@@ -111,6 +111,20 @@ def test_inbox_filters_paging_and_marks(browser, app, clock, orchestrator, page_
     assert "28 open taken" in browser.client.get("/werkvoorraad?pagina=abc").get_data(as_text=True)
 
 
+def test_the_navigation_badge_says_plus_past_its_cap(browser, orchestrator, page_users, monkeypatch):
+    from engine.queries import queries
+
+    for _ in range(3):
+        orchestrator.report_signal(page_users["melder"], dict(INTAKE))
+    browser.login("analist")
+    assert re.search(r'aria-label="3 open taken">3<', browser.client.get("/mijn-meldingen").get_data(as_text=True))
+    monkeypatch.setattr(queries, "NAV_COUNT_CAP", 2)
+    other_page = browser.client.get("/mijn-meldingen").get_data(as_text=True)
+    assert re.search(r'aria-label="meer dan 2 open taken">2\+<', other_page)
+    inbox = browser.client.get("/werkvoorraad").get_data(as_text=True)  # the task list counts them all
+    assert re.search(r'aria-label="3 open taken">3<', inbox) and "3 open taken" in inbox
+
+
 def test_signal_page_shows_route_covenant_timeline_and_diagram(browser, app, orchestrator, page_users):
     melder, analist, af = page_users["melder"], page_users["analist"], page_users["af"]
     outcome = orchestrator.report_signal(melder, dict(INTAKE))
