@@ -22,6 +22,7 @@ from ..people.users import Actor
 from ..spiff.serialization import load_state
 from ..store.schema import human_task, process_definition, process_instance, proceswissel, signal, timer
 from .care import CARE_NOT_A_ROUTE, is_care, start_linked
+from .dossier import discard_drafts
 from .instances import Outcome, StaleInstance, persist, public_tasks, save_instance, start_instance
 from .projections import CANCELLED, FINISHED, OPEN, WAITING
 
@@ -107,6 +108,7 @@ def change_process(conn: Connection, cache: DefinitionCache, actor: Actor, signa
         .values(status=CANCELLED, completed_at=now).returning(human_task.c.id, human_task.c.naam)).all()
     conn.execute(update(timer).where(timer.c.instance_id == row.instance_id, timer.c.status == WAITING)
                  .values(status=CANCELLED))
+    discard_drafts(conn, [task_id for task_id, _naam in vervallen])  # a draft ends with its task
 
     compiled = cache.get(conn, definition_id)
     if is_care(compiled):

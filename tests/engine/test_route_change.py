@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound
 from engine.runtime.invariants import check_invariants
-from engine.store.schema import human_task, proceswissel, timer
+from engine.store.schema import human_task, proceswissel, taak_concept, timer
 from tests.engine.route_actions import NIET_VERRIJKT, ROOT, VERRIJKT
 
 
@@ -159,3 +159,15 @@ def test_a_move_racing_a_completion_never_half_happens(routes, users, intake):
         assert done == (1 if completed == "ok" else 0)
         assert [t.bpmn_id for t in routes.open_tasks(started.signal_id)] == expected
     assert check_invariants(orch.db, orch.cache) == []
+
+
+def test_drafts_of_the_tasks_a_move_cancels_are_deleted(routes, users, intake):
+    orch = routes.orchestrator
+    started = routes.report(intake())
+    task = routes.open_task(started.signal_id, "task_verrijken")
+    orch.dossier.save_draft(users.analist, task.id, {"adresgegevens": "Waalkade 1"})
+
+    orch.change_process(users.analist, started.signal_id, "meldcode", "Melding van een leerkracht.")
+
+    assert routes.count(taak_concept) == 0  # a draft holds personal data and ends with its task
+    assert orch.dossier.draft(users.analist, task.id) is None
