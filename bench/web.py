@@ -493,7 +493,7 @@ def profile_in_process(db_url: str, signal_ids: list[int], task_ids: list[int], 
         for _ in range(5):
             get(kind)
     print("\n=== In-process (Flask test client as bench-analist, the task page as bench-zvh, one request at a time, "
-          f"no socket/server), "
+          "no socket/server), "
           f"{n} requests per page ===")
     plain = {kind: [get(kind) for _ in range(n)] for kind in paths}
     print(f"{'page':34}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}")
