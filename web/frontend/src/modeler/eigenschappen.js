@@ -1,7 +1,8 @@
 // The "Signaalroute" group of the properties panel: exactly what engine/definitions/validation.py reads.
 //
 //   user/manual task   spiffworkflow:property rol, formulier; the deadline (deadline.js: on the escalation
-//                      timer when the task has one, else the `deadline` property)
+//                      timer when the task has one, else the `deadline` property); escalating to the
+//                      manager on or off (escalatie.js: creates or removes that timer and its path)
 //   none start event   spiffworkflow:property formulier
 //   timer event        timeDuration | timeDate | timeCycle with a quoted Python string ("PT72H"),
 //                      spiffworkflow:property actie (escalatie | terugkoppeling), cancelActivity
@@ -26,6 +27,7 @@ import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 import {
   DeadlineAantalEntry, DeadlineEenheidEntry, DeadlineIsoEntry, EscalatieUitlegEntry,
 } from './deadline.js';
+import { EscalatieEntry, EscalatieModule } from './escalatie.js';
 import {
   extensies, leesEigenschap, metParent, taakVanEscalatie, timerDefinitie, zetEigenschap, zonderAanhalingstekens, zorgVoorExtensies,
 } from './extensies.js';
@@ -204,6 +206,7 @@ function ingangen(element) {
     voeg('formulier', FormulierEntry, isSelectEntryEdited);
     voeg('deadline', DeadlineAantalEntry, isTextFieldEntryEdited);
     voeg('deadline-eenheid', DeadlineEenheidEntry, isSelectEntryEdited);
+    voeg('escalatie', EscalatieEntry, isCheckboxEntryEdited);
   }
   if (is(element, 'bpmn:StartEvent') && !(bo.eventDefinitions || []).length) {
     voeg('formulier', FormulierEntry, isSelectEntryEdited);
@@ -282,6 +285,7 @@ class SignaalrouteEigenschappen {
 SignaalrouteEigenschappen.$inject = ['propertiesPanel', 'translate'];
 
 export const SignaalrouteEigenschappenModule = {
+  __depends__: [EscalatieModule],
   __init__: ['signaalrouteEigenschappen'],
   signaalrouteEigenschappen: ['type', SignaalrouteEigenschappen],
 };
