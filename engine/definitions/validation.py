@@ -24,6 +24,7 @@ from SpiffWorkflow.spiff.specs.defaults import ManualTask, UserTask
 from ..domain.feedback import FEEDBACK_KINDS
 from ..domain.roles import ROLES, lane_role
 from ..domain.tafels import TAFELS
+from ..domain.working_days import MAX_WORKING_DAYS, parse_working_days
 from ..errors import DeployRejected, Problem
 from ..spiff import spiff_compat  # noqa: F401 - installs the task-depth guard
 from ..spiff.sandbox import UnsafeExpression, check_expression
@@ -133,6 +134,25 @@ def _literal(text: str) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+def _check_working_days(name, node, problems) -> None:
+    """``werkdagen(N)`` calls with a constant N (read from the syntax tree): N must be 1 to 9999."""
+    try:
+        tree = ast.parse(node.text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return  # _check reported it
+    for call in ast.walk(tree):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "werkdagen"):
+            continue
+        args = call.args
+        if call.keywords or len(args) != 1:
+            problems.append(Problem("werkdagen(...) krijgt één aantal, bv. werkdagen(5)", name, node.sourceline,
+                                    element_id(node)))
+        elif isinstance(args[0], ast.Constant) and not (
+                type(args[0].value) is int and 1 <= args[0].value <= MAX_WORKING_DAYS):
+            problems.append(Problem(f"werkdagen({args[0].value!r}): het aantal moet een heel getal van 1 tot en met "
+                                    f"{MAX_WORKING_DAYS} zijn", name, node.sourceline, element_id(node)))
+
+
 def _check_timer(name, node, problems) -> None:
     for child in node:
         if not isinstance(child.tag, str) or child.text is None:
@@ -141,6 +161,7 @@ def _check_timer(name, node, problems) -> None:
         _check(name, child, child.text, "eval", problems, kind=f"timer-expressie ({kind})")
         literal = _literal(child.text)
         if literal is None:
+            _check_working_days(name, child, problems)
             if re.fullmatch(r"\s*[PR][0-9A-Z./:+-]*\s*", child.text):
                 problems.append(Problem(
                     f"timer-expressie '{child.text.strip()}' moet een Python-string zijn, bv. \"{child.text.strip()}\"",
@@ -244,7 +265,7 @@ def _task_meta(name, root, process_id, forms, problems) -> tuple[dict[str, TaskM
         elif formulier not in forms:
             problems.append(Problem(f"formulier '{formulier}' bestaat niet in formulieren/", name, line, bpmn_id))
         deadline = props.get("deadline")
-        if deadline:
+        if deadline and parse_working_days(deadline) is None:
             try:
                 parse_duration(deadline)
             except (ValueError, isodate.ISO8601Error) as exc:

@@ -21,6 +21,7 @@ from ..domain.acute import is_acute
 from ..domain.care import CARE_KIND
 from ..domain.feedback import feedback_from
 from ..domain.status import SignalStatus, TaskStatus, TimerStatus
+from ..domain.working_days import add_working_days, parse_working_days
 from ..people.access import covenant_for_route
 from ..store.driver_sql import DriverStatement
 from ..store.schema import human_task, signal, timer
@@ -172,7 +173,10 @@ def _deadline(task, compiled: CompiledDefinition, waiting: dict[str, WaitingTime
         if waiting_timer.attached_task == spiff_id and meta is not None and meta.actie == "escalatie":
             return waiting_timer.due_at
     deadline = compiled.tasks[task.task_spec.bpmn_id].deadline
-    return now + parse_duration(deadline) if deadline else None
+    if not deadline:
+        return None
+    working_days = parse_working_days(deadline)
+    return add_working_days(now, working_days) if working_days else now + parse_duration(deadline)
 
 
 def open_before(wf: BpmnWorkflow) -> set[str]:

@@ -25,6 +25,9 @@ from RestrictedPython.Guards import (
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from ..domain.working_days import add_working_days
+from .spiff_compat import command_now
+
 ALLOWED_BUILTINS: dict[str, Any] = {
     name: getattr(__import__("builtins"), name)
     for name in (
@@ -54,9 +57,21 @@ def datum_plus(datum: str, maanden: int = 0, dagen: int = 0) -> str:
     return local.astimezone(dt.UTC).isoformat()
 
 
+def werkdagen(aantal: int) -> str:
+    """The ISO 8601 duration from now (the command's time) to ``aantal`` working days later, as a
+    ``timeDuration`` timer needs it: ``werkdagen(5)`` is a deadline of five working days, weekends and
+    Dutch public holidays skipped (:mod:`engine.domain.working_days` says how they are counted).
+    """
+    now = command_now()
+    seconds = (add_working_days(now, aantal) - now).total_seconds()
+    return f"PT{round(seconds)}S"
+
+
 _AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-# Date arithmetic a process owner needs for timers; pure functions of their arguments.
+# Date arithmetic a process owner needs for timers: functions of their arguments (and, for
+# werkdagen, of the command's time, which the timer itself reads too).
 ALLOWED_BUILTINS["datum_plus"] = datum_plus
+ALLOWED_BUILTINS["werkdagen"] = werkdagen
 
 # Names a process owner may not use even as a data key: they are the classic ways out.
 FORBIDDEN_NAMES = frozenset({

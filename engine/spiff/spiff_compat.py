@@ -61,7 +61,7 @@ def coalesce_cycles(wf) -> None:
     eight follow-up tasks at once after four months). Like APScheduler's ``coalesce``,
     we move the cycle to its last occurrence at or before now, so one fires.
     """
-    now = _NOW.get() or dt.datetime.now(dt.UTC)
+    now = command_now()
     waiting = (task for workflow in (wf, *wf.subprocesses.values()) for task in workflow.tasks.values()
                if task.state == TaskState.WAITING)
     for task in waiting:
@@ -76,6 +76,11 @@ def coalesce_cycles(wf) -> None:
                 missed = min(missed, value["cycles"] - 1)
                 value["cycles"] -= missed
             value["next"] = (due + missed * step).isoformat()
+
+
+def command_now() -> dt.datetime:
+    """The time the running command's timers see (the wall clock outside :func:`engine_time`)."""
+    return _NOW.get() or dt.datetime.now(dt.UTC)
 
 
 @contextlib.contextmanager

@@ -108,3 +108,29 @@ def test_heat_map_on_the_diagram_and_axe(page: Page, signals):
     screenshot(page, "11-overzicht-knelpunten")
     _no_personal_data(page)
     _axe(page, "overzicht-knelpunten")
+
+
+PHONE = {"width": 390, "height": 844}
+PAGE_WIDTH = "document.documentElement.scrollWidth"
+
+
+def test_every_managers_page_fits_a_phone(page: Page, signals):
+    """At 390 px no manager's page scrolls sideways (a table may scroll in its own box, or stack)."""
+    page.set_viewport_size(PHONE)
+    sign_in(page, "manager")
+    page.goto("/overzicht")
+    links = page.eval_on_selector_all("nav a[href], .sr-gebruiker a[href]", "els => els.map(e => e.getAttribute('href'))")
+    paths = ["/overzicht", "/overzicht/cijfers", "/overzicht/werkdruk", "/overzicht/knelpunten",
+             f"/signalen/{signals[0]}", *links]
+    too_wide = {}
+    for path in dict.fromkeys(p for p in paths if p.startswith("/") and p != "/afmelden"):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        for island in page.locator(".sr-diagram, .sr-hittekaart").all():
+            expect(island).to_have_attribute("data-sr-klaar", "ja")
+        width = page.evaluate(PAGE_WIDTH)
+        if width > PHONE["width"]:
+            too_wide[path] = width
+    assert not too_wide, f"wider than {PHONE['width']} px: {too_wide}"
+    page.goto("/overzicht/knelpunten")
+    screenshot(page, "overzicht-knelpunten-390")

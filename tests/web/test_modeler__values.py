@@ -34,6 +34,18 @@ def test_a_deadline_reads_and_writes_as_a_number_and_a_unit():
         "7 dagen", "1 dag", "1 uur", "72 uur", "1 week", "3 weken", "PT30M"]
 
 
+def test_working_days_are_a_unit_stored_as_the_engine_counts_them():
+    assert run("duur.js", "m.EENHEDEN.map((e) => e.value)") == ["uren", "dagen", "werkdagen", "weken"]
+    assert run("duur.js", "[m.naarIso(5, 'werkdagen'), m.uitIso('werkdagen(5)'), m.beschrijfDuur('werkdagen(5)'), "
+                          "m.beschrijfDuur('werkdagen(1)'), m.alsExpressie('werkdagen(5)'), m.alsExpressie('P5D')]") == [
+        "werkdagen(5)", {"aantal": 5, "eenheid": "werkdagen"}, "5 werkdagen", "1 werkdag", "werkdagen(5)", '"P5D"']
+    assert run("duur.js", """[m.minderjarigeTermijn('"P1D" if minderjarige == "ja" else werkdagen(5)'),
+                             m.minderjarigeTermijn('werkdagen(1) if minderjarige == "ja" else "P5D"'),
+                             m.metMinderjarigeTermijn('P1D', 'werkdagen(7)')]""") == [
+        {"minderjarig": "P1D", "gewoon": "werkdagen(5)"}, {"minderjarig": "werkdagen(1)", "gewoon": "P5D"},
+        '"P1D" if minderjarige == "ja" else werkdagen(7)']
+
+
 def test_what_is_typed_in_the_deadline_field_is_understood_or_refused_in_dutch():
     read = run("duur.js", "['7', '7 dagen', '1 dag', '72 uur', '2 weken', '1 week', ' 10 d ', '5 werkdagen', "
                           "'over een week', '0', '7 maanden', '-3'].map(m.leesAantal)")
@@ -41,7 +53,7 @@ def test_what_is_typed_in_the_deadline_field_is_understood_or_refused_in_dutch()
                         {"aantal": 1, "eenheid": "dagen"}, {"aantal": 72, "eenheid": "uren"},
                         {"aantal": 2, "eenheid": "weken"}, {"aantal": 1, "eenheid": "weken"},
                         {"aantal": 10, "eenheid": "dagen"}]
-    assert "Werkdagen kan de engine niet tellen" in read[7]["fout"]
+    assert read[7] == {"aantal": 5, "eenheid": "werkdagen"}
     assert read[8]["fout"].startswith("Vul een heel getal in")
     assert read[9]["fout"] == "Vul een getal van 1 tot en met 9999 in."
     assert "Onbekende eenheid 'maanden'" in read[10]["fout"]

@@ -2,8 +2,10 @@
 //
 // Where it is stored is what the engine reads (engine/runtime/projections.py `_deadline`):
 //   - a task with an escalation timer (a boundary timer with actie=escalatie): the timer's
-//     timeDuration, a quoted Python string ("P7D"); the timer fires when the deadline passes;
-//   - a task without one: the spiffworkflow:property `deadline` (P7D), a due date on the worklist.
+//     timeDuration, a quoted Python string ("P7D") or, in working days, werkdagen(5) (the sandbox
+//     counts them: engine/spiff/sandbox.py); the timer fires when the deadline passes;
+//   - a task without one: the spiffworkflow:property `deadline` (P7D or werkdagen(5)), a due date on
+//     the worklist.
 // Changing it on the task changes the timer. The ISO 8601 text is shown only in "Gevorderd".
 import { SelectEntry, TextFieldEntry } from '@bpmn-io/properties-panel';
 import { h } from '@bpmn-io/properties-panel/preact';
@@ -11,7 +13,7 @@ import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject } from 'bpmn-js/lib/util/ModelUtil';
 
 import {
-  beschrijfDuur, EENHEDEN, leesAantal, metMinderjarigeTermijn, minderjarigeTermijn, naarIso, uitIso,
+  alsExpressie, beschrijfDuur, EENHEDEN, isWerkdagen, leesAantal, metMinderjarigeTermijn, minderjarigeTermijn, naarIso, uitIso,
 } from './duur.js';
 import {
   eigenschapOpdrachten, escalatieTimer, leesEigenschap, metParent, taakVanEscalatie, timerDefinitie, voerUit, zonderAanhalingstekens,
@@ -51,7 +53,7 @@ export function zetDeadline(element, iso, { bpmnFactory, commandStack }) {
   }
   const definitie = timerDefinitie(timer);
   const minderjarig = minderjarigDeadline(element); // kept: the field changes the usual term only
-  const body = minderjarig ? metMinderjarigeTermijn(minderjarig, iso) : JSON.stringify(iso);
+  const body = minderjarig ? metMinderjarigeTermijn(minderjarig, iso) : alsExpressie(iso);
   const opdrachten = [];
   if (definitie.timeDuration) {
     opdrachten.push({ cmd: 'element.updateModdleProperties', context: { element: timer, moddleElement: definitie.timeDuration, properties: { body } } });
@@ -100,7 +102,8 @@ export function DeadlineAantalEntry({ element, id }) {
   const d = useDiensten();
   return h(TextFieldEntry, {
     element, id, label: 'Deadline', debounce: d.debounce,
-    description: `Een aantal, bv. 7 (of typ "7 dagen"); de eenheid kiest u hieronder. ${uitleg(element)}`,
+    description: `Een aantal, bv. 7 (of typ "7 dagen" of "5 werkdagen"); de eenheid kiest u hieronder. `
+      + `Werkdagen tellen zonder weekend en feestdagen. ${uitleg(element)}`,
     getValue: () => {
       const duur = uitIso(leesDeadline(element));
       return duur ? String(duur.aantal) : '';
@@ -139,25 +142,36 @@ export function DeadlineEenheidEntry({ element, id }) {
   });
 }
 
+/** What the advanced field holds as the engine stores it: an ISO 8601 duration (upper case) or werkdagen(N). */
+function alsTerm(tekst) {
+  const t = (tekst || '').trim();
+  if (isWerkdagen(t.toLowerCase())) {
+    const aantal = uitIso(t.toLowerCase()).aantal;
+    return aantal >= 1 && aantal <= 9999 ? naarIso(aantal, 'werkdagen') : null;
+  }
+  const iso = t.toUpperCase();
+  return isoDuur(iso) && !/^P[^T]*[YM]/.test(iso) ? iso : null;
+}
+
 /** "Gevorderd": the deadline as the engine stores it, editable for what a number and a unit cannot say (P1DT12H). */
 export function DeadlineIsoEntry({ element, id }) {
   const d = useDiensten();
   return h(TextFieldEntry, {
     element, id, label: 'Deadline in ISO 8601', debounce: d.debounce,
-    description: 'Zo slaat de engine de deadline op, bv. P7D (7 dagen), PT72H (72 uur), P2W (2 weken).',
+    description: 'Zo slaat de engine de deadline op, bv. P7D (7 dagen), PT72H (72 uur), P2W (2 weken); '
+      + 'werkdagen als werkdagen(5) (zonder weekend en feestdagen).',
     getValue: () => leesDeadline(element),
     setValue: (tekst) => {
-      const iso = (tekst || '').trim().toUpperCase();
-      if (!iso || (isoDuur(iso) && !/^P[^T]*[YM]/.test(iso))) {
-        zetDeadline(element, iso, d);
+      const term = alsTerm(tekst);
+      if (!(tekst || '').trim() || term) {
+        zetDeadline(element, term || '', d);
       }
     },
     validate: (tekst) => {
-      const iso = (tekst || '').trim().toUpperCase();
-      if (!iso) {
+      if (!(tekst || '').trim()) {
         return escalatieTimer(element) ? 'Deze taak heeft een escalatie en dus een deadline nodig.' : undefined;
       }
-      return isoDuur(iso) && !/^P[^T]*[YM]/.test(iso) ? undefined : 'Geen geldige ISO 8601-duur in weken, dagen of uren (bv. P7D).';
+      return alsTerm(tekst) ? undefined : 'Geen geldige ISO 8601-duur in weken, dagen of uren (bv. P7D), of werkdagen(5).';
     },
   });
 }

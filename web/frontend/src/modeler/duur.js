@@ -1,20 +1,35 @@
-// A deadline as a process owner writes it — a number and a unit ("7 dagen", "72 uur", "2 weken") —
-// and as the engine reads it: an ISO 8601 duration (P7D, PT72H, P2W) on the escalation timer or
-// in the task's `deadline` property. No imports: tests/web/test_modeler__duration.py runs it in node.
-//
-// Working days are not offered: the engine's timers (SpiffWorkflow) count calendar time only.
+// A deadline as a process owner writes it — a number and a unit ("7 dagen", "72 uur", "5 werkdagen",
+// "2 weken") — and as the engine reads it (a "term" below): an ISO 8601 duration (P7D, PT72H, P2W), or
+// for working days `werkdagen(5)`, on the escalation timer (as an expression: "P7D" quoted, werkdagen(5)
+// a call the sandbox runs) or in the task's `deadline` property (as it is; the engine parses it).
+// Working days skip weekends and Dutch public holidays (engine/domain/working_days.py).
+// No imports: tests/web/test_modeler__values.py runs it in node.
 
 export const EENHEDEN = [
   { value: 'uren', label: 'uren', iso: (n) => `PT${n}H`, een: 'uur', meer: 'uur' },
   { value: 'dagen', label: 'dagen', iso: (n) => `P${n}D`, een: 'dag', meer: 'dagen' },
+  { value: 'werkdagen', label: 'werkdagen', iso: (n) => `werkdagen(${n})`, een: 'werkdag', meer: 'werkdagen' },
   { value: 'weken', label: 'weken', iso: (n) => `P${n}W`, een: 'week', meer: 'weken' },
 ];
 
 const WOORDEN = {
   u: 'uren', uur: 'uren', uren: 'uren', h: 'uren',
   d: 'dagen', dag: 'dagen', dagen: 'dagen',
+  wd: 'werkdagen', werkdag: 'werkdagen', werkdagen: 'werkdagen',
   w: 'weken', wk: 'weken', week: 'weken', weken: 'weken',
 };
+
+const WERKDAGEN = /^werkdagen\(\s*(\d+)\s*\)$/;
+
+/** A term in working days (`werkdagen(5)`)? */
+export function isWerkdagen(term) {
+  return WERKDAGEN.test((term || '').trim());
+}
+
+/** A term as a timer expression: `"P7D"` (a quoted string), `werkdagen(5)` (a call the sandbox runs). */
+export function alsExpressie(term) {
+  return isWerkdagen(term) ? term.trim() : JSON.stringify(term);
+}
 
 const eenheid = (naam) => EENHEDEN.find((e) => e.value === naam);
 
@@ -23,8 +38,12 @@ export function naarIso(aantal, naam) {
   return eenheid(naam).iso(aantal);
 }
 
-/** ISO 8601 → {aantal, eenheid}, or null when it is no whole number of hours, days or weeks. */
+/** A term → {aantal, eenheid}, or null when it is no whole number of hours, days, working days or weeks. */
 export function uitIso(iso) {
+  const wd = WERKDAGEN.exec((iso || '').trim());
+  if (wd) {
+    return { aantal: Number(wd[1]), eenheid: 'werkdagen' };
+  }
   const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?)?$/.exec((iso || '').trim());
   if (!m || (!m[1] && !m[2] && !m[3]) || /T$/.test(iso.trim())) {
     return null;
@@ -39,7 +58,7 @@ export function uitIso(iso) {
   return { aantal: (weken * 7 + dagen) * 24 + uren, eenheid: 'uren' };
 }
 
-/** `P7D` → "7 dagen", `PT1H` → "1 uur", `P2W` → "2 weken"; other durations as they are. */
+/** `P7D` → "7 dagen", `PT1H` → "1 uur", `werkdagen(5)` → "5 werkdagen", `P2W` → "2 weken"; others as they are. */
 export function beschrijfDuur(iso) {
   const duur = uitIso(iso);
   if (!duur) {
@@ -50,7 +69,7 @@ export function beschrijfDuur(iso) {
 }
 
 /**
- * What someone typed in the number field: "7", "7 dagen", "72 uur", "2 weken", "1 week".
+ * What someone typed in the number field: "7", "7 dagen", "72 uur", "5 werkdagen", "2 weken", "1 week".
  * Returns {aantal, eenheid} (eenheid null when only a number was typed) or {fout}.
  */
 export function leesAantal(tekst) {
@@ -66,25 +85,23 @@ export function leesAantal(tekst) {
   if (!m[2]) {
     return { aantal, eenheid: null };
   }
-  if (m[2] === 'werkdag' || m[2] === 'werkdagen') {
-    return { fout: 'Werkdagen kan de engine niet tellen; gebruik dagen of weken (5 werkdagen is 1 week).' };
-  }
   const naam = WOORDEN[m[2]];
-  return naam ? { aantal, eenheid: naam } : { fout: `Onbekende eenheid '${m[2]}': gebruik uren, dagen of weken.` };
+  return naam ? { aantal, eenheid: naam } : { fout: `Onbekende eenheid '${m[2]}': gebruik uren, dagen, werkdagen of weken.` };
 }
 
 // A deadline that is shorter for a minor (the route's rule for minderjarige = ja) is a conditional
-// expression on the timer: `"P1D" if minderjarige == "ja" else "P5D"`. The task's deadline field edits
-// the usual term and keeps the minor's; anything else stays in "Gevorderd".
-const MINDERJARIG = /^\s*"([^"]+)"\s+if\s+minderjarige\s*==\s*"ja"\s+else\s+"([^"]+)"\s*$/;
+// expression on the timer: `"P1D" if minderjarige == "ja" else "P5D"` (either term may be werkdagen(N)).
+// The task's deadline field edits the usual term and keeps the minor's; anything else stays in "Gevorderd".
+const TERM = '(?:"([^"]+)"|(werkdagen\\(\\s*\\d+\\s*\\)))';
+const MINDERJARIG = new RegExp(`^\\s*${TERM}\\s+if\\s+minderjarige\\s*==\\s*"ja"\\s+else\\s+${TERM}\\s*$`);
 
 /** `"P1D" if minderjarige == "ja" else "P5D"` → {minderjarig: 'P1D', gewoon: 'P5D'}; anything else → null. */
 export function minderjarigeTermijn(body) {
   const m = MINDERJARIG.exec(body || '');
-  return m ? { minderjarig: m[1], gewoon: m[2] } : null;
+  return m ? { minderjarig: m[1] || m[2], gewoon: m[3] || m[4] } : null;
 }
 
 /** The timer expression for `gewoon` with the minor's term `minderjarig` kept. */
 export function metMinderjarigeTermijn(minderjarig, gewoon) {
-  return `"${minderjarig}" if minderjarige == "ja" else "${gewoon}"`;
+  return `${alsExpressie(minderjarig)} if minderjarige == "ja" else ${alsExpressie(gewoon)}`;
 }

@@ -1,7 +1,8 @@
 // The "Signaalroute" group of the properties panel: exactly what engine/definitions/validation.py reads.
 //
 //   user/manual task   spiffworkflow:property rol, formulier; the deadline (deadline.js: on the escalation
-//                      timer when the task has one, else the `deadline` property)
+//                      timer when the task has one, else the `deadline` property); escalating to the
+//                      manager on or off (escalatie.js: creates or removes that timer and its path)
 //   none start event   spiffworkflow:property formulier
 //   timer event        timeDuration | timeDate | timeCycle with a quoted Python string ("PT72H"),
 //                      spiffworkflow:property actie (escalatie | terugkoppeling), cancelActivity
@@ -26,6 +27,8 @@ import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 import {
   DeadlineAantalEntry, DeadlineEenheidEntry, DeadlineIsoEntry, EscalatieUitlegEntry,
 } from './deadline.js';
+import { alsExpressie, isWerkdagen } from './duur.js';
+import { EscalatieEntry, EscalatieModule } from './escalatie.js';
 import {
   extensies, leesEigenschap, metParent, taakVanEscalatie, timerDefinitie, zetEigenschap, zonderAanhalingstekens, zorgVoorExtensies,
 } from './extensies.js';
@@ -115,15 +118,16 @@ function TimerWaardeEntry({ element, id }) {
   const debounce = useService('debounceInput');
   const definitie = timerDefinitie(element);
   const soort = timerSoort(definitie);
-  const controle = { timeDuration: isoDuur, timeDate: isoTijdstip, timeCycle: isoCyclus }[soort];
-  const voorbeeld = { timeDuration: 'PT72H of P5D', timeDate: '2026-12-31T09:00:00+01:00', timeCycle: 'R/P14D of R3/PT1H' }[soort];
+  // A duration may also be working days: werkdagen(5), a call the sandbox runs (duur.js).
+  const controle = { timeDuration: (t) => isoDuur(t) || isWerkdagen(t), timeDate: isoTijdstip, timeCycle: isoCyclus }[soort];
+  const voorbeeld = { timeDuration: 'PT72H, P5D of werkdagen(5)', timeDate: '2026-12-31T09:00:00+01:00', timeCycle: 'R/P14D of R3/PT1H' }[soort];
   return h(TextFieldEntry, {
     element, id, label: 'Tijd', debounce,
     description: `ISO 8601, bv. ${voorbeeld}.`,
     getValue: () => zonderAanhalingstekens(definitie[soort] && definitie[soort].body),
     setValue: (waarde) => {
       const tekst = (waarde || '').trim();
-      const body = tekst ? JSON.stringify(tekst) : '';
+      const body = tekst ? (soort === 'timeDuration' ? alsExpressie(tekst) : JSON.stringify(tekst)) : '';
       const bestaand = definitie[soort];
       if (bestaand) {
         commandStack.execute('element.updateModdleProperties', { element, moddleElement: bestaand, properties: { body } });
@@ -204,6 +208,7 @@ function ingangen(element) {
     voeg('formulier', FormulierEntry, isSelectEntryEdited);
     voeg('deadline', DeadlineAantalEntry, isTextFieldEntryEdited);
     voeg('deadline-eenheid', DeadlineEenheidEntry, isSelectEntryEdited);
+    voeg('escalatie', EscalatieEntry, isCheckboxEntryEdited);
   }
   if (is(element, 'bpmn:StartEvent') && !(bo.eventDefinitions || []).length) {
     voeg('formulier', FormulierEntry, isSelectEntryEdited);
@@ -282,6 +287,7 @@ class SignaalrouteEigenschappen {
 SignaalrouteEigenschappen.$inject = ['propertiesPanel', 'translate'];
 
 export const SignaalrouteEigenschappenModule = {
+  __depends__: [EscalatieModule],
   __init__: ['signaalrouteEigenschappen'],
   signaalrouteEigenschappen: ['type', SignaalrouteEigenschappen],
 };
