@@ -59,7 +59,8 @@ def test_a_scenario_that_still_ends_the_same_passes_and_deploys_without_asking(o
 
 def test_after_a_table_change_the_scenario_reports_its_new_ending(orchestrator, users):
     files = _save_scenario(orchestrator, users, draft_texts())
-    orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, {**files, "routering.dmn": care_goes_to_zvh(files["routering.dmn"])})
+    changed = {**files, "routering.dmn": care_goes_to_zvh(files["routering.dmn"])}
+    orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, changed)
 
     (result,) = orchestrator.tryouts.scenario_results(users.procesbeheerder, SLEUTEL)
 
