@@ -44,7 +44,6 @@ MAX_JUMP = dt.timedelta(days=800)
 MAX_FIRINGS = 500  # timers fired in one jump (a 14-day cycle over two years is 52)
 REPORTER = "Proefmelder"  # the reporter of a try-out's report: nobody real
 ACTIONS = ("melden", "taak", "klok")
-TIMER_ACTIONS = {"escalatie": "escalatie", "terugkoppeling": "terugkoppeling"}
 
 
 @dataclass

@@ -148,6 +148,8 @@ export class Proberen {
     }
     if (this.info.startformulier) {
       const vak = maak('div', { class: 'sr-proberen__formulier' });
+      delen.push(maak('p', { class: 'utrecht-paragraph' }, 'Vul alleen verzonnen gegevens in: een bewaard scenario '
+        + 'gaat met het proces mee en is voor alle procesbeheerders te zien.'));
       delen.push(knop('Melding zelf invullen', () => this.formulier(vak, this.info.startformulier, 'Melden en starten',
         (gegevens) => this.nieuw([{ soort: 'melden', gegevens }]))), vak);
     }
