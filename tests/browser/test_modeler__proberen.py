@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from engine.store.schema import human_task, signal, timer
 from tests.browser.browser_steps import screenshot
 from tests.browser.modeler_steps import OWNER, PROCESS, enrol_owner, open_editor, sign_in_owner
+from tests.browser.test_accessibility import BLOCKING, RUN_AXE, WCAG_TAGS, _describe
 from tests.db_views import audit_details
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -118,7 +119,7 @@ def test_the_owner_plays_the_draft_saves_a_scenario_and_publishing_asks_about_it
     assert "scenarios/zorg-nodig-na-escalatie.json" in files
 
 
-def test_the_try_out_fits_a_phone(page: Page, site, owner):
+def test_the_try_out_fits_a_phone_and_passes_axe(page: Page, site, owner):
     page.set_viewport_size(PHONE)
     sign_in_owner(page, site, owner)
     open_editor(page)
@@ -129,3 +130,6 @@ def test_the_try_out_fits_a_phone(page: Page, site, owner):
     panel.get_by_role("button", name="Invullen: Signaal verrijken").click()
     expect(panel.get_by_role("button", name="Stap afronden")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.add_script_tag(url="/static/dist/axe.min.js")
+    blocking = [v for v in page.evaluate(RUN_AXE, WCAG_TAGS)["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, _describe(blocking)

@@ -99,7 +99,7 @@ export class Proberen {
         + 'kies bij elke stap en zet de klok vooruit. Er ontstaat geen echt signaal, er gaat geen mail uit en niets telt mee in de cijfers.'),
       maak('div', { class: 'sr-proberen__werk' },
         maak('div', { class: 'sr-proberen__diagram' },
-          maak('div', { class: 'sr-proberen__canvas sr-diagram', 'data-deel': 'proberen-canvas', role: 'img',
+          maak('div', { class: 'sr-proberen__canvas sr-diagram', 'data-deel': 'proberen-canvas', role: 'region',
             'aria-label': 'Diagram met het pad van het proberen: groen is doorlopen, geel staat open' }),
           maak('p', { class: 'sr-proberen__legenda' },
             maak('span', { class: 'sr-diagram__staal sr-diagram__staal--voltooid', 'aria-hidden': 'true' }), ' doorlopen ',
