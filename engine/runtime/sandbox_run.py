@@ -215,12 +215,14 @@ class _Run:
     # --- running and telling what changed -------------------------------------------------------
     def move(self, run, before: dict, open_tasks: set[str]) -> None:
         decisions: list = []
-        with engine_time(self.played.nu), recording_decisions(decisions):
-            run()
+        try:
+            with engine_time(self.played.nu), recording_decisions(decisions):
+                run()
+        finally:  # a table without a matching row stops the run: it is still shown
+            for task, decision_id, decision_name, rules in decisions:
+                self.decision(task, decision_id, decision_name, rules)
         now = self.played.nu
         projection = project(self.wf, self.compiled, open_tasks, now, before)
-        for task, decision_id, decision_name, rules in decisions:
-            self.decision(task, decision_id, decision_name, rules)
         for spiff_id, fired in projection.finished_timers.items():
             if fired:
                 self.timer_fired(before[spiff_id])

@@ -85,6 +85,9 @@ def test_the_owner_plays_the_draft_saves_a_scenario_and_publishing_asks_about_it
     expect(panel.locator("[data-deel='proberen-bewaard']")).to_contain_text(
         "Scenario 'Zorg nodig na escalatie' is bewaard in het concept")
     assert _rows(site) == rows  # no signal, task or timer came of it
+    toolbar = editor.get_by_role("toolbar")
+    toolbar.get_by_role("button", name="Valideren").click()
+    expect(editor.locator("[data-deel='scenario-uitslag']")).to_have_text("Alle 1 scenario’s eindigen nog zoals bewaard.")
 
     # The routing table sends 'zorg nodig' to the ZVH (the fourth row's outcome).
     page.get_by_role("tab", name="Beslistabellen").click()
@@ -95,9 +98,12 @@ def test_the_owner_plays_the_draft_saves_a_scenario_and_publishing_asks_about_it
     page.keyboard.press("Control+A")
     page.keyboard.type("zorg_en_strafrecht")
     page.get_by_role("tab", name="Diagram").click()
+    toolbar.get_by_role("button", name="Valideren").click()
+    expect(editor.locator("[data-deel='scenario-uitslag']")).to_contain_text(
+        "1 van 1 scenario’s eindigen nu anders: 'Zorg nodig na escalatie': Het scenario eindigt bij 'Zorgtraject gestart'")
 
     # Publishing shows the scenario's new ending and asks for a confirmation.
-    editor.get_by_role("toolbar").get_by_role("button", name="Publiceren").click()
+    toolbar.get_by_role("button", name="Publiceren").click()
     dialog = page.get_by_role("dialog", name="Concept publiceren")
     dialog.get_by_label("Wat is er veranderd? (verplicht)").fill("Zorg nodig gaat voortaan naar het ZVH.")
     dialog.get_by_role("button", name="Publiceren").click()

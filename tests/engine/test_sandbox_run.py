@@ -152,3 +152,31 @@ def test_the_start_offers_the_report_form_and_the_examples(orchestrator, users):
     assert any(c.get("key") == "omschrijving" for c in found["startformulier"]["components"])
     assert found["voorbeelden"] and all(v["melding"]["gemeente"] for v in found["voorbeelden"])
     assert found["scenarios"] == []
+
+
+def test_a_draft_with_an_unsafe_condition_is_not_played(orchestrator, users):
+    files = draft_texts()
+    bpmn = "signaal-naar-casus.bpmn"
+    files[bpmn] = files[bpmn].replace("vermoeden_versterkt == False", "().__class__.__mro__ == False", 1)
+    orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, files)
+
+    with pytest.raises(FieldErrors) as refused:
+        _play(orchestrator, users, ZORG_NODIG)
+    assert refused.value.fields == {"concept": "het concept is niet geldig"}
+    assert "niet toegestaan" in str(refused.value)
+
+
+def test_a_table_without_a_matching_row_gets_stuck_at_the_decision(orchestrator, users):
+    files = draft_texts()
+    table = files["routering.dmn"]
+    files["routering.dmn"] = table.replace(
+        '<inputEntry id="rule_zorgtraject_zorg">\n          <text></text>', '<inputEntry id="rule_zorgtraject_zorg">\n'
+        '          <text>False</text>', 1)
+    assert files["routering.dmn"] != table
+    orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, files)
+
+    played = _play(orchestrator, users, ZORG_NODIG)
+
+    assert played["status"] == "vastgelopen" and played["fout"]["actie"] == 2
+    assert "heeft geen regel" in played["fout"]["bericht"]
+    assert played["beslissingen"][-1]["regel"] is None

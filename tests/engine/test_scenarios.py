@@ -132,3 +132,16 @@ def test_a_scenario_needs_a_name_and_a_plain_id(orchestrator, users):
     with pytest.raises(FieldErrors) as refused:
         orchestrator.tryouts.scenario_file(owner, SLEUTEL, "zonder-naam", " ", ZORG_NODIG, BEGIN)
     assert "naam" in refused.value.fields
+
+
+def test_a_scenario_that_now_gets_stuck_says_where_and_why(orchestrator, users):
+    files = _save_scenario(orchestrator, users, draft_texts())
+    table = files["routering.dmn"].replace('<inputEntry id="rule_zorgtraject_zorg">\n          <text></text>',
+                                           '<inputEntry id="rule_zorgtraject_zorg">\n          <text>False</text>', 1)
+    orchestrator.owners.save_draft(users.procesbeheerder, SLEUTEL, {**files, "routering.dmn": table})
+
+    (result,) = orchestrator.tryouts.scenario_results(users.procesbeheerder, SLEUTEL)
+
+    assert not result["gelijk"] and result["nu"]["status"] == "vastgelopen"
+    assert result["verschillen"][0].startswith("Het scenario eindigt bij 'Zorgtraject gestart' (route zorgtraject); "
+                                               "nu loopt vast: Het proces kon niet verder bij 'task_routering'")
