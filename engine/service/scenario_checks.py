@@ -60,8 +60,8 @@ def report_form(conn: Connection, cache: DefinitionCache, compiled: CompiledDefi
 
 
 def report_schema(conn: Connection, cache: DefinitionCache, compiled: CompiledDefinition,
-                   files: dict[str, bytes]) -> dict | None:
-    """The form-js schema of the report form (:func:`_report_form`), for the browser to show."""
+                  files: dict[str, bytes]) -> dict | None:
+    """The form-js schema of the report form (:func:`report_form`), for the browser to show."""
     if compiled.start_form:
         name = f"{FORMS_DIR}/{compiled.start_form}{FORM_SUFFIX}"
         return json.loads(files[name]) if name in files else None
