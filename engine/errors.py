@@ -25,6 +25,19 @@ class Conflict(EngineError):
     """The state changed under the user: already completed, claimed by someone else."""
 
 
+class ScenariosChanged(Conflict):
+    """A deploy whose saved scenarios now end differently: it needs the owner's confirmation.
+
+    ``scenarios`` lists every scenario replayed (``engine.runtime.scenarios.Outcome.as_dict``).
+    """
+
+    def __init__(self, scenarios: list[dict]):
+        changed = sum(1 for s in scenarios if not s["gelijk"])
+        super().__init__(f"{changed} {'scenario eindigt' if changed == 1 else 'scenario’s eindigen'} nu anders. "
+                         "Bekijk de verschillen en bevestig met een opmerking dat dit de bedoeling is.")
+        self.scenarios = scenarios
+
+
 class FieldErrors(EngineError):
     """Submitted data is invalid; ``fields`` maps a field key to a Dutch message."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from engine.errors import DeployRejected, EngineError, FieldErrors
+from engine.errors import DeployRejected, EngineError, FieldErrors, ScenariosChanged
 
 from . import secret_key as secret_keys
 from .settings import SettingError
@@ -110,11 +110,21 @@ def _init(orch, config, demo: bool) -> None:
             click.echo(f"  {username:24} {token}", err=True)
 
 
-def _deploy_or_exit(orch, folder: Path, opmerking: str | None):
+def _deploy_or_exit(orch, folder: Path, opmerking: str | None, scenarios_bevestigd: bool = False):
     try:
-        deployment = orch.deploy_folder(folder, opmerking)
+        deployment = orch.deploy_folder(folder, opmerking, scenarios_bevestigd)
     except DeployRejected as exc:
         raise CommandError(f"{folder}: {exc}", exit_code=1) from None
+    except ScenariosChanged as exc:
+        for scenario in exc.scenarios:
+            if not scenario["gelijk"]:
+                click.echo(f"Scenario '{scenario['naam']}' ({scenario['bestand']}):", err=True)
+                for line in scenario["verschillen"]:
+                    click.echo(f"  {line}", err=True)
+        raise CommandError(f"{folder}: {exc} Deployen toch: --scenarios-bevestigen --opmerking '...'; werk dan "
+                           "ook de scenario's in de map bij.", exit_code=1) from None
+    except FieldErrors as exc:
+        raise _fields(exc) from None
     state = "nieuwe versie" if deployment.nieuw else "ongewijzigd"
     click.echo(f"{deployment.sleutel} v{deployment.versie} ({state})", err=True)
     return deployment
@@ -219,10 +229,12 @@ def worker(interval: float | None, metrics_port: int | None, metrics_host: str) 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--opmerking", help="Waarom deze versie.")
-def deploy(path: Path, opmerking: str | None) -> None:
-    """Een procesmap deployen als nieuwe versie."""
+@click.option("--scenarios-bevestigen", is_flag=True,
+              help="Toch deployen als scenario's (scenarios/*.json) nu anders eindigen; vraagt --opmerking.")
+def deploy(path: Path, opmerking: str | None, scenarios_bevestigen: bool) -> None:
+    """Een procesmap deployen als nieuwe versie (eerst worden de scenario's van de map afgespeeld)."""
     with _front_door() as (orch, _config):
-        _deploy_or_exit(orch, path, opmerking)
+        _deploy_or_exit(orch, path, opmerking, scenarios_bevestigen)
 
 
 @main.group()

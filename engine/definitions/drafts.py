@@ -22,7 +22,7 @@ from ..errors import Conflict, DeployRejected, FieldErrors, NotFound, Problem
 from ..people.users import user_names
 from ..store.schema import process_definition, process_draft, process_draft_file
 from . import definitions
-from .package import FORM_SUFFIX, FORMS_DIR, META_FILE, ProcessPackage
+from .package import EXAMPLES_DIR, FORM_SUFFIX, FORMS_DIR, META_FILE, SCENARIOS_DIR, ProcessPackage
 from .validation import compile_package
 from .validation_xml import xml_encoding
 
@@ -54,7 +54,8 @@ def check_file_names(files: dict) -> dict[str, bytes]:
     """The submitted files as bytes, or :class:`FieldErrors` naming what is wrong.
 
     Allowed: ``proces.json``, ``*.bpmn`` and ``*.dmn`` at the top, forms as
-    ``formulieren/<id>.form.json``; no other paths, no ``..``, at most
+    ``formulieren/<id>.form.json``, scenarios and example signals as ``scenarios/<id>.json`` and
+    ``voorbeelden/<id>.json``; no other paths, no ``..``, at most
     :data:`MAX_FILE_BYTES` each.
     """
     if not isinstance(files, dict) or not files:
@@ -85,6 +86,9 @@ def _name_problem(name) -> str | None:
     if len(parts) == 2 and parts[0] == FORMS_DIR:
         return None if _FILE_NAME.fullmatch(parts[1]) and parts[1].endswith(FORM_SUFFIX) else \
             "een formulier heet formulieren/<id>.form.json"
+    if len(parts) == 2 and parts[0] in (SCENARIOS_DIR, EXAMPLES_DIR):
+        return None if _FILE_NAME.fullmatch(parts[1]) and parts[1].endswith(".json") else \
+            f"een scenario of voorbeeld heet {parts[0]}/<id>.json"
     if len(parts) != 1 or not _FILE_NAME.fullmatch(name):
         return "alleen proces.json, .bpmn- en .dmn-bestanden en formulieren/<id>.form.json"
     if name == META_FILE or name.endswith((".bpmn", ".dmn")):
@@ -204,22 +208,31 @@ def problems_of(sleutel: str, files: dict[str, bytes]) -> list[Problem]:
     return []
 
 
+def require_comment(opmerking) -> str:
+    """The comment on a new version, stripped; :class:`FieldErrors` when there is none."""
+    if not isinstance(opmerking, str) or not opmerking.strip():
+        raise FieldErrors({"opmerking": "Beschrijf kort wat er in deze versie verandert."},
+                          "Een opmerking bij de nieuwe versie is verplicht.")
+    return opmerking.strip()
+
+
 def deploy_draft(conn: Connection, cache: definitions.DefinitionCache, sleutel: str, *, opmerking: str,
-                 user_id: int | None, now: dt.datetime) -> definitions.Deployment:
+                 user_id: int | None, now: dt.datetime,
+                 replace: dict[str, bytes] | None = None) -> definitions.Deployment:
     """Deploy the draft of ``sleutel`` as its next version with ``opmerking``, then remove the draft.
 
     Raises :class:`NotFound` without a draft, :class:`FieldErrors` without a comment and
     :class:`DeployRejected` (nothing written) when the draft is not valid.
+
+    :param replace: files deployed instead of the draft's (a scenario with its confirmed new ending).
     """
-    if not isinstance(opmerking, str) or not opmerking.strip():
-        raise FieldErrors({"opmerking": "Beschrijf kort wat er in deze versie verandert."},
-                          "Een opmerking bij de nieuwe versie is verplicht.")
+    opmerking = require_comment(opmerking)
     draft = load_draft(conn, sleutel)
     problems = problems_of(sleutel, draft.files)
     if problems:
         raise DeployRejected(problems)
-    deployment = definitions.deploy(conn, cache, ProcessPackage(draft.files), user_id=user_id, now=now,
-                                    opmerking=opmerking.strip())
+    deployment = definitions.deploy(conn, cache, ProcessPackage({**draft.files, **(replace or {})}), user_id=user_id,
+                                    now=now, opmerking=opmerking)
     _remove(conn, _draft_row(conn, sleutel).id)
     audit(conn, now, "proces_gedeployed", user_id, proces=sleutel, versie=deployment.versie,
            definitie_id=deployment.definition_id, nieuw=deployment.nieuw)

@@ -9,6 +9,8 @@ from pathlib import Path
 META_FILE = "proces.json"
 FORMS_DIR = "formulieren"
 FORM_SUFFIX = ".form.json"
+SCENARIOS_DIR = "scenarios"  # saved try-outs, replayed on validate and deploy (engine.runtime.scenarios)
+EXAMPLES_DIR = "voorbeelden"  # prepared example signals to start a try-out with
 _PACKAGE_SUFFIXES = (".bpmn", ".dmn", ".json")
 
 

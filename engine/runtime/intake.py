@@ -49,16 +49,7 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
 
     :param form: the report form (:func:`intake_form`); ``compiled``'s start form when omitted.
     """
-    if not isinstance(raw, dict):
-        raise FieldErrors({"data": "moet een JSON-object met de meldingsvelden zijn"})
-    data = dict(raw)
-    if data.get("ontvangen_op") in (None, ""):
-        data["ontvangen_op"] = now.isoformat().replace("+00:00", "Z")
-    if data.get("bron") in (None, ""):
-        data["bron"] = "intern"
-    melder = data.get("melder")
-    if not isinstance(melder, dict) or not any(melder.values()):
-        data["melder"] = {"naam": actor.naam}
+    data = report_defaults(raw, now, actor.naam)
     if form is None:
         form = compiled.forms.get(compiled.start_form or "")
     if form is None:
@@ -90,6 +81,27 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
             errors["uitbuitingsvormen"] = f"kies uit: {', '.join(UITBUITINGSVORMEN)}"
     if errors:
         raise FieldErrors(errors)
+    return route_defaults(clean), gemeente_id
+
+
+def report_defaults(raw: dict, now: dt.datetime, reporter: str) -> dict:
+    """A report with what the reporter need not type filled in: the time received (``now``), the
+    source (``intern``) and the reporter (``reporter``, a name)."""
+    if not isinstance(raw, dict):
+        raise FieldErrors({"data": "moet een JSON-object met de meldingsvelden zijn"})
+    data = dict(raw)
+    if data.get("ontvangen_op") in (None, ""):
+        data["ontvangen_op"] = now.isoformat().replace("+00:00", "Z")
+    if data.get("bron") in (None, ""):
+        data["bron"] = "intern"
+    melder = data.get("melder")
+    if not isinstance(melder, dict) or not any(melder.values()):
+        data["melder"] = {"naam": reporter}
+    return data
+
+
+def route_defaults(clean: dict) -> dict:
+    """Clean report data with every answer the routes read present (unanswered is no or empty)."""
     clean.setdefault("acute_nood", False)
     # Whether 112 was called is asked only under acute danger; never assumed: no answer is not called.
     clean["al_112_gebeld"] = clean.get("al_112_gebeld") is True if clean["acute_nood"] else None
@@ -101,7 +113,7 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
         clean[key] = bool(clean.get(key))
     clean["meldcode_professional"] = clean["meldcode_professional"] or clean["bron"] == "meldcode"
     clean.setdefault("veilig_thuis_gemeld_op", None)
-    return clean, gemeente_id
+    return clean
 
 
 ONDERWERP_LENGTE = 120  # signal.onderwerp

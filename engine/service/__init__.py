@@ -1,5 +1,6 @@
 """The front door: :class:`~engine.service.orchestrator.Orchestrator` and its desks
-(``managers``, ``owners``, ``admin``, ``partners``, ``signin``, ``operator``; one module each),
+(``managers``, ``owners``, ``tryouts``, ``admin``, ``partners``, ``signin``, ``operator``; one module
+each),
 the clock's passes (:mod:`~engine.service.passes`) and scheduler, the demo loader, and
 retrying an incident.
 

@@ -37,7 +37,7 @@ from ..runtime.projections import OPEN
 from ..runtime.retention import RetentionPolicy, RetentionRun
 from ..store.db import Database
 from ..store.schema import human_task, process_instance, signal
-from . import passes
+from . import passes, scenario_checks
 from .admin import AdminDesk
 from .care import CareDesk
 from .case_file import CaseFileDesk
@@ -48,6 +48,7 @@ from .owners import OwnersDesk
 from .partners import PartnersDesk
 from .retry import retry
 from .signin import SignInDesk
+from .tryouts import TryoutsDesk
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -75,6 +76,7 @@ class Orchestrator:
         self.managers = ManagersDesk(self.db, self.clock, self.cache)
         self.care = CareDesk(self.db, self.clock)  # the CoMensha export (engine.service.care)
         self.owners = OwnersDesk(self.db, self.clock, self.cache)
+        self.tryouts = TryoutsDesk(self.db, self.clock, self.cache)  # playing a draft (engine.service.tryouts)
         self.admin = AdminDesk(self.db, self.clock)
         self.partners = PartnersDesk(self.db, self.clock)
         self.signin = SignInDesk(self.db, self.clock)
@@ -89,16 +91,23 @@ class Orchestrator:
 
     # --- definitions ---------------------------------------------------------------------
     @metrics.command("deploy")
-    def deploy(self, package: ProcessPackage, actor: Actor | None = None, opmerking: str | None = None) -> Deployment:
-        """Deploy a package as a new version; ``actor`` ``None`` is the system (CLI, init)."""
+    def deploy(self, package: ProcessPackage, actor: Actor | None = None, opmerking: str | None = None,
+               scenarios_bevestigd: bool = False) -> Deployment:
+        """Deploy a package as a new version; ``actor`` ``None`` is the system (CLI, init).
+
+        The package's scenarios are replayed first: one that now ends differently raises
+        :class:`~engine.errors.ScenariosChanged` unless ``scenarios_bevestigd`` (then with a comment).
+        """
         if actor is not None and not may_change_processes(actor):
             raise Forbidden(refusal(actor, "Alleen een procesbeheerder kan een proces deployen."))
         with self.db.write() as conn:
-            return definitions.deploy(conn, self.cache, package, user_id=actor.id if actor else None,
-                                      now=self.clock.now(), opmerking=opmerking)
+            return scenario_checks.deploy_package_checked(
+                conn, self.cache, package, opmerking=opmerking, bevestigd=scenarios_bevestigd,
+                user_id=actor.id if actor else None, now=self.clock.now())
 
-    def deploy_folder(self, path: str | Path, opmerking: str | None = None) -> Deployment:
-        return self.deploy(ProcessPackage.from_folder(path), None, opmerking)
+    def deploy_folder(self, path: str | Path, opmerking: str | None = None,
+                      scenarios_bevestigd: bool = False) -> Deployment:
+        return self.deploy(ProcessPackage.from_folder(path), None, opmerking, scenarios_bevestigd)
 
     def definitions_json(self) -> list[dict]:
         """Every deployed version, as the API lists them."""

@@ -16,6 +16,7 @@ from ..people.access import may_change_processes, refusal
 from ..people.users import Actor, user_names
 from ..runtime import instance_migration
 from ..store.db import Database
+from . import scenario_checks
 
 
 def _versions(conn, sleutel: str, van: int, naar: int) -> tuple[int, int]:
@@ -34,6 +35,9 @@ REFUSED = "Alleen een procesbeheerder of beheerder kan processen bekijken en wij
 def _allow(actor: Actor) -> None:
     if not may_change_processes(actor):
         raise Forbidden(refusal(actor, REFUSED))
+
+
+allow = _allow  # who may use the process owners' desks (this one and engine.service.tryouts)
 
 
 class OwnersDesk:
@@ -87,7 +91,7 @@ class OwnersDesk:
         _allow(actor)
         with self.db.read() as conn:
             found = drafts.load_draft(conn, sleutel)
-        return drafts.problems_of(sleutel, found.files)
+        return drafts.problems_of(sleutel, found.files) + scenario_checks.scenarios.problems(found.files)
 
     def migration_preview(self, actor: Actor, sleutel: str, van: int, naar: int) -> dict:
         """What migrating each running instance of version ``van`` to ``naar`` would do (nothing is written)."""
@@ -124,12 +128,18 @@ class OwnersDesk:
             return drafts.discard(conn, sleutel, user_id=actor.id, now=self.clock.now())
 
     @metrics.command("deploy_draft")
-    def deploy_draft(self, actor: Actor, sleutel: str, opmerking: str) -> Deployment:
-        """Make the draft the process's next version, with a comment; running instances stay on theirs."""
+    def deploy_draft(self, actor: Actor, sleutel: str, opmerking: str, scenarios_bevestigd: bool = False) -> Deployment:
+        """Make the draft the process's next version, with a comment; running instances stay on theirs.
+
+        :param scenarios_bevestigd: the owner saw that saved scenarios now end differently and wants
+            it so (:class:`~engine.errors.ScenariosChanged` otherwise; see
+            :func:`engine.service.scenario_checks.deploy_checked`).
+        """
         _allow(actor)
         with self.db.write() as conn:
-            return drafts.deploy_draft(conn, self.cache, sleutel, opmerking=opmerking, user_id=actor.id,
-                                       now=self.clock.now())
+            return scenario_checks.deploy_checked(conn, self.cache, sleutel, opmerking=opmerking,
+                                                  bevestigd=scenarios_bevestigd, user_id=actor.id,
+                                                  now=self.clock.now())
 
     @metrics.command("import_bpmn")
     def import_bpmn(self, actor: Actor, filename: str | None, raw: bytes) -> bpmn_import.Imported:

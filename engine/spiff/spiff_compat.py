@@ -97,6 +97,20 @@ class NoMatchingRule(WorkflowTaskException):
     """A decision table had no rule for the data it was given (``task`` is the rule task)."""
 
 
+_DECISIONS: contextvars.ContextVar[list | None] = contextvars.ContextVar("signaalroute_decisions", default=None)
+
+
+@contextlib.contextmanager
+def recording_decisions(into: list) -> Iterator[None]:
+    """Append each decision taken inside the block to ``into``: ``(task, decision id, decision name,
+    matched rules)``, so a try-out (engine.runtime.sandbox_run) can show the table row that decided."""
+    token = _DECISIONS.set(into)
+    try:
+        yield
+    finally:
+        _DECISIONS.reset(token)
+
+
 class StrictDMNEngine(DMNEngine):
     """A DMN engine that refuses to decide nothing."""
 
@@ -106,7 +120,10 @@ class StrictDMNEngine(DMNEngine):
         self.decision_name = decision_name
 
     def result(self, task):
-        if not self.decide(task):
+        matched = self.decide(task)
+        if (recorder := _DECISIONS.get()) is not None:
+            recorder.append((task, self.decision_id, self.decision_name, matched))
+        if not matched:
             inputs = {
                 inp.expression: task.data.get(inp.expression)
                 for inp in self.decision_table.inputs

@@ -55,6 +55,10 @@ WALKS = {
                                                                "ondermijnende_criminaliteit": True})],
 }
 MISSING = 999_999
+# A try-out of the draft: a fictitious report, one clock jump (engine.runtime.sandbox_run).
+TRY_OUT = {"stappen": [{"soort": "melden", "gegevens": {"gemeente": "Nijmegen", "omschrijving": "Proef.",
+                                                       "uitbuitingsvormen": ["arbeid"], "minderjarige": "nee"}},
+                       {"soort": "klok", "duur": "P6D"}], "begin": "2026-01-05T09:00:00Z"}
 ALLOW, REFUSE, DENY = "allow", "refuse", "deny"  # refuse: may know it exists, may not do this (403 with a reason)
 ANONYMOUS = "anoniem"
 WHO = [(rol, own) for rol in ROLES for own in (True, False)] + [(ANONYMOUS, True)]
@@ -532,6 +536,13 @@ ENDPOINTS: dict[str, Endpoint] = {
                                                changes_processes),
     "modeler_api.migreren": Endpoint(page("post", "/processen/signaal-naar-casus/migratie", json={"van": 1, "naar": 1}),
                                      changes_processes),
+    # trying the draft ("Proberen", web/modeler/proberen.py): in memory, nothing stored
+    "modeler_proberen.begin": Endpoint(page("get", "/processen/signaal-naar-casus/proberen"), changes_processes),
+    "modeler_proberen.spelen": Endpoint(page("post", "/processen/signaal-naar-casus/proberen", json=TRY_OUT),
+                                        changes_processes),
+    "modeler_proberen.als_scenario": Endpoint(page("post", "/processen/signaal-naar-casus/proberen/scenario",
+                                                   json={"id": "proef", "naam": "Proef", **TRY_OUT}), changes_processes),
+    "modeler_proberen.scenarios": Endpoint(page("get", "/processen/signaal-naar-casus/scenarios"), changes_processes),
     "modeler.migratie": Endpoint(page("get", "/processen/signaal-naar-casus/migratie?van=1&naar=1"), changes_processes),
     "modeler.migratie_uitvoeren": Endpoint(page("post", "/processen/signaal-naar-casus/migratie/uitvoeren",
                                                 data={"van": "1", "naar": "1"}), changes_processes),

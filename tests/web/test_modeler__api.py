@@ -60,14 +60,14 @@ def test_an_invalid_draft_is_saved_and_its_problems_name_file_line_and_element(o
     expected = [{"bericht": "formulier 'bestaat-niet' bestaat niet in formulieren/", "bestand": BPMN,
                  "regel": task_line, "element": "task_verrijken"}]
     assert saved.get_json()["problemen"] == expected
-    assert checked.status_code == 200 and checked.get_json() == {"geldig": False, "problemen": expected}
+    assert checked.status_code == 200 and checked.get_json() == {"geldig": False, "problemen": expected, "scenarios": []}
     assert owner.get(f"{BASE}/concept").get_json()["bestanden"] == files
 
 
 def test_a_valid_draft_validates(owner):
     owner.put(f"{BASE}/concept", {"bestanden": default_files()})
 
-    assert owner.post(f"{BASE}/concept/valideer").get_json() == {"geldig": True, "problemen": []}
+    assert owner.post(f"{BASE}/concept/valideer").get_json() == {"geldig": True, "problemen": [], "scenarios": []}
 
 
 def test_a_draft_must_keep_the_process_key(owner):

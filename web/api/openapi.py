@@ -416,13 +416,16 @@ def openapi_document() -> dict:
                     "requestBody": {"required": True, "content": {
                         "application/json": {"schema": {"type": "object", "required": ["bestanden"], "properties": {
                             "bestanden": {"type": "object", "additionalProperties": {"type": "string"}},
-                            "opmerking": {"type": "string"}}}},
+                            "opmerking": {"type": "string"}, "scenarios_bevestigd": {"type": "boolean"}}}},
                         "application/zip": {"schema": {"type": "string", "format": "binary"}},
                         "multipart/form-data": {"schema": {"type": "object", "properties": {
-                            "pakket": {"type": "string", "format": "binary"}, "opmerking": {"type": "string"}}}},
+                            "pakket": {"type": "string", "format": "binary"}, "opmerking": {"type": "string"},
+                            "scenarios_bevestigd": {"type": "string", "enum": ["true", "ja"]}}}},
                     }},
                     "responses": {"201": _ok("nieuwe versie", {"type": "object"}),
                                   "200": _ok("ongewijzigd: gelijk aan de laatste versie", {"type": "object"}),
+                                  "409": _error("een bewaard scenario eindigt nu anders: bevestig met "
+                                                "scenarios_bevestigd en een opmerking"),
                                   "403": _error("geen procesbeheerder, of een token zonder tweestapsverificatie"), **_NO_JSON,
                                   "422": {"description": "afgewezen: problemen per bestand en element, of een "
                                                          "ongeldig veld van het verzoek", "content": {

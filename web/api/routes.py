@@ -231,7 +231,11 @@ def list_definitions():
 @bp.post("/process-definitions")
 def deploy():
     package, opmerking = _package_from_request()
-    deployment = orchestrator().deploy(package, g.actor, opmerking)
+    # Saved scenarios (scenarios/*.json) that now end differently hold the deploy (409) until confirmed.
+    body = request.get_json(silent=True) if request.is_json else None
+    confirmed = body.get("scenarios_bevestigd") is True if isinstance(body, dict) else \
+        request.form.get("scenarios_bevestigd") in ("true", "ja")
+    deployment = orchestrator().deploy(package, g.actor, opmerking, confirmed)
     response = jsonify(id=deployment.definition_id, sleutel=deployment.sleutel, versie=deployment.versie,
                        nieuw=deployment.nieuw)
     response.status_code = 201 if deployment.nieuw else 200

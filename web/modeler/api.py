@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from engine.errors import DeployRejected, FieldErrors, NotFound
+from engine.errors import DeployRejected, FieldErrors, NotFound, ScenariosChanged
 from engine.service.owners import ANY, problem_json
 
 from ..api.errors import register_common
@@ -32,6 +32,11 @@ def _fields(exc: FieldErrors):
 def _rejected(exc: DeployRejected):
     return _json(422, fout="Het concept is niet geldig; er is niets gepubliceerd.",
                  problemen=[problem_json(p) for p in exc.problems])
+
+
+@bp.errorhandler(ScenariosChanged)
+def _scenarios_changed(exc: ScenariosChanged):
+    return _json(409, fout=str(exc), scenarios=exc.scenarios, bevestiging_nodig=True)
 
 
 def _body() -> dict:
@@ -78,12 +83,15 @@ def concept_verwijderen(sleutel: str):
 @bp.post("/processen/<sleutel>/concept/valideer")
 def concept_valideren(sleutel: str):
     problems = orchestrator().owners.validate_draft(g.actor, sleutel)
-    return {"geldig": not problems, "problemen": [problem_json(p) for p in problems]}
+    return {"geldig": not problems, "problemen": [problem_json(p) for p in problems],
+            "scenarios": orchestrator().tryouts.scenario_results(g.actor, sleutel)}  # web/modeler/proberen.py
 
 
 @bp.post("/processen/<sleutel>/concept/deploy")
 def concept_deployen(sleutel: str):
-    deployment = orchestrator().owners.deploy_draft(g.actor, sleutel, _body().get("opmerking"))
+    body = _body()
+    deployment = orchestrator().owners.deploy_draft(g.actor, sleutel, body.get("opmerking"),
+                                                    scenarios_bevestigd=body.get("scenarios_bevestigd") is True)
     return _json(201, versie=deployment.versie, definition_id=deployment.definition_id, sleutel=deployment.sleutel,
                  nieuw=deployment.nieuw)
 

@@ -14,6 +14,7 @@ import { Formulieren } from './formulieren.js';
 import { BPMN_NL } from './nl/bpmn.js';
 import { vertaalModule } from './nl/vertaler.js';
 import { metLayout } from './opmaak.js';
+import { Proberen } from './proberen.js';
 import { ServerFout, vraag } from './server.js';
 import spiffworkflow from './spiffworkflow.json';
 
@@ -101,6 +102,7 @@ class Editor {
       naarElement: (id) => this.toonElement(id),
       naarBestand: (bestand, element) => this.toonBestand(bestand, element),
     });
+    this.proberen = new Proberen(this, this.deel('proberen'));
     this.modeler.on('commandStack.changed', () => {
       this.markeerGewijzigd();
       this.controle.lintLater();
@@ -171,6 +173,8 @@ class Editor {
       await this.beslistabellen.toon();
     } else if (naam === 'formulieren') {
       await this.formulieren.toon();
+    } else if (naam === 'proberen') {
+      await this.proberen.toon();
     } else {
       this.modeler.get('canvas').resized();
       this.modeler.get('eventBus').fire('propertiesPanel.providersChanged'); // the form and decision lists may have changed
@@ -278,6 +282,7 @@ class Editor {
     } else {
       this.status(`Het concept heeft ${gegevens.problemen.length} ${gegevens.problemen.length === 1 ? 'fout' : 'fouten'}; zie Controle hieronder.`);
     }
+    this.proberen.meldScenarios(gegevens.scenarios, this.statusVak);
     return gegevens;
   }
 
@@ -285,6 +290,7 @@ class Editor {
     const dialoog = this.deel('deploy-dialoog');
     this.deel('deploy-fout').textContent = '';
     dialoog.querySelector('textarea').removeAttribute('aria-invalid');
+    this.proberen.wisBevestiging(dialoog);
     dialoog.showModal();
   }
 
@@ -296,10 +302,20 @@ class Editor {
       dialoog.querySelector('textarea').setAttribute('aria-invalid', 'true');
       return;
     }
+    const bevestigd = this.proberen.bevestigd(dialoog); // null: no scenario ends differently (yet)
+    if (bevestigd === false) {
+      veldFout.textContent = 'Vink aan dat u de nieuwe uitkomsten van de scenario’s heeft bekeken.';
+      return;
+    }
     await this.opslaan({ stil: true });
     try {
-      const { gegevens } = await vraag('POST', `${this.urls.concept}/deploy`, { csrf: this.csrf, body: { opmerking } });
+      const { gegevens } = await vraag('POST', `${this.urls.concept}/deploy`, {
+        csrf: this.csrf, body: { opmerking, scenarios_bevestigd: bevestigd === true },
+      });
       dialoog.close();
+      if (bevestigd) {
+        await this.proberen.naPubliceren();
+      }
       dialoog.querySelector('textarea').value = '';
       this.controle.toonProblemen([]);
       const versie = gegevens.versie;
@@ -319,6 +335,10 @@ class Editor {
         this.status(`Versie ${versie} is gepubliceerd en in gebruik. Nieuwe signalen kunnen nu deze route volgen.`);
       }
     } catch (fout) {
+      if (fout instanceof ServerFout && fout.status === 409 && fout.antwoord.bevestiging_nodig) {
+        this.proberen.vraagBevestiging(dialoog, fout.antwoord.scenarios); // shown in the dialog, which stays open
+        return;
+      }
       if (fout instanceof ServerFout && fout.status === 400 && fout.antwoord.velden) {
         veldFout.textContent = fout.antwoord.velden.opmerking || fout.message;
         dialoog.querySelector('textarea').setAttribute('aria-invalid', 'true');
