@@ -90,6 +90,12 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
             errors["uitbuitingsvormen"] = f"kies uit: {', '.join(UITBUITINGSVORMEN)}"
     if errors:
         raise FieldErrors(errors)
+    return intake_defaults(clean), gemeente_id
+
+
+def intake_defaults(clean: dict) -> dict:
+    """The answers a report may leave out, filled as the intake fills them (also for a replay of a
+    recorded report, engine.runtime.replay): derived from the answers, never guessed."""
     clean.setdefault("acute_nood", False)
     # Whether 112 was called is asked only under acute danger; never assumed: no answer is not called.
     clean["al_112_gebeld"] = clean.get("al_112_gebeld") is True if clean["acute_nood"] else None
@@ -101,7 +107,7 @@ def prepare_intake(conn: Connection, compiled: CompiledDefinition, actor: Actor,
         clean[key] = bool(clean.get(key))
     clean["meldcode_professional"] = clean["meldcode_professional"] or clean["bron"] == "meldcode"
     clean.setdefault("veilig_thuis_gemeld_op", None)
-    return clean, gemeente_id
+    return clean
 
 
 ONDERWERP_LENGTE = 120  # signal.onderwerp

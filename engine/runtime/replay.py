@@ -1,0 +1,228 @@
+"""Replay one signal's recorded answers through a process version, in memory.
+
+The replay starts a fresh workflow of a compiled version (a deployed one from the parsed-spec cache,
+or a draft compiled once) with the signal's intake data, then completes each recorded step in the
+order it was completed, with the answers the case file kept for it (``dossier_stap``), at the time
+it was completed (:func:`engine.spiff.spiff_compat.engine_time`: timers fall due as they did). Every
+condition, decision and timer expression runs in the sandboxed script engine
+(:func:`engine.spiff.serialization.new_workflow`); nothing is written, nothing is sent.
+
+The replay never guesses. A step of the version whose form requires an answer the case file does
+not hold, or a condition or decision that reads data nobody recorded, makes the signal *undecided*
+(:class:`Undecided`, with the element and the field, never the data). A recorded step the version no
+longer reaches ends the replay there: the path went elsewhere.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from ..definitions.forms import validate_submission
+from ..definitions.validation import CompiledDefinition, parse_duration
+from ..errors import FieldErrors, WorkflowFailed
+from ..spiff.serialization import new_workflow
+from ..spiff.spiff_compat import engine_time
+from .commands import merge_answers
+from .instances import run_engine
+from .projections import RUNNING, project, waiting_before
+
+# What SpiffWorkflow says when an expression reads a name the data does not hold.
+_MISSING_NAME = re.compile(r"name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One recorded step of a signal: the user task it completed, its answers and when."""
+
+    bpmn_id: str
+    naam: str
+    gegevens: dict
+    voltooid_op: dt.datetime
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """Why a replay cannot decide: a kind (``veld``: a required answer not recorded; ``gegevens``: a
+    condition on data not recorded; ``fout``: the process stopped), the element and the field.
+    Never carries a value."""
+
+    soort: str
+    element: str
+    veld: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision table's outcome on the path: the table, the row that matched (1-based) and its output."""
+
+    beslissing: str
+    regel: int
+    regel_id: str
+    omschrijving: str
+    uitvoer: tuple
+
+
+@dataclass
+class Replayed:
+    """What a replay reached: the steps in order, the route and the end, each step's deadline."""
+
+    path: list[str] = field(default_factory=list)  # user task bpmn ids, completed then still open
+    route: str | None = None
+    uitkomst: str | None = None
+    status: str = RUNNING
+    decisions: list[Decision] = field(default_factory=list)
+    due: dict[int, dt.datetime] = field(default_factory=dict)  # recorded step index → its deadline here
+    open_due: list[tuple[str, dt.datetime]] = field(default_factory=list)  # still open at the end: step, deadline
+    stopped_at: int | None = None  # the first recorded step this version does not reach
+    undecided: Undecided | None = None
+
+
+def _ready(wf) -> list:
+    return [t for t in wf.get_tasks(state=TaskState.READY) if t.task_spec.manual]
+
+
+def _note_deadlines(wf, compiled: CompiledDefinition, seen: dict[str, dt.datetime | None], at: dt.datetime) -> None:
+    """Record the deadline of each user task that became ready at ``at``: its escalation timer's due
+    time, else ``at`` plus its ``deadline`` property (as :mod:`engine.runtime.projections` sets it)."""
+    fresh = [t for t in _ready(wf) if str(t.id) not in seen]
+    if not fresh:
+        return
+    waiting = waiting_before(wf, compiled)
+    for task in fresh:
+        spiff_id = str(task.id)
+        due = None
+        for timer in waiting.values():
+            meta = compiled.timers.get(timer.bpmn_id)
+            if timer.attached_task == spiff_id and meta is not None and meta.actie == "escalatie":
+                due = timer.due_at
+                break
+        if due is None:
+            deadline = compiled.tasks[task.task_spec.bpmn_id].deadline
+            due = at + parse_duration(deadline) if deadline else None
+        seen[spiff_id] = due
+
+
+def _missing_answer(compiled: CompiledDefinition, bpmn_id: str, gegevens: dict) -> str | None:
+    """The first field the version's form for ``bpmn_id`` requires that the recorded answers leave empty.
+
+    Answers present but no longer fitting the form (a renamed choice) are used as recorded: they were
+    valid when given, and the conditions decide what they mean now."""
+    meta = compiled.tasks.get(bpmn_id)
+    form = compiled.forms.get(meta.formulier) if meta and meta.formulier else None
+    return missing_in_form(form, gegevens)
+
+
+def missing_in_form(form, gegevens: dict) -> str | None:
+    """The first required field of ``form`` the recorded ``gegevens`` leave empty (``None``: none)."""
+    if form is None:
+        return None
+    try:
+        validate_submission(form, gegevens, allow_extra=frozenset(gegevens))
+    except FieldErrors as exc:
+        for key in exc.fields:
+            if _answer(gegevens, key) in (None, "", []):
+                return key
+    return None
+
+
+def _answer(gegevens: dict, key: str):
+    """The recorded answer to a (dotted) form key, or ``None``."""
+    if key in gegevens:
+        return gegevens[key]
+    value = gegevens
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _failure(exc: Exception, element: str | None) -> Undecided:
+    text = str(exc)
+    missing = _MISSING_NAME.search(text)
+    where = getattr(exc, "element_id", None) or element or "?"
+    if missing:
+        return Undecided("gegevens", where, missing.group(1))
+    return Undecided("fout", where)
+
+
+def _decisions(wf) -> list[Decision]:
+    """The decision tables on the path, each with the row that matched (evaluated again, in the sandbox)."""
+    found = []
+    for task in wf.get_tasks(state=TaskState.COMPLETED):
+        engine = getattr(task.task_spec, "dmnEngine", None)
+        if engine is None:
+            continue
+        rules = engine.decide(task)
+        if not rules:
+            continue
+        rule = rules[0]
+        table = engine.decision_table
+        index = table.rules.index(rule) + 1
+        output = tuple(sorted((k, str(v)) for k, v in rule.output_as_dict(task).items()))
+        found.append(Decision(getattr(engine, "decision_name", "") or getattr(engine, "decision_id", ""),
+                              index, rule.id or "", rule.description or "", output))
+    return found
+
+
+def replay(compiled: CompiledDefinition, start_data: dict, ontvangen_op: dt.datetime, steps: list[Step],
+           now: dt.datetime) -> Replayed:
+    """Replay a signal through ``compiled``: start with ``start_data`` at ``ontvangen_op``, complete
+    ``steps`` in order, stop at the first one the version does not reach.
+
+    :param now: the end of the replay (still-open tasks are judged against it).
+    """
+    result = Replayed()
+    if (name := missing_in_form(compiled.forms.get(compiled.start_form or ""), start_data)) is not None:
+        result.undecided = Undecided("veld", compiled.start_form or "start", name)
+        return result
+    wf = new_workflow(compiled.spec, compiled.subprocess_specs)
+    for task in wf.get_tasks(state=TaskState.READY):
+        task.data.update(start_data)
+    seen: dict[str, dt.datetime | None] = {}
+    element = None
+    try:
+        with engine_time(ontvangen_op):
+            run_engine(wf)
+        _note_deadlines(wf, compiled, seen, ontvangen_op)
+        for index, step in enumerate(steps):
+            task = next((t for t in _ready(wf) if t.task_spec.bpmn_id == step.bpmn_id), None)
+            if task is None:
+                with engine_time(step.voltooid_op):  # a timer may open it (a follow-up moment)
+                    wf.refresh_timers()
+                    run_engine(wf)
+                _note_deadlines(wf, compiled, seen, step.voltooid_op)
+                task = next((t for t in _ready(wf) if t.task_spec.bpmn_id == step.bpmn_id), None)
+            if task is None:
+                result.stopped_at = index
+                break
+            if (name := _missing_answer(compiled, step.bpmn_id, step.gegevens)) is not None:
+                result.undecided = Undecided("veld", step.bpmn_id, name)
+                return result
+            element = step.bpmn_id
+            if (due := seen.get(str(task.id))) is not None:
+                result.due[index] = due
+            result.path.append(step.bpmn_id)
+            merge_answers(task.data, step.gegevens)
+            with engine_time(step.voltooid_op):
+                task.run()
+                run_engine(wf, step.bpmn_id)
+            _note_deadlines(wf, compiled, seen, step.voltooid_op)
+        with engine_time(now):
+            wf.refresh_timers()
+            run_engine(wf)
+        _note_deadlines(wf, compiled, seen, now)
+    except (WorkflowFailed, SpiffWorkflowException) as exc:
+        result.undecided = _failure(exc, getattr(exc, "element_id", None) or element)
+        return result
+    for task in _ready(wf):
+        result.path.append(task.task_spec.bpmn_id)
+        if (due := seen.get(str(task.id))) is not None:
+            result.open_due.append((task.task_spec.bpmn_id, due))
+    projection = project(wf, compiled, set(), now)
+    result.route, result.uitkomst, result.status = projection.route, projection.uitkomst, projection.status
+    result.decisions = _decisions(wf)
+    return result
+

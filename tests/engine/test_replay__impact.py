@@ -1,0 +1,130 @@
+"""'Wat verandert er?': history replayed against a draft (engine.service.impact, engine.runtime.replay).
+
+Signals go through the default route with the engine's own commands, so the case file holds what a
+real run records; the draft is a changed copy of the deployed package.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from engine.definitions.package import ProcessPackage
+from engine.errors import Forbidden
+from tests.engine.route_actions import (
+    DEFAULT_PROCESS,
+    NIET_VERRIJKT,
+    REGIE,
+    VERRIJKT,
+    beoordeeld,
+    package_with,
+    replace_once,
+)
+
+SECRETS = ("GEHEIM-OMSCHRIJVING-7731", "Geheimlaan 99, Nijmegen", "Melder Geheimnaam", "0612345678")
+ZORG_RULE = '<outputEntry id="rule_zorgtraject_route">\n          <text>"zorgtraject"</text>'
+
+
+def _zorg_to_zvh(text: str) -> str:
+    """The routing table's 'zorg nodig' row sends the case to the ZVH (zorg- en strafrechtelijk traject)."""
+    return replace_once(text, ZORG_RULE, ZORG_RULE.replace('"zorgtraject"', '"zorg_en_strafrecht"'))
+
+
+def _run(orchestrator, package: ProcessPackage, **kwargs) -> tuple[list[dict], dict]:
+    reports = list(orchestrator.impact.of_package(package, **kwargs))
+    return reports[:-1], reports[-1]["resultaat"]
+
+
+@pytest.fixture
+def history(route, intake, clock):
+    """Twelve signals: 6 zorgtraject, 2 zorg en strafrecht, 1 riec, 1 gemeente, 1 geen vermoeden, 1 open."""
+    secret = {"omschrijving": SECRETS[0], "locatie": SECRETS[1],
+              "melder": {"naam": SECRETS[2], "contact": SECRETS[3]}}
+    kinds = ["zorg"] * 6 + ["zvh"] * 2 + ["riec", "gemeente", "geen", "open"]
+    for kind in kinds:
+        clock.advance(dt.timedelta(hours=3))
+        signal_id = route.report(intake(**secret)).signal_id
+        if kind == "open":
+            continue
+        clock.advance(dt.timedelta(days=2))
+        if kind == "geen":
+            route.complete(signal_id, "task_verrijken", NIET_VERRIJKT)
+            continue
+        route.complete(signal_id, "task_verrijken", VERRIJKT)
+        clock.advance(dt.timedelta(days=4))
+        route.complete(signal_id, "task_beoordelen", beoordeeld(
+            zorg=kind != "gemeente", strafrecht=kind == "zvh", ondermijnend=kind == "riec"))
+        if kind in ("zvh", "riec"):
+            clock.advance(dt.timedelta(days=1))
+            bpmn_id = "task_regie_zvh" if kind == "zvh" else "task_regie_riec"
+            route.complete(signal_id, bpmn_id, REGIE)
+    return kinds
+
+
+def test_unchanged_draft_changes_nothing(orchestrator, history):
+    progress, result = _run(orchestrator, ProcessPackage.from_folder(DEFAULT_PROCESS))
+    assert result["nagespeeld"] == len(history) == progress[-1]["klaar"] == progress[-1]["totaal"]
+    assert (result["gewijzigd"], result["onbeslist"], result["groepen"]) == (0, 0, [])
+    assert result["ongewijzigd"] == len(history)
+
+
+def test_zorg_nodig_to_the_zvh_changes_exactly_the_zorgtraject_signals(orchestrator, history):
+    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{"routering.dmn": _zorg_to_zvh})
+    _progress, result = _run(orchestrator, draft)
+    assert (result["gewijzigd"], result["onbeslist"]) == (6, 0)
+    [group] = result["groepen"]
+    assert (group["van"], group["naar"], group["aantal"]) == ("Zorgtraject", "Zorg- en strafrechtelijk traject", 6)
+    assert "Beslistabel 'Routering', regel 4" in group["verschil"]
+
+
+def test_a_new_required_field_leaves_those_signals_undecided(orchestrator, history):
+    def add_field(text: str) -> str:
+        form = json.loads(text)
+        form["components"].append({"type": "textfield", "key": "tolk_nodig", "label": "Tolk nodig",
+                                   "validate": {"required": True}})
+        return json.dumps(form)
+
+    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS),
+                         **{"formulieren/afstemmen-beoordelen.form.json": add_field})
+    _progress, result = _run(orchestrator, draft)
+    assessed = sum(kind not in ("geen", "open") for kind in history)
+    assert (result["onbeslist"], result["gewijzigd"]) == (assessed, 0)
+    [reason] = result["onbeslist_redenen"]
+    assert reason["aantal"] == assessed
+    assert "Afstemmen en beoordelen" in reason["reden"] and "Tolk nodig" in reason["reden"]
+
+
+def test_shorter_deadline_reports_deadlines_now_missed(orchestrator, history):
+    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{
+        "signaal-naar-casus.bpmn": lambda t: replace_once(t, '"P1D" if minderjarige == "ja" else "P5D"',
+                                                          '"P1D" if minderjarige == "ja" else "P1D"')})
+    _progress, result = _run(orchestrator, draft)
+    assert result["gewijzigd"] == 0
+    verrijken = next(t for t in result["termijnen"] if t["stap"] == "Signaal verrijken")
+    # Eleven enrichments were done after two days (in time for 5 days, late for 1); the open one is late now too.
+    assert verrijken["nu_gemist"] == 11 and verrijken["verschoven"] == 12
+
+
+def test_no_personal_data_in_the_answer(orchestrator, history):
+    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{"routering.dmn": _zorg_to_zvh})
+    progress, result = _run(orchestrator, draft)
+    text = json.dumps([progress, result], ensure_ascii=False)
+    for secret in SECRETS:
+        assert secret not in text
+    assert "MH-" not in text  # no references either: the procesbeheerder sees no cases
+
+
+def test_small_groups_are_shown_as_fewer_than_five(orchestrator, history):
+    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{
+        "routering.dmn": lambda t: replace_once(t, '<text>"riec"</text>', '<text>"zorg_en_strafrecht"</text>')})
+    _progress, result = _run(orchestrator, draft)
+    [group] = result["groepen"]
+    assert (group["van"], group["aantal"]) == ("Ondermijnende criminaliteit (RIEC)", "<5")
+
+
+def test_only_process_owners_may_replay_a_draft(orchestrator, users, history):
+    with pytest.raises(Forbidden):
+        orchestrator.impact.of_draft(users.analist, "signaal-naar-casus")
+    owner = orchestrator.impact.of_draft(users.procesbeheerder, "signaal-naar-casus")
+    assert list(owner)[-1]["resultaat"]["gewijzigd"] == 0
