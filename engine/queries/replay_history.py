@@ -1,6 +1,7 @@
-"""The recorded history a replay needs (engine.runtime.impact): per signal its intake and its steps.
+"""The recorded history a replay needs (engine.runtime.impact): per signal its intake and its steps,
+and where it stands now (its route and end, its done and open tasks).
 
-Two statements for any number of signals: the signals of one process received since a date (newest
+Three statements for any number of signals: the signals of one process received since a date (newest
 first, at most ``limit``), and the case-file entries of exactly those signals. What they return holds
 personal data (the report's answers): it lives in memory for the replay only and is never shown
 (the replay's answer is counts, steps and routes).
@@ -13,10 +14,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, select
 
 from ..clock import as_utc
-from ..store.schema import dossier_stap, gemeente, process_definition, process_instance, signal
+from ..domain.status import TaskStatus
+from ..store.schema import dossier_stap, gemeente, human_task, process_definition, process_instance, signal
 
 MAX_SIGNALS = 10_000  # the most signals one replay takes
 INTAKE, STAP = "intake", "stap"  # dossier_stap.soort (engine.runtime.dossier)
+DONE, OPEN = TaskStatus.DONE, TaskStatus.OPEN
 
 # The report's answers the signal row keeps (engine.runtime.intake.signal_columns), by process data key.
 _REPORT_COLUMNS = ("bron", "melder", "omschrijving", "locatie", "onderwerp", "uitbuitingsvormen",
@@ -33,6 +36,13 @@ class RecordedSignal:
     ontvangen_op: dt.datetime
     report: dict
     steps: list[tuple[str, str, dict, dt.datetime]] = field(default_factory=list)  # bpmn id, name, answers, when
+    # Where it stands, as the projections say: route, end, status, its done tasks in order, its open ones.
+    route: str | None = None
+    uitkomst: str | None = None
+    status: str | None = None
+    done: list[tuple[str, dt.datetime | None]] = field(default_factory=list)  # bpmn id, deadline
+    open: list[tuple[str, dt.datetime | None]] = field(default_factory=list)
+    reported_at: dt.datetime | None = None  # when the report was made (the intake's command)
 
 
 def _chosen(sleutel: str, since: dt.datetime, limit: int):
@@ -55,6 +65,7 @@ def replay_history(conn: Connection, sleutel: str, since: dt.datetime,
     chosen = _chosen(sleutel, since, limit).subquery()
     rows = conn.execute(
         select(signal.c.id, signal.c.instance_id, signal.c.ontvangen_op, gemeente.c.naam.label("gemeente"),
+               signal.c.route, signal.c.uitkomst, signal.c.status,
                process_instance.c.definition_id, *(signal.c[name] for name in _REPORT_COLUMNS))
         .join(process_instance, process_instance.c.id == signal.c.instance_id)
         .join(gemeente, gemeente.c.id == signal.c.gemeente_id)
@@ -68,7 +79,8 @@ def replay_history(conn: Connection, sleutel: str, since: dt.datetime,
         ontvangen_op = as_utc(row.ontvangen_op)
         report["ontvangen_op"] = ontvangen_op.isoformat().replace("+00:00", "Z")
         report["gemeente"] = row.gemeente
-        found[row.id] = RecordedSignal(row.id, row.definition_id, ontvangen_op, report)
+        found[row.id] = RecordedSignal(row.id, row.definition_id, ontvangen_op, report, route=row.route,
+                                       uitkomst=row.uitkomst, status=row.status)
         instance_of[row.id] = row.instance_id
     entries = conn.execute(
         select(dossier_stap.c.signal_id, dossier_stap.c.instance_id, dossier_stap.c.soort, dossier_stap.c.bpmn_id,
@@ -82,6 +94,17 @@ def replay_history(conn: Connection, sleutel: str, since: dt.datetime,
             continue
         if entry.soort == INTAKE:
             recorded.report.update(entry.gegevens)
+            recorded.reported_at = as_utc(entry.voltooid_op)
         elif entry.instance_id == instance_of[entry.signal_id] and entry.bpmn_id:
             recorded.steps.append((entry.bpmn_id, entry.stap, entry.gegevens, as_utc(entry.voltooid_op)))
+    tasks = conn.execute(
+        select(human_task.c.signal_id, human_task.c.instance_id, human_task.c.bpmn_id, human_task.c.status,
+               human_task.c.due_at)
+        .where(human_task.c.signal_id.in_(select(chosen.c.id)), human_task.c.status.in_((DONE, OPEN)))
+        .order_by(human_task.c.signal_id, human_task.c.completed_at, human_task.c.id)
+    ).all()
+    for task in tasks:
+        recorded = found.get(task.signal_id)
+        if recorded is not None and task.instance_id == instance_of[task.signal_id]:
+            (recorded.done if task.status == DONE else recorded.open).append((task.bpmn_id, as_utc(task.due_at)))
     return list(found.values())

@@ -21,7 +21,7 @@ from ..domain.labels import label
 from ..queries.figures_care import small_cell
 from ..queries.replay_history import RecordedSignal
 from .intake import intake_defaults
-from .replay import Replayed, Step, Undecided, replay
+from .replay import Replayed, Step, Undecided, decisions, replay
 
 CHUNK = 250  # signals per progress report
 
@@ -69,8 +69,8 @@ def undecided_reason(compiled: CompiledDefinition, why: Undecided) -> str:
 
 def _difference(old: Replayed, new: Replayed, old_def: CompiledDefinition, draft: CompiledDefinition) -> str:
     """The step or table row that makes the difference, the first one on the path."""
-    old_rules = {d.beslissing: d for d in old.decisions}
-    for decision in new.decisions:
+    old_rules = {d.beslissing: d for d in decisions(old)}
+    for decision in decisions(new):
         before = old_rules.get(decision.beslissing)
         if before is None or (before.regel, before.uitvoer) != (decision.regel, decision.uitvoer):
             uitvoer = ", ".join(f"{k} = {v}" for k, v in decision.uitvoer)
@@ -100,8 +100,9 @@ class ImpactTally:
     missed: Counter = field(default_factory=Counter)  # step name → deadlines met before, missed now
     met: Counter = field(default_factory=Counter)  # step name → missed before, met now
     moved: Counter = field(default_factory=Counter)  # step name → deadlines that moved
+    rerun: int = 0  # signals also replayed through their own version (the draft's replay differed)
 
-    def add(self, recorded: RecordedSignal, steps: list[Step], old: Replayed, new: Replayed,
+    def add(self, steps: list[Step], old: Replayed, new: Replayed,
             old_def: CompiledDefinition, draft: CompiledDefinition, now: dt.datetime) -> None:
         self.replayed += 1
         if old.undecided is not None:
@@ -113,7 +114,7 @@ class ImpactTally:
             self.undecided += 1
             self.reasons[undecided_reason(draft, new.undecided)] += 1
             return
-        if (old.path, old.route, old.uitkomst, old.status) != (new.path, new.route, new.uitkomst, new.status):
+        if not _same(old, new):
             self.changed += 1
             self.groups[(outcome_label(old), outcome_label(new), _difference(old, new, old_def, draft))] += 1
         for index, new_due in new.due.items():
@@ -124,6 +125,16 @@ class ImpactTally:
         for bpmn_id, new_due in new.open_due:
             if bpmn_id in old_open:
                 self._deadline(element_name(draft, bpmn_id), now, old_open[bpmn_id], new_due)
+
+    def merge(self, other: ImpactTally) -> None:
+        """Add another run's counts (a worker's chunk, engine.runtime.impact_pool)."""
+        self.replayed += other.replayed
+        self.changed += other.changed
+        self.undecided += other.undecided
+        self.rerun += other.rerun
+        for mine, theirs in ((self.groups, other.groups), (self.reasons, other.reasons), (self.missed, other.missed),
+                             (self.met, other.met), (self.moved, other.moved)):
+            mine.update(theirs)
 
     def _deadline(self, stap: str, done: dt.datetime, old_due: dt.datetime, new_due: dt.datetime) -> None:
         if old_due == new_due:
@@ -158,19 +169,42 @@ def recorded_steps(recorded: RecordedSignal) -> list[Step]:
     return [Step(bpmn_id, naam, gegevens, when) for bpmn_id, naam, gegevens, when in recorded.steps]
 
 
+def as_recorded(recorded: RecordedSignal) -> Replayed:
+    """Where a signal stands by its projections, in the shape of a replay (its done tasks' deadlines by
+    recorded step)."""
+    return Replayed(path=[b for b, _ in recorded.done] + [b for b, _ in recorded.open], route=recorded.route,
+                    uitkomst=recorded.uitkomst, status=recorded.status,
+                    due={i: due for i, (_b, due) in enumerate(recorded.done) if due is not None},
+                    open_due=[(b, due) for b, due in recorded.open if due is not None])
+
+
+def _same(a: Replayed, b: Replayed) -> bool:
+    return (a.path, a.route, a.uitkomst, a.status) == (b.path, b.route, b.uitkomst, b.status)
+
+
+def replay_one(recorded: RecordedSignal, old_def: CompiledDefinition, draft: CompiledDefinition,
+               now: dt.datetime, tally: ImpactTally) -> None:
+    """Replay one signal through ``draft``; compare with where it stands, and only where that differs replay
+    it through its own version too and compare with that (what a replay cannot reproduce cancels out)."""
+    steps = recorded_steps(recorded)
+    start = recorded.reported_at or recorded.ontvangen_op
+    new = replay(draft, intake_defaults(dict(recorded.report)), start, steps, now)
+    old = as_recorded(recorded)
+    if new.undecided is not None or not _same(new, old) or len(old.due) != len(steps):
+        old = replay(old_def, intake_defaults(dict(recorded.report)), start, steps, now, check_forms=False)
+        tally.rerun += 1
+    tally.add(steps, old, new, old_def, draft, now)
+
+
 def replay_all(history: list[RecordedSignal], version_of: Callable[[int], CompiledDefinition],
                draft: CompiledDefinition, now: dt.datetime, tally: ImpactTally | None = None) -> Iterator[int]:
-    """Replay ``history`` through its own versions and through ``draft`` into ``tally``; yield how many
-    signals are done after each :data:`CHUNK` (and at the end), for a progress bar.
+    """Replay ``history`` into ``tally`` (:func:`replay_one`); yield how many signals are done after each
+    :data:`CHUNK` (and at the end), for a progress bar.
 
     :param version_of: definition id → the compiled version (the parsed-spec cache).
     """
     tally = tally if tally is not None else ImpactTally()
     for done, recorded in enumerate(history, start=1):
-        steps = recorded_steps(recorded)
-        old_def = version_of(recorded.definition_id)
-        old = replay(old_def, intake_defaults(dict(recorded.report)), recorded.ontvangen_op, steps, now)
-        new = replay(draft, intake_defaults(dict(recorded.report)), recorded.ontvangen_op, steps, now)
-        tally.add(recorded, steps, old, new, old_def, draft, now)
+        replay_one(recorded, version_of(recorded.definition_id), draft, now, tally)
         if done % CHUNK == 0 or done == len(history):
             yield done

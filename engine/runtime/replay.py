@@ -74,15 +74,37 @@ class Replayed:
     route: str | None = None
     uitkomst: str | None = None
     status: str = RUNNING
-    decisions: list[Decision] = field(default_factory=list)
     due: dict[int, dt.datetime] = field(default_factory=dict)  # recorded step index → its deadline here
     open_due: list[tuple[str, dt.datetime]] = field(default_factory=list)  # still open at the end: step, deadline
     stopped_at: int | None = None  # the first recorded step this version does not reach
     undecided: Undecided | None = None
+    workflow: object = None  # the replayed workflow, for :func:`decisions` (kept only while compared)
 
 
 def _ready(wf) -> list:
-    return [t for t in wf.get_tasks(state=TaskState.READY) if t.task_spec.manual]
+    """The READY user tasks, from the task dicts (no tree walk; as engine.runtime.projections scans them)."""
+    return [t for w in (wf, *wf.subprocesses.values()) for t in w.tasks.values()
+            if t._state == TaskState.READY and t.task_spec.manual]
+
+
+def engine_steps(wf) -> None:
+    """What ``BpmnWorkflow.do_engine_steps`` does, for a workflow without subprocesses, without a walk of
+    the task tree per pass where one look at the task dict shows a single ready engine task (the usual
+    case; the walk only decides the order of several). Falls back to SpiffWorkflow's own with subprocesses.
+    """
+    ready = TaskState.READY
+    while True:
+        if wf.subprocesses:  # a call activity or subprocess (perhaps one just started): SpiffWorkflow's own
+            wf.do_engine_steps()
+            return
+        found = [t for t in wf.tasks.values() if t._state == ready and not t.task_spec.manual]
+        if not found:
+            break
+        if len(found) > 1:  # several at once: in tree order, as SpiffWorkflow runs them
+            found = [t for t in wf.get_tasks(state=ready) if not t.task_spec.manual]
+        for task in found:
+            task.run()
+    wf.refresh_timers()
 
 
 def _note_deadlines(wf, compiled: CompiledDefinition, seen: dict[str, dt.datetime | None], at: dt.datetime) -> None:
@@ -148,10 +170,16 @@ def _failure(exc: Exception, element: str | None) -> Undecided:
     return Undecided("fout", where)
 
 
-def _decisions(wf) -> list[Decision]:
-    """The decision tables on the path, each with the row that matched (evaluated again, in the sandbox)."""
+def decisions(result: Replayed) -> list[Decision]:
+    """The decision tables on a replay's path, each with the row that matched (evaluated again, in the
+    sandbox): asked only for a signal whose path or outcome changed."""
     found = []
-    for task in wf.get_tasks(state=TaskState.COMPLETED):
+    wf = result.workflow
+    if wf is None:
+        return found
+    for task in (t for w in (wf, *wf.subprocesses.values()) for t in w.tasks.values()):
+        if task._state != TaskState.COMPLETED:
+            continue
         engine = getattr(task.task_spec, "dmnEngine", None)
         if engine is None:
             continue
@@ -167,15 +195,18 @@ def _decisions(wf) -> list[Decision]:
     return found
 
 
-def replay(compiled: CompiledDefinition, start_data: dict, ontvangen_op: dt.datetime, steps: list[Step],
-           now: dt.datetime) -> Replayed:
-    """Replay a signal through ``compiled``: start with ``start_data`` at ``ontvangen_op``, complete
+def replay(compiled: CompiledDefinition, start_data: dict, reported_at: dt.datetime, steps: list[Step],
+           now: dt.datetime, *, check_forms: bool = True) -> Replayed:
+    """Replay a signal through ``compiled``: start with ``start_data`` at ``reported_at``, complete
     ``steps`` in order, stop at the first one the version does not reach.
 
-    :param now: the end of the replay (still-open tasks are judged against it).
+    :param now: the end of the replay (timers due by then fire).
+    :param check_forms: whether each step's recorded answers must satisfy the version's form (off for the
+        version the answers were given on).
     """
     result = Replayed()
-    if (name := missing_in_form(compiled.forms.get(compiled.start_form or ""), start_data)) is not None:
+    start_form = compiled.forms.get(compiled.start_form or "") if check_forms else None
+    if (name := missing_in_form(start_form, start_data)) is not None:
         result.undecided = Undecided("veld", compiled.start_form or "start", name)
         return result
     wf = new_workflow(compiled.spec, compiled.subprocess_specs)
@@ -184,21 +215,21 @@ def replay(compiled: CompiledDefinition, start_data: dict, ontvangen_op: dt.date
     seen: dict[str, dt.datetime | None] = {}
     element = None
     try:
-        with engine_time(ontvangen_op):
-            run_engine(wf)
-        _note_deadlines(wf, compiled, seen, ontvangen_op)
+        with engine_time(reported_at):
+            run_engine(wf, engine_steps=engine_steps)
+        _note_deadlines(wf, compiled, seen, reported_at)
         for index, step in enumerate(steps):
             task = next((t for t in _ready(wf) if t.task_spec.bpmn_id == step.bpmn_id), None)
             if task is None:
                 with engine_time(step.voltooid_op):  # a timer may open it (a follow-up moment)
                     wf.refresh_timers()
-                    run_engine(wf)
+                    run_engine(wf, engine_steps=engine_steps)
                 _note_deadlines(wf, compiled, seen, step.voltooid_op)
                 task = next((t for t in _ready(wf) if t.task_spec.bpmn_id == step.bpmn_id), None)
             if task is None:
                 result.stopped_at = index
                 break
-            if (name := _missing_answer(compiled, step.bpmn_id, step.gegevens)) is not None:
+            if check_forms and (name := _missing_answer(compiled, step.bpmn_id, step.gegevens)) is not None:
                 result.undecided = Undecided("veld", step.bpmn_id, name)
                 return result
             element = step.bpmn_id
@@ -208,11 +239,11 @@ def replay(compiled: CompiledDefinition, start_data: dict, ontvangen_op: dt.date
             merge_answers(task.data, step.gegevens)
             with engine_time(step.voltooid_op):
                 task.run()
-                run_engine(wf, step.bpmn_id)
+                run_engine(wf, step.bpmn_id, engine_steps=engine_steps)
             _note_deadlines(wf, compiled, seen, step.voltooid_op)
         with engine_time(now):
             wf.refresh_timers()
-            run_engine(wf)
+            run_engine(wf, engine_steps=engine_steps)
         _note_deadlines(wf, compiled, seen, now)
     except (WorkflowFailed, SpiffWorkflowException) as exc:
         result.undecided = _failure(exc, getattr(exc, "element_id", None) or element)
@@ -223,6 +254,6 @@ def replay(compiled: CompiledDefinition, start_data: dict, ontvangen_op: dt.date
             result.open_due.append((task.task_spec.bpmn_id, due))
     projection = project(wf, compiled, set(), now)
     result.route, result.uitkomst, result.status = projection.route, projection.uitkomst, projection.status
-    result.decisions = _decisions(wf)
+    result.workflow = wf
     return result
 

@@ -13,13 +13,14 @@ from collections.abc import Iterator
 
 from ..clock import AMSTERDAM, isoformat
 from ..definitions import drafts
-from ..definitions.definitions import DefinitionCache
+from ..definitions.definitions import DefinitionCache, load_package
 from ..definitions.package import ProcessPackage
-from ..definitions.validation import CompiledDefinition, compile_package
+from ..definitions.validation import compile_package
 from ..errors import FieldErrors, Forbidden
 from ..people.access import may_change_processes, refusal
 from ..people.users import Actor
 from ..queries.replay_history import MAX_SIGNALS, replay_history
+from ..runtime import impact_pool
 from ..runtime.impact import ImpactTally, replay_all
 from ..store.db import Database
 
@@ -49,27 +50,33 @@ class ImpactDesk:
         with self.db.read() as conn:
             found = drafts.load(conn, sleutel)
         package = ProcessPackage(found.files)
-        return self._run(compile_package(package), since)
+        return self._run(package, since)
 
     def of_package(self, package: ProcessPackage, since: dt.date | None = None) -> Iterator[dict]:
         """The same for a process folder (``signaalroute impact PATH``): run with the database's own rights,
         like ``signaalroute deploy``. Raises :class:`~engine.errors.DeployRejected` for an invalid package."""
-        return self._run(compile_package(package), since)
+        return self._run(package, since)
 
-    def _run(self, draft: CompiledDefinition, since: dt.date | None) -> Iterator[dict]:
+    def _run(self, package: ProcessPackage, since: dt.date | None) -> Iterator[dict]:
+        draft = compile_package(package)
         now = self.clock.now()
         start = _start(since, now)
         with self.db.read() as conn:
             history = replay_history(conn, draft.sleutel, start, MAX_SIGNALS)
-            versions = {d: self.cache.get(conn, d) for d in {r.definition_id for r in history}}
-        return self._replay(draft, history, versions, start, now)
+            ids = {r.definition_id for r in history}
+            parallel = len(history) >= impact_pool.PARALLEL_FROM and impact_pool.workers() > 1
+            versions = {d: self.cache.get(conn, d) for d in ids}
+            files = {d: load_package(conn, d).files for d in ids} if parallel else {}
+        return self._replay(draft, package, history, versions, files, start, now, parallel)
 
     @staticmethod
-    def _replay(draft, history, versions, start, now) -> Iterator[dict]:
+    def _replay(draft, package, history, versions, files, start, now, parallel) -> Iterator[dict]:
         total = len(history)
         yield {"klaar": 0, "totaal": total}
         tally = ImpactTally()
-        for done in replay_all(history, versions.__getitem__, draft, now, tally):
+        progress = (impact_pool.replay_in_workers(history, package.files, files, now, tally) if parallel
+                    else replay_all(history, versions.__getitem__, draft, now, tally))
+        for done in progress:
             yield {"klaar": done, "totaal": total}
         result = tally.result()
         result.update({"sleutel": draft.sleutel, "naam": draft.naam, "sinds": isoformat(start),

@@ -11,7 +11,10 @@ import json
 import pytest
 
 from engine.definitions.package import ProcessPackage
+from engine.definitions.validation import compile_package
 from engine.errors import Forbidden
+from engine.queries.replay_history import replay_history
+from engine.runtime.impact import ImpactTally, replay_all
 from tests.engine.route_actions import (
     DEFAULT_PROCESS,
     NIET_VERRIJKT,
@@ -65,8 +68,21 @@ def history(route, intake, clock):
 def test_unchanged_draft_changes_nothing(orchestrator, history):
     progress, result = _run(orchestrator, ProcessPackage.from_folder(DEFAULT_PROCESS))
     assert result["nagespeeld"] == len(history) == progress[-1]["klaar"] == progress[-1]["totaal"]
-    assert (result["gewijzigd"], result["onbeslist"], result["groepen"]) == (0, 0, [])
+    assert (result["gewijzigd"], result["onbeslist"], result["groepen"], result["termijnen"]) == (0, 0, [], [])
     assert result["ongewijzigd"] == len(history)
+
+
+def test_a_replay_that_matches_the_record_needs_no_second_replay(orchestrator, history):
+    """The draft's replay of every signal equals where the signal stands (its projections): the replay
+    reproduces what the engine did, so the signal's own version need not be replayed as well."""
+    now = orchestrator.clock.now()
+    with orchestrator.db.read() as conn:
+        recorded = replay_history(conn, "signaal-naar-casus", now - dt.timedelta(days=365))
+        versions = {r.definition_id: orchestrator.cache.get(conn, r.definition_id) for r in recorded}
+    tally = ImpactTally()
+    draft = compile_package(ProcessPackage.from_folder(DEFAULT_PROCESS))
+    assert list(replay_all(recorded, versions.__getitem__, draft, now, tally))[-1] == len(history)
+    assert (tally.replayed, tally.rerun, tally.changed) == (len(history), 0, 0)
 
 
 def test_zorg_nodig_to_the_zvh_changes_exactly_the_zorgtraject_signals(orchestrator, history):
