@@ -10,28 +10,15 @@ import json
 
 import pytest
 
+from engine.definitions.definitions import load_package
 from engine.definitions.package import ProcessPackage
 from engine.definitions.validation import compile_package
 from engine.errors import Forbidden
 from engine.queries.replay_history import replay_history
 from engine.runtime.impact import ImpactTally, replay_all
-from tests.engine.route_actions import (
-    DEFAULT_PROCESS,
-    NIET_VERRIJKT,
-    REGIE,
-    VERRIJKT,
-    beoordeeld,
-    package_with,
-    replace_once,
-)
-
-SECRETS = ("GEHEIM-OMSCHRIJVING-7731", "Geheimlaan 99, Nijmegen", "Melder Geheimnaam", "0612345678")
-ZORG_RULE = '<outputEntry id="rule_zorgtraject_route">\n          <text>"zorgtraject"</text>'
-
-
-def _zorg_to_zvh(text: str) -> str:
-    """The routing table's 'zorg nodig' row sends the case to the ZVH (zorg- en strafrechtelijk traject)."""
-    return replace_once(text, ZORG_RULE, ZORG_RULE.replace('"zorgtraject"', '"zorg_en_strafrecht"'))
+from engine.runtime.impact_pool import replay_in_workers
+from tests.engine.replay_actions import SECRETS, walk_history, zorg_to_zvh
+from tests.engine.route_actions import DEFAULT_PROCESS, package_with, replace_once
 
 
 def _run(orchestrator, package: ProcessPackage, **kwargs) -> tuple[list[dict], dict]:
@@ -40,29 +27,8 @@ def _run(orchestrator, package: ProcessPackage, **kwargs) -> tuple[list[dict], d
 
 
 @pytest.fixture
-def history(route, intake, clock):
-    """Twelve signals: 6 zorgtraject, 2 zorg en strafrecht, 1 riec, 1 gemeente, 1 geen vermoeden, 1 open."""
-    secret = {"omschrijving": SECRETS[0], "locatie": SECRETS[1],
-              "melder": {"naam": SECRETS[2], "contact": SECRETS[3]}}
-    kinds = ["zorg"] * 6 + ["zvh"] * 2 + ["riec", "gemeente", "geen", "open"]
-    for kind in kinds:
-        clock.advance(dt.timedelta(hours=3))
-        signal_id = route.report(intake(**secret)).signal_id
-        if kind == "open":
-            continue
-        clock.advance(dt.timedelta(days=2))
-        if kind == "geen":
-            route.complete(signal_id, "task_verrijken", NIET_VERRIJKT)
-            continue
-        route.complete(signal_id, "task_verrijken", VERRIJKT)
-        clock.advance(dt.timedelta(days=4))
-        route.complete(signal_id, "task_beoordelen", beoordeeld(
-            zorg=kind != "gemeente", strafrecht=kind == "zvh", ondermijnend=kind == "riec"))
-        if kind in ("zvh", "riec"):
-            clock.advance(dt.timedelta(days=1))
-            bpmn_id = "task_regie_zvh" if kind == "zvh" else "task_regie_riec"
-            route.complete(signal_id, bpmn_id, REGIE)
-    return kinds
+def history(route, intake, clock) -> list[str]:
+    return walk_history(route, intake, clock)
 
 
 def test_unchanged_draft_changes_nothing(orchestrator, history):
@@ -86,7 +52,7 @@ def test_a_replay_that_matches_the_record_needs_no_second_replay(orchestrator, h
 
 
 def test_zorg_nodig_to_the_zvh_changes_exactly_the_zorgtraject_signals(orchestrator, history):
-    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{"routering.dmn": _zorg_to_zvh})
+    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{"routering.dmn": zorg_to_zvh})
     _progress, result = _run(orchestrator, draft)
     assert (result["gewijzigd"], result["onbeslist"]) == (6, 0)
     [group] = result["groepen"]
@@ -123,7 +89,7 @@ def test_shorter_deadline_reports_deadlines_now_missed(orchestrator, history):
 
 
 def test_no_personal_data_in_the_answer(orchestrator, history):
-    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{"routering.dmn": _zorg_to_zvh})
+    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{"routering.dmn": zorg_to_zvh})
     progress, result = _run(orchestrator, draft)
     text = json.dumps([progress, result], ensure_ascii=False)
     for secret in SECRETS:
@@ -144,3 +110,17 @@ def test_only_process_owners_may_replay_a_draft(orchestrator, users, history):
         orchestrator.impact.of_draft(users.analist, "signaal-naar-casus")
     owner = orchestrator.impact.of_draft(users.procesbeheerder, "signaal-naar-casus")
     assert list(owner)[-1]["resultaat"]["gewijzigd"] == 0
+
+
+def test_worker_processes_count_as_one_process_does(orchestrator, history):
+    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{"routering.dmn": zorg_to_zvh})
+    now = orchestrator.clock.now()
+    with orchestrator.db.read() as conn:
+        recorded = replay_history(conn, "signaal-naar-casus", now - dt.timedelta(days=365))
+        ids = {r.definition_id for r in recorded}
+        versions = {d: orchestrator.cache.get(conn, d) for d in ids}
+        files = {d: load_package(conn, d).files for d in ids}
+    inline, pooled = ImpactTally(), ImpactTally()
+    list(replay_all(recorded, versions.__getitem__, compile_package(draft), now, inline))
+    assert list(replay_in_workers(recorded, draft.files, files, now, pooled, processes=2))[-1] == len(history)
+    assert pooled.result() == inline.result() and pooled.changed == 6
