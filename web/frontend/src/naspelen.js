@@ -3,23 +3,25 @@
 // <div class="sr-naspelen" data-url="/processen/x/concept/naspelen?sinds=…" data-csrf="…"> with the parts
 // data-deel="voortgang" (<progress>), "voortgang-tekst", "fout" and "uitkomst". One POST; the answer is
 // a stream of JSON lines: {"klaar", "totaal"} while it runs, then {"resultaat", "html"} (the result as
-// the server rendered it) or {"fout"}. The island is ready (data-sr-klaar="ja") once the result shows.
+// the server rendered it) or {"fout"}. The island is ready (data-sr-klaar="ja") once the result shows,
+// "fout" after an error (its message in the "fout" part).
 
 function deel(el, naam) {
   return el.querySelector(`[data-deel="${naam}"]`);
 }
 
+// Shows the message and fails the island (data-sr-klaar="fout").
 function toonFout(el, tekst) {
   const plek = deel(el, 'fout');
   plek.className = 'utrecht-alert utrecht-alert--error sr-melding sr-melding--fout';
   plek.textContent = tekst;
   deel(el, 'voortgang').hidden = true;
+  throw new Error(tekst);
 }
 
 function verwerk(el, bericht) {
   if (bericht.fout) {
     toonFout(el, bericht.fout);
-    return true;
   }
   if (bericht.resultaat) {
     deel(el, 'voortgang').hidden = true;
@@ -46,12 +48,10 @@ export async function naspelenEiland(el) {
     });
   } catch {
     toonFout(el, 'De verbinding is verbroken. Laad de pagina opnieuw om het nog eens te proberen.');
-    return;
   }
   if (!antwoord.ok) {
     const body = await antwoord.json().catch(() => ({}));
     toonFout(el, body.fout || `Naspelen lukt niet (status ${antwoord.status}).`);
-    return;
   }
   const lezer = antwoord.body.getReader();
   const decoder = new TextDecoder();
