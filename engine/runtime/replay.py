@@ -18,13 +18,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from ..definitions.forms import validate_submission
 from ..definitions.validation import CompiledDefinition, parse_duration
 from ..errors import FieldErrors, WorkflowFailed
-from ..spiff.serialization import new_workflow
+from ..spiff.sandbox import make_script_engine
 from ..spiff.spiff_compat import engine_time
 from .commands import merge_answers
 from .instances import run_engine
@@ -85,6 +86,32 @@ def _ready(wf) -> list:
     """The READY user tasks, from the task dicts (no tree walk; as engine.runtime.projections scans them)."""
     return [t for w in (wf, *wf.subprocesses.values()) for t in w.tasks.values()
             if t._state == TaskState.READY and t.task_spec.manual]
+
+
+class ReplayWorkflow(BpmnWorkflow):
+    """A workflow for replays: SpiffWorkflow's, in the sandboxed script engine, whose update of its waiting
+    tasks (run after every completed task) looks at the task dict instead of walking the task tree.
+
+    Every waiting task is updated once per pass, those that appear during the pass too, as SpiffWorkflow
+    does; the order is the tasks' creation order, not the tree's. Both replays of a signal run on this
+    class, and a replay that does not reproduce the recorded path is compared with a replay, never with
+    the record (engine.runtime.impact): an order that mattered would cost speed, not correctness.
+    """
+
+    def __init__(self, spec, subprocess_specs):
+        super().__init__(spec, subprocess_specs, script_engine=make_script_engine())
+
+    def update_waiting_tasks(self) -> None:
+        waiting = TaskState.WAITING
+        seen: set = set()
+        while True:
+            batch = [t for t in self.tasks.values() if t._state == waiting and t.id not in seen]
+            if not batch:
+                return
+            for task in batch:
+                seen.add(task.id)
+                if task._state == waiting:
+                    task.task_spec._update(task)
 
 
 def engine_steps(wf) -> None:
@@ -209,7 +236,7 @@ def replay(compiled: CompiledDefinition, start_data: dict, reported_at: dt.datet
     if (name := missing_in_form(start_form, start_data)) is not None:
         result.undecided = Undecided("veld", compiled.start_form or "start", name)
         return result
-    wf = new_workflow(compiled.spec, compiled.subprocess_specs)
+    wf = ReplayWorkflow(compiled.spec, compiled.subprocess_specs)
     for task in wf.get_tasks(state=TaskState.READY):
         task.data.update(start_data)
     seen: dict[str, dt.datetime | None] = {}
