@@ -12,6 +12,7 @@ group of 1 to 4 signals is shown as ``"<5"`` (:func:`engine.queries.figures_care
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .intake import intake_defaults
 from .replay import Replayed, Step, Undecided, decisions, replay
 
 CHUNK = 250  # signals per progress report
+_log = logging.getLogger(__name__)
 
 
 def element_name(compiled: CompiledDefinition, bpmn_id: str | None) -> str:
@@ -64,6 +66,8 @@ def undecided_reason(compiled: CompiledDefinition, why: Undecided) -> str:
     if why.soort == "gegevens":
         return (f"Bij '{element_name(compiled, why.element)}' leest een voorwaarde of beslissing '{why.veld}', "
                 "waarvoor geen antwoord is vastgelegd")
+    if why.soort == "onverwacht":
+        return "Het naspelen liep vast op iets onverwachts (de beheerder vindt het in het logboek)"
     return f"Het proces kan niet verder bij '{element_name(compiled, why.element)}'"
 
 
@@ -188,12 +192,23 @@ def replay_one(recorded: RecordedSignal, old_def: CompiledDefinition, draft: Com
     it through its own version too and compare with that (what a replay cannot reproduce cancels out)."""
     steps = recorded_steps(recorded)
     start = recorded.reported_at or recorded.ontvangen_op
-    new = replay(draft, intake_defaults(dict(recorded.report)), start, steps, now)
+    new = _safely(draft, recorded, start, steps, now, check_forms=True)
     old = as_recorded(recorded)
-    if new.undecided is not None or not _same(new, old) or len(old.due) != len(steps):
-        old = replay(old_def, intake_defaults(dict(recorded.report)), start, steps, now, check_forms=False)
+    if new.undecided is not None or not _same(new, old) or len(recorded.done) != len(steps):
+        old = _safely(old_def, recorded, start, steps, now, check_forms=False)
         tally.rerun += 1
     tally.add(steps, old, new, old_def, draft, now)
+
+
+def _safely(compiled: CompiledDefinition, recorded: RecordedSignal, start: dt.datetime, steps: list[Step],
+            now: dt.datetime, *, check_forms: bool) -> Replayed:
+    """:func:`replay`, where anything unforeseen makes this one signal undecided instead of ending the run
+    (logged by signal id and type only: the message may quote its data)."""
+    try:
+        return replay(compiled, intake_defaults(dict(recorded.report)), start, steps, now, check_forms=check_forms)
+    except Exception as exc:  # noqa: BLE001 - one odd case file must not stop the replay of 10,000
+        _log.warning("replay of signal %s failed unexpectedly: %s", recorded.signal_id, type(exc).__name__)
+        return Replayed(undecided=Undecided("onverwacht", compiled.bpmn_proces_id))
 
 
 def replay_all(history: list[RecordedSignal], version_of: Callable[[int], CompiledDefinition],

@@ -48,7 +48,8 @@ class Step:
 @dataclass(frozen=True)
 class Undecided:
     """Why a replay cannot decide: a kind (``veld``: a required answer not recorded; ``gegevens``: a
-    condition on data not recorded; ``fout``: the process stopped), the element and the field.
+    condition on data not recorded; ``fout``: the process stopped; ``onverwacht``: the replay itself
+    failed, engine.runtime.impact), the element and the field.
     Never carries a value."""
 
     soort: str
@@ -150,7 +151,8 @@ def _note_deadlines(wf, compiled: CompiledDefinition, seen: dict[str, dt.datetim
                 due = timer.due_at
                 break
         if due is None:
-            deadline = compiled.tasks[task.task_spec.bpmn_id].deadline
+            meta = compiled.tasks.get(task.task_spec.bpmn_id)
+            deadline = meta.deadline if meta is not None else None
             due = at + parse_duration(deadline) if deadline else None
         seen[spiff_id] = due
 
@@ -188,12 +190,24 @@ def _answer(gegevens: dict, key: str):
     return value
 
 
+def _missing_name(exc: BaseException) -> str | None:
+    """The name an expression read that the data does not hold: from the ``NameError`` SpiffWorkflow
+    wrapped (its message rewrites it), else from a message that quotes one."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, NameError) and exc.name:
+            return exc.name
+        if (found := _MISSING_NAME.search(str(exc))) is not None:
+            return found.group(1)
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def _failure(exc: Exception, element: str | None) -> Undecided:
-    text = str(exc)
-    missing = _MISSING_NAME.search(text)
     where = getattr(exc, "element_id", None) or element or "?"
-    if missing:
-        return Undecided("gegevens", where, missing.group(1))
+    if (name := _missing_name(exc)) is not None:
+        return Undecided("gegevens", where, name)
     return Undecided("fout", where)
 
 

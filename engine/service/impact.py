@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from ..audit.audit import AuditBatch
 from ..clock import AMSTERDAM, isoformat
 from ..definitions import drafts
 from ..definitions.definitions import DefinitionCache, load_package
@@ -43,21 +44,22 @@ class ImpactDesk:
 
     def of_draft(self, actor: Actor, sleutel: str, since: dt.date | None = None) -> Iterator[dict]:
         """Replay the last year's signals of ``sleutel`` (or those since ``since``) against its draft
-        (its latest version when it has none). Checks access and compiles the draft before the first
-        report, so a refusal or an invalid draft raises at the first ``next()``."""
+        (its latest version when it has none). Access, the draft's validity and the history are checked
+        and read when called (a refusal or an invalid draft raises here); the replay runs as the returned
+        generator is read. One event in the processing log says whose replay read how many case files."""
         if not may_change_processes(actor):
             raise Forbidden(refusal(actor, REFUSED))
         with self.db.read() as conn:
             found = drafts.load(conn, sleutel)
         package = ProcessPackage(found.files)
-        return self._run(package, since)
+        return self._run(package, since, actor)
 
     def of_package(self, package: ProcessPackage, since: dt.date | None = None) -> Iterator[dict]:
         """The same for a process folder (``signaalroute impact PATH``): run with the database's own rights,
         like ``signaalroute deploy``. Raises :class:`~engine.errors.DeployRejected` for an invalid package."""
         return self._run(package, since)
 
-    def _run(self, package: ProcessPackage, since: dt.date | None) -> Iterator[dict]:
+    def _run(self, package: ProcessPackage, since: dt.date | None, actor: Actor | None = None) -> Iterator[dict]:
         draft = compile_package(package)
         now = self.clock.now()
         start = _start(since, now)
@@ -67,6 +69,10 @@ class ImpactDesk:
             parallel = len(history) >= impact_pool.PARALLEL_FROM and impact_pool.workers() > 1
             versions = {d: self.cache.get(conn, d) for d in ids}
             files = {d: load_package(conn, d).files for d in ids} if parallel else {}
+        with self.db.write() as conn:  # the case files were read (for counts only): the processing log says so
+            log = AuditBatch(now, rol="procesbeheerder" if actor else None)
+            log.add("historie_nagespeeld", actor.id if actor else None, proces=draft.sleutel, signalen=len(history))
+            log.write(conn)
         return self._replay(draft, package, history, versions, files, start, now, parallel)
 
     @staticmethod

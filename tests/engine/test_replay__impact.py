@@ -17,6 +17,7 @@ from engine.errors import Forbidden
 from engine.queries.replay_history import replay_history
 from engine.runtime.impact import ImpactTally, replay_all
 from engine.runtime.impact_pool import replay_in_workers
+from tests.db_views import audit_events
 from tests.engine.replay_actions import SECRETS, walk_history, zorg_to_zvh
 from tests.engine.route_actions import DEFAULT_PROCESS, package_with, replace_once
 
@@ -110,6 +111,8 @@ def test_only_process_owners_may_replay_a_draft(orchestrator, users, history):
         orchestrator.impact.of_draft(users.analist, "signaal-naar-casus")
     owner = orchestrator.impact.of_draft(users.procesbeheerder, "signaal-naar-casus")
     assert list(owner)[-1]["resultaat"]["gewijzigd"] == 0
+    [logged] = audit_events(orchestrator, "historie_nagespeeld")  # reading the case files is in the log
+    assert (logged.user_id, logged.signal_id) == (users.procesbeheerder.id, None)
 
 
 def test_worker_processes_count_as_one_process_does(orchestrator, history):
@@ -124,3 +127,13 @@ def test_worker_processes_count_as_one_process_does(orchestrator, history):
     list(replay_all(recorded, versions.__getitem__, compile_package(draft), now, inline))
     assert list(replay_in_workers(recorded, draft.files, files, now, pooled, processes=2))[-1] == len(history)
     assert pooled.result() == inline.result() and pooled.changed == 6
+
+
+def test_a_decision_on_data_nobody_recorded_leaves_those_signals_undecided(orchestrator, history):
+    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{"routering.dmn": lambda t: replace_once(
+        t, "<text>zorg_nodig</text>", "<text>zorg_nodig_volgens_tafel</text>")})
+    _progress, result = _run(orchestrator, draft)
+    routed = sum(kind not in ("geen", "open") for kind in history)
+    assert (result["onbeslist"], result["gewijzigd"]) == (routed, 0)
+    [reason] = result["onbeslist_redenen"]
+    assert "Routering bepalen" in reason["reden"] and "zorg_nodig_volgens_tafel" in reason["reden"]

@@ -63,7 +63,7 @@ def naspelen(sleutel: str):
                 if "resultaat" in report:
                     report["html"] = render_template(RESULT_TEMPLATE, r=report["resultaat"])
                 yield json.dumps(report, ensure_ascii=False) + "\n"
-        except Exception:  # the stream has begun: say it failed in the stream itself
+        except Exception:  # noqa: BLE001 - the stream has begun: say it failed in the stream itself
             _log.exception("replay of the draft of %s failed", sleutel)
             yield json.dumps({"fout": "Het naspelen is mislukt. Probeer het later opnieuw."}) + "\n"
 
