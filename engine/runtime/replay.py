@@ -102,6 +102,13 @@ class ReplayWorkflow(BpmnWorkflow):
     def __init__(self, spec, subprocess_specs):
         super().__init__(spec, subprocess_specs, script_engine=make_script_engine())
 
+    def collect_log_extras(self, dct: dict | None = None) -> dict:
+        """SpiffWorkflow lists every task here for its log record, built also when nothing is logged."""
+        extra = dict(dct or {})
+        extra.update({"workflow_spec": self.spec.name, "success": self.success, "completed": self.completed,
+                      "root": self.task_tree.id})
+        return extra
+
     def update_waiting_tasks(self) -> None:
         waiting = TaskState.WAITING
         seen: set = set()
@@ -113,6 +120,21 @@ class ReplayWorkflow(BpmnWorkflow):
                 seen.add(task.id)
                 if task._state == waiting:
                     task.task_spec._update(task)
+
+
+def _in_tree_order(wf, tasks: list) -> list:
+    """``tasks`` in the order of a depth-first walk of the task tree (SpiffWorkflow's ``get_tasks`` order),
+    by a plain walk of the children lists."""
+    wanted = {t.id for t in tasks}
+    ordered = []
+    by_id = wf.tasks
+    stack = [wf.task_tree]
+    while stack and len(ordered) < len(wanted):
+        task = stack.pop()
+        if task.id in wanted:
+            ordered.append(task)
+        stack.extend(by_id[child] for child in reversed(task._children) if child in by_id)
+    return ordered
 
 
 def engine_steps(wf) -> None:
@@ -129,7 +151,7 @@ def engine_steps(wf) -> None:
         if not found:
             break
         if len(found) > 1:  # several at once: in tree order, as SpiffWorkflow runs them
-            found = [t for t in wf.get_tasks(state=ready) if not t.task_spec.manual]
+            found = _in_tree_order(wf, found)
         for task in found:
             task.run()
     wf.refresh_timers()
