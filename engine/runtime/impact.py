@@ -71,19 +71,23 @@ def undecided_reason(compiled: CompiledDefinition, why: Undecided) -> str:
     return f"Het proces kan niet verder bij '{element_name(compiled, why.element)}'"
 
 
+def _literal(cell: str) -> str:
+    """A table cell as the editor shows it: a quoted text without its quotes."""
+    return cell[1:-1] if len(cell) >= 2 and cell[0] == cell[-1] == '"' and '"' not in cell[1:-1] else cell
+
+
 def _difference(old: Replayed, new: Replayed, old_def: CompiledDefinition, draft: CompiledDefinition) -> str:
     """The step or table row that makes the difference, the first one on the path."""
     old_rules = {d.beslissing: d for d in decisions(old)}
     for decision in decisions(new):
         before = old_rules.get(decision.beslissing)
         if before is None or (before.regel, before.uitvoer) != (decision.regel, decision.uitvoer):
-            uitvoer = ", ".join(f"{k} = {v}" for k, v in decision.uitvoer)
+            uitvoer = ", ".join(f"{k} = {_literal(v)}" for k, v in decision.uitvoer)
             beschrijving = f": {decision.omschrijving}" if decision.omschrijving else ""
             return f"Beslistabel '{decision.beslissing}', regel {decision.regel}{beschrijving} (geeft {uitvoer})"
-    for index, (a, b) in enumerate(zip(old.path, new.path, strict=False)):
+    for a, b in zip(old.path, new.path, strict=False):
         if a != b:
             return f"'{element_name(draft, b)}' in plaats van '{element_name(old_def, a)}'"
-        index += 1
     common = min(len(old.path), len(new.path))
     if len(new.path) > common:
         return f"Nieuwe stap '{element_name(draft, new.path[common])}'"

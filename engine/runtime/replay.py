@@ -252,7 +252,10 @@ def decisions(result: Replayed) -> list[Decision]:
         rule = rules[0]
         table = engine.decision_table
         index = table.rules.index(rule) + 1
-        output = tuple(sorted((k, str(v)) for k, v in rule.output_as_dict(task).items()))
+        # The output cells as the table writes them (``"zorg_en_strafrecht"``), never their values: a cell
+        # may be an expression on the case's data.
+        output = tuple((entry.output.name or entry.output.label or "", (entry.text or "").strip())
+                       for entry in rule.outputEntries)
         found.append(Decision(getattr(engine, "decision_name", "") or getattr(engine, "decision_id", ""),
                               index, rule.id or "", rule.description or "", output))
     return found
