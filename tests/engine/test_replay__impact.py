@@ -58,7 +58,7 @@ def test_zorg_nodig_to_the_zvh_changes_exactly_the_zorgtraject_signals(orchestra
     assert (result["gewijzigd"], result["onbeslist"]) == (6, 0)
     [group] = result["groepen"]
     assert (group["van"], group["naar"], group["aantal"]) == ("Zorgtraject", "Zorg- en strafrechtelijk traject", 6)
-    assert "Beslistabel 'Routering', regel 4" in group["verschil"]
+    assert "Beslistabel 'Routering', regel 4" in group["verschil"] and "geeft route = zorg_en_strafrecht" in group["verschil"]
 
 
 def test_a_new_required_field_leaves_those_signals_undecided(orchestrator, history):
