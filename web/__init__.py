@@ -27,6 +27,7 @@ def _blueprints() -> list:
     from .auth import oidc, signin, twofactor
     from .modeler import api as modeler_api
     from .modeler import editor as modeler_editor
+    from .modeler import impact as modeler_impact
     from .modeler import library as modeler
     from .modeler import proberen as modeler_proberen
     from .pages import (  # noqa: F401
@@ -49,7 +50,7 @@ def _blueprints() -> list:
     # audit … tasks add their routes to pages.bp ("pages") when imported.
     return [observability.bp, signin.bp, twofactor.bp, oidc.bp, api.bp, pages.bp, dashboard.bp, modeler.bp,
             modeler_api.bp, account_tokens.bp, admin_users.bp, admin_partners.bp, modeler_editor.bp,
-            modeler_proberen.bp]
+            modeler_proberen.bp, modeler_impact.bp]
 
 
 def create_app(test_config: dict | None = None, *, secret_key: str = secret_keys.REQUIRED) -> Flask:

@@ -1,5 +1,5 @@
 """The ``signaalroute`` command: serving (``run``, ``serve``), the clock (``worker``), setting up
-(``init``, ``deploy``, ``regio``), people (``user add``, ``user reset-2fa``, ``token create|list|revoke``)
+(``init``, ``deploy``, ``impact``, ``regio``), people (``user add``, ``user reset-2fa``, ``token create|list|revoke``)
 and the processing log and retention (``audit verify``, ``retentie``).
 
 Commands that serve pages build the Flask app; all others build only the engine's front door from
@@ -399,6 +399,11 @@ def retentie(dry_run: bool) -> None:
     click.echo(f"{len(run.signalen)} signalen {verb} ({per}).", err=True)
     if run.mislukt:
         _fail(1)
+
+
+from .cli_impact import impact  # noqa: E402  (its own module: it needs this one's helpers)
+
+main.add_command(impact)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,8 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "zorgtraject_bijgewerkt": (WIJZIGEN, (ZORGGEGEVENS,)),
     "zorgtraject_afgerond": (WIJZIGEN, (ZORGGEGEVENS,)),
     "comensha_export": (RAADPLEGEN, (ZORGGEGEVENS,)),
+    # 'Wat verandert er?' (engine.service.impact): the case files replayed in memory, only counts shown
+    "historie_nagespeeld": (RAADPLEGEN, (SIGNAALGEGEVENS, TAAKGEGEVENS)),
 }
 _DEFAULT_KIND = (WIJZIGEN, ())
 

@@ -56,6 +56,7 @@ ACTIES: dict[str, str] = {
     "zorgtraject_bijgewerkt": "zorgtraject bijgewerkt",
     "zorgtraject_afgerond": "zorgtraject afgerond",
     "comensha_export": "CoMensha-registraties geëxporteerd",
+    "historie_nagespeeld": "Signalen nagespeeld tegen een concept (alleen aantallen getoond)",
     "taak_aangemaakt": "taak klaargezet",
     "taak_geclaimd": "taak opgepakt",
     "taak_geescaleerd": "taak geëscaleerd",

@@ -152,7 +152,7 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
         raise StaleInstance("Deze taak staat niet meer open.")
     check_care_rules(compiled, task.data, clean)
     before = waiting_before(wf, compiled)
-    _merge(task.data, clean)
+    merge_answers(task.data, clean)
     with engine_time(now):
         try:
             task.run()
@@ -175,10 +175,11 @@ def complete_task(conn: Connection, cache: DefinitionCache, actor: Actor, task_i
                    None, public_tasks(projection.created))
 
 
-def _merge(target: dict, updates: dict) -> None:
+def merge_answers(target: dict, updates: dict) -> None:
+    """Merge a step's answers into the task data, nested objects key by key (also the replay's, engine.runtime.replay)."""
     for key, value in updates.items():
         if isinstance(value, dict) and isinstance(target.get(key), dict):
-            _merge(target[key], value)
+            merge_answers(target[key], value)
         else:
             target[key] = value
 

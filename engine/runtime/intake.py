@@ -101,7 +101,9 @@ def report_defaults(raw: dict, now: dt.datetime, reporter: str) -> dict:
 
 
 def route_defaults(clean: dict) -> dict:
-    """Clean report data with every answer the routes read present (unanswered is no or empty)."""
+    """Clean report data with every answer the routes read present (unanswered is no or empty), filled
+    as the intake fills them — also for a try-out and a replay of a recorded report
+    (engine.runtime.sandbox_run, engine.runtime.replay): derived from the answers, never guessed."""
     clean.setdefault("acute_nood", False)
     # Whether 112 was called is asked only under acute danger; never assumed: no answer is not called.
     clean["al_112_gebeld"] = clean.get("al_112_gebeld") is True if clean["acute_nood"] else None

@@ -42,6 +42,7 @@ from .admin import AdminDesk
 from .care import CareDesk
 from .case_file import CaseFileDesk
 from .cases import CasesDesk
+from .impact import ImpactDesk
 from .managers import ManagersDesk
 from .operator import OperatorDesk
 from .owners import OwnersDesk
@@ -77,6 +78,7 @@ class Orchestrator:
         self.care = CareDesk(self.db, self.clock)  # the CoMensha export (engine.service.care)
         self.owners = OwnersDesk(self.db, self.clock, self.cache)
         self.tryouts = TryoutsDesk(self.db, self.clock, self.cache)  # playing a draft (engine.service.tryouts)
+        self.impact = ImpactDesk(self.db, self.clock, self.cache)  # 'Wat verandert er?' (engine.service.impact)
         self.admin = AdminDesk(self.db, self.clock)
         self.partners = PartnersDesk(self.db, self.clock)
         self.signin = SignInDesk(self.db, self.clock)

@@ -568,6 +568,11 @@ ENDPOINTS: dict[str, Endpoint] = {
     # the process owners' editor and version comparison (pages; their data comes from modeler_api)
     "modeler_editor.bewerken": Endpoint(page("get", "/processen/signaal-naar-casus/bewerken"), changes_processes),
     "modeler_editor.vergelijken": Endpoint(page("get", "/processen/signaal-naar-casus/vergelijken"), changes_processes),
+    # 'Wat verandert er?': history replayed against the draft (no draft: against the latest version)
+    "modeler_impact.wat_verandert_er": Endpoint(page("get", "/processen/signaal-naar-casus/wat-verandert-er"),
+                                                changes_processes),
+    "modeler_impact.naspelen": Endpoint(page("post", "/processen/signaal-naar-casus/concept/naspelen"),
+                                        changes_processes),
 }
 
 

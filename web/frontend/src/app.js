@@ -12,12 +12,14 @@ import { formulierEiland } from './formulier.js';
 import { grafiekEiland } from './grafiek.js';
 import { hittekaartEiland } from './hittekaart.js';
 import { maak } from './hulp.js';
+import { naspelenEiland } from './naspelen.js';
 
 const eilanden = [
   ['.sr-formulier', formulierEiland],
   ['.sr-diagram', diagramEiland],
   ['.sr-grafiek', grafiekEiland],
   ['.sr-hittekaart', hittekaartEiland],
+  ['.sr-naspelen', naspelenEiland], // 'Wat verandert er?' (web/modeler/impact.py)
 ];
 
 const gedaan = new WeakSet();
