@@ -20,6 +20,7 @@ from ..definitions.validation import compile_package
 from ..errors import FieldErrors, Forbidden
 from ..people.access import may_change_processes, refusal
 from ..people.users import Actor
+from ..queries.figures_care import small_cell
 from ..queries.replay_history import MAX_SIGNALS, replay_history
 from ..runtime import impact_pool
 from ..runtime.impact import ImpactTally, replay_all
@@ -73,10 +74,13 @@ class ImpactDesk:
             log = AuditBatch(now, rol="procesbeheerder" if actor else None)
             log.add("historie_nagespeeld", actor.id if actor else None, proces=draft.sleutel, signalen=len(history))
             log.write(conn)
-        return self._replay(draft, package, history, versions, files, start, now, parallel)
+        return self._replay(draft, package, history, versions, files, start, now, parallel, owner=actor is not None)
 
     @staticmethod
-    def _replay(draft, package, history, versions, files, start, now, parallel) -> Iterator[dict]:
+    def _replay(draft, package, history, versions, files, start, now, parallel, *, owner: bool) -> Iterator[dict]:
+        """:param owner: the answer is for a process owner's screen: its totals of 1 to 4 are ``"<5"`` too, as
+            its groups are (a total next to its groups would give a hidden group away); the CLI, run with the
+            database's own rights, gets exact totals for its RESULT line."""
         total = len(history)
         yield {"klaar": 0, "totaal": total}
         tally = ImpactTally()
@@ -85,6 +89,8 @@ class ImpactDesk:
         for done in progress:
             yield {"klaar": done, "totaal": total}
         result = tally.result()
+        if owner:
+            result.update({key: small_cell(result[key]) for key in ("nagespeeld", "gewijzigd", "onbeslist", "ongewijzigd")})
         result.update({"sleutel": draft.sleutel, "naam": draft.naam, "sinds": isoformat(start),
                        "tot": isoformat(now), "hoogstens": MAX_SIGNALS})
         yield {"resultaat": result}

@@ -104,6 +104,20 @@ def test_small_groups_are_shown_as_fewer_than_five(orchestrator, history):
     _progress, result = _run(orchestrator, draft)
     [group] = result["groepen"]
     assert (group["van"], group["aantal"]) == ("Ondermijnende criminaliteit (RIEC)", "<5")
+    changed = result["gewijzigd"]  # the CLI (the database's own rights) gets exact totals for its RESULT line
+    assert 0 < changed < 5
+
+
+def test_the_owners_screen_shows_small_totals_as_fewer_than_five_too(orchestrator, users, history):
+    """A total beside its groups would give a hidden group away (one group of 3 under a total of 3)."""
+    draft = package_with(ProcessPackage.from_folder(DEFAULT_PROCESS), **{
+        "routering.dmn": lambda t: replace_once(t, '<text>"riec"</text>', '<text>"zorg_en_strafrecht"</text>')})
+    exact = _run(orchestrator, draft)[1]["gewijzigd"]
+    orchestrator.owners.save_draft(users.procesbeheerder, "signaal-naar-casus",
+                                   {name: content.decode() for name, content in draft.files.items()})
+    result = list(orchestrator.impact.of_draft(users.procesbeheerder, "signaal-naar-casus"))[-1]["resultaat"]
+    assert 0 < exact < 5 and (result["gewijzigd"], result["onbeslist"]) == ("<5", 0)
+    assert (result["nagespeeld"], result["ongewijzigd"]) == (len(history), len(history) - exact)
 
 
 def test_only_process_owners_may_replay_a_draft(orchestrator, users, history):
