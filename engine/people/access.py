@@ -38,6 +38,7 @@ from ..domain.categories import (  # noqa: F401  (re-exported: the policy's voca
     TAAKGEGEVENS,
     legal_ground,
 )
+from ..domain import catalog
 from ..domain.roles import DEPLOY_ROLES, REGIONAL_ROLES, SECOND_FACTOR_ROLES
 from ..domain.tafels import AGENDA_ROLE, TAFELS
 from ..store.schema import gemeente, human_task, overdracht, signal, user_role
@@ -56,12 +57,11 @@ ROUTE_ROLE["zvh"] = "zvh"
 # task beside the ZVH's regie task), so they see the case too, under the same ZVH covenant.
 ROUTE_CARE_ROLE = {"zorg_en_strafrecht": "zorgcoordinator"}
 
-# The covenant a routed case is shared under (``signal.convenant``). A care-only case
-# (zorgtraject) goes to the care partners of the Zorg- en Veiligheidshuis network and is
-# shared under its covenant, as the Nijmegen plan prescribes for signals passed on to
-# the ZVH's (care) partners; the RIEC covenant covers undermining cases.
-ROUTE_COVENANT = {"riec": "riec", "zorg_en_strafrecht": "zvh", "zorgtraject": "zvh"}
-ROUTE_COVENANT["zvh"] = "zvh"  # a referral to the ZVH is shared under its covenant; avim, nla, veilig_thuis: none
+# The covenant a routed case is shared under (``signal.convenant``), per route: catalog data
+# (engine.domain.catalog, a beheerder's Convenanten page). Built in: a care-only case (zorgtraject) goes
+# to the care partners of the Zorg- en Veiligheidshuis network and is shared under its covenant, as
+# the Nijmegen plan prescribes; the RIEC covenant covers undermining cases; avim, nla, veilig_thuis: none.
+ROUTE_COVENANT = catalog.ROUTE_COVENANT
 
 # Municipal roles that work signals of their municipality with personal data.
 CASE_ROLES = ("analist", "aandachtsfunctionaris")
@@ -247,7 +247,8 @@ def may_work_task(actor: Actor, task) -> bool:
 
 
 # Roles that oversee the tasks of their municipality without doing them (no personal data in a task).
-SUPERVISOR_ROLES = ("manager",)
+# The regiomanager supervises the regional roles' tasks in the municipalities of their region (issue #17).
+SUPERVISOR_ROLES = ("manager", "regiomanager")
 
 
 def may_see_task(actor: Actor, task) -> bool:
@@ -397,15 +398,15 @@ ADMIN_ROLE = "beheerder"
 # beheerder (the whole processing log). Municipal roles (analist, aandachtsfunctionaris, melder,
 # manager, procesbeheerder) hold in their own municipality only.
 SCOPE_GEMEENTE, SCOPE_REGIO, SCOPE_INSTALLATIE = "gemeente", "regio", "installatie"
-GRANT_SCOPES: dict[str, frozenset[str]] = {
-    **{rol: frozenset({SCOPE_GEMEENTE, SCOPE_REGIO, SCOPE_INSTALLATIE}) for rol in REGIONAL_ROLES},
-    ADMIN_ROLE: frozenset({SCOPE_GEMEENTE, SCOPE_INSTALLATIE}),
-}
+GRANT_SCOPES: dict[str, frozenset[str]] = {ADMIN_ROLE: frozenset({SCOPE_GEMEENTE, SCOPE_INSTALLATIE})}
+_REGIONAL_SCOPES = frozenset({SCOPE_GEMEENTE, SCOPE_REGIO, SCOPE_INSTALLATIE})
 
 
 def grant_scopes(rol: str) -> frozenset[str]:
     """The scopes ``rol`` may be granted in: :data:`SCOPE_GEMEENTE` always, region or installation
-    only where :data:`GRANT_SCOPES` says so."""
+    for a regional role (the catalog's, engine.domain.roles.REGIONAL_ROLES) and where :data:`GRANT_SCOPES` says so."""
+    if rol in REGIONAL_ROLES:
+        return _REGIONAL_SCOPES
     return GRANT_SCOPES.get(rol, frozenset({SCOPE_GEMEENTE}))
 
 
