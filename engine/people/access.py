@@ -29,6 +29,7 @@ import enum
 
 from sqlalchemy import and_, false, or_, select, true
 
+from ..domain import catalog
 from ..domain.categories import (  # noqa: F401  (re-exported: the policy's vocabulary)
     GEMEENTELIJKE_TAAK,
     GRONDSLAGEN,
@@ -38,7 +39,6 @@ from ..domain.categories import (  # noqa: F401  (re-exported: the policy's voca
     TAAKGEGEVENS,
     legal_ground,
 )
-from ..domain import catalog
 from ..domain.roles import DEPLOY_ROLES, REGIONAL_ROLES, SECOND_FACTOR_ROLES
 from ..domain.tafels import AGENDA_ROLE, TAFELS
 from ..store.schema import gemeente, human_task, overdracht, signal, user_role
@@ -422,6 +422,22 @@ def may_change_processes(actor: Actor | None) -> bool:
     second factor (:func:`second_factor_missing`).
     """
     return actor is not None and bool(actor.role_keys() & DEPLOY_ROLES) and not second_factor_missing(actor)
+
+
+# --- the region as configuration (engine.people.catalog_admin, engine.runtime.route_setup) -------------
+
+def may_manage_catalog(actor: Actor | None) -> bool:
+    """Whether ``actor`` may change the catalog (roles, case tables, partner kinds, covenants): a
+    ``beheerder`` with a second factor. The catalog holds no personal data."""
+    return may_administer(actor)
+
+
+def may_set_up_route(actor: Actor | None, gemeente_ids) -> bool:
+    """Whether ``actor`` may change how the intake routes signals of ``gemeente_ids`` (one municipality,
+    or every municipality of a region): a process owner or beheerder in each of them, with a second factor."""
+    gemeente_ids = list(gemeente_ids)
+    return (may_change_processes(actor) and bool(gemeente_ids)
+            and all(any(actor.has_role(rol, g) for rol in DEPLOY_ROLES) for g in gemeente_ids))
 
 
 # --- case tables (engine.domain.tafels, engine.runtime.casustafel) --------------------------------------------

@@ -45,7 +45,8 @@ def apply_timer_effects(conn: Connection, fired: list[FiredTimer], *, signal_id:
             continue
         conn.execute(_MARK_ESCALATED, {"task_id": timer.human_task_id, "now": now})
         conn.execute(_NOTIFY, {
-            "soort": "escalatie", "rol": ESCALATION_ROLES.get(task.rol or "", "manager"), "gemeente_id": gemeente_id, "signal_id": signal_id,
+            "soort": "escalatie", "rol": ESCALATION_ROLES.get(task.rol or "", "manager"), "gemeente_id": gemeente_id,
+            "signal_id": signal_id,
             "human_task_id": timer.human_task_id, "created_at": now,
             "bericht": f"De deadline van '{task.naam}' is verstreken"
                        + (f" (signaal {task.referentie})." if task.referentie else "."),

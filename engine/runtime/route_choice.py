@@ -126,6 +126,11 @@ def _decision(conn: Connection, intake_process: str) -> StrictDMNEngine | None:
     return found
 
 
+def has_decision(conn: Connection, proces: str) -> bool:
+    """Whether the newest version of ``proces`` holds a ``proceskeuze`` table."""
+    return _decision(conn, proces) is not None
+
+
 def choose_process(conn: Connection, clean: dict, intake_process: str) -> str:
     """The key of the process a report with the clean intake data ``clean`` starts.
 

@@ -46,6 +46,7 @@ from .managers import ManagersDesk
 from .operator import OperatorDesk
 from .owners import OwnersDesk
 from .partners import PartnersDesk
+from .region import RegionDesk
 from .retry import retry
 from .signin import SignInDesk
 
@@ -77,6 +78,7 @@ class Orchestrator:
         self.owners = OwnersDesk(self.db, self.clock, self.cache)
         self.admin = AdminDesk(self.db, self.clock)
         self.partners = PartnersDesk(self.db, self.clock)
+        self.region = RegionDesk(self.db, self.clock)  # the catalog and the route set-ups (issue #17)
         self.signin = SignInDesk(self.db, self.clock)
         self.operator = OperatorDesk(self.db, self.clock)
         self.cases = CasesDesk(self.db, self.clock)  # the Signalen list, handovers to another municipality
