@@ -159,7 +159,7 @@ def save(conn: Connection, actor: Actor, soort: str, values: dict, *, now: dt.da
     else:
         conn.execute(insert(table).values(**row))
     changed = sorted(k for k in clean if existing is None or existing.get(k) != clean[k])
-    _audit(conn, actor, now, soort=soort, sleutel=clean["sleutel"], handeling="gewijzigd" if existing else "toegevoegd",
+    _audit(conn, actor, now, catalogus=soort, sleutel=clean["sleutel"], handeling="gewijzigd" if existing else "toegevoegd",
            velden=changed)
     catalog_rows.touch(conn)
     return clean["sleutel"]
@@ -177,7 +177,7 @@ def remove(conn: Connection, actor: Actor, soort: str, sleutel: str, *, now: dt.
         if any(sleutel in t.deelnemers for t in tafels.TAFELS.values()) or sleutel in roles.ESCALATION_ROLES.values():
             raise FieldErrors({"sleutel": "een casustafel of escalatie noemt deze rol nog"})
     conn.execute(delete(_TABLES[soort]).where(_TABLES[soort].c.sleutel == sleutel))
-    _audit(conn, actor, now, soort=soort, sleutel=sleutel, handeling="verwijderd", velden=[])
+    _audit(conn, actor, now, catalogus=soort, sleutel=sleutel, handeling="verwijderd", velden=[])
     catalog_rows.touch(conn)
 
 
