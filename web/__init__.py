@@ -30,6 +30,7 @@ def _blueprints() -> list:
     from .modeler import library as modeler
     from .pages import (  # noqa: F401
         account_tokens,
+        admin_catalog,
         admin_partners,
         admin_users,
         audit,
@@ -40,6 +41,7 @@ def _blueprints() -> list:
         intake,
         mail_outbox,
         overleggen,
+        route_setup,
         signal_list,
         signals,
         tasks,
@@ -47,7 +49,8 @@ def _blueprints() -> list:
 
     # audit … tasks add their routes to pages.bp ("pages") when imported.
     return [observability.bp, signin.bp, twofactor.bp, oidc.bp, api.bp, pages.bp, dashboard.bp, modeler.bp,
-            modeler_api.bp, account_tokens.bp, admin_users.bp, admin_partners.bp, modeler_editor.bp]
+            modeler_api.bp, account_tokens.bp, admin_users.bp, admin_partners.bp, modeler_editor.bp, admin_catalog.bp,
+            route_setup.bp]
 
 
 def create_app(test_config: dict | None = None, *, secret_key: str = secret_keys.REQUIRED) -> Flask:

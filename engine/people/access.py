@@ -247,8 +247,7 @@ def may_work_task(actor: Actor, task) -> bool:
 
 
 # Roles that oversee the tasks of their municipality without doing them (no personal data in a task).
-# The regiomanager supervises the regional roles' tasks in the municipalities of their region (issue #17).
-SUPERVISOR_ROLES = ("manager", "regiomanager")
+SUPERVISOR_ROLES = ("manager",)
 
 
 def may_see_task(actor: Actor, task) -> bool:

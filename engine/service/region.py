@@ -6,6 +6,7 @@ The catalog — roles, case tables, chain-partner kinds, covenants — for the `
 """
 from __future__ import annotations
 
+from ..domain.labels import ROUTES
 from ..people import catalog_admin
 from ..people.access import may_manage_catalog
 from ..people.users import Actor
@@ -16,6 +17,7 @@ from ..store.db import Database
 KINDS = catalog_admin.SOORTEN_CATALOGUS  # the kinds of catalog entry, by key, with their Dutch names
 LEVELS = catalog_admin.NIVEAUS  # a case table's level (gemeente, regio)
 ROUTE_MODES = route_setup.MODI  # how a set-up chooses (proces, beslistabel)
+ROUTE_NAMES = ROUTES  # the routes a covenant can cover, with their Dutch names
 
 
 class RegionDesk:
