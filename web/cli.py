@@ -389,5 +389,15 @@ def retentie(dry_run: bool) -> None:
         _fail(1)
 
 
+def _region_commands() -> None:
+    """The catalog and the route set-up (issue #17) live in :mod:`web.cli_region`."""
+    from .cli_region import catalogus, route_inrichting
+
+    main.add_command(catalogus)
+    main.add_command(route_inrichting)
+
+
+_region_commands()
+
 if __name__ == "__main__":
     main()

@@ -135,14 +135,15 @@ _TABLES = {"rol": rol_definitie, "casustafel": casustafel_definitie, "partnersoo
            "convenant": convenant}
 
 
-def _check(actor: Actor, soort: str) -> None:
+def _check(actor: Actor | None, soort: str) -> None:
+    """``actor`` ``None`` is the operator on the command line: trusted with the installation, audited."""
     if soort not in _TABLES:
         raise NotFound(_NO_ACCESS)
-    if not may_manage_catalog(actor):
+    if actor is not None and not may_manage_catalog(actor):
         raise Forbidden("Alleen een beheerder (met tweestapsverificatie) beheert rollen, tafels, soorten en convenanten.")
 
 
-def save(conn: Connection, actor: Actor, soort: str, values: dict, *, now: dt.datetime,
+def save(conn: Connection, actor: Actor | None, soort: str, values: dict, *, now: dt.datetime,
          sleutel: str | None = None) -> str:
     """Add an entry (``sleutel`` ``None``) or change one; returns its key.
 
@@ -165,7 +166,7 @@ def save(conn: Connection, actor: Actor, soort: str, values: dict, *, now: dt.da
     return clean["sleutel"]
 
 
-def remove(conn: Connection, actor: Actor, soort: str, sleutel: str, *, now: dt.datetime) -> None:
+def remove(conn: Connection, actor: Actor | None, soort: str, sleutel: str, *, now: dt.datetime) -> None:
     """Remove an entry a beheerder added, when nothing uses it any more."""
     _check(actor, soort)
     found = entry(conn, soort, sleutel)
@@ -181,9 +182,9 @@ def remove(conn: Connection, actor: Actor, soort: str, sleutel: str, *, now: dt.
     catalog_rows.touch(conn)
 
 
-def _audit(conn: Connection, actor: Actor, now: dt.datetime, **detail) -> None:
+def _audit(conn: Connection, actor: Actor | None, now: dt.datetime, **detail) -> None:
     batch = AuditBatch(at=now, rol=ADMIN_ROLE)
-    batch.add("catalogus_gewijzigd", actor.id, **detail)
+    batch.add("catalogus_gewijzigd", actor.id if actor else None, **detail, **({} if actor else {"via": "commandoregel"}))
     batch.write(conn)
 
 

@@ -64,15 +64,18 @@ def _scope_members(conn: Connection, scope: str, scope_id: int) -> list[int]:
     return []
 
 
-def set_up(conn: Connection, actor: Actor, scope: str, scope_id: int, values: dict, *, now: dt.datetime) -> None:
+def set_up(conn: Connection, actor: Actor | None, scope: str, scope_id: int, values: dict, *, now: dt.datetime) -> None:
     """Set (or, with an empty ``modus``, remove) the set-up of a municipality or region.
 
     :param scope: :data:`GEMEENTE` or :data:`REGIO`.
     :param values: ``modus`` (a key of :data:`MODI`, or empty to inherit) and ``proces``.
+    :param actor: ``None``: the operator on the command line (trusted with the installation, audited).
     :raises FieldErrors: naming the field; :raises NotFound: no such place, or not the actor's.
     """
     members = _scope_members(conn, scope, scope_id)
-    if not members or not may_set_up_route(actor, members):
+    if scope == REGIO and not conn.execute(select(regio.c.id).where(regio.c.id == scope_id)).first():
+        members = []
+    if not members or (actor is not None and not may_set_up_route(actor, members)):
         raise NotFound("U heeft geen toegang tot deze pagina, of ze bestaat niet.")
     modus = (values.get("modus") or "").strip()
     proces = (values.get("proces") or "").strip()
@@ -92,9 +95,11 @@ def set_up(conn: Connection, actor: Actor, scope: str, scope_id: int, values: di
                 errors["proces"] = "dit proces heeft geen beslistabel 'proceskeuze': kies 'Elk signaal volgt dit proces'"
         if errors:
             raise FieldErrors(errors)
-        row = {"modus": modus, "proces": proces, "bijgewerkt_door": actor.id, "bijgewerkt_op": now}
+        row = {"modus": modus, "proces": proces, "bijgewerkt_door": actor.id if actor else None, "bijgewerkt_op": now}
         if conn.execute(update(route_inrichting).where(column == scope_id).values(**row)).rowcount == 0:
             conn.execute(insert(route_inrichting).values(**row, **{column.key: scope_id}))
-    batch = AuditBatch(at=now, rol="procesbeheerder" if actor.has_role("procesbeheerder") else "beheerder")
-    batch.add("route_inrichting_gewijzigd", actor.id, **{scope: scope_id}, modus=modus or None, proces=proces or None)
+    rol = "procesbeheerder" if actor is not None and actor.has_role("procesbeheerder") else "beheerder"
+    batch = AuditBatch(at=now, rol=rol)
+    batch.add("route_inrichting_gewijzigd", actor.id if actor else None, **{scope: scope_id}, modus=modus or None,
+              proces=proces or None)
     batch.write(conn)

@@ -7,9 +7,11 @@ The catalog — roles, case tables, chain-partner kinds, covenants — for the `
 from __future__ import annotations
 
 from ..domain.labels import ROUTES
+from ..errors import NotFound
 from ..people import catalog_admin
 from ..people.access import may_manage_catalog
-from ..people.users import Actor
+from ..people.regions import find_regio
+from ..people.users import Actor, find_gemeente
 from ..runtime import route_setup
 from ..store import catalog_rows
 from ..store.db import Database
@@ -44,21 +46,33 @@ class RegionDesk:
         with self.db.read() as conn:
             return catalog_admin.entry(conn, soort, sleutel)
 
-    def save(self, actor: Actor, soort: str, values: dict, sleutel: str | None = None) -> str:
+    def save(self, actor: Actor | None, soort: str, values: dict, sleutel: str | None = None) -> str:
         """Add (``sleutel`` ``None``) or change an entry; returns its key."""
         with self.db.write() as conn:
             return catalog_admin.save(conn, actor, soort, values, now=self.clock.now(), sleutel=sleutel)
 
-    def remove(self, actor: Actor, soort: str, sleutel: str) -> None:
+    def remove(self, actor: Actor | None, soort: str, sleutel: str) -> None:
         with self.db.write() as conn:
             catalog_admin.remove(conn, actor, soort, sleutel, now=self.clock.now())
+
+    def place_id(self, scope: str, naam: str) -> int:
+        """The id of the municipality (``gemeente``) or region (``regio``) called ``naam``.
+
+        :raises NotFound: no such place.
+        """
+        with self.db.read() as conn:
+            found = (find_gemeente if scope == "gemeente" else find_regio)(conn, naam)
+        if found is None:
+            raise NotFound(f"{scope} '{naam}' bestaat niet")
+        return found
 
     def route_overview(self, actor: Actor) -> dict:
         """The regions and municipalities ``actor`` may set up, with their set-ups."""
         with self.db.read() as conn:
             return route_setup.overview(conn, actor)
 
-    def set_route(self, actor: Actor, scope: str, scope_id: int, values: dict) -> None:
-        """Set or clear the route set-up of a municipality (``gemeente``) or region (``regio``)."""
+    def set_route(self, actor: Actor | None, scope: str, scope_id: int, values: dict) -> None:
+        """Set or clear the route set-up of a municipality (``gemeente``) or region (``regio``);
+        ``actor`` ``None`` is the operator (command line, ``init --demo``)."""
         with self.db.write() as conn:
             route_setup.set_up(conn, actor, scope, scope_id, values, now=self.clock.now())
