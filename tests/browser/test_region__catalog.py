@@ -26,7 +26,8 @@ def _meldcode_using_the_new_entries() -> ProcessPackage:
     def change(text: str) -> str:
         text = replace_once(text, '''<spiffworkflow:property name="rol" value="aandachtsfunctionaris" />
           <spiffworkflow:property name="formulier" value="doorverwijzing" />
-          <spiffworkflow:property name="ketenpartner" value="veilig_thuis" />''', '''<spiffworkflow:property name="rol" value="jeugdregisseur" />
+          <spiffworkflow:property name="ketenpartner" value="veilig_thuis" />''',
+                            '''<spiffworkflow:property name="rol" value="jeugdregisseur" />
           <spiffworkflow:property name="formulier" value="doorverwijzing" />
           <spiffworkflow:property name="ketenpartner" value="schoolarts" />''')
         return replace_once(text, '''<spiffworkflow:property name="formulier" value="uitkomst-veilig-thuis" />''',
