@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from . import categories, partner_kinds, roles, tafels
+from . import categories, labels, partner_kinds, roles, tafels
 
 # The covenant a routed case is shared under, per route (the built-ins; ``signal.convenant``).
 COVENANTS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -69,6 +69,7 @@ def apply(role_rows: list[RoleDef], tafel_rows: list[tafels.Tafel], soort_rows: 
         _replace_set(roles.TASK_ROLES, {k for k, r in by_role.items() if r.taakrol})
         _replace(roles.ESCALATION_ROLES, {k: r.escalatie_rol for k, r in by_role.items() if r.escalatie_rol})
         _replace(tafels.TAFELS, {t.sleutel: t for t in (*BUILTIN_TAFELS, *tafel_rows)})
+        _replace(labels.TABLES["tafel"], {key: tafel.naam for key, tafel in tafels.TAFELS.items()})
         _replace(partner_kinds.SOORTEN, {**BUILTIN_SOORTEN, **soort_rows})
         covenants = {**BUILTIN_COVENANTS, **covenant_rows}
         _replace(COVENANTS, covenants)
