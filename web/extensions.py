@@ -50,8 +50,6 @@ def build_orchestrator(config: Mapping) -> Orchestrator:
 def init_app(app: Flask) -> None:
     """Build the app's front door from its settings."""
     app.extensions[_KEY] = build_orchestrator(app.config)
-    # The catalog (roles, case tables, partner kinds) is data another worker may have changed.
-    app.before_request(lambda: orchestrator().region.refresh())
 
 
 def orchestrator(app: Flask | None = None) -> Orchestrator:

@@ -13,6 +13,16 @@ from .admin_users import beheerder_required
 
 bp = Blueprint("catalogus", __name__, url_prefix="/beheer/catalogus")
 _LIST_FIELDS = ("deelnemers", "voorzitters", "routes")
+# What needs no catalog: assets, and the probes that must answer when the database does not.
+_WITHOUT_CATALOG = frozenset({"static", "observability.health", "observability.metrics"})
+
+
+@bp.before_app_request
+def follow_the_catalog():
+    """The catalog (roles, case tables, partner kinds) is data another worker may have changed: each request
+    follows it (one indexed read when nothing changed), after the request id and the session are set."""
+    if request.endpoint not in _WITHOUT_CATALOG:
+        orchestrator().region.refresh()
 
 
 def _kind(soort: str) -> str:
