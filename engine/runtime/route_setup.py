@@ -28,7 +28,7 @@ GEMEENTE, REGIO = "gemeente", "regio"
 
 def overview(conn: Connection, actor: Actor) -> dict:
     """The regions and municipalities ``actor`` may set up, each with its set-up and what holds
-    (own, the region's, or the default), and the deployed processes to choose from."""
+    (own, the region's, or the default), and the deployed processes to choose from (key → name)."""
     setups = {(GEMEENTE, r.gemeente_id) if r.gemeente_id else (REGIO, r.regio_id): {"modus": r.modus, "proces": r.proces}
               for r in conn.execute(select(route_inrichting))}
     regios = {r.id: r.naam for r in conn.execute(select(regio.c.id, regio.c.naam).order_by(regio.c.naam))}
@@ -51,7 +51,11 @@ def overview(conn: Connection, actor: Actor) -> dict:
         if gemeenten or editable:
             result.append({"id": regio_id, "naam": naam, "inrichting": regio_setup, "wijzigbaar": editable,
                            "gemeenten": gemeenten})
-    processen = sorted({r.sleutel for r in conn.execute(select(process_definition.c.sleutel))})
+    names: dict[str, str] = {}
+    for row in conn.execute(select(process_definition.c.sleutel, process_definition.c.naam)
+                            .order_by(process_definition.c.versie)):
+        names[row.sleutel] = row.naam  # the newest version's name
+    processen = dict(sorted(names.items(), key=lambda item: item[1].lower()))
     return {"regios": result, "processen": processen, "modi": MODI}
 
 

@@ -70,7 +70,8 @@ def test_a_process_owner_changes_the_set_up_in_the_browser_and_only_new_signals_
     assert (_process_of(orchestrator, before), _process_of(orchestrator, after)) == (
         "slachtoffer-in-beeld", "ondermijningsoverleg")
     text = unescape(owner.get("/beheer/route-inrichting").get_data(as_text=True))
-    assert "Geldt nu: Elk signaal volgt dit proces: <code>ondermijningsoverleg</code> (eigen inrichting)" in text
+    assert ("Geldt nu: Elk signaal volgt dit proces: Via het lokale ondermijningsoverleg (Achterhoek) (eigen inrichting)"
+            in text)
     with orchestrator.db.read() as conn:
         logged = conn.execute(select(audit_event.c.user_id, audit_event.c.detail)
                               .where(audit_event.c.actie == "route_inrichting_gewijzigd")).one()
