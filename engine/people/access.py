@@ -65,6 +65,10 @@ ROUTE_COVENANT = catalog.ROUTE_COVENANT
 
 # Municipal roles that work signals of their municipality with personal data.
 CASE_ROLES = ("analist", "aandachtsfunctionaris")
+# Municipal roles that prepare a signal for a local table before it is routed (the Achterhoek's
+# veiligheidsadviseur, issue #17: the ondermijningsoverleg route): they see the municipality's unrouted
+# signals in full, as the analist does, but neither move nor hand them over, nor see who reported.
+PREPARING_ROLES = ("veiligheidsadviseur",)
 # The municipal role that follows a case after routing (under the covenant).
 COVENANT_ROLE = "aandachtsfunctionaris"
 # Who may know who reported a signal (identity and contact details): the municipality's own.
@@ -97,7 +101,7 @@ def signal_access(actor: Actor, row) -> tuple[Visibility, str | None]:
     """
     gemeente_id = row.gemeente_id
     if row.route is None:
-        for rol in CASE_ROLES:
+        for rol in CASE_ROLES + PREPARING_ROLES:
             if actor.has_role(rol, gemeente_id):
                 return Visibility.FULL, rol
     else:
@@ -303,7 +307,7 @@ def signal_scope(actor: Actor):
         here = true() if gemeente_id is None else signal.c.gemeente_id == gemeente_id
         if rol == COVENANT_ROLE:
             clauses.append(here)
-        elif rol in CASE_ROLES:
+        elif rol in CASE_ROLES or rol in PREPARING_ROLES:
             clauses.append(and_(here, signal.c.route.is_(None)))
         routes = [route for route in ROUTE_ROLE if rol in route_roles(route)]
         if routes:

@@ -173,6 +173,12 @@ def test_the_achterhoek_route_records_the_veilig_thuis_registration_and_the_tabl
     orch.complete_task(af, task["id"], {"veilig_thuis_geregistreerd": "ja", "veilig_thuis_geregistreerd_op": "2026-03-02"})
     task = next(t for t in orch.inbox(va)["taken"] if t["signaal_id"] == outcome.signal_id)
     assert task["naam"] == "Ondermijningsoverleg voorbereiden"
+    # the veiligheidsadviseur prepares the case: they see the unrouted signal in full (not who reported it)
+    view = orch.signal(va, outcome.signal_id)
+    assert view["gegevens"]["omschrijving"] == "Man in de kas moest zijn paspoort afgeven."
+    assert "melder" not in view["gegevens"]
+    registered = next(s for s in view["dossier"] if s.get("bpmn_id") == "task_registratie_vt")  # the case travels
+    assert registered["gegevens"]["veilig_thuis_geregistreerd"] == "ja"
     orch.complete_task(va, task["id"], {"afgestemd_met_aandachtsfunctionaris": True, "voorstel_route": "riec",
                                         "ondermijnende_aspecten": "Panden op naam van een stroman."})
     # the local ondermijningsoverleg: the veiligheidsadviseur chairs, the aandachtsfunctionaris brings the case
@@ -186,6 +192,8 @@ def test_the_achterhoek_route_records_the_veilig_thuis_registration_and_the_tabl
     decided = orch.record_decision(va, item_id, {"besluit_overleg": "riec", "toelichting_besluit": "Netwerk."})
 
     assert decided.route == "riec"
+    with pytest.raises(NotFound):  # routed: shared under the RIEC covenant, no longer the municipality's preparation
+        orch.signal(va, outcome.signal_id)
     riec = region.person("riec")
     assert [t["naam"] for t in orch.inbox(riec)["taken"] if t["signaal_id"] == outcome.signal_id] == [
         "Regie ondermijnende criminaliteit"]

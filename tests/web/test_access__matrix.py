@@ -73,9 +73,10 @@ SEES_SIGNAL = {
     "procesbeheerder": set(),
     "manager": {*STAGES, CARE},  # the process, no personal data
     "beheerder": set(),
-    # issue #17: the Achterhoek's roles see no signal of Nijmegen's stroomschema (they work their own route's
-    # tasks); the regiomanager hears of overdue tasks of the regional roles, and sees no case.
-    "veiligheidsadviseur": set(),
+    # issue #17: the veiligheidsadviseur prepares unrouted signals for the local ondermijningsoverleg (in full,
+    # before routing, as the analist); the ketenregisseur sees no case; the regiomanager hears of overdue tasks
+    # of the regional roles, and sees no case.
+    "veiligheidsadviseur": {"nieuw"},
     "ketenregisseur": set(),
     "regiomanager": set(),
 }
