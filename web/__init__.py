@@ -32,6 +32,7 @@ def _blueprints() -> list:
     from .modeler import proberen as modeler_proberen
     from .pages import (  # noqa: F401
         account_tokens,
+        admin_catalog,
         admin_partners,
         admin_users,
         audit,
@@ -42,6 +43,7 @@ def _blueprints() -> list:
         intake,
         mail_outbox,
         overleggen,
+        route_setup,
         signal_list,
         signals,
         tasks,
@@ -50,7 +52,7 @@ def _blueprints() -> list:
     # audit … tasks add their routes to pages.bp ("pages") when imported.
     return [observability.bp, signin.bp, twofactor.bp, oidc.bp, api.bp, pages.bp, dashboard.bp, modeler.bp,
             modeler_api.bp, account_tokens.bp, admin_users.bp, admin_partners.bp, modeler_editor.bp,
-            modeler_proberen.bp, modeler_impact.bp]
+            modeler_proberen.bp, modeler_impact.bp, admin_catalog.bp, route_setup.bp]
 
 
 def create_app(test_config: dict | None = None, *, secret_key: str = secret_keys.REQUIRED) -> Flask:

@@ -406,5 +406,15 @@ from .cli_impact import impact  # noqa: E402  (its own module: it needs this one
 main.add_command(impact)
 
 
+def _region_commands() -> None:
+    """The catalog and the route set-up (issue #17) live in :mod:`web.cli_region`."""
+    from .cli_region import catalogus, route_inrichting
+
+    main.add_command(catalogus)
+    main.add_command(route_inrichting)
+
+
+_region_commands()
+
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Row, bindparam, func, insert, select
 
 from ..domain.status import SignalStatus
 from ..errors import NotFound
+from ..store import catalog_rows
 from ..store.schema import process_definition, process_file, process_instance
 from .package import ProcessPackage
 from .validation import CompiledDefinition, compile_package
@@ -58,8 +59,10 @@ def deploy(conn: Connection, cache: DefinitionCache, package: ProcessPackage, *,
     """Validate ``package`` and store it as the next version of its process.
 
     A package identical to the latest version is not stored again. Raises
-    :class:`~engine.errors.DeployRejected` before anything is written.
+    :class:`~engine.errors.DeployRejected` before anything is written. Checked against this
+    database's catalog (roles, case tables, partner kinds: :mod:`engine.store.catalog_rows`).
     """
+    catalog_rows.refresh(conn)
     compiled = compile_package(package)
     checksum = package.checksum
     latest = latest_version(conn, compiled.sleutel)

@@ -37,6 +37,8 @@ ACTIES: dict[str, str] = {
     "overleg_gepland": "overleg gepland",
     "overleg_gewijzigd": "overleg gewijzigd",
     "melder_teruggekoppeld": "melder geïnformeerd",
+    "catalogus_gewijzigd": "rollen, tafels, ketenpartnersoorten of convenanten gewijzigd",
+    "route_inrichting_gewijzigd": "route-inrichting gewijzigd",
     "ketenpartner_gewijzigd": "ketenpartner gewijzigd",
     "ketenpartner_toegevoegd": "ketenpartner toegevoegd",
     "ketenpartner_verwijderd": "ketenpartner verwijderd",

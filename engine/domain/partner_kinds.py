@@ -13,6 +13,12 @@ SOORTEN: dict[str, str] = {
     # Shelter providers (COSM, vrouwenopvang, maatschappelijke opvang, specialised): the care
     # trajectory's placement names one (processes/zorgtraject, engine.runtime.care).
     "opvang": "Opvangaanbieder",
+    "kmar": "Koninklijke Marechaussee (KMar)",
+    "om": "Openbaar Ministerie",
+    "comensha": "CoMensha",
+    "heit": "HEIT",
+    "jeugdbescherming": "Jeugdbescherming",
+    "nidos": "Nidos (voogdij alleenstaande minderjarige vreemdelingen)",
 }
 
 

@@ -11,10 +11,17 @@ ROLES: dict[str, str] = {
     "procesbeheerder": "Procesbeheerder",
     "manager": "Manager",
     "beheerder": "Beheerder",
+    # The Achterhoek's set-up (issue #17): the municipality's veiligheidsadviseur coordinates the local
+    # ondermijningsoverleg with the aandachtsfunctionaris; the districtelijk ketenregisseur watches the
+    # region; the regiomanager hears of overdue tasks of the regional roles.
+    "veiligheidsadviseur": "Veiligheidsadviseur (ondermijning)",
+    "ketenregisseur": "Ketenregisseur mensenhandel (district)",
+    "regiomanager": "Regiomanager (regionale ketenrollen)",
 }
 
-# Roles that work across the municipalities of the region.
-REGIONAL_ROLES = frozenset({"zorgcoordinator", "zvh", "riec"})
+# Roles that work across the municipalities of the region. ROLES, REGIONAL_ROLES and TASK_ROLES are the
+# built-in catalog: a beheerder adds roles as data (engine.domain.catalog updates these in place).
+REGIONAL_ROLES = {"zorgcoordinator", "zvh", "riec", "ketenregisseur", "regiomanager"}
 
 # Roles that may deploy process definitions.
 DEPLOY_ROLES = frozenset({"procesbeheerder", "beheerder"})
@@ -24,7 +31,12 @@ DEPLOY_ROLES = frozenset({"procesbeheerder", "beheerder"})
 SECOND_FACTOR_ROLES = frozenset({"beheerder", "procesbeheerder"})
 
 # Roles that may do user tasks in a process (the rest only read or administer).
-TASK_ROLES = frozenset({"analist", "aandachtsfunctionaris", "zorgcoordinator", "zvh", "riec"})
+TASK_ROLES = {"analist", "aandachtsfunctionaris", "zorgcoordinator", "zvh", "riec", "veiligheidsadviseur",
+              "ketenregisseur"}
+
+# Whose manager hears of an overdue task of a role: the regional roles' own manager in the region
+# (issue #17), everyone else's the municipality's ``manager``.
+ESCALATION_ROLES: dict[str, str] = {rol: "regiomanager" for rol in ("zorgcoordinator", "zvh", "riec", "ketenregisseur")}
 
 
 def lane_role(lane_name: str | None) -> str | None:

@@ -42,6 +42,10 @@ TAFELS: dict[str, Tafel] = {
                      ("zvh", "zorgcoordinator", "aandachtsfunctionaris"), ("zvh",)),
     "riec_tafel": Tafel("riec_tafel", "RIEC-casustafel", REGIONAAL,
                         ("riec", "aandachtsfunctionaris"), ("riec",)),
+    # The Achterhoek: signals of trafficking follow the work process of undermining crime, in the local
+    # ondermijningsoverleg, which the veiligheidsadviseur chairs with the aandachtsfunctionaris.
+    "ondermijningsoverleg": Tafel("ondermijningsoverleg", "Lokaal ondermijningsoverleg", LOKAAL,
+                                  ("veiligheidsadviseur", "aandachtsfunctionaris"), ("veiligheidsadviseur",)),
 }
 
 # Who brings a case to a table (puts its waiting decision on a meeting's agenda).

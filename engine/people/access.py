@@ -29,6 +29,7 @@ import enum
 
 from sqlalchemy import and_, false, or_, select, true
 
+from ..domain import catalog
 from ..domain.categories import (  # noqa: F401  (re-exported: the policy's vocabulary)
     GEMEENTELIJKE_TAAK,
     GRONDSLAGEN,
@@ -56,15 +57,18 @@ ROUTE_ROLE["zvh"] = "zvh"
 # task beside the ZVH's regie task), so they see the case too, under the same ZVH covenant.
 ROUTE_CARE_ROLE = {"zorg_en_strafrecht": "zorgcoordinator"}
 
-# The covenant a routed case is shared under (``signal.convenant``). A care-only case
-# (zorgtraject) goes to the care partners of the Zorg- en Veiligheidshuis network and is
-# shared under its covenant, as the Nijmegen plan prescribes for signals passed on to
-# the ZVH's (care) partners; the RIEC covenant covers undermining cases.
-ROUTE_COVENANT = {"riec": "riec", "zorg_en_strafrecht": "zvh", "zorgtraject": "zvh"}
-ROUTE_COVENANT["zvh"] = "zvh"  # a referral to the ZVH is shared under its covenant; avim, nla, veilig_thuis: none
+# The covenant a routed case is shared under (``signal.convenant``), per route: catalog data
+# (engine.domain.catalog, a beheerder's Convenanten page). Built in: a care-only case (zorgtraject) goes
+# to the care partners of the Zorg- en Veiligheidshuis network and is shared under its covenant, as
+# the Nijmegen plan prescribes; the RIEC covenant covers undermining cases; avim, nla, veilig_thuis: none.
+ROUTE_COVENANT = catalog.ROUTE_COVENANT
 
 # Municipal roles that work signals of their municipality with personal data.
 CASE_ROLES = ("analist", "aandachtsfunctionaris")
+# Municipal roles that prepare a signal for a local table before it is routed (the Achterhoek's
+# veiligheidsadviseur, issue #17: the ondermijningsoverleg route): they see the municipality's unrouted
+# signals in full, as the analist does, but neither move nor hand them over, nor see who reported.
+PREPARING_ROLES = ("veiligheidsadviseur",)
 # The municipal role that follows a case after routing (under the covenant).
 COVENANT_ROLE = "aandachtsfunctionaris"
 # Who may know who reported a signal (identity and contact details): the municipality's own.
@@ -97,7 +101,7 @@ def signal_access(actor: Actor, row) -> tuple[Visibility, str | None]:
     """
     gemeente_id = row.gemeente_id
     if row.route is None:
-        for rol in CASE_ROLES:
+        for rol in CASE_ROLES + PREPARING_ROLES:
             if actor.has_role(rol, gemeente_id):
                 return Visibility.FULL, rol
     else:
@@ -303,7 +307,7 @@ def signal_scope(actor: Actor):
         here = true() if gemeente_id is None else signal.c.gemeente_id == gemeente_id
         if rol == COVENANT_ROLE:
             clauses.append(here)
-        elif rol in CASE_ROLES:
+        elif rol in CASE_ROLES or rol in PREPARING_ROLES:
             clauses.append(and_(here, signal.c.route.is_(None)))
         routes = [route for route in ROUTE_ROLE if rol in route_roles(route)]
         if routes:
@@ -397,15 +401,15 @@ ADMIN_ROLE = "beheerder"
 # beheerder (the whole processing log). Municipal roles (analist, aandachtsfunctionaris, melder,
 # manager, procesbeheerder) hold in their own municipality only.
 SCOPE_GEMEENTE, SCOPE_REGIO, SCOPE_INSTALLATIE = "gemeente", "regio", "installatie"
-GRANT_SCOPES: dict[str, frozenset[str]] = {
-    **{rol: frozenset({SCOPE_GEMEENTE, SCOPE_REGIO, SCOPE_INSTALLATIE}) for rol in REGIONAL_ROLES},
-    ADMIN_ROLE: frozenset({SCOPE_GEMEENTE, SCOPE_INSTALLATIE}),
-}
+GRANT_SCOPES: dict[str, frozenset[str]] = {ADMIN_ROLE: frozenset({SCOPE_GEMEENTE, SCOPE_INSTALLATIE})}
+_REGIONAL_SCOPES = frozenset({SCOPE_GEMEENTE, SCOPE_REGIO, SCOPE_INSTALLATIE})
 
 
 def grant_scopes(rol: str) -> frozenset[str]:
     """The scopes ``rol`` may be granted in: :data:`SCOPE_GEMEENTE` always, region or installation
-    only where :data:`GRANT_SCOPES` says so."""
+    for a regional role (the catalog's, engine.domain.roles.REGIONAL_ROLES) and where :data:`GRANT_SCOPES` says so."""
+    if rol in REGIONAL_ROLES:
+        return _REGIONAL_SCOPES
     return GRANT_SCOPES.get(rol, frozenset({SCOPE_GEMEENTE}))
 
 
@@ -421,6 +425,22 @@ def may_change_processes(actor: Actor | None) -> bool:
     second factor (:func:`second_factor_missing`).
     """
     return actor is not None and bool(actor.role_keys() & DEPLOY_ROLES) and not second_factor_missing(actor)
+
+
+# --- the region as configuration (engine.people.catalog_admin, engine.runtime.route_setup) -------------
+
+def may_manage_catalog(actor: Actor | None) -> bool:
+    """Whether ``actor`` may change the catalog (roles, case tables, partner kinds, covenants): a
+    ``beheerder`` with a second factor. The catalog holds no personal data."""
+    return may_administer(actor)
+
+
+def may_set_up_route(actor: Actor | None, gemeente_ids) -> bool:
+    """Whether ``actor`` may change how the intake routes signals of ``gemeente_ids`` (one municipality,
+    or every municipality of a region): a process owner or beheerder in each of them, with a second factor."""
+    gemeente_ids = list(gemeente_ids)
+    return (may_change_processes(actor) and bool(gemeente_ids)
+            and all(any(actor.has_role(rol, g) for rol in DEPLOY_ROLES) for g in gemeente_ids))
 
 
 # --- case tables (engine.domain.tafels, engine.runtime.casustafel) --------------------------------------------

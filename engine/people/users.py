@@ -13,6 +13,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from ..domain.roles import REGIONAL_ROLES, ROLES
 from ..errors import FieldErrors, NotFound
+from ..store import catalog_rows
 from ..store.schema import api_token, gemeente, user, user_role
 from .regions import ensure_regio, expand_grants
 
@@ -92,6 +93,7 @@ def add_user(conn: Connection, gebruikersnaam: str, *, now: dt.datetime, naam: s
     """
     if not re.fullmatch(r"[A-Za-z0-9._@-]{2,100}", gebruikersnaam or ""):
         raise FieldErrors({"gebruikersnaam": "2 tot 100 tekens: letters, cijfers en . _ @ -"})
+    catalog_rows.refresh(conn)  # a role a beheerder added (engine.people.catalog_admin) is a role here too
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
         raise FieldErrors({"rol": f"onbekende rol '{unknown[0]}' (bekend: {', '.join(ROLES)})"})

@@ -34,7 +34,7 @@ from .dossier import record_intake, record_step
 from .instances import Outcome, StaleInstance, persist, public_tasks, run_engine, save_instance, start_instance
 from .intake import INTAKE_PROCESS, intake_form, prepare_intake, signal_columns
 from .projections import OPEN, project, waiting_before
-from .route_choice import ROUTE_QUESTIONS, choose_process
+from .route_choice import ROUTE_QUESTIONS, choose_for_place
 
 DEFAULT_PROCESS = INTAKE_PROCESS  # the default route: its form is the report form, its table chooses the route
 
@@ -80,7 +80,7 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
         shared = cache.get(conn, latest_definition_id(conn, INTAKE_PROCESS))
         form = intake_form(conn, cache, shared)
         clean, gemeente_id = prepare_intake(conn, shared, actor, raw, now, form)
-        proces = choose_process(conn, clean, INTAKE_PROCESS)
+        proces, inrichting = choose_for_place(conn, clean, gemeente_id, INTAKE_PROCESS)
     if not isinstance(proces, str) or not proces.strip():
         raise FieldErrors({"proces": "moet de sleutel van een gedeployd proces zijn (tekst)"})
     definition_id = latest_definition_id(conn, proces)
@@ -100,7 +100,8 @@ def start_signal(conn: Connection, cache: DefinitionCache, actor: Actor, raw: di
                   form=form or compiled.forms.get(compiled.start_form or ""), clean=clean, bpmn_id=None, now=now)
     log = AuditBatch(now, instance_id, signal_id, rol="melder")
     log.add("signaal_gemeld", actor.id, referentie=referentie, proces=proces, acute_nood=clean["acute_nood"],
-            **({"proceskeuze": {key: clean[key] for key in ROUTE_QUESTIONS}} if gekozen else {}))
+            **({"proceskeuze": {key: clean[key] for key in ROUTE_QUESTIONS}, "route_inrichting": inrichting}
+               if gekozen else {}))
     persist(conn, compiled, projection, log, instance_id=instance_id, version=1, signal_id=signal_id,
             gemeente_id=gemeente_id, now=now, before={}, signal_row_written=True)
     start_linked(conn, cache, projection, instance_id=instance_id, signal_id=signal_id, gemeente_id=gemeente_id,

@@ -1,7 +1,9 @@
 """What a fired timer does besides moving its workflow on: escalate to the manager.
 
 An escalation marks the user task the timer sits on and leaves a notification for the
-``manager`` role of the task's municipality. The notification names the step and the
+``manager`` role of the task's municipality — or, for a task of a regional role, for the role the
+catalog names as that role's manager (``escalatie_rol``, e.g. the ``regiomanager``), which holds
+in the task's region (issue #17). The notification names the step and the
 signal's reference only: never personal data.
 """
 from __future__ import annotations
@@ -12,6 +14,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ..audit.audit import AuditBatch
 from ..clock import isoformat
+from ..domain.roles import ESCALATION_ROLES
 from ..domain.status import TaskStatus
 from ..store.schema import human_task, notificatie, signal
 from .projections import FiredTimer
@@ -22,7 +25,7 @@ _MARK_ESCALATED = (
     .values(escalated_at=bindparam("now"))
 )
 _TASK_FOR_NOTICE = (
-    select(human_task.c.naam, human_task.c.status, signal.c.referentie)
+    select(human_task.c.naam, human_task.c.status, human_task.c.rol, signal.c.referentie)
     .outerjoin(signal, signal.c.id == human_task.c.signal_id)
     .where(human_task.c.id == bindparam("task_id"))
 )
@@ -42,7 +45,8 @@ def apply_timer_effects(conn: Connection, fired: list[FiredTimer], *, signal_id:
             continue
         conn.execute(_MARK_ESCALATED, {"task_id": timer.human_task_id, "now": now})
         conn.execute(_NOTIFY, {
-            "soort": "escalatie", "rol": "manager", "gemeente_id": gemeente_id, "signal_id": signal_id,
+            "soort": "escalatie", "rol": ESCALATION_ROLES.get(task.rol or "", "manager"), "gemeente_id": gemeente_id,
+            "signal_id": signal_id,
             "human_task_id": timer.human_task_id, "created_at": now,
             "bericht": f"De deadline van '{task.naam}' is verstreken"
                        + (f" (signaal {task.referentie})." if task.referentie else "."),

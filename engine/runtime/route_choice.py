@@ -10,6 +10,14 @@ start form is the one report form). It reads the report's answers
 * ``locatie-in-beeld`` — a location where trafficking is suspected;
 * ``signaal-naar-casus`` — anything else: the stroomschema.
 
+Each municipality can have its own set-up (``route_inrichting``, issue #17), else its region's:
+``modus`` ``proces`` starts that process for every signal (Nijmegen: the stroomschema), ``beslistabel``
+lets the ``proceskeuze`` table of that process's newest version choose (Lisse: the route map). A
+municipality with neither keeps the default: the table deployed with the default route. The table
+also reads ``gemeente`` (the municipality's name) and ``regio`` (its region's code, or empty), so one
+table can route per place too. The set-up is read when a signal is reported: a change affects new
+signals only; running cases finish on the process they started.
+
 A version of the default route without the table sends every signal down the default
 route. A table that names a process nobody deployed stops the report with a clear
 :class:`~engine.errors.WorkflowFailed` (nothing is written), never a guess.
@@ -28,7 +36,7 @@ from ..definitions.validation_route import DECISION_ID, OUTPUT
 from ..errors import NotFound, WorkflowFailed
 from ..spiff.sandbox import make_script_engine
 from ..spiff.spiff_compat import StrictDMNEngine, StrictParser
-from ..store.schema import process_definition
+from ..store.schema import gemeente, process_definition, regio, route_inrichting
 
 # The report form's answers the decision reads (each is on the form; absent means False).
 ROUTE_QUESTIONS = ("identificeerbaar_slachtoffer", "gaat_om_locatie", "meldcode_professional")
@@ -44,6 +52,46 @@ _LATEST = (
     .limit(1)
 )
 _LOCK = threading.Lock()
+MODUS_PROCES, MODUS_BESLISTABEL = "proces", "beslistabel"
+# The municipality's own set-up first, then its region's (one round trip).
+_PLACE = (
+    select(gemeente.c.naam.label("gemeente"), regio.c.code.label("regio"),
+           select(route_inrichting.c.modus).where(route_inrichting.c.gemeente_id == gemeente.c.id)
+           .scalar_subquery().label("eigen_modus"),
+           select(route_inrichting.c.proces).where(route_inrichting.c.gemeente_id == gemeente.c.id)
+           .scalar_subquery().label("eigen_proces"),
+           select(route_inrichting.c.modus).where(route_inrichting.c.regio_id == gemeente.c.regio_id)
+           .scalar_subquery().label("regio_modus"),
+           select(route_inrichting.c.proces).where(route_inrichting.c.regio_id == gemeente.c.regio_id)
+           .scalar_subquery().label("regio_proces"))
+    .outerjoin(regio, regio.c.id == gemeente.c.regio_id)
+    .where(gemeente.c.id == bindparam("gemeente_id"))
+)
+
+
+def choose_for_place(conn: Connection, clean: dict, gemeente_id: int, default_process: str) -> tuple[str, dict]:
+    """The process a report in municipality ``gemeente_id`` starts, by its set-up (or its region's,
+    or the default), and the set-up that chose it (for the audit log).
+
+    :raises WorkflowFailed: as :func:`choose_process`.
+    """
+    place = conn.execute(_PLACE, {"gemeente_id": gemeente_id}).first()
+    answers = {**clean, "gemeente": place.gemeente if place else "", "regio": (place.regio or "") if place else ""}
+    if place is not None and place.eigen_modus:
+        modus, proces, bron = place.eigen_modus, place.eigen_proces, "gemeente"
+    elif place is not None and place.regio_modus:
+        modus, proces, bron = place.regio_modus, place.regio_proces, "regio"
+    else:
+        return choose_process(conn, answers, default_process), {"bron": "standaard"}
+    setup = {"bron": bron, "modus": modus, "proces": proces}
+    if modus == MODUS_PROCES:
+        try:
+            latest_definition_id(conn, proces)
+        except NotFound:
+            raise WorkflowFailed(f"De route-inrichting van deze {bron} noemt het proces '{proces}', maar dat is niet "
+                                 "gedeployd. Er is niets opgeslagen; meld dit aan de procesbeheerder.", DECISION_ID) from None
+        return proces, setup
+    return choose_process(conn, answers, proces), setup
 
 
 class _Answers:
@@ -76,6 +124,11 @@ def _decision(conn: Connection, intake_process: str) -> StrictDMNEngine | None:
     with _LOCK:
         _ENGINES[latest.checksum] = found
     return found
+
+
+def has_decision(conn: Connection, proces: str) -> bool:
+    """Whether the newest version of ``proces`` holds a ``proceskeuze`` table."""
+    return _decision(conn, proces) is not None
 
 
 def choose_process(conn: Connection, clean: dict, intake_process: str) -> str:

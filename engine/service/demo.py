@@ -1,4 +1,5 @@
-"""Demo data: a user for every role and signals at every step of the route, in two regions."""
+"""Demo data: a user for every role and signals at every step of the route, in four regions; the three
+set-ups of the seeds side by side (engine.service.demo_regions)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,13 +9,16 @@ from ..errors import NotFound
 from ..people.regions import assign_gemeente, ensure_regio
 from ..people.tokens import issue_token
 from ..people.users import add_user, ensure_gemeente
+from .demo_regions import REGION_USERS, achterhoek_signals, add_region_users, set_up_routes
 from .orchestrator import Orchestrator
 
 DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 - documented demo password
 
 # The demo's municipalities by region, as in Gelderland: Nijmegen and Wijchen in Gelderland-Zuid
 # (one Zorg- en Veiligheidshuis), Arnhem in Gelderland-Midden.
-DEMO_REGIONS = {"Gelderland-Zuid": ("Nijmegen", "Wijchen"), "Gelderland-Midden": ("Arnhem",)}
+DEMO_REGIONS = {"Gelderland-Zuid": ("Nijmegen", "Wijchen"), "Gelderland-Midden": ("Arnhem",),
+                "Holland Rijnland": ("Lisse",), "Achterhoek": ("Doetinchem", "Winterswijk")}
+DEMO_REGION_USERS = REGION_USERS  # the users of Lisse and the Achterhoek (engine.service.demo_regions)
 # The region the demo's regional roles (zorgcoordinator, zvh, riec) are granted for: they see
 # the routed cases of Nijmegen and Wijchen, not those of Arnhem.
 DEMO_REGION = "Gelderland-Zuid"
@@ -55,7 +59,7 @@ _ROUTED_INTAKES = [
     {"omschrijving": "Man in de kas vertelt dat hij zijn paspoort moest afgeven en zijn schuld afwerkt; "
                      "hij wil erover praten met de inspectie.",
      "uitbuitingsvormen": ["arbeid"], "sector": "agrarisch", "minderjarige": "nee", "identificeerbaar_slachtoffer": True,
-     "slachtoffer_wil_melden": True, "locatie": "Kwekerij aan de Dorpsstraat, Wijchen"},
+     "slachtoffer_wil_melden": True, "locatie": "Kwekerij aan de Heereweg, Lisse"},
     {"omschrijving": "Vrouw vraagt bij het Wmo-loket om een veilige slaapplek; zij wordt door haar 'vriend' "
                      "gedwongen klanten te ontvangen.",
      "uitbuitingsvormen": ["seksueel"], "minderjarige": "nee", "identificeerbaar_slachtoffer": True,
@@ -79,6 +83,12 @@ DEMO_PARTNERS = {
     "riec": ("RIEC (voorbeeld)", "026-0000006", "info@riec.example"),
     "handhaving": ("Team toezicht en handhaving (voorbeeld)", "14 024", "handhaving@gemeente.example"),
     "opvang": ("COSM-opvang (voorbeeld)", "024-0000007", "plaatsing@opvang.example"),  # the care trajectory's providers
+    "kmar": ("Koninklijke Marechaussee (voorbeeld)", "0800-0000008", "mensenhandel@kmar.example"),
+    "om": ("Openbaar Ministerie, officier mensenhandel (voorbeeld)", "088-0000009", "mensenhandel@om.example"),
+    "comensha": ("CoMensha (voorbeeld)", "033-0000010", "registratie@comensha.example"),
+    "heit": ("HEIT (voorbeeld)", "088-0000011", "heit@example.nl"),
+    "jeugdbescherming": ("Jeugdbescherming (voorbeeld)", "088-0000012", "aanmelden@jeugdbescherming.example"),
+    "nidos": ("Nidos (voorbeeld)", "030-0000013", "voogdij@nidos.example"),
 }
 
 
@@ -99,6 +109,9 @@ def load_demo(orch: Orchestrator) -> dict[str, str]:
                                      regio_naam=DEMO_REGION if per_region else None, password=DEMO_PASSWORD)
             # Demo tokens are made without a second factor: they cannot deploy or administer.
             tokens[username] = issue_token(conn, ids[username], now=now, door=None, via="demo")
+        region_ids, region_tokens = add_region_users(conn, now, DEMO_PASSWORD)
+        ids.update(region_ids)
+        tokens.update(region_tokens)
     actors = {name: orch.actor(user_id) for name, user_id in ids.items()}
     directory = orch.partners
     for regio_id in directory.regions(actors["beheerder"]):
@@ -108,9 +121,12 @@ def load_demo(orch: Orchestrator) -> dict[str, str]:
     started = [orch.report_signal(actors["melder"], {"gemeente": "Nijmegen", **intake}, proces="signaal-naar-casus")
                for intake in _INTAKES]
     deployed = {d["sleutel"] for d in orch.definitions_json()}
-    if {"slachtoffer-in-beeld", "meldcode"} <= deployed:  # `init` deploys them; the intake chooses
+    set_up_routes(orch, deployed)
+    if {"slachtoffer-in-beeld", "meldcode"} <= deployed:  # `init` deploys them; Lisse's route map chooses
         for intake in _ROUTED_INTAKES:
-            orch.report_signal(actors["melder"], {"gemeente": "Nijmegen", **intake})
+            orch.report_signal(actors["melder-lisse"], {"gemeente": "Lisse", **intake})
+    if "ondermijningsoverleg" in deployed:
+        achterhoek_signals(orch, actors)
     # Move the first two signals along the route so every step has something in it.
     analist, af = actors["analist"], actors["aandachtsfunctionaris"]
     for signal in started[:2]:

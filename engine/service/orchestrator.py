@@ -47,6 +47,7 @@ from .managers import ManagersDesk
 from .operator import OperatorDesk
 from .owners import OwnersDesk
 from .partners import PartnersDesk
+from .region import RegionDesk
 from .retry import retry
 from .signin import SignInDesk
 from .tryouts import TryoutsDesk
@@ -81,6 +82,7 @@ class Orchestrator:
         self.impact = ImpactDesk(self.db, self.clock, self.cache)  # 'Wat verandert er?' (engine.service.impact)
         self.admin = AdminDesk(self.db, self.clock)
         self.partners = PartnersDesk(self.db, self.clock)
+        self.region = RegionDesk(self.db, self.clock)  # the catalog and the route set-ups (issue #17)
         self.signin = SignInDesk(self.db, self.clock)
         self.operator = OperatorDesk(self.db, self.clock)
         self.cases = CasesDesk(self.db, self.clock)  # the Signalen list, handovers to another municipality

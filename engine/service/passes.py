@@ -16,6 +16,7 @@ from ..mail.notify import queue_overdue
 from ..ops import metrics
 from ..runtime import retention, timers
 from ..runtime.instances import StaleInstance
+from ..store import catalog_rows
 from ..store.db import Database, is_postgres
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -37,6 +38,7 @@ def fire_due_timers(db: Database, cache: DefinitionCache, clock, limit: int = 50
     with db.read() as conn:  # the common case, nothing due, takes no write lock
         if not timers.any_due(conn, now=now):
             return []
+        catalog_rows.refresh(conn)  # who hears of an escalation is catalog data (engine.runtime.effects)
     postgres = is_postgres(db.engine)
     fired: list[timers.Fired] = []
     after = (_EPOCH, 0)  # the pass's cursor: each due row is looked at once per pass

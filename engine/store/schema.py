@@ -678,3 +678,70 @@ taak_concept = Table(
     Column("opgeslagen_op", TS, nullable=False),
     UniqueConstraint("human_task_id", "user_id"),
 )
+
+# --- the region as configuration (engine.domain.catalog, engine.store.catalog_rows) -------------------
+# Roles, case tables, chain-partner kinds and covenants a beheerder manages; seeded with the built-in
+# values (migration 0021). ``catalogus_stempel`` changes with every change, so each process reloads
+# its in-memory catalog only when something changed.
+rol_definitie = Table(
+    "rol_definitie",
+    metadata,
+    Column("sleutel", String(50), primary_key=True),
+    Column("naam", String(200), nullable=False),
+    Column("regionaal", Boolean, nullable=False),
+    Column("taakrol", Boolean, nullable=False),
+    Column("ingebouwd", Boolean, nullable=False),
+    # Who hears of an overdue task of this role: NULL the municipality's manager; else this role, in
+    # the task's region (a regional role's manager).
+    Column("escalatie_rol", String(50)),
+)
+
+casustafel_definitie = Table(
+    "casustafel_definitie",
+    metadata,
+    Column("sleutel", String(50), primary_key=True),
+    Column("naam", String(200), nullable=False),
+    Column("niveau", String(20), nullable=False),
+    Column("deelnemers", JSON, nullable=False),
+    Column("voorzitters", JSON, nullable=False),
+    Column("ingebouwd", Boolean, nullable=False),
+)
+
+partnersoort = Table(
+    "partnersoort",
+    metadata,
+    Column("sleutel", String(30), primary_key=True),
+    Column("naam", String(200), nullable=False),
+    Column("ingebouwd", Boolean, nullable=False),
+)
+
+convenant = Table(
+    "convenant",
+    metadata,
+    Column("sleutel", String(20), primary_key=True),
+    Column("naam", String(200), nullable=False),
+    Column("routes", JSON, nullable=False),
+    Column("ingebouwd", Boolean, nullable=False),
+)
+
+catalogus_stempel = Table(
+    "catalogus_stempel",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("stempel", String(40), nullable=False),
+)
+
+# How a municipality's intake chooses a route (engine.runtime.route_choice): per municipality, else
+# per region, else the default. ``modus`` 'proces': every signal starts ``proces``; 'beslistabel':
+# the 'proceskeuze' table of ``proces``'s newest version chooses.
+route_inrichting = Table(
+    "route_inrichting",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("regio_id", ForeignKey("regio.id"), nullable=True, unique=True),
+    Column("gemeente_id", ForeignKey("gemeente.id"), nullable=True, unique=True),
+    Column("modus", String(20), nullable=False),
+    Column("proces", String(100), nullable=False),
+    Column("bijgewerkt_door", ForeignKey("app_user.id"), nullable=True),
+    Column("bijgewerkt_op", TS, nullable=False),
+)

@@ -75,6 +75,9 @@ PAGES = {
     "gebruikers": (ADMIN, "/beheer/gebruikers", 200),
     "ketenpartners": (ADMIN, "/beheer/ketenpartners", 200),
     "verwerkingen": (ADMIN, "/beheer/verwerkingen", 200),
+    "rollen": (ADMIN, "/beheer/catalogus/rol", 200),  # issue #17: the catalog and the route set-up
+    "casustafel": (ADMIN, "/beheer/catalogus/casustafel/ondermijningsoverleg", 200),
+    "route-inrichting": (OWNER, "/beheer/route-inrichting", 200),
     "processen": (OWNER, "/processen", 200),
     "proces-bewerken": (OWNER, "/processen/signaal-naar-casus/bewerken", 200),
     "versies-vergelijken": (OWNER, "/processen/signaal-naar-casus/vergelijken?van=1&naar=2", 200),

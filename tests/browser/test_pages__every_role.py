@@ -108,12 +108,13 @@ def _shown_text(page: Page) -> str:
     """What the page shows in words: the visible text and the accessible names of its controls.
 
     Login names (``.sr-gebruikersnaam``, e.g. the demo's ``zvh``) are left out: on the user and
-    processing-log pages they are what is asked for, not a code where a label belongs.
+    processing-log pages they are what is asked for, not a code where a label belongs; so are the
+    catalog's keys (``.sr-sleutel``, beside each name): the key a process names in its BPMN.
     """
     return page.evaluate("""() => {
       const names = [...document.querySelectorAll('[aria-label], [title], button, option')]
         .map((el) => el.getAttribute('aria-label') || el.getAttribute('title') || el.textContent || '');
-      const logins = [...document.querySelectorAll('.sr-gebruikersnaam')];
+      const logins = [...document.querySelectorAll('.sr-gebruikersnaam, .sr-sleutel')];
       logins.forEach((el) => { el.hidden = true; });
       const text = document.body.innerText + '\\n' + names.join('\\n');
       logins.forEach((el) => { el.hidden = false; });

@@ -51,7 +51,10 @@ def test_the_token_page_with_a_new_token_fits_a_phone(page: Page):
 def test_the_beheerders_mail_and_user_pages_fit_a_phone(page: Page, site, beheerder_secret):
     page.set_viewport_size(PHONE)
     _sign_in_beheerder(page, beheerder_secret)
-    for path in ("/beheer/mail", f"/beheer/gebruikers/{site.actor('analist').id}"):
+    for path in ("/beheer/mail", f"/beheer/gebruikers/{site.actor('analist').id}",
+                 # issue #17: the catalog and the route set-up
+                 "/beheer/catalogus/rol", "/beheer/catalogus/casustafel", "/beheer/catalogus/convenant",
+                 "/beheer/catalogus/casustafel/mdo_zvh", "/beheer/route-inrichting"):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         assert page.evaluate(PAGE_WIDTH) <= PHONE["width"], path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.people.users import verify_password
-from engine.service.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from engine.service.demo import DEMO_PASSWORD, DEMO_REGION_USERS, DEMO_USERS, load_demo
 from engine.store.schema import gemeente, regio, user, user_role
 
 
@@ -16,7 +16,7 @@ def _ids(orchestrator) -> dict[str, int]:
 
 def test_the_demo_puts_its_municipalities_in_regions_and_grants_regional_roles_per_region(orchestrator):
     tokens = load_demo(orchestrator)
-    assert set(tokens) == {username for username, *_ in DEMO_USERS}
+    assert set(tokens) == {username for username, *_ in (*DEMO_USERS, *DEMO_REGION_USERS)}
     with orchestrator.db.read() as conn:
         regions = {r.naam: r.regio for r in conn.execute(
             select(gemeente.c.naam, regio.c.naam.label("regio")).outerjoin(regio, regio.c.id == gemeente.c.regio_id))}
@@ -24,13 +24,15 @@ def test_the_demo_puts_its_municipalities_in_regions_and_grants_regional_roles_p
             select(user.c.gebruikersnaam, user_role.c.rol, user_role.c.gemeente_id, regio.c.naam.label("regio"))
             .join(user_role, user_role.c.user_id == user.c.id).outerjoin(regio, regio.c.id == user_role.c.regio_id))}
         gemeente_ids = dict(conn.execute(select(gemeente.c.naam, gemeente.c.id)).all())
-    assert regions == {"Nijmegen": "Gelderland-Zuid", "Wijchen": "Gelderland-Zuid", "Arnhem": "Gelderland-Midden"}
+    assert regions == {"Nijmegen": "Gelderland-Zuid", "Wijchen": "Gelderland-Zuid", "Arnhem": "Gelderland-Midden",
+                       "Lisse": "Holland Rijnland", "Doetinchem": "Achterhoek", "Winterswijk": "Achterhoek"}
     for username in ("zorgcoordinator", "zvh", "riec"):
         assert grants[(username, username)] == (None, "Gelderland-Zuid")
         roles = orchestrator.actor(_ids(orchestrator)[username]).roles
         assert roles == {(username, gemeente_ids["Nijmegen"]), (username, gemeente_ids["Wijchen"])}
     assert grants[("beheerder", "beheerder")] == (None, None)  # installation-wide
     assert grants[("analist", "analist")] == (gemeente_ids["Nijmegen"], None)
+    assert grants[("ketenregisseur-achterhoek", "ketenregisseur")] == (None, "Achterhoek")
 
 
 def test_the_routed_demo_case_is_in_the_regional_task_list_and_the_password_is_unchanged(orchestrator):
@@ -47,13 +49,20 @@ def test_the_demo_has_example_partners_per_region_and_signals_on_the_new_routes(
     from engine.store.schema import ketenpartner
     from tests.engine.route_actions import ROOT
 
-    for folder in ("slachtoffer-in-beeld", "meldcode"):
+    for folder in ("slachtoffer-in-beeld", "meldcode", "ondermijningsoverleg"):
         orchestrator.deploy_folder(ROOT / "processes" / folder)
     load_demo(orchestrator)
-    af = orchestrator.actor(_ids(orchestrator)["aandachtsfunctionaris"])
+    ids = _ids(orchestrator)
 
     with orchestrator.db.read() as conn:
         per_region = conn.execute(select(ketenpartner.c.regio_id, ketenpartner.c.soort)).all()
-    assert len(per_region) == 2 * len(SOORTEN) and {soort for _r, soort in per_region} == set(SOORTEN)
-    steps = {t["bpmn_id"] for t in orchestrator.inbox(af, limit=200)["taken"]}
+    assert len(per_region) == 4 * len(SOORTEN) and {soort for _r, soort in per_region} == set(SOORTEN)
+    # Lisse's route map chose the new routes; Nijmegen's signals all follow the stroomschema
+    steps = {t["bpmn_id"] for t in orchestrator.inbox(orchestrator.actor(ids["aandachtsfunctionaris-lisse"]),
+                                                      limit=200)["taken"]}
     assert {"task_nla", "task_zorgcoordinator", "task_uitkomst_vt"} <= steps
+    nijmegen = orchestrator.inbox(orchestrator.actor(ids["aandachtsfunctionaris"]), limit=200)["taken"]
+    assert not {"task_nla", "task_zorgcoordinator", "task_uitkomst_vt"} & {t["bpmn_id"] for t in nijmegen}
+    # the Achterhoek: the first signal registered by Veilig Thuis, waiting for the veiligheidsadviseur
+    va = orchestrator.actor(ids["veiligheidsadviseur-doetinchem"])
+    assert [t["naam"] for t in orchestrator.inbox(va)["taken"]] == ["Ondermijningsoverleg voorbereiden"]

@@ -77,6 +77,12 @@ SEES_SIGNAL = {
     "procesbeheerder": set(),
     "manager": {*STAGES, CARE},  # the process, no personal data
     "beheerder": set(),
+    # issue #17: the veiligheidsadviseur prepares unrouted signals for the local ondermijningsoverleg (in full,
+    # before routing, as the analist); the ketenregisseur sees no case; the regiomanager hears of overdue tasks
+    # of the regional roles, and sees no case.
+    "veiligheidsadviseur": {"nieuw"},
+    "ketenregisseur": set(),
+    "regiomanager": set(),
 }
 # Who sees the care data of a signal (its trajectory, shelter, reflection period, their deadlines):
 # the zorgcoördinator only — the ZVH too for a ZVH case (tests/engine/test_zorgtraject__access.py).
@@ -298,6 +304,11 @@ def validate_a_saved_draft(world, rol, own, ids):  # a draft exists only for thi
     return response
 
 
+def nijmegen_route_set_up(world, rol, own, ids):  # an unknown mode: refused with a field error by who may
+    gemeente_id = world.orchestrator.gemeente_id("Nijmegen")
+    return world.client(rol, own).post(f"/beheer/route-inrichting/gemeente/{gemeente_id}", data={"modus": "altijd"})
+
+
 def claim_then_give_back(kind):
     def call(world, rol, own, ids):
         if kind == "page":
@@ -342,6 +353,14 @@ def is_beheerder(rol, own, stage=None):
 
 def is_manager(rol, own, stage=None):  # the overviews: a manager, of their own municipality (no personal data)
     return ALLOW if rol == "manager" else REFUSE
+
+
+def sets_up_routes(rol, own, stage=None):  # a process owner or beheerder of the place (issue #17); others: no page
+    return yes_no(rol in ("procesbeheerder", "beheerder"))
+
+
+def sets_up_nijmegen(rol, own, stage=None):  # and Nijmegen's set-up only for those of Nijmegen (or installation-wide)
+    return yes_no(own and rol in ("procesbeheerder", "beheerder"))
 
 
 def changes_processes(rol, own, stage=None):  # the library, drafts, deploy, migration, import
@@ -391,7 +410,8 @@ def chairs_meeting(rol, own, stage=None):  # its chair changes it; another parti
 
 
 def plans_meetings(rol, own, stage=None):  # a table's chair, for their own municipality or region
-    return ALLOW if rol in ("aandachtsfunctionaris", "zvh", "riec") else REFUSE
+    # the veiligheidsadviseur chairs the local ondermijningsoverleg (engine.domain.tafels, issue #17)
+    return ALLOW if rol in ("aandachtsfunctionaris", "zvh", "riec", "veiligheidsadviseur") else REFUSE
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -565,6 +585,14 @@ ENDPOINTS: dict[str, Endpoint] = {
     "ketenpartners.verwijderen": Endpoint(page("post", "/beheer/ketenpartners/999999/verwijderen"), lambda *a: DENY),
     # nothing was removed in this session: the beheerder hears "niets om terug te zetten", others are refused
     "ketenpartners.terugzetten": Endpoint(page("post", "/beheer/ketenpartners/terugzetten"), is_beheerder),
+    # The catalog (roles, case tables, partner kinds, covenants) and the route set-up (issue #17); the
+    # posts are invalid or refused (a built-in cannot go), so they change nothing.
+    "catalogus.start": Endpoint(page("get", "/beheer/catalogus"), is_beheerder),
+    "catalogus.lijst": Endpoint(page("post", "/beheer/catalogus/rol", data={"sleutel": ""}), is_beheerder),
+    "catalogus.bewerken": Endpoint(page("get", "/beheer/catalogus/casustafel/signalenoverleg"), is_beheerder),
+    "catalogus.verwijderen": Endpoint(page("post", "/beheer/catalogus/rol/analist/verwijderen"), is_beheerder),
+    "route_inrichting.overzicht": Endpoint(page("get", "/beheer/route-inrichting"), sets_up_routes),
+    "route_inrichting.opslaan": Endpoint(nijmegen_route_set_up, sets_up_nijmegen),
     # the process owners' editor and version comparison (pages; their data comes from modeler_api)
     "modeler_editor.bewerken": Endpoint(page("get", "/processen/signaal-naar-casus/bewerken"), changes_processes),
     "modeler_editor.vergelijken": Endpoint(page("get", "/processen/signaal-naar-casus/vergelijken"), changes_processes),

@@ -1,7 +1,7 @@
 """timer: an index per instance and status, for a signal's deadlines and a command's timer updates
 
 Revision ID: 0026
-Revises: 0020
+Revises: 0021
 
 The case page, the task page and the signal API list an instance's waiting timers
 (``engine.queries.care.deadlines``), and every command cancels or rewrites the waiting timers of
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '0026'
-down_revision = '0020'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
