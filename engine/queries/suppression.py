@@ -1,0 +1,151 @@
+"""Small-cell suppression for published counts: no count of 1 to 4, shown or derivable.
+
+A table of counts is a set of cells and the sums that hold between them (a municipality's
+total is the sum of its categories, the region's count the sum of its municipalities', a
+half-year the sum of its two quarters). Each sum is an *equation*: ``total = part + part + …``.
+
+The rule (docs/monitor.md says the same):
+
+1. **Primary**: every count from 1 to 4 is hidden and shown as ``"<5"``.
+2. **Secondary**: the reader knows every shown count, that a ``"<5"`` lies in 1–4 and that a
+   cell hidden for the sake of another (shown as ``"x"``) is 5 or more. Bounds are propagated
+   through every equation (the reader's interval reasoning, repeated until nothing narrows);
+   while some ``"<5"`` cell comes out at one exact value, one more cell of an equation it is in
+   is hidden: the smallest shown count of 5 or more among the parts, else the equation's total.
+   A zero is never hidden on purpose (a hidden 0 beside a ``"<5"`` would give the small count
+   away); when no equation around the cell has anything left to hide, every count is hidden
+   (fails closed).
+
+The result is a mark per hidden cell; :func:`shown` turns a count and its mark into what a
+page, file or mail may carry. Only whole counts are covered: durations are shown only over
+:data:`SMALL` or more cases (their callers' rule).
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+
+SMALL = 5
+LESS_THAN = f"<{SMALL}"  # what a primary-suppressed count shows
+HIDDEN = "x"  # what a count hidden for the sake of another shows
+PRIMARY, SECONDARY = "primair", "secundair"
+INF = float("inf")
+
+Equation = tuple[Hashable, Sequence[Hashable]]  # (total, parts): total == sum(parts)
+
+
+def is_small(n: int) -> bool:
+    """Whether ``n`` is a count that may not be shown (1 to 4)."""
+    return 0 < n < SMALL
+
+
+def shown(n: int, mark: str | None) -> int | str:
+    """A count as it may be published: itself, ``"<5"`` (primary) or ``"x"`` (secondary)."""
+    if mark == PRIMARY or (mark is None and is_small(n)):
+        return LESS_THAN
+    return HIDDEN if mark == SECONDARY else n
+
+
+def suppress(cells: Mapping[Hashable, int], equations: Iterable[Equation]) -> dict[Hashable, str]:
+    """The cells of ``cells`` to hide, with their mark (:data:`PRIMARY` or :data:`SECONDARY`).
+
+    :param cells: every count of the published tables, by a key of the caller's choosing.
+    :param equations: ``(total_key, [part_keys])`` for every sum that holds between shown cells.
+    :raises ValueError: an equation names a cell not in ``cells``, or does not add up.
+    """
+    equations = [(total, tuple(parts)) for total, parts in equations]
+    for total, parts in equations:
+        for key in (total, *parts):
+            if key not in cells:
+                raise ValueError(f"equation names an unknown cell: {key!r}")
+        if cells[total] != sum(cells[p] for p in parts):
+            raise ValueError(f"equation does not add up: {total!r}")
+    marks = {key: PRIMARY for key, n in cells.items() if is_small(n)}
+    around: dict[Hashable, list[int]] = {}
+    for index, (total, parts) in enumerate(equations):
+        for key in (total, *parts):
+            around.setdefault(key, []).append(index)
+    while True:
+        exposed = _exposed(cells, marks, equations)
+        if exposed is None:
+            return marks
+        extra = _next_to_hide(exposed, cells, marks, equations, around)
+        if extra is None:  # nothing sound left to hide: hide every count
+            return {key: marks.get(key, SECONDARY) for key, n in cells.items() if n or key in marks}
+        marks[extra] = SECONDARY
+
+
+def _bounds(cells, marks) -> dict:
+    """What the reader knows of each cell before reasoning: shown counts exactly, ``"<5"`` 1–4, ``"x"`` 5 and up."""
+    known = {}
+    for key, n in cells.items():
+        mark = marks.get(key)
+        known[key] = (1, 4) if mark == PRIMARY else (SMALL, INF) if mark == SECONDARY else (n, n)
+    return known
+
+
+def _propagate(cells, marks, equations) -> dict:
+    """The reader's bounds after reasoning through every equation until nothing narrows."""
+    bounds = _bounds(cells, marks)
+    for _ in range(10_000):  # integer bounds only narrow: this ends long before the guard
+        changed = False
+        for total, parts in equations:
+            lows = [bounds[p][0] for p in parts]
+            highs = [bounds[p][1] for p in parts]
+            low_sum, high_sum = sum(lows), sum(highs)
+            t_low, t_high = bounds[total]
+            new_total = (max(t_low, low_sum), min(t_high, high_sum))
+            if new_total != bounds[total]:
+                bounds[total], changed = new_total, True
+            t_low, t_high = new_total
+            n_inf = sum(1 for h in highs if h == INF)
+            finite = sum(h for h in highs if h != INF)
+            for i, part in enumerate(parts):
+                others_high = _sum_without(highs, i, n_inf, finite)
+                new = (max(bounds[part][0], t_low - others_high), min(bounds[part][1], t_high - (low_sum - lows[i])))
+                if new != bounds[part]:
+                    bounds[part], changed = new, True
+        if not changed:
+            return bounds
+    return bounds
+
+
+def _sum_without(highs, i, n_inf, finite):
+    """The sum of ``highs`` but the ``i``-th (``n_inf`` of them infinite, the rest summing to ``finite``)."""
+    if highs[i] == INF:
+        return INF if n_inf > 1 else finite
+    return INF if n_inf else finite - highs[i]
+
+
+def _exposed(cells, marks, equations):
+    """A ``"<5"`` cell the reader can pin to one value, or ``None``."""
+    bounds = _propagate(cells, marks, equations)
+    for key, mark in marks.items():
+        if mark == PRIMARY and bounds[key][0] == bounds[key][1]:
+            return key
+    return None
+
+
+def _next_to_hide(exposed, cells, marks, equations, around):
+    """The cell to hide next for ``exposed``: searched equation by equation outwards from it, through hidden cells."""
+    seen_equations: set[int] = set()
+    frontier = [exposed]
+    seen_cells = {exposed}
+    while frontier:
+        next_frontier = []
+        for key in frontier:
+            for index in around.get(key, ()):
+                if index in seen_equations:
+                    continue
+                seen_equations.add(index)
+                total, parts = equations[index]
+                candidates = [p for p in parts if p not in marks and cells[p] >= SMALL]
+                if candidates:
+                    return min(candidates, key=lambda p: (cells[p], repr(p)))
+                if total not in marks and cells[total] >= SMALL:
+                    return total
+                for other in (total, *parts):
+                    if other in marks and other not in seen_cells:
+                        seen_cells.add(other)
+                        next_frontier.append(other)
+        frontier = next_frontier
+    return None
