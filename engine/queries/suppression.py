@@ -11,7 +11,9 @@ The rule (docs/monitor.md says the same):
    cell hidden for the sake of another (shown as ``"x"``) is 5 or more. Bounds are propagated
    through every equation (the reader's interval reasoning, repeated until nothing narrows);
    while some ``"<5"`` cell comes out at one exact value, one more cell of an equation it is in
-   is hidden: the smallest shown count of 5 or more among the parts, else the equation's total.
+   is hidden: a shown count of 5 or more in the equations around it (reached through hidden
+   cells), preferring cells the caller does not mark as headline, then the nearest, then a part
+   over a total, then the smallest.
    A zero is never hidden on purpose (a hidden 0 beside a ``"<5"`` would give the small count
    away); when no equation around the cell has anything left to hide, every count is hidden
    (fails closed).
@@ -45,11 +47,14 @@ def shown(n: int, mark: str | None) -> int | str:
     return HIDDEN if mark == SECONDARY else n
 
 
-def suppress(cells: Mapping[Hashable, int], equations: Iterable[Equation]) -> dict[Hashable, str]:
+def suppress(cells: Mapping[Hashable, int], equations: Iterable[Equation],
+             keep: frozenset = frozenset()) -> dict[Hashable, str]:
     """The cells of ``cells`` to hide, with their mark (:data:`PRIMARY` or :data:`SECONDARY`).
 
     :param cells: every count of the published tables, by a key of the caller's choosing.
-    :param equations: ``(total_key, [part_keys])`` for every sum that holds between shown cells.
+    :param equations: ``(total_key, [part_keys])`` for every sum that holds between shown cells —
+        all of them, the implied ones too (a table's totals row): the reader is assumed to know them.
+    :param keep: cells to hide for another's sake only when nothing else will do (headline counts).
     :raises ValueError: an equation names a cell not in ``cells``, or does not add up.
     """
     equations = [(total, tuple(parts)) for total, parts in equations]
@@ -68,7 +73,7 @@ def suppress(cells: Mapping[Hashable, int], equations: Iterable[Equation]) -> di
         exposed = _exposed(cells, marks, equations)
         if exposed is None:
             return marks
-        extra = _next_to_hide(exposed, cells, marks, equations, around)
+        extra = _next_to_hide(exposed, cells, marks, equations, around, keep)
         if extra is None:  # nothing sound left to hide: hide every count
             return {key: marks.get(key, SECONDARY) for key, n in cells.items() if n or key in marks}
         marks[extra] = SECONDARY
@@ -125,11 +130,12 @@ def _exposed(cells, marks, equations):
     return None
 
 
-def _next_to_hide(exposed, cells, marks, equations, around):
-    """The cell to hide next for ``exposed``: searched equation by equation outwards from it, through hidden cells."""
+def _next_to_hide(exposed, cells, marks, equations, around, keep):
+    """The cell to hide next for ``exposed``: of the shown counts of 5 or more in the equations reachable
+    from it through hidden cells, one not in ``keep`` if there is one, then the nearest, then the smallest."""
     seen_equations: set[int] = set()
-    frontier = [exposed]
-    seen_cells = {exposed}
+    frontier, seen_cells = [exposed], {exposed}
+    best, depth = None, 0
     while frontier:
         next_frontier = []
         for key in frontier:
@@ -138,14 +144,13 @@ def _next_to_hide(exposed, cells, marks, equations, around):
                     continue
                 seen_equations.add(index)
                 total, parts = equations[index]
-                candidates = [p for p in parts if p not in marks and cells[p] >= SMALL]
-                if candidates:
-                    return min(candidates, key=lambda p: (cells[p], repr(p)))
-                if total not in marks and cells[total] >= SMALL:
-                    return total
-                for other in (total, *parts):
-                    if other in marks and other not in seen_cells:
+                for other in (*parts, total):
+                    if other not in marks and cells[other] >= SMALL:
+                        rank = (other in keep, depth, other == total, cells[other], repr(other))
+                        if best is None or rank < best[0]:
+                            best = (rank, other)
+                    elif other in marks and other not in seen_cells:
                         seen_cells.add(other)
                         next_frontier.append(other)
-        frontier = next_frontier
-    return None
+        frontier, depth = next_frontier, depth + 1
+    return None if best is None else best[1]

@@ -2,7 +2,6 @@
 is shown, and none can be computed back from what is shown, not even by subtracting from a total."""
 from __future__ import annotations
 
-import itertools
 import random
 
 import pytest
