@@ -39,6 +39,7 @@ def _blueprints() -> list:
         incidents,
         intake,
         mail_outbox,
+        monitor,
         overleggen,
         signal_list,
         signals,

@@ -33,7 +33,8 @@ from engine.clock import FixedClock
 from engine.domain.roles import REGIONAL_ROLES, ROLES
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, create_token, ensure_gemeente
-from engine.store.schema import api_token, gemeente, ketenpartner
+from engine.store.schema import api_token, gemeente, ketenpartner, user_role
+from engine.store.schema import user as app_user
 from tests.web.pages_actions import sign_in_directly
 from web import create_app
 
@@ -57,7 +58,10 @@ WALKS = {
 MISSING = 999_999
 ALLOW, REFUSE, DENY = "allow", "refuse", "deny"  # refuse: may know it exists, may not do this (403 with a reason)
 ANONYMOUS = "anoniem"
-WHO = [(rol, own) for rol in ROLES for own in (True, False)] + [(ANONYMOUS, True)]
+# The ketenregisseur (issue #17): a role kept as data, granted per region; here by its key, beside the built-in ones.
+KETENREGISSEUR = "ketenregisseur"
+WHO = [(rol, own) for rol in (*ROLES, *([KETENREGISSEUR] if KETENREGISSEUR not in ROLES else []))
+       for own in (True, False)] + [(ANONYMOUS, True)]
 
 
 # --- the policy, written out ------------------------------------------------------------------
@@ -73,6 +77,7 @@ SEES_SIGNAL = {
     "procesbeheerder": set(),
     "manager": {*STAGES, CARE},  # the process, no personal data
     "beheerder": set(),
+    KETENREGISSEUR: set(),  # the regional monitor's figures only
 }
 # Who sees the care data of a signal (its trajectory, shelter, reflection period, their deadlines):
 # the zorgcoördinator only — the ZVH too for a ZVH case (tests/engine/test_zorgtraject__access.py).
@@ -154,6 +159,12 @@ class World:
 
 def _user(conn, clock, rol, own):
     name = f"{rol}-{'eigen' if own else 'ander'}"
+    if rol == KETENREGISSEUR and rol not in ROLES:  # a data role: granted for the region by its key
+        user_id = conn.execute(insert(app_user).values(gebruikersnaam=name, naam=name, actief=True,
+                                                       created_at=clock.now())).inserted_primary_key[0]
+        regio_id = ensure_regio(conn, "Gelderland-Zuid" if own else "Gelderland-Midden")
+        conn.execute(insert(user_role).values(user_id=user_id, rol=rol, gemeente_id=None, regio_id=regio_id))
+        return user_id
     if rol in REGIONAL_ROLES:
         where = {"gemeente_naam": None, "regio_naam": "Gelderland-Zuid" if own else "Gelderland-Midden"}
     elif rol == "beheerder":
@@ -340,6 +351,10 @@ def is_manager(rol, own, stage=None):  # the overviews: a manager, of their own 
     return ALLOW if rol == "manager" else REFUSE
 
 
+def sees_monitor(rol, own, stage=None):  # the regional monitor: figures of the region(s) of the role, anonymised
+    return ALLOW if rol in ("aandachtsfunctionaris", "manager", KETENREGISSEUR) else REFUSE
+
+
 def changes_processes(rol, own, stage=None):  # the library, drafts, deploy, migration, import
     return ALLOW if rol in ("procesbeheerder", "beheerder") else REFUSE
 
@@ -478,6 +493,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "overzicht.figures_download": Endpoint(page("get", "/overzicht/cijfers.csv"), is_manager),
     "overzicht.heatmap": Endpoint(page("get", "/overzicht/knelpunten"), is_manager),
     "overzicht.diagram": Endpoint(page("get", "/overzicht/processen/signaal-naar-casus/diagram.bpmn"), is_manager),
+    "overzicht.monitor": Endpoint(page("get", "/overzicht/monitor"), sees_monitor),
+    "overzicht.monitor_report": Endpoint(page("get", "/overzicht/monitor/rapport.xlsx"), sees_monitor),
+    "overzicht.monitor_mail": Endpoint(page("post", "/overzicht/monitor/rapport/mailen"), sees_monitor),
     "overzicht.reassign": Endpoint(reassign_to_someone_without_the_role, reassigns_task, per_stage=True),
     "overzicht.mail_settings": Endpoint(page("post", "/instellingen/meldingen", data={"email": "geen-adres"})),
     # observability: /metrics answers this machine (no METRICS_TOKEN in this world), /health everyone
