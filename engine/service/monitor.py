@@ -14,11 +14,11 @@ from ..mail.monitor_mail import queue_report
 from ..people.access import MONITOR_ROLES
 from ..people.users import Actor
 from ..queries import monitor
-from ..queries.monitor_report import report_xlsx
+from ..queries.monitor_report import SECTIONS, accounting, report_xlsx
 from ..store.db import Database
 
 REPORT_FORMATS = ("pdf", "xlsx")
-MONITOR_LINK = "/monitor"
+MONITOR_LINK = "/overzicht/monitor"
 
 
 def _acting_role(actor: Actor) -> str | None:
@@ -54,7 +54,9 @@ class MonitorDesk:
         with self.db.write() as conn:
             data = monitor.monitor(conn, actor, jaar=jaar, halfjaar=halfjaar, regio_id=regio_id)
             self._log(conn, actor, "monitorrapport_gedownload", data, bestand=soort)
-        return report_xlsx(data) if soort == "xlsx" else data
+        if soort == "xlsx":
+            return report_xlsx(data)
+        return {**data, "secties": SECTIONS, "verantwoording": accounting(data)}
 
     def mail_report(self, actor: Actor, *, jaar: int, halfjaar: int, regio_id: int | None = None) -> int:
         """Queue the report's mail for the region's ketenregisseurs (:mod:`engine.mail.monitor_mail`); how

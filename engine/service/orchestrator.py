@@ -63,8 +63,9 @@ class Orchestrator:
     The desks: ``managers`` (board, workload, figures, heat map, reassigning), ``owners``
     (library, drafts, versions, instance migration, BPMN import), ``admin`` (users, their tokens,
     undelivered mail), ``partners`` (the chain partner directory), ``signin`` (password, tokens,
-    sessions, two-factor, single sign-on), ``monitor`` (the regional monitor and its report), ``operator`` (the command line's user, token and
-    region commands, schema upgrades) and ``cases`` (the Signalen list, handovers to another municipality).
+    sessions, two-factor, single sign-on), ``monitor`` (the regional monitor and its report), ``operator``
+    (the command line's user, token and region commands, schema upgrades) and ``cases`` (the Signalen
+    list, handovers to another municipality).
     """
 
     def __init__(self, database: Database, clock=None, retention: RetentionPolicy | None = None):

@@ -126,7 +126,7 @@ def test_mailing_queues_for_the_ketenregisseur_and_is_logged(orchestrator, regio
         rows = conn.execute(select(mail_bericht).where(mail_bericht.c.soort == "monitorrapport")).all()
         logged = conn.execute(select(audit_event.c.detail).where(audit_event.c.actie == "monitorrapport_gemaild")).all()
     assert [(r.user_id, r.status) for r in rows] == [(region["keten"].id, "wachtend")]
-    assert rows[0].link.startswith("/monitor?regio=")
+    assert rows[0].link.startswith("/overzicht/monitor?regio=")
     assert logged[0].detail["ontvangers"] == 1
     # the midden region has no ketenregisseur with an address: nothing queued, and said so
     assert orchestrator.monitor.mail_report(region["keten_midden"], jaar=2026, halfjaar=1) == 0

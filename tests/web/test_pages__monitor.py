@@ -39,8 +39,8 @@ def region(orchestrator, page_users, clock, _password_hash):
             "locatie": "Geheimweg 12, Nijmegen", "uitbuitingsvormen": ["seksueel"], "minderjarige": "nee",
             "sector": "horeca" if i < 5 else "bouw",
             "melder": {"naam": "Karel Kroon", "afdeling": afdeling, "contact": "06-98765432"}})
-    wijchen = orchestrator.report_signal(orchestrator.actor(wijchen_melder), {"gemeente": "Wijchen", "omschrijving": "Busjes 's nachts.",
-                                                  "uitbuitingsvormen": ["arbeid"], "minderjarige": "nee"})
+    wijchen = orchestrator.report_signal(orchestrator.actor(wijchen_melder), {
+        "gemeente": "Wijchen", "omschrijving": "Busjes 's nachts.", "uitbuitingsvormen": ["arbeid"], "minderjarige": "nee"})
     with orchestrator.db.write() as conn:
         register_with_veilig_thuis(conn, wijchen.signal_id, now)
     return {"keten": keten, "zuid": regions["zuid"]}
