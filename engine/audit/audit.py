@@ -75,6 +75,9 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "zorgtraject_bijgewerkt": (WIJZIGEN, (ZORGGEGEVENS,)),
     "zorgtraject_afgerond": (WIJZIGEN, (ZORGGEGEVENS,)),
     "comensha_export": (RAADPLEGEN, (ZORGGEGEVENS,)),
+    # the regional monitor's report (engine.service.monitor): anonymised figures, downloaded or mailed
+    "monitorrapport_gedownload": (RAADPLEGEN, (PROCESGEGEVENS,)),
+    "monitorrapport_gemaild": (RAADPLEGEN, (PROCESGEGEVENS,)),
 }
 _DEFAULT_KIND = (WIJZIGEN, ())
 

@@ -56,6 +56,8 @@ ACTIES: dict[str, str] = {
     "zorgtraject_bijgewerkt": "zorgtraject bijgewerkt",
     "zorgtraject_afgerond": "zorgtraject afgerond",
     "comensha_export": "CoMensha-registraties geëxporteerd",
+    "monitorrapport_gedownload": "monitoringsrapport gedownload",
+    "monitorrapport_gemaild": "monitoringsrapport gemaild aan de ketenregisseur",
     "taak_aangemaakt": "taak klaargezet",
     "taak_geclaimd": "taak opgepakt",
     "taak_geescaleerd": "taak geëscaleerd",

@@ -6,9 +6,9 @@ mailing it are written to the processing log, in the transaction that produced t
 """
 from __future__ import annotations
 
-from ..audit.audit import RAADPLEGEN, AuditBatch
+from ..audit.audit import AuditBatch
 from ..clock import AMSTERDAM, isoformat
-from ..domain.categories import GEMEENTELIJKE_TAAK, PROCESGEGEVENS
+from ..domain.categories import GEMEENTELIJKE_TAAK
 from ..errors import Forbidden
 from ..mail.monitor_mail import queue_report
 from ..people.access import MONITOR_ROLES
@@ -79,6 +79,5 @@ class MonitorDesk:
 
     def _log(self, conn, actor: Actor, actie: str, data: dict, **detail) -> None:
         log = AuditBatch(self.clock.now(), rol=_acting_role(actor), grondslag=GEMEENTELIJKE_TAAK)
-        log.record(actie, actor.id, soort=RAADPLEGEN, categorieen=(PROCESGEGEVENS,), regio_id=data["regio"]["id"],
-                   periode=f"{data['jaar']}-H{data['halfjaar']}", **detail)
+        log.add(actie, actor.id, regio_id=data["regio"]["id"], periode=f"{data['jaar']}-H{data['halfjaar']}", **detail)
         log.write(conn)
