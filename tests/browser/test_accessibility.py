@@ -65,6 +65,7 @@ PAGES = {
     "overzicht": ("manager", "/overzicht", 200),
     "cijfers": ("manager", "/overzicht/cijfers", 200),
     "werkdruk": ("manager", "/overzicht/werkdruk", 200),
+    "monitor": ("aandachtsfunctionaris", "/overzicht/monitor", 200),
     "e-mailinstellingen": ("manager", "/instellingen/meldingen", 200),
     "niet-gevonden": ("analist", "/bestaat-niet", 404),
     "gebruikers": (ADMIN, "/beheer/gebruikers", 200),
