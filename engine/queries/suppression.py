@@ -24,6 +24,7 @@ page, file or mail may carry. Only whole counts are covered: durations are shown
 """
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 SMALL = 5
@@ -70,13 +71,18 @@ def suppress(cells: Mapping[Hashable, int], equations: Iterable[Equation],
         for key in (total, *parts):
             around.setdefault(key, []).append(index)
     while True:
-        exposed = _exposed(cells, marks, equations)
-        if exposed is None:
+        exposed = _exposed(cells, marks, equations, around)
+        if not exposed:
             return marks
-        extra = _next_to_hide(exposed, cells, marks, equations, around, keep)
-        if extra is None:  # nothing sound left to hide: hide every count
-            return {key: marks.get(key, SECONDARY) for key, n in cells.items() if n or key in marks}
-        marks[extra] = SECONDARY
+        touched: set[int] = set()  # equations that got a newly hidden cell in this round
+        for key in exposed:
+            if touched.intersection(around.get(key, ())):
+                continue  # what was just hidden beside it may cover it: the next round looks again
+            extra = _next_to_hide(key, cells, marks, equations, around, keep)
+            if extra is None:  # nothing sound left to hide: hide every count
+                return {k: marks.get(k, SECONDARY) for k, n in cells.items() if n or k in marks}
+            marks[extra] = SECONDARY
+            touched.update(around.get(extra, ()))
 
 
 def _bounds(cells, marks) -> dict:
@@ -88,29 +94,40 @@ def _bounds(cells, marks) -> dict:
     return known
 
 
-def _propagate(cells, marks, equations) -> dict:
-    """The reader's bounds after reasoning through every equation until nothing narrows."""
+def _propagate(cells, marks, equations, around) -> dict:
+    """The reader's bounds after reasoning through every equation until nothing narrows: a work list of
+    equations, each looked at again when a bound of one of its cells narrowed (integer bounds only
+    narrow, so it ends)."""
     bounds = _bounds(cells, marks)
-    for _ in range(10_000):  # integer bounds only narrow: this ends long before the guard
-        changed = False
-        for total, parts in equations:
-            lows = [bounds[p][0] for p in parts]
-            highs = [bounds[p][1] for p in parts]
-            low_sum, high_sum = sum(lows), sum(highs)
-            t_low, t_high = bounds[total]
-            new_total = (max(t_low, low_sum), min(t_high, high_sum))
-            if new_total != bounds[total]:
-                bounds[total], changed = new_total, True
-            t_low, t_high = new_total
-            n_inf = sum(1 for h in highs if h == INF)
-            finite = sum(h for h in highs if h != INF)
-            for i, part in enumerate(parts):
-                others_high = _sum_without(highs, i, n_inf, finite)
-                new = (max(bounds[part][0], t_low - others_high), min(bounds[part][1], t_high - (low_sum - lows[i])))
-                if new != bounds[part]:
-                    bounds[part], changed = new, True
-        if not changed:
-            return bounds
+    queue = deque(sorted({i for key in marks for i in around.get(key, ())}))
+    queued = set(queue)
+    while queue:
+        index = queue.popleft()
+        queued.discard(index)
+        total, parts = equations[index]
+        changed = []
+        lows = [bounds[p][0] for p in parts]
+        highs = [bounds[p][1] for p in parts]
+        low_sum = sum(lows)
+        n_inf = sum(1 for h in highs if h == INF)
+        finite = sum(h for h in highs if h != INF)
+        t_low, t_high = bounds[total]
+        new_total = (max(t_low, low_sum), min(t_high, INF if n_inf else finite))
+        if new_total != bounds[total]:
+            bounds[total] = new_total
+            changed.append(total)
+        t_low, t_high = new_total
+        for i, part in enumerate(parts):
+            others_high = _sum_without(highs, i, n_inf, finite)
+            new = (max(bounds[part][0], t_low - others_high), min(bounds[part][1], t_high - (low_sum - lows[i])))
+            if new != bounds[part]:
+                bounds[part] = new
+                changed.append(part)
+        for key in changed:
+            for other in around[key]:
+                if other not in queued:
+                    queued.add(other)
+                    queue.append(other)
     return bounds
 
 
@@ -121,13 +138,10 @@ def _sum_without(highs, i, n_inf, finite):
     return INF if n_inf else finite - highs[i]
 
 
-def _exposed(cells, marks, equations):
-    """A ``"<5"`` cell the reader can pin to one value, or ``None``."""
-    bounds = _propagate(cells, marks, equations)
-    for key, mark in marks.items():
-        if mark == PRIMARY and bounds[key][0] == bounds[key][1]:
-            return key
-    return None
+def _exposed(cells, marks, equations, around) -> list:
+    """The ``"<5"`` cells the reader can pin to one value."""
+    bounds = _propagate(cells, marks, equations, around)
+    return [key for key, mark in marks.items() if mark == PRIMARY and bounds[key][0] == bounds[key][1]]
 
 
 def _next_to_hide(exposed, cells, marks, equations, around, keep):

@@ -122,3 +122,42 @@ def test_a_hidden_count_stays_hidden_across_linked_tables():
 
 def test_the_reader_bounds_use_infinity_for_hidden_large_counts():
     assert INF > 10**9 and HIDDEN == "x" and LESS_THAN == "<5"
+
+
+def test_a_region_of_eight_municipalities_is_suppressed_in_a_page_request():
+    """The monitor's own tables (engine/queries/monitor.py) for an Achterhoek-sized region of generated signals:
+    done well within a page request, nothing small shown, no small count pinned by the reader's reasoning."""
+    import time
+    from collections import Counter
+
+    from engine.queries import monitor
+    from engine.queries.monitor_counts import quarters
+    from engine.queries.suppression import _exposed
+
+    rng = random.Random(8)
+    gemeenten = {g: f"Gemeente {g}" for g in range(1, 9)}
+    categories = {"bron": ["intern", "netwerk", "extern", "meldcode"], "afdeling": ["Burgerzaken", "Wijkteam", None],
+                  "vorm": ["arbeid", "seksueel", "crimineel"], "sector": ["horeca", "bouw", "agrarisch", None],
+                  "route": ["zorgtraject", "riec", None], "uitkomst": ["Afgesloten", "__lopend__"]}
+    counts = Counter()
+    for g in gemeenten:
+        for q in (1, 2):
+            for _ in range(rng.randint(0, rng.choice([3, 12, 40]))):
+                counts[("signalen", "ontvangen", g, q)] += 1
+                for table, options in categories.items():
+                    counts[(table, rng.choice(options), g, q)] += 1
+                if rng.random() < 0.3:
+                    counts[("veilig_thuis", "geregistreerd", g, q)] += 1
+    quarters_ = quarters(2026, 1)
+    rows = monitor._rows(counts)
+    cells = monitor._cells(counts, rows, gemeenten, quarters_)
+    equations = monitor._equations(rows, gemeenten, quarters_)
+    started = time.perf_counter()
+    marks = suppress(cells, equations, keep=frozenset(k for k in cells if k[0] == "signalen"))
+    assert time.perf_counter() - started < 2.0
+    assert not [k for k, n in cells.items() if 1 <= n <= 4 and k not in marks]
+    around = {}
+    for index, (total, parts) in enumerate(equations):
+        for key in (total, *parts):
+            around.setdefault(key, []).append(index)
+    assert _exposed(cells, marks, [(t, tuple(p)) for t, p in equations], around) == []
