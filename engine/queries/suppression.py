@@ -15,8 +15,10 @@ The rule (docs/monitor.md says the same):
    cells), preferring cells the caller does not mark as headline, then the nearest, then a part
    over a total, then the smallest.
    A zero is never hidden on purpose (a hidden 0 beside a ``"<5"`` would give the small count
-   away); when no equation around the cell has anything left to hide, every count is hidden
-   (fails closed).
+   away). When nothing of 5 or more is left to hide — a total of 4 over four categories that are
+   each ``"<5"`` pins every one of them to 1 — every other cell of that equation is hidden as
+   ``"x"`` read as *any* value from 0 (:data:`WHOLE`), zeros and small counts included, until no
+   small count can be pinned (it ends: each round hides at least one more cell).
 
 The result is a mark per hidden cell; :func:`shown` turns a count and its mark into what a
 page, file or mail may carry. Only whole counts are covered: durations are shown only over
@@ -31,6 +33,9 @@ SMALL = 5
 LESS_THAN = f"<{SMALL}"  # what a primary-suppressed count shows
 HIDDEN = "x"  # what a count hidden for the sake of another shows
 PRIMARY, SECONDARY = "primair", "secundair"
+# Hidden because a small count elsewhere could be pinned even with every count of 5 or more around it hidden
+# (e.g. four categories of a municipality each "<5" under a total of 4): shown "x", read as any value from 0.
+WHOLE = "geheel"
 INF = float("inf")
 
 Equation = tuple[Hashable, Sequence[Hashable]]  # (total, parts): total == sum(parts)
@@ -45,7 +50,7 @@ def shown(n: int, mark: str | None) -> int | str:
     """A count as it may be published: itself, ``"<5"`` (primary) or ``"x"`` (secondary)."""
     if mark == PRIMARY or (mark is None and is_small(n)):
         return LESS_THAN
-    return HIDDEN if mark == SECONDARY else n
+    return HIDDEN if mark in (SECONDARY, WHOLE) else n
 
 
 def suppress(cells: Mapping[Hashable, int], equations: Iterable[Equation],
@@ -79,10 +84,13 @@ def suppress(cells: Mapping[Hashable, int], equations: Iterable[Equation],
             if touched.intersection(around.get(key, ())):
                 continue  # what was just hidden beside it may cover it: the next round looks again
             extra = _next_to_hide(key, cells, marks, equations, around, keep)
-            if extra is None:  # nothing sound left to hide: hide every count
-                return {k: marks.get(k, SECONDARY) for k, n in cells.items() if n or k in marks}
-            marks[extra] = SECONDARY
-            touched.update(around.get(extra, ()))
+            if extra is None:  # nothing of 5 or more left to hide: hide a whole equation around it
+                for cell in _whole_equation(key, marks, equations, around):
+                    marks[cell] = WHOLE
+                    touched.update(around.get(cell, ()))
+            else:
+                marks[extra] = SECONDARY
+                touched.update(around.get(extra, ()))
 
 
 def _bounds(cells, marks) -> dict:
@@ -90,7 +98,7 @@ def _bounds(cells, marks) -> dict:
     known = {}
     for key, n in cells.items():
         mark = marks.get(key)
-        known[key] = (1, 4) if mark == PRIMARY else (SMALL, INF) if mark == SECONDARY else (n, n)
+        known[key] = {PRIMARY: (1, 4), SECONDARY: (SMALL, INF), WHOLE: (0, INF)}.get(mark, (n, n))
     return known
 
 
@@ -142,6 +150,17 @@ def _exposed(cells, marks, equations, around) -> list:
     """The ``"<5"`` cells the reader can pin to one value."""
     bounds = _propagate(cells, marks, equations, around)
     return [key for key, mark in marks.items() if mark == PRIMARY and bounds[key][0] == bounds[key][1]]
+
+
+def _whole_equation(exposed, marks, equations, around) -> list:
+    """The cells to hide as :data:`WHOLE` for ``exposed``: those of the equation around it with the most
+    ``"<5"`` cells (a small total of small parts) that are not hidden as such yet; else ``exposed`` itself."""
+    best = max(around.get(exposed, ()), key=lambda i: (sum(marks.get(c) == PRIMARY for c in (equations[i][0],
+                                                                                          *equations[i][1])), -i),
+               default=None)
+    cells = [] if best is None else [c for c in (equations[best][0], *equations[best][1])
+                                     if c != exposed and marks.get(c) != WHOLE]
+    return cells or [exposed]
 
 
 def _next_to_hide(exposed, cells, marks, equations, around, keep):

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from engine.queries.suppression import HIDDEN, INF, LESS_THAN, PRIMARY, SECONDARY, shown, suppress
+from engine.queries.suppression import HIDDEN, INF, LESS_THAN, PRIMARY, SECONDARY, WHOLE, shown, suppress
 
 
 def _table(rows: list[list[int]]):
@@ -51,7 +51,8 @@ def _reader_solutions(cells, marks, equations, limit=12):
     """Every value each hidden small count can take that agrees with what is shown: what a reader who
     knows the rule (``<5`` is 1–4, ``x`` is 5 or more) can work out from all equations together."""
     hidden = sorted(marks, key=repr)
-    domains = {k: range(1, 5) if marks[k] == PRIMARY else range(5, limit + 1) for k in hidden}
+    domains = {k: {PRIMARY: range(1, 5), SECONDARY: range(5, limit + 1), WHOLE: range(0, limit + 1)}[marks[k]]
+               for k in hidden}
     known = {k: n for k, n in cells.items() if k not in marks}
     return {key: {v for v in domains[key] if _solvable({**known, key: v}, hidden, domains, equations)}
             for key in hidden if marks[key] == PRIMARY}
@@ -79,6 +80,15 @@ def test_a_zero_is_never_hidden_to_cover_a_small_count():
     cells = {"t": 3, "a": 3, "b": 0}
     marks = suppress(cells, [("t", ["a", "b"])])
     assert marks == {"t": PRIMARY, "a": PRIMARY}
+
+
+def test_small_parts_under_a_small_total_are_hidden_whole():
+    # 4 signals in 4 sectors: "<5" four times under a total "<5" says each is 1 (four parts of at least 1 make 4)
+    cells = {"t": 4, "a": 1, "b": 1, "c": 1, "d": 1}
+    marks = suppress(cells, [("t", ["a", "b", "c", "d"])])
+    assert marks["t"] == PRIMARY and {marks[k] for k in "abcd"} == {WHOLE}
+    assert [shown(cells[k], marks[k]) for k in "tabcd"] == [LESS_THAN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]
+    assert len(_reader_solutions(cells, marks, [("t", ["a", "b", "c", "d"])])["t"]) > 1
 
 
 def test_nothing_small_nothing_hidden():
