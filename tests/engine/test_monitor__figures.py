@@ -2,6 +2,7 @@
 scoped by region, with no count of 1 to 4 shown or derivable; the report's download and mail are logged."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from engine.errors import FieldErrors, Forbidden
 from engine.people.users import add_user
 from engine.store.schema import audit_event, mail_bericht, mail_instelling
+from tests.engine.care_actions import COMENSHA, EINDE, ZORGPLAN, act, add_provider, deploy_care, intake_zorg, monitoring, opvang
 from tests.engine.monitor_actions import add_ketenregisseur, make_regions, register_with_veilig_thuis
 
 SMALL_NUMBERS = {1, 2, 3, 4}
@@ -130,3 +132,29 @@ def test_mailing_queues_for_the_ketenregisseur_and_is_logged(orchestrator, regio
     assert logged[0].detail["ontvangers"] == 1
     # the midden region has no ketenregisseur with an address: nothing queued, and said so
     assert orchestrator.monitor.mail_report(region["keten_midden"], jaar=2026, halfjaar=1) == 0
+
+
+def test_care_trajectories_their_duration_and_comensha(orchestrator, route, intake, clock, region):
+    deploy_care(orchestrator)
+    provider = add_provider(orchestrator, "Opvang Oost", now=clock.now())
+    started = []
+    for _ in range(6):
+        sid = route.report(intake(), proces="zorg-route").signal_id
+        act(route, sid, "task_intake", intake_zorg())
+        act(route, sid, "task_opvang", opvang(provider, soort="vrouwenopvang", start=clock.now().date().isoformat()))
+        act(route, sid, "task_zorgplan", ZORGPLAN)
+        act(route, sid, "task_comensha", COMENSHA)
+        started.append(sid)
+    clock.advance(dt.timedelta(days=28, minutes=1))  # the monitoring moment of the trajectory
+    orchestrator.fire_due_timers()
+    for sid in started[:5]:
+        act(route, sid, "task_monitoring", monitoring(beeindigen=True))
+        act(route, sid, "task_einde", EINDE)
+    data = orchestrator.monitor.figures(region["manager"], jaar=2026, halfjaar=1)
+    care = _table(data, "zorg")
+    assert care["Zorgtrajecten gestart"]["1"][0] == 6 and care["Registraties gemeld bij CoMensha"]["h"][0] == 6
+    assert care["Zorgtrajecten beëindigd"]["h"][0] == 5
+    assert data["zorgduur"]["h"][0] == pytest.approx(28 * 86400, rel=0.01)  # five ended: the median is shown
+    assert data["zorgduur"]["2"] == [None, None, None]
+    # the care steps stay out of the time per step
+    assert not {s["bpmn_id"] for s in data["doorlooptijden"]} & {"task_intake", "task_opvang", "task_zorgplan"}
