@@ -55,6 +55,8 @@ FIXED_LABELS = {
     ("zorg", "gestart"): "Zorgtrajecten gestart", ("zorg", "beeindigd"): "Zorgtrajecten beëindigd",
     ("zorg", "comensha"): "Registraties gemeld bij CoMensha",
 }
+# Tables whose counts are each at most the signals received (they count signals, but not as parts of a sum).
+AT_MOST_RECEIVED = ("vorm", "veilig_thuis")
 CODE_LABELS = {"bron": BRONNEN, "vorm": VORMEN, "sector": SECTOREN, "route": ROUTES}
 EMPTY_LABELS = {"route": "Nog niet doorgeleid", "uitkomst": "(geen uitkomst vastgelegd)",
                 "afdeling": "(niet ingevuld)"}
@@ -124,8 +126,10 @@ def monitor(conn: Connection, actor: Actor, *, jaar: int, halfjaar: int, regio_i
     counts = _rename_departments(raw.counts)
     rows = _rows(counts)
     cells = _cells(counts, rows, gemeenten, qs)
+    equations = _equations(rows, gemeenten, qs)
+    slack = _at_most_received(cells, equations, rows, columns, periods)
     headline = frozenset(k for k in cells if k[0] == "signalen")  # hide the signals received last of all
-    marks = suppress(cells, _equations(rows, gemeenten, qs), keep=headline)
+    marks = suppress(cells, equations, keep=headline, unseen=slack)
     tables = []
     for key, title, explanation, _ in TABLES:
         table_rows = [{"naam": _label(key, category),
@@ -212,6 +216,24 @@ def _equations(rows: dict, gemeenten: dict, qs) -> list:
                 for p in periods:
                     equations.append((("signalen", "ontvangen", g, p), [(key, c, g, p) for c in rows[key]]))
     return equations
+
+
+def _at_most_received(cells: dict, equations: list, rows: dict, columns: list, periods: list) -> frozenset:
+    """What the reader knows beside the sums: a count of signals with a form of exploitation, or registered
+    with Veilig Thuis, is at most the signals received. Written as a sum with an unseen slack cell
+    (``received = count + slack``), added to ``cells`` and ``equations``; the slack cells' keys."""
+    slack = set()
+    for table, _, _, additive in TABLES:
+        if additive or table not in AT_MOST_RECEIVED:
+            continue
+        for category in rows[table]:
+            for g in columns:
+                for p in periods:
+                    key, received = ("ruimte", table, category, g, p), ("signalen", "ontvangen", g, p)
+                    cells[key] = cells[received] - cells[(table, category, g, p)]
+                    equations.append((received, [(table, category, g, p), key]))
+                    slack.add(key)
+    return frozenset(slack)
 
 
 def _label(table: str, category) -> str:

@@ -54,13 +54,16 @@ def shown(n: int, mark: str | None) -> int | str:
 
 
 def suppress(cells: Mapping[Hashable, int], equations: Iterable[Equation],
-             keep: frozenset = frozenset()) -> dict[Hashable, str]:
+             keep: frozenset = frozenset(), unseen: frozenset = frozenset()) -> dict[Hashable, str]:
     """The cells of ``cells`` to hide, with their mark (:data:`PRIMARY` or :data:`SECONDARY`).
 
     :param cells: every count of the published tables, by a key of the caller's choosing.
     :param equations: ``(total_key, [part_keys])`` for every sum that holds between shown cells —
         all of them, the implied ones too (a table's totals row): the reader is assumed to know them.
     :param keep: cells to hide for another's sake only when nothing else will do (headline counts).
+    :param unseen: cells never shown, known to the reader only as some value from 0: the slack that turns
+        "at most" into a sum (signals with a form of exploitation are at most the signals received:
+        ``received = with_form + slack``). Not in the result.
     :raises ValueError: an equation names a cell not in ``cells``, or does not add up.
     """
     equations = [(total, tuple(parts)) for total, parts in equations]
@@ -70,7 +73,8 @@ def suppress(cells: Mapping[Hashable, int], equations: Iterable[Equation],
                 raise ValueError(f"equation names an unknown cell: {key!r}")
         if cells[total] != sum(cells[p] for p in parts):
             raise ValueError(f"equation does not add up: {total!r}")
-    marks = {key: PRIMARY for key, n in cells.items() if is_small(n)}
+    marks = {key: PRIMARY for key, n in cells.items() if is_small(n) and key not in unseen}
+    marks.update({key: WHOLE for key in unseen})
     around: dict[Hashable, list[int]] = {}
     for index, (total, parts) in enumerate(equations):
         for key in (total, *parts):
@@ -78,7 +82,7 @@ def suppress(cells: Mapping[Hashable, int], equations: Iterable[Equation],
     while True:
         exposed = _exposed(cells, marks, equations, around)
         if not exposed:
-            return marks
+            return {key: mark for key, mark in marks.items() if key not in unseen}
         touched: set[int] = set()  # equations that got a newly hidden cell in this round
         for key in exposed:
             if touched.intersection(around.get(key, ())):

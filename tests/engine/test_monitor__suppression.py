@@ -91,6 +91,17 @@ def test_small_parts_under_a_small_total_are_hidden_whole():
     assert len(_reader_solutions(cells, marks, [("t", ["a", "b", "c", "d"])])["t"]) > 1
 
 
+def test_a_count_that_is_at_most_another_is_reasoned_with_too():
+    # region 9 = Nijmegen 8 + Wijchen 1; 8 signals in Nijmegen were about sexual exploitation (at most the 8
+    # received there): with the 8 shown, Nijmegen's hidden total is at least 8, so Wijchen's is 1
+    cells = {"r": 9, "n": 8, "w": 1, "f": 8, "s": 0}
+    equations = [("r", ["n", "w"]), ("n", ["f", "s"])]
+    marks = suppress(cells, equations, unseen=frozenset({"s"}))
+    assert "s" not in marks and marks["w"] == PRIMARY
+    assert marks.get("f") or marks.get("r")  # the form's count or the region's total goes too
+    assert len(_reader_solutions(cells, {**marks, "s": WHOLE}, equations, limit=30)["w"]) > 1
+
+
 def test_nothing_small_nothing_hidden():
     cells, equations = _table([[5, 0, 12], [7, 9, 0]])
     assert suppress(cells, equations) == {}

@@ -82,8 +82,8 @@ def monitor_mail():
     if not queued:
         flash("Er is niets verstuurd: geen ketenregisseur van deze regio heeft een e-mailadres ingesteld.", "fout")
     elif delivers:
-        flash(f"Het rapport staat in de wachtrij voor {queued} ketenregisseur(s); de mail gaat binnen enkele minuten "
-              "weg.", "succes")
+        flash(f"De mail met de link naar het rapport staat in de wachtrij voor {queued} ketenregisseur(s) "
+              "(volgens hun meldingsvoorkeur: direct of in het dagoverzicht).", "succes")
     else:
         flash(f"Het rapport staat klaar voor {queued} ketenregisseur(s), maar de maildienst staat uit: de mail wordt "
               "niet verstuurd (zie Mail bij de beheerder).", "fout")
