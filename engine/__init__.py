@@ -25,6 +25,7 @@ from .people.access import (
     may_change_processes,
     may_export_care_registrations,
     may_read_audit,
+    may_see_monitor,
     tables_of,
 )
 from .people.users import MAX_TOKEN_DAYS, TOKEN_DAYS, Actor
@@ -37,7 +38,7 @@ from .store.db import POOL_DEFAULTS, Database, default_url, make_engine, normali
 __all__ = [
     # who, and what they may (engine.people)
     "Actor", "ROLES", "TASK_ROLES", "grant_scopes", "may_administer", "may_change_processes", "may_read_audit", "tables_of",
-    "may_export_care_registrations",
+    "may_export_care_registrations", "may_see_monitor",
     "TOKEN_DAYS", "MAX_TOKEN_DAYS",
     # stored status values (engine.domain.status)
     "TaskStatus", "SignalStatus", "TimerStatus", "MailStatus", "IncidentStatus", "MeetingStatus",

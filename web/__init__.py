@@ -42,6 +42,7 @@ def _blueprints() -> list:
         incidents,
         intake,
         mail_outbox,
+        monitor,
         overleggen,
         route_setup,
         signal_list,

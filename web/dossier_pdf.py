@@ -35,12 +35,16 @@ def _no_fetching(url: str, *args, **kwargs):
     raise ValueError(f"the case-file PDF loads no outside resources ({url[:60]})")
 
 
-def render_pdf(view: dict) -> bytes:
-    """The PDF of ``view`` (a signal with ``dossier``, ``aantekeningen``, ``gemaakt_door``, ``gemaakt_op``)."""
+def html_to_pdf(html: str, css: str = PDF_CSS) -> bytes:
+    """``html`` as a PDF with WeasyPrint, fetching nothing (also used by the monitoring report, web.monitor_pdf)."""
     from weasyprint import CSS, HTML  # imported when used: it loads pango, which the rest of the app does not need
 
-    html = render_template("pages/dossier_pdf.html", signaal=view, rollen=ROLES)
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(stylesheets=[CSS(string=css)])
+
+
+def render_pdf(view: dict) -> bytes:
+    """The PDF of ``view`` (a signal with ``dossier``, ``aantekeningen``, ``gemaakt_door``, ``gemaakt_op``)."""
+    return html_to_pdf(render_template("pages/dossier_pdf.html", signaal=view, rollen=ROLES))
 
 
 def pdf_response(view: dict) -> Response:

@@ -19,6 +19,7 @@ from engine import (
     may_change_processes,
     may_export_care_registrations,
     may_read_audit,
+    may_see_monitor,
 )
 from engine.service.cases import works_cases
 
@@ -122,6 +123,7 @@ GLOBALS = {"nav_counts": nav_counts, "is_manager": is_manager, "may_administer":
            "may_change_processes": may_change_processes,
            "may_read_audit": may_read_audit,  # the navigation shows the audit page to who may read it
            "may_export_care_registrations": may_export_care_registrations,  # the zorgcoördinator's CoMensha page
+           "may_see_monitor": may_see_monitor,  # the regional monitor
            "works_cases": works_cases,  # the navigation shows the Signalen list to who works cases
            # templates compare statuses with these, never with literals
            "TaskStatus": TaskStatus, "SignalStatus": SignalStatus, "MeetingStatus": MeetingStatus}

@@ -77,6 +77,9 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "comensha_export": (RAADPLEGEN, (ZORGGEGEVENS,)),
     # 'Wat verandert er?' (engine.service.impact): the case files replayed in memory, only counts shown
     "historie_nagespeeld": (RAADPLEGEN, (SIGNAALGEGEVENS, TAAKGEGEVENS)),
+    # the regional monitor's report (engine.service.monitor): anonymised figures, downloaded or mailed
+    "monitorrapport_gedownload": (RAADPLEGEN, (PROCESGEGEVENS,)),
+    "monitorrapport_gemaild": (RAADPLEGEN, (PROCESGEGEVENS,)),
 }
 _DEFAULT_KIND = (WIJZIGEN, ())
 

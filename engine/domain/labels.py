@@ -59,6 +59,8 @@ ACTIES: dict[str, str] = {
     "zorgtraject_afgerond": "zorgtraject afgerond",
     "comensha_export": "CoMensha-registraties geëxporteerd",
     "historie_nagespeeld": "Signalen nagespeeld tegen een concept (alleen aantallen getoond)",
+    "monitorrapport_gedownload": "monitoringsrapport gedownload",
+    "monitorrapport_gemaild": "monitoringsrapport gemaild aan de ketenregisseur",
     "taak_aangemaakt": "taak klaargezet",
     "taak_geclaimd": "taak opgepakt",
     "taak_geescaleerd": "taak geëscaleerd",

@@ -39,6 +39,7 @@ from ..people.users import load_actor
 from ..queries.board import board
 from ..store.schema import mail_bericht, mail_instelling, mail_stand, user, user_role
 from .mail import Mail, Mailer, NoDelivery
+from .monitor_mail import MONITOR_REPORT
 from .notify import (
     ASSIGNED,
     BUNDLED,
@@ -88,12 +89,15 @@ _SUBJECTS = {
     ASSIGNED: "Signaalroute: taak '{stap}' is aan u toegewezen",
     OVERDUE: "Signaalroute: deadline verstreken voor '{stap}'",
     HANDED_OVER: "Signaalroute: signaal {stap} is aan uw gemeente overgedragen",
+    MONITOR_REPORT: "Signaalroute: monitoringsrapport {stap}",
 }
 _BODIES = {
     OPENED: "Er staat een nieuwe taak klaar voor uw rol: {stap}.\n\nOpenen: {url}",
     ASSIGNED: "Een manager heeft de taak '{stap}' op uw naam gezet.\n\nOpenen: {url}",
     OVERDUE: "De deadline van de taak '{stap}' is verstreken.\n\nOpenen: {url}",
     HANDED_OVER: "Een andere gemeente heeft het signaal {stap} aan uw gemeente overgedragen.\n\nOpenen: {url}",
+    MONITOR_REPORT: ("Het halfjaarlijkse monitoringsrapport mensenhandel {stap} staat voor u klaar, als PDF en "
+                     "als Excel-bestand (alleen geanonimiseerde aantallen).\n\nOpenen: {url}"),
 }
 
 
@@ -217,7 +221,8 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 _LABEL = {OPENED: "Nieuwe taak", ASSIGNED: "Aan u toegewezen", OVERDUE: "Deadline verstreken",
-          FEEDBACK: "Uw melding is afgehandeld", HANDED_OVER: "Signaal overgedragen aan uw gemeente"}
+          FEEDBACK: "Uw melding is afgehandeld", HANDED_OVER: "Signaal overgedragen aan uw gemeente",
+          MONITOR_REPORT: "Monitoringsrapport"}
 
 
 def _personal_digests(conn: Connection) -> dict[int, str]:

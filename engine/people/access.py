@@ -468,3 +468,32 @@ def tables_of(actor: Actor) -> list[str]:
     """The case tables ``actor`` has a participant role for (somewhere), in :data:`TAFELS` order."""
     keys = actor.role_keys()
     return [key for key, spec in TAFELS.items() if keys & set(spec.deelnemers)]
+
+
+# --- the regional monitor (engine.queries.monitor) ----------------------------------------------
+
+# Who sees the regional monitor: figures only, anonymised (engine.queries.suppression), never a case.
+# The ketenregisseur is a role kept as data (issue #17); granted by its key like any other.
+MONITOR_ROLES = ("aandachtsfunctionaris", "ketenregisseur", "manager")
+# Who the half-yearly monitoring report is mailed to.
+REPORT_RECIPIENT_ROLE = "ketenregisseur"
+
+
+def may_see_monitor(actor: Actor | None) -> bool:
+    """Whether ``actor`` has the regional monitor: a monitor role (:data:`MONITOR_ROLES`) anywhere."""
+    return actor is not None and bool(actor.role_keys() & set(MONITOR_ROLES))
+
+
+def monitor_held(actor: Actor) -> frozenset[int] | None:
+    """The municipalities where ``actor`` holds a monitor role; ``None``: installation-wide.
+
+    The monitor covers every municipality of the regions these lie in (a municipality without a
+    region: itself) — :func:`engine.queries.monitor.monitor_regions` expands them.
+    """
+    held: set[int] = set()
+    for rol, gemeente_id in actor.roles:
+        if rol in MONITOR_ROLES:
+            if gemeente_id is None:
+                return None
+            held.add(gemeente_id)
+    return frozenset(held)

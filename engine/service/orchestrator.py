@@ -44,6 +44,7 @@ from .case_file import CaseFileDesk
 from .cases import CasesDesk
 from .impact import ImpactDesk
 from .managers import ManagersDesk
+from .monitor import MonitorDesk
 from .operator import OperatorDesk
 from .owners import OwnersDesk
 from .partners import PartnersDesk
@@ -65,8 +66,9 @@ class Orchestrator:
     The desks: ``managers`` (board, workload, figures, heat map, reassigning), ``owners``
     (library, drafts, versions, instance migration, BPMN import), ``admin`` (users, their tokens,
     undelivered mail), ``partners`` (the chain partner directory), ``signin`` (password, tokens,
-    sessions, two-factor, single sign-on), ``operator`` (the command line's user, token and
-    region commands, schema upgrades) and ``cases`` (the Signalen list, handovers to another municipality).
+    sessions, two-factor, single sign-on), ``monitor`` (the regional monitor and its report), ``operator``
+    (the command line's user, token and region commands, schema upgrades) and ``cases`` (the Signalen
+    list, handovers to another municipality).
     """
 
     def __init__(self, database: Database, clock=None, retention: RetentionPolicy | None = None):
@@ -77,6 +79,7 @@ class Orchestrator:
         self.mail = outbox.MailConfig()
         self.managers = ManagersDesk(self.db, self.clock, self.cache)
         self.care = CareDesk(self.db, self.clock)  # the CoMensha export (engine.service.care)
+        self.monitor = MonitorDesk(self.db, self.clock)  # the regional monitor (engine.service.monitor)
         self.owners = OwnersDesk(self.db, self.clock, self.cache)
         self.tryouts = TryoutsDesk(self.db, self.clock, self.cache)  # playing a draft (engine.service.tryouts)
         self.impact = ImpactDesk(self.db, self.clock, self.cache)  # 'Wat verandert er?' (engine.service.impact)

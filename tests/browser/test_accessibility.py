@@ -70,6 +70,7 @@ PAGES = {
     "incidenten": (ADMIN, "/beheer/incidenten", 200),
     "mail": (ADMIN, "/beheer/mail", 200),
     "tweestapsverificatie": ("analist", "/account/tweestapsverificatie", 200),
+    "monitor": ("aandachtsfunctionaris", "/overzicht/monitor", 200),
     "e-mailinstellingen": ("manager", "/instellingen/meldingen", 200),
     "niet-gevonden": ("analist", "/bestaat-niet", 404),
     "gebruikers": (ADMIN, "/beheer/gebruikers", 200),

@@ -61,6 +61,7 @@ TRY_OUT = {"stappen": [{"soort": "melden", "gegevens": {"gemeente": "Nijmegen", 
                        {"soort": "klok", "duur": "P6D"}], "begin": "2026-01-05T09:00:00Z"}
 ALLOW, REFUSE, DENY = "allow", "refuse", "deny"  # refuse: may know it exists, may not do this (403 with a reason)
 ANONYMOUS = "anoniem"
+KETENREGISSEUR = "ketenregisseur"  # issue #17: a regional role; the regional monitor's figures only
 WHO = [(rol, own) for rol in ROLES for own in (True, False)] + [(ANONYMOUS, True)]
 
 
@@ -363,6 +364,10 @@ def sets_up_nijmegen(rol, own, stage=None):  # and Nijmegen's set-up only for th
     return yes_no(own and rol in ("procesbeheerder", "beheerder"))
 
 
+def sees_monitor(rol, own, stage=None):  # the regional monitor: figures of the region(s) of the role, anonymised
+    return ALLOW if rol in ("aandachtsfunctionaris", "manager", KETENREGISSEUR) else REFUSE
+
+
 def changes_processes(rol, own, stage=None):  # the library, drafts, deploy, migration, import
     return ALLOW if rol in ("procesbeheerder", "beheerder") else REFUSE
 
@@ -502,6 +507,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "overzicht.figures_download": Endpoint(page("get", "/overzicht/cijfers.csv"), is_manager),
     "overzicht.heatmap": Endpoint(page("get", "/overzicht/knelpunten"), is_manager),
     "overzicht.diagram": Endpoint(page("get", "/overzicht/processen/signaal-naar-casus/diagram.bpmn"), is_manager),
+    "overzicht.monitor": Endpoint(page("get", "/overzicht/monitor"), sees_monitor),
+    "overzicht.monitor_report": Endpoint(page("get", "/overzicht/monitor/rapport.xlsx"), sees_monitor),
+    "overzicht.monitor_mail": Endpoint(page("post", "/overzicht/monitor/rapport/mailen"), sees_monitor),
     "overzicht.reassign": Endpoint(reassign_to_someone_without_the_role, reassigns_task, per_stage=True),
     "overzicht.mail_settings": Endpoint(page("post", "/instellingen/meldingen", data={"email": "geen-adres"})),
     # observability: /metrics answers this machine (no METRICS_TOKEN in this world), /health everyone
