@@ -179,7 +179,7 @@ def create_tasks(db_url: str, n_signals: int, n_advance: int) -> tuple[list[int]
         t0 = time.perf_counter()
         case_tasks = _case_file_tasks(orch, actors, signal_ids[:CASE_FILE_TASKS])
         case_file_s = time.perf_counter() - t0
-        counts = {name: orch.inbox_counts(actors[name])["open"] for name in STEP_OF}
+        counts = {name: orch.task_list(actors[name])["tellers"]["open"] for name in STEP_OF}  # the exact count
         from sqlalchemy import text
 
         with orch.db.read() as conn:
@@ -561,6 +561,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-requests", type=int, default=100, help="requests per page when profiling")
     parser.add_argument("--profile-top", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (database, server log)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process (serve's default: 4)")
     parser.add_argument("--server", choices=("serve", "run"), default="serve",
                         help="serve: gunicorn, one process per core (default); run: waitress, one process")
     args = parser.parse_args(argv)
@@ -577,7 +578,8 @@ def main(argv: list[str] | None = None) -> int:
     db_url = f"sqlite:///{workdir / 'bench.db'}"
     env = dict(os.environ, DATABASE_URL=db_url)
     env.setdefault("SECRET_KEY", secrets.token_urlsafe(48))  # serve starts only with one
-    command = ["serve", "--workers", str(os.cpu_count() or 2)] if args.server == "serve" else ["run", "--no-clock"]
+    command = (["serve", "--workers", str(os.cpu_count() or 2), "--threads", str(args.threads)] if args.server == "serve"
+               else ["run", "--no-clock"])
     server = ServerProcess(command, env, workdir)
     clients: list[Client] = []
     t_start = time.perf_counter()

@@ -358,8 +358,12 @@ def signal_view(conn: Connection, actor: Actor, signal_id: int) -> tuple[dict, V
     return read.view, read.visibility
 
 
-def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
-    """:func:`signal_view` with what the view showed, for the processing log."""
+def signal_read(conn: Connection, actor: Actor, signal_id: int, *, timeline: bool = True) -> SignalRead:
+    """:func:`signal_view` with what the view showed, for the processing log.
+
+    :param timeline: with the signal's open tasks, steps, process and history (the signal page);
+        without them for a task page, which shows the signal and its case file beside the form.
+    """
     row = conn.execute(_SIGNAL_ROW, {"signal_id": signal_id}).first()
     visibility, rol = signal_access(actor, row) if row is not None else (Visibility.NONE, None)
     if visibility is Visibility.NONE:
@@ -375,10 +379,13 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
     grondslag = legal_ground(row.convenant)
     if visibility is Visibility.STATUS:
         return SignalRead(base, visibility, rol, (), grondslag)
-    tasks = conn.execute(_SIGNAL_TASKS, {"signal_id": signal_id}).all()
-    events = conn.execute(_SIGNAL_EVENTS, {"signal_id": signal_id}).all()
-    steps = conn.execute(_SIGNAL_STEPS, {"signal_id": signal_id}).all()
-    definition = conn.execute(_SIGNAL_DEFINITION, {"signal_id": signal_id}).one()
+    if timeline:
+        tasks = conn.execute(_SIGNAL_TASKS, {"signal_id": signal_id}).all()
+        events = conn.execute(_SIGNAL_EVENTS, {"signal_id": signal_id}).all()
+        steps = conn.execute(_SIGNAL_STEPS, {"signal_id": signal_id}).all()
+        definition = conn.execute(_SIGNAL_DEFINITION, {"signal_id": signal_id}).one()
+    else:
+        tasks, events, steps, definition = [], [], [], None
     # The care trajectory's steps, events and deadlines are care data (engine.queries.care).
     zorg = care.trajectories(conn, signal_id)
     zorg_ids = {t.instance_id for t in zorg}
@@ -423,6 +430,12 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
         hidden_instances=frozenset() if zorg_zichtbaar else frozenset(zorg_ids))  # care data: its own right
     if categorieen and (base["aantekeningen"] or any(e["gegevens"] for e in base["dossier"] if e["soort"] != "intake")):
         categorieen += (TAAKGEGEVENS,)
+    if zorg_zichtbaar:
+        base["zorgtraject"] = [care.trajectory_json(t) for t in zorg]
+        categorieen += (ZORGGEGEVENS,)
+    base["termijnen"] = care.deadlines(conn, [row.instance_id, *(zorg_ids if zorg_zichtbaar else ())])
+    if not timeline:
+        return SignalRead(base, visibility, rol, categorieen, grondslag)
     base.update({
         "taken": [task_json(t) for t in tasks],
         "stappen": [
@@ -434,7 +447,6 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
              "zorgtraject": t.instance_id in zorg_ids}  # or its care trajectory, which runs beside the route
             for t in steps
         ],
-        "termijnen": care.deadlines(conn, [row.instance_id, *(zorg_ids if zorg_zichtbaar else ())]),
         "proces": {"definitie_id": definition.id, "sleutel": definition.sleutel, "versie": definition.versie,
                    "naam": definition.naam},
         "historie": [
@@ -443,9 +455,6 @@ def signal_read(conn: Connection, actor: Actor, signal_id: int) -> SignalRead:
             for e in events
         ],
     })
-    if zorg_zichtbaar:
-        base["zorgtraject"] = [care.trajectory_json(t) for t in zorg]
-        categorieen += (ZORGGEGEVENS,)
     return SignalRead(base, visibility, rol, categorieen, grondslag)
 
 

@@ -393,14 +393,16 @@ class Orchestrator:
         detail["formulier_schema"] = form.schema if form else None
         return detail
 
-    def signal(self, actor: Actor, signal_id: int, *, via: str = "web") -> dict:
+    def signal(self, actor: Actor, signal_id: int, *, via: str = "web", timeline: bool = True) -> dict:
         """A signal as ``actor`` may see it; a view of personal data is logged first (one event).
 
         :param via: the channel it is seen through (``web``, ``api``), for the processing log.
+        :param timeline: ``False`` for a task page: the signal and its case file, without its open
+            tasks, steps, process and history (:func:`engine.queries.queries.signal_read`).
         """
         try:
             with self.db.read() as conn:
-                read = queries.signal_read(conn, actor, signal_id)
+                read = queries.signal_read(conn, actor, signal_id, timeline=timeline)
         except NotFound:  # a municipality that handed it over keeps the reference and the fact
             return self.cases.handed_over_view(actor, signal_id)
         if read.categorieen:

@@ -19,7 +19,7 @@ def taak(task_id: int):
     signaal = None
     if detail["signaal_id"] is not None:
         try:
-            signaal = orch.signal(g.actor, detail["signaal_id"])
+            signaal = orch.signal(g.actor, detail["signaal_id"], timeline=False)  # beside the form: no timeline
         except NotFound:
             signaal = None
     gegevens = _prefill(detail["formulier_schema"], (signaal or {}).get("gegevens") or {})
