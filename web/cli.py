@@ -401,20 +401,21 @@ def retentie(dry_run: bool) -> None:
         _fail(1)
 
 
-from .cli_impact import impact  # noqa: E402  (its own module: it needs this one's helpers)
-
-main.add_command(impact)
-
-
-def _region_commands() -> None:
-    """The catalog and the route set-up (issue #17) live in :mod:`web.cli_region`."""
+def _plug_ins() -> None:
+    """Commands kept in their own modules: the impact replay (:mod:`web.cli_impact`, which uses this
+    module's helpers), the catalog and the route set-up (issue #17, :mod:`web.cli_region`)."""
+    from .cli_impact import impact
     from .cli_region import catalogus, route_inrichting
 
-    main.add_command(catalogus)
-    main.add_command(route_inrichting)
+    for command in (impact, catalogus, route_inrichting):
+        main.add_command(command)
 
-
-_region_commands()
 
 if __name__ == "__main__":
-    main()
+    # ``python -m web.cli``: run the package's own module (with its plug-ins), not this copy of it: a
+    # plug-in importing ``web.cli`` would otherwise import this file a second time, half-way.
+    from web.cli import main as _main
+
+    _main()
+else:
+    _plug_ins()

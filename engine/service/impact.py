@@ -20,7 +20,7 @@ from ..definitions.validation import compile_package
 from ..errors import FieldErrors, Forbidden
 from ..people.access import may_change_processes, refusal
 from ..people.users import Actor
-from ..queries.figures_care import small_cell
+from ..queries import suppression
 from ..queries.replay_history import MAX_SIGNALS, replay_history
 from ..runtime import impact_pool
 from ..runtime.impact import ImpactTally, replay_all
@@ -90,10 +90,33 @@ class ImpactDesk:
             yield {"klaar": done, "totaal": total}
         result = tally.result()
         if owner:
-            result.update({key: small_cell(result[key]) for key in ("nagespeeld", "gewijzigd", "onbeslist", "ongewijzigd")})
+            _suppress_for_owner(tally, result)
         result.update({"sleutel": draft.sleutel, "naam": draft.naam, "sinds": isoformat(start),
                        "tot": isoformat(now), "hoogstens": MAX_SIGNALS})
         yield {"resultaat": result}
+
+
+def _suppress_for_owner(tally: ImpactTally, result: dict) -> None:
+    """The totals and groups of ``result`` as a process owner may see them (engine.queries.suppression):
+    no count of 1 to 4, shown or derivable — the changed signals are the sum of their groups, the undecided
+    the sum of their reasons, and the replayed the sum of changed, undecided and unchanged."""
+    groups = [n for _key, n in sorted(tally.groups.items(), key=lambda item: (-item[1], item[0]))]
+    reasons = [n for _key, n in sorted(tally.reasons.items(), key=lambda item: (-item[1], item[0]))]
+    cells = {"nagespeeld": tally.replayed, "gewijzigd": tally.changed, "onbeslist": tally.undecided,
+             "ongewijzigd": tally.replayed - tally.changed - tally.undecided,
+             **{("groep", i): n for i, n in enumerate(groups)}, **{("reden", i): n for i, n in enumerate(reasons)}}
+    equations = [("nagespeeld", ["gewijzigd", "onbeslist", "ongewijzigd"])]
+    if groups:
+        equations.append(("gewijzigd", [("groep", i) for i in range(len(groups))]))
+    if reasons:
+        equations.append(("onbeslist", [("reden", i) for i in range(len(reasons))]))
+    marks = suppression.suppress(cells, equations, keep=frozenset({"nagespeeld"}))
+    for key in ("nagespeeld", "gewijzigd", "onbeslist", "ongewijzigd"):
+        result[key] = suppression.shown(cells[key], marks.get(key))
+    for i, group in enumerate(result["groepen"]):
+        group["aantal"] = suppression.shown(cells[("groep", i)], marks.get(("groep", i)))
+    for i, reason in enumerate(result["onbeslist_redenen"]):
+        reason["aantal"] = suppression.shown(cells[("reden", i)], marks.get(("reden", i)))
 
 
 def _start(since: dt.date | None, now: dt.datetime) -> dt.datetime:

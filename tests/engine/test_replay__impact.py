@@ -117,7 +117,9 @@ def test_the_owners_screen_shows_small_totals_as_fewer_than_five_too(orchestrato
                                    {name: content.decode() for name, content in draft.files.items()})
     result = list(orchestrator.impact.of_draft(users.procesbeheerder, "signaal-naar-casus"))[-1]["resultaat"]
     assert 0 < exact < 5 and (result["gewijzigd"], result["onbeslist"]) == ("<5", 0)
-    assert (result["nagespeeld"], result["ongewijzigd"]) == (len(history), len(history) - exact)
+    assert [g["aantal"] for g in result["groepen"]] == ["<5"]
+    # replayed = changed + undecided + unchanged: with the unchanged shown, the changed could be worked out
+    assert result["ongewijzigd"] == "x" and result["nagespeeld"] in (len(history), "x")
 
 
 def test_only_process_owners_may_replay_a_draft(orchestrator, users, history):

@@ -69,6 +69,8 @@ PAGES = {
     "/processen/signaal-naar-casus/migratie/voorbeeld": ("van", "naar"),
     "/processen/signaal-naar-casus/versies/1/bestanden/signaal-naar-casus.bpmn": ("download",),
     "/aanmelden": ("volgende",),
+    "/overzicht/monitor": ("periode",),
+    "/processen/signaal-naar-casus/wat-verandert-er": ("sinds", "direct"),
 }
 # What a page needs besides the parameter fed (the other of two versions).
 VERSIONS = {"van": "1", "naar": "1"}
