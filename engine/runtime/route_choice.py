@@ -81,8 +81,9 @@ def choose_for_place(conn: Connection, clean: dict, gemeente_id: int, default_pr
         modus, proces, bron = place.eigen_modus, place.eigen_proces, "gemeente"
     elif place is not None and place.regio_modus:
         modus, proces, bron = place.regio_modus, place.regio_proces, "regio"
-    else:
-        return choose_process(conn, answers, default_process), {"bron": "standaard"}
+    else:  # no set-up of its own or its region's: every signal follows the default route (the stroomschema)
+        latest_definition_id(conn, default_process)  # NotFound when even that is not deployed
+        return default_process, {"bron": "standaard"}
     setup = {"bron": bron, "modus": modus, "proces": proces}
     if modus == MODUS_PROCES:
         try:

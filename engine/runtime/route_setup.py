@@ -2,7 +2,8 @@
 
 How the intake of a municipality chooses a route is data (``route_inrichting``), read at each
 report by :func:`engine.runtime.route_choice.choose_for_place`: a municipality's own set-up, else its
-region's, else the default (the ``proceskeuze`` table of the default route). A set-up is either one
+region's, else the default: every signal follows the default route, the stroomschema (Nijmegen's meldpunt:
+every signal through the analist and the aandachtsfunctionaris). A set-up is either one
 process for every signal (``proces``) or the ``proceskeuze`` table of a deployed process
 (``beslistabel``). Changing it affects signals reported afterwards only. Process owners (and
 beheerders) of every municipality concerned may change it (:func:`engine.people.access.may_set_up_route`);
@@ -20,6 +21,7 @@ from ..errors import FieldErrors, NotFound
 from ..people.access import may_set_up_route
 from ..people.users import Actor
 from ..store.schema import gemeente, process_definition, regio, route_inrichting
+from .intake import INTAKE_PROCESS
 from .route_choice import MODUS_BESLISTABEL, MODUS_PROCES, has_decision
 
 MODI = {MODUS_PROCES: "Elk signaal volgt dit proces", MODUS_BESLISTABEL: "De proceskeuze (beslistabel) van dit proces kiest"}
@@ -56,7 +58,7 @@ def overview(conn: Connection, actor: Actor) -> dict:
                             .order_by(process_definition.c.versie)):
         names[row.sleutel] = row.naam  # the newest version's name
     processen = dict(sorted(names.items(), key=lambda item: item[1].lower()))
-    return {"regios": result, "processen": processen, "modi": MODI}
+    return {"regios": result, "processen": processen, "modi": MODI, "standaard": INTAKE_PROCESS}
 
 
 def _scope_members(conn: Connection, scope: str, scope_id: int) -> list[int]:

@@ -277,3 +277,13 @@ def stop_worker(worker) -> str:
         worker.communicate()
         raise
     return err
+
+
+def use_intake_table(orchestrator, gemeente: str = "Nijmegen", proces: str = "signaal-naar-casus") -> None:
+    """Let ``gemeente``'s intake choose the process by the ``proceskeuze`` table of ``proces`` (its route
+    set-up, issue #17); a municipality without a set-up sends every signal along the stroomschema."""
+    from engine.people.users import ensure_gemeente
+
+    with orchestrator.db.write() as conn:
+        gemeente_id = ensure_gemeente(conn, gemeente)
+    orchestrator.region.set_route(None, "gemeente", gemeente_id, {"modus": "beslistabel", "proces": proces})

@@ -5,7 +5,7 @@ import pytest
 
 from engine.errors import WorkflowFailed
 from engine.store.schema import audit_event
-from tests.engine.route_actions import ROOT
+from tests.engine.route_actions import ROOT, use_intake_table
 
 NEW_ROUTES = ("slachtoffer-in-beeld", "meldcode")
 
@@ -14,6 +14,7 @@ NEW_ROUTES = ("slachtoffer-in-beeld", "meldcode")
 def routes(orchestrator):
     for folder in NEW_ROUTES:
         orchestrator.deploy_folder(ROOT / "processes" / folder)
+    use_intake_table(orchestrator)  # Nijmegen's intake chooses by the table (without a set-up: the stroomschema)
     return orchestrator
 
 
@@ -59,11 +60,23 @@ def test_a_location_goes_to_the_location_process(routes, users, intake):
 
 
 def test_a_chosen_process_that_is_not_deployed_is_a_clear_error_and_writes_nothing(orchestrator, users, intake):
+    use_intake_table(orchestrator)
     with pytest.raises(WorkflowFailed, match="'slachtoffer-in-beeld'.*niet gedeployd") as caught:
         orchestrator.report_signal(users.melder, intake(identificeerbaar_slachtoffer=True))
 
     assert caught.value.element_id == "proceskeuze"
     assert orchestrator.signal_count() == 0
+
+
+def test_without_a_set_up_every_signal_follows_the_stroomschema(orchestrator, users, intake):
+    """Issue #17: a municipality without a route set-up of its own or its region's keeps Nijmegen's meldpunt:
+    every signal through the analist and the aandachtsfunctionaris, whatever the answers."""
+    for folder in NEW_ROUTES:
+        orchestrator.deploy_folder(ROOT / "processes" / folder)
+    for answers in ({"identificeerbaar_slachtoffer": True, "slachtoffer_wil_melden": True}, {"gaat_om_locatie": True},
+                    {"meldcode_professional": True}, {}):
+        outcome = orchestrator.report_signal(users.melder, intake(**answers))
+        assert (outcome.proces, [t["bpmn_id"] for t in outcome.nieuwe_taken]) == ("signaal-naar-casus", ["task_verrijken"])
 
 
 def test_a_named_process_is_started_whatever_the_answers(routes, users, intake):

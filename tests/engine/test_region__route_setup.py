@@ -117,16 +117,16 @@ def test_changing_a_set_up_changes_only_new_signals(region):
     af = region.person("af")
     still_open = [t for t in region.orch.inbox(af)["taken"] if t["signaal_id"] == before.signal_id]
     assert [t["naam"] for t in still_open] == ["Registratie bij Veilig Thuis vastleggen"]
-    # the removed set-up: back to the default table (an identifiable victim: the route map)
+    # the removed set-up: back to the default, the stroomschema for every signal
     region.orch.region.set_route(region.owner(), "regio", region.ids["Achterhoek"], {"modus": ""})
-    assert region.report("Doetinchem", **VICTIM).proces == "slachtoffer-in-beeld"
+    assert region.report("Doetinchem", **VICTIM).proces == "signaal-naar-casus"
 
 
-def test_a_place_without_any_set_up_keeps_the_default_intake_table(orchestrator, users, intake):
+def test_a_place_without_any_set_up_sends_every_signal_along_the_stroomschema(orchestrator, users, intake):
     for folder in ROUTES:
         orchestrator.deploy_folder(ROOT / "processes" / folder)
 
-    assert orchestrator.report_signal(users.melder, intake(**VICTIM)).proces == "slachtoffer-in-beeld"
+    assert orchestrator.report_signal(users.melder, intake(**VICTIM)).proces == "signaal-naar-casus"
     assert orchestrator.report_signal(users.melder, intake()).proces == "signaal-naar-casus"
 
 

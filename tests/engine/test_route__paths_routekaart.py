@@ -15,7 +15,7 @@ from engine.clock import as_utc
 from engine.definitions.definitions import latest_definition_id
 from engine.runtime.intake import prepare_intake
 from engine.spiff.serialization import load_state
-from tests.engine.route_actions import OPVOLGING_AFGESLOTEN, REGULIERE_HULP, ROOT
+from tests.engine.route_actions import OPVOLGING_AFGESLOTEN, REGULIERE_HULP, ROOT, use_intake_table
 from tests.engine.test_route__paths import Outcome, RoutePath, run_in_memory
 
 DOORVERWEZEN = {"doorverwezen_op": "2026-01-05", "doorverwezen_aan": "J. Jansen, teamleider", "wijze": "telefonisch"}
@@ -100,6 +100,7 @@ PATHS = {
 def routekaart(route):
     for folder in ("slachtoffer-in-beeld", "meldcode"):
         route.orchestrator.deploy_folder(ROOT / "processes" / folder)
+    use_intake_table(route.orchestrator)  # Nijmegen's intake chooses by the table (issue #17's route set-up)
     return route
 
 

@@ -7,13 +7,14 @@ from sqlalchemy import select
 from engine.errors import Conflict, FieldErrors, Forbidden, NotFound
 from engine.runtime.invariants import check_invariants
 from engine.store.schema import human_task, proceswissel, taak_concept, timer
-from tests.engine.route_actions import NIET_VERRIJKT, ROOT, VERRIJKT
+from tests.engine.route_actions import NIET_VERRIJKT, ROOT, VERRIJKT, use_intake_table
 
 
 @pytest.fixture
 def routes(route):
     for folder in ("slachtoffer-in-beeld", "meldcode"):
         route.orchestrator.deploy_folder(ROOT / "processes" / folder)
+    use_intake_table(route.orchestrator)  # Nijmegen's intake chooses by the table (issue #17's route set-up)
     return route
 
 

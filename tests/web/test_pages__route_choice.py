@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, ensure_gemeente
 from engine.store.schema import human_task, signal
+from tests.engine.route_actions import use_intake_table
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = {"gemeente": "Nijmegen", "omschrijving": "Vier mensen slapen achter in een nagelsalon.",
@@ -30,6 +31,7 @@ def routes(orchestrator, clock):
         beheerder = add_user(conn, "bea", now=clock.now(), roles=["beheerder"], gemeente_naam=None)
     orchestrator.partners.add(orchestrator.actor(beheerder), regio_id, {
         "soort": "nla", "naam": "NLA Team Mensenhandel Oost (voorbeeld)", "telefoon": "088 0000000"})
+    use_intake_table(orchestrator)  # Nijmegen's intake chooses by the table (issue #17's route set-up)
     return orchestrator
 
 

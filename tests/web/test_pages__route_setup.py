@@ -61,14 +61,14 @@ def test_a_process_owner_changes_the_set_up_in_the_browser_and_only_new_signals_
 
     page = owner.get("/beheer/route-inrichting")
     text = unescape(page.get_data(as_text=True))
-    assert page.status_code == 200 and "Nijmegen" in text and "standaard: de beslistabel 'proceskeuze'" in text
+    assert page.status_code == 200 and "Nijmegen" in text and "standaard: elk signaal volgt Van signaal naar casus" in text
     saved = _post(owner, f"/beheer/route-inrichting/gemeente/{place['gemeente']}",
                   {"modus": "proces", "proces": "ondermijningsoverleg"})
     assert saved.status_code == 302
     after = _report(app, page_users, VICTIM)
 
     assert (_process_of(orchestrator, before), _process_of(orchestrator, after)) == (
-        "slachtoffer-in-beeld", "ondermijningsoverleg")
+        "signaal-naar-casus", "ondermijningsoverleg")  # without a set-up: the stroomschema
     text = unescape(owner.get("/beheer/route-inrichting").get_data(as_text=True))
     assert ("Geldt nu: Elk signaal volgt dit proces: Via het lokale ondermijningsoverleg (Achterhoek) (eigen inrichting)"
             in text)
@@ -87,7 +87,7 @@ def test_a_wrong_set_up_is_a_field_error_and_changes_nothing(app, orchestrator, 
 
     assert response.status_code == 422
     assert "Proces: dit proces heeft geen beslistabel 'proceskeuze'" in unescape(response.get_data(as_text=True))
-    assert _process_of(orchestrator, _report(app, page_users, VICTIM)) == "slachtoffer-in-beeld"
+    assert _process_of(orchestrator, _report(app, page_users, VICTIM)) == "signaal-naar-casus"  # still the default
 
 
 def test_the_region_is_set_up_only_by_who_holds_every_municipality_of_it(app, orchestrator, place, clock):
