@@ -3,10 +3,7 @@ it carries a step and a link only — never anything about the signal or the peo
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import logging
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -18,46 +15,20 @@ from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, ensure_gemeente
 from engine.store.schema import mail_bericht, mail_stand, process_instance, timer
 from tests.engine.route_actions import VERRIJKT, beoordeeld
+from tests.engine.smtp_actions import free_port, local_smtp
 
 SITE = "https://signaalroute.gemeente.test"
 PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen",
             "melder": {"naam": "Petra Pieters", "afdeling": "Burgerzaken", "contact": "06-11122233"}}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    """Messages the local SMTP server received, parsed."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 OK"
-
-    def to(self, address: str) -> list:
-        return [m for rcpt, m in self.messages if address in rcpt]
-
-    def take(self) -> list:
-        taken, self.messages = self.messages, []
-        return taken
+_free_port = free_port
 
 
 @pytest.fixture
 def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield controller, inbox
-    finally:
-        controller.stop()
+    with local_smtp() as server:
+        yield server
 
 
 @pytest.fixture
