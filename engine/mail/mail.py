@@ -19,12 +19,22 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a mail."""
+
+    bestandsnaam: str
+    mimetype: str
+    inhoud: bytes
+
+
+@dataclass(frozen=True)
 class Mail:
-    """One message to one address, plain text."""
+    """One message to one address, plain text, with files attached when ``bijlagen`` holds any."""
 
     aan: str
     onderwerp: str
     tekst: str
+    bijlagen: tuple[Attachment, ...] = ()
 
 
 class Mailer(Protocol):
@@ -70,6 +80,10 @@ class SmtpMailer:
         message["Message-ID"] = make_msgid(domain=self.sender.rsplit("@", 1)[-1] or None)
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(mail.tekst)
+        for attachment in mail.bijlagen:
+            maintype, _, subtype = attachment.mimetype.partition("/")
+            message.add_attachment(attachment.inhoud, maintype=maintype, subtype=subtype,
+                                   filename=attachment.bestandsnaam)
         if self.tls:
             connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
                                           context=ssl.create_default_context())

@@ -13,6 +13,11 @@ The pass (:func:`engine.service.passes.mail_pass`) does, each in its own transac
    with back-off, then marked ``mislukt``. With mail delivery off (no ``MAIL_URL``) rows are
    marked ``niet_bezorgd`` at once, and only their id and kind are logged.
 
+A row with files (``mail_bijlage``: the monitoring report) is always sent on its own, whatever the
+recipient's preference: the daily digest is text and carries no files. Its files are loaded with the
+claim and deleted when the row is marked for good (sent, failed, not delivered, no address): kept
+only while the row may still be sent.
+
 With several clock processes on PostgreSQL, rows are claimed with ``SKIP LOCKED``; on SQLite
 the write transactions take turns. The claim always commits with ``synchronous_commit = on``:
 the timer pass commits with it off, and a row may only leave the building once the command
@@ -29,7 +34,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, exists, func, insert, or_, select, update
 
 from ..clock import AMSTERDAM, isoformat
 from ..domain.roles import ROLES
@@ -37,8 +42,8 @@ from ..errors import Forbidden, NotFound
 from ..people.access import may_administer
 from ..people.users import load_actor
 from ..queries.board import board
-from ..store.schema import mail_bericht, mail_instelling, mail_stand, user, user_role
-from .mail import Mail, Mailer, NoDelivery
+from ..store.schema import mail_bericht, mail_bijlage, mail_instelling, mail_stand, user, user_role
+from .mail import Attachment, Mail, Mailer, NoDelivery
 from .monitor_mail import MONITOR_REPORT
 from .notify import (
     ASSIGNED,
@@ -96,8 +101,9 @@ _BODIES = {
     ASSIGNED: "Een manager heeft de taak '{stap}' op uw naam gezet.\n\nOpenen: {url}",
     OVERDUE: "De deadline van de taak '{stap}' is verstreken.\n\nOpenen: {url}",
     HANDED_OVER: "Een andere gemeente heeft het signaal {stap} aan uw gemeente overgedragen.\n\nOpenen: {url}",
-    MONITOR_REPORT: ("Het halfjaarlijkse monitoringsrapport mensenhandel {stap} staat voor u klaar, als PDF en "
-                     "als Excel-bestand (alleen geanonimiseerde aantallen).\n\nOpenen: {url}"),
+    MONITOR_REPORT: ("In de bijlagen vindt u het halfjaarlijkse monitoringsrapport mensenhandel {stap}, als PDF "
+                     "en als Excel-bestand. Het bevat alleen geanonimiseerde aantallen: geen persoonsgegevens, en "
+                     "geen aantal van 1 tot en met 4 (dat staat er als <5).\n\nDe monitor in Signaalroute: {url}"),
 }
 
 
@@ -113,9 +119,13 @@ def compose(row, site_url: str) -> tuple[str, str]:
             _BODIES[row.soort].format(stap=row.stap, url=site + row.link) + FOOTER)
 
 
+# A row with files: sent on its own, never bundled (the digest is text).
+_HAS_FILES = exists().where(mail_bijlage.c.mail_bericht_id == mail_bericht.c.id)
+
+
 def _due_rows(postgres: bool):
     wants_now = or_(mail_bericht.c.soort == DIGEST, mail_bericht.c.spoed,
-                    func.coalesce(mail_instelling.c.wijze, DIRECT) == DIRECT)
+                    func.coalesce(mail_instelling.c.wijze, DIRECT) == DIRECT, _HAS_FILES)
     stmt = (
         select(mail_bericht, mail_instelling.c.email)
         .outerjoin(mail_instelling, mail_instelling.c.user_id == mail_bericht.c.user_id)
@@ -148,8 +158,19 @@ def claim_due(conn: Connection, *, now: dt.datetime, limit: int = 200, postgres:
     return rows
 
 
-def deliver(row, config: MailConfig, clock) -> tuple[str, dict]:
-    """Send one claimed row, outside any transaction; ``(outcome, the row's new values)`` for :func:`mark`."""
+def attachments_of(conn: Connection, row_ids: list[int]) -> dict[int, tuple[Attachment, ...]]:
+    """The files of the claimed rows ``row_ids``, per row (loaded in the claim's transaction)."""
+    found: dict[int, list[Attachment]] = {}
+    if row_ids:
+        for r in conn.execute(select(mail_bijlage).where(mail_bijlage.c.mail_bericht_id.in_(row_ids))
+                              .order_by(mail_bijlage.c.id)):
+            found.setdefault(r.mail_bericht_id, []).append(Attachment(r.bestandsnaam, r.mimetype, bytes(r.inhoud)))
+    return {row_id: tuple(files) for row_id, files in found.items()}
+
+
+def deliver(row, config: MailConfig, clock, attachments: tuple[Attachment, ...] = ()) -> tuple[str, dict]:
+    """Send one claimed row with its files, outside any transaction; ``(outcome, the row's new values)``
+    for :func:`mark`."""
     if not row.email:
         return NO_ADDRESS, {"status": NO_ADDRESS}
     if not getattr(config.mailer, "delivers", True):
@@ -158,7 +179,7 @@ def deliver(row, config: MailConfig, clock) -> tuple[str, dict]:
         return UNDELIVERED, {"status": UNDELIVERED, "fout": DELIVERY_OFF}
     subject, text = compose(row, config.site_url)
     try:
-        config.mailer.send(Mail(row.email, subject, text))
+        config.mailer.send(Mail(row.email, subject, text, attachments))
         return SENT, {"status": SENT, "sent_at": clock.now(), "fout": None}
     except Exception as exc:  # noqa: BLE001 - one bad address or a hiccup must not stop the pass
         reason = failure_reason(exc)
@@ -170,8 +191,10 @@ def deliver(row, config: MailConfig, clock) -> tuple[str, dict]:
 
 
 def mark(conn: Connection, row_id: int, values: dict) -> None:
-    """Write how sending a row went (:func:`deliver`)."""
+    """Write how sending a row went (:func:`deliver`); a row done with for good loses its files."""
     conn.execute(update(mail_bericht).where(mail_bericht.c.id == row_id).values(**values))
+    if values.get("status", WAITING) != WAITING:
+        conn.execute(delete(mail_bijlage).where(mail_bijlage.c.mail_bericht_id == row_id))
 
 
 def digest_slot(now: dt.datetime, hour: int) -> dt.datetime:
@@ -232,7 +255,8 @@ def _personal_digests(conn: Connection) -> dict[int, str]:
                mail_bericht.c.link)
         .join(mail_instelling, mail_instelling.c.user_id == mail_bericht.c.user_id)
         .where(mail_bericht.c.status == WAITING, mail_bericht.c.soort != DIGEST, mail_instelling.c.wijze == DAILY,
-               mail_bericht.c.spoed.is_(False))  # an acute signal's rows are sent at once, not bundled
+               mail_bericht.c.spoed.is_(False),  # an acute signal's rows are sent at once, not bundled
+               ~_HAS_FILES)  # nor are rows with files (the digest is text)
         .order_by(mail_bericht.c.user_id, mail_bericht.c.id)
     ).all()
     lines: dict[int, list[str]] = {}
@@ -270,7 +294,8 @@ def _manager_digests(conn: Connection, now: dt.datetime) -> dict[int, str]:
 # --- what did not reach anyone (the beheerder's page) ----------------------------------------
 
 KINDS = {OPENED: "Nieuwe taak", ASSIGNED: "Taak toegewezen", OVERDUE: "Deadline verstreken",
-         FEEDBACK: "Terugkoppeling aan melder", DIGEST: "Dagoverzicht", HANDED_OVER: "Signaal overgedragen"}
+         FEEDBACK: "Terugkoppeling aan melder", DIGEST: "Dagoverzicht", HANDED_OVER: "Signaal overgedragen",
+         MONITOR_REPORT: "Monitoringsrapport"}
 STATES = {UNDELIVERED: "Niet bezorgd (maildienst uit)", FAILED: "Mislukt, niet meer geprobeerd",
           WAITING: "Mislukt, wordt opnieuw geprobeerd"}
 _NOT_DELIVERED = or_(mail_bericht.c.status.in_([UNDELIVERED, FAILED]),

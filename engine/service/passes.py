@@ -86,9 +86,10 @@ def send_due(db: Database, config: outbox.MailConfig, clock, limit: int = 200) -
     sent outside any, each marked in its own; returns counts per result."""
     with db.write() as conn:
         rows = outbox.claim_due(conn, now=clock.now(), limit=limit, postgres=is_postgres(db.engine))
+        files = outbox.attachments_of(conn, [r.id for r in rows])
     result = {outbox.SENT: 0, outbox.FAILED: 0, outbox.NO_ADDRESS: 0, outbox.UNDELIVERED: 0, "opnieuw": 0}
     for row in rows:
-        outcome, values = outbox.deliver(row, config, clock)
+        outcome, values = outbox.deliver(row, config, clock, files.get(row.id, ()))
         with db.write() as conn:
             outbox.mark(conn, row.id, values)
         result[outcome] += 1

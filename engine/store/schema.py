@@ -430,6 +430,21 @@ mail_bericht = Table(
     Index("ix_mail_bericht_user", "user_id", "status"),
 )
 
+# A file sent with an outbox row (the monitoring report's PDF and workbook: anonymised figures only),
+# made when the row is queued. Kept only while the row may still be sent: the outbox deletes a row's
+# files when it is marked sent, failed or not delivered (engine.mail.outbox.mark). A row with files
+# is always sent on its own, never bundled in the daily digest.
+mail_bijlage = Table(
+    "mail_bijlage",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mail_bericht_id", ForeignKey("mail_bericht.id", ondelete="CASCADE"), nullable=False),
+    Column("bestandsnaam", String(200), nullable=False),
+    Column("mimetype", String(100), nullable=False),
+    Column("inhoud", LargeBinary, nullable=False),
+    Index("ix_mail_bijlage_bericht", "mail_bericht_id"),
+)
+
 # Where a repeating mail job got to: the overdue scan's due time, the last daily digest.
 mail_stand = Table(
     "mail_stand",

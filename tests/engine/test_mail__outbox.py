@@ -3,10 +3,7 @@ it carries a step and a link only — never anything about the signal or the peo
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import logging
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -16,48 +13,23 @@ from engine.mail.mail import NoDelivery, SmtpMailer, mailer_from_url
 from engine.mail.outbox import MailConfig, digest_slot
 from engine.people.regions import assign_gemeente, ensure_regio
 from engine.people.users import add_user, ensure_gemeente
-from engine.store.schema import mail_bericht, mail_stand, process_instance, timer
+from engine.store.schema import mail_bericht, mail_bijlage, mail_stand, process_instance, timer
+from tests.engine.monitor_actions import add_ketenregisseur, make_regions
 from tests.engine.route_actions import VERRIJKT, beoordeeld
+from tests.engine.smtp_actions import free_port, local_smtp
 
 SITE = "https://signaalroute.gemeente.test"
 PERSONAL = {"omschrijving": "Vrouw met blauwe jas slaapt in de kelder", "locatie": "Kelderweg 7, Nijmegen",
             "melder": {"naam": "Petra Pieters", "afdeling": "Burgerzaken", "contact": "06-11122233"}}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    """Messages the local SMTP server received, parsed."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 OK"
-
-    def to(self, address: str) -> list:
-        return [m for rcpt, m in self.messages if address in rcpt]
-
-    def take(self) -> list:
-        taken, self.messages = self.messages, []
-        return taken
+_free_port = free_port
 
 
 @pytest.fixture
 def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield controller, inbox
-    finally:
-        controller.stop()
+    with local_smtp() as server:
+        yield server
 
 
 @pytest.fixture
@@ -344,3 +316,38 @@ def test_a_deadline_scanned_again_mails_once(route, orchestrator, users, intake,
 
     assert orchestrator.mail_pass()["te_laat_taken"] == 1  # found again ...
     assert mail.take() == []  # ... and not mailed again
+
+
+def test_a_report_mail_keeps_its_files_while_it_is_retried_and_sends_them_on_its_own(orchestrator, smtp, clock):
+    """A row with files (the monitoring report) wants to go at once even to who chose the daily digest; a failed
+    attempt is not 'verzonden' and keeps the files; the delivered mail carries them, and then they are gone."""
+    controller, inbox = smtp
+    now = clock.now()
+    with orchestrator.db.write() as conn:
+        regions = make_regions(conn, now)
+        keten = add_ketenregisseur(conn, "keten", regions["zuid"], now)
+        manager = add_user(conn, "manager-nijmegen", now=now, roles=["manager"], gemeente_naam="Nijmegen")
+    orchestrator.save_mail_settings(orchestrator.actor(keten), email="keten@example.org", wijze="dagelijks")
+    orchestrator.configure_mail(MailConfig(mailer=SmtpMailer("127.0.0.1", _free_port(), sender="r@g.test", timeout=2),
+                                           site_url=SITE))
+    pdf = b"%PDF-1.7 rapport"
+    assert orchestrator.monitor.mail_report(orchestrator.actor(manager), jaar=2026, halfjaar=1,
+                                            render_pdf=lambda data: pdf) == 1
+    assert orchestrator.mail_pass()["opnieuw"] == 1
+    with orchestrator.db.read() as conn:
+        row = conn.execute(select(mail_bericht).where(mail_bericht.c.soort == "monitorrapport")).one()
+        assert conn.execute(select(mail_bijlage.c.id)).all()  # kept while it may still be sent
+    assert (row.status, row.sent_at) == ("wachtend", None)
+
+    orchestrator.configure_mail(MailConfig(mailer=SmtpMailer("127.0.0.1", controller.port, sender="r@g.test"),
+                                           site_url=SITE))
+    clock.advance(dt.timedelta(minutes=5))
+    assert orchestrator.mail_pass()["verzonden"] == 1
+    [message] = inbox.to("keten@example.org")
+    attached = {part.get_filename(): (part.get_content_type(), part.get_content()) for part in message.iter_attachments()}
+    assert attached["monitoring-mensenhandel-2026-H1.pdf"] == ("application/pdf", pdf)
+    assert attached["monitoring-mensenhandel-2026-H1.xlsx"][0] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    with orchestrator.db.read() as conn:
+        assert conn.execute(select(mail_bericht.c.status).where(mail_bericht.c.id == row.id)).scalar_one() == "verzonden"
+        assert conn.execute(select(mail_bijlage.c.id)).all() == []

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engine.errors import FieldErrors, Forbidden
 from engine.people.users import add_user
-from engine.store.schema import audit_event, mail_bericht, mail_instelling
+from engine.store.schema import audit_event, mail_bericht, mail_bijlage, mail_instelling
 from tests.engine.care_actions import COMENSHA, EINDE, ZORGPLAN, act, add_provider, deploy_care, intake_zorg, monitoring, opvang
 from tests.engine.monitor_actions import add_ketenregisseur, make_regions, register_with_veilig_thuis
 
@@ -121,17 +121,41 @@ def test_the_report_in_excel_holds_no_small_number_and_no_personal_data(orchestr
     assert [(e.detail["bestand"], e.user_id) for e in events] == [("xlsx", region["keten"].id)]
 
 
-def test_mailing_queues_for_the_ketenregisseur_and_is_logged(orchestrator, region, signals):
-    queued = orchestrator.monitor.mail_report(region["manager"], jaar=2026, halfjaar=1)
+class _PdfDrawn:
+    """Stands in for the web's WeasyPrint drawing (the engine draws no HTML): records what it was given."""
+
+    def __init__(self):
+        self.given = []
+
+    def __call__(self, data: dict) -> bytes:
+        self.given.append(data)
+        return b"%PDF-1.7 monitoringsrapport"
+
+
+def test_mailing_queues_the_report_with_its_files_for_the_ketenregisseur_and_is_logged(orchestrator, region, signals):
+    pdf = _PdfDrawn()
+    queued = orchestrator.monitor.mail_report(region["manager"], jaar=2026, halfjaar=1, render_pdf=pdf)
     assert queued == 1
     with orchestrator.db.read() as conn:
         rows = conn.execute(select(mail_bericht).where(mail_bericht.c.soort == "monitorrapport")).all()
+        files = conn.execute(select(mail_bijlage).order_by(mail_bijlage.c.id)).all()
         logged = conn.execute(select(audit_event.c.detail).where(audit_event.c.actie == "monitorrapport_gemaild")).all()
     assert [(r.user_id, r.status) for r in rows] == [(region["keten"].id, "wachtend")]
     assert rows[0].link.startswith("/overzicht/monitor?regio=")
+    assert [(f.mail_bericht_id, f.bestandsnaam, f.mimetype) for f in files] == [
+        (rows[0].id, "monitoring-mensenhandel-2026-H1.pdf", "application/pdf"),
+        (rows[0].id, "monitoring-mensenhandel-2026-H1.xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
+    # the PDF is drawn once from the suppressed report data; the workbook is the download's
+    [given] = pdf.given
+    assert given["regio"]["naam"] == "Gelderland-Zuid" and given["secties"] and given["verantwoording"]
+    assert bytes(files[0].inhoud) == b"%PDF-1.7 monitoringsrapport"
+    book = load_workbook(io.BytesIO(bytes(files[1].inhoud)))
+    assert "Verantwoording" in book.sheetnames
     assert logged[0].detail["ontvangers"] == 1
-    # the midden region has no ketenregisseur with an address: nothing queued, and said so
-    assert orchestrator.monitor.mail_report(region["keten_midden"], jaar=2026, halfjaar=1) == 0
+    # the midden region has no ketenregisseur with an address: nothing drawn, nothing queued, and said so
+    assert orchestrator.monitor.mail_report(region["keten_midden"], jaar=2026, halfjaar=1, render_pdf=pdf) == 0
+    assert len(pdf.given) == 1
 
 
 def test_care_trajectories_their_duration_and_comensha(orchestrator, route, intake, clock, region):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
 from engine.errors import FieldErrors
+from engine.service.monitor import MIMETYPES, report_filename
 
 from ..auth import login_required
 from ..extensions import orchestrator
@@ -16,7 +17,6 @@ from ..responses import wants_json
 from .dashboard import bp
 
 PERIODS = ("1", "2", "3", "4", "h")
-MIMETYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def _choice() -> tuple[dict, dict]:
@@ -64,7 +64,7 @@ def monitor_report(soort: str):
         raise FieldErrors(errors)
     result = orchestrator().monitor.report(g.actor, soort, **keuze)
     body = render_report_pdf(result) if soort == "pdf" else result
-    name = f"monitoring-mensenhandel-{keuze['jaar']}-H{keuze['halfjaar']}.{soort}"
+    name = report_filename(keuze["jaar"], keuze["halfjaar"], soort)
     return Response(body, mimetype=MIMETYPES[soort], headers={"Content-Disposition": f'attachment; filename="{name}"',
                                                              "Cache-Control": "private, no-store"})
 
@@ -75,17 +75,18 @@ def monitor_mail():
     keuze, errors = _choice()
     if errors:
         raise FieldErrors(errors)
-    queued = orchestrator().monitor.mail_report(g.actor, **keuze)
+    queued = orchestrator().monitor.mail_report(g.actor, render_pdf=render_report_pdf, **keuze)
     delivers = orchestrator().mail_delivery_on()
     if wants_json():
         return {"in_wachtrij": queued, "maildienst_aan": delivers}, 202 if queued else 200
     if not queued:
         flash("Er is niets verstuurd: geen ketenregisseur van deze regio heeft een e-mailadres ingesteld.", "fout")
     elif delivers:
-        flash(f"De mail met de link naar het rapport staat in de wachtrij voor {queued} ketenregisseur(s) "
-              "(volgens hun meldingsvoorkeur: direct of in het dagoverzicht).", "succes")
+        flash(f"De mail met het rapport (PDF en Excel als bijlage) staat in de wachtrij voor {queued} "
+              "ketenregisseur(s) en gaat met de volgende mailronde apart de deur uit, ook bij wie een dagoverzicht "
+              "koos. Verzonden is hij pas als de mailserver hem aanneemt (zie Mail bij de beheerder).", "succes")
     else:
         flash(f"Het rapport staat klaar voor {queued} ketenregisseur(s), maar de maildienst staat uit: de mail wordt "
-              "niet verstuurd (zie Mail bij de beheerder).", "fout")
+              "niet verstuurd en komt als 'niet bezorgd' bij Mail van de beheerder.", "fout")
     return redirect(url_for("overzicht.monitor", regio=keuze["regio_id"], jaar=keuze["jaar"],
                             halfjaar=keuze["halfjaar"]), 303)
