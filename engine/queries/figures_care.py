@@ -22,16 +22,16 @@ from ..clock import AMSTERDAM
 from ..domain.care import BEDENKTIJD_BESLUITEN, EINDE_UITKOMSTEN, OPVANG_SOORTEN
 from ..store.schema import zorgtraject
 from .oversight import grouped_percentiles, in_scope, seconds_between
+from .suppression import LESS_THAN, SMALL, is_small
 
-SMALL = 5  # counts from 1 to SMALL - 1 are shown as "<5"
-HIDDEN = f"<{SMALL}"
 NO_SHELTER_YET = "Nog geen opvang vastgelegd"
 NOT_DECIDED = "Geen besluit vastgelegd"
 
 
 def small_cell(n: int) -> int | str:
-    """A count as it may be shown: ``"<5"`` for 1 to 4."""
-    return HIDDEN if 0 < n < SMALL else n
+    """A count as it may be shown on its own: ``"<5"`` for 1 to 4 (engine.queries.suppression's primary
+    rule; the regional monitor also hides what could be worked out from other counts)."""
+    return LESS_THAN if is_small(n) else n
 
 
 def _grouped(conn: Connection, column, where: Iterable, labels: dict, empty: str) -> list[dict]:
