@@ -230,22 +230,27 @@ def notifications(conn: Connection, actor: Actor, *, limit: int = 50, offset: in
 
 
 @functools.lru_cache(maxsize=256)
-def _steps_statements(roles: frozenset) -> list:
-    """Per scope branch, open tasks by step — each branch without the tasks an earlier one
-    already counted, so the counts add up; a role's branch reads a covering index only."""
-    statements = []
+def _disjoint_branches(roles: frozenset) -> list[list]:
+    """The open tasks of someone with ``roles``, per scope branch (engine.people.access.task_scope_branches),
+    each without the tasks an earlier branch holds — so counts per branch add up — the roles first and
+    "mine" (small) last: a role's branch reads a covering index only."""
+    result = []
     earlier = []
-    for branch in reversed(task_scope_branches(roles, _ME)):  # the roles first, "mine" (small) last
+    for branch in reversed(task_scope_branches(roles, _ME)):
         where = [human_task.c.status == TaskStatus.OPEN, branch]
         if earlier:
             where.append(~or_(*earlier))
-        statements.append(
-            select(human_task.c.bpmn_id, func.min(human_task.c.naam).label("naam"), func.count().label("aantal"))
-            .where(*where)
-            .group_by(human_task.c.bpmn_id)
-        )
+        result.append(where)
         earlier.append(branch)
-    return statements
+    return result
+
+
+@functools.lru_cache(maxsize=256)
+def _steps_statements(roles: frozenset) -> list:
+    """Per scope branch, open tasks by step (:func:`_disjoint_branches`)."""
+    return [select(human_task.c.bpmn_id, func.min(human_task.c.naam).label("naam"), func.count().label("aantal"))
+            .where(*where).group_by(human_task.c.bpmn_id)
+            for where in _disjoint_branches(roles)]
 
 
 def inbox_steps(conn: Connection, actor: Actor) -> list[dict]:
@@ -290,18 +295,9 @@ NAV_COUNT_CAP = 99
 
 @functools.lru_cache(maxsize=256)
 def _nav_count_statements(roles: frozenset, cap: int) -> list:
-    """Per scope branch (as :func:`_steps_statements`: each without what an earlier one counted, so
-    they add up, and a role's branch reads a covering index only), its open tasks up to ``cap + 1``."""
-    statements = []
-    earlier = []
-    for branch in reversed(task_scope_branches(roles, _ME)):
-        where = [human_task.c.status == TaskStatus.OPEN, branch]
-        if earlier:
-            where.append(~or_(*earlier))
-        capped = select(human_task.c.id).where(*where).limit(cap + 1).subquery()
-        statements.append(select(func.count()).select_from(capped))
-        earlier.append(branch)
-    return statements
+    """Per scope branch (:func:`_disjoint_branches`), its open tasks counted up to ``cap + 1``."""
+    return [select(func.count()).select_from(select(human_task.c.id).where(*where).limit(cap + 1).subquery())
+            for where in _disjoint_branches(roles)]
 
 
 def inbox_counts(conn: Connection, actor: Actor, *, cap: int | None = None) -> dict:

@@ -153,9 +153,17 @@ class ImpactTally:
         elif done > old_due and done <= new_due:
             self.met[stap] += 1
 
+    def ranked_groups(self) -> list[tuple[tuple[str, str, str], int]]:
+        """``((old, new, difference), count)``, the largest first: the order of ``result()["groepen"]``."""
+        return sorted(self.groups.items(), key=lambda item: (-item[1], item[0]))
+
+    def ranked_reasons(self) -> list[tuple[str, int]]:
+        """``(reason, count)``, the largest first: the order of ``result()["onbeslist_redenen"]``."""
+        return sorted(self.reasons.items(), key=lambda item: (-item[1], item[0]))
+
     def result(self) -> dict:
         """The answer as the page, the JSON and the CLI give it: groups of 1 to 4 as ``"<5"``."""
-        groups = sorted(self.groups.items(), key=lambda item: (-item[1], item[0]))
+        groups = self.ranked_groups()
         steps = sorted(set(self.moved), key=lambda s: (-self.moved[s], s))
         return {
             "nagespeeld": self.replayed,
@@ -167,8 +175,7 @@ class ImpactTally:
             "termijnen": [{"stap": stap, "verschoven": small_cell(self.moved[stap]),
                            "nu_gemist": small_cell(self.missed[stap]), "nu_gehaald": small_cell(self.met[stap])}
                           for stap in steps],
-            "onbeslist_redenen": [{"reden": reden, "aantal": small_cell(n)}
-                                  for reden, n in sorted(self.reasons.items(), key=lambda item: (-item[1], item[0]))],
+            "onbeslist_redenen": [{"reden": reden, "aantal": small_cell(n)} for reden, n in self.ranked_reasons()],
         }
 
 

@@ -100,8 +100,8 @@ def _suppress_for_owner(tally: ImpactTally, result: dict) -> None:
     """The totals and groups of ``result`` as a process owner may see them (engine.queries.suppression):
     no count of 1 to 4, shown or derivable — the changed signals are the sum of their groups, the undecided
     the sum of their reasons, and the replayed the sum of changed, undecided and unchanged."""
-    groups = [n for _key, n in sorted(tally.groups.items(), key=lambda item: (-item[1], item[0]))]
-    reasons = [n for _key, n in sorted(tally.reasons.items(), key=lambda item: (-item[1], item[0]))]
+    groups = [n for _key, n in tally.ranked_groups()]
+    reasons = [n for _key, n in tally.ranked_reasons()]
     cells = {"nagespeeld": tally.replayed, "gewijzigd": tally.changed, "onbeslist": tally.undecided,
              "ongewijzigd": tally.replayed - tally.changed - tally.undecided,
              **{("groep", i): n for i, n in enumerate(groups)}, **{("reden", i): n for i, n in enumerate(reasons)}}
