@@ -92,6 +92,14 @@ def site(_browser_db_template, tmp_path_factory) -> Iterator[Site]:
         yield running
 
 
+@pytest.fixture(scope="module")
+def owner(site) -> str:
+    """The process owner's authenticator secret, enrolled once per module's site (tests.browser.modeler_steps)."""
+    from tests.browser.modeler_steps import enrol_owner
+
+    return enrol_owner(site)
+
+
 # --- the browser ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,17 @@ def enrol_owner(site) -> str:
     return secret
 
 
+def deploy_renamed_first_step(site) -> None:
+    """A second version of the default process whose first step is renamed (something to compare)."""
+    from engine.definitions.package import ProcessPackage
+    from tests.browser.browser_steps import ROOT
+
+    files = dict(ProcessPackage.from_folder(ROOT / "processes" / PROCESS).files)
+    files["signaal-naar-casus.bpmn"] = files["signaal-naar-casus.bpmn"].replace(
+        b'name="Signaal verrijken"', b'name="Signaal verrijken en controleren"')
+    site.orchestrator.deploy(ProcessPackage(files), None, "Naam van de eerste stap")
+
+
 def sign_in_owner(page: Page, site, secret: str) -> None:
     """Sign in as the process owner with password and the authenticator's current code.
 

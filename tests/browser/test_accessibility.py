@@ -16,10 +16,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
-from engine.definitions.package import ProcessPackage
 from engine.store.schema import user_totp
 from tests.browser.browser_steps import AXE_JS, INTAKE, PASSWORD, ROOT, sign_in
-from tests.browser.modeler_steps import OWNER, enrol_owner, sign_in_owner
+from tests.browser.modeler_steps import OWNER, deploy_renamed_first_step, enrol_owner, sign_in_owner
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -107,11 +106,7 @@ def _describe(violations: list[dict]) -> str:
 @pytest.fixture(scope="module")
 def owner(site) -> str:
     """The process owner's authenticator, and a second version of the process to compare with."""
-    package = ProcessPackage.from_folder(ROOT / "processes" / "signaal-naar-casus")
-    files = dict(package.files)
-    files["signaal-naar-casus.bpmn"] = files["signaal-naar-casus.bpmn"].replace(
-        b'name="Signaal verrijken"', b'name="Signaal verrijken en controleren"')
-    site.orchestrator.deploy(ProcessPackage(files), None, "Naam van de eerste stap")
+    deploy_renamed_first_step(site)
     return enrol_owner(site)
 
 

@@ -13,7 +13,6 @@ from tests.browser.browser_steps import INTAKE, screenshot
 from tests.browser.modeler_steps import (
     OWNER,
     PROCESS,
-    enrol_owner,
     open_editor,
     panel_group,
     screen_point,
@@ -35,11 +34,6 @@ NEW_FORM = "nazorg-afstemmen"
 NEW_CONDITION = "voldoende_aanleiding != True"
 MARKED_ERROR = re.compile(r"\bsr-fout\b")
 NEW_RULE_NOTE = "Zorg nodig: zorgtraject met nazorg."
-
-
-@pytest.fixture(scope="module")
-def owner(site) -> str:
-    return enrol_owner(site)
 
 
 def _do_task(orch, actor, signal_id: int, data: dict) -> None:

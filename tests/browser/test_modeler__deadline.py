@@ -11,7 +11,6 @@ from tests.browser.browser_steps import screenshot
 from tests.browser.modeler_steps import (
     OWNER,
     PROCESS,
-    enrol_owner,
     open_editor,
     panel_group,
     select,
@@ -20,11 +19,6 @@ from tests.browser.modeler_steps import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-
-@pytest.fixture(scope="module")
-def owner(site) -> str:
-    return enrol_owner(site)
 
 
 def test_a_deadline_changed_on_the_task_is_published_and_compared_in_the_owners_words(page: Page, site, owner):

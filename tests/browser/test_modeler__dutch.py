@@ -8,9 +8,16 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from engine.definitions.package import ProcessPackage
-from tests.browser.browser_steps import ROOT, screenshot, sign_in
-from tests.browser.modeler_steps import PROCESS, enrol_owner, open_editor, select, show_at_full_size, sign_in_owner
+from tests.browser.browser_steps import screenshot, sign_in
+from tests.browser.modeler_steps import (
+    PROCESS,
+    deploy_renamed_first_step,
+    enrol_owner,
+    open_editor,
+    select,
+    show_at_full_size,
+    sign_in_owner,
+)
 from tests.browser.test_accessibility import RUN_AXE, WCAG_TAGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -49,11 +56,8 @@ def open_all_groups(area: Locator) -> None:
 
 @pytest.fixture(scope="module")
 def owner(site) -> str:
-    package = ProcessPackage.from_folder(ROOT / "processes" / PROCESS)
-    files = dict(package.files)
-    files["signaal-naar-casus.bpmn"] = files["signaal-naar-casus.bpmn"].replace(
-        b'name="Signaal verrijken"', b'name="Signaal verrijken en controleren"')
-    site.orchestrator.deploy(ProcessPackage(files), None, "Naam van de eerste stap")
+    """The process owner's authenticator, and a second version of the process to compare with."""
+    deploy_renamed_first_step(site)
     return enrol_owner(site)
 
 

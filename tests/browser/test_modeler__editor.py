@@ -14,7 +14,6 @@ from tests.browser.modeler_steps import (
     OWNER,
     PROCESS,
     diagram_point,
-    enrol_owner,
     open_editor,
     panel_group,
     select,
@@ -29,11 +28,6 @@ from tests.browser.test_accessibility import RUN_AXE, WCAG_TAGS
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 WARNED = re.compile(r"\bsr-waarschuwing\b")
-
-
-@pytest.fixture(scope="module")
-def owner(site) -> str:
-    return enrol_owner(site)
 
 
 def test_modelling_mistakes_are_warned_about_on_the_element_and_in_the_list_as_they_are_made(page: Page, site, owner):

@@ -14,7 +14,6 @@ from tests.browser.browser_steps import screenshot
 from tests.browser.modeler_steps import (
     OWNER,
     PROCESS,
-    enrol_owner,
     open_editor,
     panel_group,
     select,
@@ -27,11 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 TASK = "task_tafel_mdo"  # 'Bespreking MDO mensenhandel': a deadline of 30 days, no escalation
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
-
-
-@pytest.fixture(scope="module")
-def owner(site) -> str:
-    return enrol_owner(site)
 
 
 def attached_timers(page: Page, task: str) -> list[dict]:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from engine.store.schema import human_task, signal, timer
 from tests.browser.browser_steps import screenshot
-from tests.browser.modeler_steps import OWNER, PROCESS, enrol_owner, open_editor, sign_in_owner
+from tests.browser.modeler_steps import OWNER, PROCESS, open_editor, sign_in_owner
 from tests.browser.test_accessibility import BLOCKING, RUN_AXE, WCAG_TAGS, _describe
 from tests.db_views import audit_details
 
@@ -21,11 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 PHONE = {"width": 390, "height": 844}
 ACTIVE, DONE = re.compile(r"\bsr-actief\b"), re.compile(r"\bsr-voltooid\b")
 EXAMPLE = "Arbeidsmigranten slapen in een loods (verzonnen voorbeeld)"
-
-
-@pytest.fixture(scope="module")
-def owner(site) -> str:
-    return enrol_owner(site)
 
 
 def _rows(site) -> tuple[int, int, int]:
